@@ -1,0 +1,70 @@
+/** Command-line arguments shared by every command. */
+export interface CliArgs {
+  command: string | undefined;
+  dir: string;
+  debug: boolean;
+  help: boolean;
+  format: string | undefined;
+  base: string | undefined;
+  offline: boolean;
+  planHash: string | undefined;
+  /** Anything else, for commands that take more. */
+  rest: string[];
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliArgs {
+  const args: CliArgs = {
+    command: undefined,
+    dir: '.',
+    debug: false,
+    help: false,
+    format: undefined,
+    base: undefined,
+    offline: false,
+    planHash: undefined,
+    rest: [],
+  };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] =
+      a.startsWith('--') && a.includes('=')
+        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+        : [a, undefined];
+    const take = (): string => (inline !== undefined ? inline : value(i++, flag));
+    switch (flag) {
+      case '--dir':
+        args.dir = take();
+        break;
+      case '--format':
+        args.format = take();
+        break;
+      case '--base':
+        args.base = take();
+        break;
+      case '--plan-hash':
+        args.planHash = take();
+        break;
+      case '--offline':
+        args.offline = true;
+        break;
+      case '--debug':
+        args.debug = true;
+        break;
+      case '-h':
+      case '--help':
+        args.help = true;
+        break;
+      default:
+        if (!a.startsWith('-') && args.command === undefined) args.command = a;
+        else args.rest.push(a);
+    }
+  }
+  return args;
+}

@@ -1,0 +1,77 @@
+/** What the user's repository says should exist (SPEC §2). Produced by `desired/`, never by AWS. */
+import type { LocatedPolicy } from './policy.js';
+
+/** Where a value came from, for diagnostics and annotations. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  col?: number;
+}
+
+/** A reference to a policy from a CSV row or a group in iam-gitops.yml. */
+export type PolicyRef = { kind: 'aws'; name: string; arn: string } | { kind: 'custom'; name: string };
+
+export type AlarmSet = 'console-login-failures' | 's3-bucket-changes' | 'cis';
+
+export interface MonitoringConfig {
+  enabled: boolean;
+  trailName: string;
+  /** null → `iam-gitops-trail-<account-id>-<region>`, resolved once the account is known. */
+  bucket: string | null;
+  logGroup: string;
+  retentionDays: number;
+  namespace: string;
+  alarmEmails: string[];
+  alarms: AlarmSet[];
+  period: number;
+}
+
+export interface LintIgnore {
+  rule: string;
+  policy?: string;
+  user?: string;
+  reason: string;
+}
+
+export interface Config {
+  path: string;
+  permissionsBoundary: string | null;
+  requiredApprovals: number;
+  maxDeletes: number;
+  adopt: boolean;
+  groups: Record<string, { policies: PolicyRef[]; source: SourceRef }>;
+  email: {
+    from: string | null;
+    region: string;
+    signInUrl: string | null;
+    sendPassword: boolean;
+  };
+  monitoring: MonitoringConfig;
+  lint: {
+    failOn: 'error' | 'warning' | 'never';
+    ignore: LintIgnore[];
+  };
+  /** The config file's repository-relative path, or null when absent (all defaults). */
+  source: string | null;
+}
+
+export interface DesiredUser {
+  name: string;
+  email: string;
+  groups: string[];
+  policies: PolicyRef[];
+  console: boolean;
+  tags: Record<string, string>;
+  role: string | null;
+  source: SourceRef;
+}
+
+export interface DesiredState {
+  config: Config;
+  users: DesiredUser[];
+  /** Custom policies from `policies/*.json`, keyed by policy name in `LocatedPolicy.name`. */
+  policies: LocatedPolicy[];
+}
+
+/** The tag every resource the tool creates carries, and by which it recognises its own. */
+export const MANAGED_TAG = { key: 'managed-by', value: 'iam-gitops' } as const;

@@ -1,0 +1,101 @@
+/** A plan: ordered operations with dependencies, and the hash reviewers approve. */
+import type { Finding } from './finding.js';
+
+export type ChangeAction = 'create' | 'update' | 'delete' | 'no-op';
+
+export type ChangeType =
+  | 'user'
+  | 'group'
+  | 'policy'
+  | 'login-profile'
+  | 'membership'
+  | 'attachment'
+  | 'email'
+  | 'bucket'
+  | 'log-group'
+  | 'role'
+  | 'trail'
+  | 'topic'
+  | 'subscription'
+  | 'metric-filter'
+  | 'alarm';
+
+/**
+ * One step. `details` holds everything the executor needs and nothing secret: passwords are
+ * generated at apply time, never planned. The planner fills `details` with plain JSON values so
+ * that the hash is stable.
+ */
+export interface Operation {
+  /** Stable and unique within a plan, e.g. `user:alice`, `membership:alice:developers`. */
+  id: string;
+  action: ChangeAction;
+  type: ChangeType;
+  /** The thing acted on, as a reviewer reads it: `alice`, `alice → developers`. */
+  name: string;
+  details: Record<string, unknown>;
+  /** Ids of operations that must succeed first. */
+  dependsOn: string[];
+}
+
+/** Details shapes for the IAM operations, shared by the planner and the executor. */
+export interface UserDetails {
+  path: string;
+  /** Tags to set (create: all; update: added or changed). */
+  tags?: Record<string, string>;
+  /** update: tag keys to remove. */
+  removeTags?: string[];
+  /** create/update: the boundary to set; null on update means remove it. */
+  permissionsBoundary?: string | null;
+  /** create: take over an existing unmanaged user (adopt: true) instead of creating one. */
+  adopt?: boolean;
+  email?: string;
+}
+export interface LoginProfileDetails {
+  user: string;
+}
+export interface MembershipDetails {
+  user: string;
+  group: string;
+}
+export interface AttachmentDetails {
+  principalType: 'user' | 'group';
+  principal: string;
+  /** Full ARN; customer policies use the account id known at plan time. */
+  policyArn: string;
+}
+export interface GroupDetails {
+  path: string;
+}
+export interface PolicyDetails {
+  path: string;
+  /** Canonical JSON of the document (create/update). */
+  document?: string;
+  arn?: string;
+}
+export interface EmailDetails {
+  user: string;
+  email: string;
+  console: boolean;
+  role: string | null;
+  groups: string[];
+  policies: string[];
+}
+
+export interface PlanStats {
+  /** Count per AWS operation, e.g. `{"iam:GetAccountAuthorizationDetails": 1}`. */
+  awsCalls: Record<string, number>;
+  durationMs?: number;
+}
+
+export interface Plan {
+  hash: string;
+  /** Ordered so that every operation comes after its dependencies. */
+  changes: Operation[];
+  findings: Finding[];
+  stats: PlanStats;
+  /** Problems that refuse the plan (ownership conflicts, maxDeletes). Non-empty → cannot apply. */
+  errors: string[];
+  /** True when planned against an empty account, not live AWS. */
+  offline: boolean;
+  accountId: string;
+}
