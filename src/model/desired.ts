@@ -75,3 +75,9 @@ export interface DesiredState {
 
 /** The tag every resource the tool creates carries, and by which it recognises its own. */
 export const MANAGED_TAG = { key: 'managed-by', value: 'iam-gitops' } as const;
+
+/**
+ * Tag set on a user at creation and cleared once SES accepted the welcome mail: a run that
+ * finds it sends the mail again (with a fresh temporary password), so a crash never loses a mail.
+ */
+export const WELCOME_PENDING_TAG = { key: 'iam-gitops:welcome', value: 'pending' } as const;
