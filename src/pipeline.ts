@@ -3,11 +3,15 @@
  * actual state (live or empty) → plan.
  */
 import type { AwsClients } from './aws/clients.js';
-import type { ActualState } from './model/actual.js';
+import { readActualState, refreshLoginProfiles, type ReadOptions } from './aws/read-account.js';
+import { loadDesired } from './desired/index.js';
+import { lintDesired, type LintResult } from './lint/index.js';
+import { emptyActualState, type ActualState } from './model/actual.js';
 import type { DesiredState } from './model/desired.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import type { Plan } from './model/plan.js';
-import type { LintResult } from './lint/index.js';
+import { diff } from './plan/diff.js';
+import { planHash } from './plan/hash.js';
 
 export interface PlanRunOptions {
   dir: string;
@@ -18,6 +22,10 @@ export interface PlanRunOptions {
   offline: boolean;
   /** Required unless offline. */
   clients?: AwsClients;
+  /** Region for offline plans (live plans use the clients' region). */
+  region?: string;
+  /** Reader options (an injectable sleep while the credential report is generated). */
+  read?: ReadOptions;
 }
 
 export type PlanRun =
@@ -31,6 +39,56 @@ export type PlanRun =
       plan: Plan;
     };
 
-export async function runPlan(_opts: PlanRunOptions): Promise<PlanRun> {
-  throw new Error('runPlan: not implemented yet');
+/** Offline plans name no real account. */
+export const OFFLINE_ACCOUNT_ID = '000000000000';
+
+export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
+  const loaded = await loadDesired(opts.dir, { configPath: opts.configPath });
+  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
+  if (!loaded.state || errors.length > 0) return { ok: false, diagnostics: loaded.diagnostics };
+  const desired = loaded.state;
+  const lint = lintDesired(desired);
+
+  const clients = opts.clients;
+  if (!opts.offline && !clients) throw new Error('runPlan: AWS clients are required unless offline');
+  const before = clients?.calls.snapshot() ?? {};
+  const started = Date.now();
+  let actual: ActualState;
+  if (opts.offline || !clients) {
+    actual = emptyActualState(OFFLINE_ACCOUNT_ID, clients?.region ?? opts.region ?? 'us-east-1');
+  } else {
+    actual = await readActualState(clients, desired.config, opts.read);
+  }
+
+  let result = diff(desired, actual);
+  if (!opts.offline && clients) {
+    // The credential report may be hours old: confirm the console changes it suggests, then plan again.
+    const existing = new Set(actual.users.map((u) => u.name));
+    const toConfirm = result.operations
+      .filter((o) => o.type === 'login-profile' && existing.has(String(o.details.user)))
+      .map((o) => String(o.details.user));
+    if (await refreshLoginProfiles(clients, actual, toConfirm)) result = diff(desired, actual);
+  }
+
+  const plan: Plan = {
+    hash: planHash(result.operations, opts.repo),
+    changes: result.operations,
+    findings: lint.findings,
+    stats: { awsCalls: callsSince(before, clients?.calls.snapshot() ?? {}), durationMs: Date.now() - started },
+    errors: result.errors,
+    offline: opts.offline,
+    accountId: actual.accountId,
+    unchanged: result.unchanged,
+  };
+  return { ok: true, diagnostics: loaded.diagnostics, desired, actual, lint, plan };
+}
+
+/** The calls this run made, when the CallLog was already in use. */
+function callsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, n] of Object.entries(after)) {
+    const d = n - (before[k] ?? 0);
+    if (d > 0) out[k] = d;
+  }
+  return out;
 }

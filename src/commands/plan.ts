@@ -1,6 +1,112 @@
+/**
+ * `iam-gitops plan [--offline] [--format text|markdown|json]`: exit 0 no changes, 2 changes,
+ * 1 error (SPEC §4). `drift` is the same plan against live AWS, worded as drift.
+ */
+import { execFile } from 'node:child_process';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createClients, type AwsClients } from '../aws/clients.js';
+import { formatDiagnostic } from '../model/diagnostic.js';
+import { runPlan } from '../pipeline.js';
+import { renderJson } from '../plan/render-json.js';
+import { renderMarkdown } from '../plan/render-markdown.js';
+import { renderText } from '../plan/render-text.js';
 import type { CliArgs } from './args.js';
 
-export async function planCommand(_args: CliArgs): Promise<number> {
-  process.stderr.write('error: plan is not implemented yet\n');
-  return 1;
+const run = promisify(execFile);
+
+export interface PlanIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** Tests pass clients pointed at the emulator; otherwise they come from the environment. */
+  clients?: (region: string) => AwsClients;
+  now?: () => Date;
+}
+
+const defaultIo = (): PlanIo => ({
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+  env: process.env,
+});
+
+const FORMATS = ['text', 'markdown', 'json'];
+
+export function planCommand(args: CliArgs, io: PlanIo = defaultIo()): Promise<number> {
+  return planOrDrift(args, 'plan', io);
+}
+
+export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: PlanIo): Promise<number> {
+  const format = args.format ?? 'text';
+  if (!FORMATS.includes(format)) {
+    io.err(`error: --format must be one of ${FORMATS.join(', ')}, not '${format}'\n`);
+    return 1;
+  }
+  if (kind === 'drift' && args.offline) {
+    io.err('error: drift compares the files with the live account; --offline does not apply to it\n');
+    return 1;
+  }
+  const isDir = await stat(args.dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) {
+    io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+    return 1;
+  }
+  const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const clients = args.offline ? undefined : (io.clients ?? ((r: string) => createClients({ region: r })))(region);
+  const repo = await repoIdentity(args.dir, io.env);
+  const result = await runPlan({ dir: args.dir, repo, offline: args.offline, clients, region });
+  if (!result.ok) {
+    for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
+    const n = result.diagnostics.filter((d) => d.severity === 'error').length;
+    io.err(`${n} validation error${n === 1 ? '' : 's'}: nothing was planned\n`);
+    return 1;
+  }
+  for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
+  const { plan } = result;
+  if (format === 'json') io.out(renderJson(plan));
+  else if (format === 'markdown') {
+    const head = await git(args.dir, ['rev-parse', 'HEAD']);
+    const plannedAt = (io.now ?? (() => new Date()))().toISOString();
+    io.out(renderMarkdown({ plan, kind, head, base: '', plannedAt, dataVersion: result.lint.dataVersion }).body);
+  } else io.out(renderText({ plan, kind }));
+
+  if (plan.errors.length > 0) {
+    for (const e of plan.errors) io.err(`error: ${e}\n`);
+    return 1;
+  }
+  return plan.changes.length > 0 ? 2 : 0;
+}
+
+/**
+ * What the plan hash is bound to, the same in the CLI and the action: GITHUB_REPOSITORY, else
+ * `owner/repo` of a GitHub `origin` remote (other remotes: host/path), else the directory name.
+ */
+export async function repoIdentity(dir: string, env: NodeJS.ProcessEnv): Promise<string> {
+  if (env.GITHUB_REPOSITORY) return env.GITHUB_REPOSITORY;
+  const remote = await git(dir, ['remote', 'get-url', 'origin']);
+  if (remote) return normalizeRemote(remote);
+  return path.basename(path.resolve(dir));
+}
+
+export function normalizeRemote(url: string): string {
+  const trimmed = url.trim().replace(/\.git$/, '').replace(/\/+$/, '');
+  // git@github.com:owner/repo, ssh://git@github.com/owner/repo, https://user@github.com/owner/repo
+  const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^:/]+)[:/](.+)$/i.exec(trimmed);
+  if (!m) return trimmed;
+  const [, host, rest] = m;
+  const repoPath = rest!.replace(/^\d+\//, '');
+  return host!.toLowerCase() === 'github.com' ? repoPath : `${host!.toLowerCase()}/${repoPath}`;
+}
+
+async function git(dir: string, argv: string[]): Promise<string> {
+  try {
+    const { stdout } = await run('git', ['-C', dir, ...argv], { timeout: 10_000 });
+    return stdout.trim();
+  } catch {
+    return '';
+  }
 }

@@ -1,6 +1,41 @@
+/** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
+import { stat } from 'node:fs/promises';
+import { loadDesired } from '../desired/index.js';
+import { formatDiagnostic } from '../model/diagnostic.js';
 import type { CliArgs } from './args.js';
 
-export async function validateCommand(_args: CliArgs): Promise<number> {
-  process.stderr.write('error: validate is not implemented yet\n');
-  return 1;
+export interface ValidateIo {
+  /** Where diagnostics and the summary go; stderr by default. */
+  err: (text: string) => void;
+}
+
+export async function validateCommand(
+  args: CliArgs,
+  io: ValidateIo = { err: (t) => void process.stderr.write(t) },
+): Promise<number> {
+  const isDir = await stat(args.dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) {
+    io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+    return 1;
+  }
+  const result = await loadDesired(args.dir);
+  let errors = 0;
+  let warnings = 0;
+  for (const d of result.diagnostics) {
+    if (d.severity === 'error') errors++;
+    else warnings++;
+    io.err(formatDiagnostic(d) + '\n');
+  }
+  const n = result.files.length;
+  io.err(
+    `${n} file${n === 1 ? '' : 's'} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`,
+  );
+  return errors > 0 ? 1 : 0;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

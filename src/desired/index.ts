@@ -1,12 +1,23 @@
 /** Reads users/*.csv, policies/*.json and iam-gitops.yml into a DesiredState (SPEC §2). */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
-import type { DesiredState } from '../model/desired.js';
+import type { DesiredState, DesiredUser, SourceRef } from '../model/desired.js';
+import type { LocatedPolicy } from '../model/policy.js';
+import { findManagedPolicy } from '../catalog/managed.js';
+import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
+import { loadConfig } from '../config/load.js';
+import { decodeFile } from './encoding.js';
+import { policyNameFromFile, readPolicyFile } from './policy-file.js';
+import { readUsersFile } from './users.js';
 
 export interface LoadResult {
   /** null when any error-severity diagnostic was found. */
   state: DesiredState | null;
   /** Every problem found, errors and warnings, in file then line order. */
   diagnostics: Diagnostic[];
+  /** Repository-relative paths of the files that were read. */
+  files: string[];
 }
 
 export interface LoadOptions {
@@ -15,6 +26,145 @@ export interface LoadOptions {
 }
 
 /** Reads and validates every file under `dir`. Never throws for bad input: problems are diagnostics. */
-export async function loadDesired(_dir: string, _opts: LoadOptions = {}): Promise<LoadResult> {
-  throw new Error('loadDesired: not implemented yet');
+export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const files: string[] = [];
+  const fail = (file: string, message: string): LoadResult => ({
+    state: null,
+    diagnostics: [{ file, line: 0, col: 0, severity: 'error', message }],
+    files,
+  });
+  if (!(await isDirectory(dir)))
+    return fail(dir, `directory '${dir}' does not exist (--dir / working-directory)`);
+
+  const read = async (rel: string): Promise<string | null> => {
+    files.push(rel);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(path.join(dir, rel));
+    } catch (err) {
+      const message = `cannot read ${rel}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`;
+      diagnostics.push({ file: rel, line: 0, col: 0, severity: 'error', message });
+      return null;
+    }
+    const decoded = decodeFile(rel, bytes);
+    if (decoded.ok) return decoded.text;
+    diagnostics.push(decoded.diagnostic);
+    return null;
+  };
+
+  const policyFiles = await listFiles(dir, 'policies', '.json');
+  const customNames = new Set(policyFiles.map(policyNameFromFile));
+  const policies: LocatedPolicy[] = [];
+  for (const rel of policyFiles) {
+    const text = await read(rel);
+    if (text === null) continue;
+    const r = readPolicyFile(rel, text);
+    diagnostics.push(...r.diagnostics);
+    if (r.policy) policies.push(r.policy);
+  }
+
+  const configRel = toPosix(path.relative(dir, path.resolve(dir, opts.configPath ?? DEFAULT_CONFIG_FILE)));
+  const configExists = await isFile(path.join(dir, configRel));
+  if (!configExists && opts.configPath !== undefined && configRel !== DEFAULT_CONFIG_FILE) {
+    diagnostics.push({
+      file: configRel,
+      line: 0,
+      col: 0,
+      severity: 'error',
+      message: `config file ${configRel} does not exist; fix the config path or remove it to use ${DEFAULT_CONFIG_FILE}`,
+    });
+  }
+  const configText = configExists ? await read(configRel) : null;
+  const configLoad = loadConfig(configRel, configText, customNames);
+  if (configExists && configText === null) configLoad.groups = null;
+  diagnostics.push(...configLoad.diagnostics);
+
+  const users: DesiredUser[] = [];
+  const referenced = new Set(configLoad.referencedPolicies);
+  const seen = new Map<string, SourceRef>();
+  const csvFiles = await listFiles(dir, 'users', '.csv');
+  for (const rel of csvFiles) {
+    const text = await read(rel);
+    if (text === null) continue;
+    const r = readUsersFile(rel, text, {
+      customNames,
+      groups: configLoad.groups,
+      configFile: configRel,
+      seen,
+      referencedPolicies: referenced,
+    });
+    diagnostics.push(...r.diagnostics);
+    users.push(...r.users);
+  }
+  if (csvFiles.length === 0) {
+    diagnostics.push({
+      file: 'users',
+      line: 0,
+      col: 0,
+      severity: 'warning',
+      message: 'no users/*.csv files: the desired state has no users, so every managed user would be deleted',
+    });
+  }
+
+  for (const rel of policyFiles) {
+    const name = policyNameFromFile(rel);
+    const warn = (message: string) =>
+      diagnostics.push({ file: rel, line: 1, col: 1, severity: 'warning', message });
+    if (!referenced.has(name)) {
+      warn(
+        `policy '${name}' is not used by any user or group; reference it in users/*.csv or a group, or delete the file`,
+      );
+    }
+    if (findManagedPolicy(name)) {
+      warn(
+        `'${name}' is also an AWS managed policy; '${name}' in a CSV or group means this file (write the ARN for the AWS one)`,
+      );
+    }
+  }
+
+  diagnostics.sort(byPlace);
+  const ok = !diagnostics.some((d) => d.severity === 'error');
+  return { state: ok ? { config: configLoad.config, users, policies } : null, diagnostics, files };
+}
+
+function byPlace(a: Diagnostic, b: Diagnostic): number {
+  return cmp(a.file, b.file) || a.line - b.line || a.col - b.col;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** `<sub>/*<ext>` (top level only, exact extension), sorted by name, repository-relative. */
+async function listFiles(dir: string, sub: string, ext: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(dir, sub), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isFile() && e.name.endsWith(ext))
+    .map((e) => e.name)
+    .sort(cmp)
+    .map((n) => `${sub}/${n}`);
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 }

@@ -71,6 +71,8 @@ export interface PolicyDetails {
   /** Canonical JSON of the document (create/update). */
   document?: string;
   arn?: string;
+  /** update: canonical JSON of the current default version, so reviewers see the diff. */
+  previousDocument?: string;
 }
 export interface EmailDetails {
   user: string;
@@ -98,4 +100,6 @@ export interface Plan {
   /** True when planned against an empty account, not live AWS. */
   offline: boolean;
   accountId: string;
+  /** IAM resources already as desired, by kind (reported as one count, not as operations). */
+  unchanged?: { users: number; groups: number; policies: number };
 }

@@ -3,24 +3,34 @@ import type { AwsClients } from '../aws/clients.js';
 import type { MonitoringConfig } from '../model/desired.js';
 import type { Operation } from '../model/plan.js';
 import type { OperationHandler } from '../apply/types.js';
+import { readMonitoring as read } from './read.js';
+import { planMonitoring as plan } from './plan.js';
+import { createMonitoringHandlers } from './handlers/index.js';
+
+export type { ActualMonitoring } from './actual.js';
+export type { Drift } from './plan.js';
+export { createMonitoringHandlers } from './handlers/index.js';
+export { selfTestPatterns, type SelfTestResult } from './self-test.js';
+export { ALL_FILTERS, CIS_MODE } from './filters.js';
 
 /** Reads the baseline's resources (opaque to the IAM planner; stored in ActualState.monitoring). */
 export async function readMonitoring(
-  _clients: AwsClients,
-  _config: MonitoringConfig,
-  _accountId: string,
+  clients: AwsClients,
+  config: MonitoringConfig,
+  accountId: string,
 ): Promise<unknown> {
-  return null;
+  return read(clients, config, accountId);
 }
 
 /** Operations that bring the account to the baseline; none when monitoring is disabled. */
 export function planMonitoring(
-  _config: MonitoringConfig,
-  _actual: unknown,
-  _ctx: { accountId: string; region: string; adopt: boolean },
+  config: MonitoringConfig,
+  actual: unknown,
+  ctx: { accountId: string; region: string; adopt: boolean },
 ): { operations: Operation[]; errors: string[] } {
-  return { operations: [], errors: [] };
+  return plan(config, actual, ctx);
 }
 
 /** Executor handlers for the monitoring operation types. */
-export const monitoringHandlers: Partial<Record<Operation['type'], OperationHandler>> = {};
+export const monitoringHandlers: Partial<Record<Operation['type'], OperationHandler>> =
+  createMonitoringHandlers();

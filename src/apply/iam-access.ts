@@ -1,0 +1,145 @@
+/** Console logins, group memberships and policy attachments: what a user may do and how they sign in. */
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
+  CreateLoginProfileCommand,
+  DeleteLoginProfileCommand,
+  DetachGroupPolicyCommand,
+  DetachUserPolicyCommand,
+  GetLoginProfileCommand,
+  paginateListAttachedGroupPolicies,
+  paginateListAttachedUserPolicies,
+  paginateListGroupsForUser,
+  RemoveUserFromGroupCommand,
+} from '@aws-sdk/client-iam';
+import type {
+  AttachmentDetails,
+  LoginProfileDetails,
+  MembershipDetails,
+  Operation,
+} from '../model/plan.js';
+import { requireManagedGroup } from './iam-groups.js';
+import { detailsOf, PAGE, requireManagedUser, tolerate } from './iam-common.js';
+import { generatePassword, satisfiesPolicy } from './password.js';
+import { passwordPolicy, rememberPassword } from './session.js';
+import type { ApplyContext, OperationOutcome } from './types.js';
+
+export async function hasLoginProfile(ctx: ApplyContext, user: string): Promise<boolean> {
+  const res = await tolerate(['NoSuchEntity'], () =>
+    ctx.clients.iam.send(new GetLoginProfileCommand({ UserName: user })),
+  );
+  return res !== undefined;
+}
+
+/** A password that meets the account policy, masked before anything else can see it. */
+export async function newTemporaryPassword(ctx: ApplyContext): Promise<string> {
+  const policy = await passwordPolicy(ctx, ctx.clients.iam);
+  const password = generatePassword(policy);
+  ctx.maskSecret(password);
+  if (!satisfiesPolicy(password, policy)) throw new Error('generated password does not meet the policy');
+  return password;
+}
+
+export async function createLoginProfile(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const { user } = detailsOf<LoginProfileDetails>(op);
+  await requireManagedUser(ctx, user);
+  if (await hasLoginProfile(ctx, user)) return { status: 'already-done' };
+  const password = await newTemporaryPassword(ctx);
+  const res = await tolerate(['EntityAlreadyExists'], () =>
+    ctx.clients.iam.send(
+      new CreateLoginProfileCommand({ UserName: user, Password: password, PasswordResetRequired: true }),
+    ),
+  );
+  if (!res) return { status: 'already-done' };
+  // Only in memory, for this run's welcome mail; a later run issues a fresh one if this is lost.
+  rememberPassword(ctx, user, password);
+  return { status: 'done' };
+}
+
+/** A removal whose principal no longer exists has nothing left to do. */
+async function goneIsDone(fn: () => Promise<OperationOutcome>): Promise<OperationOutcome> {
+  const res = await tolerate(['NoSuchEntity'], fn);
+  return res ?? { status: 'already-done', note: 'already gone' };
+}
+
+export function deleteLoginProfile(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  return goneIsDone(() => deleteLoginProfileOf(op, ctx));
+}
+
+async function deleteLoginProfileOf(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const { user } = detailsOf<LoginProfileDetails>(op);
+  await requireManagedUser(ctx, user);
+  if (!(await hasLoginProfile(ctx, user))) return { status: 'already-done' };
+  await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new DeleteLoginProfileCommand({ UserName: user })));
+  return { status: 'done' };
+}
+
+async function userGroups(ctx: ApplyContext, user: string): Promise<string[]> {
+  const names: string[] = [];
+  const pages = paginateListGroupsForUser({ client: ctx.clients.iam, ...PAGE }, { UserName: user });
+  for await (const page of pages) for (const g of page.Groups ?? []) names.push(g.GroupName!);
+  return names;
+}
+
+export async function addMembership(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const { user, group } = detailsOf<MembershipDetails>(op);
+  await requireManagedUser(ctx, user);
+  if ((await userGroups(ctx, user)).includes(group)) return { status: 'already-done' };
+  await ctx.clients.iam.send(new AddUserToGroupCommand({ UserName: user, GroupName: group }));
+  return { status: 'done' };
+}
+
+export function removeMembership(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const { user, group } = detailsOf<MembershipDetails>(op);
+  return goneIsDone(async () => {
+    await requireManagedUser(ctx, user);
+    if (!(await userGroups(ctx, user)).includes(group)) return { status: 'already-done' };
+    await ctx.clients.iam.send(new RemoveUserFromGroupCommand({ UserName: user, GroupName: group }));
+    return { status: 'done' };
+  });
+}
+
+async function attachedArns(ctx: ApplyContext, d: AttachmentDetails): Promise<string[]> {
+  const client = { client: ctx.clients.iam, ...PAGE };
+  const pages =
+    d.principalType === 'user'
+      ? paginateListAttachedUserPolicies(client, { UserName: d.principal })
+      : paginateListAttachedGroupPolicies(client, { GroupName: d.principal });
+  const arns: string[] = [];
+  for await (const page of pages) for (const p of page.AttachedPolicies ?? []) arns.push(p.PolicyArn!);
+  return arns;
+}
+
+async function requireManagedPrincipal(ctx: ApplyContext, d: AttachmentDetails): Promise<void> {
+  if (d.principalType === 'user') await requireManagedUser(ctx, d.principal);
+  else await requireManagedGroup(ctx, d.principal);
+}
+
+export async function attachPolicy(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const d = detailsOf<AttachmentDetails>(op);
+  await requireManagedPrincipal(ctx, d);
+  if ((await attachedArns(ctx, d)).includes(d.policyArn)) return { status: 'already-done' };
+  const iam = ctx.clients.iam;
+  if (d.principalType === 'user') {
+    await iam.send(new AttachUserPolicyCommand({ UserName: d.principal, PolicyArn: d.policyArn }));
+  } else {
+    await iam.send(new AttachGroupPolicyCommand({ GroupName: d.principal, PolicyArn: d.policyArn }));
+  }
+  return { status: 'done' };
+}
+
+export function detachPolicy(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const d = detailsOf<AttachmentDetails>(op);
+  return goneIsDone(async () => {
+    await requireManagedPrincipal(ctx, d);
+    if (!(await attachedArns(ctx, d)).includes(d.policyArn)) return { status: 'already-done' };
+    const iam = ctx.clients.iam;
+    if (d.principalType === 'user') {
+      await iam.send(new DetachUserPolicyCommand({ UserName: d.principal, PolicyArn: d.policyArn }));
+    } else {
+      await iam.send(new DetachGroupPolicyCommand({ GroupName: d.principal, PolicyArn: d.policyArn }));
+    }
+    return { status: 'done' };
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Groups. IAM groups cannot carry tags, so the IAM path (`path` in iam-gitops.yml) is the mark
+ * of a group the tool manages.
+ */
+import {
+  CreateGroupCommand,
+  DeleteGroupCommand,
+  DeleteGroupPolicyCommand,
+  DetachGroupPolicyCommand,
+  GetGroupCommand,
+  type Group,
+  paginateGetGroup,
+  paginateListAttachedGroupPolicies,
+  paginateListGroupPolicies,
+  RemoveUserFromGroupCommand,
+} from '@aws-sdk/client-iam';
+import type { GroupDetails, Operation } from '../model/plan.js';
+import { detailsOf, NotManagedError, PAGE, tolerate } from './iam-common.js';
+import type { ApplyContext, OperationOutcome } from './types.js';
+
+export function groupName(op: Operation): string {
+  const d = op.details as { name?: unknown };
+  return typeof d.name === 'string' ? d.name : op.name;
+}
+
+async function findGroup(ctx: ApplyContext, name: string): Promise<Group | null> {
+  const res = await tolerate(['NoSuchEntity'], () =>
+    ctx.clients.iam.send(new GetGroupCommand({ GroupName: name, MaxItems: 1 })),
+  );
+  return res?.Group ?? null;
+}
+
+function assertManaged(group: Group, path: string): void {
+  if (group.Path !== path) {
+    throw new NotManagedError('group', group.GroupName!, `its path is ${group.Path}, not ${path}`);
+  }
+}
+
+/** Refuses to touch a group outside the managed path (NoSuchEntity when it does not exist). */
+export async function requireManagedGroup(ctx: ApplyContext, name: string): Promise<void> {
+  const res = await ctx.clients.iam.send(new GetGroupCommand({ GroupName: name, MaxItems: 1 }));
+  assertManaged(res.Group!, ctx.desired.config.path);
+}
+
+export async function createGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const name = groupName(op);
+  const { path } = detailsOf<GroupDetails>(op);
+  const existing = await findGroup(ctx, name);
+  if (existing) {
+    assertManaged(existing, path);
+    return { status: 'already-done' };
+  }
+  const res = await tolerate(['EntityAlreadyExists'], () =>
+    ctx.clients.iam.send(new CreateGroupCommand({ GroupName: name, Path: path })),
+  );
+  return { status: res ? 'done' : 'already-done' };
+}
+
+export async function deleteGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const name = groupName(op);
+  const { path } = detailsOf<GroupDetails>(op);
+  const existing = await findGroup(ctx, name);
+  if (!existing) return { status: 'already-done', note: 'group does not exist' };
+  assertManaged(existing, path ?? ctx.desired.config.path);
+  const iam = ctx.clients.iam;
+  const client = { client: iam, ...PAGE };
+  const gone = ['NoSuchEntity'];
+  // DeleteGroup needs the group empty: members removed one by one, policies detached and deleted.
+  for await (const page of paginateGetGroup(client, { GroupName: name })) {
+    for (const u of page.Users ?? []) {
+      await tolerate(gone, () =>
+        iam.send(new RemoveUserFromGroupCommand({ GroupName: name, UserName: u.UserName })),
+      );
+    }
+  }
+  for await (const page of paginateListAttachedGroupPolicies(client, { GroupName: name })) {
+    for (const p of page.AttachedPolicies ?? []) {
+      await tolerate(gone, () =>
+        iam.send(new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: p.PolicyArn })),
+      );
+    }
+  }
+  for await (const page of paginateListGroupPolicies(client, { GroupName: name })) {
+    for (const PolicyName of page.PolicyNames ?? []) {
+      await tolerate(gone, () => iam.send(new DeleteGroupPolicyCommand({ GroupName: name, PolicyName })));
+    }
+  }
+  await tolerate(gone, () => iam.send(new DeleteGroupCommand({ GroupName: name })));
+  return { status: 'done' };
+}

@@ -1,0 +1,115 @@
+/** `user` create (or adopt) and update. Delete is the offboarding in iam-offboard.ts. */
+import {
+  CreateUserCommand,
+  DeleteUserPermissionsBoundaryCommand,
+  PutUserPermissionsBoundaryCommand,
+  TagUserCommand,
+  UntagUserCommand,
+} from '@aws-sdk/client-iam';
+import { errorCode } from '../aws/clients.js';
+import { MANAGED_TAG, WELCOME_PENDING_TAG } from '../model/desired.js';
+import type { Operation, UserDetails } from '../model/plan.js';
+import {
+  detailsOf,
+  findUser,
+  isManaged,
+  NotManagedError,
+  requireManagedUser,
+  tolerate,
+  toTagList,
+  userTags,
+} from './iam-common.js';
+import type { ApplyContext, OperationOutcome } from './types.js';
+
+export function userName(op: Operation): string {
+  const d = op.details as { name?: unknown; user?: unknown };
+  return typeof d.name === 'string' ? d.name : typeof d.user === 'string' ? d.user : op.name;
+}
+
+export async function createUser(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const name = userName(op);
+  const d = detailsOf<UserDetails>(op);
+  const existing = await findUser(ctx, name);
+  if (!existing) {
+    const tags = {
+      ...(d.tags ?? {}),
+      [MANAGED_TAG.key]: MANAGED_TAG.value,
+      // Cleared only once SES accepted the welcome mail, so a crash in between is recovered.
+      [WELCOME_PENDING_TAG.key]: WELCOME_PENDING_TAG.value,
+    };
+    try {
+      await ctx.clients.iam.send(
+        new CreateUserCommand({
+          UserName: name,
+          Path: d.path,
+          Tags: toTagList(tags),
+          PermissionsBoundary: d.permissionsBoundary ?? undefined,
+        }),
+      );
+      return { status: 'done' };
+    } catch (err) {
+      // Created by a concurrent run between our read and write: fall through to the checks below.
+      if (errorCode(err) !== 'EntityAlreadyExists') throw err;
+    }
+  }
+  const tags = await userTags(ctx, name);
+  if (isManaged(tags)) return { status: 'already-done', note: 'user exists and is managed' };
+  if (!d.adopt) {
+    throw new NotManagedError('user', name, `no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag`);
+  }
+  // Adoption: the user keeps its credentials; it gets the mark, the planned tags and the boundary.
+  await ctx.clients.iam.send(
+    new TagUserCommand({
+      UserName: name,
+      Tags: toTagList({ ...(d.tags ?? {}), [MANAGED_TAG.key]: MANAGED_TAG.value }),
+    }),
+  );
+  if (d.permissionsBoundary) {
+    await ctx.clients.iam.send(
+      new PutUserPermissionsBoundaryCommand({ UserName: name, PermissionsBoundary: d.permissionsBoundary }),
+    );
+  }
+  return { status: 'done', note: 'adopted' };
+}
+
+export async function updateUser(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
+  const name = userName(op);
+  const d = detailsOf<UserDetails>(op);
+  const current = await requireManagedUser(ctx, name);
+  let wrote = false;
+
+  const toSet = Object.entries(d.tags ?? {}).filter(([k, v]) => current[k] !== v);
+  if (toSet.length > 0) {
+    await ctx.clients.iam.send(
+      new TagUserCommand({ UserName: name, Tags: toSet.map(([Key, Value]) => ({ Key, Value })) }),
+    );
+    wrote = true;
+  }
+  // The managed mark is what makes the user ours; an update never takes it away.
+  const toRemove = (d.removeTags ?? []).filter((k) => k !== MANAGED_TAG.key && k in current);
+  if (toRemove.length > 0) {
+    await ctx.clients.iam.send(new UntagUserCommand({ UserName: name, TagKeys: toRemove }));
+    wrote = true;
+  }
+
+  if (d.permissionsBoundary !== undefined) {
+    const user = await findUser(ctx, name);
+    const currentBoundary = user?.PermissionsBoundary?.PermissionsBoundaryArn ?? null;
+    if (d.permissionsBoundary !== currentBoundary) {
+      if (d.permissionsBoundary === null) {
+        await tolerate(['NoSuchEntity'], () =>
+          ctx.clients.iam.send(new DeleteUserPermissionsBoundaryCommand({ UserName: name })),
+        );
+      } else {
+        await ctx.clients.iam.send(
+          new PutUserPermissionsBoundaryCommand({
+            UserName: name,
+            PermissionsBoundary: d.permissionsBoundary,
+          }),
+        );
+      }
+      wrote = true;
+    }
+  }
+  return { status: wrote ? 'done' : 'already-done' };
+}

@@ -1,0 +1,99 @@
+/** The outcome of an apply: per operation, per user created or deleted, per welcome mail. */
+import type { ChangeAction, ChangeType, EmailDetails, Operation } from '../model/plan.js';
+
+export interface OperationResult {
+  id: string;
+  type: ChangeType;
+  action: ChangeAction;
+  name: string;
+  status: 'done' | 'already-done' | 'failed' | 'skipped';
+  note?: string;
+  /** failed: what went wrong. */
+  error?: string;
+  /** skipped: the id of the failed operation it depends on. */
+  skippedBecause?: string;
+}
+
+export type MailStatus = 'sent' | 'already-sent' | 'failed' | 'not-sent';
+
+export interface MailResult {
+  user: string;
+  status: MailStatus;
+  error?: string;
+}
+
+export interface ApplyReport {
+  /** True when no operation failed or was skipped. */
+  ok: boolean;
+  results: OperationResult[];
+  createdUsers: string[];
+  deletedUsers: string[];
+  mail: MailResult[];
+  counts: Record<OperationResult['status'], number>;
+}
+
+export function buildReport(changes: Operation[], results: OperationResult[]): ApplyReport {
+  const byId = new Map(changes.map((op) => [op.id, op]));
+  const counts = { done: 0, 'already-done': 0, failed: 0, skipped: 0 };
+  for (const r of results) counts[r.status]++;
+  const users = (action: ChangeAction): string[] =>
+    results
+      .filter((r) => r.type === 'user' && r.action === action && r.status === 'done' && r.note !== 'adopted')
+      .map((r) => r.name);
+  const mail = results
+    .filter((r) => r.type === 'email')
+    .map((r): MailResult => {
+      const user = (byId.get(r.id)!.details as unknown as EmailDetails).user ?? r.name;
+      const status: MailStatus =
+        r.status === 'done'
+          ? 'sent'
+          : r.status === 'already-done'
+            ? 'already-sent'
+            : r.status === 'failed'
+              ? 'failed'
+              : 'not-sent';
+      return { user, status, ...(r.error ? { error: r.error } : {}) };
+    });
+  return {
+    ok: counts.failed === 0 && counts.skipped === 0,
+    results,
+    createdUsers: users('create'),
+    deletedUsers: users('delete'),
+    mail,
+    counts,
+  };
+}
+
+const MARK: Record<OperationResult['status'], string> = {
+  done: '✓',
+  'already-done': '=',
+  failed: '✗',
+  skipped: '-',
+};
+
+/** Plain text for the CLI and the log. Holds names and errors, never a secret. */
+export function formatApplyReport(report: ApplyReport): string {
+  const lines: string[] = [];
+  for (const r of report.results) {
+    const tail =
+      r.status === 'failed'
+        ? `: ${r.error}`
+        : r.status === 'skipped'
+          ? ` (skipped: ${r.skippedBecause} failed)`
+          : r.status === 'already-done'
+            ? ' (already done)'
+            : '';
+    lines.push(`${MARK[r.status]} ${r.action} ${r.type} ${r.name}${tail}`);
+  }
+  const c = report.counts;
+  lines.push(
+    '',
+    `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
+  );
+  if (report.createdUsers.length > 0) lines.push(`Created users: ${report.createdUsers.join(', ')}`);
+  if (report.deletedUsers.length > 0) lines.push(`Deleted users: ${report.deletedUsers.join(', ')}`);
+  for (const m of report.mail) {
+    lines.push(`Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,76 @@
+/** ARN templates of actions' resource types: matching statement resources, building fixes. */
+import { loadCatalog } from './data.js';
+import type { ActionInfo } from './actions.js';
+import { globsIntersect, SEGMENT } from './wildcard.js';
+
+/**
+ * The raw ARN templates (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) of an
+ * action; with `requiredFirst`, only the required resource types when the action has any.
+ */
+export function arnTemplates(action: ActionInfo, requiredFirst = false): string[] {
+  const svc = loadCatalog().services[action.service];
+  const out: string[] = [];
+  const required = action.def.resourceTypes.filter((r) => r.required);
+  const types = requiredFirst && required.length ? required : action.def.resourceTypes;
+  for (const r of types) {
+    const arn = svc?.resourceTypes[r.name]?.arn;
+    if (arn && !out.includes(arn)) out.push(arn);
+  }
+  return out;
+}
+
+/** Variables whose values never contain `/` (others, like object keys and log groups, may). */
+const NO_SLASH = new Set(['BucketName', 'Partition', 'Region', 'Account', 'AccountId']);
+
+/** A template with every `${Var}` as a wildcard, for matching. */
+function templateGlob(template: string): string {
+  return template.replace(/\$\{([^}]*)\}/g, (_m, name: string) => (NO_SLASH.has(name) ? SEGMENT : '*'));
+}
+
+/** Policy variables in a statement's resource (`${aws:username}`) stand for some value. */
+export function resourceGlob(resource: string): string {
+  return resource.replace(/\$\{[^}]*\}/g, '*');
+}
+
+const matchCache = new Map<string, boolean>();
+
+/**
+ * Whether a statement resource can name a resource of the action: true/false, or undefined
+ * when the catalogue cannot tell (no templates known).
+ */
+export function resourceMatchesAction(resource: string, action: ActionInfo): boolean | undefined {
+  if (resource === '*') return true;
+  const templates = arnTemplates(action);
+  if (!action.scopable) return false;
+  if (templates.length === 0) return undefined;
+  const r = resourceGlob(resource);
+  for (const t of templates) {
+    const key = `${r}\n${t}`;
+    let m = matchCache.get(key);
+    if (m === undefined) {
+      m = globsIntersect(r, templateGlob(t));
+      matchCache.set(key, m);
+    }
+    if (m) return true;
+  }
+  return false;
+}
+
+export interface FillOptions {
+  partition?: string;
+  account?: string;
+  region?: string;
+}
+
+/**
+ * A template made concrete for a fix suggestion: partition, account and region substituted,
+ * the resource's own name parts left as readable placeholders (`<RoleNameWithPath>`).
+ */
+export function fillTemplate(template: string, opts: FillOptions = {}): string {
+  return template.replace(/\$\{([^}]*)\}/g, (_m, name: string) => {
+    if (name === 'Partition') return opts.partition ?? 'aws';
+    if (name === 'Account') return opts.account ?? '*';
+    if (name === 'Region') return opts.region ?? '*';
+    return `<${name}>`;
+  });
+}

@@ -1,0 +1,29 @@
+/** The values iam-gitops uses for every key iam-gitops.yml leaves out (SPEC §2). */
+import type { Config } from '../model/desired.js';
+
+export const DEFAULT_CONFIG_FILE = 'iam-gitops.yml';
+
+export function defaultConfig(): Config {
+  return {
+    path: '/iam-gitops/',
+    permissionsBoundary: null,
+    requiredApprovals: 1,
+    maxDeletes: 5,
+    adopt: false,
+    groups: {},
+    email: { from: null, region: 'us-east-1', signInUrl: null, sendPassword: true },
+    monitoring: {
+      enabled: true,
+      trailName: 'iam-gitops',
+      bucket: null,
+      logGroup: '/iam-gitops/cloudtrail',
+      retentionDays: 365,
+      namespace: 'IAMGitOps',
+      alarmEmails: [],
+      alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
+      period: 300,
+    },
+    lint: { failOn: 'error', ignore: [] },
+    source: null,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * The sticky plan comment's shape: the marker first, then one hidden JSON metadata line, then a
+ * status block (apply results, refusals) and the plan report. Pure.
+ */
+
+export const MARKER = '<!-- iam-gitops:plan -->';
+const META_PREFIX = '<!-- iam-gitops:meta ';
+const STATUS_OPEN = '<!-- iam-gitops:status -->';
+const STATUS_CLOSE = '<!-- /iam-gitops:status -->';
+
+/** The identity GitHub uses for comments written with the workflow's default token. */
+export const DEFAULT_BOT = 'github-actions[bot]';
+
+export interface CommentMeta {
+  /** The plan hash reviewers approve. */
+  hash: string;
+  /** The pull request head commit the plan was made for. */
+  head: string;
+  /** The base commit the plan was made against. */
+  base: string;
+  /** When this plan content was first posted for this head (ISO 8601). */
+  plannedAt: string;
+  offline: boolean;
+  /** True when detail was dropped to fit the size limit. */
+  truncated: boolean;
+  /** Operation counts, so a refusal can say what changed even without the operation list. */
+  counts: { create: number; update: number; delete: number };
+  /**
+   * Compact fingerprints of the operations (`action type name #digest`), when they fit; a refused
+   * apply lists the differences operation by operation from these.
+   */
+  ops?: string[];
+  /** The last apply's outcome on this comment, if any. */
+  status?: 'planned' | 'applying' | 'applied' | 'apply-failed' | 'refused' | 'invalid';
+}
+
+export interface IssueComment {
+  id: number;
+  body?: string | null;
+  user: { login: string } | null;
+  created_at?: string;
+}
+
+/** The action's own plan comment: our author and the marker first. Other authors never count. */
+export function findOwnComment(comments: IssueComment[], identity: string): IssueComment | undefined {
+  const ours = comments.filter(
+    (c) =>
+      c.user?.login.toLowerCase() === identity.toLowerCase() && (c.body ?? '').trimStart().startsWith(MARKER),
+  );
+  // Only one is ever written; should an older duplicate exist, the newest reflects the latest plan.
+  return ours.sort((a, b) => b.id - a.id)[0];
+}
+
+export function renderMeta(meta: CommentMeta): string {
+  // `>` is escaped so that no value can close the HTML comment early.
+  return META_PREFIX + JSON.stringify(meta).replace(/>/g, '\\u003e') + ' -->';
+}
+
+export function parseMeta(body: string | null | undefined): CommentMeta | null {
+  if (!body) return null;
+  const start = body.indexOf(META_PREFIX);
+  if (start < 0) return null;
+  const end = body.indexOf(' -->', start + META_PREFIX.length);
+  if (end < 0) return null;
+  try {
+    const meta = JSON.parse(body.slice(start + META_PREFIX.length, end)) as CommentMeta;
+    if (typeof meta.hash !== 'string' || typeof meta.head !== 'string' || typeof meta.plannedAt !== 'string')
+      return null;
+    return meta;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes a renderer's own header lines (marker, hidden comments) so ours comes first, once. */
+export function stripHeader(markdown: string): string {
+  const lines = markdown.split('\n');
+  let i = 0;
+  while (i < lines.length && /^\s*(<!--.*-->)?\s*$/.test(lines[i]!)) i++;
+  return lines.slice(i).join('\n');
+}
+
+/** The report part of an existing comment (everything after the header and the status block). */
+export function reportOf(body: string): string {
+  const close = body.indexOf(STATUS_CLOSE);
+  const rest = close >= 0 ? body.slice(close + STATUS_CLOSE.length) : body;
+  return stripHeader(rest.replace(/^\n+/, ''));
+}
+
+export function composeComment(meta: CommentMeta, report: string, status?: string): string {
+  const parts = [MARKER, renderMeta(meta)];
+  if (status) parts.push(STATUS_OPEN, status.trim(), STATUS_CLOSE);
+  parts.push('', stripHeader(report).trim(), '');
+  return parts.join('\n');
+}

@@ -1,0 +1,45 @@
+/**
+ * What the GitHub flows need from the rest of the tool, as one interface: the engine wires the
+ * real modules (src/github/engine.ts), tests may pass their own.
+ */
+import type { AwsClients } from '../aws/clients.js';
+import type { Config } from '../model/desired.js';
+import type { PlanRun, PlanRunOptions } from '../pipeline.js';
+import type { GitHubApi } from './api.js';
+
+export type OkRun = Extract<PlanRun, { ok: true }>;
+
+export interface ApplyOutcome {
+  ok: boolean;
+  createdUsers: string[];
+  deletedUsers: string[];
+  /** Welcome mail per created user: `sent`, `failed: …`, `skipped: …`. */
+  mail: Record<string, string>;
+  /** The apply report as markdown (comment and summary). Never holds secrets. */
+  markdown: string;
+  /** Why the apply failed, when it did. */
+  error?: string;
+}
+
+export interface RenderOptions {
+  /** Characters the report may use (the comment's limit minus our header and status). */
+  budget: number;
+  head: string;
+  base: string;
+  plannedAt: string;
+  /** Set when the plan was made against an empty account: why. */
+  offlineReason: string | null;
+}
+
+export interface Deps {
+  api: GitHubApi;
+  runPlan(opts: PlanRunOptions): Promise<PlanRun>;
+  /** Only the configuration (requiredApprovals) — read before AWS is touched. null when invalid. */
+  loadConfig(dir: string, configPath: string): Promise<Config | null>;
+  renderComment(run: OkRun, opts: RenderOptions): string;
+  renderSummary(run: OkRun, opts: RenderOptions): string;
+  /** Clients for a role through GitHub OIDC, or the ambient credentials when role is null. */
+  awsClients(role: string | null, region: string, sesRegion?: string): Promise<AwsClients>;
+  applyPlan(run: OkRun, clients: AwsClients): Promise<ApplyOutcome>;
+  now(): Date;
+}

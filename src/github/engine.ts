@@ -1,0 +1,55 @@
+/** Wires the GitHub flows to the real modules: pipeline, renderers, executor, OIDC. */
+import * as core from '@actions/core';
+import { applyPlan } from '../apply/executor.js';
+import type { ApplyContext } from '../apply/types.js';
+import { createClients, errorMessage } from '../aws/clients.js';
+import { loadDesired } from '../desired/index.js';
+import type { Settings } from '../inputs.js';
+import { runPlan } from '../pipeline.js';
+import { renderMarkdown } from '../plan/render-markdown.js';
+import { renderSummary } from '../plan/render-summary.js';
+import { createGitHubApi } from './api.js';
+import { toOutcome } from './apply-report.js';
+import { oidcClients } from './aws-access.js';
+import type { Deps, OkRun, RenderOptions } from './deps.js';
+
+const input = (run: OkRun, o: RenderOptions) => ({
+  plan: run.plan,
+  head: o.head,
+  base: o.base,
+  plannedAt: o.plannedAt,
+  dataVersion: run.lint.dataVersion,
+});
+
+export function createEngine(s: Settings): Deps {
+  return {
+    api: createGitHubApi(s.githubToken, s.repo, s.apiUrl),
+    runPlan,
+    async loadConfig(dir, configPath) {
+      return (await loadDesired(dir, { configPath })).state?.config ?? null;
+    },
+    renderComment: (run, o) => renderMarkdown(input(run, o), o.budget).body,
+    renderSummary: (run, o) => renderSummary(input(run, o)).markdown,
+    async awsClients(role, region, sesRegion) {
+      if (role) return oidcClients(s, role, region, sesRegion);
+      core.info('No role to assume: using the AWS credentials already in the environment.');
+      return createClients({ region, sesRegion });
+    },
+    async applyPlan(run, clients) {
+      const ctx: ApplyContext = {
+        clients,
+        accountId: run.plan.accountId,
+        region: s.awsRegion,
+        desired: run.desired,
+        maskSecret: (v) => core.setSecret(v),
+        log: (m) => core.info(m),
+      };
+      try {
+        return toOutcome(await applyPlan(run.plan, ctx));
+      } catch (err) {
+        return { ok: false, createdUsers: [], deletedUsers: [], mail: {}, markdown: '', error: errorMessage(err) };
+      }
+    },
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,151 @@
+/**
+ * Plan on a pull request: validate, lint, plan (live with the read-only role, or offline), then
+ * annotations, outputs, the one sticky comment and the job summary.
+ */
+import * as core from '@actions/core';
+import type { Settings } from '../inputs.js';
+import type { Plan } from '../model/plan.js';
+import type { AwsClients } from '../aws/clients.js';
+import { annotate, collectProblems, problemsMarkdown } from './annotations.js';
+import { composeComment, MARKER, type CommentMeta } from './comment.js';
+import type { Deps } from './deps.js';
+import { httpStatus } from './api.js';
+import { setPlanOutputs } from './outputs.js';
+import {
+  COMMENT_BUDGET,
+  counts,
+  diagnosticsMarkdown,
+  fingerprints,
+  offlineNote,
+  writeSummary,
+} from './status.js';
+import { readOwnComment, upsertComment } from './sticky.js';
+
+interface PullPayload {
+  number: number;
+  head: { sha: string; repo?: { full_name: string } | null };
+  base: { sha: string };
+}
+
+/** Why the plan must be offline, or null when it can read the live account. */
+export function offlineReason(s: Settings, pr: PullPayload | undefined): string | null {
+  if (!s.planRoleToAssume) return 'no `plan-role-to-assume` is set';
+  const own = `${s.repo.owner}/${s.repo.repo}`;
+  if (pr && pr.head.repo && pr.head.repo.full_name !== own)
+    return `the pull request comes from the fork ${pr.head.repo.full_name}, which gets no OIDC token`;
+  if (!s.oidcAvailable) return 'no GitHub OIDC token is available (did you grant `id-token: write`?)';
+  return null;
+}
+
+export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): boolean {
+  if (failOn === 'never') return false;
+  return plan.findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+}
+
+export async function planFlow(s: Settings, d: Deps): Promise<void> {
+  const pr = s.payload.pull_request as PullPayload | undefined;
+  const offline = offlineReason(s, pr);
+  if (offline) core.info(`Planning offline: ${offline}.`);
+  let clients: AwsClients | undefined;
+  if (!offline) clients = await d.awsClients(s.planRoleToAssume, s.awsRegion);
+  const run = await d.runPlan({
+    dir: s.dir,
+    configPath: s.configPath,
+    repo: `${s.repo.owner}/${s.repo.repo}`,
+    offline: Boolean(offline),
+    clients,
+  });
+
+  const problems = collectProblems(run.diagnostics, run.ok ? run.plan.findings : [], s.dirFromWorkspace);
+  annotate(problems);
+  setPlanOutputs(run.ok ? run.plan : null);
+
+  const head = pr?.head.sha ?? s.sha;
+  const base = pr?.base.sha ?? '';
+  const plannedAt = d.now().toISOString();
+  let report: string;
+  let meta: CommentMeta | null = null;
+  let summary: string;
+  if (run.ok) {
+    const reserve = 2000 + (fingerprints(run.plan) ? JSON.stringify(fingerprints(run.plan)).length : 0);
+    const opts = { budget: COMMENT_BUDGET - reserve, offlineReason: offline, head, base, plannedAt };
+    report = d.renderComment(run, opts);
+    if (offline) report = `${offlineNote(offline)}\n\n${report}`;
+    summary = [offline ? offlineNote(offline) : '', d.renderSummary(run, opts), problemsMarkdown(problems)]
+      .filter(Boolean)
+      .join('\n\n');
+    meta = {
+      hash: run.plan.hash,
+      head,
+      base,
+      plannedAt,
+      offline: Boolean(offline),
+      truncated: false,
+      counts: counts(run.plan),
+      ops: fingerprints(run.plan),
+      status: 'planned',
+    };
+  } else {
+    report = diagnosticsMarkdown(run.diagnostics);
+    summary = [report, problemsMarkdown(problems)].join('\n\n');
+  }
+
+  if (pr) await postComment(s, d, pr.number, meta, report);
+  else core.info(`No pull request in the '${s.eventName}' event: the plan goes to the job summary only.`);
+  await writeSummary(summary);
+
+  if (!run.ok) {
+    const n = run.diagnostics.filter((x) => x.severity === 'error').length;
+    core.setFailed(`iam-gitops: ${n} validation error${n === 1 ? '' : 's'}; see the annotations and the job summary.`);
+    return;
+  }
+  const failOn = run.desired.config.lint.failOn;
+  const reasons: string[] = [];
+  if (failsLint(run.plan, failOn)) {
+    const n = run.plan.findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning')).length;
+    reasons.push(`${n} lint finding${n === 1 ? '' : 's'} at or above lint.failOn (${failOn})`);
+  }
+  if (run.plan.errors.length) reasons.push(`the plan cannot be applied: ${run.plan.errors.join('; ')}`);
+  if (reasons.length) core.setFailed(`iam-gitops: ${reasons.join('; ')}.`);
+}
+
+/** The sticky comment; a token that may not write (fork, read-only) only costs a warning. */
+async function postComment(
+  s: Settings,
+  d: Deps,
+  issue: number,
+  meta: CommentMeta | null,
+  report: string,
+): Promise<void> {
+  try {
+    const existing = await readOwnComment(d.api, issue);
+    let body: string;
+    if (meta) {
+      const prev = existing.meta;
+      // Same plan for the same commits: keep the first posting time, so a re-run changes nothing.
+      if (prev && prev.hash === meta.hash && prev.head === meta.head && prev.base === meta.base && prev.status === 'planned')
+        meta.plannedAt = prev.plannedAt;
+      body = composeComment(meta, report);
+      if (body.length > COMMENT_BUDGET) {
+        // Last resort when a report overshoots its budget: the digest, the rest in the summary.
+        const c = meta.counts;
+        meta.truncated = true;
+        body = composeComment(
+          meta,
+          `### iam-gitops plan\n\n${c.create} to create, ${c.update} to update, ${c.delete} to delete. ` +
+            'The full plan is too long for a comment; it is in the job summary of this run.',
+        );
+      }
+    } else {
+      body = `${MARKER}\n\n${report}\n`;
+    }
+    const result = await upsertComment(d.api, issue, body, existing.comment);
+    core.info(`Plan comment ${result} on #${issue} (author ${existing.identity}).`);
+  } catch (err) {
+    const status = httpStatus(err);
+    const why = status === 403 || status === 404
+      ? 'the token may not write comments here (a fork, or `pull-requests: write` is missing)'
+      : err instanceof Error ? err.message : String(err);
+    core.warning(`Could not post the plan comment on #${issue}: ${why}. The plan is in the job summary.`);
+  }
+}

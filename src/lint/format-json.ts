@@ -1,0 +1,10 @@
+/** `lint --format json` (SPEC §4): `{"dataVersion", "findings", "diff"?}`. */
+import type { LintDiff } from './diff.js';
+import type { LintResult } from './index.js';
+
+export function formatJson(result: LintResult, diff?: LintDiff): string {
+  const out: Record<string, unknown> = { dataVersion: result.dataVersion, findings: result.findings };
+  if (result.ignored.length) out.ignored = result.ignored;
+  if (diff) out.diff = diff;
+  return `${JSON.stringify(out, null, 2)}\n`;
+}

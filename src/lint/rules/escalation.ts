@@ -1,0 +1,122 @@
+/** privilege-escalation (+ -target-dependent, -candidate): open paths of a policy or a user. */
+import type { Finding, Severity } from '../../model/finding.js';
+import type { LocatedPolicy } from '../../model/policy.js';
+import { matchesWildcard } from '../../catalog/wildcard.js';
+import type { Location } from '../context.js';
+import type { Principal, PreparedStatement } from '../effective.js';
+import { openPaths, type PathResult } from '../escalation.js';
+import { passRoleFix, scopedStatementFix } from '../fix.js';
+
+export interface EscalationFinding {
+  result: PathResult;
+  finding: Finding;
+}
+
+function ruleOf(r: PathResult): { rule: string; severity: Severity } {
+  if (r.path.kind === 'candidate') return { rule: 'privilege-escalation-candidate', severity: 'warning' };
+  if (r.path.kind === 'target-dependent' || r.reach === 'specific') {
+    return { rule: 'privilege-escalation-target-dependent', severity: 'warning' };
+  }
+  return { rule: 'privilege-escalation', severity: r.conditional ? 'warning' : 'error' };
+}
+
+/** Strength used to decide whether a user's combined finding adds anything to its policies'. */
+export function weight(r: PathResult): number {
+  const { severity } = ruleOf(r);
+  return severity === 'error' ? 2 : 1;
+}
+
+function locate(s: PreparedStatement, action: string, fallback: Location): Location {
+  const p = s.policy;
+  if (!p.file) return fallback;
+  if (!s.notAction) {
+    const i = s.patterns.findIndex((x) => x === '*' || matchesWildcard(x, action));
+    const pos = i >= 0 ? p.valuePositions[s.index]?.Action?.[i] : undefined;
+    if (pos) return { file: p.file, line: pos.line };
+  }
+  const pos = p.statementPositions[s.index];
+  return pos ? { file: p.file, line: pos.line } : fallback;
+}
+
+function fixFor(r: PathResult, principal: Principal): string {
+  const p = r.path;
+  if (p.passTo) {
+    return `Limit iam:PassRole to roles the user may hand out and to the service that needs them (or remove it):\n${passRoleFix(principal.statements)}`;
+  }
+  const first = p.steps[0]!;
+  switch (first.target) {
+    case 'self':
+      return `Remove ${first.action}, or limit it to other users' ARNs with an iam:PolicyARN condition naming unprivileged policies; never allow it on the user itself (user/\${aws:username}) or on user/*.`;
+    case 'other':
+      return `Limit ${first.action} to the user itself ("Resource": "arn:aws:iam::*:user/\${aws:username}", self-service) or remove it.`;
+    case 'customer-policy':
+      return `Remove ${first.action}, or limit "Resource" to policies attached to no principal that holds this permission (policy changes belong in this repository's pull requests).`;
+    case 'role':
+      return `Limit "Resource" to specific role ARNs that are not more privileged than the user, or remove ${r.steps.map((s) => s.action.name).join(' and ')}.`;
+    case 'group':
+      return `Limit "Resource" to specific groups that are not more privileged than the user, or remove ${first.action}.`;
+    default:
+      return scopedStatementFix(r.steps.map((s) => s.action));
+  }
+}
+
+function message(r: PathResult, policies: string[], user?: string): string {
+  const actions = r.steps.map((s) => s.action.name).join(' + ');
+  const who = user ? `User ${user} combines ${actions} from ${policies.join(' and ')}` : `Allows ${actions}`;
+  let m = `${who} (${r.path.id}, ${r.path.title}): ${r.path.how}.`;
+  if (r.path.kind === 'target-dependent') m += ' This escalates only if such a privileged resource already exists.';
+  else if (r.path.kind === 'candidate') m += ' A less common path; check whether it applies.';
+  else if (r.reach === 'specific') m += ' The resources are named specifically: this escalates only if one of them is more privileged than the user.';
+  if (r.conditional) {
+    const gates = [...new Set(r.steps.flatMap((s) => s.gates))];
+    m += ` Lower confidence: the grant is gated by ${gates.join(' and ')}.`;
+  }
+  return m;
+}
+
+/** Findings for the open paths of a principal. `fallback` locates grants from file-less policies. */
+export function escalationFindings(
+  principal: Principal,
+  fallback: Location,
+  user?: string,
+): EscalationFinding[] {
+  return openPaths(principal).map((result) => {
+    const { rule, severity } = ruleOf(result);
+    const stmts = result.steps.map((s) => s.grant!.stmt);
+    const policies = [...new Set(stmts.map((s) => s.policy.name))];
+    const key =
+      result.steps.find((s) => s.action.name === 'iam:PassRole' && s.grant!.stmt.policy.file) ??
+      result.steps.find((s) => s.grant!.stmt.policy.file) ??
+      result.steps[0]!;
+    const loc = locate(key.grant!.stmt, key.action.name, fallback);
+    const finding: Finding = {
+      rule,
+      severity,
+      file: loc.file,
+      line: loc.line,
+      policy: policies.join(', '),
+      ...(user ? { user } : {}),
+      actions: result.steps.map((s) => s.action.name),
+      message: message(result, policies, user),
+      fix: fixFor(result, principal),
+    };
+    return { result, finding };
+  });
+}
+
+/** Whether a principal's policies grant every action on every resource (admin-access covers it). */
+export function isAdministrator(principal: Principal): boolean {
+  return principal.statements.some(
+    (s) =>
+      s.effect === 'Allow' &&
+      s.cond.status === 'always' &&
+      !s.notAction &&
+      s.patterns.some((p) => p === '*' || p === '*:*') &&
+      (s.notResource || s.resources.includes('*')) &&
+      !principal.denies.some((d) => d.actions.size > 0 && d.resources.includes('*')),
+  );
+}
+
+export function policyNames(policies: LocatedPolicy[]): string[] {
+  return policies.map((p) => p.name);
+}

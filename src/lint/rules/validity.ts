@@ -1,0 +1,126 @@
+/**
+ * unknown-service / unknown-action (a typo grants nothing, silently), resource-mismatch
+ * (no resource type of the action fits the ARN) and invalid-condition-key.
+ */
+import {
+  catalogIndex,
+  expandPattern,
+  findAction,
+  globalConditionKey,
+  isKnownService,
+  isServiceConditionKey,
+  serviceNames,
+  actionById,
+  type ActionInfo,
+} from '../../catalog/actions.js';
+import { arnTemplates, fillTemplate, resourceMatchesAction } from '../../catalog/arn.js';
+import { hasWildcard } from '../../catalog/wildcard.js';
+import type { Finding } from '../../model/finding.js';
+import { closest } from '../../suggest.js';
+import { makeFinding, statementLocation, valueLocation, type PolicyContext } from '../context.js';
+
+function unknownNames(ctx: PolicyContext): Finding[] {
+  const out: Finding[] = [];
+  for (const s of ctx.statements) {
+    const el = s.notAction ? 'NotAction' : 'Action';
+    s.patterns.forEach((p, i) => {
+      if (p === '*') return;
+      const loc = valueLocation(ctx, s.index, el, i);
+      const colon = p.indexOf(':');
+      const svc = colon > 0 ? p.slice(0, colon).toLowerCase() : '';
+      if (colon <= 0 || (!hasWildcard(svc) && !isKnownService(svc))) {
+        const near = closest(svc || p, serviceNames());
+        out.push(
+          makeFinding(ctx, loc, 'unknown-service', 'error', [p], `"${p}" names no known service prefix, so it ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing.`, near ? `Did you mean "${near}${colon > 0 ? p.slice(colon) : ':…'}"?` : 'Use `service:Action`, e.g. `s3:GetObject`.'),
+        );
+        return;
+      }
+      if (expandPattern(p).length > 0) return;
+      const candidates = hasWildcard(svc) ? [] : (catalogIndex().byService.get(svc) ?? []).map((a) => a.name);
+      const near = closest(p, candidates);
+      out.push(
+        makeFinding(
+          ctx,
+          loc,
+          'unknown-action',
+          'error',
+          [p],
+          `"${p}" matches no action of ${svc}, so this entry ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing${s.effect === 'Deny' ? ' and what it was meant to block stays allowed' : ''}.`,
+          near ? `Did you mean "${near}"?` : `Check the action name against the ${svc} actions list.`,
+        ),
+      );
+    });
+  }
+  return out;
+}
+
+function mismatches(ctx: PolicyContext): Finding[] {
+  const out: Finding[] = [];
+  for (const s of ctx.statements) {
+    if (s.effect !== 'Allow' || s.notResource || s.notAction || s.resources.includes('*')) continue;
+    if (s.resources.length === 0) continue;
+    const infos: ActionInfo[] = [];
+    for (const id of s.actions) infos.push(actionById(id));
+    // With a service wildcard only actions fitting no resource at all are a mistake worth naming.
+    const bad = infos.filter((a) => s.resources.every((r) => resourceMatchesAction(r, a) === false));
+    if (!bad.length) continue;
+    const explicit = bad.filter((a) => s.patterns.some((p) => !hasWildcard(p) && p.toLowerCase() === a.name.toLowerCase()));
+    const report = explicit.length ? explicit : bad.length === infos.length ? bad : [];
+    if (!report.length) continue;
+    const names = report.map((a) => a.name);
+    const formats = report
+      .slice(0, 4)
+      .map((a) => `${a.name}: ${a.scopable ? arnTemplates(a).map((t) => fillTemplate(t)).join(' or ') : '"*" (it supports no resource ARNs)'}`);
+    out.push(
+      makeFinding(
+        ctx,
+        valueLocation(ctx, s.index, 'Resource', 0),
+        'resource-mismatch',
+        'error',
+        names,
+        `Statement ${s.index + 1}: no resource [${s.resources.join(', ')}] fits ${names.join(', ')}, so the statement grants ${names.length === 1 ? 'it' : 'them'} nothing.`,
+        `Use resources of the required format — ${formats.join('; ')}.`,
+      ),
+    );
+  }
+  return out;
+}
+
+function conditionKeys(ctx: PolicyContext): Finding[] {
+  const out: Finding[] = [];
+  for (const s of ctx.statements) {
+    const c = s.stmt.Condition;
+    if (!c || typeof c !== 'object') continue;
+    const services = new Set<string>();
+    if (s.notAction || s.patterns.includes('*')) services.add('*');
+    else for (const p of s.patterns) services.add(p.split(':')[0]!.toLowerCase());
+    for (const block of Object.values(c)) {
+      if (!block || typeof block !== 'object') continue;
+      for (const key of Object.keys(block)) {
+        if (globalConditionKey(key)) continue;
+        const prefix = key.split(':')[0]!.toLowerCase();
+        if (services.has('*') ? isServiceConditionKey(prefix, key) : [...services].some((svc) => isServiceConditionKey(svc, key) || (hasWildcard(svc) && isServiceConditionKey(prefix, key)))) continue;
+        const known = isKnownService(prefix) && isServiceConditionKey(prefix, key);
+        const act = findAction(s.patterns[0] ?? '');
+        out.push(
+          makeFinding(
+            ctx,
+            statementLocation(ctx, s.index),
+            'invalid-condition-key',
+            'warning',
+            s.patterns,
+            known
+              ? `Condition key "${key}" belongs to ${prefix}, not to the actions of statement ${s.index + 1}; the request never carries it, so the condition ${act ? 'does not behave as intended' : 'never matches'}.`
+              : `Condition key "${key}" is neither a global key nor a key of ${[...services].join(', ')}; the request never carries it.`,
+            'Use a global key (aws:…) or a key the statement\'s service documents; check the spelling.',
+          ),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+export function validityRules(ctx: PolicyContext): Finding[] {
+  return [...unknownNames(ctx), ...mismatches(ctx), ...conditionKeys(ctx)];
+}

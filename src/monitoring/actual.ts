@@ -1,0 +1,112 @@
+/** What the baseline's resources look like in the account (stored opaque in ActualState.monitoring). */
+
+export interface ActualBucket {
+  name: string;
+  /** HeadBucket answered 403: the name belongs to another account. */
+  foreign: boolean;
+  tags: Record<string, string>;
+  policy: Record<string, unknown> | null;
+  publicAccessBlock: Record<string, boolean> | null;
+  /** Default encryption algorithm (`AES256`, `aws:kms`), or null when none is configured. */
+  encryption: string | null;
+}
+
+export interface ActualLogGroup {
+  name: string;
+  arn: string;
+  retentionDays: number | null;
+  tags: Record<string, string>;
+}
+
+export interface ActualRole {
+  name: string;
+  arn: string;
+  trustPolicy: Record<string, unknown> | null;
+  /** The inline policy the baseline writes, or null when absent. */
+  policy: Record<string, unknown> | null;
+  tags: Record<string, string>;
+}
+
+export interface ActualTrail {
+  name: string;
+  arn: string;
+  homeRegion: string;
+  s3BucketName: string | null;
+  isMultiRegionTrail: boolean;
+  includeGlobalServiceEvents: boolean;
+  logFileValidationEnabled: boolean;
+  cloudWatchLogsLogGroupArn: string | null;
+  cloudWatchLogsRoleArn: string | null;
+  /** Null for a trail homed in another region (not readable here). */
+  isLogging: boolean | null;
+  eventSelectors: Array<Record<string, unknown>>;
+  advancedEventSelectors: number;
+  tags: Record<string, string>;
+}
+
+export interface ActualSubscription {
+  endpoint: string;
+  protocol: string;
+  /** `PendingConfirmation` while the recipient has not clicked the link. */
+  subscriptionArn: string;
+}
+
+export interface ActualTopic {
+  arn: string;
+  policy: Record<string, unknown> | null;
+  tags: Record<string, string>;
+  subscriptions: ActualSubscription[];
+}
+
+export interface ActualMetricFilter {
+  name: string;
+  logGroup: string;
+  pattern: string;
+  transformations: Array<{ metricName: string; metricNamespace: string; metricValue: string }>;
+}
+
+export interface ActualAlarm {
+  name: string;
+  description: string | null;
+  metricName: string | null;
+  namespace: string | null;
+  statistic: string | null;
+  period: number | null;
+  evaluationPeriods: number | null;
+  threshold: number | null;
+  comparisonOperator: string | null;
+  treatMissingData: string | null;
+  alarmActions: string[];
+  actionsEnabled: boolean | null;
+  dimensions: number;
+}
+
+export interface ActualMonitoring {
+  bucket: ActualBucket | null;
+  logGroup: ActualLogGroup | null;
+  role: ActualRole | null;
+  trail: ActualTrail | null;
+  topic: ActualTopic | null;
+  metricFilters: ActualMetricFilter[];
+  alarms: ActualAlarm[];
+}
+
+export function emptyActualMonitoring(): ActualMonitoring {
+  return {
+    bucket: null,
+    logGroup: null,
+    role: null,
+    trail: null,
+    topic: null,
+    metricFilters: [],
+    alarms: [],
+  };
+}
+
+/** The stored opaque value as ActualMonitoring; null or anything else (offline plan) is an empty account. */
+export function asActualMonitoring(value: unknown): ActualMonitoring {
+  if (value && typeof value === 'object' && 'metricFilters' in value && 'alarms' in value) {
+    return value as ActualMonitoring;
+  }
+  return emptyActualMonitoring();
+}

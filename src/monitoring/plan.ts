@@ -1,0 +1,318 @@
+/**
+ * Pure: the baseline's desired settings against what was read → create/update operations in the
+ * order of cis-monitoring §1, each with the exact settings and, for updates, the drifted fields.
+ * Never deletes. A same-named resource without the managed-by tag is an error unless adopting.
+ */
+import { MANAGED_TAG, type MonitoringConfig } from '../model/desired.js';
+import type { ChangeType, Operation } from '../model/plan.js';
+import { asActualMonitoring, type ActualMonitoring } from './actual.js';
+import { desiredBaseline, type DesiredBaseline } from './desired.js';
+import { maskEmail } from './mask.js';
+import { samePolicy } from './policies.js';
+import { describeFailures, selfTestPatterns } from './self-test.js';
+
+export interface Drift {
+  field: string;
+  actual: unknown;
+  desired: unknown;
+}
+
+export interface MonitoringPlanContext {
+  accountId: string;
+  region: string;
+  adopt: boolean;
+}
+
+const MAX_PATTERN_LENGTH = 1024;
+
+export function planMonitoring(
+  config: MonitoringConfig,
+  actualRaw: unknown,
+  ctx: MonitoringPlanContext,
+): { operations: Operation[]; errors: string[] } {
+  if (!config.enabled) return { operations: [], errors: [] };
+  const desired = desiredBaseline(config, ctx);
+  const actual = asActualMonitoring(actualRaw);
+  const errors: string[] = [];
+  const ops: Operation[] = [];
+
+  const selfTest = selfTestPatterns(desired.filters);
+  errors.push(...describeFailures(selfTest.results));
+  for (const f of desired.filters) {
+    if (f.pattern.length > MAX_PATTERN_LENGTH) {
+      errors.push(`metric filter ${f.filterName}: pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
+    }
+  }
+
+  const add = (
+    type: ChangeType,
+    key: string,
+    name: string,
+    settings: object,
+    drift: Drift[] | null,
+    adopt = false,
+  ) => {
+    if (drift && drift.length === 0) return;
+    const details: Record<string, unknown> = { ...settings };
+    if (drift) details.drift = drift;
+    if (adopt) details.adopt = true;
+    ops.push({
+      id: `${type}:${key}`,
+      action: drift ? 'update' : 'create',
+      type,
+      name,
+      details,
+      dependsOn: [],
+    });
+  };
+  /** Drift list for an existing resource, or null (error recorded) when it is not ours to change. */
+  const owned = (what: string, name: string, tags: Record<string, string>): { adopt: boolean } | null => {
+    if (tags[MANAGED_TAG.key] === MANAGED_TAG.value) return { adopt: false };
+    if (ctx.adopt) return { adopt: true };
+    errors.push(
+      `${what} "${name}" exists but is not managed by iam-gitops (no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag): ` +
+        `rename it in iam-gitops.yml monitoring, tag it, or set adopt: true to take it over`,
+    );
+    return null;
+  };
+
+  planBucket(desired, actual, add, owned, errors);
+  planLogGroup(desired, actual, add, owned);
+  planRole(desired, actual, add, owned);
+  planTrail(desired, actual, add, owned, errors, ctx.region);
+  planTopic(desired, actual, add, owned);
+  planFiltersAndAlarms(desired, actual, add);
+
+  return { operations: withDependencies(ops), errors };
+}
+
+type Add = (
+  type: ChangeType,
+  key: string,
+  name: string,
+  settings: object,
+  drift: Drift[] | null,
+  adopt?: boolean,
+) => void;
+type Owned = (what: string, name: string, tags: Record<string, string>) => { adopt: boolean } | null;
+
+function check(drift: Drift[], field: string, actual: unknown, desired: unknown, same = actual === desired) {
+  if (!same) drift.push({ field, actual: actual ?? null, desired });
+}
+
+function tagDrift(drift: Drift[], actual: Record<string, string>, desired: Record<string, string>) {
+  const missing = Object.entries(desired).filter(([k, v]) => actual[k] !== v);
+  if (missing.length) drift.push({ field: 'tags', actual: { ...actual }, desired: { ...desired } });
+}
+
+function planBucket(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Owned, errors: string[]) {
+  const b = a.bucket;
+  if (!b) return add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, null);
+  if (b.foreign) {
+    errors.push(
+      `trail bucket "${b.name}" belongs to another AWS account: set monitoring.bucket in iam-gitops.yml to a name you own`,
+    );
+    return;
+  }
+  const own = owned('trail bucket', b.name, b.tags);
+  if (!own) return;
+  const drift: Drift[] = [];
+  check(drift, 'policy', b.policy, d.bucket.policy, samePolicy(b.policy, d.bucket.policy));
+  const pab = b.publicAccessBlock;
+  const blocked = !!pab && Object.keys(d.bucket.publicAccessBlock).every((k) => pab[k] === true);
+  check(drift, 'publicAccessBlock', pab, d.bucket.publicAccessBlock, blocked);
+  // Any default encryption satisfies the baseline: a KMS key someone set is stronger, not drift.
+  check(drift, 'encryption', b.encryption, d.bucket.encryption, b.encryption !== null);
+  tagDrift(drift, b.tags, d.bucket.tags);
+  add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, drift, own.adopt);
+}
+
+function planLogGroup(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Owned) {
+  const g = a.logGroup;
+  const want = d.logGroup;
+  if (!g) return add('log-group', want.logGroup, want.logGroup, want, null);
+  const own = owned('log group', g.name, g.tags);
+  if (!own) return;
+  const drift: Drift[] = [];
+  check(drift, 'retentionDays', g.retentionDays, want.retentionDays);
+  tagDrift(drift, g.tags, want.tags);
+  add('log-group', want.logGroup, want.logGroup, want, drift, own.adopt);
+}
+
+function planRole(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Owned) {
+  const r = a.role;
+  const want = d.role;
+  if (!r) return add('role', want.roleName, want.roleName, want, null);
+  const own = owned('CloudTrail delivery role', r.name, r.tags);
+  if (!own) return;
+  const drift: Drift[] = [];
+  check(drift, 'trustPolicy', r.trustPolicy, want.trustPolicy, samePolicy(r.trustPolicy, want.trustPolicy));
+  check(drift, 'policy', r.policy, want.policy, samePolicy(r.policy, want.policy));
+  tagDrift(drift, r.tags, want.tags);
+  add('role', want.roleName, want.roleName, want, drift, own.adopt);
+}
+
+function planTrail(
+  d: DesiredBaseline,
+  a: ActualMonitoring,
+  add: Add,
+  owned: Owned,
+  errors: string[],
+  region: string,
+) {
+  const t = a.trail;
+  const want = d.trail;
+  if (!t) return add('trail', want.trailName, want.trailName, want, null);
+  if (t.homeRegion !== region) {
+    errors.push(
+      `trail "${t.name}" already exists with home region ${t.homeRegion}; the baseline's trail lives in ${region}: ` +
+        `set monitoring.trailName to another name or run in ${t.homeRegion}`,
+    );
+    return;
+  }
+  const own = owned('trail', t.name, t.tags);
+  if (!own) return;
+  const drift: Drift[] = [];
+  check(drift, 's3BucketName', t.s3BucketName, want.s3BucketName);
+  check(drift, 'isMultiRegionTrail', t.isMultiRegionTrail, want.isMultiRegionTrail);
+  check(drift, 'includeGlobalServiceEvents', t.includeGlobalServiceEvents, want.includeGlobalServiceEvents);
+  check(drift, 'enableLogFileValidation', t.logFileValidationEnabled, want.enableLogFileValidation);
+  check(drift, 'cloudWatchLogsLogGroupArn', t.cloudWatchLogsLogGroupArn, want.cloudWatchLogsLogGroupArn);
+  check(drift, 'cloudWatchLogsRoleArn', t.cloudWatchLogsRoleArn, want.cloudWatchLogsRoleArn);
+  const allManagement =
+    t.advancedEventSelectors === 0 &&
+    t.eventSelectors.some(
+      (s) =>
+        s.ReadWriteType === 'All' &&
+        s.IncludeManagementEvents === true &&
+        (s.ExcludeManagementEventSources as unknown[]).length === 0,
+    );
+  check(drift, 'eventSelectors', t.eventSelectors, want.eventSelectors, allManagement);
+  check(drift, 'isLogging', t.isLogging, want.isLogging);
+  tagDrift(drift, t.tags, want.tags);
+  add('trail', want.trailName, want.trailName, want, drift, own.adopt);
+}
+
+function planTopic(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Owned) {
+  const t = a.topic;
+  const want = d.topic;
+  if (!t) {
+    add('topic', want.topicName, want.topicName, want, null);
+  } else {
+    const own = owned('SNS topic', want.topicName, t.tags);
+    if (!own) return;
+    const drift: Drift[] = [];
+    check(drift, 'policy', t.policy, want.policy, samePolicy(t.policy, want.policy));
+    tagDrift(drift, t.tags, want.tags);
+    add('topic', want.topicName, want.topicName, want, drift, own.adopt);
+  }
+  // Pending subscriptions count as present: subscribing again would mail the address again.
+  const present = new Set(
+    (t?.subscriptions ?? []).filter((s) => s.protocol === 'email').map((s) => s.endpoint.toLowerCase()),
+  );
+  for (const email of d.emails) {
+    if (present.has(email.toLowerCase())) continue;
+    add(
+      'subscription',
+      email,
+      maskEmail(email),
+      { topicArn: want.topicArn, protocol: 'email', endpoint: email },
+      null,
+    );
+  }
+}
+
+function planFiltersAndAlarms(d: DesiredBaseline, a: ActualMonitoring, add: Add) {
+  const filters = new Map(a.metricFilters.map((f) => [f.name, f]));
+  for (const want of d.filters) {
+    const settings = { ...want, mode: d.mode };
+    const f = filters.get(want.filterName);
+    if (!f) {
+      add('metric-filter', want.filterName, want.filterName, settings, null);
+      continue;
+    }
+    const drift: Drift[] = [];
+    check(drift, 'pattern', f.pattern, want.pattern);
+    const t = f.transformations;
+    const wantT = {
+      metricName: want.metricName,
+      metricNamespace: want.namespace,
+      metricValue: want.metricValue,
+    };
+    const sameT =
+      t.length === 1 &&
+      t[0]!.metricName === wantT.metricName &&
+      t[0]!.metricNamespace === wantT.metricNamespace &&
+      t[0]!.metricValue === wantT.metricValue;
+    check(drift, 'metricTransformation', t, [wantT], sameT);
+    add('metric-filter', want.filterName, want.filterName, settings, drift);
+  }
+  const alarms = new Map(a.alarms.map((x) => [x.name, x]));
+  for (const want of d.alarms) {
+    const x = alarms.get(want.alarmName);
+    if (!x) {
+      add('alarm', want.alarmName, want.alarmName, want, null);
+      continue;
+    }
+    const drift: Drift[] = [];
+    check(drift, 'description', x.description, want.description);
+    check(drift, 'metricName', x.metricName, want.metricName);
+    check(drift, 'namespace', x.namespace, want.namespace);
+    check(drift, 'statistic', x.statistic, want.statistic);
+    check(drift, 'period', x.period, want.period);
+    check(drift, 'evaluationPeriods', x.evaluationPeriods, want.evaluationPeriods);
+    check(drift, 'threshold', x.threshold, want.threshold);
+    check(drift, 'comparisonOperator', x.comparisonOperator, want.comparisonOperator);
+    check(drift, 'treatMissingData', x.treatMissingData, want.treatMissingData);
+    const sameActions =
+      x.alarmActions.length === want.alarmActions.length &&
+      want.alarmActions.every((arn) => x.alarmActions.includes(arn));
+    check(drift, 'alarmActions', x.alarmActions, want.alarmActions, sameActions);
+    check(drift, 'actionsEnabled', x.actionsEnabled, want.actionsEnabled);
+    check(drift, 'dimensions', x.dimensions, 0);
+    add('alarm', want.alarmName, want.alarmName, want, drift);
+  }
+}
+
+const STEP: ChangeType[] = [
+  'bucket',
+  'log-group',
+  'role',
+  'trail',
+  'topic',
+  'subscription',
+  'metric-filter',
+  'alarm',
+];
+
+/** Orders by §1 and links each operation to the planned operations it needs. */
+function withDependencies(ops: Operation[]): Operation[] {
+  const sorted = [...ops].sort((x, y) => STEP.indexOf(x.type) - STEP.indexOf(y.type));
+  const ids = (type: ChangeType) => sorted.filter((o) => o.type === type).map((o) => o.id);
+  for (const op of sorted) {
+    const deps: string[] = [];
+    switch (op.type) {
+      case 'role':
+        deps.push(...ids('log-group'));
+        break;
+      case 'trail':
+        deps.push(...ids('bucket'), ...ids('log-group'), ...ids('role'));
+        break;
+      case 'subscription':
+        deps.push(...ids('topic'));
+        break;
+      case 'metric-filter':
+        deps.push(...ids('log-group'), ...ids('trail'));
+        break;
+      case 'alarm': {
+        const filterId = `metric-filter:${String(op.details.alarmName)}`;
+        deps.push(...ids('topic'), ...ids('metric-filter').filter((id) => id === filterId));
+        break;
+      }
+      default:
+        break;
+    }
+    op.dependsOn = deps;
+  }
+  return sorted;
+}

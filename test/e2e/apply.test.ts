@@ -1,0 +1,163 @@
+/**
+ * Apply on merge, run as `node dist/index.js`: the happy path, then every refusal, each of which
+ * must leave AWS untouched (no write call in the run's call log) and say why on the pull request.
+ */
+import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
+import { startMoto, type Moto } from '../harness/moto.js';
+import { runAction } from '../harness/action-runner.js';
+import { parseMeta } from '../../src/github/comment.js';
+import {
+  after,
+  applyRun,
+  before,
+  driftUser,
+  iamUserNames,
+  planRun,
+  pushPayload,
+  repoFiles,
+  sha,
+  verifySender,
+  APPLY_ROLE,
+} from './scenario.js';
+
+let gh: GitHubServer;
+let moto: Moto;
+beforeAll(async () => {
+  [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
+});
+afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
+beforeEach(async () => {
+  gh.reset();
+  await moto.reset();
+  await verifySender(moto);
+});
+
+const ctx = () => ({ gh, moto });
+const HEAD = sha('pr-head');
+const MERGE = sha('merge');
+const files = repoFiles([{ username: 'carol', console: true }, { username: 'dave' }]);
+const comment = () => gh.comments(5).find((c) => c.user.login === 'github-actions[bot]')!;
+
+/** PR #5 by alice, planned; returns when the plan comment was posted. */
+async function plannedPr(): Promise<string> {
+  gh.addPull({ number: 5, author: 'alice', headSha: HEAD, baseSha: sha('base') });
+  const plan = await planRun(ctx(), 5, files);
+  expect(plan.exitCode).toBe(0);
+  return parseMeta(comment().body)!.plannedAt;
+}
+
+async function expectRefused(pattern: RegExp, opts: { onComment?: boolean } = {}) {
+  gh.merge(5, MERGE);
+  const run = await applyRun(ctx(), MERGE, files);
+  expect(run.exitCode).toBe(1);
+  expect(run.writes).toEqual([]);
+  expect(await iamUserNames(moto)).not.toContain('carol');
+  expect(run.stdout).toMatch(/::error::iam-gitops: apply refused: /);
+  expect(run.summary).toMatch(pattern);
+  if (opts.onComment !== false) {
+    expect(comment().body).toMatch(/apply refused/);
+    expect(comment().body).toMatch(pattern);
+    expect(parseMeta(comment().body)?.status).toBe('refused');
+  }
+  return run;
+}
+
+test('plan → approval → merge → apply creates the users and reports on the PR, summary and outputs', async () => {
+  const plannedAt = await plannedPr();
+  gh.addReview(5, { login: 'bob', state: 'APPROVED', commitId: HEAD, submittedAt: after(plannedAt) });
+  gh.merge(5, MERGE);
+  const run = await applyRun(ctx(), MERGE, files);
+  expect(run.stderr).toBe('');
+  expect(run.exitCode).toBe(0);
+  expect(await iamUserNames(moto)).toEqual(['carol', 'dave']);
+  expect(run.outputs['created-users']!.split(',').sort()).toEqual(['carol', 'dave']);
+  expect(run.outputs['deleted-users']).toBe('');
+  expect(JSON.parse(run.outputs['mail-status']!)).toEqual({ carol: 'sent', dave: 'sent' });
+  expect(run.calls.find((c) => c.operation === 'AssumeRoleWithWebIdentity')?.input.RoleArn).toBe(APPLY_ROLE);
+  expect(comment().body).toMatch(/applied/);
+  expect(comment().body).toMatch(/bob/);
+  expect(parseMeta(comment().body)?.status).toBe('applied');
+  expect(run.summary).toMatch(/carol/);
+  expect((await moto.sentMail()).map((m) => m.destinations.ToAddresses[0]).sort()).toEqual([
+    'carol@example.com',
+    'dave@example.com',
+  ]);
+});
+
+test('refused without any approval', async () => {
+  await plannedPr();
+  await expectRefused(/0 of 1 approval/);
+});
+
+test("refused when the only approval is the author's own", async () => {
+  const plannedAt = await plannedPr();
+  gh.addReview(5, { login: 'alice', state: 'APPROVED', commitId: HEAD, submittedAt: after(plannedAt) });
+  await expectRefused(/alice is the pull request author/);
+});
+
+test('refused when the approval is of an older commit', async () => {
+  const plannedAt = await plannedPr();
+  gh.addReview(5, { login: 'bob', state: 'APPROVED', commitId: sha('older'), submittedAt: after(plannedAt) });
+  await expectRefused(/bob approved commit .{7}, not the final head/);
+});
+
+test('refused when the approval predates the plan comment', async () => {
+  const plannedAt = await plannedPr();
+  gh.addReview(5, { login: 'bob', state: 'APPROVED', commitId: HEAD, submittedAt: before(plannedAt) });
+  await expectRefused(/before the plan was posted/);
+});
+
+test('refused when the account drifted between approval and merge, listing what differs', async () => {
+  const plannedAt = await plannedPr();
+  gh.addReview(5, { login: 'bob', state: 'APPROVED', commitId: HEAD, submittedAt: after(plannedAt) });
+  await driftUser(moto, 'mallory');
+  const run = await expectRefused(/plan changed since it was approved/);
+  expect(comment().body).toMatch(/\+ delete user mallory/);
+  expect(await iamUserNames(moto)).toEqual(['mallory']);
+  expect(run.outputs['plan-hash']).not.toBe(parseMeta(comment().body)!.hash);
+});
+
+test('refused for a direct push with no pull request', async () => {
+  const run = await applyRun(ctx(), sha('direct'), files);
+  expect(run.exitCode).toBe(1);
+  expect(run.writes).toEqual([]);
+  expect(run.calls).toEqual([]);
+  expect(run.stdout).toMatch(/::error::iam-gitops: apply refused: commit .{7} was pushed to 'main' directly/);
+  expect(run.summary).toMatch(/open a pull request/);
+  expect(gh.writes()).toEqual([]);
+});
+
+test('a push to another branch is refused without reading AWS', async () => {
+  const run = await runAction({
+    github: gh,
+    moto,
+    files,
+    eventName: 'push',
+    payload: pushPayload(gh, sha('feature'), 'feature'),
+    sha: sha('feature'),
+    ref: 'refs/heads/feature',
+    inputs: { 'role-to-assume': APPLY_ROLE },
+  });
+  expect(run.exitCode).toBe(1);
+  expect(run.stdout).toMatch(/only on pushes to the default branch 'main'/);
+  expect(run.calls).toEqual([]);
+});
+
+test('drift on a schedule is a warning with outputs, not a failure', async () => {
+  await driftUser(moto, 'mallory');
+  const run = await runAction({
+    github: gh,
+    moto,
+    files,
+    eventName: 'schedule',
+    payload: { schedule: '0 6 * * *' },
+    sha: sha('main'),
+    ref: 'refs/heads/main',
+    inputs: { 'role-to-assume': APPLY_ROLE },
+  });
+  expect(run.exitCode).toBe(0);
+  expect(run.outputs['has-changes']).toBe('true');
+  expect(run.annotations.some((a) => a.level === 'warning' && /drift/.test(a.message))).toBe(true);
+  expect(run.summary).toMatch(/drift/);
+  expect(run.writes).toEqual([]);
+});

@@ -1,0 +1,131 @@
+/**
+ * Shared steps of the end-to-end scenarios: a repository's files, the pull_request and push
+ * events GitHub would send, and the plan → approve → merge → apply sequence against the local
+ * GitHub API and the emulator.
+ */
+import { createHash } from 'node:crypto';
+import { CreateUserCommand } from '@aws-sdk/client-iam';
+import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { runAction, type ActionRun, type RunOptions } from '../harness/action-runner.js';
+import type { GitHubServer } from '../harness/github-server.js';
+import type { Moto } from '../harness/moto.js';
+
+export const PLAN_ROLE = 'arn:aws:iam::123456789012:role/iam-gitops-plan';
+export const APPLY_ROLE = 'arn:aws:iam::123456789012:role/iam-gitops-apply';
+export const SENDER = 'iam@example.com';
+
+export const sha = (label: string): string => createHash('sha1').update(label).digest('hex');
+
+export interface UserRow {
+  username: string;
+  email?: string;
+  groups?: string;
+  policies?: string;
+  console?: boolean;
+}
+
+export function config(extra = ''): string {
+  return [
+    'requiredApprovals: 1',
+    'email:',
+    `  from: ${SENDER}`,
+    '  region: us-east-1',
+    'monitoring:',
+    '  enabled: false',
+    extra,
+  ].join('\n');
+}
+
+export function repoFiles(users: UserRow[], extra: Record<string, string> = {}, cfg = config()): Record<string, string> {
+  const rows = users.map((u) =>
+    [u.username, u.email ?? `${u.username}@example.com`, u.groups ?? '', u.policies ?? '', u.console ? 'true' : 'false'].join(
+      ',',
+    ),
+  );
+  return {
+    'iam-gitops.yml': cfg + '\n',
+    'users/team.csv': ['username,email,groups,policies,console', ...rows].join('\n') + '\n',
+    ...extra,
+  };
+}
+
+export function prPayload(gh: GitHubServer, number: number): Record<string, unknown> {
+  const pr = gh.pull(number);
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: pr,
+    repository: { full_name: gh.fullName, name: gh.repo, owner: { login: gh.owner }, default_branch: gh.defaultBranch },
+  };
+}
+
+export function pushPayload(gh: GitHubServer, after: string, branch = gh.defaultBranch): Record<string, unknown> {
+  return {
+    ref: `refs/heads/${branch}`,
+    after,
+    before: sha('before-' + after),
+    repository: { full_name: gh.fullName, name: gh.repo, owner: { login: gh.owner }, default_branch: gh.defaultBranch },
+  };
+}
+
+export interface Ctx {
+  gh: GitHubServer;
+  moto: Moto;
+}
+
+export function planRun(
+  ctx: Ctx,
+  number: number,
+  files: Record<string, string>,
+  extra: Partial<RunOptions> = {},
+): Promise<ActionRun> {
+  return runAction({
+    github: ctx.gh,
+    moto: ctx.moto,
+    files,
+    eventName: 'pull_request',
+    payload: prPayload(ctx.gh, number),
+    sha: sha(`merge-preview-${number}`),
+    ref: `refs/pull/${number}/merge`,
+    inputs: { 'plan-role-to-assume': PLAN_ROLE, 'role-to-assume': APPLY_ROLE },
+    ...extra,
+  });
+}
+
+export function applyRun(ctx: Ctx, mergeSha: string, files: Record<string, string>, extra: Partial<RunOptions> = {}) {
+  return runAction({
+    github: ctx.gh,
+    moto: ctx.moto,
+    files,
+    eventName: 'push',
+    payload: pushPayload(ctx.gh, mergeSha),
+    sha: mergeSha,
+    ref: `refs/heads/${ctx.gh.defaultBranch}`,
+    inputs: { 'plan-role-to-assume': PLAN_ROLE, 'role-to-assume': APPLY_ROLE },
+    ...extra,
+  });
+}
+
+/** SES refuses a sender that is not verified; the account's owner does this once. */
+export async function verifySender(moto: Moto): Promise<void> {
+  await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: SENDER }));
+}
+
+/** A user the tool manages but the files don't list: a live change made behind the plan's back. */
+export async function driftUser(moto: Moto, name: string): Promise<void> {
+  await moto
+    .clients()
+    .iam.send(
+      new CreateUserCommand({ UserName: name, Path: '/iam-gitops/', Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }] }),
+    );
+}
+
+export async function iamUserNames(moto: Moto): Promise<string[]> {
+  const { ListUsersCommand } = await import('@aws-sdk/client-iam');
+  const r = await moto.clients().iam.send(new ListUsersCommand({}));
+  return (r.Users ?? []).map((u) => u.UserName!).sort();
+}
+
+/** A moment safely after `iso` (review timestamps must follow the plan comment). */
+export const after = (iso: string, ms = 1000): string => new Date(Date.parse(iso) + ms).toISOString();
+export const before = (iso: string, ms = 60000): string => new Date(Date.parse(iso) - ms).toISOString();

@@ -1,0 +1,361 @@
+/**
+ * A local GitHub REST API for end-to-end tests: node:http on 127.0.0.1, port 0, in-memory state
+ * (repository, pull requests, commit → pull requests, issue comments, reviews), pagination with
+ * `per_page`/`page`/`Link`, token → identity, read-only tokens refused on writes (403), every
+ * request recorded, and the Actions OIDC token endpoint.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const DEFAULT_TOKEN = 'ghs_default_workflow_token';
+export const READ_ONLY_TOKEN = 'ghs_read_only_token';
+export const OIDC_REQUEST_TOKEN = 'oidc-request-token';
+export const BOT = 'github-actions[bot]';
+
+export interface Identity {
+  login: string;
+  /** Writes answer 403 "Resource not accessible by integration". */
+  readOnly?: boolean;
+  /** GET /user answers for personal tokens; the workflow token gets 403 like on GitHub. */
+  canReadUser?: boolean;
+}
+
+export interface User {
+  login: string;
+  id: number;
+  type: string;
+}
+
+export interface PullState {
+  number: number;
+  state: 'open' | 'closed';
+  title: string;
+  user: User;
+  head: { sha: string; ref: string; repo: { full_name: string } };
+  base: { sha: string; ref: string; repo: { full_name: string } };
+  merged_at: string | null;
+  merge_commit_sha: string | null;
+  html_url: string;
+}
+
+export interface CommentState {
+  id: number;
+  issue: number;
+  body: string;
+  user: User;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReviewState {
+  id: number;
+  pull: number;
+  user: User;
+  state: string;
+  commit_id: string;
+  submitted_at: string;
+  body: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  token: string | null;
+  login: string | null;
+  status: number;
+  body: unknown;
+}
+
+export interface GitHubServer {
+  url: string;
+  owner: string;
+  repo: string;
+  fullName: string;
+  defaultBranch: string;
+  oidcUrl: string;
+  tokens: Map<string, Identity>;
+  requests: RecordedRequest[];
+  /** Audiences asked of the OIDC endpoint, in order. */
+  oidcAudiences: string[];
+  addPull(p: {
+    number: number;
+    author: string;
+    headSha: string;
+    baseSha: string;
+    headRef?: string;
+    forkOf?: string;
+  }): PullState;
+  /** Marks a pull request merged as `sha` and associates the commit with it. */
+  merge(number: number, sha: string): void;
+  /** Associates a commit with pull requests (GET /commits/{sha}/pulls). */
+  associate(sha: string, numbers: number[]): void;
+  addComment(issue: number, login: string, body: string, at?: string): CommentState;
+  addReview(
+    pull: number,
+    r: { login: string; state: string; commitId: string; submittedAt?: string; body?: string },
+  ): ReviewState;
+  comments(issue: number): CommentState[];
+  pull(number: number): PullState;
+  /** Requests that changed state (POST, PATCH, PUT, DELETE on the REST API). */
+  writes(): RecordedRequest[];
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+export async function startGitHubServer(opts: { owner?: string; repo?: string } = {}): Promise<GitHubServer> {
+  const owner = opts.owner ?? 'acme';
+  const repo = opts.repo ?? 'iam';
+  const fullName = `${owner}/${repo}`;
+  let nextId = 1000;
+  const users = new Map<string, User>();
+  const user = (login: string): User => {
+    let u = users.get(login);
+    if (!u) {
+      u = { login, id: nextId++, type: login.endsWith('[bot]') ? 'Bot' : 'User' };
+      users.set(login, u);
+    }
+    return u;
+  };
+  let pulls = new Map<number, PullState>();
+  let commitPulls = new Map<string, number[]>();
+  let comments: CommentState[] = [];
+  let reviews: ReviewState[] = [];
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = undefined;
+      try {
+        body = raw ? JSON.parse(raw) : undefined;
+      } catch {
+        body = raw;
+      }
+      handle(req, res, body);
+    });
+  });
+
+  function handle(req: IncomingMessage, res: ServerResponse, body: unknown): void {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams);
+    const auth = req.headers.authorization ?? '';
+    const token = /^(?:token|bearer)\s+(.+)$/i.exec(auth)?.[1] ?? null;
+    const method = req.method ?? 'GET';
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query,
+      token,
+      login: null,
+      status: 0,
+      body,
+    };
+    gh.requests.push(record);
+    const send = (status: number, data: unknown, headers: Record<string, string> = {}): void => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+      res.end(data === undefined ? '' : JSON.stringify(data));
+    };
+    const fail = (status: number, message: string): void =>
+      send(status, { message, documentation_url: 'https://docs.github.com/rest', status: String(status) });
+
+    if (url.pathname === '/_oidc/token') {
+      if (token !== OIDC_REQUEST_TOKEN) return fail(401, 'Bad OIDC request token');
+      if (!query['api-version']) return fail(400, 'api-version is required');
+      const audience = query.audience ?? '';
+      gh.oidcAudiences.push(audience);
+      const seg = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const jwt = [
+        seg({ alg: 'RS256', typ: 'JWT' }),
+        seg({ aud: audience, sub: `repo:${fullName}:pull_request`, iss: 'https://token.actions.githubusercontent.com' }),
+        'c2lnbmF0dXJl',
+      ].join('.');
+      return send(200, { count: 1, value: jwt });
+    }
+
+    const who = token ? gh.tokens.get(token) : undefined;
+    if (!who) return fail(401, 'Bad credentials');
+    record.login = who.login;
+    const isWrite = !['GET', 'HEAD'].includes(method);
+    if (isWrite && who.readOnly) return fail(403, 'Resource not accessible by integration');
+
+    const page = (items: unknown[]): void => {
+      const perPage = Math.min(Math.max(Number(query.per_page) || 30, 1), 100);
+      const pageNo = Math.max(Number(query.page) || 1, 1);
+      const last = Math.max(Math.ceil(items.length / perPage), 1);
+      const link = (p: number, rel: string): string => {
+        const u = new URL(`${gh.url}${url.pathname}`);
+        for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v);
+        u.searchParams.set('per_page', String(perPage));
+        u.searchParams.set('page', String(p));
+        return `<${u.toString()}>; rel="${rel}"`;
+      };
+      const links: string[] = [];
+      if (pageNo < last) links.push(link(pageNo + 1, 'next'), link(last, 'last'));
+      if (pageNo > 1) links.push(link(1, 'first'), link(pageNo - 1, 'prev'));
+      send(200, items.slice((pageNo - 1) * perPage, pageNo * perPage), links.length ? { link: links.join(', ') } : {});
+    };
+
+    const p = url.pathname;
+    const base = `/repos/${owner}/${repo}`;
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && p === '/user') {
+      if (!who.canReadUser) return fail(403, 'Resource not accessible by integration');
+      return send(200, user(who.login));
+    }
+    if (method === 'GET' && p === base) {
+      return send(200, { full_name: fullName, name: repo, owner: user(owner), default_branch: gh.defaultBranch });
+    }
+    if ((m = new RegExp(`^${base}/issues/(\\d+)/comments$`).exec(p))) {
+      const issue = Number(m[1]);
+      if (!pulls.has(issue)) return fail(404, 'Not Found');
+      if (method === 'GET') return page(gh.comments(issue).map(commentJson));
+      if (method === 'POST') {
+        const text = (body as { body?: unknown })?.body;
+        if (typeof text !== 'string' || !text) return fail(422, 'body is required');
+        if (text.length > 65536) return fail(422, 'Body is too long (maximum is 65536 characters)');
+        return send(201, commentJson(gh.addComment(issue, who.login, text)));
+      }
+    }
+    if ((m = new RegExp(`^${base}/issues/comments/(\\d+)$`).exec(p))) {
+      const c = comments.find((x) => x.id === Number(m![1]));
+      if (!c) return fail(404, 'Not Found');
+      if (method === 'GET') return send(200, commentJson(c));
+      if (method === 'PATCH') {
+        // GitHub lets only the author (or a maintainer token) edit; the action must never try.
+        if (c.user.login !== who.login) return fail(403, 'Must have admin rights to Repository.');
+        const text = (body as { body?: unknown })?.body;
+        if (typeof text !== 'string' || !text) return fail(422, 'body is required');
+        if (text.length > 65536) return fail(422, 'Body is too long (maximum is 65536 characters)');
+        c.body = text;
+        c.updated_at = new Date().toISOString();
+        return send(200, commentJson(c));
+      }
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/commits/([0-9a-f]{7,40})/pulls$`).exec(p))) {
+      return page((commitPulls.get(m[1]!) ?? []).map((n) => pulls.get(n)!));
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/pulls/(\\d+)$`).exec(p))) {
+      const pr = pulls.get(Number(m[1]));
+      return pr ? send(200, pr) : fail(404, 'Not Found');
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/pulls/(\\d+)/reviews$`).exec(p))) {
+      const n = Number(m[1]);
+      if (!pulls.has(n)) return fail(404, 'Not Found');
+      return page(
+        reviews
+          .filter((r) => r.pull === n)
+          .map((r) => ({
+            id: r.id,
+            user: r.user,
+            body: r.body,
+            state: r.state,
+            commit_id: r.commit_id,
+            submitted_at: r.submitted_at,
+            html_url: `https://github.com/${fullName}/pull/${n}#pullrequestreview-${r.id}`,
+          })),
+      );
+    }
+    fail(404, 'Not Found');
+  }
+
+  const commentJson = (c: CommentState) => ({
+    id: c.id,
+    body: c.body,
+    user: c.user,
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    html_url: `https://github.com/${fullName}/pull/${c.issue}#issuecomment-${c.id}`,
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  const defaultTokens = (): Map<string, Identity> =>
+    new Map<string, Identity>([
+      [DEFAULT_TOKEN, { login: BOT }],
+      [READ_ONLY_TOKEN, { login: BOT, readOnly: true }],
+    ]);
+
+  const gh: GitHubServer = {
+    url,
+    owner,
+    repo,
+    fullName,
+    defaultBranch: 'main',
+    oidcUrl: `${url}/_oidc/token?api-version=2.0`,
+    tokens: defaultTokens(),
+    requests: [],
+    oidcAudiences: [],
+    addPull({ number, author, headSha, baseSha, headRef, forkOf }) {
+      const pr: PullState = {
+        number,
+        state: 'open',
+        title: `Change ${number}`,
+        user: user(author),
+        head: { sha: headSha, ref: headRef ?? `change-${number}`, repo: { full_name: forkOf ?? fullName } },
+        base: { sha: baseSha, ref: gh.defaultBranch, repo: { full_name: fullName } },
+        merged_at: null,
+        merge_commit_sha: null,
+        html_url: `https://github.com/${fullName}/pull/${number}`,
+      };
+      pulls.set(number, pr);
+      gh.associate(headSha, [number]);
+      return pr;
+    },
+    merge(number, sha) {
+      const pr = gh.pull(number);
+      pr.state = 'closed';
+      pr.merged_at = new Date().toISOString();
+      pr.merge_commit_sha = sha;
+      gh.associate(sha, [number]);
+    },
+    associate(sha, numbers) {
+      commitPulls.set(sha, [...new Set([...(commitPulls.get(sha) ?? []), ...numbers])]);
+    },
+    addComment(issue, login, body, at) {
+      const when = at ?? new Date().toISOString();
+      const c: CommentState = { id: nextId++, issue, body, user: user(login), created_at: when, updated_at: when };
+      comments.push(c);
+      return c;
+    },
+    addReview(pull, r) {
+      const review: ReviewState = {
+        id: nextId++,
+        pull,
+        user: user(r.login),
+        state: r.state,
+        commit_id: r.commitId,
+        submitted_at: r.submittedAt ?? new Date().toISOString(),
+        body: r.body ?? '',
+      };
+      reviews.push(review);
+      return review;
+    },
+    comments: (issue) => comments.filter((c) => c.issue === issue),
+    pull(number) {
+      const pr = pulls.get(number);
+      if (!pr) throw new Error(`no pull request #${number}`);
+      return pr;
+    },
+    writes: () => gh.requests.filter((r) => !['GET', 'HEAD'].includes(r.method) && r.path !== '/_oidc/token'),
+    reset() {
+      pulls = new Map();
+      commitPulls = new Map();
+      comments = [];
+      reviews = [];
+      gh.requests.length = 0;
+      gh.oidcAudiences.length = 0;
+      gh.tokens = defaultTokens();
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+  return gh;
+}

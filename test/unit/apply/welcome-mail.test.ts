@@ -1,0 +1,64 @@
+import { mailCarriesPassword, renderWelcomeMail, type WelcomeMailInput } from '../../../src/apply/welcome-mail.js';
+
+const base: WelcomeMailInput = {
+  user: 'alice',
+  accountId: '123456789012',
+  signInUrl: null,
+  console: true,
+  sendPassword: true,
+  password: 'Xy7!temporary-Pw',
+  role: 'Data <engineer>',
+  groups: ['developers', 'readers'],
+  policies: ['ReadOnlyAccess', 'dev-s3'],
+};
+
+test('a console user with sendPassword gets the password, the change notice, sign-in URL, MFA, groups, policies, role', () => {
+  const m = renderWelcomeMail(base);
+  for (const body of [m.html, m.text]) {
+    expect(body).toContain('Xy7!temporary-Pw');
+    expect(body).toContain('https://123456789012.signin.aws.amazon.com/console');
+    expect(body).toMatch(/must change it at your first sign-in/);
+    expect(body).toMatch(/multi-factor authentication \(MFA\)/);
+    expect(body).toContain('developers, readers');
+    expect(body).toContain('ReadOnlyAccess, dev-s3');
+    expect(body).toContain('alice');
+  }
+  expect(m.text).toContain('Role: Data <engineer>');
+  expect(m.html).toContain('Role: Data &lt;engineer&gt;');
+  expect(m.html).toContain('<code data-temporary-password>Xy7!temporary-Pw</code>');
+  expect(m.subject).toContain('alice');
+});
+
+test.each([
+  ['sendPassword false', { sendPassword: false }],
+  ['no console', { console: false }],
+  ['password unknown', { password: null }],
+])('no password in the mail when %s', (_name, over) => {
+  const input = { ...base, ...over };
+  const m = renderWelcomeMail(input);
+  expect(mailCarriesPassword(input)).toBe(false);
+  expect(m.html).not.toContain('Xy7!temporary-Pw');
+  expect(m.text).not.toContain('Xy7!temporary-Pw');
+  expect(m.html).not.toContain('data-temporary-password');
+});
+
+test('console without password explains how to get one; no console explains there is no sign-in', () => {
+  expect(renderWelcomeMail({ ...base, sendPassword: false }).text).toMatch(/administrator will give you a temporary password/);
+  const noConsole = renderWelcomeMail({ ...base, console: false, password: null });
+  expect(noConsole.text).toMatch(/no console sign-in/);
+  expect(noConsole.text).not.toContain('signin.aws.amazon.com');
+});
+
+test('a configured sign-in URL replaces the default and is escaped in HTML', () => {
+  const m = renderWelcomeMail({ ...base, signInUrl: 'https://corp.awsapps.com/start?a=1&b=2' });
+  expect(m.text).toContain('https://corp.awsapps.com/start?a=1&b=2');
+  expect(m.html).toContain('href="https://corp.awsapps.com/start?a=1&amp;b=2"');
+  expect(m.html).not.toContain('123456789012.signin');
+});
+
+test('no groups or policies say none; no role leaves the line out', () => {
+  const m = renderWelcomeMail({ ...base, groups: [], policies: [], role: null });
+  expect(m.text).toContain('Groups: none');
+  expect(m.text).toContain('Policies: none');
+  expect(m.text).not.toContain('Role:');
+});

@@ -1,0 +1,475 @@
+import { planMonitoring } from '../../../src/monitoring/index.js';
+import { desiredBaseline } from '../../../src/monitoring/desired.js';
+import type { ActualMonitoring } from '../../../src/monitoring/actual.js';
+import { ALL_FILTERS } from '../../../src/monitoring/filters.js';
+import { monitoringConfig } from './support.js';
+
+const ctx = { accountId: '111122223333', region: 'eu-west-1', adopt: false };
+const MANAGED = { 'managed-by': 'iam-gitops' };
+
+/** What the account looks like once the baseline for `config` has been applied. */
+function converged(config = monitoringConfig()): ActualMonitoring {
+  const d = desiredBaseline(config, ctx);
+  return {
+    bucket: {
+      name: d.bucket.bucket,
+      foreign: false,
+      tags: { ...MANAGED, team: 'secops' },
+      policy: structuredClone(d.bucket.policy),
+      publicAccessBlock: { ...d.bucket.publicAccessBlock },
+      encryption: 'AES256',
+    },
+    logGroup: {
+      name: config.logGroup,
+      arn: d.logGroup.arn,
+      retentionDays: config.retentionDays,
+      tags: { ...MANAGED },
+    },
+    role: {
+      name: d.role.roleName,
+      arn: d.role.arn,
+      trustPolicy: structuredClone(d.role.trustPolicy),
+      policy: structuredClone(d.role.policy),
+      tags: { ...MANAGED },
+    },
+    trail: {
+      name: config.trailName,
+      arn: d.trail.arn,
+      homeRegion: ctx.region,
+      s3BucketName: d.bucket.bucket,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      logFileValidationEnabled: true,
+      cloudWatchLogsLogGroupArn: d.trail.cloudWatchLogsLogGroupArn,
+      cloudWatchLogsRoleArn: d.role.arn,
+      isLogging: true,
+      eventSelectors: [
+        {
+          ReadWriteType: 'All',
+          IncludeManagementEvents: true,
+          DataResources: [],
+          ExcludeManagementEventSources: [],
+        },
+      ],
+      advancedEventSelectors: 0,
+      tags: { ...MANAGED },
+    },
+    topic: {
+      arn: d.topic.topicArn,
+      policy: structuredClone(d.topic.policy),
+      tags: { ...MANAGED },
+      subscriptions: config.alarmEmails.map((endpoint) => ({
+        endpoint,
+        protocol: 'email',
+        subscriptionArn: `${d.topic.topicArn}:0000`,
+      })),
+    },
+    metricFilters: d.filters.map((f) => ({
+      name: f.filterName,
+      logGroup: f.logGroup,
+      pattern: f.pattern,
+      transformations: [{ metricName: f.metricName, metricNamespace: f.namespace, metricValue: '1' }],
+    })),
+    alarms: d.alarms.map((a) => ({
+      name: a.alarmName,
+      description: a.description,
+      metricName: a.metricName,
+      namespace: a.namespace,
+      statistic: 'Sum',
+      period: a.period,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: [...a.alarmActions],
+      actionsEnabled: true,
+      dimensions: 0,
+    })),
+  };
+}
+
+const driftOf = (op: { details: Record<string, unknown> }) =>
+  (op.details.drift as Array<{ field: string }>).map((d) => d.field);
+
+function planWith(mutate: (a: ActualMonitoring) => void, config = monitoringConfig(), adopt = false) {
+  const actual = converged(config);
+  mutate(actual);
+  return planMonitoring(config, actual, { ...ctx, adopt });
+}
+
+describe('create everything', () => {
+  const plan = planMonitoring(monitoringConfig(), null, ctx);
+
+  test('one operation per resource, in the order of the baseline, all creates', () => {
+    expect(plan.errors).toEqual([]);
+    expect(plan.operations).toHaveLength(40);
+    expect(plan.operations.slice(0, 6).map((o) => o.id)).toEqual([
+      'bucket:iam-gitops-trail-111122223333-eu-west-1',
+      'log-group:/iam-gitops/cloudtrail',
+      'role:iam-gitops-cloudtrail-logs',
+      'trail:iam-gitops',
+      'topic:iam-gitops-alarms',
+      'subscription:secops@example.com',
+    ]);
+    expect(plan.operations.slice(6, 23).every((o) => o.type === 'metric-filter')).toBe(true);
+    expect(plan.operations.slice(23).every((o) => o.type === 'alarm')).toBe(true);
+    expect(plan.operations.every((o) => o.action === 'create' && !('drift' in o.details))).toBe(true);
+  });
+
+  test('dependencies point backwards and follow what each step needs', () => {
+    const position = new Map(plan.operations.map((o, i) => [o.id, i]));
+    for (const op of plan.operations) {
+      for (const dep of op.dependsOn) expect(position.get(dep)).toBeLessThan(position.get(op.id)!);
+    }
+    const byId = new Map(plan.operations.map((o) => [o.id, o]));
+    expect(byId.get('trail:iam-gitops')!.dependsOn).toEqual([
+      'bucket:iam-gitops-trail-111122223333-eu-west-1',
+      'log-group:/iam-gitops/cloudtrail',
+      'role:iam-gitops-cloudtrail-logs',
+    ]);
+    expect(byId.get('subscription:secops@example.com')!.dependsOn).toEqual(['topic:iam-gitops-alarms']);
+    expect(byId.get('alarm:iam-gitops-cis-4.3-root-usage')!.dependsOn).toEqual([
+      'topic:iam-gitops-alarms',
+      'metric-filter:iam-gitops-cis-4.3-root-usage',
+    ]);
+  });
+
+  test('details carry the exact settings as plain JSON', () => {
+    const byId = new Map(plan.operations.map((o) => [o.id, o]));
+    const trail = byId.get('trail:iam-gitops')!.details;
+    expect(trail).toMatchObject({
+      s3BucketName: 'iam-gitops-trail-111122223333-eu-west-1',
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      cloudWatchLogsLogGroupArn: 'arn:aws:logs:eu-west-1:111122223333:log-group:/iam-gitops/cloudtrail:*',
+      cloudWatchLogsRoleArn: 'arn:aws:iam::111122223333:role/iam-gitops-cloudtrail-logs',
+      homeRegion: 'eu-west-1',
+    });
+    const filter = byId.get('metric-filter:iam-gitops-cis-4.1-unauthorized-api-calls')!.details;
+    expect(filter).toMatchObject({
+      set: 'cis',
+      item: '4.1',
+      mode: 'cis-exact',
+      namespace: 'IAMGitOps',
+      metricValue: '1',
+    });
+    expect(filter.pattern).toBe(ALL_FILTERS.find((f) => f.item === '4.1')!.pattern);
+    expect(byId.get('metric-filter:iam-gitops-console-login-failures')!.details.set).toBe('custom');
+    expect(byId.get('alarm:iam-gitops-s3-bucket-changes')!.details).toMatchObject({
+      set: 'custom',
+      period: 300,
+      alarmActions: ['arn:aws:sns:eu-west-1:111122223333:iam-gitops-alarms'],
+    });
+    // Round-trips through JSON unchanged: nothing but plain values for the plan hash.
+    expect(JSON.parse(JSON.stringify(plan.operations))).toEqual(plan.operations);
+    // Reviewers see the address masked; the executor gets it in details.
+    const sub = byId.get('subscription:secops@example.com')!;
+    expect(sub.name).toBe('s***@example.com');
+    expect(sub.details).toEqual({
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:iam-gitops-alarms',
+      protocol: 'email',
+      endpoint: 'secops@example.com',
+    });
+  });
+
+  test('an explicit bucket, namespace, period and a subset of alarms', () => {
+    const p = planMonitoring(
+      monitoringConfig({
+        bucket: 'my-trail',
+        namespace: 'CISBenchmark',
+        period: 60,
+        alarms: ['s3-bucket-changes'],
+      }),
+      null,
+      ctx,
+    );
+    expect(p.operations.filter((o) => o.type === 'metric-filter').map((o) => o.id)).toEqual([
+      'metric-filter:iam-gitops-s3-bucket-changes',
+    ]);
+    expect(p.operations[0]!.id).toBe('bucket:my-trail');
+    const alarm = p.operations.find((o) => o.type === 'alarm')!;
+    expect(alarm.details).toMatchObject({ namespace: 'CISBenchmark', period: 60 });
+  });
+
+  test('several addresses give one subscription each, duplicates once', () => {
+    const p = planMonitoring(monitoringConfig({ alarmEmails: ['a@x.io', 'b@x.io', 'a@x.io'] }), null, ctx);
+    expect(p.operations.filter((o) => o.type === 'subscription').map((o) => o.id)).toEqual([
+      'subscription:a@x.io',
+      'subscription:b@x.io',
+    ]);
+  });
+});
+
+test('nothing to do when the account matches', () => {
+  expect(planMonitoring(monitoringConfig(), converged(), ctx)).toEqual({ operations: [], errors: [] });
+});
+
+test('disabled monitoring plans nothing, whatever the account holds', () => {
+  const off = monitoringConfig({ enabled: false });
+  expect(planMonitoring(off, null, ctx)).toEqual({ operations: [], errors: [] });
+  const broken = converged();
+  broken.trail!.isLogging = false;
+  expect(planMonitoring(off, broken, ctx)).toEqual({ operations: [], errors: [] });
+});
+
+describe('each drift kind is an update naming the drifted fields', () => {
+  test.each([
+    ['bucket policy', (a: ActualMonitoring) => (a.bucket!.policy = null), 'bucket', ['policy']],
+    [
+      'bucket public access',
+      (a: ActualMonitoring) => (a.bucket!.publicAccessBlock!.BlockPublicPolicy = false),
+      'bucket',
+      ['publicAccessBlock'],
+    ],
+    ['bucket encryption', (a: ActualMonitoring) => (a.bucket!.encryption = null), 'bucket', ['encryption']],
+    ['retention', (a: ActualMonitoring) => (a.logGroup!.retentionDays = 30), 'log-group', ['retentionDays']],
+    [
+      'no retention',
+      (a: ActualMonitoring) => (a.logGroup!.retentionDays = null),
+      'log-group',
+      ['retentionDays'],
+    ],
+    [
+      'role trust',
+      (a: ActualMonitoring) => (a.role!.trustPolicy = { Version: '2012-10-17', Statement: [] }),
+      'role',
+      ['trustPolicy'],
+    ],
+    ['role policy gone', (a: ActualMonitoring) => (a.role!.policy = null), 'role', ['policy']],
+    [
+      'not multi-region',
+      (a: ActualMonitoring) => (a.trail!.isMultiRegionTrail = false),
+      'trail',
+      ['isMultiRegionTrail'],
+    ],
+    ['logging stopped', (a: ActualMonitoring) => (a.trail!.isLogging = false), 'trail', ['isLogging']],
+    [
+      'global events and validation off',
+      (a: ActualMonitoring) => {
+        a.trail!.includeGlobalServiceEvents = false;
+        a.trail!.logFileValidationEnabled = false;
+      },
+      'trail',
+      ['includeGlobalServiceEvents', 'enableLogFileValidation'],
+    ],
+    [
+      'trail not wired to Logs',
+      (a: ActualMonitoring) => {
+        a.trail!.cloudWatchLogsLogGroupArn = null;
+        a.trail!.cloudWatchLogsRoleArn = null;
+      },
+      'trail',
+      ['cloudWatchLogsLogGroupArn', 'cloudWatchLogsRoleArn'],
+    ],
+    [
+      'other bucket',
+      (a: ActualMonitoring) => (a.trail!.s3BucketName = 'elsewhere'),
+      'trail',
+      ['s3BucketName'],
+    ],
+    [
+      'kms excluded from management events',
+      (a: ActualMonitoring) =>
+        (a.trail!.eventSelectors[0]!.ExcludeManagementEventSources = ['kms.amazonaws.com']),
+      'trail',
+      ['eventSelectors'],
+    ],
+    [
+      'write-only selectors',
+      (a: ActualMonitoring) => (a.trail!.eventSelectors[0]!.ReadWriteType = 'WriteOnly'),
+      'trail',
+      ['eventSelectors'],
+    ],
+    [
+      'advanced selectors',
+      (a: ActualMonitoring) => (a.trail!.advancedEventSelectors = 1),
+      'trail',
+      ['eventSelectors'],
+    ],
+    ['topic policy', (a: ActualMonitoring) => (a.topic!.policy = null), 'topic', ['policy']],
+    [
+      'changed filter pattern',
+      (a: ActualMonitoring) =>
+        (a.metricFilters[3]!.pattern = a.metricFilters[3]!.pattern.replace(' && ', ' || ')),
+      'metric-filter',
+      ['pattern'],
+    ],
+    [
+      'whitespace-only pattern change',
+      (a: ActualMonitoring) =>
+        (a.metricFilters[2]!.pattern = a.metricFilters[2]!.pattern.replace('{(', '{ (')),
+      'metric-filter',
+      ['pattern'],
+    ],
+    [
+      'filter namespace',
+      (a: ActualMonitoring) => (a.metricFilters[0]!.transformations[0]!.metricNamespace = 'Other'),
+      'metric-filter',
+      ['metricTransformation'],
+    ],
+    ['alarm threshold 3', (a: ActualMonitoring) => (a.alarms[5]!.threshold = 3), 'alarm', ['threshold']],
+    [
+      'alarm without action, disabled, Average',
+      (a: ActualMonitoring) => {
+        a.alarms[0]!.alarmActions = [];
+        a.alarms[0]!.actionsEnabled = false;
+        a.alarms[0]!.statistic = 'Average';
+      },
+      'alarm',
+      ['statistic', 'alarmActions', 'actionsEnabled'],
+    ],
+    [
+      'alarm missing data breaching, period',
+      (a: ActualMonitoring) => {
+        a.alarms[1]!.treatMissingData = 'missing';
+        a.alarms[1]!.period = 60;
+      },
+      'alarm',
+      ['period', 'treatMissingData'],
+    ],
+  ])('%s', (_label, mutate, type, fields) => {
+    const plan = planWith(mutate);
+    expect(plan.errors).toEqual([]);
+    expect(plan.operations.map((o) => [o.type, o.action, driftOf(o)])).toEqual([[type, 'update', fields]]);
+  });
+
+  test('a drift entry holds the actual and the desired value', () => {
+    const plan = planWith((a) => (a.logGroup!.retentionDays = 90));
+    expect(plan.operations[0]!.details).toMatchObject({
+      retentionDays: 365,
+      drift: [{ field: 'retentionDays', actual: 90, desired: 365 }],
+    });
+  });
+
+  test('a stronger bucket encryption is not drift; extra tags are kept', () => {
+    expect(planWith((a) => (a.bucket!.encryption = 'aws:kms')).operations).toEqual([]);
+    expect(planWith((a) => (a.logGroup!.tags.owner = 'secops')).operations).toEqual([]);
+  });
+
+  test('a policy returned with single-element lists and other key order is the same policy', () => {
+    const plan = planWith((a) => {
+      const st = (a.role!.policy!.Statement as Array<Record<string, unknown>>)[0]!;
+      a.role!.policy = {
+        Statement: [{ Resource: [st.Resource], Action: st.Action, Effect: 'Allow', Sid: st.Sid }],
+        Version: '2012-10-17',
+      };
+    });
+    expect(plan.operations).toEqual([]);
+  });
+
+  test('missing resources among existing ones are creates, dependent on what is planned', () => {
+    const plan = planWith((a) => {
+      a.metricFilters = a.metricFilters.filter(
+        (f) => f.name !== 'iam-gitops-cis-4.7-cmk-disable-or-deletion',
+      );
+      a.alarms = a.alarms.filter((x) => x.name !== 'iam-gitops-cis-4.7-cmk-disable-or-deletion');
+    });
+    expect(plan.operations.map((o) => [o.id, o.action, o.dependsOn])).toEqual([
+      ['metric-filter:iam-gitops-cis-4.7-cmk-disable-or-deletion', 'create', []],
+      [
+        'alarm:iam-gitops-cis-4.7-cmk-disable-or-deletion',
+        'create',
+        ['metric-filter:iam-gitops-cis-4.7-cmk-disable-or-deletion'],
+      ],
+    ]);
+  });
+});
+
+describe('subscriptions', () => {
+  test('an address that is pending confirmation is not subscribed again', () => {
+    const plan = planWith((a) => (a.topic!.subscriptions[0]!.subscriptionArn = 'PendingConfirmation'));
+    expect(plan.operations).toEqual([]);
+  });
+
+  test('a dropped subscription and a new address are subscribed; case does not matter', () => {
+    const config = monitoringConfig({ alarmEmails: ['SecOps@example.com', 'oncall@example.com'] });
+    const actual = converged(monitoringConfig());
+    const plan = planMonitoring(config, actual, ctx);
+    expect(plan.operations.map((o) => o.id)).toEqual(['subscription:oncall@example.com']);
+    actual.topic!.subscriptions = [];
+    expect(planMonitoring(config, actual, ctx).operations.map((o) => o.id)).toEqual([
+      'subscription:SecOps@example.com',
+      'subscription:oncall@example.com',
+    ]);
+  });
+
+  test('an sms subscription to the same text does not count', () => {
+    const plan = planWith((a) => (a.topic!.subscriptions[0]!.protocol = 'email-json'));
+    expect(plan.operations.map((o) => o.id)).toEqual(['subscription:secops@example.com']);
+  });
+});
+
+describe('ownership', () => {
+  test.each([
+    [
+      'bucket',
+      (a: ActualMonitoring) => (a.bucket!.tags = {}),
+      /^trail bucket "iam-gitops-trail-111122223333-eu-west-1" exists but is not managed/,
+    ],
+    [
+      'log-group',
+      (a: ActualMonitoring) => (a.logGroup!.tags = {}),
+      /^log group "\/iam-gitops\/cloudtrail" exists but is not managed/,
+    ],
+    [
+      'role',
+      (a: ActualMonitoring) => (a.role!.tags = { 'managed-by': 'terraform' }),
+      /^CloudTrail delivery role "iam-gitops-cloudtrail-logs"/,
+    ],
+    [
+      'trail',
+      (a: ActualMonitoring) => (a.trail!.tags = {}),
+      /^trail "iam-gitops" exists but is not managed by iam-gitops/,
+    ],
+    [
+      'topic',
+      (a: ActualMonitoring) => (a.topic!.tags = {}),
+      /^SNS topic "iam-gitops-alarms" exists but is not managed/,
+    ],
+  ])('an unmanaged %s is an error without adopt and an adopting update with it', (type, mutate, message) => {
+    const refused = planWith(mutate);
+    expect(refused.errors).toHaveLength(1);
+    expect(refused.errors[0]).toMatch(message);
+    expect(refused.errors[0]).toMatch(/set adopt: true/);
+    expect(refused.operations.filter((o) => o.type === type)).toEqual([]);
+
+    const adopted = planWith(mutate, monitoringConfig(), true);
+    expect(adopted.errors).toEqual([]);
+    expect(adopted.operations.map((o) => [o.type, o.action, o.details.adopt, driftOf(o)])).toEqual([
+      [type, 'update', true, ['tags']],
+    ]);
+  });
+
+  test('a bucket name owned by another account is an error even with adopt', () => {
+    for (const adopt of [false, true]) {
+      const plan = planWith(
+        (a) =>
+          (a.bucket = {
+            name: a.bucket!.name,
+            foreign: true,
+            tags: {},
+            policy: null,
+            publicAccessBlock: null,
+            encryption: null,
+          }),
+        monitoringConfig(),
+        adopt,
+      );
+      expect(plan.errors).toEqual([
+        'trail bucket "iam-gitops-trail-111122223333-eu-west-1" belongs to another AWS account: set monitoring.bucket in iam-gitops.yml to a name you own',
+      ]);
+    }
+  });
+
+  test('a same-named trail homed in another region is an error', () => {
+    const plan = planWith((a) => {
+      a.trail!.homeRegion = 'us-west-2';
+      a.trail!.isLogging = null;
+    });
+    expect(plan.errors).toEqual([
+      expect.stringMatching(/^trail "iam-gitops" already exists with home region us-west-2/),
+    ]);
+    expect(plan.operations).toEqual([]);
+  });
+});
