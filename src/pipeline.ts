@@ -74,7 +74,10 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
     hash: planHash(result.operations, opts.repo),
     changes: result.operations,
     findings: lint.findings,
-    stats: { awsCalls: callsSince(before, clients?.calls.snapshot() ?? {}), durationMs: Date.now() - started },
+    stats: {
+      awsCalls: callsSince(before, clients?.calls.snapshot() ?? {}),
+      durationMs: Date.now() - started,
+    },
     errors: result.errors,
     offline: opts.offline,
     accountId: actual.accountId,

@@ -21,7 +21,9 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
     return { status: 'already-done', note: 'welcome mail already sent' };
   }
   if (!config.from) {
-    throw new Error(`email.from is not set in iam-gitops.yml: set it to a verified SES identity to mail ${d.user}`);
+    throw new Error(
+      `email.from is not set in iam-gitops.yml: set it to a verified SES identity to mail ${d.user}`,
+    );
   }
 
   let password: string | undefined;

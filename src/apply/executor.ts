@@ -36,7 +36,8 @@ export function validatePlanGraph(changes: Operation[]): void {
   }
   for (const op of changes) {
     for (const dep of op.dependsOn) {
-      if (!ids.has(dep)) throw new PlanRefusedError(`operation ${op.id} depends on ${dep}, which is not in the plan`);
+      if (!ids.has(dep))
+        throw new PlanRefusedError(`operation ${op.id} depends on ${dep}, which is not in the plan`);
     }
   }
   const state = new Map<string, 'visiting' | 'done'>();
@@ -44,7 +45,8 @@ export function validatePlanGraph(changes: Operation[]): void {
   const visit = (id: string, trail: string[]): void => {
     const s = state.get(id);
     if (s === 'done') return;
-    if (s === 'visiting') throw new PlanRefusedError(`the plan has a dependency cycle: ${[...trail, id].join(' → ')}`);
+    if (s === 'visiting')
+      throw new PlanRefusedError(`the plan has a dependency cycle: ${[...trail, id].join(' → ')}`);
     state.set(id, 'visiting');
     for (const dep of byId.get(id)!.dependsOn) visit(dep, [...trail, id]);
     state.set(id, 'done');
@@ -52,11 +54,18 @@ export function validatePlanGraph(changes: Operation[]): void {
   for (const op of changes) visit(op.id, []);
 }
 
-export async function applyPlan(plan: Plan, ctx: ApplyContext, opts: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyPlan(
+  plan: Plan,
+  ctx: ApplyContext,
+  opts: ApplyOptions = {},
+): Promise<ApplyReport> {
   if (plan.errors.length > 0) {
-    throw new PlanRefusedError(`the plan cannot be applied:\n${plan.errors.map((e) => `  - ${e}`).join('\n')}`);
+    throw new PlanRefusedError(
+      `the plan cannot be applied:\n${plan.errors.map((e) => `  - ${e}`).join('\n')}`,
+    );
   }
-  if (plan.offline) throw new PlanRefusedError('an offline plan cannot be applied; plan against the live account');
+  if (plan.offline)
+    throw new PlanRefusedError('an offline plan cannot be applied; plan against the live account');
   validatePlanGraph(plan.changes);
   const handlers = opts.handlers ?? defaultHandlers();
   const concurrency = Math.max(1, opts.concurrency ?? 4);
@@ -117,7 +126,9 @@ export async function applyPlan(plan: Plan, ctx: ApplyContext, opts: ApplyOption
           opts.retry?.onRetry?.(err, attempt, delay);
         },
       });
-      ctx.log(`${outcome.status === 'done' ? '✓' : '='} ${label(op)}${outcome.status === 'done' ? '' : ' (already done)'}`);
+      ctx.log(
+        `${outcome.status === 'done' ? '✓' : '='} ${label(op)}${outcome.status === 'done' ? '' : ' (already done)'}`,
+      );
       finish(op, { ...summary(op), status: outcome.status, ...(outcome.note ? { note: outcome.note } : {}) });
     } catch (err) {
       const error = errorMessage(err);

@@ -13,12 +13,7 @@ import {
   paginateListGroupsForUser,
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
-import type {
-  AttachmentDetails,
-  LoginProfileDetails,
-  MembershipDetails,
-  Operation,
-} from '../model/plan.js';
+import type { AttachmentDetails, LoginProfileDetails, MembershipDetails, Operation } from '../model/plan.js';
 import { requireManagedGroup } from './iam-groups.js';
 import { detailsOf, PAGE, requireManagedUser, tolerate } from './iam-common.js';
 import { generatePassword, satisfiesPolicy } from './password.js';
@@ -71,7 +66,9 @@ async function deleteLoginProfileOf(op: Operation, ctx: ApplyContext): Promise<O
   const { user } = detailsOf<LoginProfileDetails>(op);
   await requireManagedUser(ctx, user);
   if (!(await hasLoginProfile(ctx, user))) return { status: 'already-done' };
-  await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new DeleteLoginProfileCommand({ UserName: user })));
+  await tolerate(['NoSuchEntity'], () =>
+    ctx.clients.iam.send(new DeleteLoginProfileCommand({ UserName: user })),
+  );
   return { status: 'done' };
 }
 

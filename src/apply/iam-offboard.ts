@@ -53,7 +53,9 @@ export async function offboardUser(op: Operation, ctx: ApplyContext): Promise<Op
 
   const keys = await collect(paginateListAccessKeys(client, { UserName }), (p) => p.AccessKeyMetadata);
   for (const k of keys) {
-    await tolerate(gone, () => iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: k.AccessKeyId })));
+    await tolerate(gone, () =>
+      iam.send(new DeleteAccessKeyCommand({ UserName, AccessKeyId: k.AccessKeyId })),
+    );
   }
 
   const mfas = await collect(paginateListMFADevices(client, { UserName }), (p) => p.MFADevices);
@@ -95,7 +97,9 @@ export async function offboardUser(op: Operation, ctx: ApplyContext): Promise<Op
   // Per user, never by rewriting a group's member list (SPEC §3).
   const groups = await collect(paginateListGroupsForUser(client, { UserName }), (p) => p.Groups);
   for (const g of groups) {
-    await tolerate(gone, () => iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName: g.GroupName })));
+    await tolerate(gone, () =>
+      iam.send(new RemoveUserFromGroupCommand({ UserName, GroupName: g.GroupName })),
+    );
   }
 
   const attached = await collect(

@@ -50,7 +50,9 @@ export function decodeDocument(raw: string): unknown {
 }
 
 async function findPolicy(ctx: ApplyContext, arn: string): Promise<Policy | null> {
-  const res = await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })));
+  const res = await tolerate(['NoSuchEntity'], () =>
+    ctx.clients.iam.send(new GetPolicyCommand({ PolicyArn: arn })),
+  );
   return res?.Policy ?? null;
 }
 
@@ -131,7 +133,9 @@ export async function deletePolicy(op: Operation, ctx: ApplyContext): Promise<Op
   const pages = paginateListEntitiesForPolicy({ client: iam, ...PAGE }, { PolicyArn: arn });
   for await (const page of pages) {
     for (const u of page.PolicyUsers ?? []) {
-      await tolerate(gone, () => iam.send(new DetachUserPolicyCommand({ UserName: u.UserName, PolicyArn: arn })));
+      await tolerate(gone, () =>
+        iam.send(new DetachUserPolicyCommand({ UserName: u.UserName, PolicyArn: arn })),
+      );
     }
     for (const g of page.PolicyGroups ?? []) {
       await tolerate(gone, () =>
@@ -139,7 +143,9 @@ export async function deletePolicy(op: Operation, ctx: ApplyContext): Promise<Op
       );
     }
     for (const r of page.PolicyRoles ?? []) {
-      await tolerate(gone, () => iam.send(new DetachRolePolicyCommand({ RoleName: r.RoleName, PolicyArn: arn })));
+      await tolerate(gone, () =>
+        iam.send(new DetachRolePolicyCommand({ RoleName: r.RoleName, PolicyArn: arn })),
+      );
     }
   }
   for (const v of await versions(ctx, arn)) {

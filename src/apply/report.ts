@@ -93,7 +93,9 @@ export function formatApplyReport(report: ApplyReport): string {
   if (report.createdUsers.length > 0) lines.push(`Created users: ${report.createdUsers.join(', ')}`);
   if (report.deletedUsers.length > 0) lines.push(`Deleted users: ${report.deletedUsers.join(', ')}`);
   for (const m of report.mail) {
-    lines.push(`Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`);
+    lines.push(
+      `Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`,
+    );
   }
   return lines.join('\n') + '\n';
 }

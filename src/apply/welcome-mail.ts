@@ -30,7 +30,12 @@ export function defaultSignInUrl(accountId: string): string {
 }
 
 const escapeHtml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** The password goes into the mail only for a console user, when allowed, and when known. */
 export function mailCarriesPassword(input: WelcomeMailInput): boolean {
@@ -43,7 +48,11 @@ export function renderWelcomeMail(input: WelcomeMailInput): WelcomeMail {
   const list = (items: string[]): string => (items.length > 0 ? items.join(', ') : 'none');
   const subject = `Your AWS account access: ${input.user}`;
 
-  const text: string[] = [`Hello ${input.user},`, '', `You now have an IAM user in AWS account ${input.accountId}.`];
+  const text: string[] = [
+    `Hello ${input.user},`,
+    '',
+    `You now have an IAM user in AWS account ${input.accountId}.`,
+  ];
   const html: string[] = [
     `<p>Hello ${escapeHtml(input.user)},</p>`,
     `<p>You now have an IAM user in AWS account <strong>${escapeHtml(input.accountId)}</strong>.</p>`,
@@ -75,7 +84,8 @@ export function renderWelcomeMail(input: WelcomeMailInput): WelcomeMail {
         '<p>This password is temporary: you must change it at your first sign-in.</p>',
       );
     } else {
-      const ask = 'Your administrator will give you a temporary password; you must change it at your first sign-in.';
+      const ask =
+        'Your administrator will give you a temporary password; you must change it at your first sign-in.';
       text.push(ask);
       html.push(`<p>${ask}</p>`);
     }
@@ -127,7 +137,8 @@ export async function sendWelcomeMail(
     command.middlewareStack.add(
       (next) => async (args) => {
         const input = args.input as SendEmailCommandInput;
-        const fill = (s: string | undefined): string | undefined => s?.split(PASSWORD_PLACEHOLDER).join(password);
+        const fill = (s: string | undefined): string | undefined =>
+          s?.split(PASSWORD_PLACEHOLDER).join(password);
         const body = input.Message!.Body!;
         // New objects, never mutation: recorders hold references to the original input.
         const filled: SendEmailCommandInput = {

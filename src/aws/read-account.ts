@@ -45,7 +45,10 @@ export async function readActualState(
     u.hasLoginProfile = report.passwordEnabled.get(u.name) ?? confirmed.get(u.name) ?? false;
   }
 
-  const monitoring = await step('the monitoring baseline', readMonitoring(clients, config.monitoring, accountId));
+  const monitoring = await step(
+    'the monitoring baseline',
+    readMonitoring(clients, config.monitoring, accountId),
+  );
   return {
     accountId,
     region: clients.region,

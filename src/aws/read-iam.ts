@@ -66,13 +66,16 @@ function toGroup(g: GroupDetail): ActualGroup {
 
 function toPolicy(p: ManagedPolicyDetail): ActualPolicy {
   const versions = p.PolicyVersionList ?? [];
-  const current = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
+  const current =
+    versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
   if (!current?.Document) {
-    throw new Error(`IAM returned policy ${p.PolicyName} without its default version's document`);
+    throw new Error(`IAM returned policy ${p.PolicyName ?? p.Arn} without its default version's document`);
   }
+  const arn = p.Arn ?? '';
   return {
-    name: p.PolicyName!,
-    arn: p.Arn ?? '',
+    // The emulator leaves PolicyName out of this call; the ARN always ends with it.
+    name: p.PolicyName ?? arn.slice(arn.lastIndexOf('/') + 1),
+    arn,
     path: p.Path ?? '/',
     defaultVersionId: p.DefaultVersionId ?? current.VersionId ?? '',
     document: decodePolicyDocument(current.Document),

@@ -37,7 +37,9 @@ export async function readCredentialReport(
     const res = await clients.iam.send(new GenerateCredentialReportCommand({}));
     if (res.State === 'COMPLETE') break;
     if (waited >= deadline) {
-      throw new Error(`the IAM credential report was not ready after ${Math.round(waited / 1000)} s (state ${res.State})`);
+      throw new Error(
+        `the IAM credential report was not ready after ${Math.round(waited / 1000)} s (state ${res.State})`,
+      );
     }
     await sleep(delay);
     waited += delay;
@@ -55,7 +57,9 @@ export async function readCredentialReport(
 export function parseCredentialReport(csv: string): Map<string, boolean> {
   const out = new Map<string, boolean>();
   if (!csv.trim()) return out;
-  const rows = parse(csv, { columns: true, skip_empty_lines: true, bom: true }) as Array<Record<string, string>>;
+  const rows = parse(csv, { columns: true, skip_empty_lines: true, bom: true }) as Array<
+    Record<string, string>
+  >;
   for (const row of rows) {
     const user = row.user;
     if (!user || user === '<root_account>') continue;

@@ -27,7 +27,8 @@ async function sesIn(clients: Pick<AwsClients, 'ses' | 'calls'>, region: string)
   const other = new SESClient({
     region,
     credentials: config.credentials,
-    endpoint: process.env.AWS_ENDPOINT_URL ?? undefined,
+    // The same endpoint as the factory's client (the emulator in tests), never a guessed one.
+    endpoint: config.isCustomEndpoint ? config.endpoint : undefined,
     maxAttempts: await config.maxAttempts(),
   });
   return async (input) => {

@@ -13,6 +13,8 @@ export interface ActionInfo {
   id: number;
   /** Canonical `service:ActionName`. */
   name: string;
+  /** The action name without the service, lower case. */
+  lower: string;
   service: string;
   /** The highest-ranked of the action's access levels. */
   level: AccessLevel;
@@ -63,6 +65,7 @@ export function catalogIndex(): Index {
       const info: ActionInfo = {
         id: all.length,
         name: `${service}:${def.name}`,
+        lower: def.name.toLowerCase(),
         service,
         level: levels[0]!,
         levels,
@@ -118,7 +121,11 @@ export function expandPattern(pattern: string): readonly ActionInfo[] {
       for (const s of services) {
         const list = byService.get(s)!;
         if (actPart === '*') res.push(...list);
-        else {
+        else if (actPart.indexOf('*') === actPart.length - 1 && !actPart.includes('?')) {
+          // The common `Get*` form: a prefix test instead of a regular expression.
+          const prefix = actPart.slice(0, -1);
+          for (const a of list) if (a.lower.startsWith(prefix)) res.push(a);
+        } else {
           const re = wildcardRegExp(actPart);
           for (const a of list) if (re.test(a.def.name)) res.push(a);
         }

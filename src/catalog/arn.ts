@@ -32,6 +32,25 @@ export function resourceGlob(resource: string): string {
   return resource.replace(/\$\{[^}]*\}/g, '*');
 }
 
+/** Splits an ARN into partition, service, region, account and the resource part. */
+function arnParts(arn: string): string[] | undefined {
+  const parts = arn.split(':');
+  if (parts.length < 6 || parts[0]!.toLowerCase() !== 'arn') return undefined;
+  return [...parts.slice(1, 5), parts.slice(5).join(':')];
+}
+
+/**
+ * Whether a resource pattern and a template glob can name the same ARN. As IAM does, the
+ * first five components are matched one by one, so a `*` never spans a colon there.
+ */
+export function arnsIntersect(resource: string, template: string): boolean {
+  if (resource === '*') return true;
+  const r = arnParts(resource);
+  const t = arnParts(template);
+  if (!r || !t) return globsIntersect(resource, template);
+  return r.every((part, i) => globsIntersect(part, t[i]!));
+}
+
 const matchCache = new Map<string, boolean>();
 
 /**
@@ -48,7 +67,7 @@ export function resourceMatchesAction(resource: string, action: ActionInfo): boo
     const key = `${r}\n${t}`;
     let m = matchCache.get(key);
     if (m === undefined) {
-      m = globsIntersect(r, templateGlob(t));
+      m = arnsIntersect(r, templateGlob(t));
       matchCache.set(key, m);
     }
     if (m) return true;

@@ -21,6 +21,9 @@ export function wildcardRegExp(pattern: string): RegExp {
 }
 
 export function matchesWildcard(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
+  if (!hasWildcard(pattern))
+    return pattern.length === value.length && pattern.toLowerCase() === value.toLowerCase();
   return wildcardRegExp(pattern).test(value);
 }
 
@@ -80,7 +83,8 @@ export function globsIntersect(a: string, b: string): boolean {
       const wa = starLike(ca) || ca === '?';
       const wb = starLike(cb) || cb === '?';
       const slashBlocked = (ca === SEGMENT && cb === '/') || (cb === SEGMENT && ca === '/');
-      if (!slashBlocked && (wa || wb || ca === cb)) stack.push([starLike(ca) ? i : i + 1, starLike(cb) ? j : j + 1]);
+      if (!slashBlocked && (wa || wb || ca === cb))
+        stack.push([starLike(ca) ? i : i + 1, starLike(cb) ? j : j + 1]);
     }
   }
   return false;

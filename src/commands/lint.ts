@@ -23,7 +23,12 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 /** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
 export function checkoutBase(dir: string, ref: string): { dir: string; cleanup: () => void } {
   const git = (args: string[], input?: Buffer): Buffer =>
-    execFileSync('git', args, { cwd: dir, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+    execFileSync('git', args, {
+      cwd: dir,
+      input,
+      maxBuffer: 512 * 1024 * 1024,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   const prefix = git(['rev-parse', '--show-prefix']).toString('utf8').trim();
   const tmp = mkdtempSync(path.join(tmpdir(), 'iam-gitops-base-'));
   const cleanup = (): void => rmSync(tmp, { recursive: true, force: true });
@@ -32,15 +37,20 @@ export function checkoutBase(dir: string, ref: string): { dir: string; cleanup: 
     execFileSync('tar', ['-x', '-C', tmp], { input: tar });
   } catch (e) {
     cleanup();
-    const msg = e instanceof Error && 'stderr' in e ? String((e as { stderr: unknown }).stderr).trim() : String(e);
-    throw new Error(`--base ${ref}: cannot read that revision with git archive (${msg || 'git failed'}); use a branch, tag or commit that exists locally (fetch it first in CI, e.g. fetch-depth: 0)`);
+    const msg =
+      e instanceof Error && 'stderr' in e ? String((e as { stderr: unknown }).stderr).trim() : String(e);
+    throw new Error(
+      `--base ${ref}: cannot read that revision with git archive (${msg || 'git failed'}); use a branch, tag or commit that exists locally (fetch it first in CI, e.g. fetch-depth: 0)`,
+    );
   }
   return { dir: tmp, cleanup };
 }
 
 async function load(dir: string, io: LintIo, label: string): Promise<DesiredState | null> {
   const r = await loadDesired(dir);
-  for (const d of r.diagnostics) if (d.severity === 'error' || label === 'head') io.err(`${label === 'base' ? '[base] ' : ''}${formatDiagnostic(d)}\n`);
+  for (const d of r.diagnostics)
+    if (d.severity === 'error' || label === 'head')
+      io.err(`${label === 'base' ? '[base] ' : ''}${formatDiagnostic(d)}\n`);
   return r.state;
 }
 
@@ -71,6 +81,12 @@ export async function lintCommand(
       base.cleanup();
     }
   }
-  io.out(format === 'json' ? formatJson(result, diff) : format === 'sarif' ? formatSarif(result) : formatText(result, diff));
+  io.out(
+    format === 'json'
+      ? formatJson(result, diff)
+      : format === 'sarif'
+        ? formatSarif(result)
+        : formatText(result, diff),
+  );
   return reachesFailOn(result.findings, head.config.lint.failOn) ? 1 : 0;
 }

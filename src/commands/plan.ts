@@ -56,7 +56,9 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: Pla
     return 1;
   }
   const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
-  const clients = args.offline ? undefined : (io.clients ?? ((r: string) => createClients({ region: r })))(region);
+  const clients = args.offline
+    ? undefined
+    : (io.clients ?? ((r: string) => createClients({ region: r })))(region);
   const repo = await repoIdentity(args.dir, io.env);
   const result = await runPlan({ dir: args.dir, repo, offline: args.offline, clients, region });
   if (!result.ok) {
@@ -71,7 +73,9 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: Pla
   else if (format === 'markdown') {
     const head = await git(args.dir, ['rev-parse', 'HEAD']);
     const plannedAt = (io.now ?? (() => new Date()))().toISOString();
-    io.out(renderMarkdown({ plan, kind, head, base: '', plannedAt, dataVersion: result.lint.dataVersion }).body);
+    io.out(
+      renderMarkdown({ plan, kind, head, base: '', plannedAt, dataVersion: result.lint.dataVersion }).body,
+    );
   } else io.out(renderText({ plan, kind }));
 
   if (plan.errors.length > 0) {
@@ -93,7 +97,10 @@ export async function repoIdentity(dir: string, env: NodeJS.ProcessEnv): Promise
 }
 
 export function normalizeRemote(url: string): string {
-  const trimmed = url.trim().replace(/\.git$/, '').replace(/\/+$/, '');
+  const trimmed = url
+    .trim()
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   // git@github.com:owner/repo, ssh://git@github.com/owner/repo, https://user@github.com/owner/repo
   const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^:/]+)[:/](.+)$/i.exec(trimmed);
   if (!m) return trimmed;

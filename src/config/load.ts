@@ -61,6 +61,13 @@ export function loadConfig(file: string, text: string | null, customNames: Reado
     for (const issue of parsed.error.issues) diagnostics.push(...issueDiagnostics(file, doc, lc, js, issue));
     const rawGroups = (js as { groups?: unknown }).groups;
     out.groups = rawGroups && typeof rawGroups === 'object' ? new Set(Object.keys(rawGroups)) : null;
+    // Still count what the groups reference, so a config typo does not also flag policies as unused.
+    for (const g of Object.values(rawGroups ?? {})) {
+      const policies: unknown = (g as { policies?: unknown } | null)?.policies;
+      if (!Array.isArray(policies)) continue;
+      for (const p of policies)
+        if (typeof p === 'string' && customNames.has(p)) out.referencedPolicies.add(p);
+    }
     return out;
   }
   out.config = buildConfig(file, parsed.data, doc, lc, customNames, out, push);
@@ -147,6 +154,7 @@ function buildConfig(
 
 const TYPE_WORDS: Record<string, string> = {
   number: 'a number',
+  int: 'a whole number',
   boolean: 'true or false',
   string: 'a string',
   array: 'a list',

@@ -111,7 +111,8 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
     const name = policyNameFromFile(rel);
     const warn = (message: string) =>
       diagnostics.push({ file: rel, line: 1, col: 1, severity: 'warning', message });
-    if (!referenced.has(name)) {
+    // With an unreadable config, group references are unknown: no "unused" guesses then.
+    if (!referenced.has(name) && configLoad.groups !== null) {
       warn(
         `policy '${name}' is not used by any user or group; reference it in users/*.csv or a group, or delete the file`,
       );

@@ -18,6 +18,19 @@ export const COLUMNS = [
   'policy',
 ] as const;
 type Column = (typeof COLUMNS)[number];
+/** Headers people write for a known column, which edit distance would not find. */
+const SYNONYMS: Record<string, Column> = {
+  name: 'username',
+  user: 'username',
+  login: 'username',
+  'user name': 'username',
+  user_name: 'username',
+  mail: 'email',
+  'e-mail': 'email',
+  'email address': 'email',
+  'job title': 'role',
+  title: 'role',
+};
 const USERNAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
 /** IAM default quotas: managed policies attached to a user, groups a user belongs to. */
 export const MAX_USER_POLICIES = 10;
@@ -56,11 +69,22 @@ export function readUsersFile(
       report({ line: 1, col: 1 }, 'no header row; the first line must name the columns (username,email,…)');
     return { users, diagnostics };
   }
+  const separator = [';', '\t'].find(
+    (c) => header.fields.length === 1 && header.fields[0]!.value.includes(c),
+  );
+  if (separator) {
+    const shown = separator === '\t' ? 'tabs' : `'${separator}'`;
+    report(
+      { line: header.line, col: 1 },
+      `columns are separated by ${shown}; save the file with commas (username,email,…) as CSV requires`,
+    );
+    return { users, diagnostics };
+  }
   const columns = new Map<Column, number>();
   header.fields.forEach((f, i) => {
     const name = f.value.trim().toLowerCase() as Column;
     if (!(COLUMNS as readonly string[]).includes(name)) {
-      const near = closest(name, COLUMNS);
+      const near = SYNONYMS[name] ?? closest(name, COLUMNS);
       return report(
         f,
         `unknown column '${f.value}'` +
@@ -77,14 +101,17 @@ export function readUsersFile(
   if (!columns.has('username')) return { users, diagnostics };
 
   for (const rec of records) {
-    if (rec.fields.length !== header.fields.length) {
+    if (rec.fields.length > header.fields.length) {
       report(
         { line: rec.line, col: 1 },
         `this row has ${rec.fields.length} fields but the header has ${header.fields.length}; ` +
-          'quote a value that contains a comma ("a,b") and give every column a value (empty is fine)',
+          'quote a value that contains a comma ("a,b")',
       );
       continue;
     }
+    // Fewer fields cannot shift values between columns: the missing trailing ones are empty.
+    const last = rec.fields[rec.fields.length - 1]!;
+    while (rec.fields.length < header.fields.length) rec.fields.push({ ...last, value: '' });
     const cell = (c: Column): CsvField | undefined => {
       const i = columns.get(c);
       return i === undefined ? undefined : rec.fields[i];
@@ -104,14 +131,15 @@ function readRow(
   ctx: UsersContext,
   report: Report,
 ): DesiredUser | undefined {
-  const before = { errors: 0 };
+  let errors = 0;
   const error: Report = (at, m, s = 'error') => {
-    if (s === 'error') before.errors++;
+    if (s === 'error') errors++;
     report(at, m, s);
   };
   const nameCell = cell('username')!;
   const name = nameCell.value;
-  if (name === '') error(nameCell, 'username is empty');
+  if (name === '')
+    error(nameCell, 'username is empty; every row needs one (delete the row to remove a user)');
   else if (!USERNAME.test(name)) {
     error(nameCell, `username '${name}' must be 1–64 of A-Z a-z 0-9 + = , . @ _ - (no spaces)`);
   } else {
@@ -155,7 +183,7 @@ function readRow(
         `${role !== null ? 'role, ' : ''}iam-gitops:welcome) the user would have ${total}; IAM allows ${MAX_USER_TAGS}`,
     );
   }
-  if (before.errors > 0) return undefined;
+  if (errors > 0) return undefined;
   return {
     name,
     email,

@@ -29,26 +29,22 @@ const RANK = { error: 0, warning: 1, notice: 2 } as const;
 /** Every problem, most severe first, then by file and line. Pure. */
 export function collectProblems(diagnostics: Diagnostic[], findings: Finding[], prefix = ''): Problem[] {
   const out: Problem[] = [
-    ...diagnostics.map(
-      (d): Problem => ({
-        severity: d.severity,
-        file: inWorkspace(prefix, d.file),
-        line: d.line,
-        col: d.col,
-        title: 'iam-gitops: invalid input',
-        message: d.message,
-      }),
-    ),
-    ...findings.map(
-      (f): Problem => ({
-        severity: f.severity,
-        file: inWorkspace(prefix, f.file),
-        line: f.line,
-        col: 0,
-        title: `iam-gitops lint: ${f.rule}`,
-        message: [f.user ? `user ${f.user}: ` : '', f.message, f.fix ? ` Fix: ${f.fix}` : ''].join(''),
-      }),
-    ),
+    ...diagnostics.map((d): Problem => ({
+      severity: d.severity,
+      file: inWorkspace(prefix, d.file),
+      line: d.line,
+      col: d.col,
+      title: 'iam-gitops: invalid input',
+      message: d.message,
+    })),
+    ...findings.map((f): Problem => ({
+      severity: f.severity,
+      file: inWorkspace(prefix, f.file),
+      line: f.line,
+      col: 0,
+      title: `iam-gitops lint: ${f.rule}`,
+      message: [f.user ? `user ${f.user}: ` : '', f.message, f.fix ? ` Fix: ${f.fix}` : ''].join(''),
+    })),
   ];
   return out.sort(
     (a, b) => RANK[a.severity] - RANK[b.severity] || a.file.localeCompare(b.file) || a.line - b.line,

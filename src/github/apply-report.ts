@@ -13,12 +13,23 @@ export function applyMarkdown(report: ApplyReport): string {
   if (report.deletedUsers.length) lines.push(`**Deleted users:** ${report.deletedUsers.join(', ')}`, '');
   if (report.mail.length) {
     lines.push('| user | welcome mail |', '| --- | --- |');
-    for (const m of report.mail) lines.push(`| ${m.user} | ${m.status}${m.error ? ` (${m.error.replace(/\|/g, '\\|')}; the next run retries it)` : ''} |`);
+    for (const m of report.mail)
+      lines.push(
+        `| ${m.user} | ${m.status}${m.error ? ` (${m.error.replace(/\|/g, '\\|')}; the next run retries it)` : ''} |`,
+      );
     lines.push('');
   }
   const text = formatApplyReport(report);
   const open = text.split('\n').length <= 12 ? ' open' : '';
-  lines.push(`<details${open}><summary>Operations</summary>`, '', '```', text.trimEnd(), '```', '', '</details>');
+  lines.push(
+    `<details${open}><summary>Operations</summary>`,
+    '',
+    '```',
+    text.trimEnd(),
+    '```',
+    '',
+    '</details>',
+  );
   return maskEmails(lines.join('\n'));
 }
 
@@ -35,7 +46,12 @@ export function toOutcome(report: ApplyReport): ApplyOutcome {
       : {
           error:
             `${failed.length} operation${failed.length === 1 ? '' : 's'} failed` +
-            (failed.length ? `: ${failed.slice(0, 3).map((r) => `${r.action} ${r.type} ${r.name}: ${r.error}`).join('; ')}` : '') +
+            (failed.length
+              ? `: ${failed
+                  .slice(0, 3)
+                  .map((r) => `${r.action} ${r.type} ${r.name}: ${r.error}`)
+                  .join('; ')}`
+              : '') +
             (report.counts.skipped ? `; ${report.counts.skipped} skipped` : ''),
         }),
   };

@@ -36,7 +36,8 @@ export interface Deps {
   runPlan(opts: PlanRunOptions): Promise<PlanRun>;
   /** Only the configuration (requiredApprovals) — read before AWS is touched. null when invalid. */
   loadConfig(dir: string, configPath: string): Promise<Config | null>;
-  renderComment(run: OkRun, opts: RenderOptions): string;
+  /** The plan report for the comment, shrunk by tiers to fit `opts.budget`. */
+  renderComment(run: OkRun, opts: RenderOptions): { markdown: string; truncated: boolean };
   renderSummary(run: OkRun, opts: RenderOptions): string;
   /** Clients for a role through GitHub OIDC, or the ambient credentials when role is null. */
   awsClients(role: string | null, region: string, sesRegion?: string): Promise<AwsClients>;

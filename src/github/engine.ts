@@ -28,7 +28,10 @@ export function createEngine(s: Settings): Deps {
     async loadConfig(dir, configPath) {
       return (await loadDesired(dir, { configPath })).state?.config ?? null;
     },
-    renderComment: (run, o) => renderMarkdown(input(run, o), o.budget).body,
+    renderComment(run, o) {
+      const r = renderMarkdown(input(run, o), o.budget);
+      return { markdown: r.body, truncated: r.truncated };
+    },
     renderSummary: (run, o) => renderSummary(input(run, o)).markdown,
     async awsClients(role, region, sesRegion) {
       if (role) return oidcClients(s, role, region, sesRegion);
@@ -47,7 +50,14 @@ export function createEngine(s: Settings): Deps {
       try {
         return toOutcome(await applyPlan(run.plan, ctx));
       } catch (err) {
-        return { ok: false, createdUsers: [], deletedUsers: [], mail: {}, markdown: '', error: errorMessage(err) };
+        return {
+          ok: false,
+          createdUsers: [],
+          deletedUsers: [],
+          mail: {},
+          markdown: '',
+          error: errorMessage(err),
+        };
       }
     },
     now: () => new Date(),

@@ -16,6 +16,11 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   const gate = await checkGate(s, d);
   if (!gate.ok) return refuse(d, gate, gate.reason, gate.detail);
   core.info(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`);
+  if (gate.meta.status === 'applied') {
+    // A re-run after success: the approved plan is already in the account.
+    core.notice(`The plan of pull request #${gate.pr.number} was already applied; nothing to do.`);
+    return;
+  }
 
   const clients = await d.awsClients(s.roleToAssume, s.awsRegion, gate.config.email.region);
   const run = await d.runPlan({
@@ -26,12 +31,22 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     clients,
   });
   if (!run.ok)
-    return refuse(d, gate, 'the files on the default branch are invalid', run.diagnostics.map((x) => `- ${x.file}:${x.line}: ${x.message}`).join('\n'));
+    return refuse(
+      d,
+      gate,
+      'the files on the default branch are invalid',
+      run.diagnostics.map((x) => `- ${x.file}:${x.line}: ${x.message}`).join('\n'),
+    );
   setPlanOutputs(run.plan);
   const same = checkSamePlan(gate.meta, run.plan);
   if (!same.ok) return refuse(d, gate, same.reason, same.detail);
 
-  await setStatus(d, gate, 'applying', `### ⏳ iam-gitops: applying\n\nApproved by ${gate.approvals.approvers.join(', ') || 'nobody (none required)'}; applying now.`);
+  await setStatus(
+    d,
+    gate,
+    'applying',
+    `### ⏳ iam-gitops: applying\n\nApproved by ${gate.approvals.approvers.join(', ') || 'nobody (none required)'}; applying now.`,
+  );
   const outcome = await d.applyPlan(run, clients);
   setApplyOutputs(outcome);
   const head = outcome.ok
@@ -52,12 +67,18 @@ async function refuse(d: Deps, ctx: GateContext, reason: string, detail?: string
 }
 
 /** Puts a status block on the pull request's plan comment, keeping the plan below it. Best effort. */
-async function setStatus(d: Deps, ctx: GateContext, status: CommentMeta['status'], text: string): Promise<void> {
+async function setStatus(
+  d: Deps,
+  ctx: GateContext,
+  status: CommentMeta['status'],
+  text: string,
+): Promise<void> {
   if (!ctx.pr) return;
   try {
-    const body = ctx.comment && ctx.meta
-      ? composeComment({ ...ctx.meta, status }, reportOf(ctx.comment.body ?? ''), text)
-      : `${MARKER}\n\n${text}\n`;
+    const body =
+      ctx.comment && ctx.meta
+        ? composeComment({ ...ctx.meta, status }, reportOf(ctx.comment.body ?? ''), text)
+        : `${MARKER}\n\n${text}\n`;
     await upsertComment(d.api, ctx.pr.number, body, ctx.comment);
     if (ctx.comment) ctx.comment = { ...ctx.comment, body };
   } catch (err) {

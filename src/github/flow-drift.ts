@@ -39,6 +39,9 @@ export async function driftFlow(s: Settings, d: Deps): Promise<void> {
     plannedAt: d.now().toISOString(),
   });
   await writeSummary([head, report, problemsMarkdown(problems)].filter(Boolean).join('\n\n'));
-  if (n) core.warning(`iam-gitops: drift: ${n} change${n === 1 ? '' : 's'} between the files and the account; see the job summary.`);
+  if (n)
+    core.warning(
+      `iam-gitops: drift: ${n} change${n === 1 ? '' : 's'} between the files and the account; see the job summary.`,
+    );
   else core.info('No drift.');
 }

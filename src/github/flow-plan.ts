@@ -39,7 +39,9 @@ export function offlineReason(s: Settings, pr: PullPayload | undefined): string 
 
 export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): boolean {
   if (failOn === 'never') return false;
-  return plan.findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+  return plan.findings.some(
+    (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
+  );
 }
 
 export async function planFlow(s: Settings, d: Deps): Promise<void> {
@@ -69,7 +71,8 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   if (run.ok) {
     const reserve = 2000 + (fingerprints(run.plan) ? JSON.stringify(fingerprints(run.plan)).length : 0);
     const opts = { budget: COMMENT_BUDGET - reserve, offlineReason: offline, head, base, plannedAt };
-    report = d.renderComment(run, opts);
+    const rendered = d.renderComment(run, opts);
+    report = rendered.markdown;
     if (offline) report = `${offlineNote(offline)}\n\n${report}`;
     summary = [offline ? offlineNote(offline) : '', d.renderSummary(run, opts), problemsMarkdown(problems)]
       .filter(Boolean)
@@ -80,7 +83,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
       base,
       plannedAt,
       offline: Boolean(offline),
-      truncated: false,
+      truncated: rendered.truncated,
       counts: counts(run.plan),
       ops: fingerprints(run.plan),
       status: 'planned',
@@ -96,13 +99,17 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
 
   if (!run.ok) {
     const n = run.diagnostics.filter((x) => x.severity === 'error').length;
-    core.setFailed(`iam-gitops: ${n} validation error${n === 1 ? '' : 's'}; see the annotations and the job summary.`);
+    core.setFailed(
+      `iam-gitops: ${n} validation error${n === 1 ? '' : 's'}; see the annotations and the job summary.`,
+    );
     return;
   }
   const failOn = run.desired.config.lint.failOn;
   const reasons: string[] = [];
   if (failsLint(run.plan, failOn)) {
-    const n = run.plan.findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning')).length;
+    const n = run.plan.findings.filter(
+      (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
+    ).length;
     reasons.push(`${n} lint finding${n === 1 ? '' : 's'} at or above lint.failOn (${failOn})`);
   }
   if (run.plan.errors.length) reasons.push(`the plan cannot be applied: ${run.plan.errors.join('; ')}`);
@@ -123,7 +130,13 @@ async function postComment(
     if (meta) {
       const prev = existing.meta;
       // Same plan for the same commits: keep the first posting time, so a re-run changes nothing.
-      if (prev && prev.hash === meta.hash && prev.head === meta.head && prev.base === meta.base && prev.status === 'planned')
+      if (
+        prev &&
+        prev.hash === meta.hash &&
+        prev.head === meta.head &&
+        prev.base === meta.base &&
+        prev.status === 'planned'
+      )
         meta.plannedAt = prev.plannedAt;
       body = composeComment(meta, report);
       if (body.length > COMMENT_BUDGET) {
@@ -143,9 +156,12 @@ async function postComment(
     core.info(`Plan comment ${result} on #${issue} (author ${existing.identity}).`);
   } catch (err) {
     const status = httpStatus(err);
-    const why = status === 403 || status === 404
-      ? 'the token may not write comments here (a fork, or `pull-requests: write` is missing)'
-      : err instanceof Error ? err.message : String(err);
+    const why =
+      status === 403 || status === 404
+        ? 'the token may not write comments here (a fork, or `pull-requests: write` is missing)'
+        : err instanceof Error
+          ? err.message
+          : String(err);
     core.warning(`Could not post the plan comment on #${issue}: ${why}. The plan is in the job summary.`);
   }
 }

@@ -20,7 +20,13 @@ export interface GateContext {
 }
 
 export type GateResult =
-  | ({ ok: true; approvals: ApprovalResult; pr: PullRequest; meta: CommentMeta; config: Config } & GateContext)
+  | ({
+      ok: true;
+      approvals: ApprovalResult;
+      pr: PullRequest;
+      meta: CommentMeta;
+      config: Config;
+    } & GateContext)
   | ({ ok: false; reason: string; detail?: string } & GateContext);
 
 function defaultBranchOf(s: Settings): string | undefined {
@@ -29,14 +35,21 @@ function defaultBranchOf(s: Settings): string | undefined {
 }
 
 /** The merged pull request this push delivered to the default branch, if any. */
-export async function findMergedPull(d: Deps, sha: string, defaultBranch: string): Promise<PullRequest | undefined> {
+export async function findMergedPull(
+  d: Deps,
+  sha: string,
+  defaultBranch: string,
+): Promise<PullRequest | undefined> {
   const pulls = (await d.api.pullsForCommit(sha)).filter((p) => p.merged_at && p.base.ref === defaultBranch);
   return pulls.find((p) => p.merge_commit_sha === sha) ?? pulls[0];
 }
 
 export async function checkGate(s: Settings, d: Deps): Promise<GateResult> {
   if (s.eventName !== 'push')
-    return { ok: false, reason: `apply runs on a push to the default branch, not on the '${s.eventName}' event` };
+    return {
+      ok: false,
+      reason: `apply runs on a push to the default branch, not on the '${s.eventName}' event`,
+    };
   const defaultBranch = defaultBranchOf(s);
   if (!defaultBranch) return { ok: false, reason: 'the push event does not name the default branch' };
   if (s.ref !== `refs/heads/${defaultBranch}`)
@@ -69,7 +82,11 @@ export async function checkGate(s: Settings, d: Deps): Promise<GateResult> {
     };
   const config = await d.loadConfig(s.dir, s.configPath);
   if (!config)
-    return { ok: false, reason: 'the configuration on the default branch is invalid; run `iam-gitops validate`', ...ctx };
+    return {
+      ok: false,
+      reason: 'the configuration on the default branch is invalid; run `iam-gitops validate`',
+      ...ctx,
+    };
   const approvals = evaluateApprovals({
     reviews: await d.api.listReviews(pr.number),
     author: pr.user?.login ?? '',
@@ -82,9 +99,16 @@ export async function checkGate(s: Settings, d: Deps): Promise<GateResult> {
 }
 
 /** The re-plan must be the approved plan, exactly. */
-export function checkSamePlan(meta: CommentMeta, fresh: Plan): { ok: true } | { ok: false; reason: string; detail: string } {
+export function checkSamePlan(
+  meta: CommentMeta,
+  fresh: Plan,
+): { ok: true } | { ok: false; reason: string; detail: string } {
   if (fresh.errors.length)
-    return { ok: false, reason: 'the plan cannot be applied', detail: fresh.errors.map((e) => `- ${e}`).join('\n') };
+    return {
+      ok: false,
+      reason: 'the plan cannot be applied',
+      detail: fresh.errors.map((e) => `- ${e}`).join('\n'),
+    };
   if (fresh.hash === meta.hash) return { ok: true };
   return {
     ok: false,

@@ -57,9 +57,13 @@ export function planDiff(
     const gone = approved.ops.filter((o) => !is.has(o));
     const added = now.filter((o) => !was.has(o));
     lines.push('```diff', ...gone.map((o) => `- ${o}`), ...added.map((o) => `+ ${o}`), '```');
-    lines.push('`-` approved but no longer planned, `+` planned now but never approved (`#` digests the details).');
+    lines.push(
+      '`-` approved but no longer planned, `+` planned now but never approved (`#` digests the details).',
+    );
   } else {
-    lines.push('The plans are too large to list operation by operation here; the job summary has the fresh plan.');
+    lines.push(
+      'The plans are too large to list operation by operation here; the job summary has the fresh plan.',
+    );
   }
   return lines.join('\n');
 }
@@ -70,10 +74,13 @@ export function diagnosticsMarkdown(diagnostics: Diagnostic[]): string {
     const where = d.line > 0 ? `${d.file}:${d.line}${d.col > 0 ? `:${d.col}` : ''}` : d.file;
     return `- \`${where}\` ${d.message.replace(/\r?\n/g, ' ')}`;
   });
-  if (errors.length > shown.length) shown.push(`- … and ${errors.length - shown.length} more in the job summary`);
-  return [`### ❌ iam-gitops: ${errors.length} validation error${errors.length === 1 ? '' : 's'}`, '', ...shown].join(
-    '\n',
-  );
+  if (errors.length > shown.length)
+    shown.push(`- … and ${errors.length - shown.length} more in the job summary`);
+  return [
+    `### ❌ iam-gitops: ${errors.length} validation error${errors.length === 1 ? '' : 's'}`,
+    '',
+    ...shown,
+  ].join('\n');
 }
 
 /** Appends markdown to the job summary; a summary failure is reported, never fatal. */

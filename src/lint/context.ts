@@ -19,7 +19,10 @@ export interface PolicyContext {
   fallback: Location;
 }
 
-const effCache = new WeakMap<PreparedStatement, { denies: readonly PreparedStatement[]; ids: ReadonlySet<number> }>();
+const effCache = new WeakMap<
+  PreparedStatement,
+  { denies: readonly PreparedStatement[]; ids: ReadonlySet<number> }
+>();
 
 /** The actions an Allow statement still grants in this context (cached). */
 export function effective(ctx: PolicyContext, s: PreparedStatement): ReadonlySet<number> {
@@ -77,7 +80,9 @@ export function onAllResources(s: PreparedStatement): boolean {
 
 /** At most `n` names, then "and N more". */
 export function listNames(names: string[], n = 8): string {
-  return names.length <= n ? names.join(', ') : `${names.slice(0, n).join(', ')} and ${names.length - n} more`;
+  return names.length <= n
+    ? names.join(', ')
+    : `${names.slice(0, n).join(', ')} and ${names.length - n} more`;
 }
 
 /** Services whose whole action set a statement names with `svc:*`. */

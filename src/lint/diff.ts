@@ -46,7 +46,8 @@ export function compactByLevel(ids: ReadonlySet<number>): ByLevel {
   const { all, byService } = catalogIndex();
   if (ids.size === all.length) return Object.fromEntries(LEVELS.map((l) => [l, ['*']])) as ByLevel;
   const whole = new Set<string>();
-  for (const [svc, list] of byService) if (list.length > 0 && list.every((a) => ids.has(a.id))) whole.add(svc);
+  for (const [svc, list] of byService)
+    if (list.length > 0 && list.every((a) => ids.has(a.id))) whole.add(svc);
   const out: ByLevel = {};
   for (const id of ids) {
     const a = actionById(id);

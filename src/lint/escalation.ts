@@ -89,7 +89,13 @@ function reachOfResource(resource: string, target: Target, principal: Principal)
 
 const RANK: Record<Reach, number> = { none: 0, specific: 1, broad: 2 };
 
-function grantReach(grant: Grant, step: PathStep, action: ActionInfo, principal: Principal, passTo?: string): Reach {
+function grantReach(
+  grant: Grant,
+  step: PathStep,
+  action: ActionInfo,
+  principal: Principal,
+  passTo?: string,
+): Reach {
   const s = grant.stmt;
   const target = step.target ?? 'any';
   if (action.name === 'iam:PassRole' && passTo && s.cond.passedToService) {
@@ -122,7 +128,10 @@ function evaluateStep(step: PathStep, principal: Principal, passTo?: string): St
 }
 
 /** Every path open for the principal, minimal ones only (a path whose steps include another open path's steps is left out). */
-export function openPaths(principal: Principal, paths: readonly EscalationPath[] = ESCALATION_PATHS): PathResult[] {
+export function openPaths(
+  principal: Principal,
+  paths: readonly EscalationPath[] = ESCALATION_PATHS,
+): PathResult[] {
   const open: PathResult[] = [];
   for (const path of paths) {
     const steps: StepResult[] = [];
@@ -143,7 +152,8 @@ export function openPaths(principal: Principal, paths: readonly EscalationPath[]
   }
   const key = (s: PathStep): string => `${s.action}|${s.target ?? 'any'}`;
   const weight = (r: PathResult): number =>
-    (r.path.kind === 'escalation' ? 4 : r.path.kind === 'target-dependent' ? 2 : 1) + (r.reach === 'broad' ? 1 : 0);
+    (r.path.kind === 'escalation' ? 4 : r.path.kind === 'target-dependent' ? 2 : 1) +
+    (r.reach === 'broad' ? 1 : 0);
   return open.filter(
     (b) =>
       !open.some(

@@ -46,7 +46,8 @@ export function scopedStatementFix(actions: readonly ActionInfo[], sid?: string)
       Resource: scopedResources(scopable),
     });
   }
-  if (wildcardOnly.length) parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
+  if (wildcardOnly.length)
+    parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
   const text = parts.map(statementJson).join(',\n');
   return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>):\n${text}`;
 }

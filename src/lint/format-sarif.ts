@@ -3,7 +3,11 @@ import type { Finding, Severity } from '../model/finding.js';
 import type { LintResult } from './index.js';
 import { RULE_HELP } from './rule-help.js';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', notice: 'note' };
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error',
+  warning: 'warning',
+  notice: 'note',
+};
 
 export function formatSarif(result: LintResult): string {
   const ids = [...new Set(result.findings.map((f) => f.rule))].sort();
@@ -26,7 +30,11 @@ export function formatSarif(result: LintResult): string {
         },
       },
     ],
-    properties: { actions: f.actions, ...(f.policy ? { policy: f.policy } : {}), ...(f.user ? { user: f.user } : {}) },
+    properties: {
+      actions: f.actions,
+      ...(f.policy ? { policy: f.policy } : {}),
+      ...(f.user ? { user: f.user } : {}),
+    },
   }));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -13,7 +13,9 @@ function indent(s: string, by = '      '): string {
 }
 
 function finding(f: Finding, isNew: boolean): string {
-  const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : ''].filter(Boolean).join(', ');
+  const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : '']
+    .filter(Boolean)
+    .join(', ');
   const head = `  ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}${isNew ? ' [new]' : ''}`;
   return `${head}\n${indent(f.message, '    ')}\n    fix:\n${indent(f.fix)}`;
 }
@@ -34,7 +36,8 @@ export function formatText(result: LintResult, diff?: LintDiff): string {
   if (!result.findings.length) lines.push('No findings.', '');
   if (result.ignored.length) {
     lines.push(`Ignored by lint.ignore (${result.ignored.length}):`);
-    for (const { finding: f, reason } of result.ignored) lines.push(`  ${f.file}:${f.line}: ${f.rule} — ${reason}`);
+    for (const { finding: f, reason } of result.ignored)
+      lines.push(`  ${f.file}:${f.line}: ${f.rule} — ${reason}`);
     lines.push('');
   }
   if (diff) {

@@ -11,7 +11,14 @@ export function managedLocated(nameOrArn: string): LocatedPolicy | null {
   if (hit === undefined) {
     const m = findManagedPolicy(nameOrArn);
     hit = m
-      ? { name: m.name, file: null, arn: m.arn, document: m.document, statementPositions: [], valuePositions: [] }
+      ? {
+          name: m.name,
+          file: null,
+          arn: m.arn,
+          document: m.document,
+          statementPositions: [],
+          valuePositions: [],
+        }
       : null;
     managedCache.set(nameOrArn, hit);
   }

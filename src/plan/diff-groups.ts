@@ -36,7 +36,10 @@ export function planGroups(ctx: PlanContext): void {
       const details: AttachmentDetails = { principalType: 'group', principal: groupName, policyArn: arn };
       const policyOp = ref.kind === 'custom' ? ctx.ops.ifPlanned(ids.policy(ref.name)) : undefined;
       const id = ids.attachment('group', groupName, arn);
-      ctx.ops.add('create', 'attachment', id, `${groupName} ← ${policyNameOf(arn)}`, details, [groupOp, policyOp]);
+      ctx.ops.add('create', 'attachment', id, `${groupName} ← ${policyNameOf(arn)}`, details, [
+        groupOp,
+        policyOp,
+      ]);
     }
     for (const arn of [...have].sort()) if (!wantArns.has(arn)) detach(ctx, 'group', groupName, arn);
     if (a && ctx.ops.size === before) ctx.unchanged.groups++;
@@ -58,7 +61,12 @@ export function planGroupDeletions(ctx: PlanContext): void {
       continue;
     }
     const deps = ctx.ops
-      .where((o) => o.action === 'delete' && o.type === 'membership' && nameKey(String(o.details.group)) === nameKey(g.name))
+      .where(
+        (o) =>
+          o.action === 'delete' &&
+          o.type === 'membership' &&
+          nameKey(String(o.details.group)) === nameKey(g.name),
+      )
       .map((o) => o.id);
     for (const arn of [...g.attachedPolicyArns].sort()) deps.push(detach(ctx, 'group', g.name, arn));
     const details: GroupDetails = { path: g.path };

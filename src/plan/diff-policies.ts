@@ -15,7 +15,11 @@ export function planPolicies(ctx: PlanContext): void {
     const a = actualByKey.get(nameKey(p.name));
     const document = canonicalJson(p.document);
     if (!a) {
-      const details: PolicyDetails = { path: ctx.path, document, arn: customPolicyArn(ctx.accountId, ctx.path, p.name) };
+      const details: PolicyDetails = {
+        path: ctx.path,
+        document,
+        arn: customPolicyArn(ctx.accountId, ctx.path, p.name),
+      };
       ctx.ops.add('create', 'policy', ids.policy(p.name), p.name, details);
     } else if (a.path !== ctx.path) {
       ctx.errors.push(

@@ -35,7 +35,9 @@ export function planUsers(ctx: PlanContext): void {
       );
     }
   }
-  const removed = actual.users.filter((a) => !wanted.has(nameKey(a.name)) && isManagedUser(a.tags)).sort(byName);
+  const removed = actual.users
+    .filter((a) => !wanted.has(nameKey(a.name)) && isManagedUser(a.tags))
+    .sort(byName);
   for (const a of removed) planOffboarding(ctx, a);
   const max = desired.config.maxDeletes;
   if (removed.length > max) {
@@ -51,7 +53,11 @@ function planNewUser(ctx: PlanContext, d: DesiredUser): void {
   const details: UserDetails = { path: ctx.path, tags: desiredTags(d), email: d.email };
   if (boundary) details.permissionsBoundary = boundary;
   const userOp = ctx.ops.add('create', 'user', ids.user(d.name), d.name, details).id;
-  const created = planAccess(ctx, d, d.name, userOp, { hasLoginProfile: false, groups: [], attachedPolicyArns: [] });
+  const created = planAccess(ctx, d, d.name, userOp, {
+    hasLoginProfile: false,
+    groups: [],
+    attachedPolicyArns: [],
+  });
   planEmail(ctx, d, d.name, [userOp, ...created]);
 }
 
@@ -73,7 +79,8 @@ function planExistingUser(ctx: PlanContext, d: DesiredUser, a: ActualUser): void
       .sort();
     if (remove.length > 0) details.removeTags = remove;
     if ((a.permissionsBoundaryArn ?? null) !== boundary) details.permissionsBoundary = boundary;
-    if (Object.keys(details).length > 1) userOp = ctx.ops.add('update', 'user', ids.user(name), name, details).id;
+    if (Object.keys(details).length > 1)
+      userOp = ctx.ops.add('update', 'user', ids.user(name), name, details).id;
   }
   const before = ctx.ops.size;
   const created = planAccess(ctx, d, name, userOp, a);
@@ -98,7 +105,9 @@ function planAccess(
   const { ops } = ctx;
   const created: string[] = [];
   if (d.console && !a.hasLoginProfile) {
-    created.push(ops.add('create', 'login-profile', ids.loginProfile(name), name, { user: name }, [userOp]).id);
+    created.push(
+      ops.add('create', 'login-profile', ids.loginProfile(name), name, { user: name }, [userOp]).id,
+    );
   } else if (!d.console && a.hasLoginProfile) {
     ops.add('delete', 'login-profile', ids.loginProfile(name), name, { user: name });
   }
@@ -109,7 +118,12 @@ function planAccess(
     if (haveGroups.has(key)) continue;
     const details: MembershipDetails = { user: name, group };
     const id = ids.membership(name, group);
-    created.push(ops.add('create', 'membership', id, `${name} → ${group}`, details, [userOp, ops.ifPlanned(ids.group(group))]).id);
+    created.push(
+      ops.add('create', 'membership', id, `${name} → ${group}`, details, [
+        userOp,
+        ops.ifPlanned(ids.group(group)),
+      ]).id,
+    );
   }
   for (const [key, group] of [...haveGroups].sort()) {
     if (wantGroups.has(key)) continue;
@@ -123,7 +137,9 @@ function planAccess(
     const details: AttachmentDetails = { principalType: 'user', principal: name, policyArn: arn };
     const policyOp = ref.kind === 'custom' ? ops.ifPlanned(ids.policy(ref.name)) : undefined;
     const id = ids.attachment('user', name, arn);
-    created.push(ops.add('create', 'attachment', id, `${name} ← ${policyNameOf(arn)}`, details, [userOp, policyOp]).id);
+    created.push(
+      ops.add('create', 'attachment', id, `${name} ← ${policyNameOf(arn)}`, details, [userOp, policyOp]).id,
+    );
   }
   for (const arn of [...have].sort()) if (!want.has(arn)) detach(ctx, 'user', name, arn);
   return created;

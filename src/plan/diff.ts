@@ -45,7 +45,11 @@ export function diff(desired: DesiredState, actual: ActualState, opts: DiffOptio
     monitoring = m.operations;
     ctx.errors.push(...m.errors);
   }
-  return { operations: orderOperations(ctx.ops.all(), monitoring), errors: ctx.errors, unchanged: ctx.unchanged };
+  return {
+    operations: orderOperations(ctx.ops.all(), monitoring),
+    errors: ctx.errors,
+    unchanged: ctx.unchanged,
+  };
 }
 
 /** A welcome mail that cannot be sent is better refused now than discovered half-way through apply. */

@@ -11,17 +11,27 @@ import { canonicalJson } from './canonical.js';
 const VERSION = 'iam-gitops/plan-hash/v1';
 
 /** Lists whose order means nothing; sorted before hashing. */
-const SET_KEYS = new Set(['dependsOn', 'groups', 'policies', 'removeTags', 'inlinePolicies', 'alarmEmails', 'emails']);
+const SET_KEYS = new Set([
+  'dependsOn',
+  'groups',
+  'policies',
+  'removeTags',
+  'inlinePolicies',
+  'alarmEmails',
+  'emails',
+]);
 
 /** Field names that would carry a secret; a plan never holds one, and the hash refuses to see one. */
-const SECRET_KEYS = /^(password|newpassword|oldpassword|secret|secretaccesskey|sessiontoken|token|webidentitytoken|privatekey)$/i;
+const SECRET_KEYS =
+  /^(password|newpassword|oldpassword|secret|secretaccesskey|sessiontoken|token|webidentitytoken|privatekey)$/i;
 
 export function assertNoSecrets(value: unknown, where = 'details'): void {
   if (Array.isArray(value)) {
     value.forEach((v, i) => assertNoSecrets(v, `${where}[${i}]`));
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (SECRET_KEYS.test(k)) throw new Error(`a plan operation carries a secret field (${where}.${k}); plans never hold secrets`);
+      if (SECRET_KEYS.test(k))
+        throw new Error(`a plan operation carries a secret field (${where}.${k}); plans never hold secrets`);
       assertNoSecrets(v, `${where}.${k}`);
     }
   }

@@ -50,7 +50,9 @@ export function unifiedDiff(before: string, after: string, context = 3): string 
     const slice = all.slice(start, end);
     const oldLen = slice.filter((e) => e.kind !== '+').length;
     const newLen = slice.filter((e) => e.kind !== '-').length;
-    lines.push(`@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@`);
+    lines.push(
+      `@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@`,
+    );
     for (const e of slice) lines.push(`${e.kind}${e.line}`);
   }
   return lines.join('\n');

@@ -10,7 +10,9 @@ export function lineCount(text: string): number {
 /** Folds long content into `<details>`; short content stays visible. */
 export function fold(summary: string, body: string): string {
   if (lineCount(body) <= FOLD_LINES) return `${summary}\n\n${body}`;
-  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+  // Markdown headings do not render inside <summary>.
+  const label = summary.startsWith('#') ? `<b>${summary.replace(/^#+\s*/, '')}</b>` : summary;
+  return `<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
 }
 
 /** Always folded (a fix, a diff): open when short so nothing needs a click. */

@@ -6,7 +6,8 @@ export const ids = {
   user: (user: string) => `user:${user}`,
   loginProfile: (user: string) => `login-profile:${user}`,
   membership: (user: string, group: string) => `membership:${user}:${group}`,
-  attachment: (kind: 'user' | 'group', principal: string, arn: string) => `attachment:${kind}:${principal}:${arn}`,
+  attachment: (kind: 'user' | 'group', principal: string, arn: string) =>
+    `attachment:${kind}:${principal}:${arn}`,
   group: (group: string) => `group:${group}`,
   policy: (policy: string) => `policy:${policy}`,
   email: (user: string) => `email:${user}`,
@@ -44,7 +45,9 @@ export class OperationList {
       type,
       name,
       details: details as Record<string, unknown>,
-      dependsOn: [...new Set(dependsOn.filter((d): d is string => d !== undefined && this.byId.has(d)))].sort(),
+      dependsOn: [
+        ...new Set(dependsOn.filter((d): d is string => d !== undefined && this.byId.has(d))),
+      ].sort(),
     };
     this.byId.set(id, op);
     return op;

@@ -12,7 +12,13 @@ export const SUMMARY_LIMIT = 1024 * 1024;
 export function renderSummary(input: ReportInput, limit = SUMMARY_LIMIT): { markdown: string; tier: Tier } {
   const view = buildView(input.plan);
   for (const tier of ['full', 'compact', 'summary'] as const) {
-    const markdown = maskEmails(renderReport({ ...input, fullReportHint: input.fullReportHint ?? 'the JSON plan (`plan --format json`)' }, tier, view));
+    const markdown = maskEmails(
+      renderReport(
+        { ...input, fullReportHint: input.fullReportHint ?? 'the JSON plan (`plan --format json`)' },
+        tier,
+        view,
+      ),
+    );
     // Byte length: the 1 MiB limit is on the file GitHub reads.
     if (Buffer.byteLength(markdown) <= limit || tier === 'summary') return { markdown, tier };
   }

@@ -16,7 +16,9 @@ export function renderText({ plan, kind = 'plan' }: TextInput): string {
   const view = buildView(plan);
   const word = kind === 'drift' ? 'Drift' : 'Plan';
   const out: string[] = [];
-  out.push(`iam-gitops ${kind} — ${plan.offline ? 'OFFLINE: against an empty account, not live AWS' : `account ${plan.accountId}`}`);
+  out.push(
+    `iam-gitops ${kind} — ${plan.offline ? 'OFFLINE: against an empty account, not live AWS' : `account ${plan.accountId}`}`,
+  );
   if (plan.errors.length) {
     out.push('', `Refused (${plan.errors.length}):`);
     for (const e of plan.errors) out.push(`  ✗ ${e}`);
@@ -41,7 +43,9 @@ export function renderText({ plan, kind = 'plan' }: TextInput): string {
   else out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
   const f = findingsBySeverity(plan.findings);
   if (plan.findings.length) {
-    out.push(`Lint: ${plural(f.error.length, 'error')}, ${plural(f.warning.length, 'warning')}, ${plural(f.notice.length, 'notice')}.`);
+    out.push(
+      `Lint: ${plural(f.error.length, 'error')}, ${plural(f.warning.length, 'warning')}, ${plural(f.notice.length, 'notice')}.`,
+    );
     for (const x of [...f.error, ...f.warning, ...f.notice]) {
       out.push(`  ${x.severity} ${x.rule} ${x.file}${x.line ? `:${x.line}` : ''}: ${x.message}`);
     }
@@ -55,9 +59,15 @@ function suffix(d: Record<string, unknown>, type: string, action: string): strin
   if (type === 'user' && action === 'delete') return ' (offboard)';
   if (type === 'user' && action === 'update') {
     const parts: string[] = [];
-    if (d.tags) parts.push(`tags ${Object.entries(d.tags as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',')}`);
+    if (d.tags)
+      parts.push(
+        `tags ${Object.entries(d.tags as Record<string, string>)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',')}`,
+      );
     if (d.removeTags) parts.push(`untag ${(d.removeTags as string[]).join(',')}`);
-    if ('permissionsBoundary' in d) parts.push(d.permissionsBoundary ? `boundary ${String(d.permissionsBoundary)}` : 'boundary removed');
+    if ('permissionsBoundary' in d)
+      parts.push(d.permissionsBoundary ? `boundary ${String(d.permissionsBoundary)}` : 'boundary removed');
     return parts.length ? ` (${parts.join('; ')})` : '';
   }
   if (type === 'login-profile' && action === 'create') return ' (console, password reset required)';

@@ -30,7 +30,8 @@ export function offlineBanner(plan: Plan): string {
 export function errorsBlock(plan: Plan, max = Infinity): string {
   if (plan.errors.length === 0) return '';
   const shown = plan.errors.slice(0, max).map((e) => `> - ${esc(e)}`);
-  if (plan.errors.length > max) shown.push(`> - … and ${plan.errors.length - max} more (see the job summary)`);
+  if (plan.errors.length > max)
+    shown.push(`> - … and ${plan.errors.length - max} more (see the job summary)`);
   return `> [!CAUTION]\n> **This plan cannot be applied** until these are fixed:\n${shown.join('\n')}`;
 }
 
@@ -44,7 +45,8 @@ export function totalsLine(view: PlanView, plan: Plan, noun: string): string {
 }
 
 function describeDeletion(op: Operation): string {
-  if (op.type === 'user') return `user ${code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
+  if (op.type === 'user')
+    return `user ${code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
   return `${op.type} ${code(op.name)}`;
 }
 
@@ -58,7 +60,9 @@ export function deletionsBlock(view: PlanView, max = Infinity): string {
 
 const plusMinus = (added: string[], removed: string[], tier: Tier): string => {
   if (tier !== 'full') {
-    const parts = [added.length ? `+${added.length}` : '', removed.length ? `−${removed.length}` : ''].filter(Boolean);
+    const parts = [added.length ? `+${added.length}` : '', removed.length ? `−${removed.length}` : ''].filter(
+      Boolean,
+    );
     return parts.join(' ') || '—';
   }
   const parts = [...added.map((g) => `+${esc(g)}`), ...removed.map((g) => `−${esc(g)}`)];
@@ -68,9 +72,11 @@ const plusMinus = (added: string[], removed: string[], tier: Tier): string => {
 function userOther(r: UserRow): string {
   const parts: string[] = [];
   const set = Object.entries(r.tagsSet).filter(([k]) => k !== 'managed-by' || r.action !== 'create');
-  if (r.action !== 'create' && set.length) parts.push(`tags ${set.map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ')}`);
+  if (r.action !== 'create' && set.length)
+    parts.push(`tags ${set.map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ')}`);
   if (r.tagsRemoved.length) parts.push(`untag ${r.tagsRemoved.map(esc).join(', ')}`);
-  if (r.boundary !== undefined) parts.push(r.boundary === null ? 'boundary removed' : `boundary ${esc(r.boundary)}`);
+  if (r.boundary !== undefined)
+    parts.push(r.boundary === null ? 'boundary removed' : `boundary ${esc(r.boundary)}`);
   return parts.join('; ') || '—';
 }
 
@@ -86,7 +92,11 @@ export function usersSection(view: PlanView, tier: Tier): string {
       plusMinus(r.policiesAdded, r.policiesRemoved, tier),
       r.console === 'enable' ? 'enabled' : r.console === 'disable' ? 'removed' : '—',
       r.resetRequired ? 'yes' : '—',
-      r.welcomeMail === 'send' ? `yes${tier === 'full' && r.email ? ` (${esc(r.email)})` : ''}` : r.welcomeMail === 'resend' ? 'resend (pending)' : '—',
+      r.welcomeMail === 'send'
+        ? `yes${tier === 'full' && r.email ? ` (${esc(r.email)})` : ''}`
+        : r.welcomeMail === 'resend'
+          ? 'resend (pending)'
+          : '—',
     ];
     if (tier === 'full') row.push(userOther(r));
     return row;
@@ -96,7 +106,11 @@ export function usersSection(view: PlanView, tier: Tier): string {
 
 export function groupsSection(groups: GroupRow[], tier: Tier): string {
   if (groups.length === 0) return '';
-  const rows = groups.map((g) => [code(g.name), ACTION_LABEL[g.action]!, plusMinus(g.policiesAdded, g.policiesRemoved, tier)]);
+  const rows = groups.map((g) => [
+    code(g.name),
+    ACTION_LABEL[g.action]!,
+    plusMinus(g.policiesAdded, g.policiesRemoved, tier),
+  ]);
   return fold(`#### Groups (${groups.length})`, table(['group', 'action', 'policies ±'], rows));
 }
 
@@ -106,7 +120,13 @@ export function policiesSection(view: PlanView, tier: Tier): string {
     const label = p.action === 'update' ? 'new version' : p.action;
     const title = `${ACTION_LABEL[p.action]!.split(' ')[0]} policy ${code(p.name)} (${label})`;
     if (tier !== 'full' || p.action === 'delete') return `- ${title}`;
-    const body = p.action === 'create' ? p.after.split('\n').map((l) => `+${l}`).join('\n') : unifiedDiff(p.before, p.after);
+    const body =
+      p.action === 'create'
+        ? p.after
+            .split('\n')
+            .map((l) => `+${l}`)
+            .join('\n')
+        : unifiedDiff(p.before, p.after);
     return details(title, fence('diff', body));
   });
   return `#### Custom policies (${view.policies.length})\n\n${parts.join('\n\n')}`;
@@ -117,7 +137,8 @@ export function monitoringSection(view: PlanView, tier: Tier): string {
   const heading = `#### Monitoring baseline (${view.monitoring.length})`;
   if (tier !== 'full') {
     const byType = new Map<string, number>();
-    for (const op of view.monitoring) byType.set(`${op.action} ${op.type}`, (byType.get(`${op.action} ${op.type}`) ?? 0) + 1);
+    for (const op of view.monitoring)
+      byType.set(`${op.action} ${op.type}`, (byType.get(`${op.action} ${op.type}`) ?? 0) + 1);
     return `${heading}\n\n${[...byType].map(([k, n]) => `- ${k} × ${n}`).join('\n')}`;
   }
   const rows = view.monitoring.map((op) => [op.type, code(op.name), ACTION_LABEL[op.action] ?? op.action]);
@@ -128,10 +149,15 @@ const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' } as c
 
 function findingLine(f: Finding, tier: Tier): string {
   const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
-  const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : ''].filter(Boolean).join(', ');
+  const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
+    .filter(Boolean)
+    .join(', ');
   const head = `- **${esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${esc(f.message)}`;
   if (tier !== 'full' || !f.fix) return head;
-  const fix = details('fix', fence('', f.fix)).split('\n').map((l) => `  ${l}`).join('\n');
+  const fix = details('fix', fence('', f.fix))
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
   return `${head}\n${fix}`;
 }
 
@@ -145,7 +171,12 @@ export function findingsSection(findings: Finding[], tier: Tier, dataVersion?: s
   if (tier === 'summary') return heading;
   const blocks = (['error', 'warning', 'notice'] as const)
     .filter((s) => groups[s].length)
-    .map((s) => fold(`${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`, groups[s].map((f) => findingLine(f, tier)).join('\n')));
+    .map((s) =>
+      fold(
+        `${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`,
+        groups[s].map((f) => findingLine(f, tier)).join('\n'),
+      ),
+    );
   const data = dataVersion ? `\n\n<sub>IAM action data: ${esc(dataVersion)}</sub>` : '';
   return `${heading}\n\n${blocks.join('\n\n')}${data}`;
 }
@@ -164,5 +195,8 @@ export function summaryCounts(view: PlanView): string {
 }
 
 export function deletedNames(view: PlanView, max: number): string {
-  return capped(view.deletions.map((d) => `${d.type} ${code(d.name)}`), max);
+  return capped(
+    view.deletions.map((d) => `${d.type} ${code(d.name)}`),
+    max,
+  );
 }

@@ -62,7 +62,8 @@ export function countChanges(ops: Operation[]): Counts {
 }
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const pretty = (json: unknown): string => (typeof json === 'string' && json ? prettyJson(JSON.parse(json)) : '');
+const pretty = (json: unknown): string =>
+  typeof json === 'string' && json ? prettyJson(JSON.parse(json)) : '';
 
 export function buildView(plan: Pick<Plan, 'changes'>): PlanView {
   const users = new Map<string, UserRow>();
@@ -106,7 +107,14 @@ export function buildView(plan: Pick<Plan, 'changes'>): PlanView {
     switch (op.type) {
       case 'user': {
         const row = user(op.name);
-        row.action = op.action === 'create' ? (d.adopt ? 'adopt' : 'create') : op.action === 'delete' ? 'delete' : 'update';
+        row.action =
+          op.action === 'create'
+            ? d.adopt
+              ? 'adopt'
+              : 'create'
+            : op.action === 'delete'
+              ? 'delete'
+              : 'update';
         row.tagsSet = (d.tags as Record<string, string>) ?? {};
         row.tagsRemoved = (d.removeTags as string[]) ?? [];
         if ('permissionsBoundary' in d) row.boundary = (d.permissionsBoundary as string | null) ?? null;
@@ -149,7 +157,8 @@ export function buildView(plan: Pick<Plan, 'changes'>): PlanView {
         break;
     }
   }
-  const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const byName = <T extends { name: string }>(a: T, b: T): number =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
   return {
     counts: countChanges(plan.changes),
     users: [...users.values()].sort(byName),

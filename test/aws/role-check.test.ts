@@ -1,59 +1,42 @@
 /**
  * The bootstrap roles suffice: every AWS call recorded while planning (plan role) and applying
- * (apply role) a realistic change set against the emulator is allowed by the role's policy as
- * the template deploys it, evaluated with iam-simulate. The emulator itself cannot decide this
- * (aws-emulator.md §6); it only makes the calls real.
+ * (apply role) this repository's example files against the emulator is allowed by the role's
+ * policy as the template deploys it for those files, evaluated with iam-simulate. The emulator
+ * cannot decide this itself (aws-emulator.md §6); it only makes the calls real.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CreateAccessKeyCommand, CreateLoginProfileCommand, CreateUserCommand, GetAccountAuthorizationDetailsCommand, GenerateCredentialReportCommand, GetCredentialReportCommand } from '@aws-sdk/client-iam';
-import { GetIdentityVerificationAttributesCommand, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { fileURLToPath } from 'node:url';
+import {
+  CreateAccessKeyCommand,
+  CreateLoginProfileCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { applyPlan } from '../../src/apply/executor.js';
 import { iamHandlers } from '../../src/apply/handlers.js';
 import { CallLog, type RecordedCall } from '../../src/aws/calls.js';
-import type { AwsClients } from '../../src/aws/clients.js';
-import type { Config } from '../../src/model/desired.js';
-import type { Operation } from '../../src/model/plan.js';
+import type { DesiredState } from '../../src/model/desired.js';
 import { createMonitoringHandlers, planMonitoring, readMonitoring } from '../../src/monitoring/index.js';
+import { runPlan } from '../../src/pipeline.js';
 import { newAccountModel, type AccountModel } from '../harness/aws-actions.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import type { StackContext } from '../harness/cfn-template.js';
+import { loadTemplate, TemplateResolver, type StackContext } from '../harness/cfn-template.js';
 import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
-import { checkCalls, deployedRole, describeDenials, readCallLog } from '../harness/role-check.js';
-import { config as baseConfig, context, op, plan } from '../unit/apply/fixtures.js';
-import { BOUNDARY, PATH, scenarioOps } from '../unit/apply/scenario.js';
+import {
+  checkCalls,
+  deployedRole,
+  describeDenials,
+  readCallLog,
+  type Denial,
+} from '../harness/role-check.js';
+import { context } from '../unit/apply/fixtures.js';
 
-const STACK: StackContext = {
-  accountId: ACCOUNT_ID,
-  region: REGION,
-  stackName: 'iam-gitops',
-  parameters: {
-    GitHubOrg: 'acme',
-    GitHubRepo: 'aws-users',
-    PermissionsBoundaryArn: BOUNDARY,
-    AllowedPolicyArns: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
-    SesIdentityArn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:identity/iam@example.com`,
-    SesFromAddress: 'iam@example.com',
-  },
-};
-
-const CONFIG: Config = baseConfig({
-  path: PATH,
-  permissionsBoundary: BOUNDARY,
-  monitoring: {
-    enabled: true,
-    trailName: 'iam-gitops',
-    bucket: null,
-    logGroup: '/iam-gitops/cloudtrail',
-    retentionDays: 365,
-    namespace: 'IAMGitOps',
-    alarmEmails: ['secops@example.com'],
-    alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
-    period: 300,
-  },
-});
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/boundaries/iam-gitops-users`;
 
 let moto: Moto;
 let dir: string;
@@ -67,88 +50,220 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A user offboarded by the apply: managed, under the path, with a console login and a key. */
+/** A copy of the example repository, optionally with a permissions boundary configured. */
+function exampleRepo(boundary: string | null): string {
+  const repo = path.join(dir, 'repo');
+  for (const part of ['users', 'policies', 'iam-gitops.yml']) {
+    cpSync(path.join(REPO_ROOT, part), path.join(repo, part), { recursive: true });
+  }
+  const config = path.join(repo, 'iam-gitops.yml');
+  const text = readFileSync(config, 'utf8');
+  expect(text).toMatch(/^permissionsBoundary: null$/m);
+  writeFileSync(
+    config,
+    text.replace(/^permissionsBoundary: null$/m, `permissionsBoundary: ${boundary ?? 'null'}`),
+  );
+  return repo;
+}
+
+/** A user the apply offboards: managed, under the path, with a console login and an access key. */
 async function seedAccount(): Promise<AccountModel> {
   const seed = moto.clients();
   await seed.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
   await seed.iam.send(
-    new CreateUserCommand({ UserName: 'dave', Path: PATH, Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }] }),
+    new CreateUserCommand({
+      UserName: 'dave',
+      Path: '/iam-gitops/',
+      Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }],
+    }),
   );
-  await seed.iam.send(new CreateLoginProfileCommand({ UserName: 'dave', Password: 'Seed-only-0ne!', PasswordResetRequired: true }));
+  await seed.iam.send(
+    new CreateLoginProfileCommand({
+      UserName: 'dave',
+      Password: 'Seed-only-0ne!',
+      PasswordResetRequired: true,
+    }),
+  );
   await seed.iam.send(new CreateAccessKeyCommand({ UserName: 'dave' }));
   const model = newAccountModel(ACCOUNT_ID, REGION);
-  model.users.set('dave', { name: 'dave', path: PATH, tags: { 'managed-by': 'iam-gitops' } });
+  model.users.set('dave', { name: 'dave', path: '/iam-gitops/', tags: { 'managed-by': 'iam-gitops' } });
   return model;
 }
 
-/** The reads a plan makes: the account in bulk, the SES sender and the monitoring baseline. */
-async function planReads(c: AwsClients): Promise<unknown> {
-  await c.sts.send(new GetCallerIdentityCommand({}));
-  await c.iam.send(new GetAccountAuthorizationDetailsCommand({ Filter: ['User', 'Group', 'LocalManagedPolicy'] }));
-  await c.iam.send(new GenerateCredentialReportCommand({}));
-  await c.iam.send(new GetCredentialReportCommand({}));
-  await c.ses.send(new GetIdentityVerificationAttributesCommand({ Identities: ['iam@example.com'] }));
-  return readMonitoring(c, CONFIG.monitoring, ACCOUNT_ID);
+function copyModel(m: AccountModel): AccountModel {
+  const out = newAccountModel(m.accountId, m.region);
+  for (const [k, u] of m.users) out.users.set(k, { ...u, tags: { ...u.tags } });
+  for (const [k, g] of m.groups) out.groups.set(k, { ...g });
+  return out;
 }
 
-function assertAllowed(denials: Awaited<ReturnType<typeof checkCalls>>): void {
-  if (denials.length > 0) throw new Error(`the role would deny ${denials.length} call(s):\n${describeDenials(denials)}`);
+/** The stack a user deploys for these files: their path, boundary, sender, baseline and every AWS managed policy they name. */
+function stackFor(desired: DesiredState, extra: Record<string, string> = {}): StackContext {
+  const c = desired.config;
+  const refs = [
+    ...desired.users.flatMap((u) => u.policies),
+    ...Object.values(c.groups).flatMap((g) => g.policies),
+  ];
+  const allowed = [...new Set(refs.flatMap((r) => (r.kind === 'aws' ? [r.arn] : [])))];
+  return {
+    accountId: ACCOUNT_ID,
+    region: REGION,
+    stackName: 'iam-gitops',
+    parameters: {
+      GitHubOrg: 'acme',
+      GitHubRepo: 'aws-users',
+      IamPath: c.path,
+      PermissionsBoundaryArn: c.permissionsBoundary ?? '',
+      AllowedPolicyArns: allowed.join(',') || 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      SesIdentityArn: `arn:aws:ses:${c.email.region}:${ACCOUNT_ID}:identity/${c.email.from}`,
+      SesFromAddress: String(c.email.from),
+      Region: REGION,
+      TrailName: c.monitoring.trailName,
+      LogGroupName: c.monitoring.logGroup,
+      ...extra,
+    },
+  };
 }
 
-test('every call of a plan and of the apply that follows is allowed by the plan and apply roles', async () => {
-  const model = await seedAccount();
+function assertAllowed(denials: Denial[]): void {
+  if (denials.length > 0)
+    throw new Error(`the role would deny ${denials.length} call(s):\n${describeDenials(denials)}`);
+}
 
-  const planLog = new CallLog(path.join(dir, 'plan-calls.jsonl'));
-  const planClients = moto.clients({ calls: planLog });
-  const actual = await planReads(planClients);
-  const monitoring = planMonitoring(CONFIG.monitoring, actual, { accountId: ACCOUNT_ID, region: REGION, adopt: false });
-  expect(monitoring.errors).toEqual([]);
-
-  const offboard: Operation = op('user:dave', [], 'user', 'delete', { path: PATH });
-  offboard.name = 'dave';
-  const changes = [...scenarioOps(), offboard, ...monitoring.operations];
-
-  const applyLog = new CallLog(path.join(dir, 'apply-calls.jsonl'));
-  const applyClients = moto.clients({ calls: applyLog, plugins: [iamGapsCapture().plugin] });
-  const ctx = { ...context(applyClients, CONFIG) };
-  const report = await applyPlan(plan(changes), ctx, {
-    handlers: { ...createMonitoringHandlers({ sleep: async () => undefined }), ...iamHandlers },
-    retry: { sleep: async () => {} },
+/** runPlan with the plan role's calls logged to a file, then applyPlan with the apply role's. */
+async function planAndApply(repo: string) {
+  const planFile = path.join(dir, 'plan-calls.jsonl');
+  const applyFile = path.join(dir, 'apply-calls.jsonl');
+  const run = await runPlan({
+    dir: repo,
+    repo: 'acme/aws-users',
+    offline: false,
+    clients: moto.clients({ calls: new CallLog(planFile) }),
   });
+  if (!run.ok) throw new Error(`the example files do not plan: ${JSON.stringify(run.diagnostics)}`);
+  expect(run.plan.errors).toEqual([]);
+
+  const applyLog = new CallLog(applyFile);
+  const clients = moto.clients({ calls: applyLog, plugins: [iamGapsCapture().plugin] });
+  const report = await applyPlan(
+    run.plan,
+    { ...context(clients), desired: run.desired },
+    {
+      handlers: { ...createMonitoringHandlers({ sleep: async () => undefined }), ...iamHandlers },
+      retry: { sleep: async () => {} },
+    },
+  );
   expect(report.results.filter((r) => r.status === 'failed' || r.status === 'skipped')).toEqual([]);
-
-  // The JSON-lines log the client factory writes is what a run of dist/ leaves behind too.
-  const planCalls = readCallLog(path.join(dir, 'plan-calls.jsonl'));
-  const applyCalls = readCallLog(path.join(dir, 'apply-calls.jsonl'));
-  expect(planCalls).toEqual(planLog.calls);
+  // The JSON-lines log the client factory writes (IAM_GITOPS_CALL_LOG) is what is checked.
+  const applyCalls = readCallLog(applyFile);
   expect(applyCalls).toEqual(applyLog.calls);
+  return { run, planCalls: readCallLog(planFile), applyCalls };
+}
 
-  // A realistic run: creation, offboarding and the whole baseline were exercised.
-  const ops = (calls: RecordedCall[]) => new Set(calls.map((c) => `${c.service}:${c.operation}`));
-  for (const expected of ['iam:CreateUser', 'iam:DeleteUser', 'iam:DeleteAccessKey', 'iam:AttachGroupPolicy', 'ses:SendEmail', 'cloudtrail:CreateTrail', 'logs:PutMetricFilter', 'cloudwatch:PutMetricAlarm', 'sns:Subscribe']) {
-    expect(ops(applyCalls)).toContain(expected);
-  }
+const operations = (calls: RecordedCall[]) => new Set(calls.map((c) => `${c.service}:${c.operation}`));
 
-  assertAllowed(await checkCalls(planCalls, deployedRole(STACK, 'plan'), newAccountModel(ACCOUNT_ID, REGION)));
-  assertAllowed(await checkCalls(applyCalls, deployedRole(STACK, 'apply'), model));
-});
+test.each([
+  ['without a permissions boundary', null],
+  ['with a permissions boundary', BOUNDARY],
+])(
+  'every call of planning and applying the example files (%s) is allowed by the plan and apply roles',
+  async (_what, boundary) => {
+    const model = await seedAccount();
+    const { run, planCalls, applyCalls } = await planAndApply(exampleRepo(boundary));
 
-test('the plan role is not enough to apply: the same apply log is denied under it', async () => {
+    // A realistic run: creation, offboarding and the whole baseline were exercised.
+    expect(
+      run.plan.changes.some((o) => o.type === 'user' && o.action === 'delete' && o.name === 'dave'),
+    ).toBe(true);
+    for (const op of [
+      'iam:CreateUser',
+      'iam:CreateGroup',
+      'iam:CreatePolicy',
+      'iam:AttachGroupPolicy',
+      'iam:AddUserToGroup',
+      'iam:CreateLoginProfile',
+      'iam:DeleteAccessKey',
+      'iam:DeleteUser',
+      'ses:SendEmail',
+      's3:PutBucketPolicy',
+      'cloudtrail:CreateTrail',
+      'logs:PutMetricFilter',
+      'cloudwatch:PutMetricAlarm',
+      'sns:Subscribe',
+    ]) {
+      expect(operations(applyCalls)).toContain(op);
+    }
+    if (boundary) {
+      const creates = applyCalls.filter((c) => c.operation === 'CreateUser');
+      expect(creates.every((c) => c.input.PermissionsBoundary === boundary)).toBe(true);
+    }
+
+    const stack = stackFor(run.desired);
+    assertAllowed(await checkCalls(planCalls, deployedRole(stack, 'plan'), copyModel(model)));
+    assertAllowed(await checkCalls(applyCalls, deployedRole(stack, 'apply'), model));
+  },
+);
+
+test('the plan role is not enough to apply: the writes of the same apply are denied under it', async () => {
   const model = await seedAccount();
-  const log = new CallLog(undefined);
-  const c = moto.clients({ calls: log, plugins: [iamGapsCapture().plugin] });
-  const report = await applyPlan(plan(scenarioOps()), context(c, CONFIG), { handlers: iamHandlers, retry: { sleep: async () => {} } });
-  expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
-  const denials = await checkCalls(log.calls, deployedRole(STACK, 'plan'), model);
+  const { run, applyCalls } = await planAndApply(exampleRepo(null));
+  const denials = await checkCalls(applyCalls, deployedRole(stackFor(run.desired), 'plan'), model);
   const denied = new Set(denials.map((d) => d.check.action));
-  for (const write of ['iam:CreateUser', 'iam:CreateGroup', 'iam:CreatePolicy', 'iam:AddUserToGroup', 'iam:CreateLoginProfile', 'ses:SendEmail']) {
+  for (const write of [
+    'iam:CreateUser',
+    'iam:CreateGroup',
+    'iam:CreatePolicy',
+    'iam:AddUserToGroup',
+    'iam:CreateLoginProfile',
+    'iam:DeleteUser',
+    'ses:SendEmail',
+    'cloudtrail:CreateTrail',
+  ]) {
     expect(denied).toContain(write);
   }
 });
 
 test('an operation missing from the table fails the check instead of passing silently', async () => {
+  const run = await runPlan({ dir: exampleRepo(null), repo: 'acme/aws-users', offline: true });
+  if (!run.ok) throw new Error('the example files do not plan');
   const unknown: RecordedCall = { service: 'iam', operation: 'CreateAccessKey', input: { UserName: 'dave' } };
-  await expect(checkCalls([unknown], deployedRole(STACK, 'apply'), newAccountModel(ACCOUNT_ID, REGION))).rejects.toThrow(
-    /unknown AWS operation iam:CreateAccessKey/,
+  await expect(
+    checkCalls([unknown], deployedRole(stackFor(run.desired), 'apply'), newAccountModel(ACCOUNT_ID, REGION)),
+  ).rejects.toThrow(/unknown AWS operation iam:CreateAccessKey/);
+});
+
+test('with CreateTrailRole=true the stack creates the delivery role exactly as the tool wants it', async () => {
+  const run = await runPlan({ dir: exampleRepo(null), repo: 'acme/aws-users', offline: true });
+  if (!run.ok) throw new Error('the example files do not plan');
+  const resolver = new TemplateResolver(loadTemplate(), stackFor(run.desired, { CreateTrailRole: 'true' }));
+  const role = resolver.properties('TrailDeliveryRole') as {
+    RoleName: string;
+    AssumeRolePolicyDocument: unknown;
+    Policies: Array<{ PolicyName: string; PolicyDocument: unknown }>;
+    Tags: Array<{ Key: string; Value: string }>;
+  };
+  // What CloudFormation does when it creates the role.
+  const c = moto.clients();
+  await c.iam.send(
+    new CreateRoleCommand({
+      RoleName: role.RoleName,
+      AssumeRolePolicyDocument: JSON.stringify(role.AssumeRolePolicyDocument),
+      Tags: role.Tags,
+    }),
   );
+  for (const p of role.Policies) {
+    await c.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role.RoleName,
+        PolicyName: p.PolicyName,
+        PolicyDocument: JSON.stringify(p.PolicyDocument),
+      }),
+    );
+  }
+  const monitoring = run.desired.config.monitoring;
+  const actual = await readMonitoring(c, monitoring, ACCOUNT_ID);
+  const planned = planMonitoring(monitoring, actual, { accountId: ACCOUNT_ID, region: REGION, adopt: false });
+  expect(planned.errors).toEqual([]);
+  expect(planned.operations.filter((o) => o.type === 'role')).toEqual([]);
+  expect(planned.operations.some((o) => o.type === 'trail')).toBe(true);
 });

@@ -13,6 +13,7 @@ import {
   driftUser,
   iamUserNames,
   planRun,
+  quietStderr,
   pushPayload,
   repoFiles,
   sha,
@@ -67,7 +68,7 @@ test('plan → approval → merge → apply creates the users and reports on the
   gh.addReview(5, { login: 'bob', state: 'APPROVED', commitId: HEAD, submittedAt: after(plannedAt) });
   gh.merge(5, MERGE);
   const run = await applyRun(ctx(), MERGE, files);
-  expect(run.stderr).toBe('');
+  expect(quietStderr(run.stderr)).toBe('');
   expect(run.exitCode).toBe(0);
   expect(await iamUserNames(moto)).toEqual(['carol', 'dave']);
   expect(run.outputs['created-users']!.split(',').sort()).toEqual(['carol', 'dave']);

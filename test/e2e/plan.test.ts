@@ -2,7 +2,7 @@
 import { MARKER } from '../../src/github/comment.js';
 import { startGitHubServer, READ_ONLY_TOKEN, type GitHubServer } from '../harness/github-server.js';
 import { startMoto, type Moto } from '../harness/moto.js';
-import { planRun, repoFiles, sha, type UserRow } from './scenario.js';
+import { planRun, quietStderr, repoFiles, sha, verifySender, type UserRow } from './scenario.js';
 
 let gh: GitHubServer;
 let moto: Moto;
@@ -13,6 +13,7 @@ afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
 beforeEach(async () => {
   gh.reset();
   await moto.reset();
+  await verifySender(moto);
   gh.addPull({ number: 1, author: 'alice', headSha: sha('head-1'), baseSha: sha('base') });
 });
 
@@ -22,7 +23,7 @@ const botComments = () => gh.comments(1).filter((c) => c.user.login === 'github-
 
 test('the first run creates the comment, a re-run changes nothing, a new commit updates it in place', async () => {
   const first = await planRun(ctx(), 1, repoFiles(team));
-  expect(first.stderr).toBe('');
+  expect(quietStderr(first.stderr)).toBe('');
   expect(first.exitCode).toBe(0);
   expect(first.outputs).toMatchObject({ 'has-changes': 'true', 'findings-errors': '0' });
   expect(first.outputs['plan-hash']).toMatch(/^[0-9a-f]{64}$/);
@@ -52,7 +53,11 @@ test('the first run creates the comment, a re-run changes nothing, a new commit 
 });
 
 test("another user's comment with our marker is never edited and never counts", async () => {
-  const forged = gh.addComment(1, 'mallory', `${MARKER}\n<!-- iam-gitops:meta {"hash":"x","head":"y","base":"z","plannedAt":"2020-01-01T00:00:00Z"} -->\nforged`);
+  const forged = gh.addComment(
+    1,
+    'mallory',
+    `${MARKER}\n<!-- iam-gitops:meta {"hash":"x","head":"y","base":"z","plannedAt":"2020-01-01T00:00:00Z"} -->\nforged`,
+  );
   const run = await planRun(ctx(), 1, repoFiles(team));
   expect(run.exitCode).toBe(0);
   expect(gh.comments(1).find((c) => c.id === forged.id)!.body).toContain('forged');
@@ -131,9 +136,9 @@ test('a read-only token cannot comment: a warning, and the plan still reaches th
   const run = await planRun(ctx(), 1, repoFiles(team), { token: READ_ONLY_TOKEN });
   expect(run.exitCode).toBe(0);
   expect(gh.comments(1)).toHaveLength(0);
-  expect(run.annotations.some((a) => a.level === 'warning' && /Could not post the plan comment/.test(a.message))).toBe(
-    true,
-  );
+  expect(
+    run.annotations.some((a) => a.level === 'warning' && /Could not post the plan comment/.test(a.message)),
+  ).toBe(true);
   expect(run.summary).toContain('carol');
   expect(run.outputs['plan-hash']).toMatch(/^[0-9a-f]{64}$/);
 });

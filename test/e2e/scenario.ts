@@ -36,11 +36,19 @@ export function config(extra = ''): string {
   ].join('\n');
 }
 
-export function repoFiles(users: UserRow[], extra: Record<string, string> = {}, cfg = config()): Record<string, string> {
+export function repoFiles(
+  users: UserRow[],
+  extra: Record<string, string> = {},
+  cfg = config(),
+): Record<string, string> {
   const rows = users.map((u) =>
-    [u.username, u.email ?? `${u.username}@example.com`, u.groups ?? '', u.policies ?? '', u.console ? 'true' : 'false'].join(
-      ',',
-    ),
+    [
+      u.username,
+      u.email ?? `${u.username}@example.com`,
+      u.groups ?? '',
+      u.policies ?? '',
+      u.console ? 'true' : 'false',
+    ].join(','),
   );
   return {
     'iam-gitops.yml': cfg + '\n',
@@ -55,16 +63,30 @@ export function prPayload(gh: GitHubServer, number: number): Record<string, unkn
     action: 'synchronize',
     number,
     pull_request: pr,
-    repository: { full_name: gh.fullName, name: gh.repo, owner: { login: gh.owner }, default_branch: gh.defaultBranch },
+    repository: {
+      full_name: gh.fullName,
+      name: gh.repo,
+      owner: { login: gh.owner },
+      default_branch: gh.defaultBranch,
+    },
   };
 }
 
-export function pushPayload(gh: GitHubServer, after: string, branch = gh.defaultBranch): Record<string, unknown> {
+export function pushPayload(
+  gh: GitHubServer,
+  after: string,
+  branch = gh.defaultBranch,
+): Record<string, unknown> {
   return {
     ref: `refs/heads/${branch}`,
     after,
     before: sha('before-' + after),
-    repository: { full_name: gh.fullName, name: gh.repo, owner: { login: gh.owner }, default_branch: gh.defaultBranch },
+    repository: {
+      full_name: gh.fullName,
+      name: gh.repo,
+      owner: { login: gh.owner },
+      default_branch: gh.defaultBranch,
+    },
   };
 }
 
@@ -92,7 +114,12 @@ export function planRun(
   });
 }
 
-export function applyRun(ctx: Ctx, mergeSha: string, files: Record<string, string>, extra: Partial<RunOptions> = {}) {
+export function applyRun(
+  ctx: Ctx,
+  mergeSha: string,
+  files: Record<string, string>,
+  extra: Partial<RunOptions> = {},
+) {
   return runAction({
     github: ctx.gh,
     moto: ctx.moto,
@@ -116,7 +143,11 @@ export async function driftUser(moto: Moto, name: string): Promise<void> {
   await moto
     .clients()
     .iam.send(
-      new CreateUserCommand({ UserName: name, Path: '/iam-gitops/', Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }] }),
+      new CreateUserCommand({
+        UserName: name,
+        Path: '/iam-gitops/',
+        Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }],
+      }),
     );
 }
 
@@ -129,3 +160,9 @@ export async function iamUserNames(moto: Moto): Promise<string[]> {
 /** A moment safely after `iso` (review timestamps must follow the plan comment). */
 export const after = (iso: string, ms = 1000): string => new Date(Date.parse(iso) + ms).toISOString();
 export const before = (iso: string, ms = 60000): string => new Date(Date.parse(iso) - ms).toISOString();
+
+/** stderr without the AWS SDK's Node-version notice (printed on Node < 22, not by the action). */
+export const quietStderr = (stderr: string): string =>
+  stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?https:\/\/a\.co\/\S+/g, '')
+    .replace(/\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)/g, '')
+    .trim();

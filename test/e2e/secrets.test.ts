@@ -15,7 +15,12 @@ beforeAll(async () => {
 afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
 
 const unescapeHtml = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** The temporary password in a welcome mail, HTML or text. */
 function passwordIn(body: string): string | undefined {
@@ -32,7 +37,12 @@ test('every password from the sent mail appears nowhere the action writes', asyn
   const plan = await planRun({ gh, moto }, 2, files);
   expect(plan.exitCode).toBe(0);
   const plannedAt = parseMeta(gh.comments(2)[0]!.body)!.plannedAt;
-  gh.addReview(2, { login: 'bob', state: 'APPROVED', commitId: sha('s-head'), submittedAt: after(plannedAt) });
+  gh.addReview(2, {
+    login: 'bob',
+    state: 'APPROVED',
+    commitId: sha('s-head'),
+    submittedAt: after(plannedAt),
+  });
   gh.merge(2, sha('s-merge'));
   const run = await applyRun({ gh, moto }, sha('s-merge'), files);
   expect(run.exitCode).toBe(0);
@@ -49,11 +59,15 @@ test('every password from the sent mail appears nowhere the action writes', asyn
     summary: run.summary + plan.summary,
     outputs: JSON.stringify(run.outputs) + JSON.stringify(plan.outputs),
     calls: JSON.stringify(run.calls),
-    comments: gh.comments(2).map((c) => c.body).join('\n'),
+    comments: gh
+      .comments(2)
+      .map((c) => c.body)
+      .join('\n'),
     requests: JSON.stringify(gh.requests.map((r) => r.body)),
   };
   for (const p of passwords)
-    for (const [where, text] of Object.entries(places)) expect({ where, leaked: text.includes(p!) }).toEqual({ where, leaked: false });
+    for (const [where, text] of Object.entries(places))
+      expect({ where, leaked: text.includes(p!) }).toEqual({ where, leaked: false });
   // Each password was masked for the runner the moment it existed.
   for (const p of passwords) expect(run.masked).toContain(p);
 });

@@ -57,7 +57,9 @@ test('GitHub: a read-only token is refused writes with 403; another author canno
   await expect(ro.createComment(8, 'x')).rejects.toMatchObject({ status: 403 });
   expect(await ro.listComments(8)).toEqual([]);
   const theirs = gh.addComment(8, 'mallory', 'mine');
-  await expect(createGitHubApi(DEFAULT_TOKEN, repo(), gh.url).updateComment(theirs.id, 'x')).rejects.toMatchObject({
+  await expect(
+    createGitHubApi(DEFAULT_TOKEN, repo(), gh.url).updateComment(theirs.id, 'x'),
+  ).rejects.toMatchObject({
     status: 403,
   });
 });
@@ -65,10 +67,17 @@ test('GitHub: a read-only token is refused writes with 403; another author canno
 test('GitHub: pulls of a commit and reviews come back as the gate reads them', async () => {
   gh.addPull({ number: 9, author: 'alice', headSha: 'd'.repeat(40), baseSha: 'b'.repeat(40) });
   gh.merge(9, 'e'.repeat(40));
-  gh.addReview(9, { login: 'bob', state: 'APPROVED', commitId: 'd'.repeat(40), submittedAt: '2026-11-20T10:00:00Z' });
+  gh.addReview(9, {
+    login: 'bob',
+    state: 'APPROVED',
+    commitId: 'd'.repeat(40),
+    submittedAt: '2026-11-20T10:00:00Z',
+  });
   const api = createGitHubApi(DEFAULT_TOKEN, repo(), gh.url);
   const pulls = await api.pullsForCommit('e'.repeat(40));
-  expect(pulls.map((p) => [p.number, p.merge_commit_sha, Boolean(p.merged_at)])).toEqual([[9, 'e'.repeat(40), true]]);
+  expect(pulls.map((p) => [p.number, p.merge_commit_sha, Boolean(p.merged_at)])).toEqual([
+    [9, 'e'.repeat(40), true],
+  ]);
   expect(await api.pullsForCommit('f'.repeat(40))).toEqual([]);
   const reviews = await api.listReviews(9);
   expect(reviews).toMatchObject([{ user: { login: 'bob' }, state: 'APPROVED', commit_id: 'd'.repeat(40) }]);

@@ -128,11 +128,15 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     ...(opts.moto ? opts.moto.env() : {}),
     ...(opts.oidc === false
       ? {}
-      : { ACTIONS_ID_TOKEN_REQUEST_URL: opts.github.oidcUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: OIDC_REQUEST_TOKEN }),
+      : {
+          ACTIONS_ID_TOKEN_REQUEST_URL: opts.github.oidcUrl,
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: OIDC_REQUEST_TOKEN,
+        }),
     ...(opts.env ?? {}),
   };
   mkdirSync(env.RUNNER_TEMP!, { recursive: true });
-  for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  for (const [name, value] of Object.entries(inputs))
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
 
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { cwd: workspace, env });
   let stdout = '';
@@ -142,7 +146,9 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   const exitCode = await new Promise<number | null>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`dist/index.js did not finish in ${opts.timeoutMs ?? 90000} ms\n${stdout}\n${stderr}`));
+      reject(
+        new Error(`dist/index.js did not finish in ${opts.timeoutMs ?? 90000} ms\n${stdout}\n${stderr}`),
+      );
     }, opts.timeoutMs ?? 90000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -168,7 +174,9 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
 }
 
 function isRead(op: string): boolean {
-  return /^(Get|List|Describe|Head|Test|Generate|Lookup|Simulate)/.test(op) || op === 'AssumeRoleWithWebIdentity';
+  return (
+    /^(Get|List|Describe|Head|Test|Generate|Lookup|Simulate)/.test(op) || op === 'AssumeRoleWithWebIdentity'
+  );
 }
 
 function readJsonLines(p: string): RecordedCall[] {

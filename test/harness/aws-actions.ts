@@ -18,6 +18,10 @@ export interface AuthCheck {
 export interface AccountModel {
   accountId: string;
   region: string;
+  /** Region of the SES client (`email.region`); default `region`. */
+  sesRegion?: string;
+  /** The SES identity mail is authorised on when it is a domain; default the sender's address. */
+  sesIdentityArn?: string;
   /** Known users by name (IAM names are case-insensitive; keys are lower-case). */
   users: Map<string, { name: string; path: string; tags: Record<string, string> }>;
   groups: Map<string, { name: string; path: string }>;
@@ -72,7 +76,8 @@ const one = (action: string, resource: string, context: AuthCheck['context'] = {
 function onUser(action: string, extra: (i: Input) => AuthCheck['context'] = () => ({})): Row {
   return {
     fields: ['UserName'],
-    checks: (i, m) => one(action, userArn(m, str(i.UserName)), { ...userTagContext(m, str(i.UserName)), ...extra(i) }),
+    checks: (i, m) =>
+      one(action, userArn(m, str(i.UserName)), { ...userTagContext(m, str(i.UserName)), ...extra(i) }),
   };
 }
 function onGroup(action: string, extra: (i: Input) => AuthCheck['context'] = () => ({})): Row {
@@ -86,19 +91,26 @@ function accountWide(action: string): Row {
 }
 const policyArnContext = (i: Input) => ({ 'iam:PolicyARN': str(i.PolicyArn) });
 
-const bucket = (action: string): Row => ({ fields: ['Bucket'], checks: (i) => one(action, `arn:aws:s3:::${str(i.Bucket)}`) });
+const bucket = (action: string): Row => ({
+  fields: ['Bucket'],
+  checks: (i) => one(action, `arn:aws:s3:::${str(i.Bucket)}`),
+});
 const trailArn = (m: AccountModel, name: string) =>
   name.startsWith('arn:') ? name : `arn:aws:cloudtrail:${m.region}:${m.accountId}:trail/${name}`;
 const trail = (action: string, field = 'Name'): Row => ({
   fields: [field],
   checks: (i, m) => one(action, trailArn(m, str(i[field]))),
 });
-const logGroupArn = (m: AccountModel, name: string) => `arn:aws:logs:${m.region}:${m.accountId}:log-group:${name}`;
+const logGroupArn = (m: AccountModel, name: string) =>
+  `arn:aws:logs:${m.region}:${m.accountId}:log-group:${name}`;
 const logGroup = (action: string, field = 'logGroupName'): Row => ({
   fields: [field],
   checks: (i, m) => one(action, logGroupArn(m, str(i[field]))),
 });
-const topic = (action: string, field = 'TopicArn'): Row => ({ fields: [field], checks: (i) => one(action, str(i[field])) });
+const topic = (action: string, field = 'TopicArn'): Row => ({
+  fields: [field],
+  checks: (i) => one(action, str(i[field])),
+});
 /** CloudTrail hands the delivery role to itself: the caller needs iam:PassRole on it. */
 function passTrailRole(i: Input): AuthCheck[] {
   const role = str(i.CloudWatchLogsRoleArn);
@@ -122,7 +134,10 @@ export const ACTION_TABLE: Record<string, Row> = {
       const arn = `arn:aws:iam::${m.accountId}:user${str(i.Path) || '/'}${str(i.UserName)}`;
       const tags = tagList(i.Tags);
       const boundary = str(i.PermissionsBoundary);
-      const context = { ...requestTagContext(tags), ...(boundary ? { 'iam:PermissionsBoundary': boundary } : {}) };
+      const context = {
+        ...requestTagContext(tags),
+        ...(boundary ? { 'iam:PermissionsBoundary': boundary } : {}),
+      };
       // Tags given at creation are authorised as iam:TagUser as well.
       return [{ action: 'iam:CreateUser', resource: arn, context }].concat(
         tags.length ? [{ action: 'iam:TagUser', resource: arn, context: requestTagContext(tags) }] : [],
@@ -153,13 +168,22 @@ export const ACTION_TABLE: Record<string, Row> = {
   'iam:ListAttachedUserPolicies': onUser('iam:ListAttachedUserPolicies'),
   'iam:ListUserPolicies': onUser('iam:ListUserPolicies'),
   'iam:DeleteUserPolicy': onUser('iam:DeleteUserPolicy'),
-  'iam:AttachUserPolicy': { ...onUser('iam:AttachUserPolicy', policyArnContext), fields: ['UserName', 'PolicyArn'] },
-  'iam:DetachUserPolicy': { ...onUser('iam:DetachUserPolicy', policyArnContext), fields: ['UserName', 'PolicyArn'] },
+  'iam:AttachUserPolicy': {
+    ...onUser('iam:AttachUserPolicy', policyArnContext),
+    fields: ['UserName', 'PolicyArn'],
+  },
+  'iam:DetachUserPolicy': {
+    ...onUser('iam:DetachUserPolicy', policyArnContext),
+    fields: ['UserName', 'PolicyArn'],
+  },
   'iam:ListAccessKeys': onUser('iam:ListAccessKeys'),
   'iam:DeleteAccessKey': onUser('iam:DeleteAccessKey'),
   'iam:ListMFADevices': onUser('iam:ListMFADevices'),
   'iam:DeactivateMFADevice': onUser('iam:DeactivateMFADevice'),
-  'iam:DeleteVirtualMFADevice': { fields: ['SerialNumber'], checks: (i) => one('iam:DeleteVirtualMFADevice', str(i.SerialNumber)) },
+  'iam:DeleteVirtualMFADevice': {
+    fields: ['SerialNumber'],
+    checks: (i) => one('iam:DeleteVirtualMFADevice', str(i.SerialNumber)),
+  },
   'iam:ListSigningCertificates': onUser('iam:ListSigningCertificates'),
   'iam:DeleteSigningCertificate': onUser('iam:DeleteSigningCertificate'),
   'iam:ListSSHPublicKeys': onUser('iam:ListSSHPublicKeys'),
@@ -169,7 +193,8 @@ export const ACTION_TABLE: Record<string, Row> = {
 
   'iam:CreateGroup': {
     fields: ['GroupName', 'Path'],
-    checks: (i, m) => one('iam:CreateGroup', `arn:aws:iam::${m.accountId}:group${str(i.Path) || '/'}${str(i.GroupName)}`),
+    checks: (i, m) =>
+      one('iam:CreateGroup', `arn:aws:iam::${m.accountId}:group${str(i.Path) || '/'}${str(i.GroupName)}`),
   },
   'iam:GetGroup': onGroup('iam:GetGroup'),
   'iam:DeleteGroup': onGroup('iam:DeleteGroup'),
@@ -179,8 +204,14 @@ export const ACTION_TABLE: Record<string, Row> = {
   // Membership is authorised on the group, not on the user.
   'iam:AddUserToGroup': { ...onGroup('iam:AddUserToGroup'), fields: ['GroupName', 'UserName'] },
   'iam:RemoveUserFromGroup': { ...onGroup('iam:RemoveUserFromGroup'), fields: ['GroupName', 'UserName'] },
-  'iam:AttachGroupPolicy': { ...onGroup('iam:AttachGroupPolicy', policyArnContext), fields: ['GroupName', 'PolicyArn'] },
-  'iam:DetachGroupPolicy': { ...onGroup('iam:DetachGroupPolicy', policyArnContext), fields: ['GroupName', 'PolicyArn'] },
+  'iam:AttachGroupPolicy': {
+    ...onGroup('iam:AttachGroupPolicy', policyArnContext),
+    fields: ['GroupName', 'PolicyArn'],
+  },
+  'iam:DetachGroupPolicy': {
+    ...onGroup('iam:DetachGroupPolicy', policyArnContext),
+    fields: ['GroupName', 'PolicyArn'],
+  },
   'iam:DetachRolePolicy': {
     fields: ['RoleName', 'PolicyArn'],
     checks: (i, m) =>
@@ -206,7 +237,10 @@ export const ACTION_TABLE: Record<string, Row> = {
   'iam:DeletePolicy': onPolicy('iam:DeletePolicy'),
 
   // The CloudTrail delivery role (monitoring baseline).
-  'iam:GetRole': { fields: ['RoleName'], checks: (i, m) => one('iam:GetRole', `arn:aws:iam::${m.accountId}:role/${str(i.RoleName)}`) },
+  'iam:GetRole': {
+    fields: ['RoleName'],
+    checks: (i, m) => one('iam:GetRole', `arn:aws:iam::${m.accountId}:role/${str(i.RoleName)}`),
+  },
   'iam:GetRolePolicy': {
     fields: ['RoleName'],
     checks: (i, m) => one('iam:GetRolePolicy', `arn:aws:iam::${m.accountId}:role/${str(i.RoleName)}`),
@@ -225,10 +259,21 @@ export const ACTION_TABLE: Record<string, Row> = {
     fields: ['RoleName'],
     checks: (i, m) => one('iam:PutRolePolicy', `arn:aws:iam::${m.accountId}:role/${str(i.RoleName)}`),
   },
+  // Mapped so a trust-policy repair is evaluated, but deliberately not granted by the template:
+  // rewriting the delivery role's trust would let the apply role hand that role to anyone.
+  'iam:UpdateAssumeRolePolicy': {
+    fields: ['RoleName'],
+    checks: (i, m) =>
+      one('iam:UpdateAssumeRolePolicy', `arn:aws:iam::${m.accountId}:role/${str(i.RoleName)}`),
+  },
   'iam:TagRole': {
     fields: ['RoleName', 'Tags'],
     checks: (i, m) =>
-      one('iam:TagRole', `arn:aws:iam::${m.accountId}:role/${str(i.RoleName)}`, requestTagContext(tagList(i.Tags))),
+      one(
+        'iam:TagRole',
+        `arn:aws:iam::${m.accountId}:role/${str(i.RoleName)}`,
+        requestTagContext(tagList(i.Tags)),
+      ),
   },
 
   'ses:GetIdentityVerificationAttributes': accountWide('ses:GetIdentityVerificationAttributes'),
@@ -236,7 +281,8 @@ export const ACTION_TABLE: Record<string, Row> = {
     fields: ['Source'],
     checks: (i, m) => {
       const from = bareAddress(str(i.Source));
-      const identity = `arn:aws:ses:${m.region}:${m.accountId}:identity/${from}`;
+      const identity =
+        m.sesIdentityArn ?? `arn:aws:ses:${m.sesRegion ?? m.region}:${m.accountId}:identity/${from}`;
       return one('ses:SendEmail', identity, { 'ses:FromAddress': from });
     },
   },
@@ -261,7 +307,10 @@ export const ACTION_TABLE: Record<string, Row> = {
   'logs:DescribeMetricFilters': logGroup('logs:DescribeMetricFilters'),
   'logs:TagLogGroup': logGroup('logs:TagLogGroup'),
   'logs:ListTagsLogGroup': logGroup('logs:ListTagsLogGroup'),
-  'logs:ListTagsForResource': { fields: ['resourceArn'], checks: (i) => one('logs:ListTagsForResource', str(i.resourceArn)) },
+  'logs:ListTagsForResource': {
+    fields: ['resourceArn'],
+    checks: (i) => one('logs:ListTagsForResource', str(i.resourceArn)),
+  },
   'logs:TagResource': { fields: ['resourceArn'], checks: (i) => one('logs:TagResource', str(i.resourceArn)) },
 
   'cloudtrail:DescribeTrails': accountWide('cloudtrail:DescribeTrails'),
@@ -280,13 +329,18 @@ export const ACTION_TABLE: Record<string, Row> = {
   'cloudtrail:AddTags': trail('cloudtrail:AddTags', 'ResourceId'),
   'cloudtrail:ListTags': {
     fields: ['ResourceIdList'],
-    checks: (i, m) => ((i.ResourceIdList as string[]) ?? []).flatMap((r) => one('cloudtrail:ListTags', trailArn(m, r))),
+    checks: (i, m) =>
+      ((i.ResourceIdList as string[]) ?? []).flatMap((r) => one('cloudtrail:ListTags', trailArn(m, r))),
   },
 
   'sns:CreateTopic': {
     fields: ['Name', 'Tags'],
     checks: (i, m) =>
-      one('sns:CreateTopic', `arn:aws:sns:${m.region}:${m.accountId}:${str(i.Name)}`, requestTagContext(tagList(i.Tags))),
+      one(
+        'sns:CreateTopic',
+        `arn:aws:sns:${m.region}:${m.accountId}:${str(i.Name)}`,
+        requestTagContext(tagList(i.Tags)),
+      ),
   },
   'sns:GetTopicAttributes': topic('sns:GetTopicAttributes'),
   'sns:SetTopicAttributes': topic('sns:SetTopicAttributes'),
@@ -296,22 +350,34 @@ export const ACTION_TABLE: Record<string, Row> = {
   'sns:Subscribe': {
     fields: ['TopicArn', 'Protocol', 'Endpoint'],
     checks: (i) =>
-      one('sns:Subscribe', str(i.TopicArn), { 'sns:Protocol': str(i.Protocol), 'sns:Endpoint': str(i.Endpoint) }),
+      one('sns:Subscribe', str(i.TopicArn), {
+        'sns:Protocol': str(i.Protocol),
+        'sns:Endpoint': str(i.Endpoint),
+      }),
   },
 
   'cloudwatch:PutMetricAlarm': {
     fields: ['AlarmName'],
-    checks: (i, m) => one('cloudwatch:PutMetricAlarm', `arn:aws:cloudwatch:${m.region}:${m.accountId}:alarm:${str(i.AlarmName)}`),
+    checks: (i, m) =>
+      one(
+        'cloudwatch:PutMetricAlarm',
+        `arn:aws:cloudwatch:${m.region}:${m.accountId}:alarm:${str(i.AlarmName)}`,
+      ),
   },
   'cloudwatch:DescribeAlarms': {
     fields: ['AlarmNamePrefix', 'AlarmNames'],
     checks: (i, m) => {
       // Filtering by name prefix is authorised on the matching alarms; the tool always filters.
       const names = (i.AlarmNames as string[] | undefined) ?? [`${str(i.AlarmNamePrefix)}*`];
-      return names.flatMap((n) => one('cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:${m.region}:${m.accountId}:alarm:${n}`));
+      return names.flatMap((n) =>
+        one('cloudwatch:DescribeAlarms', `arn:aws:cloudwatch:${m.region}:${m.accountId}:alarm:${n}`),
+      );
     },
   },
-  'cloudwatch:TagResource': { fields: ['ResourceARN'], checks: (i) => one('cloudwatch:TagResource', str(i.ResourceARN)) },
+  'cloudwatch:TagResource': {
+    fields: ['ResourceARN'],
+    checks: (i) => one('cloudwatch:TagResource', str(i.ResourceARN)),
+  },
   'cloudwatch:ListTagsForResource': {
     fields: ['ResourceARN'],
     checks: (i) => one('cloudwatch:ListTagsForResource', str(i.ResourceARN)),

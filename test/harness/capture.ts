@@ -13,9 +13,14 @@ export interface CapturedCall {
 }
 
 /** Returns the operation's output, or throws an error shaped like the SDK's (name = AWS code). */
-export type Answer = (input: Record<string, unknown>) => Record<string, unknown> | Promise<Record<string, unknown>>;
+export type Answer = (
+  input: Record<string, unknown>,
+) => Record<string, unknown> | Promise<Record<string, unknown>>;
 /** Rewrites the real output of an operation after the emulator answered. */
-export type Patch = (input: Record<string, unknown>, output: Record<string, unknown>) => Record<string, unknown>;
+export type Patch = (
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+) => Record<string, unknown>;
 
 export interface Capture {
   plugin: ClientPlugin;
@@ -27,10 +32,17 @@ export interface Capture {
 }
 
 export function awsError(code: string, message: string, status = 400): Error {
-  return Object.assign(new Error(message), { name: code, Code: code, $fault: 'client', $metadata: { httpStatusCode: status } });
+  return Object.assign(new Error(message), {
+    name: code,
+    Code: code,
+    $fault: 'client',
+    $metadata: { httpStatusCode: status },
+  });
 }
 
-export function capture(opts: { answer?: Record<string, Answer>; patch?: Record<string, Patch> } = {}): Capture {
+export function capture(
+  opts: { answer?: Record<string, Answer>; patch?: Record<string, Patch> } = {},
+): Capture {
   const calls: CapturedCall[] = [];
   const plugin: ClientPlugin = (client, service) => {
     client.middlewareStack.add(
@@ -41,7 +53,8 @@ export function capture(opts: { answer?: Record<string, Answer>; patch?: Record<
         const input = (args.input ?? {}) as Record<string, unknown>;
         calls.push({ service, operation, input: structuredClone(redact(input)) });
         const answer = opts.answer?.[key];
-        if (answer) return { output: { ...(await answer(input)), $metadata: { httpStatusCode: 200 } }, response: {} };
+        if (answer)
+          return { output: { ...(await answer(input)), $metadata: { httpStatusCode: 200 } }, response: {} };
         const result = await next(args);
         const patch = opts.patch?.[key];
         return patch ? { ...result, output: patch(input, result.output) } : result;
@@ -107,9 +120,59 @@ export function iamGapsCapture(seed: { serviceCredentials?: Record<string, strin
         const arn = boundaries.get(user(input));
         const u = output.User as Record<string, unknown> | undefined;
         if (!arn || !u) return output;
-        return { ...output, User: { ...u, PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: arn } } };
+        return {
+          ...output,
+          User: {
+            ...u,
+            PermissionsBoundary: { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: arn },
+          },
+        };
       },
     },
   });
   return { ...cap, boundaries };
+}
+
+/** Sends every request to another moto account (`x-moto-account-id`), so runs can share a server. */
+export function motoAccount(accountId: string): ClientPlugin {
+  return (client) => {
+    client.middlewareStack.add(
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (next: any) => async (args: any) => {
+        args.request.headers['x-moto-account-id'] = accountId;
+        return next(args);
+      },
+      { step: 'build', name: 'testMotoAccount' },
+    );
+  };
+}
+
+/**
+ * What actually went over the wire, for the test only: the welcome mails SES accepted (bodies
+ * with the password filled in) and the last password IAM was given per user.
+ */
+export function wireSecrets(): {
+  plugin: ClientPlugin;
+  mails: Array<{ to: string; html: string }>;
+  passwords: Map<string, string>;
+} {
+  const mails: Array<{ to: string; html: string }> = [];
+  const passwords = new Map<string, string>();
+  const plugin: ClientPlugin = (client) => {
+    client.middlewareStack.add(
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (next: any, context: any) => async (args: any) => {
+        const result = await next(args);
+        const op = String(context.commandName);
+        const input = args.input;
+        if (op === 'SendEmailCommand')
+          mails.push({ to: input.Destination.ToAddresses[0], html: input.Message.Body.Html.Data });
+        if (op === 'CreateLoginProfileCommand' || op === 'UpdateLoginProfileCommand')
+          passwords.set(input.UserName, input.Password);
+        return result;
+      },
+      { step: 'build', name: 'testWireSecrets' },
+    );
+  };
+  return { plugin, mails, passwords };
 }

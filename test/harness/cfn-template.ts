@@ -18,14 +18,28 @@ export interface CfnTemplate {
   Outputs: Record<string, { Value: Json }>;
 }
 
-const FUNCTIONS = ['Ref', 'Sub', 'If', 'Join', 'Split', 'Select', 'GetAtt', 'Equals', 'Not', 'And', 'Or', 'Condition'];
+const FUNCTIONS = [
+  'Ref',
+  'Sub',
+  'If',
+  'Join',
+  'Split',
+  'Select',
+  'GetAtt',
+  'Equals',
+  'Not',
+  'And',
+  'Or',
+  'Condition',
+];
 
 function cfnTags(): Tags {
   const tags: Tags = [];
   for (const name of FUNCTIONS) {
     const key = name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
     // `!GetAtt A.B` is the scalar short form of `Fn::GetAtt: [A, B]`.
-    const scalar = name === 'GetAtt' ? (v: string) => ({ [key]: v.split('.') }) : (v: string) => ({ [key]: v });
+    const scalar =
+      name === 'GetAtt' ? (v: string) => ({ [key]: v.split('.') }) : (v: string) => ({ [key]: v });
     tags.push({ tag: `!${name}`, resolve: scalar });
     for (const collection of ['seq', 'map'] as const) {
       tags.push({
@@ -72,7 +86,8 @@ export class TemplateResolver {
       if (p.AllowedValues && !p.AllowedValues.includes(String(given))) {
         throw new Error(`parameter ${name}=${String(given)} is not one of ${p.AllowedValues.join(', ')}`);
       }
-      this.params[name] = p.Type === 'CommaDelimitedList' && typeof given === 'string' ? given.split(',') : given;
+      this.params[name] =
+        p.Type === 'CommaDelimitedList' && typeof given === 'string' ? given.split(',') : given;
     }
     for (const name of Object.keys(ctx.parameters)) {
       if (!(name in template.Parameters)) throw new Error(`unknown template parameter ${name}`);
@@ -98,7 +113,8 @@ export class TemplateResolver {
 
   /** The resource's properties with every intrinsic resolved. */
   properties(logicalId: string): Record<string, Json> {
-    if (!this.exists(logicalId)) throw new Error(`resource ${logicalId} is not created with these parameters`);
+    if (!this.exists(logicalId))
+      throw new Error(`resource ${logicalId} is not created with these parameters`);
     return this.resolve(this.template.Resources[logicalId]!.Properties) as Record<string, Json>;
   }
 
@@ -196,9 +212,16 @@ export class TemplateResolver {
   }
 
   private sub(arg: Json): string {
-    const [text, vars] = Array.isArray(arg) ? [String(arg[0]), arg[1] as Record<string, Json>] : [String(arg), {}];
+    const [text, vars] = Array.isArray(arg)
+      ? [String(arg[0]), arg[1] as Record<string, Json>]
+      : [String(arg), {}];
     return text.replace(/\$\{([^}!]+)\}/g, (_m, name: string) => {
-      const value = name in vars ? this.resolve(vars[name]) : name.includes('.') ? this.getAtt(...split2(name)) : this.ref(name);
+      const value =
+        name in vars
+          ? this.resolve(vars[name])
+          : name.includes('.')
+            ? this.getAtt(...split2(name))
+            : this.ref(name);
       if (typeof value !== 'string') throw new Error(`Sub variable ${name} is not a string`);
       return value;
     });

@@ -51,7 +51,10 @@ function actionOf(req: IncomingMessage, body: Buffer): string {
   return m ? decodeURIComponent(m[1]!) : `${req.method} ${req.url}`;
 }
 
-function faultResponse(req: IncomingMessage, kind: InjectedFault['kind']): { status: number; headers: Record<string, string>; body: string } {
+function faultResponse(
+  req: IncomingMessage,
+  kind: InjectedFault['kind'],
+): { status: number; headers: Record<string, string>; body: string } {
   const json = String(req.headers['content-type'] ?? '').includes('json');
   const status = kind === 'throttle' ? 400 : 503;
   const code = kind === 'throttle' ? (json ? 'ThrottlingException' : 'Throttling') : 'ServiceUnavailable';
@@ -59,7 +62,11 @@ function faultResponse(req: IncomingMessage, kind: InjectedFault['kind']): { sta
   if (json) {
     return {
       status,
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': code, 'x-amzn-requestid': 'fault' },
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-errortype': code,
+        'x-amzn-requestid': 'fault',
+      },
       body: JSON.stringify({ __type: code, message }),
     };
   }
@@ -92,7 +99,13 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (fault && when === 'before') return answerFault();
       proxy.forwarded++;
       const upstream = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, host: target.host },
+        },
         (up) => {
           const upChunks: Buffer[] = [];
           up.on('data', (c: Buffer) => upChunks.push(c));

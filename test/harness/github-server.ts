@@ -169,7 +169,11 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
       const seg = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
       const jwt = [
         seg({ alg: 'RS256', typ: 'JWT' }),
-        seg({ aud: audience, sub: `repo:${fullName}:pull_request`, iss: 'https://token.actions.githubusercontent.com' }),
+        seg({
+          aud: audience,
+          sub: `repo:${fullName}:pull_request`,
+          iss: 'https://token.actions.githubusercontent.com',
+        }),
         'c2lnbmF0dXJl',
       ].join('.');
       return send(200, { count: 1, value: jwt });
@@ -195,7 +199,11 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
       const links: string[] = [];
       if (pageNo < last) links.push(link(pageNo + 1, 'next'), link(last, 'last'));
       if (pageNo > 1) links.push(link(1, 'first'), link(pageNo - 1, 'prev'));
-      send(200, items.slice((pageNo - 1) * perPage, pageNo * perPage), links.length ? { link: links.join(', ') } : {});
+      send(
+        200,
+        items.slice((pageNo - 1) * perPage, pageNo * perPage),
+        links.length ? { link: links.join(', ') } : {},
+      );
     };
 
     const p = url.pathname;
@@ -206,7 +214,12 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
       return send(200, user(who.login));
     }
     if (method === 'GET' && p === base) {
-      return send(200, { full_name: fullName, name: repo, owner: user(owner), default_branch: gh.defaultBranch });
+      return send(200, {
+        full_name: fullName,
+        name: repo,
+        owner: user(owner),
+        default_branch: gh.defaultBranch,
+      });
     }
     if ((m = new RegExp(`^${base}/issues/(\\d+)/comments$`).exec(p))) {
       const issue = Number(m[1]);
@@ -318,7 +331,14 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
     },
     addComment(issue, login, body, at) {
       const when = at ?? new Date().toISOString();
-      const c: CommentState = { id: nextId++, issue, body, user: user(login), created_at: when, updated_at: when };
+      const c: CommentState = {
+        id: nextId++,
+        issue,
+        body,
+        user: user(login),
+        created_at: when,
+        updated_at: when,
+      };
       comments.push(c);
       return c;
     },

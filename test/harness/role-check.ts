@@ -79,13 +79,22 @@ export interface Denial {
  * Evaluates every call in order, keeping the account model (paths, tags) in step, and returns
  * what the role would deny. An operation missing from the table throws.
  */
-export async function checkCalls(calls: RecordedCall[], role: DeployedRole, model: AccountModel): Promise<Denial[]> {
+export async function checkCalls(
+  calls: RecordedCall[],
+  role: DeployedRole,
+  model: AccountModel,
+): Promise<Denial[]> {
   const denials: Denial[] = [];
   for (const call of calls) {
     for (const check of checksFor(call, model)) {
       const d = await evaluate(role, check, model.accountId);
       if (!d.allowed) {
-        denials.push({ call, check, result: d.result, expectedStatements: statementsNaming(role, check.action) });
+        denials.push({
+          call,
+          check,
+          result: d.result,
+          expectedStatements: statementsNaming(role, check.action),
+        });
       }
     }
     applyToModel(call, model);
@@ -98,14 +107,21 @@ export function statementsNaming(role: DeployedRole, action: string): string[] {
   for (const p of role.policies) {
     p.policy.Statement.forEach((s, i) => {
       const actions = ([] as unknown[]).concat(s.Action ?? []).map(String);
-      if (s.Effect === 'Allow' && actions.some((a) => actionMatches(a, action))) out.push(`${p.name}#${String(s.Sid ?? i)}`);
+      if (s.Effect === 'Allow' && actions.some((a) => actionMatches(a, action)))
+        out.push(`${p.name}#${String(s.Sid ?? i)}`);
     });
   }
   return out;
 }
 
 function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
   return re.test(action);
 }
 

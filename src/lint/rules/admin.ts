@@ -64,7 +64,9 @@ export function adminRules(ctx: PolicyContext): Finding[] {
           critical
             ? `Statement ${s.index + 1} allows ${svc}:* (${ids.length} actions)${onAllResources(s) ? ' on every resource' : ''}: control of ${svc === 'iam' ? 'every identity and policy, which is administrator access by another step' : svc === 'sts' ? 'role assumption and federation tokens' : 'the whole organization and its accounts'}.`
             : `Statement ${s.index + 1} allows every ${svc} action (${ids.length}), including ones added to the service later.`,
-          scopedStatementFix(ids.filter((a) => a.level === 'Read' || a.level === 'List').slice(0, 12)).replace(
+          scopedStatementFix(
+            ids.filter((a) => a.level === 'Read' || a.level === 'List').slice(0, 12),
+          ).replace(
             'Replace the statement with',
             `List only the ${svc} actions needed, e.g. for read access,`,
           ),

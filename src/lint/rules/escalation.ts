@@ -64,9 +64,12 @@ function message(r: PathResult, policies: string[], user?: string): string {
   const actions = r.steps.map((s) => s.action.name).join(' + ');
   const who = user ? `User ${user} combines ${actions} from ${policies.join(' and ')}` : `Allows ${actions}`;
   let m = `${who} (${r.path.id}, ${r.path.title}): ${r.path.how}.`;
-  if (r.path.kind === 'target-dependent') m += ' This escalates only if such a privileged resource already exists.';
+  if (r.path.kind === 'target-dependent')
+    m += ' This escalates only if such a privileged resource already exists.';
   else if (r.path.kind === 'candidate') m += ' A less common path; check whether it applies.';
-  else if (r.reach === 'specific') m += ' The resources are named specifically: this escalates only if one of them is more privileged than the user.';
+  else if (r.reach === 'specific')
+    m +=
+      ' The resources are named specifically: this escalates only if one of them is more privileged than the user.';
   if (r.conditional) {
     const gates = [...new Set(r.steps.flatMap((s) => s.gates))];
     m += ` Lower confidence: the grant is gated by ${gates.join(' and ')}.`;

@@ -7,10 +7,22 @@ export const RISKY_MANAGED: Record<string, { severity: Severity; why: string }> 
   AdministratorAccess: { severity: 'error', why: 'every action on every resource' },
   IAMFullAccess: { severity: 'error', why: 'iam:* — it can grant itself anything' },
   AWSOrganizationsFullAccess: { severity: 'error', why: 'organizations:* — control of every account' },
-  'AdministratorAccess-Amplify': { severity: 'error', why: 'iam:PassRole, role creation and CloudFormation on every resource' },
-  'AdministratorAccess-AWSElasticBeanstalk': { severity: 'error', why: 'iam:PassRole and compute creation on every resource' },
-  PowerUserAccess: { severity: 'warning', why: 'every action outside IAM/Organizations, every secret and every bucket' },
-  AWSCloudFormationFullAccess: { severity: 'warning', why: 'cloudformation:* — stacks run with any role they are given' },
+  'AdministratorAccess-Amplify': {
+    severity: 'error',
+    why: 'iam:PassRole, role creation and CloudFormation on every resource',
+  },
+  'AdministratorAccess-AWSElasticBeanstalk': {
+    severity: 'error',
+    why: 'iam:PassRole and compute creation on every resource',
+  },
+  PowerUserAccess: {
+    severity: 'warning',
+    why: 'every action outside IAM/Organizations, every secret and every bucket',
+  },
+  AWSCloudFormationFullAccess: {
+    severity: 'warning',
+    why: 'cloudformation:* — stacks run with any role they are given',
+  },
   AmazonEC2FullAccess: { severity: 'warning', why: 'ec2:* and the service-linked roles' },
   AWSLambda_FullAccess: { severity: 'warning', why: 'lambda:* with PassRole to Lambda' },
   SecretsManagerReadWrite: { severity: 'warning', why: 'every secret of the account' },

@@ -4,12 +4,21 @@ import type { Finding } from '../../model/finding.js';
 import type { PreparedStatement } from '../effective.js';
 import { makeFinding, statementLocation, type PolicyContext } from '../context.js';
 
+const condKey = new WeakMap<PreparedStatement, string>();
+
+function condition(s: PreparedStatement): string {
+  let k = condKey.get(s);
+  if (k === undefined) condKey.set(s, (k = JSON.stringify(s.stmt.Condition ?? null)));
+  return k;
+}
+
 function covers(outer: PreparedStatement, inner: PreparedStatement): boolean {
   if (outer.notResource || inner.notResource) return false;
-  if (JSON.stringify(outer.stmt.Condition ?? null) !== JSON.stringify(inner.stmt.Condition ?? null)) return false;
   if (inner.actions.size === 0 || inner.actions.size > outer.actions.size) return false;
+  if (!inner.resources.every((r) => outer.resources.some((o) => globCovers(o, r)))) return false;
+  if (condition(outer) !== condition(inner)) return false;
   for (const id of inner.actions) if (!outer.actions.has(id)) return false;
-  return inner.resources.every((r) => outer.resources.some((o) => globCovers(o, r)));
+  return true;
 }
 
 export function redundantRules(ctx: PolicyContext): Finding[] {

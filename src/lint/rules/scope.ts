@@ -42,7 +42,10 @@ export function scopeRules(ctx: PolicyContext, skip: ReadonlySet<string> = new S
       );
     }
     const write = infos.filter(
-      (a) => a.scopable && !a.levels.includes('Permissions management') && (a.level === 'Write' || a.level === 'Tagging'),
+      (a) =>
+        a.scopable &&
+        !a.levels.includes('Permissions management') &&
+        (a.level === 'Write' || a.level === 'Tagging'),
     );
     if (write.length) {
       const names = write.map((a) => a.name);

@@ -55,10 +55,19 @@ export const EXFILTRATION_ACTIONS = [
 ];
 
 /** IAM credential actions only expose others' credentials when they reach beyond `${aws:username}`. */
-const SELF_SERVICE = new Set(['iam:createaccesskey', 'iam:updateaccesskey', 'iam:createservicespecificcredential', 'iam:resetservicespecificcredential']);
+const SELF_SERVICE = new Set([
+  'iam:createaccesskey',
+  'iam:updateaccesskey',
+  'iam:createservicespecificcredential',
+  'iam:resetservicespecificcredential',
+]);
 
 function selfOnly(s: PreparedStatement): boolean {
-  return !s.notResource && s.resources.length > 0 && s.resources.every((r) => /user\/(?:.*\/)?\$\{aws:username\}$/i.test(r));
+  return (
+    !s.notResource &&
+    s.resources.length > 0 &&
+    s.resources.every((r) => /user\/(?:.*\/)?\$\{aws:username\}$/i.test(r))
+  );
 }
 
 function broad(s: PreparedStatement, a: ActionInfo): boolean {
@@ -86,7 +95,15 @@ function scan(
     if (!hits.length) continue;
     const names = hits.map((a) => a.name);
     out.push(
-      makeFinding(ctx, actionLocation(ctx, s, names[0]!), rule, 'warning', names, describe(names, s), scopedStatementFix(hits)),
+      makeFinding(
+        ctx,
+        actionLocation(ctx, s, names[0]!),
+        rule,
+        'warning',
+        names,
+        describe(names, s),
+        scopedStatementFix(hits),
+      ),
     );
   }
   return out;

@@ -31,7 +31,17 @@ function unknownNames(ctx: PolicyContext): Finding[] {
       if (colon <= 0 || (!hasWildcard(svc) && !isKnownService(svc))) {
         const near = closest(svc || p, serviceNames());
         out.push(
-          makeFinding(ctx, loc, 'unknown-service', 'error', [p], `"${p}" names no known service prefix, so it ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing.`, near ? `Did you mean "${near}${colon > 0 ? p.slice(colon) : ':…'}"?` : 'Use `service:Action`, e.g. `s3:GetObject`.'),
+          makeFinding(
+            ctx,
+            loc,
+            'unknown-service',
+            'error',
+            [p],
+            `"${p}" names no known service prefix, so it ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing.`,
+            near
+              ? `Did you mean "${near}${colon > 0 ? p.slice(colon) : ':…'}"?`
+              : 'Use `service:Action`, e.g. `s3:GetObject`.',
+          ),
         );
         return;
       }
@@ -64,24 +74,41 @@ function mismatches(ctx: PolicyContext): Finding[] {
     // With a service wildcard only actions fitting no resource at all are a mistake worth naming.
     const bad = infos.filter((a) => s.resources.every((r) => resourceMatchesAction(r, a) === false));
     if (!bad.length) continue;
-    const explicit = bad.filter((a) => s.patterns.some((p) => !hasWildcard(p) && p.toLowerCase() === a.name.toLowerCase()));
+    const explicit = bad.filter((a) =>
+      s.patterns.some((p) => !hasWildcard(p) && p.toLowerCase() === a.name.toLowerCase()),
+    );
     const report = explicit.length ? explicit : bad.length === infos.length ? bad : [];
     if (!report.length) continue;
-    const names = report.map((a) => a.name);
-    const formats = report
-      .slice(0, 4)
-      .map((a) => `${a.name}: ${a.scopable ? arnTemplates(a).map((t) => fillTemplate(t)).join(' or ') : '"*" (it supports no resource ARNs)'}`);
-    out.push(
-      makeFinding(
-        ctx,
-        valueLocation(ctx, s.index, 'Resource', 0),
-        'resource-mismatch',
-        'error',
-        names,
-        `Statement ${s.index + 1}: no resource [${s.resources.join(', ')}] fits ${names.join(', ')}, so the statement grants ${names.length === 1 ? 'it' : 'them'} nothing.`,
-        `Use resources of the required format — ${formats.join('; ')}.`,
-      ),
-    );
+    // Scopable actions with no fitting ARN are a sure mistake; wildcard-only actions given an
+    // ARN are one too, but some services honour them before the catalogue says so: warn.
+    for (const [severity, list] of [
+      ['error', report.filter((a) => a.scopable)],
+      ['warning', report.filter((a) => !a.scopable)],
+    ] as const) {
+      if (!list.length) continue;
+      const names = list.map((a) => a.name);
+      const formats = list.slice(0, 4).map(
+        (a) =>
+          `${a.name}: ${
+            a.scopable
+              ? arnTemplates(a)
+                  .map((t) => fillTemplate(t))
+                  .join(' or ')
+              : '"*" (it supports no resource ARNs)'
+          }`,
+      );
+      out.push(
+        makeFinding(
+          ctx,
+          valueLocation(ctx, s.index, 'Resource', 0),
+          'resource-mismatch',
+          severity,
+          names,
+          `Statement ${s.index + 1}: no resource [${s.resources.join(', ')}] fits ${names.join(', ')}, so the statement grants ${names.length === 1 ? 'it' : 'them'} nothing.`,
+          `Use resources of the required format — ${formats.join('; ')}.`,
+        ),
+      );
+    }
   }
   return out;
 }
@@ -99,7 +126,17 @@ function conditionKeys(ctx: PolicyContext): Finding[] {
       for (const key of Object.keys(block)) {
         if (globalConditionKey(key)) continue;
         const prefix = key.split(':')[0]!.toLowerCase();
-        if (services.has('*') ? isServiceConditionKey(prefix, key) : [...services].some((svc) => isServiceConditionKey(svc, key) || (hasWildcard(svc) && isServiceConditionKey(prefix, key)))) continue;
+        // Keys of unknown services are covered by unknown-service.
+        if (prefix !== 'aws' && !isKnownService(prefix)) continue;
+        if (
+          services.has('*')
+            ? isServiceConditionKey(prefix, key)
+            : [...services].some(
+                (svc) =>
+                  isServiceConditionKey(svc, key) || (hasWildcard(svc) && isServiceConditionKey(prefix, key)),
+              )
+        )
+          continue;
         const known = isKnownService(prefix) && isServiceConditionKey(prefix, key);
         const act = findAction(s.patterns[0] ?? '');
         out.push(
@@ -112,7 +149,7 @@ function conditionKeys(ctx: PolicyContext): Finding[] {
             known
               ? `Condition key "${key}" belongs to ${prefix}, not to the actions of statement ${s.index + 1}; the request never carries it, so the condition ${act ? 'does not behave as intended' : 'never matches'}.`
               : `Condition key "${key}" is neither a global key nor a key of ${[...services].join(', ')}; the request never carries it.`,
-            'Use a global key (aws:…) or a key the statement\'s service documents; check the spelling.',
+            "Use a global key (aws:…) or a key the statement's service documents; check the spelling.",
           ),
         );
       }

@@ -18,7 +18,8 @@ function recorder(opts: { fail?: string[]; delayMs?: Record<string, number>; alr
     await new Promise((r) => setTimeout(r, opts.delayMs?.[o.id] ?? 5));
     inFlight--;
     events.push(`end:${o.id}`);
-    if (opts.fail?.includes(o.id)) throw Object.assign(new Error(`boom ${o.id}`), { name: 'ValidationError' });
+    if (opts.fail?.includes(o.id))
+      throw Object.assign(new Error(`boom ${o.id}`), { name: 'ValidationError' });
     return { status: opts.already?.includes(o.id) ? 'already-done' : 'done' };
   };
   return { handler, events, maxInFlight: () => maxInFlight };
@@ -27,7 +28,10 @@ function recorder(opts: { fail?: string[]; delayMs?: Record<string, number>; alr
 test('runs every operation after its dependencies', async () => {
   const r = recorder();
   const changes = [op('c', ['a', 'b']), op('a'), op('b', ['a']), op('d')];
-  const report = await applyPlan(plan(changes), context(), { handlers: { group: r.handler }, retry: noSleep });
+  const report = await applyPlan(plan(changes), context(), {
+    handlers: { group: r.handler },
+    retry: noSleep,
+  });
   const pos = (e: string) => r.events.indexOf(e);
   expect(pos('start:b')).toBeGreaterThan(pos('end:a'));
   expect(pos('start:c')).toBeGreaterThan(pos('end:b'));
@@ -44,7 +48,11 @@ test('never runs more operations at once than the concurrency bound', async () =
   const changes = Array.from({ length: 12 }, (_, i) => op(`g${i}`));
   for (const concurrency of [1, 3]) {
     const r = recorder();
-    await applyPlan(plan(changes), context(), { handlers: { group: r.handler }, concurrency, retry: noSleep });
+    await applyPlan(plan(changes), context(), {
+      handlers: { group: r.handler },
+      concurrency,
+      retry: noSleep,
+    });
     expect(r.maxInFlight()).toBe(concurrency);
   }
   const r = recorder();
@@ -55,7 +63,10 @@ test('never runs more operations at once than the concurrency bound', async () =
 test('a failure skips its dependents (transitively) and independent operations still run', async () => {
   const r = recorder({ fail: ['a'] });
   const changes = [op('a'), op('b', ['a']), op('c', ['b']), op('d'), op('e', ['d'])];
-  const report = await applyPlan(plan(changes), context(), { handlers: { group: r.handler }, retry: noSleep });
+  const report = await applyPlan(plan(changes), context(), {
+    handlers: { group: r.handler },
+    retry: noSleep,
+  });
   const by = Object.fromEntries(report.results.map((x) => [x.id, x]));
   expect(by.a).toMatchObject({ status: 'failed', error: 'ValidationError: boom a' });
   expect(by.b).toMatchObject({ status: 'skipped', skippedBecause: 'a' });
@@ -73,7 +84,11 @@ test('throttling is retried with backoff; a plain 4xx is not', async () => {
   const delays: number[] = [];
   const throttled: OperationHandler = async () => {
     calls++;
-    if (calls < 3) throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } });
+    if (calls < 3)
+      throw Object.assign(new Error('Rate exceeded'), {
+        name: 'Throttling',
+        $metadata: { httpStatusCode: 400 },
+      });
     return { status: 'done' };
   };
   const report = await applyPlan(plan([op('a')]), context(), {
@@ -89,7 +104,10 @@ test('throttling is retried with backoff; a plain 4xx is not', async () => {
     denied++;
     throw Object.assign(new Error('no'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
   };
-  const r2 = await applyPlan(plan([op('a')]), context(), { handlers: { group: accessDenied }, retry: noSleep });
+  const r2 = await applyPlan(plan([op('a')]), context(), {
+    handlers: { group: accessDenied },
+    retry: noSleep,
+  });
   expect(r2.results[0]!.status).toBe('failed');
   expect(denied).toBe(1);
 });
@@ -97,10 +115,12 @@ test('throttling is retried with backoff; a plain 4xx is not', async () => {
 test('refuses a plan with errors, an offline plan, and a broken graph before running anything', async () => {
   const r = recorder();
   const handlers = { group: r.handler };
-  await expect(applyPlan(plan([op('a')], { errors: ['too many deletes'] }), context(), { handlers })).rejects.toThrow(
-    /cannot be applied:\n {2}- too many deletes/,
+  await expect(
+    applyPlan(plan([op('a')], { errors: ['too many deletes'] }), context(), { handlers }),
+  ).rejects.toThrow(/cannot be applied:\n {2}- too many deletes/);
+  await expect(applyPlan(plan([op('a')], { offline: true }), context(), { handlers })).rejects.toThrow(
+    PlanRefusedError,
   );
-  await expect(applyPlan(plan([op('a')], { offline: true }), context(), { handlers })).rejects.toThrow(PlanRefusedError);
   await expect(applyPlan(plan([op('a', ['zz'])]), context(), { handlers })).rejects.toThrow(/depends on zz/);
   await expect(applyPlan(plan([op('a', ['b']), op('b', ['a'])]), context(), { handlers })).rejects.toThrow(
     /cycle: a → b → a/,
@@ -133,7 +153,14 @@ test('reports created and deleted users, already-done operations and mail status
     if (o.id === 'email:bob') throw new Error('MessageRejected: Email address is not verified.');
     return { status: o.id === 'email:carol' ? 'already-done' : 'done' };
   };
-  const mail = (user: string) => ({ user, email: `${user}@example.com`, console: false, role: null, groups: [], policies: [] });
+  const mail = (user: string) => ({
+    user,
+    email: `${user}@example.com`,
+    console: false,
+    role: null,
+    groups: [],
+    policies: [],
+  });
   const changes = [
     op('user:alice', [], 'user', 'create', { path: '/iam-gitops/' }),
     op('user:bob', [], 'user', 'create', { path: '/iam-gitops/' }),
@@ -150,7 +177,10 @@ test('reports created and deleted users, already-done operations and mail status
   });
   expect(report.createdUsers).toEqual(['alice', 'bob']);
   expect(report.deletedUsers).toEqual(['dave']);
-  expect(report.results.find((x) => x.id === 'login-profile:x')).toMatchObject({ status: 'already-done', note: 'no change' });
+  expect(report.results.find((x) => x.id === 'login-profile:x')).toMatchObject({
+    status: 'already-done',
+    note: 'no change',
+  });
   expect(report.mail).toEqual([
     { user: 'alice', status: 'sent' },
     { user: 'bob', status: 'failed', error: 'MessageRejected: Email address is not verified.' },

@@ -17,7 +17,16 @@ export function op(
 }
 
 export function plan(changes: Operation[], extra: Partial<Plan> = {}): Plan {
-  return { hash: 'h', changes, findings: [], stats: { awsCalls: {} }, errors: [], offline: false, accountId: '123456789012', ...extra };
+  return {
+    hash: 'h',
+    changes,
+    findings: [],
+    stats: { awsCalls: {} },
+    errors: [],
+    offline: false,
+    accountId: '123456789012',
+    ...extra,
+  };
 }
 
 export function config(over: Partial<Config> = {}): Config {
@@ -55,7 +64,10 @@ export interface TestContext extends ApplyContext {
   secrets: string[];
 }
 
-export function context(clients: AwsClients | Record<string, never> = {}, over: Partial<Config> = {}): TestContext {
+export function context(
+  clients: AwsClients | Record<string, never> = {},
+  over: Partial<Config> = {},
+): TestContext {
   const logs: string[] = [];
   const secrets: string[] = [];
   return {

@@ -20,7 +20,13 @@ export interface ScenarioUser {
 }
 
 export const USERS: ScenarioUser[] = [
-  { name: 'alice', console: true, groups: ['developers'], policies: [{ name: 'ReadOnlyAccess', arn: READONLY }], role: 'engineer' },
+  {
+    name: 'alice',
+    console: true,
+    groups: ['developers'],
+    policies: [{ name: 'ReadOnlyAccess', arn: READONLY }],
+    role: 'engineer',
+  },
   { name: 'bob', console: false, groups: ['developers'], policies: [], role: null },
   { name: 'carol', console: true, groups: [], policies: [{ name: 'dev-s3', arn: DEV_S3 }], role: 'analyst' },
 ];
@@ -36,13 +42,23 @@ export function scenarioOps(users: ScenarioUser[] = USERS, suffix = ''): Operati
     policies: u.policies.map((p) => (p.arn === DEV_S3 ? { name: rename(p.name), arn: devS3 } : p)),
   }));
   const ops: Operation[] = [
-    op(`policy:${rename('dev-s3')}`, [], 'policy', 'create', { path: PATH, document: DEV_S3_DOC, arn: devS3 }),
-    op(`group:${rename('developers')}`, [], 'group', 'create', { path: PATH }),
-    op(`attachment:group:${rename('developers')}:ReadOnlyAccess`, [`group:${rename('developers')}`], 'attachment', 'create', {
-      principalType: 'group',
-      principal: rename('developers'),
-      policyArn: READONLY,
+    op(`policy:${rename('dev-s3')}`, [], 'policy', 'create', {
+      path: PATH,
+      document: DEV_S3_DOC,
+      arn: devS3,
     }),
+    op(`group:${rename('developers')}`, [], 'group', 'create', { path: PATH }),
+    op(
+      `attachment:group:${rename('developers')}:ReadOnlyAccess`,
+      [`group:${rename('developers')}`],
+      'attachment',
+      'create',
+      {
+        principalType: 'group',
+        principal: rename('developers'),
+        policyArn: READONLY,
+      },
+    ),
     op(
       `attachment:group:${rename('developers')}:dev-s3`,
       [`group:${rename('developers')}`, `policy:${rename('dev-s3')}`],
@@ -66,7 +82,12 @@ export function scenarioOps(users: ScenarioUser[] = USERS, suffix = ''): Operati
       mailDeps.push(`login-profile:${u.name}`);
     }
     for (const g of u.groups) {
-      ops.push(op(`membership:${u.name}:${g}`, [userOp.id, `group:${g}`], 'membership', 'create', { user: u.name, group: g }));
+      ops.push(
+        op(`membership:${u.name}:${g}`, [userOp.id, `group:${g}`], 'membership', 'create', {
+          user: u.name,
+          group: g,
+        }),
+      );
       mailDeps.push(`membership:${u.name}:${g}`);
     }
     for (const p of u.policies) {

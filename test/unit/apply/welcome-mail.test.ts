@@ -1,4 +1,8 @@
-import { mailCarriesPassword, renderWelcomeMail, type WelcomeMailInput } from '../../../src/apply/welcome-mail.js';
+import {
+  mailCarriesPassword,
+  renderWelcomeMail,
+  type WelcomeMailInput,
+} from '../../../src/apply/welcome-mail.js';
 
 const base: WelcomeMailInput = {
   user: 'alice',
@@ -43,7 +47,9 @@ test.each([
 });
 
 test('console without password explains how to get one; no console explains there is no sign-in', () => {
-  expect(renderWelcomeMail({ ...base, sendPassword: false }).text).toMatch(/administrator will give you a temporary password/);
+  expect(renderWelcomeMail({ ...base, sendPassword: false }).text).toMatch(
+    /administrator will give you a temporary password/,
+  );
   const noConsole = renderWelcomeMail({ ...base, console: false, password: null });
   expect(noConsole.text).toMatch(/no console sign-in/);
   expect(noConsole.text).not.toContain('signin.aws.amazon.com');

@@ -56,8 +56,14 @@ describe('apply role without a permissions boundary', () => {
     for (const c of [
       call('iam', 'CreateUser', { UserName: 'bob', Path: PATH, Tags: managedTag }),
       call('iam', 'DeleteUser', { UserName: 'alice' }),
-      call('iam', 'AttachUserPolicy', { UserName: 'alice', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
-      call('iam', 'AttachUserPolicy', { UserName: 'alice', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy${PATH}dev-s3` }),
+      call('iam', 'AttachUserPolicy', {
+        UserName: 'alice',
+        PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      }),
+      call('iam', 'AttachUserPolicy', {
+        UserName: 'alice',
+        PolicyArn: `arn:aws:iam::${ACCOUNT}:policy${PATH}dev-s3`,
+      }),
       call('iam', 'AddUserToGroup', { UserName: 'alice', GroupName: 'developers' }),
       call('ses', 'SendEmail', { Source: 'IAM <iam@example.com>' }),
     ]) {
@@ -66,7 +72,10 @@ describe('apply role without a permissions boundary', () => {
   });
 
   test.each([
-    ['CreateUser outside the path', call('iam', 'CreateUser', { UserName: 'eve', Path: '/', Tags: managedTag })],
+    [
+      'CreateUser outside the path',
+      call('iam', 'CreateUser', { UserName: 'eve', Path: '/', Tags: managedTag }),
+    ],
     ['CreateUser without the ownership tag', call('iam', 'CreateUser', { UserName: 'eve', Path: PATH })],
     [
       'CreateUser with another value of the ownership tag',
@@ -77,18 +86,27 @@ describe('apply role without a permissions boundary', () => {
     ['a login profile for an unmanaged user', call('iam', 'CreateLoginProfile', { UserName: 'legacy' })],
     [
       'attaching AdministratorAccess',
-      call('iam', 'AttachUserPolicy', { UserName: 'alice', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+      call('iam', 'AttachUserPolicy', {
+        UserName: 'alice',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
     ],
     [
       'attaching a customer policy outside the path',
-      call('iam', 'AttachGroupPolicy', { GroupName: 'developers', PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/admin` }),
+      call('iam', 'AttachGroupPolicy', {
+        GroupName: 'developers',
+        PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/admin`,
+      }),
     ],
     ['removing the ownership tag', call('iam', 'UntagUser', { UserName: 'alice', TagKeys: ['managed-by'] })],
     ['CreatePolicy outside the path', call('iam', 'CreatePolicy', { PolicyName: 'x', Path: '/' })],
     ['CreateGroup outside the path', call('iam', 'CreateGroup', { GroupName: 'admins', Path: '/' })],
     [
       'PassRole of another role to CloudTrail',
-      call('cloudtrail', 'UpdateTrail', { Name: 'iam-gitops', CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/admin` }),
+      call('cloudtrail', 'UpdateTrail', {
+        Name: 'iam-gitops',
+        CloudWatchLogsRoleArn: `arn:aws:iam::${ACCOUNT}:role/admin`,
+      }),
     ],
     ['CreateRole of another role', call('iam', 'CreateRole', { RoleName: 'backdoor' })],
     ['PutRolePolicy on another role', call('iam', 'PutRolePolicy', { RoleName: 'iam-gitops-apply' })],
@@ -111,7 +129,11 @@ describe('apply role without a permissions boundary', () => {
   test('PassRole of the delivery role is allowed only to CloudTrail', async () => {
     const arn = `arn:aws:iam::${ACCOUNT}:role/iam-gitops-cloudtrail-logs`;
     const to = (service: string) =>
-      evaluate(role, { action: 'iam:PassRole', resource: arn, context: { 'iam:PassedToService': service } }, ACCOUNT);
+      evaluate(
+        role,
+        { action: 'iam:PassRole', resource: arn, context: { 'iam:PassedToService': service } },
+        ACCOUNT,
+      );
     expect((await to('cloudtrail.amazonaws.com')).allowed).toBe(true);
     expect((await to('lambda.amazonaws.com')).allowed).toBe(false);
   });
@@ -125,7 +147,13 @@ describe('apply role without a permissions boundary', () => {
         expect(actions.filter((a) => a.endsWith(':*') || a === '*')).toEqual([]);
         if (resources.includes('*')) {
           // Only actions without resource-level permissions may use "*".
-          expect(actions.every((a) => /^(iam:(GetAccount|GenerateCredential|GetCredential)|ses:GetIdentity|cloudtrail:DescribeTrails|logs:(DescribeLogGroups|TestMetricFilter))/.test(a))).toBe(true);
+          expect(
+            actions.every((a) =>
+              /^(iam:(GetAccount|GenerateCredential|GetCredential)|ses:GetIdentity|cloudtrail:DescribeTrails|logs:(DescribeLogGroups|TestMetricFilter))/.test(
+                a,
+              ),
+            ),
+          ).toBe(true);
         }
       }
     }
@@ -149,18 +177,54 @@ describe('apply role with a permissions boundary', () => {
   });
 
   test('can neither remove the boundary nor set another one', async () => {
-    expect(await denied(role, call('iam', 'DeleteUserPermissionsBoundary', { UserName: 'alice' }))).toBe(true);
+    expect(await denied(role, call('iam', 'DeleteUserPermissionsBoundary', { UserName: 'alice' }))).toBe(
+      true,
+    );
     expect(
-      await denied(role, call('iam', 'PutUserPermissionsBoundary', { UserName: 'alice', PermissionsBoundary: 'arn:aws:iam::aws:policy/AdministratorAccess' })),
+      await denied(
+        role,
+        call('iam', 'PutUserPermissionsBoundary', {
+          UserName: 'alice',
+          PermissionsBoundary: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        }),
+      ),
     ).toBe(true);
     expect(
-      await denied(role, call('iam', 'PutUserPermissionsBoundary', { UserName: 'alice', PermissionsBoundary: BOUNDARY })),
+      await denied(
+        role,
+        call('iam', 'PutUserPermissionsBoundary', { UserName: 'alice', PermissionsBoundary: BOUNDARY }),
+      ),
     ).toBe(false);
   });
 
   test('adopting a path user tags it as managed first', async () => {
     expect(await denied(role, call('iam', 'TagUser', { UserName: 'legacy', Tags: managedTag }))).toBe(false);
-    expect(await denied(role, call('iam', 'TagUser', { UserName: 'legacy', Tags: [{ Key: 'team', Value: 'x' }] }))).toBe(true);
+    expect(
+      await denied(role, call('iam', 'TagUser', { UserName: 'legacy', Tags: [{ Key: 'team', Value: 'x' }] })),
+    ).toBe(true);
+  });
+});
+
+describe('the CloudTrail delivery role', () => {
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/iam-gitops-cloudtrail-logs`;
+  const writes = [
+    call('iam', 'CreateRole', { RoleName: 'iam-gitops-cloudtrail-logs', Tags: managedTag }),
+    call('iam', 'PutRolePolicy', { RoleName: 'iam-gitops-cloudtrail-logs' }),
+  ];
+
+  test('the apply role creates it only when the stack does not', async () => {
+    for (const c of writes) {
+      expect(await denied(deployedRole(stack(), 'apply'), c)).toBe(false);
+      expect(await denied(deployedRole(stack({ CreateTrailRole: 'true' }), 'apply'), c)).toBe(true);
+    }
+  });
+
+  test('its trust policy is never rewritten by the apply role', async () => {
+    for (const params of [{}, { CreateTrailRole: 'true' }] as Array<Record<string, string>>) {
+      const role = deployedRole(stack(params), 'apply');
+      const check = { action: 'iam:UpdateAssumeRolePolicy', resource: roleArn, context: {} };
+      expect((await evaluate(role, check, ACCOUNT)).allowed).toBe(false);
+    }
   });
 });
 
@@ -169,7 +233,10 @@ describe('AllowedPolicyArns', () => {
     const admin = 'arn:aws:iam::aws:policy/AdministratorAccess';
     const attach = call('iam', 'AttachUserPolicy', { UserName: 'alice', PolicyArn: admin });
     expect(await denied(deployedRole(stack(), 'apply'), attach)).toBe(true);
-    const listed = deployedRole(stack({ AllowedPolicyArns: `arn:aws:iam::aws:policy/ReadOnlyAccess,${admin}` }), 'apply');
+    const listed = deployedRole(
+      stack({ AllowedPolicyArns: `arn:aws:iam::aws:policy/ReadOnlyAccess,${admin}` }),
+      'apply',
+    );
     expect(await denied(listed, attach)).toBe(false);
   });
 });
@@ -208,7 +275,8 @@ describe('plan role', () => {
         Endpoint: 'a@example.com',
       };
       for (const check of ACTION_TABLE[key]!.checks(input, m)) {
-        if ((await evaluate(role, check, ACCOUNT)).allowed) allowed.push(`${service}:${operation} → ${check.action}`);
+        if ((await evaluate(role, check, ACCOUNT)).allowed)
+          allowed.push(`${service}:${operation} → ${check.action}`);
       }
     }
     expect(allowed).toEqual([]);

@@ -30,7 +30,9 @@ test('the apply role trusts only the protected environment of the one repository
   const s = only(deployedRole(stack(), 'apply').trust);
   expect(s.Effect).toBe('Allow');
   expect(s.Action).toBe('sts:AssumeRoleWithWebIdentity');
-  expect(s.Principal.Federated).toBe('arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
+  expect(s.Principal.Federated).toBe(
+    'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+  );
   expect(s.Condition).toEqual({
     StringEquals: {
       'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
@@ -51,23 +53,34 @@ test('the plan role trusts same-repository pull requests and the default branch 
   expect(Object.keys(s.Condition)).toEqual(['StringEquals']);
   expect(s.Condition.StringEquals).toEqual({
     'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com',
-    'token.actions.githubusercontent.com:sub': ['repo:acme/aws-users:pull_request', 'repo:acme/aws-users:ref:refs/heads/main'],
+    'token.actions.githubusercontent.com:sub': [
+      'repo:acme/aws-users:pull_request',
+      'repo:acme/aws-users:ref:refs/heads/main',
+    ],
   });
 });
 
 test('with OwnerId and RepositoryId both roles use the immutable subject form', () => {
   const ids = { OwnerId: '1234', RepositoryId: '98765' };
-  expect(only(deployedRole(stack(ids), 'apply').trust).Condition.StringEquals!['token.actions.githubusercontent.com:sub']).toBe(
-    'repo:acme@1234/aws-users@98765:environment:iam-apply',
-  );
-  expect(only(deployedRole(stack(ids), 'plan').trust).Condition.StringEquals!['token.actions.githubusercontent.com:sub']).toEqual([
+  expect(
+    only(deployedRole(stack(ids), 'apply').trust).Condition.StringEquals![
+      'token.actions.githubusercontent.com:sub'
+    ],
+  ).toBe('repo:acme@1234/aws-users@98765:environment:iam-apply');
+  expect(
+    only(deployedRole(stack(ids), 'plan').trust).Condition.StringEquals![
+      'token.actions.githubusercontent.com:sub'
+    ],
+  ).toEqual([
     'repo:acme@1234/aws-users@98765:pull_request',
     'repo:acme@1234/aws-users@98765:ref:refs/heads/main',
   ]);
   // One of the two ids alone is a mistake the template must not half-apply.
-  expect(only(deployedRole(stack({ OwnerId: '1234' }), 'apply').trust).Condition.StringEquals!['token.actions.githubusercontent.com:sub']).toBe(
-    'repo:acme/aws-users:environment:iam-apply',
-  );
+  expect(
+    only(deployedRole(stack({ OwnerId: '1234' }), 'apply').trust).Condition.StringEquals![
+      'token.actions.githubusercontent.com:sub'
+    ],
+  ).toBe('repo:acme/aws-users:environment:iam-apply');
 });
 
 test('the OIDC provider is created only when asked, and both roles reference the same provider ARN', () => {
@@ -80,7 +93,9 @@ test('the OIDC provider is created only when asked, and both roles reference the
   const existing = new TemplateResolver(loadTemplate(), stack({ CreateOidcProvider: 'false' }));
   expect(existing.exists('GitHubOidcProvider')).toBe(false);
   const a = only(deployedRole(stack({ CreateOidcProvider: 'false' }), 'apply').trust);
-  expect(a.Principal.Federated).toBe('arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com');
+  expect(a.Principal.Federated).toBe(
+    'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+  );
 });
 
 test('outputs name both role ARNs', () => {

@@ -17,7 +17,10 @@ describe('resolvePolicyRef', () => {
   it('resolves a path-bearing AWS ARN and the name of a path-bearing policy', () => {
     const arn = 'arn:aws:iam::aws:policy/job-function/Billing';
     expect(resolvePolicyRef(arn, custom)).toEqual({ ok: true, ref: { kind: 'aws', name: 'Billing', arn } });
-    expect(resolvePolicyRef('Billing', custom)).toEqual({ ok: true, ref: { kind: 'aws', name: 'Billing', arn } });
+    expect(resolvePolicyRef('Billing', custom)).toEqual({
+      ok: true,
+      ref: { kind: 'aws', name: 'Billing', arn },
+    });
   });
 
   it('resolves a custom policy file name', () => {
@@ -46,7 +49,9 @@ describe('resolvePolicyRef', () => {
 
   it('asks for the name, not the ARN, of a custom policy and for the name without .json', () => {
     expect(message('arn:aws:iam::123456789012:policy/dev-s3')).toContain("by its name 'dev-s3'");
-    expect(message('arn:aws:iam::123456789012:policy/other')).toContain('only AWS managed policies may be given by ARN');
+    expect(message('arn:aws:iam::123456789012:policy/other')).toContain(
+      'only AWS managed policies may be given by ARN',
+    );
     expect(message('dev-s3.json')).toContain("write the policy name 'dev-s3' without .json");
   });
 

@@ -41,9 +41,17 @@ describe('readUsersFile', () => {
 
   it('accepts the original layout username,email,role,policy with an AWS ARN', () => {
     const c = ctx();
-    const r = read('username,email,role,policy\nbob,bob@example.com,Analyst,arn:aws:iam::aws:policy/ReadOnlyAccess\n', c);
+    const r = read(
+      'username,email,role,policy\nbob,bob@example.com,Analyst,arn:aws:iam::aws:policy/ReadOnlyAccess\n',
+      c,
+    );
     expect(r.diagnostics).toEqual([]);
-    expect(r.users[0]).toMatchObject({ role: 'Analyst', console: false, groups: [], policies: [{ name: 'ReadOnlyAccess' }] });
+    expect(r.users[0]).toMatchObject({
+      role: 'Analyst',
+      console: false,
+      groups: [],
+      policies: [{ name: 'ReadOnlyAccess' }],
+    });
   });
 
   it('records the custom policies rows reference', () => {
@@ -66,7 +74,7 @@ describe('readUsersFile', () => {
 
   it('rejects other console values', () => {
     expect(messages('username,email,console\nbob,bob@example.com,maybe\n')).toEqual([
-      "2:20 error: console must be true/false/yes/no/1/0 (got 'maybe')",
+      "2:21 error: console must be true/false/yes/no/1/0 (got 'maybe')",
     ]);
   });
 
@@ -82,6 +90,13 @@ describe('readUsersFile', () => {
       "1:7 error: column 'email' appears twice in the header; keep one",
       "1:1 error: the header has no 'username' column; it is required",
     ]);
+  });
+
+  it('explains a file saved with semicolons or tabs instead of commas', () => {
+    expect(messages('username;email\nbob;b@example.com\n')).toEqual([
+      "1:1 error: columns are separated by ';'; save the file with commas (username,email,…) as CSV requires",
+    ]);
+    expect(messages('username\temail\nbob\tb@example.com\n')[0]).toContain('columns are separated by tabs');
   });
 
   it('reports an empty file as missing its header', () => {
@@ -108,7 +123,10 @@ describe('readUsersFile', () => {
     readUsersFile('users/a.csv', 'username,email\nAlice,a@example.com\n', c);
     const r = readUsersFile('users/b.csv', 'username,email\n\nalice,b@example.com\n', c);
     expect(r.diagnostics.map((d) => [d.line, d.message])).toEqual([
-      [3, "user 'alice' is already defined at users/a.csv:2 (IAM user names are case-insensitive); remove one row"],
+      [
+        3,
+        "user 'alice' is already defined at users/a.csv:2 (IAM user names are case-insensitive); remove one row",
+      ],
     ]);
     expect(r.users).toEqual([]);
   });
@@ -124,7 +142,9 @@ describe('readUsersFile', () => {
   });
 
   it('skips the group check when the config could not be read', () => {
-    expect(messages('username,email,groups\nbob,b@example.com,anything\n', ctx({ groups: null }))).toEqual([]);
+    expect(messages('username,email,groups\nbob,b@example.com,anything\n', ctx({ groups: null }))).toEqual(
+      [],
+    );
   });
 
   it('reports an unknown policy at its cell', () => {
@@ -138,8 +158,9 @@ describe('readUsersFile', () => {
       'AWSLambda_ReadOnlyAccess', 'CloudWatchReadOnlyAccess', 'AmazonSQSReadOnlyAccess', 'AmazonSNSReadOnlyAccess',
       'AmazonDynamoDBReadOnlyAccess', 'AmazonRDSReadOnlyAccess']; // prettier-ignore
     expect(messages(`username,email,policies\nbob,b@example.com,${ten.join(';')}\n`)).toEqual([]);
-    expect(messages(`username,email,policies,policy\nbob,b@example.com,${ten.join(';')},dev-s3\n`)).toEqual([
-      '2:' + (31 + ten.join(';').length) + ' error: 11 policies attached directly; IAM allows 10 managed policies per user: put some in a group in iam-gitops.yml or merge them into one custom policy',
+    const row = `bob,b@example.com,${ten.join(';')},dev-s3`;
+    expect(messages(`username,email,policies,policy\n${row}\n`)).toEqual([
+      `2:${row.indexOf(',dev-s3') + 2} error: 11 policies attached directly; IAM allows 10 managed policies per user: put some in a group in iam-gitops.yml or merge them into one custom policy`,
     ]);
   });
 
@@ -175,21 +196,32 @@ describe('readUsersFile', () => {
   });
 
   it('checks the role against tag value rules', () => {
-    expect(messages('username,email,role\nbob,b@example.com,"Dev, lead"\n')[0]).toContain('role is stored as a tag');
+    expect(messages('username,email,role\nbob,b@example.com,"Dev, lead"\n')[0]).toContain(
+      'role is stored as a tag',
+    );
   });
 
   it('reports the line where a multi-line quoted row starts', () => {
-    expect(messages('username,email,role\nok,o@example.com,x\n"bad name",b@example.com,"two\nlines"\n')).toEqual([
-      "3:1 error: username 'bad name' must be 1–64 of A-Z a-z 0-9 + = , . @ _ - (no spaces)",
-    ]);
-    expect(messages('username,role,email\nbob,"two\nlines",nope\n')).toEqual([
-      "2:1 error: 'nope' is not an email address (name@example.com)".replace('2:1', '3:8'),
+    expect(
+      messages('username,email,tags\nok,o@example.com,\n"bad name",b@example.com,"a=1;\nb=2"\n'),
+    ).toEqual(["3:1 error: username 'bad name' must be 1–64 of A-Z a-z 0-9 + = , . @ _ - (no spaces)"]);
+    expect(messages('username,tags,email\nbob,"a=1;\nb=2",nope\n')).toEqual([
+      "3:6 error: 'nope' is not an email address (name@example.com)",
     ]);
   });
 
-  it('rejects rows with a different number of fields', () => {
+  it('rejects rows with more fields than the header', () => {
     expect(messages('username,email\nbob,b@example.com,extra\n')).toEqual([
-      '2:1 error: this row has 3 fields but the header has 2; quote a value that contains a comma ("a,b") and give every column a value (empty is fine)',
+      '2:1 error: this row has 3 fields but the header has 2; quote a value that contains a comma ("a,b")',
+    ]);
+  });
+
+  it('treats missing trailing fields as empty', () => {
+    const r = read('username,email,groups,console\nbob,b@example.com\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.users[0]).toMatchObject({ name: 'bob', groups: [], console: false });
+    expect(messages('username,email,groups\nbob\n')).toEqual([
+      "2:1 error: email is empty; the welcome mail for 'bob' goes there",
     ]);
   });
 

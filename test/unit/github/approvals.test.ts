@@ -91,6 +91,8 @@ test('the required count is enforced; reviewers are counted once', () => {
 });
 
 test('a review without a user (deleted account) is ignored', () => {
-  const r = check([{ id: 99, user: null, state: 'APPROVED', commit_id: HEAD, submitted_at: '2026-11-20T11:00:00Z' }]);
+  const r = check([
+    { id: 99, user: null, state: 'APPROVED', commit_id: HEAD, submitted_at: '2026-11-20T11:00:00Z' },
+  ]);
   expect(r).toMatchObject({ ok: false, approvers: [], verdicts: [] });
 });

@@ -34,12 +34,17 @@ test('only a comment by our identity that starts with the marker is ours', () =>
 });
 
 test('a deleted author (user null) never matches', () => {
-  expect(findOwnComment([{ id: 1, user: null, body: composeComment(meta, 'x') }], 'github-actions[bot]')).toBeUndefined();
+  expect(
+    findOwnComment([{ id: 1, user: null, body: composeComment(meta, 'x') }], 'github-actions[bot]'),
+  ).toBeUndefined();
 });
 
 test('our comment is found among many, the newest when duplicates exist', () => {
   const filler = Array.from({ length: 250 }, (_, i) => c(i + 10, `user${i}`, `comment ${i}`));
-  const ours = [c(5, 'github-actions[bot]', composeComment(meta, 'old')), c(400, 'github-actions[bot]', composeComment(meta, 'new'))];
+  const ours = [
+    c(5, 'github-actions[bot]', composeComment(meta, 'old')),
+    c(400, 'github-actions[bot]', composeComment(meta, 'new')),
+  ];
   expect(findOwnComment([ours[0]!, ...filler, ours[1]!], 'github-actions[bot]')?.id).toBe(400);
 });
 
@@ -58,7 +63,11 @@ test('the status block is replaced, the report kept, and a renderer header not d
   const first = composeComment(meta, rendered);
   expect(first.split(MARKER).length).toBe(2);
   expect(reportOf(first)).toBe('## Plan\n\n+ alice\n');
-  const refused = composeComment({ ...meta, status: 'refused' }, reportOf(first), '### Apply refused\nno approval');
+  const refused = composeComment(
+    { ...meta, status: 'refused' },
+    reportOf(first),
+    '### Apply refused\nno approval',
+  );
   expect(refused).toContain('Apply refused');
   expect(reportOf(refused)).toBe('## Plan\n\n+ alice\n');
   const applied = composeComment({ ...meta, status: 'applied' }, reportOf(refused), '### Applied');

@@ -5,7 +5,8 @@ import { allow, deny, policy, state } from './helpers.js';
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 const lint = (s: ReturnType<typeof state>): Finding[] => lintDesired(s, { now: NOW }).findings;
-const esc = (fs: Finding[]): Finding[] => fs.filter((f) => f.rule === 'privilege-escalation' && f.severity === 'error');
+const esc = (fs: Finding[]): Finding[] =>
+  fs.filter((f) => f.rule === 'privilege-escalation' && f.severity === 'error');
 const has = (fs: Finding[], action: string): boolean => fs.some((f) => f.actions.includes(action));
 
 describe('escalation split across policies', () => {
@@ -27,7 +28,10 @@ describe('escalation split across policies', () => {
   test('a user policy plus its group policy', () => {
     const fs = lint(
       state({
-        policies: [policy('fn-create', [allow('lambda:CreateFunction'), allow('lambda:InvokeFunction')]), policy('pass', [allow('iam:PassRole')])],
+        policies: [
+          policy('fn-create', [allow('lambda:CreateFunction'), allow('lambda:InvokeFunction')]),
+          policy('pass', [allow('iam:PassRole')]),
+        ],
         groups: { devs: ['pass'] },
         users: [{ name: 'bob', policies: ['fn-create'], groups: ['devs'] }],
       }),
@@ -40,13 +44,26 @@ describe('escalation split across policies', () => {
   });
 
   test('a custom policy plus an attached AWS managed policy (the CSV case)', () => {
-    const fs = lint(state({ policies: [policy('pass', [allow('iam:PassRole')])], users: [{ name: 'carol', policies: ['pass', 'AmazonEC2FullAccess'] }] }));
+    const fs = lint(
+      state({
+        policies: [policy('pass', [allow('iam:PassRole')])],
+        users: [{ name: 'carol', policies: ['pass', 'AmazonEC2FullAccess'] }],
+      }),
+    );
     expect(esc(fs).some((f) => f.user === 'carol' && has([f], 'ec2:RunInstances'))).toBe(true);
   });
 
   test('split across statements of one policy is reported per policy, not per user', () => {
     const p = policy('split', [allow('iam:PassRole'), allow('ec2:RunInstances')]);
-    const fs = lint(state({ policies: [p], users: [{ name: 'a', policies: ['split'] }, { name: 'b', policies: ['split'] }] }));
+    const fs = lint(
+      state({
+        policies: [p],
+        users: [
+          { name: 'a', policies: ['split'] },
+          { name: 'b', policies: ['split'] },
+        ],
+      }),
+    );
     const e = esc(fs);
     expect(e).toHaveLength(1);
     expect(e[0]!.user).toBeUndefined();
@@ -54,11 +71,21 @@ describe('escalation split across policies', () => {
 });
 
 test('NotAction of only iam:Update*/Create*/Attach* still allows PassRole + RunInstances', () => {
-  const fs = lint(state({ policies: [policy('fn4', [{ Effect: 'Allow', NotAction: ['iam:Update*', 'iam:Create*', 'iam:Attach*'], Resource: '*' }])] }));
+  const fs = lint(
+    state({
+      policies: [
+        policy('fn4', [
+          { Effect: 'Allow', NotAction: ['iam:Update*', 'iam:Create*', 'iam:Attach*'], Resource: '*' },
+        ]),
+      ],
+    }),
+  );
   expect(esc(fs).some((f) => has([f], 'iam:PassRole') && has([f], 'ec2:RunInstances'))).toBe(true);
   expect(fs.some((f) => f.rule === 'allow-not-action')).toBe(true);
   // The excluded actions are not part of any escalation finding.
-  expect(esc(fs).some((f) => has([f], 'iam:CreatePolicyVersion') || has([f], 'iam:AttachUserPolicy'))).toBe(false);
+  expect(esc(fs).some((f) => has([f], 'iam:CreatePolicyVersion') || has([f], 'iam:AttachUserPolicy'))).toBe(
+    false,
+  );
 });
 
 describe('Allow/Deny cancellation', () => {
@@ -81,7 +108,12 @@ describe('Allow/Deny cancellation', () => {
   test('a conditional Deny does not cancel', () => {
     const fs = lint(
       state({
-        policies: [policy('p', [allow('iam:*'), deny('iam:*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } })])],
+        policies: [
+          policy('p', [
+            allow('iam:*'),
+            deny('iam:*', '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } } }),
+          ]),
+        ],
       }),
     );
     expect(fs.some((f) => f.rule === 'service-admin')).toBe(true);
@@ -90,16 +122,26 @@ describe('Allow/Deny cancellation', () => {
 
 describe('conditions', () => {
   const cpv = (op: string) =>
-    policy('cpv', [allow('iam:CreatePolicyVersion', '*', { Condition: { [op]: { 'aws:TokenIssueTime': '2020-01-01T00:00:00Z' } } })]);
+    policy('cpv', [
+      allow('iam:CreatePolicyVersion', '*', {
+        Condition: { [op]: { 'aws:TokenIssueTime': '2020-01-01T00:00:00Z' } },
+      }),
+    ]);
   test('always-true DateGreaterThan aws:TokenIssueTime 2020-01-01 is flagged as an error', () => {
     const e = esc(lint(state({ policies: [cpv('DateGreaterThan')] })));
     expect(e.map((f) => f.actions)).toEqual([['iam:CreatePolicyVersion']]);
   });
   test('never-true DateLessThan 2020-01-01 is not flagged', () => {
-    expect(lint(state({ policies: [cpv('DateLessThan')] })).filter((f) => f.severity !== 'notice')).toEqual([]);
+    expect(lint(state({ policies: [cpv('DateLessThan')] })).filter((f) => f.severity !== 'notice')).toEqual(
+      [],
+    );
   });
   test('an undecidable condition lowers the confidence and names the gate', () => {
-    const p = policy('mfa', [allow(['iam:PassRole', 'ec2:RunInstances'], '*', { Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })]);
+    const p = policy('mfa', [
+      allow(['iam:PassRole', 'ec2:RunInstances'], '*', {
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      }),
+    ]);
     const f = lint(state({ policies: [p] })).find((x) => x.rule === 'privilege-escalation')!;
     expect(f.severity).toBe('warning');
     expect(f.message).toContain('aws:MultiFactorAuthPresent');
@@ -108,11 +150,17 @@ describe('conditions', () => {
 
 describe('resource-aware paths', () => {
   test('CreatePolicyVersion on arn:aws:iam::aws:policy/* cannot escalate', () => {
-    const fs = lint(state({ policies: [policy('fp4', [allow('iam:CreatePolicyVersion', 'arn:aws:iam::aws:policy/*')])] }));
+    const fs = lint(
+      state({ policies: [policy('fp4', [allow('iam:CreatePolicyVersion', 'arn:aws:iam::aws:policy/*')])] }),
+    );
     expect(fs.filter((f) => f.rule.startsWith('privilege-escalation'))).toEqual([]);
   });
   test('CreatePolicyVersion on arn:aws:iam::*:policy/team-* escalates', () => {
-    const fs = lint(state({ policies: [policy('fn2', [allow('iam:CreatePolicyVersion', 'arn:aws:iam::*:policy/team-*')])] }));
+    const fs = lint(
+      state({
+        policies: [policy('fn2', [allow('iam:CreatePolicyVersion', 'arn:aws:iam::*:policy/team-*')])],
+      }),
+    );
     expect(esc(fs).map((f) => f.actions)).toEqual([['iam:CreatePolicyVersion']]);
   });
   test('PassRole scoped to role/app/* and PassedToService ecs-tasks + RunInstances is not ec2-001', () => {
@@ -128,25 +176,56 @@ describe('resource-aware paths', () => {
   });
   test('PassedToService naming the same service keeps the path open', () => {
     const p = policy('ec2', [
-      allow('iam:PassRole', '*', { Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } }),
+      allow('iam:PassRole', '*', {
+        Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+      }),
       allow('ec2:RunInstances'),
     ]);
     expect(esc(lint(state({ policies: [p] }))).some((f) => f.message.includes('ec2-001'))).toBe(true);
   });
   test('${aws:username} self-service is not escalation; AttachUserPolicy on self is', () => {
     const self = 'arn:aws:iam::*:user/${aws:username}';
-    const fs = lint(state({ policies: [policy('self', [allow(['iam:CreateAccessKey', 'iam:ChangePassword', 'iam:CreateLoginProfile', 'iam:UpdateLoginProfile'], self)])] }));
+    const fs = lint(
+      state({
+        policies: [
+          policy('self', [
+            allow(
+              [
+                'iam:CreateAccessKey',
+                'iam:ChangePassword',
+                'iam:CreateLoginProfile',
+                'iam:UpdateLoginProfile',
+              ],
+              self,
+            ),
+          ]),
+        ],
+      }),
+    );
     expect(fs.filter((f) => f.severity !== 'notice')).toEqual([]);
     const bad = esc(lint(state({ policies: [policy('selfattach', [allow('iam:AttachUserPolicy', self)])] })));
     expect(bad.map((f) => f.actions)).toEqual([['iam:AttachUserPolicy']]);
   });
   test('CreateAccessKey on other users escalates (iam-002)', () => {
-    const fs = lint(state({ policies: [policy('keys', [allow('iam:CreateAccessKey', 'arn:aws:iam::*:user/*')])] }));
+    const fs = lint(
+      state({ policies: [policy('keys', [allow('iam:CreateAccessKey', 'arn:aws:iam::*:user/*')])] }),
+    );
     expect(esc(fs).some((f) => f.message.includes('iam-002'))).toBe(true);
   });
-  test('AttachUserPolicy on the user\'s own name is found per user', () => {
-    const p = policy('named', [allow('iam:AttachUserPolicy', 'arn:aws:iam::123456789012:user/iam-gitops/erin')]);
-    const fs = lint(state({ policies: [p], users: [{ name: 'erin', groups: ['g'] }, { name: 'frank', groups: ['g'] }], groups: { g: ['named'] } }));
+  test("AttachUserPolicy on the user's own name is found per user", () => {
+    const p = policy('named', [
+      allow('iam:AttachUserPolicy', 'arn:aws:iam::123456789012:user/iam-gitops/erin'),
+    ]);
+    const fs = lint(
+      state({
+        policies: [p],
+        users: [
+          { name: 'erin', groups: ['g'] },
+          { name: 'frank', groups: ['g'] },
+        ],
+        groups: { g: ['named'] },
+      }),
+    );
     const e = esc(fs);
     expect(e.map((f) => f.user)).toEqual(['erin']);
   });
@@ -154,11 +233,15 @@ describe('resource-aware paths', () => {
 
 describe('AWS managed policies', () => {
   test('ReadOnlyAccess yields no error', () => {
-    const fs = lint(state({ groups: { readers: ['ReadOnlyAccess'] }, users: [{ name: 'gina', groups: ['readers'] }] }));
+    const fs = lint(
+      state({ groups: { readers: ['ReadOnlyAccess'] }, users: [{ name: 'gina', groups: ['readers'] }] }),
+    );
     expect(fs.filter((f) => f.severity === 'error')).toEqual([]);
   });
   test('AdministratorAccess yields an error', () => {
-    const fs = lint(state({ groups: { admins: ['AdministratorAccess'] }, users: [{ name: 'hank', groups: ['admins'] }] }));
+    const fs = lint(
+      state({ groups: { admins: ['AdministratorAccess'] }, users: [{ name: 'hank', groups: ['admins'] }] }),
+    );
     const e = fs.filter((f) => f.severity === 'error');
     expect(e.map((f) => f.rule)).toEqual(['risky-managed-policy']);
     expect(e[0]!.file).toBe('iam-gitops.yml');

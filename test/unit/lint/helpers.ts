@@ -14,7 +14,11 @@ export function policy(name: string, doc: unknown): LocatedPolicy {
 
 export function ref(name: string): PolicyRef {
   return name.startsWith('arn:') || /^[A-Z]/.test(name)
-    ? { kind: 'aws', name: name.replace(/^arn:.*\//, ''), arn: name.startsWith('arn:') ? name : `arn:aws:iam::aws:policy/${name}` }
+    ? {
+        kind: 'aws',
+        name: name.replace(/^arn:.*\//, ''),
+        arn: name.startsWith('arn:') ? name : `arn:aws:iam::aws:policy/${name}`,
+      }
     : { kind: 'custom', name };
 }
 

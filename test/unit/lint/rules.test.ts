@@ -12,7 +12,11 @@ test('admin-access: * and *:* are one error each, no duplicate full-admin findin
   const fs = run([allow('*:*')]);
   expect(rule(fs, 'admin-access')).toHaveLength(1);
   expect(rule(fs, 'admin-access')[0]!.severity).toBe('error');
-  expect(fs.filter((f) => f.rule.startsWith('privilege-escalation') || f.rule === 'permissions-management-unscoped')).toEqual([]);
+  expect(
+    fs.filter(
+      (f) => f.rule.startsWith('privilege-escalation') || f.rule === 'permissions-management-unscoped',
+    ),
+  ).toEqual([]);
   expect(rule(run([allow('*', 'arn:aws:s3:::bucket/*')]), 'admin-access')).toEqual([]);
 });
 
@@ -24,26 +28,47 @@ test('service-admin for iam:*, sts:*, organizations:*; service-wildcard warning 
   expect(rule(s3, 'service-admin')).toEqual([]);
 });
 
-test('passrole-star: PassRole on * without PassedToService; fix names the policy\'s services', () => {
+test("passrole-star: PassRole on * without PassedToService; fix names the policy's services", () => {
   const fs = run([allow(['iam:PassRole', 'lambda:CreateFunction'])]);
   const f = rule(fs, 'passrole-star')[0]!;
   expect(f.severity).toBe('error');
   expect(f.fix).toContain('"iam:PassedToService": "lambda.amazonaws.com"');
-  const ok = run([allow('iam:PassRole', '*', { Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } } })]);
+  const ok = run([
+    allow('iam:PassRole', '*', {
+      Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+    }),
+  ]);
   expect(rule(ok, 'passrole-star')).toEqual([]);
 });
 
 test('allow-not-action and allow-not-resource are warnings; Deny with NotAction is not', () => {
-  expect(rule(run([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]), 'allow-not-action')).toHaveLength(1);
-  expect(rule(run([{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' }]), 'allow-not-resource')).toHaveLength(1);
+  expect(
+    rule(run([{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]), 'allow-not-action'),
+  ).toHaveLength(1);
+  expect(
+    rule(
+      run([{ Effect: 'Allow', Action: 's3:GetObject', NotResource: 'arn:aws:s3:::secret/*' }]),
+      'allow-not-resource',
+    ),
+  ).toHaveLength(1);
   expect(rule(run([{ Effect: 'Deny', NotAction: 'iam:*', Resource: '*' }]), 'allow-not-action')).toEqual([]);
 });
 
 test('credentials-exposure: secrets on *, but not sts:GetSessionToken or a scoped secret', () => {
-  const fs = rule(run([allow(['secretsmanager:GetSecretValue', 'ecr:GetAuthorizationToken', 'sts:GetSessionToken'])]), 'credentials-exposure');
+  const fs = rule(
+    run([allow(['secretsmanager:GetSecretValue', 'ecr:GetAuthorizationToken', 'sts:GetSessionToken'])]),
+    'credentials-exposure',
+  );
   expect(fs).toHaveLength(1);
   expect(fs[0]!.actions.sort()).toEqual(['ecr:GetAuthorizationToken', 'secretsmanager:GetSecretValue']);
-  expect(rule(run([allow('secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-*')]), 'credentials-exposure')).toEqual([]);
+  expect(
+    rule(
+      run([
+        allow('secretsmanager:GetSecretValue', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:app-*'),
+      ]),
+      'credentials-exposure',
+    ),
+  ).toEqual([]);
 });
 
 test('data-exfiltration: s3:GetObject / dynamodb:Scan on *', () => {
@@ -54,7 +79,10 @@ test('data-exfiltration: s3:GetObject / dynamodb:Scan on *', () => {
 });
 
 test('permissions-management-unscoped: error for iam, warning for other services', () => {
-  const fs = rule(run([allow(['iam:TagRole', 'iam:DeleteRolePolicy', 's3:PutBucketPolicy'])]), 'permissions-management-unscoped');
+  const fs = rule(
+    run([allow(['iam:TagRole', 'iam:DeleteRolePolicy', 's3:PutBucketPolicy'])]),
+    'permissions-management-unscoped',
+  );
   expect(fs.map((f) => [f.severity, f.actions])).toEqual([
     ['error', ['iam:DeleteRolePolicy']],
     ['warning', ['s3:PutBucketPolicy']],
@@ -62,7 +90,10 @@ test('permissions-management-unscoped: error for iam, warning for other services
 });
 
 test('write-star-scopable: scopable Write on * with the scoped template as fix; wildcard-only actions not', () => {
-  const f = rule(run([allow(['s3:PutObject', 'ec2:CreateKeyPair', 'ec2:InjectApiError'])]), 'write-star-scopable')[0]!;
+  const f = rule(
+    run([allow(['s3:PutObject', 'ec2:CreateKeyPair', 'ec2:InjectApiError'])]),
+    'write-star-scopable',
+  )[0]!;
   expect(f.actions).toContain('s3:PutObject');
   expect(f.actions).not.toContain('ec2:InjectApiError');
   expect(f.fix).toContain('"arn:aws:s3:::<BucketName>/<ObjectName>"');
@@ -85,31 +116,71 @@ test('resource-mismatch: an object ARN for s3:ListBucket, a bucket ARN is fine',
   expect(fs).toHaveLength(1);
   expect(fs[0]!.fix).toContain('arn:aws:s3:::<BucketName>');
   expect(rule(run([allow('s3:ListBucket', 'arn:aws:s3:::b')]), 'resource-mismatch')).toEqual([]);
-  expect(rule(run([allow(['s3:ListBucket', 's3:GetObject'], ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'])]), 'resource-mismatch')).toEqual([]);
+  expect(
+    rule(
+      run([allow(['s3:ListBucket', 's3:GetObject'], ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'])]),
+      'resource-mismatch',
+    ),
+  ).toEqual([]);
   expect(rule(run([allow('iam:PassRole', 'arn:aws:iam::*:role/app/*')]), 'resource-mismatch')).toEqual([]);
 });
 
 test('invalid-condition-key: a key of another service; global and own keys are fine', () => {
   const cond = (k: string) => ({ Condition: { StringEquals: { [k]: 'x' } } });
-  expect(rule(run([allow('s3:GetObject', 'arn:aws:s3:::b/*', cond('ec2:Region'))]), 'invalid-condition-key')).toHaveLength(1);
-  expect(rule(run([allow('s3:GetObject', 'arn:aws:s3:::b/*', cond('aws:PrincipalTag/team'))]), 'invalid-condition-key')).toEqual([]);
-  expect(rule(run([allow('s3:GetObject', 'arn:aws:s3:::b/*', cond('s3:ExistingObjectTag/team'))]), 'invalid-condition-key')).toEqual([]);
+  expect(
+    rule(run([allow('s3:GetObject', 'arn:aws:s3:::b/*', cond('ec2:Region'))]), 'invalid-condition-key'),
+  ).toHaveLength(1);
+  expect(
+    rule(
+      run([allow('s3:GetObject', 'arn:aws:s3:::b/*', cond('aws:PrincipalTag/team'))]),
+      'invalid-condition-key',
+    ),
+  ).toEqual([]);
+  expect(
+    rule(
+      run([allow('s3:GetObject', 'arn:aws:s3:::b/*', cond('s3:ExistingObjectTag/team'))]),
+      'invalid-condition-key',
+    ),
+  ).toEqual([]);
 });
 
 test('redundant-statement: a statement covered by another Allow', () => {
-  const fs = rule(run([allow('s3:Get*', 'arn:aws:s3:::b/*'), allow('s3:GetObject', 'arn:aws:s3:::b/reports/*')]), 'redundant-statement');
+  const fs = rule(
+    run([allow('s3:Get*', 'arn:aws:s3:::b/*'), allow('s3:GetObject', 'arn:aws:s3:::b/reports/*')]),
+    'redundant-statement',
+  );
   expect(fs).toHaveLength(1);
   expect(fs[0]!.message).toContain('Statement 2');
-  expect(rule(run([allow('s3:GetObject', 'arn:aws:s3:::a/*'), allow('s3:GetObject', 'arn:aws:s3:::b/*')]), 'redundant-statement')).toEqual([]);
+  expect(
+    rule(
+      run([allow('s3:GetObject', 'arn:aws:s3:::a/*'), allow('s3:GetObject', 'arn:aws:s3:::b/*')]),
+      'redundant-statement',
+    ),
+  ).toEqual([]);
 });
 
 test('direct-user-policy: notice at the CSV row; group membership is fine', () => {
-  const fs = lintDesired(state({ policies: [policy('p', [allow('s3:ListAllMyBuckets')])], users: [{ name: 'ann', policies: ['p'] }, { name: 'ben', groups: ['g'] }], groups: { g: ['p'] } }), { now: NOW }).findings;
-  expect(rule(fs, 'direct-user-policy').map((f) => [f.user, f.file, f.line, f.severity])).toEqual([['ann', 'users/team.csv', 2, 'notice']]);
+  const fs = lintDesired(
+    state({
+      policies: [policy('p', [allow('s3:ListAllMyBuckets')])],
+      users: [
+        { name: 'ann', policies: ['p'] },
+        { name: 'ben', groups: ['g'] },
+      ],
+      groups: { g: ['p'] },
+    }),
+    { now: NOW },
+  ).findings;
+  expect(rule(fs, 'direct-user-policy').map((f) => [f.user, f.file, f.line, f.severity])).toEqual([
+    ['ann', 'users/team.csv', 2, 'notice'],
+  ]);
 });
 
 test('risky-managed-policy: IAMFullAccess error, PowerUserAccess warning, per attachment', () => {
-  const fs = lintDesired(state({ users: [{ name: 'x', policies: ['IAMFullAccess'] }], groups: { p: ['PowerUserAccess'] } }), { now: NOW }).findings;
+  const fs = lintDesired(
+    state({ users: [{ name: 'x', policies: ['IAMFullAccess'] }], groups: { p: ['PowerUserAccess'] } }),
+    { now: NOW },
+  ).findings;
   expect(rule(fs, 'risky-managed-policy').map((f) => [f.policy, f.severity])).toEqual([
     ['IAMFullAccess', 'error'],
     ['PowerUserAccess', 'warning'],
@@ -117,15 +188,29 @@ test('risky-managed-policy: IAMFullAccess error, PowerUserAccess warning, per at
 });
 
 test('privilege-escalation-target-dependent: ssm:SendCommand and sts:AssumeRole on *', () => {
-  const fs = rule(run([allow(['ssm:SendCommand', 'sts:AssumeRole'])]), 'privilege-escalation-target-dependent');
+  const fs = rule(
+    run([allow(['ssm:SendCommand', 'sts:AssumeRole'])]),
+    'privilege-escalation-target-dependent',
+  );
   expect(fs.map((f) => f.actions[0]).sort()).toEqual(['ssm:SendCommand', 'sts:AssumeRole']);
   expect(fs.every((f) => f.severity === 'warning' && /privileged/.test(f.message))).toBe(true);
-  expect(rule(run([allow('sts:AssumeRole', 'arn:aws:iam::123456789012:role/reader')]), 'privilege-escalation-target-dependent')).toEqual([]);
+  expect(
+    rule(
+      run([allow('sts:AssumeRole', 'arn:aws:iam::123456789012:role/reader')]),
+      'privilege-escalation-target-dependent',
+    ),
+  ).toEqual([]);
 });
 
 test('privilege-escalation-candidate: permissions boundary removal, kms:CreateGrant', () => {
-  const fs = rule(run([allow(['iam:DeleteUserPermissionsBoundary', 'kms:CreateGrant'])]), 'privilege-escalation-candidate');
-  expect(fs.map((f) => f.actions[0]).sort()).toEqual(['iam:DeleteUserPermissionsBoundary', 'kms:CreateGrant']);
+  const fs = rule(
+    run([allow(['iam:DeleteUserPermissionsBoundary', 'kms:CreateGrant'])]),
+    'privilege-escalation-candidate',
+  );
+  expect(fs.map((f) => f.actions[0]).sort()).toEqual([
+    'iam:DeleteUserPermissionsBoundary',
+    'kms:CreateGrant',
+  ]);
 });
 
 test('every table 1.1/1.2 path with Resource * is an error', async () => {
@@ -138,7 +223,10 @@ test('every table 1.1/1.2 path with Resource * is an error', async () => {
 
 test('lint.ignore removes a finding and lists it with the reason', () => {
   const r = lintDesired(
-    state({ policies: [policy('p', [allow('iam:*')])], ignore: [{ rule: 'service-admin', policy: 'p', reason: 'break-glass policy' }] }),
+    state({
+      policies: [policy('p', [allow('iam:*')])],
+      ignore: [{ rule: 'service-admin', policy: 'p', reason: 'break-glass policy' }],
+    }),
     { now: NOW },
   );
   expect(r.findings.some((f) => f.rule === 'service-admin')).toBe(false);
@@ -146,5 +234,13 @@ test('lint.ignore removes a finding and lists it with the reason', () => {
 });
 
 test('a Deny removing an action everywhere cancels the rules about it', () => {
-  expect(rule(run([allow(['iam:PassRole', 'ec2:RunInstances']), deny('iam:PassRole')]), 'privilege-escalation')).toEqual([]);
+  expect(
+    rule(run([allow(['iam:PassRole', 'ec2:RunInstances']), deny('iam:PassRole')]), 'privilege-escalation'),
+  ).toEqual([]);
+});
+
+test('resource-mismatch on a wildcard-only action is a warning', () => {
+  const fs = rule(run([allow('iam:ListRoles', 'arn:aws:iam::*:role/app/*')]), 'resource-mismatch');
+  expect(fs.map((f) => [f.severity, f.actions])).toEqual([['warning', ['iam:ListRoles']]]);
+  expect(fs[0]!.fix).toContain('"*"');
 });
