@@ -12,7 +12,9 @@ import {
   paginateListAttachedUserPolicies,
   paginateListGroupsForUser,
   RemoveUserFromGroupCommand,
+  TagUserCommand,
 } from '@aws-sdk/client-iam';
+import { WELCOME_PENDING_TAG } from '../model/desired.js';
 import type { AttachmentDetails, LoginProfileDetails, MembershipDetails, Operation } from '../model/plan.js';
 import { requireManagedGroup } from './iam-groups.js';
 import { detailsOf, PAGE, requireManagedUser, tolerate } from './iam-common.js';
@@ -38,8 +40,18 @@ export async function newTemporaryPassword(ctx: ApplyContext): Promise<string> {
 
 export async function createLoginProfile(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const { user } = detailsOf<LoginProfileDetails>(op);
-  await requireManagedUser(ctx, user);
+  const tags = await requireManagedUser(ctx, user);
   if (await hasLoginProfile(ctx, user)) return { status: 'already-done' };
+  if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
+    // Console turned on for an existing user: the password must reach them, so a welcome mail
+    // becomes pending (the next plan sends it with a fresh password) before the login exists.
+    await ctx.clients.iam.send(
+      new TagUserCommand({
+        UserName: user,
+        Tags: [{ Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value }],
+      }),
+    );
+  }
   const password = await newTemporaryPassword(ctx);
   const res = await tolerate(['EntityAlreadyExists'], () =>
     ctx.clients.iam.send(

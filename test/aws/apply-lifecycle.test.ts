@@ -230,3 +230,44 @@ test('memberships, attachments, console logins and groups are removed per user; 
   expect(r2.results.every((x) => x.status === 'already-done')).toBe(true);
   expect(c.calls.writes().length).toBe(before);
 });
+
+test('turning the console on for an existing user makes a welcome mail pending, which a later run sends with a working password', async () => {
+  const { VerifyEmailIdentityCommand } = await import('@aws-sdk/client-ses');
+  const { ListUserTagsCommand } = await import('@aws-sdk/client-iam');
+  const cap = iamGapsCapture();
+  const c = moto.clients({ plugins: [cap.plugin] });
+  await c.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+  await c.iam.send(new CreateUserCommand({ UserName: 'ivan', Path: PATH, Tags: MANAGED }));
+
+  const r1 = await applyPlan(
+    plan([op('login-profile:ivan', [], 'login-profile', 'create', { user: 'ivan' })]),
+    context(c),
+    { retry },
+  );
+  expect(r1.results[0]!.status).toBe('done');
+  const tags = await c.iam.send(new ListUserTagsCommand({ UserName: 'ivan' }));
+  expect(tags.Tags).toContainEqual({ Key: 'iam-gitops:welcome', Value: 'pending' });
+  expect(cap.inputs('iam:CreateLoginProfile')).toEqual([
+    { UserName: 'ivan', Password: '***', PasswordResetRequired: true },
+  ]);
+
+  const mail = op('email:ivan', [], 'email', 'create', {
+    user: 'ivan',
+    email: 'ivan@example.com',
+    console: true,
+    role: null,
+    groups: [],
+    policies: [],
+  });
+  const ctx = context(c);
+  const r2 = await applyPlan(plan([mail]), ctx, { retry });
+  expect(r2.mail).toEqual([{ user: 'ivan', status: 'sent' }]);
+  const dump = await moto.data();
+  const sent = (dump.ses?.Message ?? []) as Array<{ body: string }>;
+  const held = ((dump.iam?.User ?? []) as Array<{ name: string; password: string }>).find(
+    (u) => u.name === 'ivan',
+  )!;
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.body).toContain(`<code data-temporary-password>${held.password}</code>`);
+  expect(ctx.secrets).toContain(held.password);
+});

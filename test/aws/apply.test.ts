@@ -96,19 +96,29 @@ test('a full multi-user apply provisions everything, mails once, and leaks no pa
   expect(ag.Groups!.map((g) => g.GroupName)).toEqual(['developers']);
 
   // Where the emulator is lax, the requests say what AWS would have been told.
-  expect(cap.inputs('iam:CreateUser').map((i) => [i.UserName, i.Path, i.PermissionsBoundary])).toEqual([
+  expect(
+    cap
+      .inputs('iam:CreateUser')
+      .map((i) => [i.UserName, i.Path, i.PermissionsBoundary])
+      .sort(),
+  ).toEqual([
     ['alice', PATH, BOUNDARY],
     ['bob', PATH, BOUNDARY],
     ['carol', PATH, BOUNDARY],
   ]);
-  expect(cap.inputs('iam:CreateUser')[0]!.Tags).toEqual(
+  expect(cap.inputs('iam:CreateUser').find((i) => i.UserName === 'alice')!.Tags).toEqual(
     expect.arrayContaining([
       { Key: 'managed-by', Value: 'iam-gitops' },
       { Key: 'iam-gitops:welcome', Value: 'pending' },
       { Key: 'role', Value: 'engineer' },
     ]),
   );
-  expect(cap.inputs('iam:CreateLoginProfile').map((i) => [i.UserName, i.PasswordResetRequired])).toEqual([
+  expect(
+    cap
+      .inputs('iam:CreateLoginProfile')
+      .map((i) => [i.UserName, i.PasswordResetRequired])
+      .sort(),
+  ).toEqual([
     ['alice', true],
     ['carol', true],
   ]);

@@ -19,6 +19,7 @@ import {
   sha,
   verifySender,
   APPLY_ROLE,
+  config,
 } from './scenario.js';
 
 let gh: GitHubServer;
@@ -84,6 +85,29 @@ test('plan → approval → merge → apply creates the users and reports on the
     'dave@example.com',
   ]);
 });
+
+test('a failed apply fails the step and reports the failure on the PR, in the summary and outputs', async () => {
+  // The emulator answers PutUserPermissionsBoundary with HTTP 500: a real failure mid-apply.
+  await driftUser(moto, 'carol');
+  const boundary = repoFiles(
+    [{ username: 'carol' }, { username: 'dave' }],
+    {},
+    config('permissionsBoundary: arn:aws:iam::aws:policy/PowerUserAccess'),
+  );
+  gh.addPull({ number: 5, author: 'alice', headSha: HEAD, baseSha: sha('base') });
+  expect((await planRun(ctx(), 5, boundary)).exitCode).toBe(0);
+  const plannedAt = parseMeta(comment().body)!.plannedAt;
+  gh.addReview(5, { login: 'bob', state: 'APPROVED', commitId: HEAD, submittedAt: after(plannedAt) });
+  gh.merge(5, MERGE);
+  const run = await applyRun(ctx(), MERGE, boundary);
+  expect(run.exitCode).toBe(1);
+  expect(run.stdout).toMatch(/::error::iam-gitops: apply failed: 1 operation failed: update user carol/);
+  expect(run.writes.map((w) => w.operation)).toContain('PutUserPermissionsBoundary');
+  expect(run.outputs['created-users']).toBe('dave');
+  expect(parseMeta(comment().body)?.status).toBe('apply-failed');
+  expect(comment().body).toMatch(/apply failed/);
+  expect(run.summary).toMatch(/✗ update user carol/);
+}, 120000);
 
 test('refused without any approval', async () => {
   await plannedPr();

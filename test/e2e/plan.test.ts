@@ -142,3 +142,33 @@ test('a read-only token cannot comment: a warning, and the plan still reaches th
   expect(run.summary).toContain('carol');
   expect(run.outputs['plan-hash']).toMatch(/^[0-9a-f]{64}$/);
 });
+
+test('a pull request from a fork is planned offline even with a plan role, and says why', async () => {
+  gh.addPull({ number: 2, author: 'mallory', headSha: sha('fork-head'), baseSha: sha('base'), forkOf: 'mallory/iam' });
+  const run = await planRun(ctx(), 2, repoFiles(team));
+  expect(run.exitCode).toBe(0);
+  const body = gh.comments(2)[0]!.body;
+  expect(body).toMatch(/offline: compared with an empty account.*fork mallory\/iam/s);
+  expect(run.calls).toEqual([]);
+  expect(gh.oidcAudiences).toEqual([]);
+});
+
+test("with a personal token the comment is that user's, and the bot's older comment is not taken over", async () => {
+  gh.tokens.set('ghp_deploy', { login: 'deploy-bot', canReadUser: true });
+  const old = gh.addComment(1, 'github-actions[bot]', `${MARKER}\nan older plan by the workflow token`);
+  const run = await planRun(ctx(), 1, repoFiles(team), { token: 'ghp_deploy' });
+  expect(run.exitCode).toBe(0);
+  expect(gh.comments(1).map((c) => c.user.login)).toEqual(['github-actions[bot]', 'deploy-bot']);
+  expect(gh.comments(1).find((c) => c.id === old.id)!.body).toContain('an older plan');
+  await planRun(ctx(), 1, repoFiles([...team, { username: 'erin' }]), { token: 'ghp_deploy' });
+  expect(gh.comments(1)).toHaveLength(2);
+  expect(gh.comments(1)[1]!.body).toContain('erin');
+});
+
+test('an invalid input fails the step with a clear message before anything is read', async () => {
+  const run = await planRun(ctx(), 1, repoFiles(team), { inputs: { mode: 'deploy' } });
+  expect(run.exitCode).toBe(1);
+  expect(run.stdout).toContain("::error::iam-gitops: Input mode must be one of auto, plan, apply, drift; got 'deploy'.");
+  expect(run.calls).toEqual([]);
+  expect(gh.requests).toEqual([]);
+});

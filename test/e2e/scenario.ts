@@ -140,15 +140,13 @@ export async function verifySender(moto: Moto): Promise<void> {
 
 /** A user the tool manages but the files don't list: a live change made behind the plan's back. */
 export async function driftUser(moto: Moto, name: string): Promise<void> {
-  await moto
-    .clients()
-    .iam.send(
-      new CreateUserCommand({
-        UserName: name,
-        Path: '/iam-gitops/',
-        Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }],
-      }),
-    );
+  await moto.clients().iam.send(
+    new CreateUserCommand({
+      UserName: name,
+      Path: '/iam-gitops/',
+      Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }],
+    }),
+  );
 }
 
 export async function iamUserNames(moto: Moto): Promise<string[]> {
@@ -163,6 +161,7 @@ export const before = (iso: string, ms = 60000): string => new Date(Date.parse(i
 
 /** stderr without the AWS SDK's Node-version notice (printed on Node < 22, not by the action). */
 export const quietStderr = (stderr: string): string =>
-  stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?https:\/\/a\.co\/\S+/g, '')
+  stderr
+    .replace(/\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?https:\/\/a\.co\/\S+/g, '')
     .replace(/\(Use `node --trace-warnings \.\.\.` to show where the warning was created\)/g, '')
     .trim();

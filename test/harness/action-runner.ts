@@ -166,7 +166,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     annotations: parseAnnotations(stdout),
     calls,
     writes: calls.filter((c) => !isRead(c.operation)),
-    masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => m[1]!),
+    masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => unescapeData(m[1]!)),
     workspace,
   };
   if (!opts.workspace) rmSync(path.join(run, 'event.json'), { force: true });
