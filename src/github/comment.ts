@@ -93,3 +93,19 @@ export function composeComment(meta: CommentMeta, report: string, status?: strin
   parts.push('', stripHeader(report).trim(), '');
   return parts.join('\n');
 }
+
+/**
+ * The comment within `limit` characters: as is; else the status without its folded detail; else
+ * also without the plan report. Both dropped parts are in the job summary.
+ */
+export function composeFitting(meta: CommentMeta, report: string, status: string, limit: number): string {
+  const full = composeComment(meta, report, status);
+  if (full.length <= limit) return full;
+  const fold = status.indexOf('<details');
+  const short =
+    (fold >= 0 ? status.slice(0, fold).trimEnd() : status.slice(0, Math.floor(limit / 2))) +
+    '\n\nThe full report is in the job summary of this run.';
+  const withReport = composeComment({ ...meta, truncated: true }, report, short);
+  if (withReport.length <= limit) return withReport;
+  return composeComment({ ...meta, truncated: true }, 'The plan is in the job summary of the plan run.', short);
+}

@@ -5,11 +5,11 @@
  */
 import * as core from '@actions/core';
 import type { Settings } from '../inputs.js';
-import { composeComment, MARKER, reportOf, type CommentMeta } from './comment.js';
+import { composeFitting, MARKER, reportOf, type CommentMeta } from './comment.js';
 import type { Deps } from './deps.js';
 import { checkGate, checkSamePlan, type GateContext } from './gate.js';
 import { setApplyOutputs, setPlanOutputs } from './outputs.js';
-import { writeSummary } from './status.js';
+import { COMMENT_BUDGET, writeSummary } from './status.js';
 import { upsertComment } from './sticky.js';
 
 export async function applyFlow(s: Settings, d: Deps): Promise<void> {
@@ -77,8 +77,8 @@ async function setStatus(
   try {
     const body =
       ctx.comment && ctx.meta
-        ? composeComment({ ...ctx.meta, status }, reportOf(ctx.comment.body ?? ''), text)
-        : `${MARKER}\n\n${text}\n`;
+        ? composeFitting({ ...ctx.meta, status }, reportOf(ctx.comment.body ?? ''), text, COMMENT_BUDGET)
+        : `${MARKER}\n\n${text.slice(0, COMMENT_BUDGET - 100)}\n`;
     await upsertComment(d.api, ctx.pr.number, body, ctx.comment);
     if (ctx.comment) ctx.comment = { ...ctx.comment, body };
   } catch (err) {

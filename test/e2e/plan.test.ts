@@ -144,7 +144,13 @@ test('a read-only token cannot comment: a warning, and the plan still reaches th
 });
 
 test('a pull request from a fork is planned offline even with a plan role, and says why', async () => {
-  gh.addPull({ number: 2, author: 'mallory', headSha: sha('fork-head'), baseSha: sha('base'), forkOf: 'mallory/iam' });
+  gh.addPull({
+    number: 2,
+    author: 'mallory',
+    headSha: sha('fork-head'),
+    baseSha: sha('base'),
+    forkOf: 'mallory/iam',
+  });
   const run = await planRun(ctx(), 2, repoFiles(team));
   expect(run.exitCode).toBe(0);
   const body = gh.comments(2)[0]!.body;
@@ -168,7 +174,9 @@ test("with a personal token the comment is that user's, and the bot's older comm
 test('an invalid input fails the step with a clear message before anything is read', async () => {
   const run = await planRun(ctx(), 1, repoFiles(team), { inputs: { mode: 'deploy' } });
   expect(run.exitCode).toBe(1);
-  expect(run.stdout).toContain("::error::iam-gitops: Input mode must be one of auto, plan, apply, drift; got 'deploy'.");
+  expect(run.stdout).toContain(
+    "::error::iam-gitops: Input mode must be one of auto, plan, apply, drift; got 'deploy'.",
+  );
   expect(run.calls).toEqual([]);
   expect(gh.requests).toEqual([]);
 });
