@@ -19,7 +19,12 @@ const log = (m) => process.stderr.write(`bench: ${m}\n`);
 
 function timed(cmd, args, env = {}) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   return { ms, out: JSON.parse(r.stdout.trim().split('\n').pop()) };
@@ -40,28 +45,38 @@ function ours(mode, dir) {
 
 function theirs(tool, dir) {
   const py = path.join(venv, 'bin/python');
-  const runs = Array.from({ length: Math.min(RUNS, 2) }, () => timed(py, [path.join(root, 'bench/lint/tools.py'), tool, dir]));
+  const runs = Array.from({ length: Number(process.env.BENCH_OTHER_RUNS ?? 1) }, () =>
+    timed(py, [path.join(root, 'bench/lint/tools.py'), tool, dir]),
+  );
   return { ...runs[0].out, wallMs: median(runs.map((r) => r.ms)) };
 }
 
 function ensureVenv() {
-  if (existsSync(path.join(venv, 'bin/cloudsplaining')) && existsSync(path.join(venv, 'bin/parliament'))) return;
+  if (existsSync(path.join(venv, 'bin/cloudsplaining')) && existsSync(path.join(venv, 'bin/parliament')))
+    return;
   log('creating .bench-venv with parliament and cloudsplaining from PyPI');
   execFileSync('python3', ['-m', 'venv', venv], { stdio: 'inherit' });
-  execFileSync(path.join(venv, 'bin/pip'), ['install', '-q', 'parliament', 'cloudsplaining'], { stdio: 'inherit' });
+  execFileSync(path.join(venv, 'bin/pip'), ['install', '-q', 'parliament', 'cloudsplaining'], {
+    stdio: 'inherit',
+  });
 }
 
 function versions() {
   const pip = execFileSync(path.join(venv, 'bin/pip'), ['list', '--format=json'], { encoding: 'utf8' });
   const list = JSON.parse(pip);
   const v = (n) => list.find((p) => p.name.toLowerCase() === n)?.version ?? '?';
-  return { parliament: v('parliament'), cloudsplaining: v('cloudsplaining'), policySentry: v('policy_sentry') };
+  return {
+    parliament: v('parliament'),
+    cloudsplaining: v('cloudsplaining'),
+    policySentry: v('policy_sentry'),
+  };
 }
 
 log('bundling the lint with ncc');
 const nccArgs = ['build', 'bench/lint/driver.ts', '-o', path.join(tmp, 'driver'), '-q', '--target', 'es2022'];
 const built = spawnSync(path.join(root, 'node_modules/.bin/ncc'), nccArgs, { cwd: root, encoding: 'utf8' });
-if (built.status !== 0) throw new Error(`ncc could not bundle bench/lint/driver.ts:\n${built.stderr}${built.stdout}`);
+if (built.status !== 0)
+  throw new Error(`ncc could not bundle bench/lint/driver.ts:\n${built.stderr}${built.stdout}`);
 const managedDir = path.join(tmp, 'corpus/managed');
 const generatedDir = path.join(tmp, 'corpus/generated');
 const labelledDir = path.join(tmp, 'corpus/labelled');
@@ -74,13 +89,29 @@ ensureVenv();
 log('iam-gitops: managed, generated, labelled');
 const result = {
   date: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', load: os.loadavg().map((x) => x.toFixed(2)).join(' '), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model ?? '?',
+    load: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    node: process.version,
+  },
   versions: versions(),
-  ours: { managed: ours('managed', managedDir), generated: ours('generated', generatedDir), labelled: ours('labelled', fixtures) },
+  ours: {
+    managed: ours('managed', managedDir),
+    generated: ours('generated', generatedDir),
+    labelled: ours('labelled', fixtures),
+  },
 };
 log('parliament and cloudsplaining: managed, generated, labelled');
 for (const tool of ['parliament', 'cloudsplaining']) {
-  result[tool] = { managed: theirs(tool, managedDir), generated: theirs(tool, generatedDir), labelled: theirs(tool, labelledDir) };
+  result[tool] = {
+    managed: theirs(tool, managedDir),
+    generated: theirs(tool, generatedDir),
+    labelled: theirs(tool, labelledDir),
+  };
 }
 result.cases = cases.map((c) => ({ id: c.id, description: c.description, escalates: c.escalates }));
 writeFileSync(path.join(tmp, 'result.json'), JSON.stringify(result, null, 2));

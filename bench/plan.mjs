@@ -2,7 +2,8 @@
 // managed users, times the bulk read + plan and a naive per-user reader, and prints a Markdown
 // table (the numbers in docs/bench-plan.md come from it). Each measurement runs in its own
 // process, so its peak RSS is its own.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator } from '../scripts/emulator.mjs';
@@ -18,13 +19,19 @@ const naiveMax = Number(opt('--naive-max', '10000'));
 const out = path.join('.tmp', 'bench-plan');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-execFileSync(path.join('node_modules', '.bin', 'ncc'), ['build', 'bench/plan/driver.ts', '-o', out, '--quiet', '--target', 'es2022'], {
-  stdio: 'inherit',
-});
+execFileSync(
+  path.join('node_modules', '.bin', 'ncc'),
+  ['build', 'bench/plan/driver.ts', '-o', out, '--quiet', '--target', 'es2022'],
+  {
+    stdio: 'inherit',
+  },
+);
 const driver = path.join(out, 'index.js');
 if (!existsSync(driver)) throw new Error(`ncc did not produce ${driver}`);
 
-const emu = await startEmulator({ bin: existsSync('.moto-venv/bin/moto_server') ? '.moto-venv/bin/moto_server' : undefined });
+const emu = await startEmulator({
+  bin: existsSync('.moto-venv/bin/moto_server') ? '.moto-venv/bin/moto_server' : undefined,
+});
 const env = {
   ...process.env,
   AWS_ENDPOINT_URL: emu.url,
@@ -33,9 +40,15 @@ const env = {
   AWS_REGION: 'us-east-1',
   AWS_EC2_METADATA_DISABLED: 'true',
 };
-const call = (cmd, n) => {
-  const text = execFileSync(process.execPath, [driver, cmd, String(n)], { env, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return JSON.parse(text.trim().split('\n').pop());
+// Asynchronous on purpose: the emulator logs every request to a pipe this process must keep draining.
+const run = promisify(execFile);
+const call = async (cmd, n) => {
+  const { stdout } = await run(process.execPath, [driver, cmd, String(n)], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop());
 };
 
 const rows = [];
@@ -43,14 +56,14 @@ try {
   for (const n of sizes) {
     await fetch(`${emu.url}/moto-api/reset`, { method: 'POST' });
     process.stderr.write(`seeding ${n} users…\n`);
-    const s = call('seed', n);
+    const s = await call('seed', n);
     process.stderr.write(`  seeded in ${(s.seedMs / 1000).toFixed(1)} s (${s.seedCalls} calls); planning…\n`);
-    const p = call('plan', n);
+    const p = await call('plan', n);
     process.stderr.write(`  read+plan ${p.totalMs} ms, ${p.calls} calls, peak RSS ${p.peakRssMiB} MiB\n`);
     let q = null;
     if (n <= naiveMax) {
       process.stderr.write('  naive per-user reader…\n');
-      q = call('naive', n);
+      q = await call('naive', n);
       process.stderr.write(`  naive ${q.naiveMs} ms, ${q.naiveCalls} calls\n`);
     }
     rows.push({ n, ...s, ...p, ...(q ?? {}) });

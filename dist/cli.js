@@ -63689,9 +63689,8 @@ function diffDesired(base, head, baseLint, headLint, opts = {}) {
 
 ;// CONCATENATED MODULE: ./src/lint/format-json.ts
 function formatJson(result, diff) {
+    // Exactly the SPEC's keys: ignored findings are listed by the text report only.
     const out = { dataVersion: result.dataVersion, findings: result.findings };
-    if (result.ignored.length)
-        out.ignored = result.ignored;
     if (diff)
         out.diff = diff;
     return `${JSON.stringify(out, null, 2)}\n`;
@@ -63833,8 +63832,8 @@ function formatText(result, diff) {
     return `${lines.join('\n')}\n`;
 }
 
-// EXTERNAL MODULE: ./src/lint/index.ts + 16 modules
-var lint = __nccwpck_require__(864);
+// EXTERNAL MODULE: ./src/lint/index.ts + 18 modules
+var lint = __nccwpck_require__(4242);
 ;// CONCATENATED MODULE: ./src/commands/lint.ts
 /** `iam-gitops lint [--format text|json|sarif] [--base <git-ref>]` (SPEC §4). */
 
@@ -64002,7 +64001,7 @@ function details(summary, body) {
 function esc(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
 }
-function md_code(text) {
+function code(text) {
     return '`' + text.replace(/`/g, "'") + '`';
 }
 function fence(lang, body) {
@@ -64014,7 +64013,7 @@ function table(header, rows) {
     return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 /** At most `max` items, then "and N more". */
-function md_capped(items, max) {
+function capped(items, max) {
     if (items.length <= max)
         return items.join(', ');
     return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
@@ -64256,8 +64255,8 @@ function totalsLine(view, plan, noun) {
 }
 function describeDeletion(op) {
     if (op.type === 'user')
-        return `user ${md_code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
-    return `${op.type} ${md_code(op.name)}`;
+        return `user ${code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
+    return `${op.type} ${code(op.name)}`;
 }
 function deletionsBlock(view, max = Infinity) {
     if (view.deletions.length === 0)
@@ -64295,7 +64294,7 @@ function usersSection(view, tier) {
         header.push('other');
     const rows = view.users.map((r) => {
         const row = [
-            md_code(r.name),
+            code(r.name),
             ACTION_LABEL[r.action],
             plusMinus(r.groupsAdded, r.groupsRemoved, tier),
             plusMinus(r.policiesAdded, r.policiesRemoved, tier),
@@ -64317,7 +64316,7 @@ function groupsSection(groups, tier) {
     if (groups.length === 0)
         return '';
     const rows = groups.map((g) => [
-        md_code(g.name),
+        code(g.name),
         ACTION_LABEL[g.action],
         plusMinus(g.policiesAdded, g.policiesRemoved, tier),
     ]);
@@ -64328,7 +64327,7 @@ function policiesSection(view, tier) {
         return '';
     const parts = view.policies.map((p) => {
         const label = p.action === 'update' ? 'new version' : p.action;
-        const title = `${ACTION_LABEL[p.action].split(' ')[0]} policy ${md_code(p.name)} (${label})`;
+        const title = `${ACTION_LABEL[p.action].split(' ')[0]} policy ${code(p.name)} (${label})`;
         if (tier !== 'full' || p.action === 'delete')
             return `- ${title}`;
         const body = p.action === 'create'
@@ -64351,16 +64350,16 @@ function monitoringSection(view, tier) {
             byType.set(`${op.action} ${op.type}`, (byType.get(`${op.action} ${op.type}`) ?? 0) + 1);
         return `${heading}\n\n${[...byType].map(([k, n]) => `- ${k} × ${n}`).join('\n')}`;
     }
-    const rows = view.monitoring.map((op) => [op.type, md_code(op.name), ACTION_LABEL[op.action] ?? op.action]);
+    const rows = view.monitoring.map((op) => [op.type, code(op.name), ACTION_LABEL[op.action] ?? op.action]);
     return fold(heading, table(['resource', 'name', 'action'], rows));
 }
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
 function findingLine(f, tier) {
     const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
-    const who = [f.policy ? `policy ${md_code(f.policy)}` : '', f.user ? `user ${md_code(f.user)}` : '']
+    const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
         .filter(Boolean)
         .join(', ');
-    const head = `- **${esc(f.rule)}** ${md_code(where)}${who ? ` (${who})` : ''}: ${esc(f.message)}`;
+    const head = `- **${esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${esc(f.message)}`;
     if (tier !== 'full' || !f.fix)
         return head;
     const fix = details('fix', fence('', f.fix))
@@ -64399,9 +64398,6 @@ function summaryCounts(view) {
     if (view.monitoring.length)
         lines.push(`- monitoring: ${plural(view.monitoring.length, 'operation')}`);
     return lines.join('\n');
-}
-function deletedNames(view, max) {
-    return capped(view.deletions.map((d) => `${d.type} ${code(d.name)}`), max);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/render-markdown.ts
@@ -75931,7 +75927,7 @@ class Principal {
 
 /***/ }),
 
-/***/ 864:
+/***/ 4242:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76112,7 +76108,7 @@ function fillTemplate(template, opts = {}) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/lint/escalation-paths.ts
+;// CONCATENATED MODULE: ./src/lint/escalation-path-types.ts
 const PR = { action: 'iam:PassRole', target: 'role' };
 function passRole(id, title, passTo, actions, how) {
     return {
@@ -76127,7 +76123,266 @@ function passRole(id, title, passTo, actions, how) {
 function step(action, target) {
     return target ? { action, target } : { action };
 }
-const ESCALATION_PATHS = [
+
+;// CONCATENATED MODULE: ./src/lint/escalation-paths-existing.ts
+/**
+ * Table 1.3 (an existing resource that may already run with a privileged role: warnings that
+ * need a privileged target) and 1.4 (less common combinations: candidates).
+ */
+
+const TARGET_DEPENDENT_PATHS = [
+    // 1.3 existing resources that may already run with a privileged role
+    {
+        id: 'sts-001',
+        kind: 'target-dependent',
+        title: 'assume any role',
+        steps: [step('sts:AssumeRole', 'role')],
+        how: 'the user can assume any role whose trust policy allows it or the account',
+    },
+    {
+        id: 'iam-009',
+        kind: 'target-dependent',
+        title: 'attach a policy to a role',
+        steps: [step('iam:AttachRolePolicy', 'role')],
+        how: 'the user can attach AdministratorAccess to any role; it escalates when a role it can use (an instance profile, a function) is changed',
+    },
+    {
+        id: 'iam-005',
+        kind: 'target-dependent',
+        title: 'inline policy on a role',
+        steps: [step('iam:PutRolePolicy', 'role')],
+        how: 'the user can write an inline `*` policy on any role; it escalates when it can use that role',
+    },
+    {
+        id: 'lambda-003',
+        kind: 'target-dependent',
+        title: 'edit Lambda function code',
+        steps: [step('lambda:UpdateFunctionCode')],
+        how: 'the user can replace the code of a function that runs with a privileged role',
+    },
+    {
+        id: 'glue-002',
+        kind: 'target-dependent',
+        title: 'update Glue dev endpoint',
+        steps: [step('glue:UpdateDevEndpoint')],
+        how: 'the user can add its SSH key to a dev endpoint that runs with a privileged role',
+    },
+    {
+        id: 'cloudformation-002',
+        kind: 'target-dependent',
+        title: 'update a stack',
+        steps: [step('cloudformation:UpdateStack')],
+        how: 'the user can change a stack that deploys with a privileged service role',
+    },
+    {
+        id: 'cloudformation-005',
+        kind: 'target-dependent',
+        title: 'stack change set',
+        steps: [step('cloudformation:CreateChangeSet'), step('cloudformation:ExecuteChangeSet')],
+        how: 'the user can execute a change set on a stack with a privileged service role',
+    },
+    {
+        id: 'codebuild-002',
+        kind: 'target-dependent',
+        title: 'start a build',
+        steps: [step('codebuild:StartBuild')],
+        how: 'the user can override the buildspec of a project with a privileged role',
+    },
+    {
+        id: 'codebuild-003',
+        kind: 'target-dependent',
+        title: 'start a batch build',
+        steps: [step('codebuild:StartBuildBatch')],
+        how: 'the user can override the buildspec of a batch project with a privileged role',
+    },
+    {
+        id: 'ec2-002',
+        kind: 'target-dependent',
+        title: 'swap EC2 user data',
+        steps: [step('ec2:ModifyInstanceAttribute'), step('ec2:StopInstances'), step('ec2:StartInstances')],
+        how: 'the user can run its code at boot on an instance with a privileged profile',
+    },
+    {
+        id: 'ec2-004',
+        kind: 'target-dependent',
+        title: 'new launch template default',
+        steps: [step('ec2:CreateLaunchTemplateVersion'), step('ec2:ModifyLaunchTemplate')],
+        how: 'the user can change the template an Auto Scaling group launches with a privileged profile',
+    },
+    {
+        id: 'ec2instanceconnect-003',
+        kind: 'target-dependent',
+        title: 'EC2 Instance Connect',
+        steps: [step('ec2-instance-connect:SendSSHPublicKey')],
+        how: 'the user can SSH into an instance with a privileged profile',
+    },
+    {
+        id: 'ecs-006',
+        kind: 'target-dependent',
+        title: 'ECS Exec',
+        steps: [step('ecs:ExecuteCommand')],
+        how: 'the user can open a shell in a running task with a privileged task role',
+    },
+    {
+        id: 'sagemaker-004',
+        kind: 'target-dependent',
+        title: 'presigned notebook URL',
+        steps: [step('sagemaker:CreatePresignedNotebookInstanceUrl')],
+        how: 'the user can open a notebook that runs with a privileged role',
+    },
+    {
+        id: 'sagemaker-005',
+        kind: 'target-dependent',
+        title: 'notebook lifecycle config',
+        steps: [
+            step('sagemaker:CreateNotebookInstanceLifecycleConfig'),
+            step('sagemaker:StopNotebookInstance'),
+            step('sagemaker:UpdateNotebookInstance'),
+            step('sagemaker:StartNotebookInstance'),
+        ],
+        how: 'the user can run its code at start of a notebook with a privileged role',
+    },
+    {
+        id: 'ssm-001',
+        kind: 'target-dependent',
+        title: 'SSM session',
+        steps: [step('ssm:StartSession')],
+        how: 'the user can open a shell on an instance with a privileged profile',
+    },
+    {
+        id: 'ssm-002',
+        kind: 'target-dependent',
+        title: 'SSM SendCommand',
+        steps: [step('ssm:SendCommand')],
+        how: 'the user can run commands on an instance with a privileged profile',
+    },
+    {
+        id: 'apprunner-002',
+        kind: 'target-dependent',
+        title: 'update App Runner service',
+        steps: [step('apprunner:UpdateService')],
+        how: 'the user can change the code of a service with a privileged role',
+    },
+    {
+        id: 'bedrock-002',
+        kind: 'target-dependent',
+        title: 'existing code interpreter',
+        steps: [
+            step('bedrock-agentcore:StartCodeInterpreterSession'),
+            step('bedrock-agentcore:InvokeCodeInterpreter'),
+        ],
+        how: 'the user can run code in an interpreter with a privileged role',
+    },
+];
+const CANDIDATE_PATHS = [
+    // 1.4 candidates
+    {
+        id: 'lambda-role-swap',
+        kind: 'candidate',
+        title: 'swap a Lambda function role',
+        steps: [PR, step('lambda:UpdateFunctionConfiguration')],
+        passTo: 'lambda.amazonaws.com',
+        how: 'the user can give an existing function a privileged role',
+    },
+    {
+        id: 'codebuild-update',
+        kind: 'candidate',
+        title: 'update a CodeBuild project',
+        steps: [PR, step('codebuild:UpdateProject'), step('codebuild:StartBuild')],
+        passTo: 'codebuild.amazonaws.com',
+        how: 'the user can give a project a privileged role and build',
+    },
+    {
+        id: 'cloudformation-update-role',
+        kind: 'candidate',
+        title: 'update a stack with a new role',
+        steps: [PR, step('cloudformation:UpdateStack')],
+        passTo: 'cloudformation.amazonaws.com',
+        how: 'the user can redeploy a stack with a privileged service role',
+    },
+    {
+        id: 'autoscaling-001',
+        kind: 'candidate',
+        title: 'Auto Scaling launch configuration',
+        steps: [PR, step('autoscaling:CreateLaunchConfiguration'), step('autoscaling:CreateAutoScalingGroup')],
+        passTo: 'ec2.amazonaws.com',
+        how: 'the user can launch instances with a privileged profile through Auto Scaling',
+    },
+    {
+        id: 'ecs-runtask-existing',
+        kind: 'candidate',
+        title: 'RunTask with a role override',
+        steps: [PR, step('ecs:RunTask')],
+        passTo: 'ecs-tasks.amazonaws.com',
+        how: 'the user can run an existing task definition with a privileged task role override',
+    },
+    {
+        id: 'iam-new-role-attach',
+        kind: 'candidate',
+        title: 'new role with an attached policy',
+        steps: [step('iam:CreateRole'), step('iam:AttachRolePolicy', 'role')],
+        how: 'the user can create a role trusting itself, attach AdministratorAccess and assume it',
+    },
+    {
+        id: 'iam-new-role-put',
+        kind: 'candidate',
+        title: 'new role with an inline policy',
+        steps: [step('iam:CreateRole'), step('iam:PutRolePolicy', 'role')],
+        how: 'the user can create a role trusting itself with an inline `*` policy and assume it',
+    },
+    {
+        id: 'iam-boundary-user',
+        kind: 'candidate',
+        title: 'remove a user permissions boundary',
+        steps: [step('iam:DeleteUserPermissionsBoundary')],
+        how: 'the user can lift the permissions boundary that limits a user (possibly itself)',
+    },
+    {
+        id: 'iam-boundary-user-put',
+        kind: 'candidate',
+        title: 'replace a user permissions boundary',
+        steps: [step('iam:PutUserPermissionsBoundary')],
+        how: "the user can replace a user's permissions boundary with a wider one",
+    },
+    {
+        id: 'iam-boundary-role',
+        kind: 'candidate',
+        title: 'remove a role permissions boundary',
+        steps: [step('iam:DeleteRolePermissionsBoundary')],
+        how: 'the user can lift the permissions boundary that limits a role',
+    },
+    {
+        id: 'iam-boundary-role-put',
+        kind: 'candidate',
+        title: 'replace a role permissions boundary',
+        steps: [step('iam:PutRolePermissionsBoundary')],
+        how: "the user can replace a role's permissions boundary with a wider one",
+    },
+    {
+        id: 'iam-mfa-takeover',
+        kind: 'candidate',
+        title: 'MFA device takeover',
+        steps: [step('iam:CreateVirtualMFADevice'), step('iam:EnableMFADevice', 'other')],
+        how: 'the user can register its own MFA device on another user and pass MFA-gated policies as that user',
+    },
+    {
+        id: 'kms-grant',
+        kind: 'candidate',
+        title: 'KMS grant',
+        steps: [step('kms:CreateGrant')],
+        how: 'the user can grant itself (or anyone) use of any KMS key, including decrypting protected data',
+    },
+];
+
+;// CONCATENATED MODULE: ./src/lint/escalation-paths.ts
+/**
+ * Privilege-escalation paths as data (ids from pathfinding.cloud where one exists): tables 1.1
+ * (IAM principal and policy manipulation) and 1.2 (PassRole to a new compute resource) are
+ * errors; 1.3 and 1.4 live in escalation-paths-existing.ts.
+ */
+
+
+const CORE_PATHS = [
     // 1.1 IAM principal and policy manipulation
     {
         id: 'iam-001',
@@ -76279,245 +76534,11 @@ const ESCALATION_PATHS = [
         'bedrock-agentcore:StartCodeInterpreterSession',
         'bedrock-agentcore:InvokeCodeInterpreter',
     ], 'the user can run code in an interpreter with a privileged execution role'),
-    // 1.3 existing resources that may already run with a privileged role
-    {
-        id: 'sts-001',
-        kind: 'target-dependent',
-        title: 'assume any role',
-        steps: [step('sts:AssumeRole', 'role')],
-        how: 'the user can assume any role whose trust policy allows it or the account',
-    },
-    {
-        id: 'iam-009',
-        kind: 'target-dependent',
-        title: 'attach a policy to a role',
-        steps: [step('iam:AttachRolePolicy', 'role')],
-        how: 'the user can attach AdministratorAccess to any role; it escalates when a role it can use (an instance profile, a function) is changed',
-    },
-    {
-        id: 'iam-005',
-        kind: 'target-dependent',
-        title: 'inline policy on a role',
-        steps: [step('iam:PutRolePolicy', 'role')],
-        how: 'the user can write an inline `*` policy on any role; it escalates when it can use that role',
-    },
-    {
-        id: 'lambda-003',
-        kind: 'target-dependent',
-        title: 'edit Lambda function code',
-        steps: [step('lambda:UpdateFunctionCode')],
-        how: 'the user can replace the code of a function that runs with a privileged role',
-    },
-    {
-        id: 'glue-002',
-        kind: 'target-dependent',
-        title: 'update Glue dev endpoint',
-        steps: [step('glue:UpdateDevEndpoint')],
-        how: 'the user can add its SSH key to a dev endpoint that runs with a privileged role',
-    },
-    {
-        id: 'cloudformation-002',
-        kind: 'target-dependent',
-        title: 'update a stack',
-        steps: [step('cloudformation:UpdateStack')],
-        how: 'the user can change a stack that deploys with a privileged service role',
-    },
-    {
-        id: 'cloudformation-005',
-        kind: 'target-dependent',
-        title: 'stack change set',
-        steps: [step('cloudformation:CreateChangeSet'), step('cloudformation:ExecuteChangeSet')],
-        how: 'the user can execute a change set on a stack with a privileged service role',
-    },
-    {
-        id: 'codebuild-002',
-        kind: 'target-dependent',
-        title: 'start a build',
-        steps: [step('codebuild:StartBuild')],
-        how: 'the user can override the buildspec of a project with a privileged role',
-    },
-    {
-        id: 'codebuild-003',
-        kind: 'target-dependent',
-        title: 'start a batch build',
-        steps: [step('codebuild:StartBuildBatch')],
-        how: 'the user can override the buildspec of a batch project with a privileged role',
-    },
-    {
-        id: 'ec2-002',
-        kind: 'target-dependent',
-        title: 'swap EC2 user data',
-        steps: [step('ec2:ModifyInstanceAttribute'), step('ec2:StopInstances'), step('ec2:StartInstances')],
-        how: 'the user can run its code at boot on an instance with a privileged profile',
-    },
-    {
-        id: 'ec2-004',
-        kind: 'target-dependent',
-        title: 'new launch template default',
-        steps: [step('ec2:CreateLaunchTemplateVersion'), step('ec2:ModifyLaunchTemplate')],
-        how: 'the user can change the template an Auto Scaling group launches with a privileged profile',
-    },
-    {
-        id: 'ec2instanceconnect-003',
-        kind: 'target-dependent',
-        title: 'EC2 Instance Connect',
-        steps: [step('ec2-instance-connect:SendSSHPublicKey')],
-        how: 'the user can SSH into an instance with a privileged profile',
-    },
-    {
-        id: 'ecs-006',
-        kind: 'target-dependent',
-        title: 'ECS Exec',
-        steps: [step('ecs:ExecuteCommand')],
-        how: 'the user can open a shell in a running task with a privileged task role',
-    },
-    {
-        id: 'sagemaker-004',
-        kind: 'target-dependent',
-        title: 'presigned notebook URL',
-        steps: [step('sagemaker:CreatePresignedNotebookInstanceUrl')],
-        how: 'the user can open a notebook that runs with a privileged role',
-    },
-    {
-        id: 'sagemaker-005',
-        kind: 'target-dependent',
-        title: 'notebook lifecycle config',
-        steps: [
-            step('sagemaker:CreateNotebookInstanceLifecycleConfig'),
-            step('sagemaker:StopNotebookInstance'),
-            step('sagemaker:UpdateNotebookInstance'),
-            step('sagemaker:StartNotebookInstance'),
-        ],
-        how: 'the user can run its code at start of a notebook with a privileged role',
-    },
-    {
-        id: 'ssm-001',
-        kind: 'target-dependent',
-        title: 'SSM session',
-        steps: [step('ssm:StartSession')],
-        how: 'the user can open a shell on an instance with a privileged profile',
-    },
-    {
-        id: 'ssm-002',
-        kind: 'target-dependent',
-        title: 'SSM SendCommand',
-        steps: [step('ssm:SendCommand')],
-        how: 'the user can run commands on an instance with a privileged profile',
-    },
-    {
-        id: 'apprunner-002',
-        kind: 'target-dependent',
-        title: 'update App Runner service',
-        steps: [step('apprunner:UpdateService')],
-        how: 'the user can change the code of a service with a privileged role',
-    },
-    {
-        id: 'bedrock-002',
-        kind: 'target-dependent',
-        title: 'existing code interpreter',
-        steps: [
-            step('bedrock-agentcore:StartCodeInterpreterSession'),
-            step('bedrock-agentcore:InvokeCodeInterpreter'),
-        ],
-        how: 'the user can run code in an interpreter with a privileged role',
-    },
-    // 1.4 candidates
-    {
-        id: 'lambda-role-swap',
-        kind: 'candidate',
-        title: 'swap a Lambda function role',
-        steps: [PR, step('lambda:UpdateFunctionConfiguration')],
-        passTo: 'lambda.amazonaws.com',
-        how: 'the user can give an existing function a privileged role',
-    },
-    {
-        id: 'codebuild-update',
-        kind: 'candidate',
-        title: 'update a CodeBuild project',
-        steps: [PR, step('codebuild:UpdateProject'), step('codebuild:StartBuild')],
-        passTo: 'codebuild.amazonaws.com',
-        how: 'the user can give a project a privileged role and build',
-    },
-    {
-        id: 'cloudformation-update-role',
-        kind: 'candidate',
-        title: 'update a stack with a new role',
-        steps: [PR, step('cloudformation:UpdateStack')],
-        passTo: 'cloudformation.amazonaws.com',
-        how: 'the user can redeploy a stack with a privileged service role',
-    },
-    {
-        id: 'autoscaling-001',
-        kind: 'candidate',
-        title: 'Auto Scaling launch configuration',
-        steps: [PR, step('autoscaling:CreateLaunchConfiguration'), step('autoscaling:CreateAutoScalingGroup')],
-        passTo: 'ec2.amazonaws.com',
-        how: 'the user can launch instances with a privileged profile through Auto Scaling',
-    },
-    {
-        id: 'ecs-runtask-existing',
-        kind: 'candidate',
-        title: 'RunTask with a role override',
-        steps: [PR, step('ecs:RunTask')],
-        passTo: 'ecs-tasks.amazonaws.com',
-        how: 'the user can run an existing task definition with a privileged task role override',
-    },
-    {
-        id: 'iam-new-role-attach',
-        kind: 'candidate',
-        title: 'new role with an attached policy',
-        steps: [step('iam:CreateRole'), step('iam:AttachRolePolicy', 'role')],
-        how: 'the user can create a role trusting itself, attach AdministratorAccess and assume it',
-    },
-    {
-        id: 'iam-new-role-put',
-        kind: 'candidate',
-        title: 'new role with an inline policy',
-        steps: [step('iam:CreateRole'), step('iam:PutRolePolicy', 'role')],
-        how: 'the user can create a role trusting itself with an inline `*` policy and assume it',
-    },
-    {
-        id: 'iam-boundary-user',
-        kind: 'candidate',
-        title: 'remove a user permissions boundary',
-        steps: [step('iam:DeleteUserPermissionsBoundary')],
-        how: 'the user can lift the permissions boundary that limits a user (possibly itself)',
-    },
-    {
-        id: 'iam-boundary-user-put',
-        kind: 'candidate',
-        title: 'replace a user permissions boundary',
-        steps: [step('iam:PutUserPermissionsBoundary')],
-        how: "the user can replace a user's permissions boundary with a wider one",
-    },
-    {
-        id: 'iam-boundary-role',
-        kind: 'candidate',
-        title: 'remove a role permissions boundary',
-        steps: [step('iam:DeleteRolePermissionsBoundary')],
-        how: 'the user can lift the permissions boundary that limits a role',
-    },
-    {
-        id: 'iam-boundary-role-put',
-        kind: 'candidate',
-        title: 'replace a role permissions boundary',
-        steps: [step('iam:PutRolePermissionsBoundary')],
-        how: "the user can replace a role's permissions boundary with a wider one",
-    },
-    {
-        id: 'iam-mfa-takeover',
-        kind: 'candidate',
-        title: 'MFA device takeover',
-        steps: [step('iam:CreateVirtualMFADevice'), step('iam:EnableMFADevice', 'other')],
-        how: 'the user can register its own MFA device on another user and pass MFA-gated policies as that user',
-    },
-    {
-        id: 'kms-grant',
-        kind: 'candidate',
-        title: 'KMS grant',
-        steps: [step('kms:CreateGrant')],
-        how: 'the user can grant itself (or anyone) use of any KMS key, including decrypting protected data',
-    },
+];
+const ESCALATION_PATHS = [
+    ...CORE_PATHS,
+    ...TARGET_DEPENDENT_PATHS,
+    ...CANDIDATE_PATHS,
 ];
 
 ;// CONCATENATED MODULE: ./src/lint/fix.ts
@@ -76540,6 +76561,7 @@ const PASS_ROLE_PRINCIPALS = (() => {
 function statementJson(stmt) {
     return JSON.stringify(stmt, null, 2);
 }
+const FIX_ACTIONS = 25;
 /** The scoped ARNs of the actions' resource types, deduplicated. */
 function scopedResources(actions) {
     const out = [];
@@ -76553,7 +76575,12 @@ function scopedResources(actions) {
     return out;
 }
 /** A statement granting exactly these actions on their scoped ARNs (wildcard-only actions keep `*`). */
-function scopedStatementFix(actions, sid) {
+function scopedStatementFix(all, sid) {
+    // A fix listing hundreds of actions helps nobody: show the first ones and say how many more.
+    const actions = all.slice(0, FIX_ACTIONS);
+    const more = all.length > FIX_ACTIONS
+        ? ` (the first ${FIX_ACTIONS} of ${all.length} actions; list the rest the same way)`
+        : '';
     const scopable = actions.filter((a) => a.scopable);
     const wildcardOnly = actions.filter((a) => !a.scopable);
     const parts = [];
@@ -76568,7 +76595,7 @@ function scopedStatementFix(actions, sid) {
     if (wildcardOnly.length)
         parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
     const text = parts.map(statementJson).join(',\n');
-    return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>):\n${text}`;
+    return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>)${more}:\n${text}`;
 }
 /** PassRole limited to a role path and to the services the policy actually uses. */
 function passRoleFix(all) {
@@ -76597,13 +76624,14 @@ function passRoleFix(all) {
 
 
 const CRITICAL_SERVICES = new Set(['iam', 'sts', 'organizations']);
-/** Allow statements that grant every action on every resource (after Deny). */
+/** Allow statements that grant every action on every resource, none of it denied. */
 function isAdminStatement(ctx, s) {
     return (s.effect === 'Allow' &&
         !s.notAction &&
         s.patterns.some(isAdminPattern) &&
         onAllResources(s) &&
-        context_effective(ctx, s).size > 0);
+        // A Deny that removes part of `*` makes it something less than admin; other rules judge the rest.
+        context_effective(ctx, s).size === s.actions.size);
 }
 function adminRules(ctx) {
     const out = [];
@@ -76633,11 +76661,88 @@ function adminRules(ctx) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/lint/rules/principal.ts
+/** AWS managed policies that give (near) administrator power, with why. */
+const RISKY_MANAGED = {
+    AdministratorAccess: { severity: 'error', why: 'every action on every resource' },
+    IAMFullAccess: { severity: 'error', why: 'iam:* — it can grant itself anything' },
+    AWSOrganizationsFullAccess: { severity: 'error', why: 'organizations:* — control of every account' },
+    'AdministratorAccess-Amplify': {
+        severity: 'error',
+        why: 'iam:PassRole, role creation and CloudFormation on every resource',
+    },
+    'AdministratorAccess-AWSElasticBeanstalk': {
+        severity: 'error',
+        why: 'iam:PassRole and compute creation on every resource',
+    },
+    PowerUserAccess: {
+        severity: 'warning',
+        why: 'every action outside IAM/Organizations, every secret and every bucket',
+    },
+    AWSCloudFormationFullAccess: {
+        severity: 'warning',
+        why: 'cloudformation:* — stacks run with any role they are given',
+    },
+    AmazonEC2FullAccess: { severity: 'warning', why: 'ec2:* and the service-linked roles' },
+    AWSLambda_FullAccess: { severity: 'warning', why: 'lambda:* with PassRole to Lambda' },
+    SecretsManagerReadWrite: { severity: 'warning', why: 'every secret of the account' },
+    AmazonS3FullAccess: { severity: 'warning', why: 's3:* on every bucket, bucket policies included' },
+};
+function attachment(ref, source, where, user) {
+    if (ref.kind !== 'aws')
+        return undefined;
+    const risk = RISKY_MANAGED[ref.name];
+    if (!risk)
+        return undefined;
+    return {
+        rule: 'risky-managed-policy',
+        severity: risk.severity,
+        file: source.file,
+        line: source.line,
+        policy: ref.name,
+        ...(user ? { user } : {}),
+        actions: ref.name === 'AdministratorAccess' ? ['*'] : [],
+        message: `${where} has the AWS managed policy ${ref.name}: ${risk.why}.`,
+        fix: `Replace ${ref.name} with a policy in policies/ that lists the actions the work needs (start from ReadOnlyAccess plus specific write actions); keep administrator access in an MFA-protected role.`,
+    };
+}
+function principalRules(state) {
+    const out = [];
+    for (const u of state.users) {
+        for (const ref of u.policies) {
+            const f = attachment(ref, u.source, `User ${u.name}`, u.name);
+            if (f)
+                out.push(f);
+        }
+        if (u.policies.length) {
+            out.push({
+                rule: 'direct-user-policy',
+                severity: 'notice',
+                file: u.source.file,
+                line: u.source.line,
+                user: u.name,
+                actions: [],
+                message: `User ${u.name} has policies attached directly (${u.policies.map((p) => p.name).join(', ')}); CIS 1.15 asks for permissions through groups only, so access is reviewed per role.`,
+                fix: `Declare a group in iam-gitops.yml with these policies (groups: <name>: policies: [${u.policies.map((p) => p.name).join(', ')}]) and put ${u.name} in it instead.`,
+            });
+        }
+    }
+    for (const [name, g] of Object.entries(state.config.groups)) {
+        for (const ref of g.policies) {
+            const f = attachment(ref, g.source, `Group ${name}`, undefined);
+            if (f)
+                out.push(f);
+        }
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/lint/escalation.ts
 /**
  * Evaluates the escalation paths against a principal, resource- and condition-aware:
  * for each step, the best grant decides how far the step reaches.
  */
+
 
 
 
@@ -76715,6 +76820,14 @@ function reachOfResource(resource, target, principal) {
     }
 }
 const RANK = { none: 0, specific: 1, broad: 2 };
+const ATTACH = new Set(['iam:AttachUserPolicy', 'iam:AttachGroupPolicy', 'iam:AttachRolePolicy']);
+/** An `iam:PolicyARN` value naming one AWS managed policy that grants no administrator power. */
+function harmlessPolicy(arn) {
+    if ((0,wildcard/* hasWildcard */.rl)(arn) || !/^arn:aws[a-z-]*:iam::aws:policy\//i.test(arn))
+        return false;
+    const name = arn.split('/').pop();
+    return !(name in RISKY_MANAGED) && !/admin|fullaccess|poweruser/i.test(name);
+}
 function grantReach(grant, step, action, principal, passTo) {
     const s = grant.stmt;
     const target = step.target ?? 'any';
@@ -76722,6 +76835,8 @@ function grantReach(grant, step, action, principal, passTo) {
         if (!s.cond.passedToService.some((p) => (0,wildcard/* matchesWildcard */._W)(p, passTo)))
             return 'none';
     }
+    if (ATTACH.has(action.name) && s.cond.policyArns && s.cond.policyArns.every(harmlessPolicy))
+        return 'none';
     // NotResource: everything except the listed, which rarely excludes every target.
     if (s.notResource)
         return 'broad';
@@ -76814,8 +76929,12 @@ function locate(s, action, fallback) {
     const pos = p.statementPositions[s.index];
     return pos ? { file: p.file, line: pos.line } : fallback;
 }
-function fixFor(r, principal) {
+function fixFor(r, principal, custom = false) {
     const p = r.path;
+    const managed = [...new Set(r.steps.map((x) => x.grant.stmt.policy).filter((x) => x.file === null))];
+    if (!custom && managed.length && r.steps.every((x) => !x.grant.stmt.policy.file)) {
+        return `AWS managed policies cannot be edited: replace ${managed.map((x) => x.name).join(' and ')} with a policy in policies/ that leaves out ${r.steps.map((x) => x.action.name).join(' or ')} (or scopes them as below).\n${fixFor(r, principal, true)}`;
+    }
     if (p.passTo) {
         return `Limit iam:PassRole to roles the user may hand out and to the service that needs them (or remove it):\n${passRoleFix(principal.statements)}`;
     }
@@ -76928,82 +77047,6 @@ function passRoleRules(ctx) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/lint/rules/principal.ts
-/** AWS managed policies that give (near) administrator power, with why. */
-const RISKY_MANAGED = {
-    AdministratorAccess: { severity: 'error', why: 'every action on every resource' },
-    IAMFullAccess: { severity: 'error', why: 'iam:* — it can grant itself anything' },
-    AWSOrganizationsFullAccess: { severity: 'error', why: 'organizations:* — control of every account' },
-    'AdministratorAccess-Amplify': {
-        severity: 'error',
-        why: 'iam:PassRole, role creation and CloudFormation on every resource',
-    },
-    'AdministratorAccess-AWSElasticBeanstalk': {
-        severity: 'error',
-        why: 'iam:PassRole and compute creation on every resource',
-    },
-    PowerUserAccess: {
-        severity: 'warning',
-        why: 'every action outside IAM/Organizations, every secret and every bucket',
-    },
-    AWSCloudFormationFullAccess: {
-        severity: 'warning',
-        why: 'cloudformation:* — stacks run with any role they are given',
-    },
-    AmazonEC2FullAccess: { severity: 'warning', why: 'ec2:* and the service-linked roles' },
-    AWSLambda_FullAccess: { severity: 'warning', why: 'lambda:* with PassRole to Lambda' },
-    SecretsManagerReadWrite: { severity: 'warning', why: 'every secret of the account' },
-    AmazonS3FullAccess: { severity: 'warning', why: 's3:* on every bucket, bucket policies included' },
-};
-function attachment(ref, source, where, user) {
-    if (ref.kind !== 'aws')
-        return undefined;
-    const risk = RISKY_MANAGED[ref.name];
-    if (!risk)
-        return undefined;
-    return {
-        rule: 'risky-managed-policy',
-        severity: risk.severity,
-        file: source.file,
-        line: source.line,
-        policy: ref.name,
-        ...(user ? { user } : {}),
-        actions: ref.name === 'AdministratorAccess' ? ['*'] : [],
-        message: `${where} has the AWS managed policy ${ref.name}: ${risk.why}.`,
-        fix: `Replace ${ref.name} with a policy in policies/ that lists the actions the work needs (start from ReadOnlyAccess plus specific write actions); keep administrator access in an MFA-protected role.`,
-    };
-}
-function principalRules(state) {
-    const out = [];
-    for (const u of state.users) {
-        for (const ref of u.policies) {
-            const f = attachment(ref, u.source, `User ${u.name}`, u.name);
-            if (f)
-                out.push(f);
-        }
-        if (u.policies.length) {
-            out.push({
-                rule: 'direct-user-policy',
-                severity: 'notice',
-                file: u.source.file,
-                line: u.source.line,
-                user: u.name,
-                actions: [],
-                message: `User ${u.name} has policies attached directly (${u.policies.map((p) => p.name).join(', ')}); CIS 1.15 asks for permissions through groups only, so access is reviewed per role.`,
-                fix: `Declare a group in iam-gitops.yml with these policies (groups: <name>: policies: [${u.policies.map((p) => p.name).join(', ')}]) and put ${u.name} in it instead.`,
-            });
-        }
-    }
-    for (const [name, g] of Object.entries(state.config.groups)) {
-        for (const ref of g.policies) {
-            const f = attachment(ref, g.source, `Group ${name}`, undefined);
-            if (f)
-                out.push(f);
-        }
-    }
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/lint/rules/redundant.ts
 /** redundant-statement: an Allow wholly covered by another Allow of the same policy. */
 
@@ -77020,14 +77063,13 @@ function covers(outer, inner) {
         return false;
     if (inner.actions.size === 0 || inner.actions.size > outer.actions.size)
         return false;
-    if (!inner.resources.every((r) => outer.resources.some((o) => (0,wildcard/* globCovers */.fQ)(o, r))))
-        return false;
     if (condition(outer) !== condition(inner))
         return false;
+    // Action subset first: it fails on the first missing action, resource globs cost more.
     for (const id of inner.actions)
         if (!outer.actions.has(id))
             return false;
-    return true;
+    return inner.resources.every((r) => outer.resources.some((o) => (0,wildcard/* globCovers */.fQ)(o, r)));
 }
 function redundantRules(ctx) {
     const out = [];
@@ -77186,6 +77228,15 @@ var suggest = __nccwpck_require__(2969);
 
 
 
+const nearCache = new Map();
+function nearestAction(p, svc) {
+    const key = p.toLowerCase();
+    if (!nearCache.has(key)) {
+        const candidates = (0,wildcard/* hasWildcard */.rl)(svc) ? [] : ((0,actions/* catalogIndex */.AB)().byService.get(svc) ?? []).map((a) => a.name);
+        nearCache.set(key, (0,suggest/* closest */.k)(p, candidates));
+    }
+    return nearCache.get(key);
+}
 function unknownNames(ctx) {
     const out = [];
     for (const s of ctx.statements) {
@@ -77205,8 +77256,7 @@ function unknownNames(ctx) {
             }
             if ((0,actions/* expandPattern */.nh)(p).length > 0)
                 return;
-            const candidates = (0,wildcard/* hasWildcard */.rl)(svc) ? [] : ((0,actions/* catalogIndex */.AB)().byService.get(svc) ?? []).map((a) => a.name);
-            const near = (0,suggest/* closest */.k)(p, candidates);
+            const near = nearestAction(p, svc);
             out.push(makeFinding(ctx, loc, 'unknown-action', 'error', [p], `"${p}" matches no action of ${svc}, so this entry ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing${s.effect === 'Deny' ? ' and what it was meant to block stays allowed' : ''}.`, near ? `Did you mean "${near}"?` : `Check the action name against the ${svc} actions list.`));
         });
     }
@@ -77219,15 +77269,21 @@ function mismatches(ctx) {
             continue;
         if (s.resources.length === 0)
             continue;
-        const infos = [];
-        for (const id of s.actions)
-            infos.push((0,actions/* actionById */.dZ)(id));
-        // With a service wildcard only actions fitting no resource at all are a mistake worth naming.
-        const bad = infos.filter((a) => s.resources.every((r) => resourceMatchesAction(r, a) === false));
-        if (!bad.length)
-            continue;
-        const explicit = bad.filter((a) => s.patterns.some((p) => !(0,wildcard/* hasWildcard */.rl)(p) && p.toLowerCase() === a.name.toLowerCase()));
-        const report = explicit.length ? explicit : bad.length === infos.length ? bad : [];
+        const fits = (a) => s.resources.some((r) => resourceMatchesAction(r, a) !== false);
+        // Named actions are checked one by one; a wildcard pattern only when none of its actions fits.
+        const report = [];
+        for (const p of s.patterns) {
+            if ((0,wildcard/* hasWildcard */.rl)(p)) {
+                const list = (0,actions/* expandPattern */.nh)(p);
+                if (list.length && !list.some(fits))
+                    report.push(...list);
+            }
+            else {
+                const a = (0,actions/* findAction */.Oi)(p);
+                if (a && !fits(a) && !report.includes(a))
+                    report.push(a);
+            }
+        }
         if (!report.length)
             continue;
         // Scopable actions with no fitting ARN are a sure mistake; wildcard-only actions given an
@@ -77381,6 +77437,8 @@ function lintDesired(state, opts = {}) {
         perPolicy.set(p, r);
         findings.push(...r.findings);
     }
+    // AWS managed policies: only sure escalations are reported (their target-dependent breadth is
+    // AWS's design), and none for those risky-managed-policy already reports as errors.
     const managed = new Set(sets.flat().filter((p) => p.file === null));
     for (const p of managed) {
         const at = (0,lint_policies/* firstAttachment */.Yx)(state, p);
@@ -77391,7 +77449,9 @@ function lintDesired(state, opts = {}) {
             escalationOnly: true,
         });
         perPolicy.set(p, r);
-        findings.push(...r.findings);
+        if (RISKY_MANAGED[p.name]?.severity !== 'error') {
+            findings.push(...r.findings.filter((f) => f.rule === 'privilege-escalation'));
+        }
     }
     findings.push(...principalRules(state));
     const prefix = state.config.path.startsWith('/') ? state.config.path : `/${state.config.path}`;
@@ -79668,8 +79728,8 @@ async function refreshLoginProfiles(clients, actual, users) {
 
 // EXTERNAL MODULE: ./src/desired/index.ts + 31 modules
 var src_desired = __nccwpck_require__(9880);
-// EXTERNAL MODULE: ./src/lint/index.ts + 16 modules
-var src_lint = __nccwpck_require__(864);
+// EXTERNAL MODULE: ./src/lint/index.ts + 18 modules
+var src_lint = __nccwpck_require__(4242);
 ;// CONCATENATED MODULE: ./src/model/actual.ts
 function emptyActualState(accountId = '000000000000', region = 'us-east-1') {
     return {

@@ -30,7 +30,28 @@ function rng(seed) {
   };
 }
 
-const SERVICES = ['s3', 'ec2', 'lambda', 'dynamodb', 'sqs', 'sns', 'logs', 'cloudwatch', 'iam', 'kms', 'ecr', 'ecs', 'ssm', 'secretsmanager', 'cloudformation', 'glue', 'athena', 'sts', 'rds', 'kinesis'];
+const SERVICES = [
+  's3',
+  'ec2',
+  'lambda',
+  'dynamodb',
+  'sqs',
+  'sns',
+  'logs',
+  'cloudwatch',
+  'iam',
+  'kms',
+  'ecr',
+  'ecs',
+  'ssm',
+  'secretsmanager',
+  'cloudformation',
+  'glue',
+  'athena',
+  'sts',
+  'rds',
+  'kinesis',
+];
 
 export function writeGenerated(dataDir, out, count = 1000, seed = 42) {
   rmSync(out, { recursive: true, force: true });
@@ -54,7 +75,10 @@ export function writeGenerated(dataDir, out, count = 1000, seed = 42) {
       if (r() < 0.15) st.Condition = { StringEquals: { 'aws:RequestedRegion': 'us-east-1' } };
       statements.push(st);
     }
-    writeFileSync(path.join(out, `gen-${String(i).padStart(4, '0')}.json`), JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2));
+    writeFileSync(
+      path.join(out, `gen-${String(i).padStart(4, '0')}.json`),
+      JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 2),
+    );
   }
   return count;
 }

@@ -69,7 +69,8 @@ async function seed(n: number): Promise<object> {
     );
     await c.iam.send(new AddUserToGroupCommand({ UserName, GroupName: GROUPS[i % GROUPS.length] }));
     await c.iam.send(new AttachUserPolicyCommand({ UserName, PolicyArn: RO }));
-    if (i % 2 === 0) await c.iam.send(new CreateLoginProfileCommand({ UserName, Password: 'Bench-only-1!pw' }));
+    if (i % 2 === 0)
+      await c.iam.send(new CreateLoginProfileCommand({ UserName, Password: 'Bench-only-1!pw' }));
   });
   return { seeded: n, seedMs: Date.now() - t0, seedCalls: c.calls.total() };
 }
@@ -82,7 +83,9 @@ function config(): Config {
     requiredApprovals: 1,
     maxDeletes: 5,
     adopt: false,
-    groups: Object.fromEntries(GROUPS.map((g) => [g, { policies: [ro], source: { file: 'iam-gitops.yml', line: 1 } }])),
+    groups: Object.fromEntries(
+      GROUPS.map((g) => [g, { policies: [ro], source: { file: 'iam-gitops.yml', line: 1 } }]),
+    ),
     email: { from: 'iam@example.com', region: 'us-east-1', signInUrl: null, sendPassword: true },
     monitoring: {
       enabled: false,
@@ -207,7 +210,9 @@ if (!run || !Number.isInteger(n)) {
 run(n).then(
   (out) => process.stdout.write(JSON.stringify(out) + '\n'),
   (err: unknown) => {
-    process.stderr.write(`bench driver failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `bench driver failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );

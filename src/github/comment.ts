@@ -107,5 +107,9 @@ export function composeFitting(meta: CommentMeta, report: string, status: string
     '\n\nThe full report is in the job summary of this run.';
   const withReport = composeComment({ ...meta, truncated: true }, report, short);
   if (withReport.length <= limit) return withReport;
-  return composeComment({ ...meta, truncated: true }, 'The plan is in the job summary of the plan run.', short);
+  return composeComment(
+    { ...meta, truncated: true },
+    'The plan is in the job summary of the plan run.',
+    short,
+  );
 }

@@ -27,6 +27,8 @@ export interface RenderOptions {
   head: string;
   base: string;
   plannedAt: string;
+  /** `drift` words the report as drift of the live account from the files. */
+  kind?: 'plan' | 'drift';
   /** Set when the plan was made against an empty account: why. */
   offlineReason: string | null;
 }

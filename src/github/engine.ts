@@ -18,6 +18,7 @@ const input = (run: OkRun, o: RenderOptions) => ({
   head: o.head,
   base: o.base,
   plannedAt: o.plannedAt,
+  kind: o.kind,
   dataVersion: run.lint.dataVersion,
 });
 

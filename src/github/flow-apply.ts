@@ -35,7 +35,11 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
       d,
       gate,
       'the files on the default branch are invalid',
-      run.diagnostics.map((x) => `- ${x.file}:${x.line}: ${x.message}`).join('\n'),
+      run.diagnostics
+        .filter((x) => x.severity === 'error')
+        .slice(0, 50)
+        .map((x) => `- ${x.file}:${x.line}: ${x.message}`)
+        .join('\n'),
     );
   setPlanOutputs(run.plan);
   const same = checkSamePlan(gate.meta, run.plan);
@@ -54,7 +58,14 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     : `### ❌ iam-gitops: apply failed\n\n${outcome.error ?? 'see the report below'}`;
   const status = `${head}\n\n${outcome.markdown}`;
   await setStatus(d, gate, outcome.ok ? 'applied' : 'apply-failed', status);
-  await writeSummary(status);
+  const plan = d.renderSummary(run, {
+    budget: COMMENT_BUDGET * 10,
+    offlineReason: null,
+    head: gate.pr.head.sha,
+    base: gate.pr.base.sha,
+    plannedAt: gate.meta.plannedAt,
+  });
+  await writeSummary(`${status}\n\n${plan}`);
   if (!outcome.ok) core.setFailed(`iam-gitops: apply failed: ${outcome.error ?? 'see the job summary'}`);
 }
 

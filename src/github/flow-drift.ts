@@ -37,6 +37,7 @@ export async function driftFlow(s: Settings, d: Deps): Promise<void> {
     head: s.sha,
     base: s.sha,
     plannedAt: d.now().toISOString(),
+    kind: 'drift',
   });
   await writeSummary([head, report, problemsMarkdown(problems)].filter(Boolean).join('\n\n'));
   if (n)

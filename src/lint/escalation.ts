@@ -7,6 +7,7 @@ import { resourceGlob, resourceMatchesAction } from '../catalog/arn.js';
 import { globsIntersect, hasWildcard, matchesWildcard } from '../catalog/wildcard.js';
 import { ESCALATION_PATHS, type EscalationPath, type PathStep, type Target } from './escalation-paths.js';
 import type { Grant, Principal } from './effective.js';
+import { RISKY_MANAGED } from './rules/principal.js';
 
 /** broad: the path is open; specific: only if a named resource is privileged; none: closed. */
 export type Reach = 'broad' | 'specific' | 'none';
@@ -89,6 +90,15 @@ function reachOfResource(resource: string, target: Target, principal: Principal)
 
 const RANK: Record<Reach, number> = { none: 0, specific: 1, broad: 2 };
 
+const ATTACH = new Set(['iam:AttachUserPolicy', 'iam:AttachGroupPolicy', 'iam:AttachRolePolicy']);
+
+/** An `iam:PolicyARN` value naming one AWS managed policy that grants no administrator power. */
+function harmlessPolicy(arn: string): boolean {
+  if (hasWildcard(arn) || !/^arn:aws[a-z-]*:iam::aws:policy\//i.test(arn)) return false;
+  const name = arn.split('/').pop()!;
+  return !(name in RISKY_MANAGED) && !/admin|fullaccess|poweruser/i.test(name);
+}
+
 function grantReach(
   grant: Grant,
   step: PathStep,
@@ -101,6 +111,7 @@ function grantReach(
   if (action.name === 'iam:PassRole' && passTo && s.cond.passedToService) {
     if (!s.cond.passedToService.some((p) => matchesWildcard(p, passTo))) return 'none';
   }
+  if (ATTACH.has(action.name) && s.cond.policyArns && s.cond.policyArns.every(harmlessPolicy)) return 'none';
   // NotResource: everything except the listed, which rarely excludes every target.
   if (s.notResource) return 'broad';
   let best: Reach = 'none';

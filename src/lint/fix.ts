@@ -21,6 +21,8 @@ export function statementJson(stmt: Record<string, unknown>): string {
   return JSON.stringify(stmt, null, 2);
 }
 
+const FIX_ACTIONS = 25;
+
 /** The scoped ARNs of the actions' resource types, deduplicated. */
 export function scopedResources(actions: readonly ActionInfo[]): string[] {
   const out: string[] = [];
@@ -34,7 +36,13 @@ export function scopedResources(actions: readonly ActionInfo[]): string[] {
 }
 
 /** A statement granting exactly these actions on their scoped ARNs (wildcard-only actions keep `*`). */
-export function scopedStatementFix(actions: readonly ActionInfo[], sid?: string): string {
+export function scopedStatementFix(all: readonly ActionInfo[], sid?: string): string {
+  // A fix listing hundreds of actions helps nobody: show the first ones and say how many more.
+  const actions = all.slice(0, FIX_ACTIONS);
+  const more =
+    all.length > FIX_ACTIONS
+      ? ` (the first ${FIX_ACTIONS} of ${all.length} actions; list the rest the same way)`
+      : '';
   const scopable = actions.filter((a) => a.scopable);
   const wildcardOnly = actions.filter((a) => !a.scopable);
   const parts: Record<string, unknown>[] = [];
@@ -49,7 +57,7 @@ export function scopedStatementFix(actions: readonly ActionInfo[], sid?: string)
   if (wildcardOnly.length)
     parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
   const text = parts.map(statementJson).join(',\n');
-  return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>):\n${text}`;
+  return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>)${more}:\n${text}`;
 }
 
 /** PassRole limited to a role path and to the services the policy actually uses. */

@@ -10,7 +10,7 @@ import { adminRules } from './rules/admin.js';
 import { escalationFindings, isAdministrator, weight } from './rules/escalation.js';
 import { notElementRules } from './rules/not-elements.js';
 import { passRoleRules } from './rules/passrole.js';
-import { principalRules } from './rules/principal.js';
+import { principalRules, RISKY_MANAGED } from './rules/principal.js';
 import { redundantRules } from './rules/redundant.js';
 import { scopeRules } from './rules/scope.js';
 import { sensitiveRules } from './rules/sensitive.js';
@@ -100,6 +100,8 @@ export function lintDesired(state: DesiredState, opts: LintOptions = {}): LintRe
     perPolicy.set(p, r);
     findings.push(...r.findings);
   }
+  // AWS managed policies: only sure escalations are reported (their target-dependent breadth is
+  // AWS's design), and none for those risky-managed-policy already reports as errors.
   const managed = new Set(sets.flat().filter((p) => p.file === null));
   for (const p of managed) {
     const at = firstAttachment(state, p);
@@ -110,7 +112,9 @@ export function lintDesired(state: DesiredState, opts: LintOptions = {}): LintRe
       escalationOnly: true,
     });
     perPolicy.set(p, r);
-    findings.push(...r.findings);
+    if (RISKY_MANAGED[p.name]?.severity !== 'error') {
+      findings.push(...r.findings.filter((f) => f.rule === 'privilege-escalation'));
+    }
   }
   findings.push(...principalRules(state));
   const prefix = state.config.path.startsWith('/') ? state.config.path : `/${state.config.path}`;

@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../model/finding.js';
 import type { Operation, Plan } from '../model/plan.js';
-import { capped, code, details, esc, fence, fold, table } from './md.js';
+import { code, details, esc, fence, fold, table } from './md.js';
 import { unifiedDiff } from './line-diff.js';
 import { findingsBySeverity, plural, type GroupRow, type PlanView, type UserRow } from './view.js';
 
@@ -192,11 +192,4 @@ export function summaryCounts(view: PlanView): string {
   if (view.policies.length) lines.push(`- custom policies: ${by(view.policies)}`);
   if (view.monitoring.length) lines.push(`- monitoring: ${plural(view.monitoring.length, 'operation')}`);
   return lines.join('\n');
-}
-
-export function deletedNames(view: PlanView, max: number): string {
-  return capped(
-    view.deletions.map((d) => `${d.type} ${code(d.name)}`),
-    max,
-  );
 }

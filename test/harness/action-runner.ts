@@ -5,7 +5,7 @@
  * a per-run AWS call log. Returns what a workflow would see.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -43,7 +43,9 @@ export interface ActionRun {
 export interface RunOptions {
   github: GitHubServer;
   moto?: Moto;
-  /** Repository files (relative path → content) written into a fresh workspace. */
+  /** A fixture repository copied into a fresh workspace. */
+  fixture?: string;
+  /** Repository files (relative path → content) written into the fresh workspace (after the fixture). */
   files?: Record<string, string>;
   /** An existing workspace to reuse instead. */
   workspace?: string;
@@ -86,6 +88,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
   const workspace = opts.workspace ?? path.join(run, 'workspace');
   if (!opts.workspace) {
     mkdirSync(workspace, { recursive: true });
+    if (opts.fixture) cpSync(opts.fixture, workspace, { recursive: true });
     writeRepo(workspace, opts.files ?? {});
   }
   const file = (name: string, content = ''): string => {

@@ -16,14 +16,15 @@ import type { PreparedStatement } from '../effective.js';
 
 const CRITICAL_SERVICES = new Set(['iam', 'sts', 'organizations']);
 
-/** Allow statements that grant every action on every resource (after Deny). */
+/** Allow statements that grant every action on every resource, none of it denied. */
 export function isAdminStatement(ctx: PolicyContext, s: PreparedStatement): boolean {
   return (
     s.effect === 'Allow' &&
     !s.notAction &&
     s.patterns.some(isAdminPattern) &&
     onAllResources(s) &&
-    effective(ctx, s).size > 0
+    // A Deny that removes part of `*` makes it something less than admin; other rules judge the rest.
+    effective(ctx, s).size === s.actions.size
   );
 }
 

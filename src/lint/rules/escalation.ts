@@ -38,8 +38,12 @@ function locate(s: PreparedStatement, action: string, fallback: Location): Locat
   return pos ? { file: p.file, line: pos.line } : fallback;
 }
 
-function fixFor(r: PathResult, principal: Principal): string {
+function fixFor(r: PathResult, principal: Principal, custom = false): string {
   const p = r.path;
+  const managed = [...new Set(r.steps.map((x) => x.grant!.stmt.policy).filter((x) => x.file === null))];
+  if (!custom && managed.length && r.steps.every((x) => !x.grant!.stmt.policy.file)) {
+    return `AWS managed policies cannot be edited: replace ${managed.map((x) => x.name).join(' and ')} with a policy in policies/ that leaves out ${r.steps.map((x) => x.action.name).join(' or ')} (or scopes them as below).\n${fixFor(r, principal, true)}`;
+  }
   if (p.passTo) {
     return `Limit iam:PassRole to roles the user may hand out and to the service that needs them (or remove it):\n${passRoleFix(principal.statements)}`;
   }

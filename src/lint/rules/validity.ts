@@ -10,7 +10,6 @@ import {
   isKnownService,
   isServiceConditionKey,
   serviceNames,
-  actionById,
   type ActionInfo,
 } from '../../catalog/actions.js';
 import { arnTemplates, fillTemplate, resourceMatchesAction } from '../../catalog/arn.js';
@@ -18,6 +17,17 @@ import { hasWildcard } from '../../catalog/wildcard.js';
 import type { Finding } from '../../model/finding.js';
 import { closest } from '../../suggest.js';
 import { makeFinding, statementLocation, valueLocation, type PolicyContext } from '../context.js';
+
+const nearCache = new Map<string, string | undefined>();
+
+function nearestAction(p: string, svc: string): string | undefined {
+  const key = p.toLowerCase();
+  if (!nearCache.has(key)) {
+    const candidates = hasWildcard(svc) ? [] : (catalogIndex().byService.get(svc) ?? []).map((a) => a.name);
+    nearCache.set(key, closest(p, candidates));
+  }
+  return nearCache.get(key);
+}
 
 function unknownNames(ctx: PolicyContext): Finding[] {
   const out: Finding[] = [];
@@ -46,8 +56,7 @@ function unknownNames(ctx: PolicyContext): Finding[] {
         return;
       }
       if (expandPattern(p).length > 0) return;
-      const candidates = hasWildcard(svc) ? [] : (catalogIndex().byService.get(svc) ?? []).map((a) => a.name);
-      const near = closest(p, candidates);
+      const near = nearestAction(p, svc);
       out.push(
         makeFinding(
           ctx,
@@ -69,15 +78,18 @@ function mismatches(ctx: PolicyContext): Finding[] {
   for (const s of ctx.statements) {
     if (s.effect !== 'Allow' || s.notResource || s.notAction || s.resources.includes('*')) continue;
     if (s.resources.length === 0) continue;
-    const infos: ActionInfo[] = [];
-    for (const id of s.actions) infos.push(actionById(id));
-    // With a service wildcard only actions fitting no resource at all are a mistake worth naming.
-    const bad = infos.filter((a) => s.resources.every((r) => resourceMatchesAction(r, a) === false));
-    if (!bad.length) continue;
-    const explicit = bad.filter((a) =>
-      s.patterns.some((p) => !hasWildcard(p) && p.toLowerCase() === a.name.toLowerCase()),
-    );
-    const report = explicit.length ? explicit : bad.length === infos.length ? bad : [];
+    const fits = (a: ActionInfo): boolean => s.resources.some((r) => resourceMatchesAction(r, a) !== false);
+    // Named actions are checked one by one; a wildcard pattern only when none of its actions fits.
+    const report: ActionInfo[] = [];
+    for (const p of s.patterns) {
+      if (hasWildcard(p)) {
+        const list = expandPattern(p);
+        if (list.length && !list.some(fits)) report.push(...list);
+      } else {
+        const a = findAction(p);
+        if (a && !fits(a) && !report.includes(a)) report.push(a);
+      }
+    }
     if (!report.length) continue;
     // Scopable actions with no fitting ARN are a sure mistake; wildcard-only actions given an
     // ARN are one too, but some services honour them before the catalogue says so: warn.

@@ -1,5 +1,6 @@
 import {
   composeComment,
+  composeFitting,
   findOwnComment,
   MARKER,
   parseMeta,
@@ -73,4 +74,20 @@ test('the status block is replaced, the report kept, and a renderer header not d
   const applied = composeComment({ ...meta, status: 'applied' }, reportOf(refused), '### Applied');
   expect(applied).not.toContain('Apply refused');
   expect(applied).toContain('+ alice');
+});
+
+test('a status too long for a comment drops its folded detail, then the report, and says where the rest is', () => {
+  const status = `### applied\n\n3000 applied.\n\n<details><summary>Operations</summary>\n\n${'✓ create user x\n'.repeat(5000)}</details>`;
+  const small = composeFitting(meta, 'plan report', '### applied', 60000);
+  expect(small).toBe(composeComment(meta, 'plan report', '### applied'));
+  const fitted = composeFitting(meta, 'plan report', status, 60000);
+  expect(fitted.length).toBeLessThanOrEqual(60000);
+  expect(fitted).toContain('3000 applied.');
+  expect(fitted).toContain('plan report');
+  expect(fitted).toContain('The full report is in the job summary');
+  expect(parseMeta(fitted)).toMatchObject({ truncated: true, hash: 'h1' });
+  const hugeReport = 'r'.repeat(59900);
+  const minimal = composeFitting(meta, hugeReport, status, 60000);
+  expect(minimal.length).toBeLessThanOrEqual(60000);
+  expect(minimal).toContain('The plan is in the job summary of the plan run.');
 });

@@ -247,3 +247,48 @@ describe('AWS managed policies', () => {
     expect(e[0]!.file).toBe('iam-gitops.yml');
   });
 });
+
+test('AttachUserPolicy limited by iam:PolicyARN to ReadOnlyAccess cannot escalate; to AdministratorAccess it can (lower confidence)', () => {
+  const attach = (arn: string) =>
+    policy('attach', [
+      allow('iam:AttachUserPolicy', 'arn:aws:iam::*:user/${aws:username}', {
+        Condition: { ArnEquals: { 'iam:PolicyARN': arn } },
+      }),
+    ]);
+  expect(
+    lint(state({ policies: [attach('arn:aws:iam::aws:policy/ReadOnlyAccess')] })).filter((f) =>
+      f.rule.startsWith('privilege'),
+    ),
+  ).toEqual([]);
+  const f = lint(state({ policies: [attach('arn:aws:iam::aws:policy/AdministratorAccess')] })).filter(
+    (x) => x.rule === 'privilege-escalation',
+  );
+  expect(f.map((x) => [x.severity, x.actions])).toEqual([['warning', ['iam:AttachUserPolicy']]]);
+});
+
+test('a risky AWS managed policy is one finding per attachment, not a flood of path warnings', () => {
+  const fs = lint(
+    state({
+      groups: { ops: ['PowerUserAccess'] },
+      users: [
+        { name: 'ivy', groups: ['ops'] },
+        { name: 'joe', groups: ['ops'] },
+      ],
+    }),
+  );
+  expect(fs.map((f) => [f.rule, f.severity, f.file])).toEqual([
+    ['risky-managed-policy', 'warning', 'iam-gitops.yml'],
+  ]);
+});
+
+test('an escalation found only in AWS managed policies says to replace them', () => {
+  const fs = lint(
+    state({ groups: { emr: ['AmazonElasticMapReduceRole'] }, users: [{ name: 'kim', groups: ['emr'] }] }),
+  );
+  const e = fs.filter((f) => f.rule === 'privilege-escalation');
+  expect(e.length).toBeGreaterThan(0);
+  expect(
+    e.every((f) => f.file === 'iam-gitops.yml' && f.policy === 'AmazonElasticMapReduceRole' && !f.user),
+  ).toBe(true);
+  expect(e[0]!.fix).toContain('AWS managed policies cannot be edited: replace AmazonElasticMapReduceRole');
+});

@@ -76,3 +76,17 @@ test('reachesFailOn: error, warning, never', () => {
   expect(reachesFailOn(warn, 'warning')).toBe(true);
   expect(reachesFailOn(result.findings, 'never')).toBe(false);
 });
+
+test('text lists ignored findings with their reason; JSON keeps the SPEC keys only', () => {
+  const r = lintDesired(
+    state({
+      policies: [policy('p', [allow('iam:*')])],
+      ignore: [{ rule: 'service-admin', reason: 'break-glass' }],
+    }),
+    { now: NOW },
+  );
+  expect(formatText(r)).toMatch(
+    /Ignored by lint\.ignore \(1\):\n {2}policies\/p\.json:\d+: service-admin — break-glass/,
+  );
+  expect(Object.keys(JSON.parse(formatJson(r)))).toEqual(['dataVersion', 'findings']);
+});

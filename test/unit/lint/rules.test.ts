@@ -244,3 +244,9 @@ test('resource-mismatch on a wildcard-only action is a warning', () => {
   expect(fs.map((f) => [f.severity, f.actions])).toEqual([['warning', ['iam:ListRoles']]]);
   expect(fs[0]!.fix).toContain('"*"');
 });
+
+test('Allow * with a Deny of everything but s3 is not admin-access and not an escalation', () => {
+  const fs = run([allow('*'), { Effect: 'Deny', NotAction: 's3:*', Resource: '*' }]);
+  expect(fs.filter((f) => f.severity === 'error')).toEqual([]);
+  expect(rule(fs, 'write-star-scopable')[0]!.actions.every((a) => a.startsWith('s3:'))).toBe(true);
+});

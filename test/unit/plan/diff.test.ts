@@ -412,3 +412,21 @@ describe('mail sender', () => {
     expect(diff(desired([user('max')]), actual({ sesSenderVerified: null })).errors).toEqual([]);
   });
 });
+
+describe('monitoring', () => {
+  test('the baseline operations follow the IAM operations, each after its dependencies', () => {
+    const base = desired([user('nia')]).config.monitoring;
+    const d = desired([user('nia')], {
+      monitoring: { ...base, enabled: true, alarmEmails: ['sec@example.com'], alarms: ['cis'] },
+    });
+    const r = diff(d, actual());
+    const types = r.operations.map((o) => o.type);
+    expect(types.slice(0, 2)).toEqual(['user', 'email']);
+    expect(ids(r.operations)).toEqual(
+      expect.arrayContaining(['trail:iam-gitops', 'topic:iam-gitops-alarms']),
+    );
+    for (const op of r.operations)
+      for (const dep of op.dependsOn) expect(before(r.operations, dep, op.id)).toBe(true);
+    expect(diff(d, actual(), { monitoring: false }).operations.map((o) => o.type)).toEqual(['user', 'email']);
+  });
+});

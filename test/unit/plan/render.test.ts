@@ -151,6 +151,21 @@ describe('markdown comment', () => {
     expect(summary.markdown).not.toMatch(/person\.\d+@/);
   });
 
+  test('monitoring has its own section, and subscription addresses are masked there too', () => {
+    const d = desired([user('ola')]);
+    d.config.monitoring = {
+      ...d.config.monitoring,
+      enabled: true,
+      alarmEmails: ['security-team@example.com'],
+      alarms: ['console-login-failures'],
+    };
+    const body = renderMarkdown({ plan: planOf(d, actual()), ...meta }).body;
+    expect(body).toMatch(/Monitoring baseline \(\d+\)/);
+    expect(body).toContain('| trail | `iam-gitops` | ➕ create |');
+    expect(body).toContain('s***@example.com');
+    expect(body).not.toContain('security-team@');
+  });
+
   test('long sections fold beyond 12 lines; short ones stay open', () => {
     const many = planOf(desired(Array.from({ length: 20 }, (_, i) => user(`u${i}`))), actual());
     expect(renderMarkdown({ plan: many, ...meta }).body).toContain(
