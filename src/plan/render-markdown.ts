@@ -58,8 +58,16 @@ export function renderMeta(meta: CommentMetaOut): string {
   return `<!-- iam-gitops:meta ${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
 }
 
-/** The report body (no marker, no metadata) at one tier. Emails are not yet masked. */
-export function renderReport(input: ReportInput, tier: Tier, view: PlanView = buildView(input.plan)): string {
+/**
+ * The report body (no marker, no metadata) at one tier; `maxRows` caps the user rows and the
+ * findings per severity. Emails are not yet masked.
+ */
+export function renderReport(
+  input: ReportInput,
+  tier: Tier,
+  view: PlanView = buildView(input.plan),
+  maxRows = Infinity,
+): string {
   const { plan } = input;
   const drift = input.kind === 'drift';
   const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
@@ -72,12 +80,12 @@ export function renderReport(input: ReportInput, tier: Tier, view: PlanView = bu
   if (tier === 'summary') {
     parts.push(summaryCounts(view));
   } else {
-    parts.push(usersSection(view, tier));
+    parts.push(usersSection(view, tier, maxRows));
     parts.push(groupsSection(view.groups, tier));
     parts.push(policiesSection(view, tier));
     parts.push(monitoringSection(view, tier));
   }
-  parts.push(findingsSection(plan.findings, tier, input.dataVersion));
+  parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows));
   if (tier !== 'full') {
     const where = input.fullReportHint ?? 'the job summary of this run';
     parts.push(`> [!NOTE]\n> Shortened to fit a comment; the full report is in ${where}.`);
@@ -89,7 +97,7 @@ export function renderReport(input: ReportInput, tier: Tier, view: PlanView = bu
 export function renderMarkdown(input: ReportInput, limit = COMMENT_LIMIT): RenderedComment {
   const view = buildView(input.plan);
   const counts = countChanges(input.plan.changes);
-  const compose = (tier: Tier): string => {
+  const compose = (tier: Tier, maxRows = Infinity): string => {
     const meta = renderMeta({
       hash: input.plan.hash,
       head: input.head,
@@ -99,11 +107,14 @@ export function renderMarkdown(input: ReportInput, limit = COMMENT_LIMIT): Rende
       truncated: tier !== 'full',
       counts,
     });
-    return maskEmails(`${PLAN_MARKER}\n${meta}\n\n${renderReport(input, tier, view)}`);
+    return maskEmails(`${PLAN_MARKER}\n${meta}\n\n${renderReport(input, tier, view, maxRows)}`);
   };
-  for (const tier of ['full', 'compact'] as const) {
-    const body = compose(tier);
-    if (body.length <= limit) return { body, truncated: tier !== 'full', tier };
+  const full = compose('full');
+  if (full.length <= limit) return { body: full, truncated: false, tier: 'full' };
+  // Compact: counts instead of item lists; then fewer rows, so a large plan still shows some users.
+  for (const rows of [Infinity, 400, 100]) {
+    const body = compose('compact', rows);
+    if (body.length <= limit) return { body, truncated: true, tier: 'compact' };
   }
   let body = compose('summary');
   if (body.length > limit) {

@@ -38,7 +38,8 @@ export function renderText({ plan, kind = 'plan' }: TextInput): string {
   out.push('');
   const { create, update, delete: del } = view.counts;
   const u = plan.unchanged;
-  const same = u ? ` ${plural(u.users + u.groups + u.policies, 'IAM resource')} unchanged.` : '';
+  const n = u ? u.users + u.groups + u.policies : 0;
+  const same = n > 0 ? ` ${plural(n, 'IAM resource')} unchanged.` : '';
   if (create + update + del === 0) out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
   else out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
   const f = findingsBySeverity(plan.findings);

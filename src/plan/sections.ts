@@ -39,7 +39,7 @@ export function totalsLine(view: PlanView, plan: Plan, noun: string): string {
   const { create, update, delete: del } = view.counts;
   const u = plan.unchanged;
   const same = u ? u.users + u.groups + u.policies : 0;
-  const unchanged = u ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
+  const unchanged = same > 0 ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
   if (create + update + del === 0) return `**No changes.**${unchanged}`;
   return `**${noun}: ${create} to create, ${update} to change, ${del} to delete.**${unchanged}`;
 }
@@ -80,11 +80,11 @@ function userOther(r: UserRow): string {
   return parts.join('; ') || '—';
 }
 
-export function usersSection(view: PlanView, tier: Tier): string {
+export function usersSection(view: PlanView, tier: Tier, maxRows = Infinity): string {
   if (view.users.length === 0) return '';
   const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'reset-required', 'welcome mail'];
   if (tier === 'full') header.push('other');
-  const rows = view.users.map((r) => {
+  const rows = view.users.slice(0, maxRows).map((r) => {
     const row = [
       code(r.name),
       ACTION_LABEL[r.action]!,
@@ -101,7 +101,9 @@ export function usersSection(view: PlanView, tier: Tier): string {
     if (tier === 'full') row.push(userOther(r));
     return row;
   });
-  return fold(`#### Users (${view.users.length})`, table(header, rows));
+  const more = view.users.length - rows.length;
+  const tail = more > 0 ? `\n\n… and ${plural(more, 'more user')} in the full report.` : '';
+  return fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
 }
 
 export function groupsSection(groups: GroupRow[], tier: Tier): string {
@@ -145,6 +147,12 @@ export function monitoringSection(view: PlanView, tier: Tier): string {
   return fold(heading, table(['resource', 'name', 'action'], rows));
 }
 
+function listed(findings: Finding[], max: number, line: (f: Finding) => string): string {
+  const lines = findings.slice(0, max).map(line);
+  if (findings.length > max) lines.push(`- … and ${findings.length - max} more in the full report`);
+  return lines.join('\n');
+}
+
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' } as const;
 
 function findingLine(f: Finding, tier: Tier): string {
@@ -161,7 +169,12 @@ function findingLine(f: Finding, tier: Tier): string {
   return `${head}\n${fix}`;
 }
 
-export function findingsSection(findings: Finding[], tier: Tier, dataVersion?: string): string {
+export function findingsSection(
+  findings: Finding[],
+  tier: Tier,
+  dataVersion?: string,
+  maxPerSeverity = Infinity,
+): string {
   if (findings.length === 0) return '';
   const groups = findingsBySeverity(findings);
   const counts = (['error', 'warning', 'notice'] as const)
@@ -174,7 +187,7 @@ export function findingsSection(findings: Finding[], tier: Tier, dataVersion?: s
     .map((s) =>
       fold(
         `${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`,
-        groups[s].map((f) => findingLine(f, tier)).join('\n'),
+        listed(groups[s], maxPerSeverity, (f) => findingLine(f, tier)),
       ),
     );
   const data = dataVersion ? `\n\n<sub>IAM action data: ${esc(dataVersion)}</sub>` : '';

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { RecordedCall } from '../../src/aws/calls.js';
 import { DEFAULT_TOKEN, OIDC_REQUEST_TOKEN, type GitHubServer } from './github-server.js';
+import { startGapProxy, type GapProxy, type WireRequest } from './gap-proxy.js';
 import type { Moto } from './moto.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -38,11 +39,19 @@ export interface ActionRun {
   /** Values the run asked the runner to mask (::add-mask::). */
   masked: string[];
   workspace: string;
+  /** With the gaps option: every AWS request of this run on the wire, in order (see gap-proxy.ts). */
+  wire?: WireRequest[];
 }
 
 export interface RunOptions {
   github: GitHubServer;
   moto?: Moto;
+  /**
+   * Put the gap-filling proxy (gap-proxy.ts) between the run and the emulator: `true` starts one for
+   * this run, a started proxy is used as it is. Off by default, so every other run meets the
+   * emulator unfiltered, gaps included (a permissions-boundary call still fails with HTTP 500).
+   */
+  gaps?: boolean | GapProxy;
   /** A fixture repository copied into a fresh workspace. */
   fixture?: string;
   /** Repository files (relative path → content) written into the fresh workspace (after the fixture). */
@@ -97,6 +106,26 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     return p;
   };
   const token = opts.token ?? DEFAULT_TOKEN;
+  if (opts.gaps && !opts.moto) throw new Error('runAction: the gaps proxy needs the emulator (moto)');
+  const ownProxy = opts.gaps === true ? await startGapProxy({ target: opts.moto!.url }) : undefined;
+  const proxy = ownProxy ?? (typeof opts.gaps === 'object' ? opts.gaps : undefined);
+  const firstWire = proxy?.requests.length ?? 0;
+  try {
+    return await spawnAction(opts, run, workspace, file, token, proxy, firstWire);
+  } finally {
+    await ownProxy?.stop();
+  }
+}
+
+async function spawnAction(
+  opts: RunOptions,
+  run: string,
+  workspace: string,
+  file: (name: string, content?: string) => string,
+  token: string,
+  proxy: GapProxy | undefined,
+  firstWire: number,
+): Promise<ActionRun> {
   const inputs = { ...actionDefaults(token), ...(opts.inputs ?? {}) };
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -129,6 +158,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     RUNNER_DEBUG: '0',
     IAM_GITOPS_CALL_LOG: file('calls.jsonl'),
     ...(opts.moto ? opts.moto.env() : {}),
+    ...(proxy ? { AWS_ENDPOINT_URL: proxy.url } : {}),
     ...(opts.oidc === false
       ? {}
       : {
@@ -172,6 +202,7 @@ export async function runAction(opts: RunOptions): Promise<ActionRun> {
     masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => unescapeData(m[1]!)),
     workspace,
   };
+  if (proxy) result.wire = proxy.requests.slice(firstWire);
   if (!opts.workspace) rmSync(path.join(run, 'event.json'), { force: true });
   return result;
 }

@@ -29,6 +29,12 @@ function nearestAction(p: string, svc: string): string | undefined {
   return nearCache.get(key);
 }
 
+function nearestService(svc: string): string | undefined {
+  const key = `svc:${svc.toLowerCase()}`;
+  if (!nearCache.has(key)) nearCache.set(key, closest(svc, serviceNames()));
+  return nearCache.get(key);
+}
+
 function unknownNames(ctx: PolicyContext): Finding[] {
   const out: Finding[] = [];
   for (const s of ctx.statements) {
@@ -39,7 +45,7 @@ function unknownNames(ctx: PolicyContext): Finding[] {
       const colon = p.indexOf(':');
       const svc = colon > 0 ? p.slice(0, colon).toLowerCase() : '';
       if (colon <= 0 || (!hasWildcard(svc) && !isKnownService(svc))) {
-        const near = closest(svc || p, serviceNames());
+        const near = nearestService(svc || p);
         out.push(
           makeFinding(
             ctx,

@@ -139,6 +139,10 @@ describe('markdown comment', () => {
     expect(r.truncated).toBe(true);
     expect(r.body).toContain('"truncated":true');
     expect(r.body).toContain('the full report is in the job summary');
+    // Counts instead of item lists, and only as many user rows as fit.
+    expect(r.tier).toBe('compact');
+    expect(r.body).toContain('| `user-0000` | ➕ create | +2 | +1 | enabled | yes | yes |');
+    expect(r.body).toMatch(/… and 2,?\d{3} more users in the full report\./);
     // Per user: user, two memberships, one attachment, the mail; every other one a console login.
     expect(r.body).toContain('**Plan: 16500 to create, 0 to change, 0 to delete.**');
     const emails = r.body.match(EMAIL) ?? [];
@@ -164,6 +168,18 @@ describe('markdown comment', () => {
     expect(body).toContain('| trail | `iam-gitops` | ➕ create |');
     expect(body).toContain('s***@example.com');
     expect(body).not.toContain('security-team@');
+  });
+
+  test('a plan whose refusals alone are too long falls back to the summary tier', () => {
+    const errors = Array.from({ length: 3000 }, (_, i) =>
+      `user u${i} already exists in AWS but is not managed by iam-gitops; `.repeat(2),
+    );
+    const r = renderMarkdown({ plan: { ...plan, errors }, ...meta });
+    expect(r.tier).toBe('summary');
+    expect(r.body.length).toBeLessThan(COMMENT_LIMIT);
+    expect(r.body).toContain('… and 2980 more (see the job summary)');
+    expect(r.body).toContain('**Plan: 6 to create, 1 to change, 2 to delete.**');
+    expect(r.body).toContain('"truncated":true');
   });
 
   test('long sections fold beyond 12 lines; short ones stay open', () => {
