@@ -60,7 +60,9 @@ export async function startEmulator(opts = {}) {
       if (exited !== null) return;
       const done = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
-      await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+      let timer;
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 3000)))]);
+      clearTimeout(timer);
       if (exited === null) proc.kill('SIGKILL');
     },
   };
