@@ -64248,7 +64248,7 @@ function totalsLine(view, plan, noun) {
     const { create, update, delete: del } = view.counts;
     const u = plan.unchanged;
     const same = u ? u.users + u.groups + u.policies : 0;
-    const unchanged = u ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
+    const unchanged = same > 0 ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
     if (create + update + del === 0)
         return `**No changes.**${unchanged}`;
     return `**${noun}: ${create} to create, ${update} to change, ${del} to delete.**${unchanged}`;
@@ -64286,13 +64286,13 @@ function userOther(r) {
         parts.push(r.boundary === null ? 'boundary removed' : `boundary ${esc(r.boundary)}`);
     return parts.join('; ') || '—';
 }
-function usersSection(view, tier) {
+function usersSection(view, tier, maxRows = Infinity) {
     if (view.users.length === 0)
         return '';
     const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'reset-required', 'welcome mail'];
     if (tier === 'full')
         header.push('other');
-    const rows = view.users.map((r) => {
+    const rows = view.users.slice(0, maxRows).map((r) => {
         const row = [
             code(r.name),
             ACTION_LABEL[r.action],
@@ -64310,7 +64310,9 @@ function usersSection(view, tier) {
             row.push(userOther(r));
         return row;
     });
-    return fold(`#### Users (${view.users.length})`, table(header, rows));
+    const more = view.users.length - rows.length;
+    const tail = more > 0 ? `\n\n… and ${plural(more, 'more user')} in the full report.` : '';
+    return fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
 }
 function groupsSection(groups, tier) {
     if (groups.length === 0)
@@ -64353,6 +64355,12 @@ function monitoringSection(view, tier) {
     const rows = view.monitoring.map((op) => [op.type, code(op.name), ACTION_LABEL[op.action] ?? op.action]);
     return fold(heading, table(['resource', 'name', 'action'], rows));
 }
+function listed(findings, max, line) {
+    const lines = findings.slice(0, max).map(line);
+    if (findings.length > max)
+        lines.push(`- … and ${findings.length - max} more in the full report`);
+    return lines.join('\n');
+}
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
 function findingLine(f, tier) {
     const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
@@ -64368,7 +64376,7 @@ function findingLine(f, tier) {
         .join('\n');
     return `${head}\n${fix}`;
 }
-function findingsSection(findings, tier, dataVersion) {
+function findingsSection(findings, tier, dataVersion, maxPerSeverity = Infinity) {
     if (findings.length === 0)
         return '';
     const groups = findingsBySeverity(findings);
@@ -64380,7 +64388,7 @@ function findingsSection(findings, tier, dataVersion) {
         return heading;
     const blocks = ['error', 'warning', 'notice']
         .filter((s) => groups[s].length)
-        .map((s) => fold(`${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`, groups[s].map((f) => findingLine(f, tier)).join('\n')));
+        .map((s) => fold(`${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`, listed(groups[s], maxPerSeverity, (f) => findingLine(f, tier))));
     const data = dataVersion ? `\n\n<sub>IAM action data: ${esc(dataVersion)}</sub>` : '';
     return `${heading}\n\n${blocks.join('\n\n')}${data}`;
 }
@@ -64411,8 +64419,11 @@ function renderMeta(meta) {
     // `>` escaped so that no value can end the HTML comment early.
     return `<!-- iam-gitops:meta ${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
 }
-/** The report body (no marker, no metadata) at one tier. Emails are not yet masked. */
-function renderReport(input, tier, view = buildView(input.plan)) {
+/**
+ * The report body (no marker, no metadata) at one tier; `maxRows` caps the user rows and the
+ * findings per severity. Emails are not yet masked.
+ */
+function renderReport(input, tier, view = buildView(input.plan), maxRows = Infinity) {
     const { plan } = input;
     const drift = input.kind === 'drift';
     const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
@@ -64426,12 +64437,12 @@ function renderReport(input, tier, view = buildView(input.plan)) {
         parts.push(summaryCounts(view));
     }
     else {
-        parts.push(usersSection(view, tier));
+        parts.push(usersSection(view, tier, maxRows));
         parts.push(groupsSection(view.groups, tier));
         parts.push(policiesSection(view, tier));
         parts.push(monitoringSection(view, tier));
     }
-    parts.push(findingsSection(plan.findings, tier, input.dataVersion));
+    parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows));
     if (tier !== 'full') {
         const where = input.fullReportHint ?? 'the job summary of this run';
         parts.push(`> [!NOTE]\n> Shortened to fit a comment; the full report is in ${where}.`);
@@ -64442,7 +64453,7 @@ function renderReport(input, tier, view = buildView(input.plan)) {
 function renderMarkdown(input, limit = COMMENT_LIMIT) {
     const view = buildView(input.plan);
     const counts = countChanges(input.plan.changes);
-    const compose = (tier) => {
+    const compose = (tier, maxRows = Infinity) => {
         const meta = renderMeta({
             hash: input.plan.hash,
             head: input.head,
@@ -64452,12 +64463,16 @@ function renderMarkdown(input, limit = COMMENT_LIMIT) {
             truncated: tier !== 'full',
             counts,
         });
-        return maskEmails(`${PLAN_MARKER}\n${meta}\n\n${renderReport(input, tier, view)}`);
+        return maskEmails(`${PLAN_MARKER}\n${meta}\n\n${renderReport(input, tier, view, maxRows)}`);
     };
-    for (const tier of ['full', 'compact']) {
-        const body = compose(tier);
+    const full = compose('full');
+    if (full.length <= limit)
+        return { body: full, truncated: false, tier: 'full' };
+    // Compact: counts instead of item lists; then fewer rows, so a large plan still shows some users.
+    for (const rows of [Infinity, 400, 100]) {
+        const body = compose('compact', rows);
         if (body.length <= limit)
-            return { body, truncated: tier !== 'full', tier };
+            return { body, truncated: true, tier: 'compact' };
     }
     let body = compose('summary');
     if (body.length > limit) {
@@ -64501,7 +64516,8 @@ function renderText({ plan, kind = 'plan' }) {
     out.push('');
     const { create, update, delete: del } = view.counts;
     const u = plan.unchanged;
-    const same = u ? ` ${plural(u.users + u.groups + u.policies, 'IAM resource')} unchanged.` : '';
+    const n = u ? u.users + u.groups + u.policies : 0;
+    const same = n > 0 ? ` ${plural(n, 'IAM resource')} unchanged.` : '';
     if (create + update + del === 0)
         out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
     else
@@ -77237,6 +77253,12 @@ function nearestAction(p, svc) {
     }
     return nearCache.get(key);
 }
+function nearestService(svc) {
+    const key = `svc:${svc.toLowerCase()}`;
+    if (!nearCache.has(key))
+        nearCache.set(key, (0,suggest/* closest */.k)(svc, (0,actions/* serviceNames */._m)()));
+    return nearCache.get(key);
+}
 function unknownNames(ctx) {
     const out = [];
     for (const s of ctx.statements) {
@@ -77248,7 +77270,7 @@ function unknownNames(ctx) {
             const colon = p.indexOf(':');
             const svc = colon > 0 ? p.slice(0, colon).toLowerCase() : '';
             if (colon <= 0 || (!(0,wildcard/* hasWildcard */.rl)(svc) && !(0,actions/* isKnownService */.$e)(svc))) {
-                const near = (0,suggest/* closest */.k)(svc || p, (0,actions/* serviceNames */._m)());
+                const near = nearestService(svc || p);
                 out.push(makeFinding(ctx, loc, 'unknown-service', 'error', [p], `"${p}" names no known service prefix, so it ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing.`, near
                     ? `Did you mean "${near}${colon > 0 ? p.slice(colon) : ':…'}"?`
                     : 'Use `service:Action`, e.g. `s3:GetObject`.'));
