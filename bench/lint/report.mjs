@@ -75,7 +75,7 @@ export function renderReport(r) {
   p('', `Policies a tool crashed on (managed corpus): ${errs}.`, '');
   p('## Labelled cases (test/fixtures/lint/labelled)', '');
   p(
-    'A case counts as flagged by iam-gitops when it yields an error of `privilege-escalation`, `admin-access`, `service-admin` or `risky-managed-policy`; by parliament when any of its policies has `PRIVILEGE_ESCALATION` (community auditors on); by cloudsplaining when any has `PrivilegeEscalation` findings (`scan_policy` defaults). parliament and cloudsplaining read one policy at a time, so a case with several policies counts as flagged if one of them is.',
+    'A case counts as flagged by iam-gitops when it yields an error of `privilege-escalation`, `admin-access`, `service-admin` or `risky-managed-policy`; by parliament when any of its policies has `PRIVILEGE_ESCALATION` (community auditors on); by cloudsplaining when any has `PrivilegeEscalation` findings (`scan_policy` defaults). parliament and cloudsplaining read one policy at a time, so a case with several policies counts as flagged if one of them is. The cases were written together with this lint (one positive per catalogue row with `Resource: "*"`, plus the recall/precision controls), so its score here is not independent evidence; the other tools\' misses show which of the controls they do not handle.',
     '',
   );
   p(

@@ -3,7 +3,6 @@
  * scopability; expansion of Action/NotAction patterns to concrete actions (cached: the hot path).
  */
 import { loadCatalog, type CatalogAction } from './data.js';
-import { GLOBAL_CONDITION_KEYS } from './global-keys.js';
 import { hasWildcard, wildcardRegExp } from './wildcard.js';
 
 export type AccessLevel = 'Permissions management' | 'Tagging' | 'Write' | 'Read' | 'List';
@@ -188,9 +187,7 @@ function keyRegExp(template: string): RegExp {
 /** Global condition key definition matching `key` (tag-key templates included), if any. */
 export function globalConditionKey(key: string): { key: string; type: string } | undefined {
   if (!keyPatterns) {
-    const fromData = loadCatalog().globalConditionKeys.filter((k) => typeof k?.key === 'string');
-    const list = fromData.length ? fromData.map((k) => [k.key, k.type] as const) : GLOBAL_CONDITION_KEYS;
-    keyPatterns = list.map(([k, type]) => ({ re: keyRegExp(k), key: k, type }));
+    keyPatterns = loadCatalog().globalConditionKeys.map(({ key: k, type }) => ({ re: keyRegExp(k), key: k, type }));
   }
   return keyPatterns.find((p) => p.re.test(key));
 }
