@@ -3,7 +3,9 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.moto-venv/', '.bench-venv/', '.tools-venv/', '.tmp/'] },
+  {
+    ignores: ['dist/', 'node_modules/', 'coverage/', '.moto-venv/', '.bench-venv/', '.tools-venv/', '.tmp/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -187,7 +187,11 @@ function keyRegExp(template: string): RegExp {
 /** Global condition key definition matching `key` (tag-key templates included), if any. */
 export function globalConditionKey(key: string): { key: string; type: string } | undefined {
   if (!keyPatterns) {
-    keyPatterns = loadCatalog().globalConditionKeys.map(({ key: k, type }) => ({ re: keyRegExp(k), key: k, type }));
+    keyPatterns = loadCatalog().globalConditionKeys.map(({ key: k, type }) => ({
+      re: keyRegExp(k),
+      key: k,
+      type,
+    }));
   }
   return keyPatterns.find((p) => p.re.test(key));
 }
