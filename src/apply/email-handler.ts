@@ -52,6 +52,7 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
     role: d.role,
     groups: d.groups,
     policies: d.policies,
+    groupPolicies: d.groupPolicies,
   });
   await sendWelcomeMail(ctx.clients.ses, config.from, d.email, mail, password);
   forgetPassword(ctx, d.user);

@@ -43,8 +43,9 @@ export async function createLoginProfile(op: Operation, ctx: ApplyContext): Prom
   const tags = await requireManagedUser(ctx, user);
   if (await hasLoginProfile(ctx, user)) return { status: 'already-done' };
   if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
-    // Console turned on for an existing user: the password must reach them, so a welcome mail
-    // becomes pending (the next plan sends it with a fresh password) before the login exists.
+    // Console turned on for an existing user: the `email` operation planned with this one mails the
+    // password below. The mark comes first, so a run that dies before the mail leaves it pending and
+    // the next plan sends one (with a fresh password, as this one is lost with the run).
     await ctx.clients.iam.send(
       new TagUserCommand({
         UserName: user,

@@ -71,31 +71,45 @@ const MARK: Record<OperationResult['status'], string> = {
   skipped: '-',
 };
 
-/** Plain text for the CLI and the log. Holds names and errors, never a secret. */
+function operationLine(r: OperationResult): string {
+  const tail =
+    r.status === 'failed'
+      ? `: ${r.error}`
+      : r.status === 'skipped'
+        ? ` (skipped: ${r.skippedBecause} failed)`
+        : r.status === 'already-done'
+          ? ' (already done)'
+          : '';
+  return `${MARK[r.status]} ${r.action} ${r.type} ${r.name}${tail}`;
+}
+
+/** Every operation, one line each (the GitHub report folds this list away). Never a secret. */
+export function formatOperations(report: ApplyReport): string {
+  return report.results.map(operationLine).join('\n') + '\n';
+}
+
+/**
+ * The closing summary for the CLI and the log: counts, users created and deleted, the mail per
+ * user, and only the operations that failed or were skipped (the progress lines already named
+ * the rest). Holds names and errors, never a secret.
+ */
 export function formatApplyReport(report: ApplyReport): string {
-  const lines: string[] = [];
-  for (const r of report.results) {
-    const tail =
-      r.status === 'failed'
-        ? `: ${r.error}`
-        : r.status === 'skipped'
-          ? ` (skipped: ${r.skippedBecause} failed)`
-          : r.status === 'already-done'
-            ? ' (already done)'
-            : '';
-    lines.push(`${MARK[r.status]} ${r.action} ${r.type} ${r.name}${tail}`);
-  }
   const c = report.counts;
-  lines.push(
-    '',
+  const lines: string[] = [
     `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
-  );
+  ];
   if (report.createdUsers.length > 0) lines.push(`Created users: ${report.createdUsers.join(', ')}`);
   if (report.deletedUsers.length > 0) lines.push(`Deleted users: ${report.deletedUsers.join(', ')}`);
   for (const m of report.mail) {
     lines.push(
       `Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`,
     );
+  }
+  for (const status of ['failed', 'skipped'] as const) {
+    const rs = report.results.filter((r) => r.status === status);
+    if (rs.length === 0) continue;
+    lines.push('', `${status === 'failed' ? 'Failed' : 'Skipped'} (${rs.length}):`);
+    for (const r of rs) lines.push(`  ${operationLine(r)}`);
   }
   return lines.join('\n') + '\n';
 }

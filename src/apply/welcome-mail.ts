@@ -16,7 +16,10 @@ export interface WelcomeMailInput {
   password: string | null;
   role: string | null;
   groups: string[];
+  /** Policies attached to the user directly. */
   policies: string[];
+  /** Per group, the policies it grants; groups missing here are listed by name only. */
+  groupPolicies?: Record<string, string[]>;
 }
 
 export interface WelcomeMail {
@@ -64,10 +67,27 @@ export function renderWelcomeMail(input: WelcomeMailInput): WelcomeMail {
     text.push(`Role: ${input.role}`);
     html.push(`<li>Role: ${escapeHtml(input.role)}</li>`);
   }
-  text.push(`Groups: ${list(input.groups)}`, `Policies: ${list(input.policies)}`);
+  // Most users get their permissions through groups: say what each group grants, or the mail
+  // reads as if the user had no permissions at all.
+  const granted = input.groups
+    .filter((g) => input.groupPolicies?.[g] !== undefined)
+    .map((g) => ({ group: g, policies: input.groupPolicies![g]! }));
+  const grants = (p: string[]): string => (p.length > 0 ? p.join(', ') : 'no policies');
+  const direct =
+    input.policies.length > 0
+      ? input.policies.join(', ')
+      : input.groups.length > 0
+        ? 'none (your permissions come from your groups)'
+        : 'none';
+  text.push(`Groups: ${list(input.groups)}`);
+  for (const g of granted) text.push(`  - ${g.group}: ${grants(g.policies)}`);
+  text.push(`Direct policies: ${direct}`);
+  const groupItems = granted.map((g) => `<li>${escapeHtml(g.group)}: ${escapeHtml(grants(g.policies))}</li>`);
   html.push(
-    `<li>Groups: ${escapeHtml(list(input.groups))}</li>`,
-    `<li>Policies: ${escapeHtml(list(input.policies))}</li>`,
+    `<li>Groups: ${escapeHtml(list(input.groups))}` +
+      (groupItems.length > 0 ? `<ul>${groupItems.join('')}</ul>` : '') +
+      '</li>',
+    `<li>Direct policies: ${escapeHtml(direct)}</li>`,
     '</ul>',
   );
 

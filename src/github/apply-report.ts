@@ -1,5 +1,5 @@
 /** The apply report for the pull request comment and the job summary. Pure; never holds secrets. */
-import { formatApplyReport, type ApplyReport } from '../apply/report.js';
+import { formatOperations, type ApplyReport } from '../apply/report.js';
 import { maskEmails } from '../plan/mask.js';
 import type { ApplyOutcome } from './deps.js';
 
@@ -19,7 +19,7 @@ export function applyMarkdown(report: ApplyReport): string {
       );
     lines.push('');
   }
-  const text = formatApplyReport(report);
+  const text = formatOperations(report);
   const open = text.split('\n').length <= 12 ? ' open' : '';
   lines.push(
     `<details${open}><summary>Operations</summary>`,

@@ -20,6 +20,7 @@ const input = (run: OkRun, o: RenderOptions) => ({
   plannedAt: o.plannedAt,
   kind: o.kind,
   dataVersion: run.lint.dataVersion,
+  offlineReason: o.offlineReason,
 });
 
 export function createEngine(s: Settings): Deps {

@@ -11,14 +11,7 @@ import { composeComment, MARKER, type CommentMeta } from './comment.js';
 import type { Deps } from './deps.js';
 import { httpStatus } from './api.js';
 import { setPlanOutputs } from './outputs.js';
-import {
-  COMMENT_BUDGET,
-  counts,
-  diagnosticsMarkdown,
-  fingerprints,
-  offlineNote,
-  writeSummary,
-} from './status.js';
+import { COMMENT_BUDGET, counts, diagnosticsMarkdown, fingerprints, writeSummary } from './status.js';
 import { readOwnComment, upsertComment } from './sticky.js';
 
 interface PullPayload {
@@ -72,11 +65,9 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
     const reserve = 2000 + (fingerprints(run.plan) ? JSON.stringify(fingerprints(run.plan)).length : 0);
     const opts = { budget: COMMENT_BUDGET - reserve, offlineReason: offline, head, base, plannedAt };
     const rendered = d.renderComment(run, opts);
+    // The renderers say once, in their banner, that the plan is offline and why.
     report = rendered.markdown;
-    if (offline) report = `${offlineNote(offline)}\n\n${report}`;
-    summary = [offline ? offlineNote(offline) : '', d.renderSummary(run, opts), problemsMarkdown(problems)]
-      .filter(Boolean)
-      .join('\n\n');
+    summary = [d.renderSummary(run, opts), problemsMarkdown(problems)].filter(Boolean).join('\n\n');
     meta = {
       hash: run.plan.hash,
       head,

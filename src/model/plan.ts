@@ -80,7 +80,10 @@ export interface EmailDetails {
   console: boolean;
   role: string | null;
   groups: string[];
+  /** The user's own policies (attached directly). */
   policies: string[];
+  /** Per group in `groups`, the policies that group grants (absent in plans made before this field). */
+  groupPolicies?: Record<string, string[]>;
 }
 
 export interface PlanStats {
@@ -101,5 +104,14 @@ export interface Plan {
   offline: boolean;
   accountId: string;
   /** IAM resources already as desired, by kind (reported as one count, not as operations). */
-  unchanged?: { users: number; groups: number; policies: number };
+  unchanged?: { users: number; groups: number; policies: number; monitoring?: MonitoringUnchanged };
+}
+
+/** The monitoring baseline's resources already as desired (absent when the baseline was not planned). */
+export interface MonitoringUnchanged {
+  /** `monitoring.enabled` in iam-gitops.yml; false → nothing of the baseline is planned. */
+  enabled: boolean;
+  count: number;
+  /** `count` per resource type, e.g. `{trail: 1, alarm: 17}`. */
+  byType: Partial<Record<ChangeType, number>>;
 }

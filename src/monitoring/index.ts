@@ -4,11 +4,11 @@ import type { MonitoringConfig } from '../model/desired.js';
 import type { Operation } from '../model/plan.js';
 import type { OperationHandler } from '../apply/types.js';
 import { readMonitoring as read } from './read.js';
-import { planMonitoring as plan } from './plan.js';
+import { planMonitoring as plan, type MonitoringPlan } from './plan.js';
 import { createMonitoringHandlers } from './handlers/index.js';
 
 export type { ActualMonitoring } from './actual.js';
-export type { Drift } from './plan.js';
+export type { Drift, MonitoringPlan } from './plan.js';
 export { createMonitoringHandlers } from './handlers/index.js';
 export { selfTestPatterns, type SelfTestResult } from './self-test.js';
 export { ALL_FILTERS, CIS_MODE } from './filters.js';
@@ -22,12 +22,15 @@ export async function readMonitoring(
   return read(clients, config, accountId);
 }
 
-/** Operations that bring the account to the baseline; none when monitoring is disabled. */
+/**
+ * Operations that bring the account to the baseline, and how many of its resources are already as
+ * desired; nothing when monitoring is disabled.
+ */
 export function planMonitoring(
   config: MonitoringConfig,
   actual: unknown,
   ctx: { accountId: string; region: string; adopt: boolean },
-): { operations: Operation[]; errors: string[] } {
+): MonitoringPlan {
   return plan(config, actual, ctx);
 }
 

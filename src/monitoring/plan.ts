@@ -25,12 +25,22 @@ export interface MonitoringPlanContext {
 
 const MAX_PATTERN_LENGTH = 1024;
 
+export interface MonitoringPlan {
+  operations: Operation[];
+  errors: string[];
+  /** Baseline resources found exactly as desired (reported as one count, never as operations). */
+  unchanged: number;
+  /** `unchanged` per resource type, e.g. `{trail: 1, alarm: 17}`. */
+  unchangedByType: Partial<Record<ChangeType, number>>;
+}
+
 export function planMonitoring(
   config: MonitoringConfig,
   actualRaw: unknown,
   ctx: MonitoringPlanContext,
-): { operations: Operation[]; errors: string[] } {
-  if (!config.enabled) return { operations: [], errors: [] };
+): MonitoringPlan {
+  const unchangedByType: Partial<Record<ChangeType, number>> = {};
+  if (!config.enabled) return { operations: [], errors: [], unchanged: 0, unchangedByType };
   const desired = desiredBaseline(config, ctx);
   const actual = asActualMonitoring(actualRaw);
   const errors: string[] = [];
@@ -52,7 +62,10 @@ export function planMonitoring(
     drift: Drift[] | null,
     adopt = false,
   ) => {
-    if (drift && drift.length === 0) return;
+    if (drift && drift.length === 0) {
+      unchangedByType[type] = (unchangedByType[type] ?? 0) + 1;
+      return;
+    }
     const details: Record<string, unknown> = { ...settings };
     if (drift) details.drift = drift;
     if (adopt) details.adopt = true;
@@ -83,7 +96,8 @@ export function planMonitoring(
   planTopic(desired, actual, add, owned);
   planFiltersAndAlarms(desired, actual, add);
 
-  return { operations: withDependencies(ops), errors };
+  const unchanged = Object.values(unchangedByType).reduce((n, k) => n + k, 0);
+  return { operations: withDependencies(ops), errors, unchanged, unchangedByType };
 }
 
 type Add = (
@@ -211,7 +225,10 @@ function planTopic(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Own
     (t?.subscriptions ?? []).filter((s) => s.protocol === 'email').map((s) => s.endpoint.toLowerCase()),
   );
   for (const email of d.emails) {
-    if (present.has(email.toLowerCase())) continue;
+    if (present.has(email.toLowerCase())) {
+      add('subscription', email, maskEmail(email), {}, []);
+      continue;
+    }
     add(
       'subscription',
       email,

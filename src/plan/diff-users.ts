@@ -85,7 +85,10 @@ function planExistingUser(ctx: PlanContext, d: DesiredUser, a: ActualUser): void
   const before = ctx.ops.size;
   const created = planAccess(ctx, d, name, userOp, a);
   const pending = a.tags[WELCOME_PENDING_TAG.key] === WELCOME_PENDING_TAG.value;
-  if (pending) planEmail(ctx, d, name, [userOp, ...created]);
+  // Console turned on: the password the login-profile step creates reaches the user only by mail,
+  // in the same run (the step marks the mail pending first, so a crash is retried by the next plan).
+  const consoleTurnedOn = created.includes(ids.loginProfile(name));
+  if (pending || consoleTurnedOn) planEmail(ctx, d, name, [userOp, ...created]);
   if (ctx.ops.size === before && !userOp) ctx.unchanged.users++;
 }
 
@@ -158,15 +161,27 @@ export function detach(ctx: PlanContext, kind: 'user' | 'group', principal: stri
 
 /** The welcome mail waits for everything the mail describes. */
 function planEmail(ctx: PlanContext, d: DesiredUser, name: string, after: Array<string | undefined>): void {
+  const groups = [...new Set(d.groups)].sort();
   const details: EmailDetails = {
     user: name,
     email: d.email,
     console: d.console,
     role: d.role,
-    groups: [...new Set(d.groups)].sort(),
+    groups,
     policies: [...new Set(d.policies.map((p) => p.name))].sort(),
+    groupPolicies: groupPolicies(ctx, groups),
   };
   ctx.ops.add('create', 'email', ids.email(name), name, details, after);
+}
+
+/** What each group grants, as iam-gitops.yml declares it (a group it does not declare grants nothing here). */
+function groupPolicies(ctx: PlanContext, groups: string[]): Record<string, string[]> {
+  const declared = new Map(Object.entries(ctx.desired.config.groups).map(([g, v]) => [nameKey(g), v]));
+  const out: Record<string, string[]> = {};
+  for (const g of groups) {
+    out[g] = [...new Set((declared.get(nameKey(g))?.policies ?? []).map((p) => p.name))].sort();
+  }
+  return out;
 }
 
 /** One `user` delete (the executor offboards in IAM's order) after the user's other removals. */

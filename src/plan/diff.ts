@@ -4,7 +4,7 @@
  */
 import type { ActualState } from '../model/actual.js';
 import type { DesiredState } from '../model/desired.js';
-import type { Operation } from '../model/plan.js';
+import type { MonitoringUnchanged, Operation } from '../model/plan.js';
 import { planMonitoring } from '../monitoring/index.js';
 import { newContext, type Unchanged } from './context.js';
 import { planGroupDeletions, planGroups } from './diff-groups.js';
@@ -22,8 +22,11 @@ export interface DiffResult {
   operations: Operation[];
   /** Problems that refuse the plan. */
   errors: string[];
-  /** IAM resources found exactly as desired (reported as one count, never as operations). */
-  unchanged: Unchanged;
+  /**
+   * IAM resources found exactly as desired (reported as one count, never as operations); with the
+   * monitoring baseline's when it was planned.
+   */
+  unchanged: Unchanged & { monitoring?: MonitoringUnchanged };
 }
 
 export function diff(desired: DesiredState, actual: ActualState, opts: DiffOptions = {}): DiffResult {
@@ -36,6 +39,7 @@ export function diff(desired: DesiredState, actual: ActualState, opts: DiffOptio
   checkSender(ctx.ops.all(), desired, actual, ctx.errors);
 
   let monitoring: Operation[] = [];
+  let monitoringUnchanged: MonitoringUnchanged | undefined;
   if (opts.monitoring !== false) {
     const m = planMonitoring(desired.config.monitoring, actual.monitoring, {
       accountId: actual.accountId,
@@ -44,11 +48,16 @@ export function diff(desired: DesiredState, actual: ActualState, opts: DiffOptio
     });
     monitoring = m.operations;
     ctx.errors.push(...m.errors);
+    monitoringUnchanged = {
+      enabled: desired.config.monitoring.enabled,
+      count: m.unchanged,
+      byType: m.unchangedByType,
+    };
   }
   return {
     operations: orderOperations(ctx.ops.all(), monitoring),
     errors: ctx.errors,
-    unchanged: ctx.unchanged,
+    unchanged: monitoringUnchanged ? { ...ctx.unchanged, monitoring: monitoringUnchanged } : ctx.unchanged,
   };
 }
 

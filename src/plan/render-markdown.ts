@@ -5,6 +5,7 @@
  */
 import type { Plan } from '../model/plan.js';
 import { maskEmails } from './mask.js';
+import { monitoringUnchangedLine } from './monitoring-line.js';
 import {
   deletionsBlock,
   errorsBlock,
@@ -35,6 +36,11 @@ export interface ReportInput {
   dataVersion?: string;
   /** Where the rest is when the comment is trimmed (default: "the job summary of this run"). */
   fullReportHint?: string;
+  /**
+   * Why an offline plan is offline, completing "… because <reason>" (e.g. "no `plan-role-to-assume`
+   * is set"); without it the report gives no reason.
+   */
+  offlineReason?: string | null;
 }
 
 export interface RenderedComment {
@@ -73,9 +79,10 @@ export function renderReport(
   const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
   const account = plan.offline ? 'offline, empty account' : `account ${plan.accountId}`;
   const parts: string[] = [`${title} <sub>(${account})</sub>`];
-  parts.push(offlineBanner(plan));
+  parts.push(offlineBanner(plan, input.offlineReason));
   parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
   parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
+  parts.push(monitoringUnchangedLine(plan));
   parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
   if (tier === 'summary') {
     parts.push(summaryCounts(view));

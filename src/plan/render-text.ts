@@ -4,20 +4,24 @@ import { unifiedDiff } from './line-diff.js';
 import { maskEmails } from './mask.js';
 import { buildView, findingsBySeverity, plural } from './view.js';
 import { prettyJson } from './canonical.js';
+import { monitoringUnchangedLine } from './monitoring-line.js';
 
 const MARK: Record<string, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
 
 export interface TextInput {
   plan: Plan;
   kind?: 'plan' | 'drift';
+  /** Why an offline plan is offline ("… because <reason>"); without it no reason is given. */
+  offlineReason?: string | null;
 }
 
-export function renderText({ plan, kind = 'plan' }: TextInput): string {
+export function renderText({ plan, kind = 'plan', offlineReason }: TextInput): string {
   const view = buildView(plan);
   const word = kind === 'drift' ? 'Drift' : 'Plan';
   const out: string[] = [];
+  const because = offlineReason ? ` because ${offlineReason}` : '';
   out.push(
-    `iam-gitops ${kind} — ${plan.offline ? 'OFFLINE: against an empty account, not live AWS' : `account ${plan.accountId}`}`,
+    `iam-gitops ${kind} — ${plan.offline ? `OFFLINE: against an empty account, not live AWS${because}` : `account ${plan.accountId}`}`,
   );
   if (plan.errors.length) {
     out.push('', `Refused (${plan.errors.length}):`);
@@ -42,6 +46,8 @@ export function renderText({ plan, kind = 'plan' }: TextInput): string {
   const same = n > 0 ? ` ${plural(n, 'IAM resource')} unchanged.` : '';
   if (create + update + del === 0) out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
   else out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
+  const monitoring = monitoringUnchangedLine(plan);
+  if (monitoring) out.push(monitoring);
   const f = findingsBySeverity(plan.findings);
   if (plan.findings.length) {
     out.push(

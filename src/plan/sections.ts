@@ -18,12 +18,14 @@ const ACTION_LABEL: Record<string, string> = {
   access: '✏️ access',
 };
 
-export function offlineBanner(plan: Plan): string {
+/** `reason` completes "made against an empty account … because …"; without one, none is claimed. */
+export function offlineBanner(plan: Plan, reason?: string | null): string {
   if (!plan.offline) return '';
+  const because = reason ? ` because ${esc(reason)}` : '';
   return (
-    '> [!WARNING]\n> **Offline plan:** made against an empty account, not the live one ' +
-    '(no read-only plan role is configured), so everything shows as new and ownership conflicts are ' +
-    'not checked. The apply on merge plans again against the live account.'
+    `> [!WARNING]\n> **Offline plan:** made against an empty account, not the live one${because}, ` +
+    'so everything shows as new and ownership conflicts are not checked. The apply on merge plans ' +
+    'again against the live account.'
   );
 }
 

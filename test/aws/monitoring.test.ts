@@ -81,7 +81,21 @@ test('the full baseline is created from nothing, then a fresh read plans nothing
   const fresh = moto.clients();
   const again = await readMonitoring(fresh, monitoringConfig(), ACCOUNT_ID);
   const second = planMonitoring(monitoringConfig(), again, ctxFor());
-  expect(second).toEqual({ operations: [], errors: [] });
+  expect(second).toEqual({
+    operations: [],
+    errors: [],
+    unchanged: plan.operations.length,
+    unchangedByType: {
+      bucket: 1,
+      'log-group': 1,
+      role: 1,
+      trail: 1,
+      topic: 1,
+      subscription: 1,
+      'metric-filter': 17,
+      alarm: 17,
+    },
+  });
   expect(fresh.calls.writes()).toEqual([]);
   // A constant number of reads, whatever the account holds (17 filters and alarms read in one call each).
   expect(fresh.calls.snapshot()).toEqual({
@@ -300,7 +314,7 @@ test('drift is shown as updates with the drifted fields and repaired through Upd
     await readMonitoring(c, monitoringConfig(), ACCOUNT_ID),
     ctxFor(),
   );
-  expect(after).toEqual({ operations: [], errors: [] });
+  expect(after).toMatchObject({ operations: [], errors: [] });
 });
 
 test('an alarm that lost its action and a topic that lost its policy are repaired', async () => {
@@ -395,7 +409,7 @@ test('a same-named trail and topic the tool does not manage are errors unless ad
     await readMonitoring(c, monitoringConfig(), ACCOUNT_ID),
     ctxFor(),
   );
-  expect(after).toEqual({ operations: [], errors: [] });
+  expect(after).toMatchObject({ operations: [], errors: [] });
 });
 
 test('a delivery role CloudTrail does not accept yet is retried with backoff', async () => {
@@ -451,13 +465,22 @@ test('re-running a create plan after a crash is safe: no second trail, no second
   // moto appended a second copy of every filter; the read still sees one per name.
   const actual = (await readMonitoring(rerun, config, ACCOUNT_ID)) as ActualMonitoring;
   expect(actual.metricFilters).toHaveLength(17);
-  expect(planMonitoring(config, actual, ctxFor())).toEqual({ operations: [], errors: [] });
+  expect(planMonitoring(config, actual, ctxFor())).toMatchObject({
+    operations: [],
+    errors: [],
+    unchanged: plan.operations.length,
+  });
 });
 
 test('disabled monitoring reads nothing and plans nothing', async () => {
   const c = moto.clients();
   const config = monitoringConfig({ enabled: false });
   const actual = await readMonitoring(c, config, ACCOUNT_ID);
-  expect(planMonitoring(config, actual, ctxFor())).toEqual({ operations: [], errors: [] });
+  expect(planMonitoring(config, actual, ctxFor())).toEqual({
+    operations: [],
+    errors: [],
+    unchanged: 0,
+    unchangedByType: {},
+  });
   expect(c.calls.total()).toBe(0);
 });

@@ -130,7 +130,12 @@ test('an empty account: everything is created; after seeding the same state, not
   });
   if (!second.ok) throw new Error('invalid');
   expect(second.plan.changes).toEqual([]);
-  expect(second.plan.unchanged).toEqual({ users: 2, groups: 1, policies: 0 });
+  expect(second.plan.unchanged).toEqual({
+    users: 2,
+    groups: 1,
+    policies: 0,
+    monitoring: { enabled: false, count: 0, byType: {} },
+  });
   expect(second.plan.hash).not.toBe(first.plan.hash);
 });
 

@@ -119,8 +119,14 @@ test('invalid files fail the check with annotations on the file line, and the co
 test('without a plan role the plan is offline, says so, and never touches AWS', async () => {
   const run = await planRun(ctx(), 1, repoFiles(team), { inputs: {} });
   expect(run.exitCode).toBe(0);
-  expect(botComments()[0]!.body).toContain('offline: compared with an empty account');
-  expect(run.summary).toContain('offline: compared with an empty account');
+  const body = botComments()[0]!.body;
+  const banner =
+    /Offline plan:\*\* made against an empty account, not the live one because no `plan-role-to-assume` is set/;
+  expect(body).toMatch(banner);
+  expect(run.summary).toMatch(banner);
+  // Said once, in the report's own banner.
+  expect(body.match(/against an empty account/g)).toHaveLength(1);
+  expect(run.summary.match(/against an empty account/g)).toHaveLength(1);
   expect(run.calls).toEqual([]);
   expect(gh.oidcAudiences).toEqual([]);
 });
@@ -128,7 +134,7 @@ test('without a plan role the plan is offline, says so, and never touches AWS', 
 test('without an OIDC token (no id-token: write) the plan is offline and says why', async () => {
   const run = await planRun(ctx(), 1, repoFiles(team), { oidc: false });
   expect(run.exitCode).toBe(0);
-  expect(botComments()[0]!.body).toMatch(/offline: compared with an empty account.*id-token: write/s);
+  expect(botComments()[0]!.body).toMatch(/Offline plan:\*\* made against an empty account.*id-token: write/s);
   expect(run.calls).toEqual([]);
 });
 
@@ -154,7 +160,7 @@ test('a pull request from a fork is planned offline even with a plan role, and s
   const run = await planRun(ctx(), 2, repoFiles(team));
   expect(run.exitCode).toBe(0);
   const body = gh.comments(2)[0]!.body;
-  expect(body).toMatch(/offline: compared with an empty account.*fork mallory\/iam/s);
+  expect(body).toMatch(/Offline plan:\*\* made against an empty account.*fork mallory\/iam/s);
   expect(run.calls).toEqual([]);
   expect(gh.oidcAudiences).toEqual([]);
 });

@@ -65,6 +65,42 @@ test('a configured sign-in URL replaces the default and is escaped in HTML', () 
 test('no groups or policies say none; no role leaves the line out', () => {
   const m = renderWelcomeMail({ ...base, groups: [], policies: [], role: null });
   expect(m.text).toContain('Groups: none');
-  expect(m.text).toContain('Policies: none');
+  expect(m.text).toMatch(/^Direct policies: none$/m);
   expect(m.text).not.toContain('Role:');
+});
+
+test('permissions from groups: each group with what it grants, direct policies said to be none', () => {
+  const m = renderWelcomeMail({
+    ...base,
+    groups: ['developers', 'readers'],
+    policies: [],
+    groupPolicies: { developers: ['dev-app-deploy', 'self-service-password'], readers: [] },
+  });
+  const lines = m.text.split('\n');
+  const at = lines.indexOf('Groups: developers, readers');
+  expect(lines.slice(at, at + 4)).toEqual([
+    'Groups: developers, readers',
+    '  - developers: dev-app-deploy, self-service-password',
+    '  - readers: no policies',
+    'Direct policies: none (your permissions come from your groups)',
+  ]);
+  expect(m.text).not.toMatch(/^Policies: none$/m);
+  expect(m.html).toContain(
+    '<li>Groups: developers, readers<ul><li>developers: dev-app-deploy, self-service-password</li>' +
+      '<li>readers: no policies</li></ul></li>',
+  );
+  expect(m.html).toContain('<li>Direct policies: none (your permissions come from your groups)</li>');
+});
+
+test('group names and policy names are escaped in HTML; a group without known grants is listed by name', () => {
+  const m = renderWelcomeMail({
+    ...base,
+    groups: ['a<b', 'other'],
+    policies: ['x&y'],
+    groupPolicies: { 'a<b': ['p>q'] },
+  });
+  expect(m.html).toContain('<li>a&lt;b: p&gt;q</li>');
+  expect(m.html).not.toContain('<li>other:');
+  expect(m.html).toContain('<li>Direct policies: x&amp;y</li>');
+  expect(m.text).toContain('Direct policies: x&y');
 });

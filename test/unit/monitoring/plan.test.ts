@@ -201,16 +201,44 @@ describe('create everything', () => {
   });
 });
 
-test('nothing to do when the account matches', () => {
-  expect(planMonitoring(monitoringConfig(), converged(), ctx)).toEqual({ operations: [], errors: [] });
+test('nothing to do when the account matches: every resource counted unchanged, by type', () => {
+  expect(planMonitoring(monitoringConfig(), converged(), ctx)).toEqual({
+    operations: [],
+    errors: [],
+    unchanged: 40,
+    unchangedByType: {
+      bucket: 1,
+      'log-group': 1,
+      role: 1,
+      trail: 1,
+      topic: 1,
+      subscription: 1,
+      'metric-filter': 17,
+      alarm: 17,
+    },
+  });
+});
+
+test('a drifted or missing resource is planned, not counted unchanged', () => {
+  const plan = planWith((a) => {
+    a.trail!.isLogging = false;
+    a.alarms.pop();
+    a.topic!.subscriptions = [];
+  });
+  expect(plan.operations.map((o) => o.type).sort()).toEqual(['alarm', 'subscription', 'trail']);
+  expect(plan.unchanged).toBe(37);
+  expect(plan.unchangedByType).toMatchObject({ alarm: 16, 'metric-filter': 17 });
+  expect(plan.unchangedByType.trail).toBeUndefined();
+  expect(plan.unchangedByType.subscription).toBeUndefined();
 });
 
 test('disabled monitoring plans nothing, whatever the account holds', () => {
   const off = monitoringConfig({ enabled: false });
-  expect(planMonitoring(off, null, ctx)).toEqual({ operations: [], errors: [] });
+  const none = { operations: [], errors: [], unchanged: 0, unchangedByType: {} };
+  expect(planMonitoring(off, null, ctx)).toEqual(none);
   const broken = converged();
   broken.trail!.isLogging = false;
-  expect(planMonitoring(off, broken, ctx)).toEqual({ operations: [], errors: [] });
+  expect(planMonitoring(off, broken, ctx)).toEqual(none);
 });
 
 describe('each drift kind is an update naming the drifted fields', () => {

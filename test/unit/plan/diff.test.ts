@@ -86,6 +86,7 @@ describe('new users', () => {
       role: 'dev',
       groups: ['developers'],
       policies: ['ReadOnlyAccess', 'dev-s3'],
+      groupPolicies: { developers: ['dev-s3'] },
     });
     expect(byId(ops, 'policy:dev-s3').details).toMatchObject({ path: PATH, arn: customArn('dev-s3') });
     expect(JSON.parse(String(byId(ops, 'policy:dev-s3').details.document))).toEqual(S3_READ);
@@ -126,7 +127,16 @@ describe('ownership', () => {
     expect(u.action).toBe('create');
     expect(u.details).toMatchObject({ adopt: true, path: '/', tags: { 'managed-by': 'iam-gitops' } });
     expect(byId(r.operations, 'login-profile:carol').dependsOn).toEqual(['user:carol']);
-    expect(r.operations.some((o) => o.type === 'email')).toBe(false);
+    // The console is new to the user: its password is mailed in the same run, after the takeover.
+    expect(byId(r.operations, 'email:carol').dependsOn).toEqual(['login-profile:carol', 'user:carol']);
+  });
+
+  test('an adopted user without a console change gets no mail', () => {
+    const r = diff(
+      desired([user('cy', { console: true })], { adopt: true }),
+      actual({ users: [actualUser('cy', { hasLoginProfile: true, tags: { team: 'x' } })] }),
+    );
+    expect(r.operations.map((o) => o.id)).toEqual(['user:cy']);
   });
 
   test('unmanaged users absent from the files are never deleted', () => {
@@ -241,11 +251,13 @@ describe('changes to existing users', () => {
     expect(same.unchanged.users).toBe(1);
   });
 
-  test('console true/false toggles the login profile', () => {
+  test('console true/false toggles the login profile; turned on, the password is mailed after it', () => {
     const on = diff(desired([user('hal', { console: true })]), actual({ users: [actualUser('hal')] }));
     expect(on.operations.map((o) => [o.action, o.id, o.dependsOn])).toEqual([
       ['create', 'login-profile:hal', []],
+      ['create', 'email:hal', ['login-profile:hal']],
     ]);
+    expect(on.operations[1]!.details).toMatchObject({ user: 'hal', email: 'hal@example.com', console: true });
     const off = diff(
       desired([user('hal')]),
       actual({ users: [actualUser('hal', { hasLoginProfile: true })] }),
@@ -277,6 +289,34 @@ describe('changes to existing users', () => {
         { principalType: 'user', principal: 'ivy', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
       ],
     ]);
+  });
+
+  test('console turned on for a user whose mail is still pending plans one mail, after the login', () => {
+    const r = diff(
+      desired([user('jo', { console: true })]),
+      actual({ users: [actualUser('jo', { tags: { ...MANAGED, [WELCOME_PENDING_TAG.key]: 'pending' } })] }),
+    );
+    expect(r.operations.map((o) => [o.action, o.id, o.dependsOn])).toEqual([
+      ['create', 'login-profile:jo', []],
+      ['create', 'email:jo', ['login-profile:jo']],
+    ]);
+  });
+
+  test('the mail lists what each group grants, as declared, next to the direct policies', () => {
+    const r = diff(
+      desired([user('lee', { groups: ['Ops', 'devs'], policies: [aws('ReadOnlyAccess')] })], {
+        groups: {
+          ops: { policies: [aws('Billing'), custom('p')], source: { file: 'iam-gitops.yml', line: 2 } },
+          devs: { policies: [], source: { file: 'iam-gitops.yml', line: 4 } },
+        },
+      }),
+      actual(),
+    );
+    expect(byId(r.operations, 'email:lee').details).toMatchObject({
+      groups: ['Ops', 'devs'],
+      policies: ['ReadOnlyAccess'],
+      groupPolicies: { Ops: ['Billing', 'p'], devs: [] },
+    });
   });
 
   test('a managed user still tagged welcome-pending gets its mail again', () => {
@@ -321,7 +361,12 @@ describe('changes to existing users', () => {
     );
     expect(r.operations).toEqual([]);
     expect(r.errors).toEqual([]);
-    expect(r.unchanged).toEqual({ users: 1, groups: 1, policies: 1 });
+    expect(r.unchanged).toEqual({
+      users: 1,
+      groups: 1,
+      policies: 1,
+      monitoring: { enabled: false, count: 0, byType: {} },
+    });
   });
 });
 

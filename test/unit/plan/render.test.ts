@@ -230,3 +230,80 @@ test('unified diff marks removed and added lines in hunks with context', () => {
   );
   expect(unifiedDiff(a, a)).toBe('');
 });
+
+describe('offline reason and the monitoring baseline', () => {
+  const base = planOf(desired([user('kim')]), actual({ users: [actualUser('kim')] }));
+
+  test('an offline plan gives the reason it was given, once, in every renderer; none claimed without one', () => {
+    const offline = { ...base, offline: true };
+    const reason = 'the pull request comes from the fork mallory/iam, which gets no OIDC token';
+    const md = renderMarkdown({ plan: offline, ...meta, offlineReason: reason }).body;
+    const summary = renderSummary({ plan: offline, ...meta, offlineReason: reason }).markdown;
+    for (const body of [md, summary]) {
+      expect(body).toContain(
+        '**Offline plan:** made against an empty account, not the live one because ' +
+          'the pull request comes from the fork mallory/iam, which gets no OIDC token, so everything',
+      );
+      expect(body.match(/against an empty account/g)).toHaveLength(1);
+    }
+    expect(renderText({ plan: offline, offlineReason: '`--offline` was given' })).toContain(
+      'OFFLINE: against an empty account, not live AWS because `--offline` was given',
+    );
+    const silent = renderMarkdown({ plan: offline, ...meta }).body;
+    expect(silent).toContain('made against an empty account, not the live one, so everything');
+    expect(silent).not.toContain('plan role');
+    expect(renderText({ plan: offline })).toMatch(/not live AWS\n/);
+  });
+
+  const withMonitoring = (monitoring: NonNullable<Plan['unchanged']>['monitoring']): Plan => ({
+    ...base,
+    unchanged: { ...base.unchanged!, monitoring },
+  });
+  const converged = withMonitoring({
+    enabled: true,
+    count: 40,
+    byType: {
+      bucket: 1,
+      'log-group': 1,
+      role: 1,
+      trail: 1,
+      topic: 1,
+      subscription: 1,
+      'metric-filter': 17,
+      alarm: 17,
+    },
+  });
+  const LINE =
+    'Monitoring baseline: 40 resources unchanged (trail, bucket, log group, role, topic, subscription, ' +
+    '17 metric filters, 17 alarms).';
+
+  test('the unchanged baseline is reported by text, markdown and summary', () => {
+    const text = renderText({ plan: converged });
+    expect(text).toContain(`No changes. 1 IAM resource unchanged.\n${LINE}\n`);
+    expect(renderMarkdown({ plan: converged, ...meta }).body).toContain(
+      `**No changes.** 1 IAM resource unchanged.\n\n${LINE}`,
+    );
+    expect(renderSummary({ plan: converged, ...meta }).markdown).toContain(LINE);
+  });
+
+  test('disabled monitoring is said; a baseline not planned at all or fully new says nothing', () => {
+    const off = withMonitoring({ enabled: false, count: 0, byType: {} });
+    for (const out of [renderText({ plan: off }), renderMarkdown({ plan: off, ...meta }).body]) {
+      expect(out).toContain('Monitoring baseline: disabled (monitoring.enabled is false in iam-gitops.yml).');
+    }
+    const fresh = withMonitoring({ enabled: true, count: 0, byType: {} });
+    expect(renderText({ plan: fresh })).not.toContain('Monitoring baseline');
+    const notPlanned = { ...base, unchanged: { users: 1, groups: 0, policies: 0 } };
+    expect(renderText({ plan: notPlanned })).not.toContain('Monitoring baseline');
+  });
+
+  test('the planner carries the baseline into the plan: disabled in config, or not planned', () => {
+    const d = desired([user('kim')]);
+    expect(diff(d, actual({ users: [actualUser('kim')] })).unchanged.monitoring).toEqual({
+      enabled: false,
+      count: 0,
+      byType: {},
+    });
+    expect(diff(d, actual(), { monitoring: false }).unchanged.monitoring).toBeUndefined();
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The pull request plan flow with the real pipeline (offline) and renderers, a fake GitHub API and
+ * a job summary file: what the comment's metadata and wording say.
+ */
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { jest } from '@jest/globals';
+import type { GitHubApi } from '../../../src/github/api.js';
+import { parseMeta, type IssueComment } from '../../../src/github/comment.js';
+import { createEngine } from '../../../src/github/engine.js';
+import { planFlow } from '../../../src/github/flow-plan.js';
+import type { Settings } from '../../../src/inputs.js';
+
+const dirs: string[] = [];
+let summaryFile: string;
+const savedSummary = process.env.GITHUB_STEP_SUMMARY;
+let stdout: { mockRestore(): void };
+
+beforeAll(() => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-flow-'));
+  dirs.push(dir);
+  // One file for the whole suite: @actions/core remembers the summary path after its first write.
+  summaryFile = path.join(dir, 'summary.md');
+  process.env.GITHUB_STEP_SUMMARY = summaryFile;
+});
+beforeEach(() => {
+  writeFileSync(summaryFile, '');
+  // core.info and friends write workflow commands to stdout.
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+});
+afterEach(() => {
+  stdout.mockRestore();
+  process.exitCode = undefined;
+});
+afterAll(() => {
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+  if (savedSummary === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+  else process.env.GITHUB_STEP_SUMMARY = savedSummary;
+});
+
+function repo(users: number): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-flow-repo-'));
+  dirs.push(dir);
+  mkdirSync(path.join(dir, 'users'));
+  writeFileSync(
+    path.join(dir, 'iam-gitops.yml'),
+    ['email:', '  from: iam@example.com', 'monitoring:', '  enabled: false', ''].join('\n'),
+  );
+  const rows = Array.from(
+    { length: users },
+    (_, i) => `user-${String(i).padStart(4, '0')},user${i}@example.com,true`,
+  );
+  writeFileSync(path.join(dir, 'users/team.csv'), ['username,email,console', ...rows, ''].join('\n'));
+  return dir;
+}
+
+function fakeApi(): GitHubApi & { comments: IssueComment[] } {
+  const comments: IssueComment[] = [];
+  const login = { login: 'github-actions[bot]' };
+  return {
+    comments,
+    identity: async () => login.login,
+    listComments: async () => comments,
+    createComment: async (_issue, body) => {
+      const c = { id: comments.length + 1, body, user: login };
+      comments.push(c);
+      return c;
+    },
+    updateComment: async (id, body) => {
+      const c = comments.find((x) => x.id === id)!;
+      c.body = body;
+      return c;
+    },
+    pullsForCommit: async () => [],
+    getPull: async () => {
+      throw new Error('not used');
+    },
+    listReviews: async () => [],
+  };
+}
+
+function settings(dir: string, over: Partial<Settings> = {}): Settings {
+  return {
+    mode: 'plan',
+    auto: true,
+    roleToAssume: null,
+    planRoleToAssume: null,
+    awsRegion: 'us-east-1',
+    githubToken: 'test-token',
+    configPath: 'iam-gitops.yml',
+    dir,
+    dirFromWorkspace: '',
+    eventName: 'pull_request',
+    payload: {
+      pull_request: {
+        number: 7,
+        head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/iam' } },
+        base: { sha: 'b'.repeat(40) },
+      },
+    },
+    sha: 'c'.repeat(40),
+    ref: 'refs/pull/7/merge',
+    runId: 1,
+    repo: { owner: 'acme', repo: 'iam' },
+    apiUrl: 'http://127.0.0.1:9',
+    oidcAvailable: true,
+    ...over,
+  };
+}
+
+async function run(users: number, over: Partial<Settings> = {}) {
+  const s = settings(repo(users), over);
+  const api = fakeApi();
+  await planFlow(s, { ...createEngine(s), api, now: () => new Date('2026-11-23T10:00:00Z') });
+  expect(api.comments).toHaveLength(1);
+  const body = api.comments[0]!.body!;
+  return { body, meta: parseMeta(body)!, summary: readFileSync(summaryFile, 'utf8') };
+}
+
+test('a plan that fits is not marked truncated', async () => {
+  const { meta, body } = await run(3);
+  expect(meta.truncated).toBe(false);
+  expect(body).not.toContain('Shortened to fit a comment');
+});
+
+test('a plan too large for the comment is marked truncated in the metadata, as the renderer trimmed it', async () => {
+  const { meta, body } = await run(1500);
+  expect(body).toContain('Shortened to fit a comment');
+  // The renderer's own trimming, not the flow's last-resort digest, is what the flag reports.
+  expect(body).not.toContain('The full plan is too long for a comment');
+  expect(meta.truncated).toBe(true);
+  expect(meta.counts.create).toBe(4500);
+  expect(body.length).toBeLessThanOrEqual(60000);
+});
+
+test.each([
+  ['no plan role', {}, /because no `plan-role-to-assume` is set,/],
+  [
+    'a fork',
+    {
+      planRoleToAssume: 'arn:aws:iam::123456789012:role/plan',
+      payload: {
+        pull_request: {
+          number: 7,
+          head: { sha: 'a'.repeat(40), repo: { full_name: 'mallory/iam' } },
+          base: { sha: 'b'.repeat(40) },
+        },
+      },
+    },
+    /because the pull request comes from the fork mallory\/iam, which gets no OIDC token,/,
+  ],
+  [
+    'no OIDC token',
+    { planRoleToAssume: 'arn:aws:iam::123456789012:role/plan', oidcAvailable: false },
+    /because no GitHub OIDC token is available \(did you grant `id-token: write`\?\),/,
+  ],
+])('offline because of %s: the comment and the summary give that reason, once', async (_n, over, reason) => {
+  const { body, summary, meta } = await run(2, over as Partial<Settings>);
+  expect(meta.offline).toBe(true);
+  for (const text of [body, summary]) {
+    expect(text).toMatch(reason);
+    expect(text.match(/against an empty account/g)).toHaveLength(1);
+    expect(text).not.toContain('no read-only plan role is configured');
+  }
+});
