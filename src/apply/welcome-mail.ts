@@ -72,21 +72,18 @@ export function renderWelcomeMail(input: WelcomeMailInput): WelcomeMail {
   const granted = input.groups
     .filter((g) => input.groupPolicies?.[g] !== undefined)
     .map((g) => ({ group: g, policies: input.groupPolicies![g]! }));
-  const grants = (p: string[]): string => (p.length > 0 ? p.join(', ') : 'no policies');
+  const grants = (g: { group: string; policies: string[] }): string =>
+    `Policies from group ${g.group}: ${g.policies.length > 0 ? g.policies.join(', ') : 'none'}`;
   const direct =
     input.policies.length > 0
       ? input.policies.join(', ')
       : input.groups.length > 0
         ? 'none (your permissions come from your groups)'
         : 'none';
-  text.push(`Groups: ${list(input.groups)}`);
-  for (const g of granted) text.push(`  - ${g.group}: ${grants(g.policies)}`);
-  text.push(`Direct policies: ${direct}`);
-  const groupItems = granted.map((g) => `<li>${escapeHtml(g.group)}: ${escapeHtml(grants(g.policies))}</li>`);
+  text.push(`Groups: ${list(input.groups)}`, ...granted.map(grants), `Direct policies: ${direct}`);
   html.push(
-    `<li>Groups: ${escapeHtml(list(input.groups))}` +
-      (groupItems.length > 0 ? `<ul>${groupItems.join('')}</ul>` : '') +
-      '</li>',
+    `<li>Groups: ${escapeHtml(list(input.groups))}</li>`,
+    ...granted.map((g) => `<li>${escapeHtml(grants(g))}</li>`),
     `<li>Direct policies: ${escapeHtml(direct)}</li>`,
     '</ul>',
   );

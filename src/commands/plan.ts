@@ -69,14 +69,23 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: Pla
   }
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
   const { plan } = result;
+  const offlineReason = args.offline ? '`--offline` was given' : null;
   if (format === 'json') io.out(renderJson(plan));
   else if (format === 'markdown') {
     const head = await git(args.dir, ['rev-parse', 'HEAD']);
     const plannedAt = (io.now ?? (() => new Date()))().toISOString();
     io.out(
-      renderMarkdown({ plan, kind, head, base: '', plannedAt, dataVersion: result.lint.dataVersion }).body,
+      renderMarkdown({
+        plan,
+        kind,
+        head,
+        base: '',
+        plannedAt,
+        dataVersion: result.lint.dataVersion,
+        offlineReason,
+      }).body,
     );
-  } else io.out(renderText({ plan, kind }));
+  } else io.out(renderText({ plan, kind, offlineReason }));
 
   if (plan.errors.length > 0) {
     for (const e of plan.errors) io.err(`error: ${e}\n`);

@@ -11,14 +11,6 @@ import type { Plan } from '../model/plan.js';
 export const OPS_BUDGET = 6000;
 export const COMMENT_BUDGET = 60000;
 
-export function offlineNote(reason: string): string {
-  return (
-    `> **offline: compared with an empty account;** ${reason}. Every resource is shown as new and ` +
-    'no live state was read, so this is not the plan that apply will run. Set `plan-role-to-assume` ' +
-    '(and grant `id-token: write`) for a live plan.'
-  );
-}
-
 export function counts(plan: Plan): { create: number; update: number; delete: number } {
   const c = { create: 0, update: 0, delete: 0 };
   for (const op of plan.changes) if (op.action !== 'no-op') c[op.action]++;

@@ -4,6 +4,7 @@
  * policy as the template deploys it for those files, evaluated with iam-simulate. The emulator
  * cannot decide this itself (aws-emulator.md §6); it only makes the calls real.
  */
+import { stackFor } from '../harness/e2e-role-check.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,12 +20,11 @@ import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { applyPlan } from '../../src/apply/executor.js';
 import { iamHandlers } from '../../src/apply/handlers.js';
 import { CallLog, type RecordedCall } from '../../src/aws/calls.js';
-import type { DesiredState } from '../../src/model/desired.js';
 import { createMonitoringHandlers, planMonitoring, readMonitoring } from '../../src/monitoring/index.js';
 import { runPlan } from '../../src/pipeline.js';
 import { newAccountModel, type AccountModel } from '../harness/aws-actions.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { loadTemplate, TemplateResolver, type StackContext } from '../harness/cfn-template.js';
+import { loadTemplate, TemplateResolver } from '../harness/cfn-template.js';
 import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
 import {
   checkCalls,
@@ -94,32 +94,7 @@ function copyModel(m: AccountModel): AccountModel {
 }
 
 /** The stack a user deploys for these files: their path, boundary, sender, baseline and every AWS managed policy they name. */
-function stackFor(desired: DesiredState, extra: Record<string, string> = {}): StackContext {
-  const c = desired.config;
-  const refs = [
-    ...desired.users.flatMap((u) => u.policies),
-    ...Object.values(c.groups).flatMap((g) => g.policies),
-  ];
-  const allowed = [...new Set(refs.flatMap((r) => (r.kind === 'aws' ? [r.arn] : [])))];
-  return {
-    accountId: ACCOUNT_ID,
-    region: REGION,
-    stackName: 'iam-gitops',
-    parameters: {
-      GitHubOrg: 'acme',
-      GitHubRepo: 'aws-users',
-      IamPath: c.path,
-      PermissionsBoundaryArn: c.permissionsBoundary ?? '',
-      AllowedPolicyArns: allowed.join(',') || 'arn:aws:iam::aws:policy/ReadOnlyAccess',
-      SesIdentityArn: `arn:aws:ses:${c.email.region}:${ACCOUNT_ID}:identity/${c.email.from}`,
-      SesFromAddress: String(c.email.from),
-      Region: REGION,
-      TrailName: c.monitoring.trailName,
-      LogGroupName: c.monitoring.logGroup,
-      ...extra,
-    },
-  };
-}
+const GITHUB = { owner: 'acme', repo: 'aws-users' };
 
 function assertAllowed(denials: Denial[]): void {
   if (denials.length > 0)
@@ -194,7 +169,7 @@ test.each([
       expect(creates.every((c) => c.input.PermissionsBoundary === boundary)).toBe(true);
     }
 
-    const stack = stackFor(run.desired);
+    const stack = stackFor(run.desired, GITHUB);
     assertAllowed(await checkCalls(planCalls, deployedRole(stack, 'plan'), copyModel(model)));
     assertAllowed(await checkCalls(applyCalls, deployedRole(stack, 'apply'), copyModel(model)));
 
@@ -221,14 +196,21 @@ test('an operation missing from the table fails the check instead of passing sil
   if (!run.ok) throw new Error('the example files do not plan');
   const unknown: RecordedCall = { service: 'iam', operation: 'CreateAccessKey', input: { UserName: 'dave' } };
   await expect(
-    checkCalls([unknown], deployedRole(stackFor(run.desired), 'apply'), newAccountModel(ACCOUNT_ID, REGION)),
+    checkCalls(
+      [unknown],
+      deployedRole(stackFor(run.desired, GITHUB), 'apply'),
+      newAccountModel(ACCOUNT_ID, REGION),
+    ),
   ).rejects.toThrow(/unknown AWS operation iam:CreateAccessKey/);
 });
 
 test('with CreateTrailRole=true the stack creates the delivery role exactly as the tool wants it', async () => {
   const run = await runPlan({ dir: exampleRepo(null), repo: 'acme/aws-users', offline: true });
   if (!run.ok) throw new Error('the example files do not plan');
-  const resolver = new TemplateResolver(loadTemplate(), stackFor(run.desired, { CreateTrailRole: 'true' }));
+  const resolver = new TemplateResolver(
+    loadTemplate(),
+    stackFor(run.desired, GITHUB, { CreateTrailRole: 'true' }),
+  );
   const role = resolver.properties('TrailDeliveryRole') as {
     RoleName: string;
     AssumeRolePolicyDocument: unknown;

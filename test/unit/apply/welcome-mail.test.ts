@@ -80,16 +80,17 @@ test('permissions from groups: each group with what it grants, direct policies s
   const at = lines.indexOf('Groups: developers, readers');
   expect(lines.slice(at, at + 4)).toEqual([
     'Groups: developers, readers',
-    '  - developers: dev-app-deploy, self-service-password',
-    '  - readers: no policies',
+    'Policies from group developers: dev-app-deploy, self-service-password',
+    'Policies from group readers: none',
     'Direct policies: none (your permissions come from your groups)',
   ]);
   expect(m.text).not.toMatch(/^Policies: none$/m);
   expect(m.html).toContain(
-    '<li>Groups: developers, readers<ul><li>developers: dev-app-deploy, self-service-password</li>' +
-      '<li>readers: no policies</li></ul></li>',
+    '<li>Groups: developers, readers</li>\n' +
+      '<li>Policies from group developers: dev-app-deploy, self-service-password</li>\n' +
+      '<li>Policies from group readers: none</li>\n' +
+      '<li>Direct policies: none (your permissions come from your groups)</li>',
   );
-  expect(m.html).toContain('<li>Direct policies: none (your permissions come from your groups)</li>');
 });
 
 test('group names and policy names are escaped in HTML; a group without known grants is listed by name', () => {
@@ -99,8 +100,8 @@ test('group names and policy names are escaped in HTML; a group without known gr
     policies: ['x&y'],
     groupPolicies: { 'a<b': ['p>q'] },
   });
-  expect(m.html).toContain('<li>a&lt;b: p&gt;q</li>');
-  expect(m.html).not.toContain('<li>other:');
+  expect(m.html).toContain('<li>Policies from group a&lt;b: p&gt;q</li>');
+  expect(m.html).not.toContain('group other');
   expect(m.html).toContain('<li>Direct policies: x&amp;y</li>');
   expect(m.text).toContain('Direct policies: x&y');
 });
