@@ -62107,13 +62107,13 @@ function globsIntersect(a, b) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_args_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2309);
-/* harmony import */ var _aws_clients_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5747);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(10);
-/* harmony import */ var _commands_lint_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2160);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6896);
-/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7637);
-/* harmony import */ var _commands_drift_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7053);
+/* harmony import */ var _commands_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2309);
+/* harmony import */ var _aws_clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5747);
+/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(10);
+/* harmony import */ var _commands_lint_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2160);
+/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6896);
+/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7637);
+/* harmony import */ var _commands_drift_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7053);
 /**
  * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code.
@@ -62142,22 +62142,22 @@ options for every command:
   --debug          print stack traces
 `;
 async function main(argv) {
-    const args = (0,_commands_args_js__WEBPACK_IMPORTED_MODULE_6__/* .parseArgs */ .Z)(argv);
+    const args = (0,_commands_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArgs */ .Zy)(argv);
     if (args.help || !args.command) {
         process.stdout.write(USAGE);
         return args.command ? 0 : args.help ? 0 : 1;
     }
     switch (args.command) {
         case 'validate':
-            return (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_1__/* .validateCommand */ .M)(args);
+            return (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .validateCommand */ .M)(args);
         case 'lint':
-            return (0,_commands_lint_js__WEBPACK_IMPORTED_MODULE_2__/* .lintCommand */ .D)(args);
+            return (0,_commands_lint_js__WEBPACK_IMPORTED_MODULE_3__/* .lintCommand */ .D)(args);
         case 'plan':
-            return (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .planCommand */ .VV)(args);
+            return (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .planCommand */ .VV)(args);
         case 'apply':
-            return (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_4__/* .applyCommand */ .s)(args);
+            return (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_5__/* .applyCommand */ .s)(args);
         case 'drift':
-            return (0,_commands_drift_js__WEBPACK_IMPORTED_MODULE_5__/* .driftCommand */ .P)(args);
+            return (0,_commands_drift_js__WEBPACK_IMPORTED_MODULE_6__/* .driftCommand */ .P)(args);
         default:
             process.stderr.write(`error: unknown command '${args.command}'\n\n${USAGE}`);
             return 1;
@@ -62168,7 +62168,7 @@ try {
     process.exitCode = await main(process.argv.slice(2));
 }
 catch (err) {
-    process.stderr.write(`error: ${(0,_aws_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(err)}\n`);
+    process.stderr.write(`error: ${(0,_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}\n`);
     if (debug && err instanceof Error && err.stack)
         process.stderr.write(err.stack + '\n');
     process.exitCode = 1;
@@ -63324,6 +63324,8 @@ function formatPlanDifference(d) {
 var diagnostic = __nccwpck_require__(3302);
 // EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
 var pipeline = __nccwpck_require__(1234);
+// EXTERNAL MODULE: ./src/commands/args.ts
+var commands_args = __nccwpck_require__(2309);
 // EXTERNAL MODULE: ./src/commands/plan.ts + 9 modules
 var commands_plan = __nccwpck_require__(6896);
 ;// CONCATENATED MODULE: ./src/commands/apply.ts
@@ -63332,6 +63334,7 @@ var commands_plan = __nccwpck_require__(6896);
  * live account, refuses when the plan is not the approved one, applies it and prints the report.
  * Exit 0 applied, 1 error or refused (SPEC §4).
  */
+
 
 
 
@@ -63365,11 +63368,8 @@ function scrubber() {
     };
 }
 async function applyCommand(args, io = defaultIo()) {
-    const isDir = await (0,promises_.stat)(args.dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) {
-        io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+    if (!(await (0,commands_args/* dirIsRepo */.gt)(args, io)))
         return 1;
-    }
     const approvedFile = approvedPlanPath(args.rest);
     let approved;
     if (approvedFile) {
@@ -63448,9 +63448,14 @@ async function applyCommand(args, io = defaultIo()) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Z: () => (/* binding */ parseArgs)
+/* harmony export */   Zy: () => (/* binding */ parseArgs),
+/* harmony export */   gt: () => (/* binding */ dirIsRepo)
 /* harmony export */ });
 /* unused harmony export UsageError */
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/** Command-line arguments shared by every command. */
+
 class UsageError extends Error {
 }
 function parseArgs(argv) {
@@ -63508,6 +63513,13 @@ function parseArgs(argv) {
         }
     }
     return args;
+}
+/** Every command reads the repository at `--dir`; false, after saying so on `io.err`, when it is not a directory. */
+async function dirIsRepo(args, io) {
+    const isDir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(args.dir).then((s) => s.isDirectory(), () => false);
+    if (!isDir)
+        io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+    return isDir;
 }
 
 
@@ -63886,8 +63898,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
@@ -64407,9 +64417,11 @@ function summaryCounts(view) {
 const PLAN_MARKER = '<!-- iam-gitops:plan -->';
 /** GitHub rejects comments over 65,536 characters; UTF-16 length differs from its count, so keep a margin. */
 const COMMENT_LIMIT = 60_000;
+/** Opens the hidden metadata line; github/comment.ts finds the line again by it. */
+const META_PREFIX = '<!-- iam-gitops:meta ';
 function renderMeta(meta) {
     // `>` escaped so that no value can end the HTML comment early.
-    return `<!-- iam-gitops:meta ${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
+    return `${META_PREFIX}${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
 }
 /**
  * The report body (no marker, no metadata) at one tier; `maxRows` caps the user rows and the
@@ -64424,8 +64436,9 @@ function renderReport(input, tier, view = buildView(input.plan), maxRows = Infin
     parts.push(offlineBanner(plan, input.offlineReason));
     parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
     parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
-    parts.push(monitoringUnchangedLine(plan));
+    // Deletions come straight after the totals: they are what a reviewer must not miss.
     parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
+    parts.push(monitoringUnchangedLine(plan));
     if (tier === 'summary') {
         parts.push(summaryCounts(view));
     }
@@ -64554,6 +64567,8 @@ function suffix(d, type, action) {
     return '';
 }
 
+// EXTERNAL MODULE: ./src/commands/args.ts
+var commands_args = __nccwpck_require__(2309);
 ;// CONCATENATED MODULE: ./src/commands/plan.ts
 /**
  * `iam-gitops plan [--offline] [--format text|markdown|json]`: exit 0 no changes, 2 changes,
@@ -64589,11 +64604,8 @@ async function planOrDrift(args, kind, io) {
         io.err('error: drift compares the files with the live account; --offline does not apply to it\n');
         return 1;
     }
-    const isDir = await (0,promises_.stat)(args.dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) {
-        io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+    if (!(await (0,commands_args/* dirIsRepo */.gt)(args, io)))
         return 1;
-    }
     const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
     const clients = args.offline
         ? undefined
@@ -64679,21 +64691,17 @@ async function git(dir, argv) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ validateCommand)
 /* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _desired_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9880);
+/* harmony import */ var _desired_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9880);
 /* harmony import */ var _model_diagnostic_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3302);
+/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2309);
 /** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
 
 
 
 async function validateCommand(args, io = { err: (t) => void process.stderr.write(t) }) {
-    const isDir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(args.dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir) {
-        io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+    if (!(await (0,_args_js__WEBPACK_IMPORTED_MODULE_1__/* .dirIsRepo */ .gt)(args, io)))
         return 1;
-    }
-    const result = await (0,_desired_index_js__WEBPACK_IMPORTED_MODULE_1__/* .loadDesired */ .f)(args.dir);
+    const result = await (0,_desired_index_js__WEBPACK_IMPORTED_MODULE_0__/* .loadDesired */ .f)(args.dir);
     let errors = 0;
     let warnings = 0;
     for (const d of result.diagnostics) {

@@ -24,6 +24,7 @@ import type { Config, DesiredState, DesiredUser } from '../../src/model/desired.
 import { diff } from '../../src/plan/diff.js';
 import { planHash } from '../../src/plan/hash.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
+import { testConfig } from '../../test/helpers/config.js';
 
 const PATH = '/iam-gitops/';
 const RO = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
@@ -77,30 +78,13 @@ async function seed(n: number): Promise<object> {
 
 function config(): Config {
   const ro = { kind: 'aws' as const, name: 'ReadOnlyAccess', arn: RO };
-  return {
+  return testConfig({
     path: PATH,
-    permissionsBoundary: null,
-    requiredApprovals: 1,
-    maxDeletes: 5,
-    adopt: false,
     groups: Object.fromEntries(
       GROUPS.map((g) => [g, { policies: [ro], source: { file: 'iam-gitops.yml', line: 1 } }]),
     ),
-    email: { from: 'iam@example.com', region: 'us-east-1', signInUrl: null, sendPassword: true },
-    monitoring: {
-      enabled: false,
-      trailName: 'iam-gitops',
-      bucket: null,
-      logGroup: '/iam-gitops/cloudtrail',
-      retentionDays: 365,
-      namespace: 'IAMGitOps',
-      alarmEmails: [],
-      alarms: [],
-      period: 300,
-    },
-    lint: { failOn: 'error', ignore: [] },
     source: 'iam-gitops.yml',
-  };
+  });
 }
 
 function desired(n: number): DesiredState {

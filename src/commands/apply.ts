@@ -3,7 +3,7 @@
  * live account, refuses when the plan is not the approved one, applies it and prints the report.
  * Exit 0 applied, 1 error or refused (SPEC §4).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { applyPlan, PlanRefusedError } from '../apply/executor.js';
 import { comparePlans, formatPlanDifference } from '../apply/plan-compare.js';
 import { formatApplyReport } from '../apply/report.js';
@@ -11,7 +11,7 @@ import { createClients, errorMessage, type AwsClients } from '../aws/clients.js'
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Operation } from '../model/plan.js';
 import { runPlan } from '../pipeline.js';
-import type { CliArgs } from './args.js';
+import { dirIsRepo, type CliArgs } from './args.js';
 import { repoIdentity } from './plan.js';
 
 export interface ApplyIo {
@@ -48,14 +48,7 @@ function scrubber(): { mask: (s: string) => void; clean: (text: string) => strin
 }
 
 export async function applyCommand(args: CliArgs, io: ApplyIo = defaultIo()): Promise<number> {
-  const isDir = await stat(args.dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) {
-    io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
-    return 1;
-  }
+  if (!(await dirIsRepo(args, io))) return 1;
   const approvedFile = approvedPlanPath(args.rest);
   let approved: Operation[] | undefined;
   if (approvedFile) {

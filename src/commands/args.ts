@@ -1,4 +1,6 @@
 /** Command-line arguments shared by every command. */
+import { stat } from 'node:fs/promises';
+
 export interface CliArgs {
   command: string | undefined;
   dir: string;
@@ -67,4 +69,14 @@ export function parseArgs(argv: string[]): CliArgs {
     }
   }
   return args;
+}
+
+/** Every command reads the repository at `--dir`; false, after saying so on `io.err`, when it is not a directory. */
+export async function dirIsRepo(args: CliArgs, io: { err(text: string): void }): Promise<boolean> {
+  const isDir = await stat(args.dir).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  if (!isDir) io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+  return isDir;
 }

@@ -3,7 +3,6 @@
  * 1 error (SPEC §4). `drift` is the same plan against live AWS, worded as drift.
  */
 import { execFile } from 'node:child_process';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createClients, type AwsClients } from '../aws/clients.js';
@@ -12,7 +11,7 @@ import { runPlan } from '../pipeline.js';
 import { renderJson } from '../plan/render-json.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderText } from '../plan/render-text.js';
-import type { CliArgs } from './args.js';
+import { dirIsRepo, type CliArgs } from './args.js';
 
 const run = promisify(execFile);
 
@@ -47,14 +46,7 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: Pla
     io.err('error: drift compares the files with the live account; --offline does not apply to it\n');
     return 1;
   }
-  const isDir = await stat(args.dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) {
-    io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
-    return 1;
-  }
+  if (!(await dirIsRepo(args, io))) return 1;
   const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
   const clients = args.offline
     ? undefined

@@ -1,8 +1,7 @@
 /** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
-import { stat } from 'node:fs/promises';
 import { loadDesired } from '../desired/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import type { CliArgs } from './args.js';
+import { dirIsRepo, type CliArgs } from './args.js';
 
 export interface ValidateIo {
   /** Where diagnostics and the summary go; stderr by default. */
@@ -13,14 +12,7 @@ export async function validateCommand(
   args: CliArgs,
   io: ValidateIo = { err: (t) => void process.stderr.write(t) },
 ): Promise<number> {
-  const isDir = await stat(args.dir).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) {
-    io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
-    return 1;
-  }
+  if (!(await dirIsRepo(args, io))) return 1;
   const result = await loadDesired(args.dir);
   let errors = 0;
   let warnings = 0;

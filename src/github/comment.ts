@@ -3,28 +3,16 @@
  * status block (apply results, refusals) and the plan report. Pure.
  */
 
+import { META_PREFIX, renderMeta as renderMetaLine, type CommentMetaOut } from '../plan/render-markdown.js';
+
 export const MARKER = '<!-- iam-gitops:plan -->';
-const META_PREFIX = '<!-- iam-gitops:meta ';
 const STATUS_OPEN = '<!-- iam-gitops:status -->';
 const STATUS_CLOSE = '<!-- /iam-gitops:status -->';
 
 /** The identity GitHub uses for comments written with the workflow's default token. */
 export const DEFAULT_BOT = 'github-actions[bot]';
 
-export interface CommentMeta {
-  /** The plan hash reviewers approve. */
-  hash: string;
-  /** The pull request head commit the plan was made for. */
-  head: string;
-  /** The base commit the plan was made against. */
-  base: string;
-  /** When this plan content was first posted for this head (ISO 8601). */
-  plannedAt: string;
-  offline: boolean;
-  /** True when detail was dropped to fit the size limit. */
-  truncated: boolean;
-  /** Operation counts, so a refusal can say what changed even without the operation list. */
-  counts: { create: number; update: number; delete: number };
+export interface CommentMeta extends CommentMetaOut {
   /**
    * Compact fingerprints of the operations (`action type name #digest`), when they fit; a refused
    * apply lists the differences operation by operation from these.
@@ -52,8 +40,7 @@ export function findOwnComment(comments: IssueComment[], identity: string): Issu
 }
 
 export function renderMeta(meta: CommentMeta): string {
-  // `>` is escaped so that no value can close the HTML comment early.
-  return META_PREFIX + JSON.stringify(meta).replace(/>/g, '\\u003e') + ' -->';
+  return renderMetaLine(meta);
 }
 
 export function parseMeta(body: string | null | undefined): CommentMeta | null {

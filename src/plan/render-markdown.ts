@@ -49,19 +49,28 @@ export interface RenderedComment {
   tier: Tier;
 }
 
+/** Opens the hidden metadata line; github/comment.ts finds the line again by it. */
+export const META_PREFIX = '<!-- iam-gitops:meta ';
+
 export interface CommentMetaOut {
+  /** The plan hash reviewers approve. */
   hash: string;
+  /** The pull request head commit the plan was made for. */
   head: string;
+  /** The base commit the plan was made against. */
   base: string;
+  /** When this plan content was first posted for this head (ISO 8601). */
   plannedAt: string;
   offline: boolean;
+  /** True when detail was dropped to fit the size limit. */
   truncated: boolean;
+  /** Operation counts, so a refusal can say what changed even without the operation list. */
   counts: { create: number; update: number; delete: number };
 }
 
 export function renderMeta(meta: CommentMetaOut): string {
   // `>` escaped so that no value can end the HTML comment early.
-  return `<!-- iam-gitops:meta ${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
+  return `${META_PREFIX}${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
 }
 
 /**
@@ -82,8 +91,9 @@ export function renderReport(
   parts.push(offlineBanner(plan, input.offlineReason));
   parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
   parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
-  parts.push(monitoringUnchangedLine(plan));
+  // Deletions come straight after the totals: they are what a reviewer must not miss.
   parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
+  parts.push(monitoringUnchangedLine(plan));
   if (tier === 'summary') {
     parts.push(summaryCounts(view));
   } else {

@@ -5,7 +5,8 @@
  * "before" (the request never reaches the emulator) or "after" (it took effect, but the client
  * is told it failed — the harder case for idempotency).
  */
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { forward, readBody } from './gap-proxy.js';
 
 export interface FaultProxyOptions {
   /** Where to forward, e.g. moto.url. */
@@ -82,42 +83,26 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
   const target = new URL(opts.target);
   const proxy: FaultProxy = { url: '', faults: [], forwarded: 0, stop: async () => {} };
 
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req);
+    const action = actionOf(req, body);
+    const fault = proxy.faults.length < opts.maxFaults && random() < opts.rate;
+    const kind: InjectedFault['kind'] = random() < 0.5 ? 'throttle' : '503';
+    const when: InjectedFault['when'] = random() < (opts.afterShare ?? 0) ? 'after' : 'before';
+    const answerFault = () => {
+      proxy.faults.push({ action, kind, when });
+      const f = faultResponse(req, kind);
+      res.writeHead(f.status, f.headers).end(f.body);
+    };
+    if (fault && when === 'before') return answerFault();
+    proxy.forwarded++;
+    const up = await forward(target, req, body);
+    if (fault) return answerFault();
+    res.writeHead(up.status, up.headers).end(up.body);
+  };
+
   const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const action = actionOf(req, body);
-      const fault = proxy.faults.length < opts.maxFaults && random() < opts.rate;
-      const kind: InjectedFault['kind'] = random() < 0.5 ? 'throttle' : '503';
-      const when: InjectedFault['when'] = random() < (opts.afterShare ?? 0) ? 'after' : 'before';
-      const answerFault = () => {
-        proxy.faults.push({ action, kind, when });
-        const f = faultResponse(req, kind);
-        res.writeHead(f.status, f.headers).end(f.body);
-      };
-      if (fault && when === 'before') return answerFault();
-      proxy.forwarded++;
-      const upstream = request(
-        {
-          host: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, host: target.host },
-        },
-        (up) => {
-          const upChunks: Buffer[] = [];
-          up.on('data', (c: Buffer) => upChunks.push(c));
-          up.on('end', () => {
-            if (fault) return answerFault();
-            res.writeHead(up.statusCode ?? 502, up.headers).end(Buffer.concat(upChunks));
-          });
-        },
-      );
-      upstream.on('error', (err) => res.writeHead(502).end(String(err)));
-      upstream.end(body);
-    });
+    handle(req, res).catch((err: unknown) => res.writeHead(502).end(String(err)));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();

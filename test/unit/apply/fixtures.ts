@@ -3,6 +3,7 @@ import type { ApplyContext } from '../../../src/apply/types.js';
 import type { AwsClients } from '../../../src/aws/clients.js';
 import type { Config, DesiredState } from '../../../src/model/desired.js';
 import type { ChangeAction, ChangeType, Operation, Plan } from '../../../src/model/plan.js';
+import { testConfig } from '../../helpers/config.js';
 
 export function op(
   id: string,
@@ -30,29 +31,7 @@ export function plan(changes: Operation[], extra: Partial<Plan> = {}): Plan {
 }
 
 export function config(over: Partial<Config> = {}): Config {
-  return {
-    path: '/iam-gitops/',
-    permissionsBoundary: null,
-    requiredApprovals: 1,
-    maxDeletes: 5,
-    adopt: false,
-    groups: {},
-    email: { from: 'iam@example.com', region: 'us-east-1', signInUrl: null, sendPassword: true },
-    monitoring: {
-      enabled: false,
-      trailName: 'iam-gitops',
-      bucket: null,
-      logGroup: '/iam-gitops/cloudtrail',
-      retentionDays: 365,
-      namespace: 'IAMGitOps',
-      alarmEmails: [],
-      alarms: [],
-      period: 300,
-    },
-    lint: { failOn: 'error', ignore: [] },
-    source: null,
-    ...over,
-  };
+  return testConfig(over);
 }
 
 export function desired(over: Partial<Config> = {}): DesiredState {

@@ -1,7 +1,9 @@
 /** Hand-built DesiredStates for lint tests: policies parsed with positions, users and groups. */
+import { defaultConfig } from '../../../src/config/defaults.js';
 import { locatePolicy, parseJsonWithPositions } from '../../../src/desired/locate.js';
 import type { Config, DesiredState, DesiredUser, LintIgnore, PolicyRef } from '../../../src/model/desired.js';
 import type { LocatedPolicy, PolicyDocument } from '../../../src/model/policy.js';
+import { testConfig } from '../../helpers/config.js';
 
 /** A custom policy `policies/<name>.json` from a statement list or a whole document. */
 export function policy(name: string, doc: unknown): LocatedPolicy {
@@ -46,28 +48,12 @@ export function state(input: StateInput): DesiredState {
     source: { file: 'users/team.csv', line: i + 2 },
   }));
   return {
-    config: {
-      path: '/iam-gitops/',
-      permissionsBoundary: null,
-      requiredApprovals: 1,
-      maxDeletes: 5,
-      adopt: false,
+    config: testConfig({
       groups,
-      email: { from: null, region: 'us-east-1', signInUrl: null, sendPassword: true },
-      monitoring: {
-        enabled: false,
-        trailName: 'iam-gitops',
-        bucket: null,
-        logGroup: '/iam-gitops/cloudtrail',
-        retentionDays: 365,
-        namespace: 'IAMGitOps',
-        alarmEmails: [],
-        alarms: [],
-        period: 300,
-      },
+      // Lint runs without a sender: the email section must not matter to it.
+      email: { ...defaultConfig().email, from: null },
       lint: { failOn: 'error', ignore: input.ignore ?? [] },
-      source: null,
-    },
+    }),
     users,
     policies: input.policies ?? [],
   };

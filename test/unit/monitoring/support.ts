@@ -1,22 +1,12 @@
 /** Shared by the monitoring tests: a config, and a tiny in-order runner standing in for the executor. */
 import type { ApplyContext, OperationHandler, OperationOutcome } from '../../../src/apply/types.js';
 import type { AwsClients } from '../../../src/aws/clients.js';
+import { defaultConfig } from '../../../src/config/defaults.js';
 import type { DesiredState, MonitoringConfig } from '../../../src/model/desired.js';
 import type { ChangeType, Operation } from '../../../src/model/plan.js';
 
 export function monitoringConfig(over: Partial<MonitoringConfig> = {}): MonitoringConfig {
-  return {
-    enabled: true,
-    trailName: 'iam-gitops',
-    bucket: null,
-    logGroup: '/iam-gitops/cloudtrail',
-    retentionDays: 365,
-    namespace: 'IAMGitOps',
-    alarmEmails: ['secops@example.com'],
-    alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
-    period: 300,
-    ...over,
-  };
+  return { ...defaultConfig().monitoring, alarmEmails: ['secops@example.com'], ...over };
 }
 
 export function applyContext(clients: AwsClients, log: string[] = []): ApplyContext {

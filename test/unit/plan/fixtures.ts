@@ -2,35 +2,14 @@
 import type { ActualPolicy, ActualState, ActualUser } from '../../../src/model/actual.js';
 import type { Config, DesiredState, DesiredUser, PolicyRef } from '../../../src/model/desired.js';
 import type { LocatedPolicy, PolicyDocument } from '../../../src/model/policy.js';
+import { testConfig } from '../../helpers/config.js';
 
 export const ACCOUNT = '123456789012';
 export const PATH = '/iam-gitops/';
 export const MANAGED = { 'managed-by': 'iam-gitops' };
 
 export function config(over: Partial<Config> = {}): Config {
-  return {
-    path: PATH,
-    permissionsBoundary: null,
-    requiredApprovals: 1,
-    maxDeletes: 5,
-    adopt: false,
-    groups: {},
-    email: { from: 'iam@example.com', region: 'us-east-1', signInUrl: null, sendPassword: true },
-    monitoring: {
-      enabled: false,
-      trailName: 'iam-gitops',
-      bucket: null,
-      logGroup: '/iam-gitops/cloudtrail',
-      retentionDays: 365,
-      namespace: 'IAMGitOps',
-      alarmEmails: [],
-      alarms: [],
-      period: 300,
-    },
-    lint: { failOn: 'error', ignore: [] },
-    source: 'iam-gitops.yml',
-    ...over,
-  };
+  return testConfig({ path: PATH, source: 'iam-gitops.yml', ...over });
 }
 
 export const aws = (name: string): PolicyRef => ({
