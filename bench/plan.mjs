@@ -29,9 +29,7 @@ execFileSync(
 const driver = path.join(out, 'index.js');
 if (!existsSync(driver)) throw new Error(`ncc did not produce ${driver}`);
 
-const emu = await startEmulator({
-  bin: existsSync('.moto-venv/bin/moto_server') ? '.moto-venv/bin/moto_server' : undefined,
-});
+const emu = await startEmulator();
 const env = {
   ...process.env,
   AWS_ENDPOINT_URL: emu.url,

@@ -61574,6 +61574,37 @@ function errorCode(err) {
 
 /***/ }),
 
+/***/ 95:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   a: () => (/* binding */ decodePolicyDocument)
+/* harmony export */ });
+/* unused harmony export decodePolicyText */
+/** The JSON text of a policy document as IAM returned it, decoded when it is URL-encoded. */
+function decodePolicyText(raw) {
+    const trimmed = raw.trimStart();
+    // Raw JSON always starts with `{`; an encoded document starts with `%7B` (or encoded whitespace).
+    if (trimmed.startsWith('{'))
+        return raw;
+    // RFC 3986: `+` is literal (not a space), as AWS's own samples decode with `unquote`.
+    return decodeURIComponent(raw);
+}
+function decodePolicyDocument(raw) {
+    const text = decodePolicyText(raw);
+    try {
+        return JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`a policy document read from IAM is not valid JSON (${err.message})`, {
+            cause: err,
+        });
+    }
+}
+
+
+/***/ }),
+
 /***/ 2495:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -61582,7 +61613,7 @@ function errorCode(err) {
 /* harmony export */   eV: () => (/* binding */ describeRetry),
 /* harmony export */   uk: () => (/* binding */ realSleep)
 /* harmony export */ });
-/* unused harmony exports isThrottling, isRetryableError */
+/* unused harmony export isRetryableError */
 /* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5747);
 /**
  * Jittered exponential backoff around a whole step (an apply operation, the OIDC exchange).
@@ -61620,10 +61651,6 @@ const TRANSIENT_CODES = new Set([
     'EPIPE',
     'ETIMEDOUT',
 ]);
-function isThrottling(err) {
-    const code = (0,_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(err);
-    return code !== undefined && THROTTLING_CODES.has(code);
-}
 function httpStatus(err) {
     if (err && typeof err === 'object' && '$metadata' in err) {
         const meta = err.$metadata;
@@ -61633,16 +61660,14 @@ function httpStatus(err) {
 }
 /** Throttling, 5xx and network failures are worth another try; any other 4xx is not. */
 function isRetryableError(err) {
-    if (isThrottling(err))
+    // errorCode covers SDK error names and Node's network codes (ECONNRESET, …) alike.
+    const code = (0,_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(err) ?? '';
+    if (THROTTLING_CODES.has(code))
         return true;
     const status = httpStatus(err);
     if (status !== undefined)
         return status >= 500 || status === 429;
-    const code = (0,_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(err);
-    if (code !== undefined && TRANSIENT_CODES.has(code))
-        return true;
-    const nodeCode = err?.code;
-    return typeof nodeCode === 'string' && TRANSIENT_CODES.has(nodeCode);
+    return TRANSIENT_CODES.has(code);
 }
 const realSleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function withRetry(fn, opts = {}) {
@@ -61690,7 +61715,7 @@ function describeRetry(err, attempt, delayMs) {
 /* harmony export */   nT: () => (/* binding */ dataDate),
 /* harmony export */   nh: () => (/* binding */ expandPattern)
 /* harmony export */ });
-/* unused harmony exports levelRank, parseAccessLevels */
+/* unused harmony export parseAccessLevels */
 /* harmony import */ var _data_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7802);
 /* harmony import */ var _wildcard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5657);
 /**
@@ -61706,9 +61731,6 @@ const RANK = {
     Read: 0,
     List: 0,
 };
-function levelRank(level) {
-    return RANK[level];
-}
 /** Splits "Permissions management, Write" and keeps the highest-ranked level first. */
 function parseAccessLevels(s) {
     const levels = s
@@ -61865,15 +61887,23 @@ function globalConditionKey(key) {
     return keyPatterns.find((p) => p.re.test(key));
 }
 const serviceKeyCache = new Map();
+const serviceKeyHits = new Map();
 /** Whether `key` is one of a service's condition keys (templates like `${TagKey}` match any). */
 function isServiceConditionKey(service, key) {
+    // Cached per pair: large services have hundreds of key templates, asked again per statement.
+    const pair = `${service}\n${key}`;
+    const hit = serviceKeyHits.get(pair);
+    if (hit !== undefined)
+        return hit;
     let res = serviceKeyCache.get(service);
     if (!res) {
         const svc = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)().services[service];
         res = svc ? Object.values(svc.conditionKeys).map((k) => keyRegExp(k.key)) : [];
         serviceKeyCache.set(service, res);
     }
-    return res.some((re) => re.test(key));
+    const found = res.some((re) => re.test(key));
+    serviceKeyHits.set(pair, found);
+    return found;
 }
 
 
@@ -61952,7 +61982,6 @@ function loadManagedPolicies() {
 /* harmony export */   cy: () => (/* binding */ isAwsManagedArn),
 /* harmony export */   lO: () => (/* binding */ findManagedPolicy)
 /* harmony export */ });
-/* unused harmony export managedPolicyDataVersion */
 /* harmony import */ var _data_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7802);
 
 const AWS_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
@@ -61987,9 +62016,6 @@ function managedPolicyNameIgnoringCase(name) {
 }
 function allManagedPolicyNames() {
     return Object.keys((0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadManagedPolicies */ .y)().policies);
-}
-function managedPolicyDataVersion() {
-    return loadManagedPolicies().version;
 }
 
 
@@ -62145,7 +62171,7 @@ async function main(argv) {
     const args = (0,_commands_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArgs */ .Zy)(argv);
     if (args.help || !args.command) {
         process.stdout.write(USAGE);
-        return args.command ? 0 : args.help ? 0 : 1;
+        return args.help ? 0 : 1;
     }
     switch (args.command) {
         case 'validate':
@@ -62253,6 +62279,11 @@ async function requireManagedUser(ctx, name) {
 function toTagList(tags) {
     return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
+/** The entity an operation names: `details.name` when the planner set one, else the operation's name. */
+function nameOf(op) {
+    const d = op.details;
+    return typeof d.name === 'string' ? d.name : op.name;
+}
 /** `details` as the planner wrote it, typed. */
 function detailsOf(op) {
     return op.details;
@@ -62265,10 +62296,6 @@ function detailsOf(op) {
  */
 
 
-function groupName(op) {
-    const d = op.details;
-    return typeof d.name === 'string' ? d.name : op.name;
-}
 async function findGroup(ctx, name) {
     const res = await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new dist_cjs/* GetGroupCommand */.DyH({ GroupName: name, MaxItems: 1 })));
     return res?.Group ?? null;
@@ -62284,7 +62311,7 @@ async function requireManagedGroup(ctx, name) {
     assertManaged(res.Group, ctx.desired.config.path);
 }
 async function createGroup(op, ctx) {
-    const name = groupName(op);
+    const name = nameOf(op);
     const { path } = detailsOf(op);
     const existing = await findGroup(ctx, name);
     if (existing) {
@@ -62295,7 +62322,7 @@ async function createGroup(op, ctx) {
     return { status: res ? 'done' : 'already-done' };
 }
 async function deleteGroup(op, ctx) {
-    const name = groupName(op);
+    const name = nameOf(op);
     const { path } = detailsOf(op);
     const existing = await findGroup(ctx, name);
     if (!existing)
@@ -62430,10 +62457,10 @@ function forgetPassword(ctx, user) {
     session(ctx).passwords.delete(key(user));
 }
 /** The account password policy, read once per run. */
-function passwordPolicy(ctx, iam) {
+function passwordPolicy(ctx) {
     const s = session(ctx);
     if (!s.policy) {
-        s.policy = readPasswordPolicy(iam);
+        s.policy = readPasswordPolicy(ctx.clients.iam);
         // A failed read is not cached: the retry wrapper may try the step again.
         s.policy.catch(() => (s.policy = undefined));
     }
@@ -62454,7 +62481,7 @@ async function hasLoginProfile(ctx, user) {
 }
 /** A password that meets the account policy, masked before anything else can see it. */
 async function newTemporaryPassword(ctx) {
-    const policy = await passwordPolicy(ctx, ctx.clients.iam);
+    const policy = await passwordPolicy(ctx);
     const password = generatePassword(policy);
     ctx.maskSecret(password);
     if (!satisfiesPolicy(password, policy))
@@ -62914,37 +62941,22 @@ async function offboardUser(op, ctx) {
     return { status: 'done' };
 }
 
+// EXTERNAL MODULE: ./src/aws/decode.ts
+var decode = __nccwpck_require__(95);
+// EXTERNAL MODULE: ./src/plan/canonical.ts
+var canonical = __nccwpck_require__(4917);
 ;// CONCATENATED MODULE: ./src/apply/iam-policies.ts
 /** Customer managed policies: created with the managed tag under the managed path, versioned on change. */
 
 
 
+
+
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_VERSIONS = 5;
-function policyName(op) {
-    const d = op.details;
-    return typeof d.name === 'string' ? d.name : op.name;
-}
 function policyArn(op, ctx) {
     const d = detailsOf(op);
-    return d.arn ?? `arn:aws:iam::${ctx.accountId}:policy${d.path}${policyName(op)}`;
-}
-/** JSON with object keys sorted, so documents compare by meaning, not by formatting. */
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (value && typeof value === 'object') {
-        const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value);
-}
-/** AWS returns version documents URL-encoded (the emulator does not); decoding plain JSON is harmless. */
-function decodeDocument(raw) {
-    let text = raw;
-    if (!raw.trimStart().startsWith('{'))
-        text = decodeURIComponent(raw);
-    return JSON.parse(text);
+    return d.arn ?? `arn:aws:iam::${ctx.accountId}:policy${d.path}${nameOf(op)}`;
 }
 async function findPolicy(ctx, arn) {
     const res = await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new dist_cjs/* GetPolicyCommand */.s4W({ PolicyArn: arn })));
@@ -62970,9 +62982,9 @@ async function createPolicy(op, ctx) {
         return { status: 'already-done' };
     }
     if (!d.document)
-        throw new Error(`policy ${policyName(op)}: the plan carries no document`);
+        throw new Error(`policy ${nameOf(op)}: the plan carries no document`);
     const res = await tolerate(['EntityAlreadyExists'], () => ctx.clients.iam.send(new dist_cjs/* CreatePolicyCommand */.Mrm({
-        PolicyName: policyName(op),
+        PolicyName: nameOf(op),
         Path: d.path,
         PolicyDocument: d.document,
         Tags: toTagList({ [desired/* MANAGED_TAG */.N.key]: desired/* MANAGED_TAG */.N.value }),
@@ -62983,14 +62995,14 @@ async function updatePolicy(op, ctx) {
     const d = detailsOf(op);
     const arn = policyArn(op, ctx);
     if (!d.document)
-        throw new Error(`policy ${policyName(op)}: the plan carries no document`);
+        throw new Error(`policy ${nameOf(op)}: the plan carries no document`);
     const existing = await findPolicy(ctx, arn);
     if (!existing)
-        throw new Error(`policy ${policyName(op)} (${arn}) does not exist; re-run plan`);
+        throw new Error(`policy ${nameOf(op)} (${arn}) does not exist; re-run plan`);
     iam_policies_assertManaged(existing, d.path);
     const current = await ctx.clients.iam.send(new dist_cjs/* GetPolicyVersionCommand */.G45({ PolicyArn: arn, VersionId: existing.DefaultVersionId }));
-    const wanted = canonicalJson(JSON.parse(d.document));
-    if (canonicalJson(decodeDocument(current.PolicyVersion?.Document ?? '{}')) === wanted) {
+    const wanted = (0,canonical/* canonicalJson */.dj)(JSON.parse(d.document));
+    if ((0,canonical/* canonicalJson */.dj)((0,decode/* decodePolicyDocument */.a)(current.PolicyVersion?.Document ?? '{}')) === wanted) {
         return { status: 'already-done' };
     }
     const all = await versions(ctx, arn);
@@ -63068,6 +63080,12 @@ function defaultHandlers() {
 }
 
 ;// CONCATENATED MODULE: ./src/apply/report.ts
+const MAIL_STATUS = {
+    done: 'sent',
+    'already-done': 'already-sent',
+    failed: 'failed',
+    skipped: 'not-sent',
+};
 function buildReport(changes, results) {
     const byId = new Map(changes.map((op) => [op.id, op]));
     const counts = { done: 0, 'already-done': 0, failed: 0, skipped: 0 };
@@ -63080,14 +63098,7 @@ function buildReport(changes, results) {
         .filter((r) => r.type === 'email')
         .map((r) => {
         const user = byId.get(r.id).details.user ?? r.name;
-        const status = r.status === 'done'
-            ? 'sent'
-            : r.status === 'already-done'
-                ? 'already-sent'
-                : r.status === 'failed'
-                    ? 'failed'
-                    : 'not-sent';
-        return { user, status, ...(r.error ? { error: r.error } : {}) };
+        return { user, status: MAIL_STATUS[r.status], ...(r.error ? { error: r.error } : {}) };
     });
     return {
         ok: counts.failed === 0 && counts.skipped === 0,
@@ -63297,7 +63308,7 @@ function label(op) {
 function comparePlans(approved, fresh) {
     const before = new Map(approved.map((o) => [o.id, o]));
     const after = new Map(fresh.map((o) => [o.id, o]));
-    const sig = (o) => canonicalJson({ action: o.action, type: o.type, details: o.details });
+    const sig = (o) => (0,canonical/* canonicalJson */.dj)({ action: o.action, type: o.type, details: o.details });
     return {
         added: fresh.filter((o) => !before.has(o.id)),
         removed: approved.filter((o) => !after.has(o.id)),
@@ -63322,8 +63333,8 @@ function formatPlanDifference(d) {
 
 // EXTERNAL MODULE: ./src/model/diagnostic.ts
 var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
-var pipeline = __nccwpck_require__(1234);
+// EXTERNAL MODULE: ./src/pipeline.ts + 12 modules
+var pipeline = __nccwpck_require__(6201);
 // EXTERNAL MODULE: ./src/commands/args.ts
 var commands_args = __nccwpck_require__(2309);
 // EXTERNAL MODULE: ./src/commands/plan.ts + 9 modules
@@ -63343,11 +63354,6 @@ var commands_plan = __nccwpck_require__(6896);
 
 
 
-const defaultIo = () => ({
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
-    env: process.env,
-});
 /** `--approved-plan <file>` or `--approved-plan=<file>` among the arguments the shared parser left over. */
 function approvedPlanPath(rest) {
     for (let i = 0; i < rest.length; i++) {
@@ -63367,7 +63373,7 @@ function scrubber() {
         clean: (text) => [...secrets].reduce((t, s) => t.split(s).join('***'), text),
     };
 }
-async function applyCommand(args, io = defaultIo()) {
+async function applyCommand(args, io = (0,commands_plan/* defaultIo */.Qy)()) {
     if (!(await (0,commands_args/* dirIsRepo */.gt)(args, io)))
         return 1;
     const approvedFile = approvedPlanPath(args.rest);
@@ -63383,7 +63389,7 @@ async function applyCommand(args, io = defaultIo()) {
             return 1;
         }
     }
-    const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+    const region = (0,commands_args/* regionOf */.AP)(io.env);
     const clientsFor = io.clients ?? ((r) => (0,aws_clients/* createClients */.hP)({ region: r }));
     const clients = clientsFor(region);
     const repo = await (0,commands_plan/* repoIdentity */.vg)(args.dir, io.env);
@@ -63448,6 +63454,7 @@ async function applyCommand(args, io = defaultIo()) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   AP: () => (/* binding */ regionOf),
 /* harmony export */   Zy: () => (/* binding */ parseArgs),
 /* harmony export */   gt: () => (/* binding */ dirIsRepo)
 /* harmony export */ });
@@ -63514,6 +63521,10 @@ function parseArgs(argv) {
     }
     return args;
 }
+/** The AWS region from the environment, as the SDK reads it; us-east-1 when unset. */
+function regionOf(env) {
+    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
 /** Every command reads the repository at `--dir`; false, after saying so on `io.err`, when it is not a directory. */
 async function dirIsRepo(args, io) {
     const isDir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(args.dir).then((s) => s.isDirectory(), () => false);
@@ -63533,12 +63544,8 @@ async function dirIsRepo(args, io) {
 /* harmony export */ });
 /* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6896);
 
-function driftCommand(args, io) {
-    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .planOrDrift */ .wW)(args, 'drift', io ?? {
-        out: (t) => void process.stdout.write(t),
-        err: (t) => void process.stderr.write(t),
-        env: process.env,
-    });
+function driftCommand(args, io = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultIo */ .Qy)()) {
+    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .planOrDrift */ .wW)(args, 'drift', io);
 }
 
 
@@ -63889,6 +63896,7 @@ async function lintCommand(args, io = { out: (t) => void process.stdout.write(t)
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  Qy: () => (/* binding */ defaultIo),
   VV: () => (/* binding */ planCommand),
   wW: () => (/* binding */ planOrDrift),
   vg: () => (/* binding */ repoIdentity)
@@ -63907,8 +63915,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 var aws_clients = __nccwpck_require__(5747);
 // EXTERNAL MODULE: ./src/model/diagnostic.ts
 var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
-var pipeline = __nccwpck_require__(1234);
+// EXTERNAL MODULE: ./src/pipeline.ts + 12 modules
+var pipeline = __nccwpck_require__(6201);
 ;// CONCATENATED MODULE: ./src/plan/render-json.ts
 function toPlanJson(plan) {
     return {
@@ -63937,7 +63945,7 @@ function renderJson(plan) {
 /** Email addresses in reports: `alice@example.com` → `a***@example.com` (SPEC §3). */
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function maskEmail(email) {
-    return email.replace(EMAIL, '$1***@$2');
+    return maskEmails(email);
 }
 /** Masks every address in a whole text, wherever it came from (details, lint messages, user names). */
 function maskEmails(text) {
@@ -64606,21 +64614,19 @@ async function planOrDrift(args, kind, io) {
     }
     if (!(await (0,commands_args/* dirIsRepo */.gt)(args, io)))
         return 1;
-    const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+    const region = (0,commands_args/* regionOf */.AP)(io.env);
     const clients = args.offline
         ? undefined
         : (io.clients ?? ((r) => (0,aws_clients/* createClients */.hP)({ region: r })))(region);
     const repo = await repoIdentity(args.dir, io.env);
     const result = await (0,pipeline/* runPlan */.F)({ dir: args.dir, repo, offline: args.offline, clients, region });
+    for (const d of result.diagnostics)
+        io.err((0,diagnostic/* formatDiagnostic */.x)(d) + '\n');
     if (!result.ok) {
-        for (const d of result.diagnostics)
-            io.err((0,diagnostic/* formatDiagnostic */.x)(d) + '\n');
         const n = result.diagnostics.filter((d) => d.severity === 'error').length;
         io.err(`${n} validation error${n === 1 ? '' : 's'}: nothing was planned\n`);
         return 1;
     }
-    for (const d of result.diagnostics)
-        io.err((0,diagnostic/* formatDiagnostic */.x)(d) + '\n');
     const { plan } = result;
     const offlineReason = args.offline ? '`--offline` was given' : null;
     if (format === 'json')
@@ -74914,6 +74920,9 @@ const ELEMENTS = ['Action', 'NotAction', 'Resource', 'NotResource'];
 function parseJsonWithPositions(text) {
     const errors = [];
     const tree = (0,main.parseTree)(text, errors, { disallowComments: true, allowTrailingComma: false });
+    // The line table is built only when there is something to place (locatePolicy builds its own).
+    if (errors.length === 0)
+        return { tree, errors: [] };
     const at = lineIndex(text);
     return {
         tree,
@@ -75159,10 +75168,13 @@ function readPolicyFile(file, text) {
         error(e.line, e.col, `JSON syntax: ${SYNTAX[e.message] ?? e.message}`);
         return { policy: null, diagnostics };
     }
-    const at = lineIndex(text);
-    for (const p of checkPolicyGrammar(tree)) {
-        const pos = at(p.offset);
-        error(pos.line, pos.col, p.message);
+    const problems = checkPolicyGrammar(tree);
+    if (problems.length > 0) {
+        const at = lineIndex(text);
+        for (const p of problems) {
+            const pos = at(p.offset);
+            error(pos.line, pos.col, p.message);
+        }
     }
     const size = text.replace(/\s/g, '').length;
     if (size > MAX_POLICY_CHARS) {
@@ -76051,11 +76063,17 @@ var data = __nccwpck_require__(7802);
 /** ARN templates of actions' resource types: matching statement resources, building fixes. */
 
 
+const templateCache = new Map();
 /**
  * The raw ARN templates (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) of an
  * action; with `requiredFirst`, only the required resource types when the action has any.
+ * Cached per action: the lint asks for the same action's templates once per statement.
  */
 function arnTemplates(action, requiredFirst = false) {
+    const key = `${requiredFirst ? '!' : ''}${action.id}`;
+    const hit = templateCache.get(key);
+    if (hit)
+        return hit;
     const svc = (0,data/* loadCatalog */.ak)().services[action.service];
     const out = [];
     const required = action.def.resourceTypes.filter((r) => r.required);
@@ -76065,6 +76083,7 @@ function arnTemplates(action, requiredFirst = false) {
         if (arn && !out.includes(arn))
             out.push(arn);
     }
+    templateCache.set(key, out);
     return out;
 }
 /** Variables whose values never contain `/` (others, like object keys and log groups, may). */
@@ -76105,9 +76124,9 @@ const matchCache = new Map();
 function resourceMatchesAction(resource, action) {
     if (resource === '*')
         return true;
-    const templates = arnTemplates(action);
     if (!action.scopable)
         return false;
+    const templates = arnTemplates(action);
     if (templates.length === 0)
         return undefined;
     const r = resourceGlob(resource);
@@ -76947,19 +76966,6 @@ function weight(r) {
     const { severity } = ruleOf(r);
     return severity === 'error' ? 2 : 1;
 }
-function locate(s, action, fallback) {
-    const p = s.policy;
-    if (!p.file)
-        return fallback;
-    if (!s.notAction) {
-        const i = s.patterns.findIndex((x) => x === '*' || (0,wildcard/* matchesWildcard */._W)(x, action));
-        const pos = i >= 0 ? p.valuePositions[s.index]?.Action?.[i] : undefined;
-        if (pos)
-            return { file: p.file, line: pos.line };
-    }
-    const pos = p.statementPositions[s.index];
-    return pos ? { file: p.file, line: pos.line } : fallback;
-}
 function fixFor(r, principal, custom = false) {
     const p = r.path;
     const managed = [...new Set(r.steps.map((x) => x.grant.stmt.policy).filter((x) => x.file === null))];
@@ -77011,7 +77017,8 @@ function escalationFindings(principal, fallback, user) {
         const key = result.steps.find((s) => s.action.name === 'iam:PassRole' && s.grant.stmt.policy.file) ??
             result.steps.find((s) => s.grant.stmt.policy.file) ??
             result.steps[0];
-        const loc = locate(key.grant.stmt, key.action.name, fallback);
+        const stmt = key.grant.stmt;
+        const loc = actionLocation({ policy: stmt.policy, fallback }, stmt, key.action.name);
         const finding = {
             rule,
             severity,
@@ -77031,12 +77038,9 @@ function isAdministrator(principal) {
     return principal.statements.some((s) => s.effect === 'Allow' &&
         s.cond.status === 'always' &&
         !s.notAction &&
-        s.patterns.some((p) => p === '*' || p === '*:*') &&
+        s.patterns.some(isAdminPattern) &&
         (s.notResource || s.resources.includes('*')) &&
         !principal.denies.some((d) => d.actions.size > 0 && d.resources.includes('*')));
-}
-function policyNames(policies) {
-    return policies.map((p) => p.name);
 }
 
 ;// CONCATENATED MODULE: ./src/lint/rules/not-elements.ts
@@ -77218,8 +77222,16 @@ function broad(s, a) {
         return true;
     return s.notResource || s.resources.some((r) => r === '*' || /:\*$/.test(r));
 }
+const known = new Map();
+/** The list's actions found in the catalogue (resolved once, not per policy). */
+function knownActions(list) {
+    let infos = known.get(list);
+    if (!infos)
+        known.set(list, (infos = list.map((n) => (0,actions/* findAction */.Oi)(n)).filter((a) => a !== undefined)));
+    return infos;
+}
 function scan(ctx, list, rule, skip, describe) {
-    const infos = list.map(actions/* findAction */.Oi).filter((a) => a !== undefined);
+    const infos = knownActions(list);
     const out = [];
     for (const s of ctx.statements) {
         if (s.effect !== 'Allow' || isAdminStatement(ctx, s))
@@ -77636,7 +77648,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   De: () => (/* binding */ monitoring_readMonitoring)
 });
 
-// UNUSED EXPORTS: ALL_FILTERS, CIS_MODE, createMonitoringHandlers, selfTestPatterns
+// UNUSED EXPORTS: createMonitoringHandlers
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(3711);
@@ -78916,7 +78928,7 @@ function planMonitoring(config, actualRaw, ctx) {
             dependsOn: [],
         });
     };
-    /** Drift list for an existing resource, or null (error recorded) when it is not ours to change. */
+    /** Whether an existing resource is ours (adopt: taken over now), or null (error recorded) when it is not. */
     const owned = (what, name, tags) => {
         if (tags[model_desired/* MANAGED_TAG */.N.key] === model_desired/* MANAGED_TAG */.N.value)
             return { adopt: false };
@@ -79148,7 +79160,8 @@ function needs(op, field) {
     const drift = op.details.drift ?? [];
     return drift.some((d) => d.field === field);
 }
-const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Tags as the SDKs' `[{Key, Value}]` lists. */
+const toTagList = (tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
 ;// CONCATENATED MODULE: ./src/monitoring/handlers/bucket.ts
 /** The trail bucket: created, public access blocked, encrypted, CloudTrail-only TLS policy, tagged. */
@@ -79201,7 +79214,7 @@ const bucketHandler = async (op, ctx) => {
         const merged = { ...tagMap(current?.TagSet), ...d.tags };
         await s3.send(new dist_cjs/* PutBucketTaggingCommand */.yCr({
             Bucket: d.bucket,
-            Tagging: { TagSet: Object.entries(merged).map(([Key, Value]) => ({ Key, Value })) },
+            Tagging: { TagSet: toTagList(merged) },
         }));
     }
     ctx.log(`trail bucket ${d.bucket}: ${op.action === 'create' ? 'created' : 'repaired'}`);
@@ -79214,7 +79227,6 @@ const bucketHandler = async (op, ctx) => {
 
 
 
-const toTagList = (tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const logGroupHandler = async (op, ctx) => {
     const d = detailsOf(op);
     const logs = ctx.clients.logs;
@@ -79281,12 +79293,14 @@ const roleHandler = async (op, ctx) => {
 
 
 
+let shippedFailures;
+/** The shipped patterns are constants: one self-test per process, not one per filter written. */
+const shippedSelfTest = () => (shippedFailures ??= describeFailures(selfTestPatterns(ALL_FILTERS).results));
 const metricFilterHandler = async (op, ctx) => {
     const d = detailsOf(op);
     // Every shipped pattern and this one must pass before anything is written.
-    const shipped = selfTestPatterns(ALL_FILTERS);
     const own = selfTestPattern(d.item, d.pattern);
-    const failures = describeFailures([...shipped.results, own]);
+    const failures = [...shippedSelfTest(), ...describeFailures([own])];
     if (failures.length) {
         throw new Error(`refusing to write metric filter ${d.filterName}: ${[...new Set(failures)].join(' | ')}`);
     }
@@ -79342,10 +79356,7 @@ const topicHandler = async (op, ctx) => {
         }));
     }
     if (needs(op, 'tags')) {
-        await sns.send(new client_sns_dist_cjs/* TagResourceCommand */.eqU({
-            ResourceArn: d.topicArn,
-            Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
-        }));
+        await sns.send(new client_sns_dist_cjs/* TagResourceCommand */.eqU({ ResourceArn: d.topicArn, Tags: toTagList(d.tags) }));
     }
     return { status: 'done' };
 };
@@ -79406,7 +79417,7 @@ function trailHandler(sleep, delays = ROLE_PROPAGATION_DELAYS_MS) {
             CloudWatchLogsLogGroupArn: d.cloudWatchLogsLogGroupArn,
             CloudWatchLogsRoleArn: d.cloudWatchLogsRoleArn,
         };
-        const tagList = Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value }));
+        const tagList = toTagList(d.tags);
         const retrying = async (what, call) => {
             for (let attempt = 0;; attempt++) {
                 try {
@@ -79439,6 +79450,8 @@ function trailHandler(sleep, delays = ROLE_PROPAGATION_DELAYS_MS) {
     };
 }
 
+// EXTERNAL MODULE: ./src/aws/retry.ts
+var retry = __nccwpck_require__(2495);
 ;// CONCATENATED MODULE: ./src/monitoring/handlers/index.ts
 
 
@@ -79451,7 +79464,7 @@ function createMonitoringHandlers(opts = {}) {
         bucket: bucketHandler,
         'log-group': logGroupHandler,
         role: roleHandler,
-        trail: trailHandler(opts.sleep ?? realSleep, opts.roleRetryDelaysMs ?? ROLE_PROPAGATION_DELAYS_MS),
+        trail: trailHandler(opts.sleep ?? retry/* realSleep */.uk, opts.roleRetryDelaysMs ?? ROLE_PROPAGATION_DELAYS_MS),
         topic: topicHandler,
         subscription: subscriptionHandler,
         'metric-filter': metricFilterHandler,
@@ -79460,8 +79473,6 @@ function createMonitoringHandlers(opts = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/monitoring/index.ts
-
-
 
 
 
@@ -79483,7 +79494,7 @@ const monitoringHandlers = createMonitoringHandlers();
 
 /***/ }),
 
-/***/ 1234:
+/***/ 6201:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79502,28 +79513,8 @@ var src_monitoring = __nccwpck_require__(1669);
 var aws_clients = __nccwpck_require__(5747);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
 var client_iam_dist_cjs = __nccwpck_require__(6764);
-;// CONCATENATED MODULE: ./src/aws/decode.ts
-/** The JSON text of a policy document as IAM returned it, decoded when it is URL-encoded. */
-function decodePolicyText(raw) {
-    const trimmed = raw.trimStart();
-    // Raw JSON always starts with `{`; an encoded document starts with `%7B` (or encoded whitespace).
-    if (trimmed.startsWith('{'))
-        return raw;
-    // RFC 3986: `+` is literal (not a space), as AWS's own samples decode with `unquote`.
-    return decodeURIComponent(raw);
-}
-function decodePolicyDocument(raw) {
-    const text = decodePolicyText(raw);
-    try {
-        return JSON.parse(text);
-    }
-    catch (err) {
-        throw new Error(`a policy document read from IAM is not valid JSON (${err.message})`, {
-            cause: err,
-        });
-    }
-}
-
+// EXTERNAL MODULE: ./src/aws/decode.ts
+var decode = __nccwpck_require__(95);
 ;// CONCATENATED MODULE: ./src/aws/read-iam.ts
 /**
  * Users, groups and customer managed policies in one paginated bulk read
@@ -79586,7 +79577,7 @@ function toPolicy(p) {
         arn,
         path: p.Path ?? '/',
         defaultVersionId: p.DefaultVersionId ?? current.VersionId ?? '',
-        document: decodePolicyDocument(current.Document),
+        document: (0,decode/* decodePolicyDocument */.a)(current.Document),
         versions: versions.map((v) => ({
             versionId: v.VersionId ?? '',
             isDefault: Boolean(v.IsDefaultVersion),

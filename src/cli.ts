@@ -31,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.help || !args.command) {
     process.stdout.write(USAGE);
-    return args.command ? 0 : args.help ? 0 : 1;
+    return args.help ? 0 : 1;
   }
   switch (args.command) {
     case 'validate':

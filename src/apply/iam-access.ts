@@ -31,7 +31,7 @@ export async function hasLoginProfile(ctx: ApplyContext, user: string): Promise<
 
 /** A password that meets the account policy, masked before anything else can see it. */
 export async function newTemporaryPassword(ctx: ApplyContext): Promise<string> {
-  const policy = await passwordPolicy(ctx, ctx.clients.iam);
+  const policy = await passwordPolicy(ctx);
   const password = generatePassword(policy);
   ctx.maskSecret(password);
   if (!satisfiesPolicy(password, policy)) throw new Error('generated password does not meet the policy');

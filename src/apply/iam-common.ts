@@ -2,6 +2,7 @@
 import { GetUserCommand, paginateListUserTags, type User } from '@aws-sdk/client-iam';
 import { errorCode } from '../aws/clients.js';
 import { MANAGED_TAG } from '../model/desired.js';
+import type { Operation } from '../model/plan.js';
 import type { ApplyContext } from './types.js';
 
 export const PAGE = { pageSize: 100 } as const;
@@ -58,6 +59,12 @@ export async function requireManagedUser(ctx: ApplyContext, name: string): Promi
 
 export function toTagList(tags: Record<string, string>): Array<{ Key: string; Value: string }> {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** The entity an operation names: `details.name` when the planner set one, else the operation's name. */
+export function nameOf(op: Operation): string {
+  const d = op.details as { name?: unknown };
+  return typeof d.name === 'string' ? d.name : op.name;
 }
 
 /** `details` as the planner wrote it, typed. */

@@ -15,13 +15,8 @@ import {
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
 import type { GroupDetails, Operation } from '../model/plan.js';
-import { detailsOf, NotManagedError, PAGE, tolerate } from './iam-common.js';
+import { detailsOf, nameOf, NotManagedError, PAGE, tolerate } from './iam-common.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
-
-export function groupName(op: Operation): string {
-  const d = op.details as { name?: unknown };
-  return typeof d.name === 'string' ? d.name : op.name;
-}
 
 async function findGroup(ctx: ApplyContext, name: string): Promise<Group | null> {
   const res = await tolerate(['NoSuchEntity'], () =>
@@ -43,7 +38,7 @@ export async function requireManagedGroup(ctx: ApplyContext, name: string): Prom
 }
 
 export async function createGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
-  const name = groupName(op);
+  const name = nameOf(op);
   const { path } = detailsOf<GroupDetails>(op);
   const existing = await findGroup(ctx, name);
   if (existing) {
@@ -57,7 +52,7 @@ export async function createGroup(op: Operation, ctx: ApplyContext): Promise<Ope
 }
 
 export async function deleteGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
-  const name = groupName(op);
+  const name = nameOf(op);
   const { path } = detailsOf<GroupDetails>(op);
   const existing = await findGroup(ctx, name);
   if (!existing) return { status: 'already-done', note: 'group does not exist' };

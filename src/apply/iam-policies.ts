@@ -14,39 +14,19 @@ import {
   type Policy,
   type PolicyVersion,
 } from '@aws-sdk/client-iam';
+import { decodePolicyDocument } from '../aws/decode.js';
 import { MANAGED_TAG } from '../model/desired.js';
 import type { Operation, PolicyDetails } from '../model/plan.js';
-import { detailsOf, NotManagedError, PAGE, tolerate, toTagList } from './iam-common.js';
+import { canonicalJson } from '../plan/canonical.js';
+import { detailsOf, nameOf, NotManagedError, PAGE, tolerate, toTagList } from './iam-common.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
 
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_VERSIONS = 5;
 
-export function policyName(op: Operation): string {
-  const d = op.details as { name?: unknown };
-  return typeof d.name === 'string' ? d.name : op.name;
-}
-
 export function policyArn(op: Operation, ctx: ApplyContext): string {
   const d = detailsOf<PolicyDetails>(op);
-  return d.arn ?? `arn:aws:iam::${ctx.accountId}:policy${d.path}${policyName(op)}`;
-}
-
-/** JSON with object keys sorted, so documents compare by meaning, not by formatting. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** AWS returns version documents URL-encoded (the emulator does not); decoding plain JSON is harmless. */
-export function decodeDocument(raw: string): unknown {
-  let text = raw;
-  if (!raw.trimStart().startsWith('{')) text = decodeURIComponent(raw);
-  return JSON.parse(text);
+  return d.arn ?? `arn:aws:iam::${ctx.accountId}:policy${d.path}${nameOf(op)}`;
 }
 
 async function findPolicy(ctx: ApplyContext, arn: string): Promise<Policy | null> {
@@ -76,11 +56,11 @@ export async function createPolicy(op: Operation, ctx: ApplyContext): Promise<Op
     assertManaged(existing, d.path);
     return { status: 'already-done' };
   }
-  if (!d.document) throw new Error(`policy ${policyName(op)}: the plan carries no document`);
+  if (!d.document) throw new Error(`policy ${nameOf(op)}: the plan carries no document`);
   const res = await tolerate(['EntityAlreadyExists'], () =>
     ctx.clients.iam.send(
       new CreatePolicyCommand({
-        PolicyName: policyName(op),
+        PolicyName: nameOf(op),
         Path: d.path,
         PolicyDocument: d.document,
         Tags: toTagList({ [MANAGED_TAG.key]: MANAGED_TAG.value }),
@@ -93,15 +73,15 @@ export async function createPolicy(op: Operation, ctx: ApplyContext): Promise<Op
 export async function updatePolicy(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const d = detailsOf<PolicyDetails>(op);
   const arn = policyArn(op, ctx);
-  if (!d.document) throw new Error(`policy ${policyName(op)}: the plan carries no document`);
+  if (!d.document) throw new Error(`policy ${nameOf(op)}: the plan carries no document`);
   const existing = await findPolicy(ctx, arn);
-  if (!existing) throw new Error(`policy ${policyName(op)} (${arn}) does not exist; re-run plan`);
+  if (!existing) throw new Error(`policy ${nameOf(op)} (${arn}) does not exist; re-run plan`);
   assertManaged(existing, d.path);
   const current = await ctx.clients.iam.send(
     new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: existing.DefaultVersionId }),
   );
   const wanted = canonicalJson(JSON.parse(d.document));
-  if (canonicalJson(decodeDocument(current.PolicyVersion?.Document ?? '{}')) === wanted) {
+  if (canonicalJson(decodePolicyDocument(current.PolicyVersion?.Document ?? '{}')) === wanted) {
     return { status: 'already-done' };
   }
   const all = await versions(ctx, arn);

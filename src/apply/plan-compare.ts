@@ -1,6 +1,6 @@
 /** What differs between the plan a reviewer approved and the plan apply would run now. */
 import type { Operation } from '../model/plan.js';
-import { canonicalJson } from './iam-policies.js';
+import { canonicalJson } from '../plan/canonical.js';
 
 type OpLike = Pick<Operation, 'id' | 'action' | 'type' | 'name' | 'details'>;
 

@@ -32,6 +32,13 @@ export interface ApplyReport {
   counts: Record<OperationResult['status'], number>;
 }
 
+const MAIL_STATUS: Record<OperationResult['status'], MailStatus> = {
+  done: 'sent',
+  'already-done': 'already-sent',
+  failed: 'failed',
+  skipped: 'not-sent',
+};
+
 export function buildReport(changes: Operation[], results: OperationResult[]): ApplyReport {
   const byId = new Map(changes.map((op) => [op.id, op]));
   const counts = { done: 0, 'already-done': 0, failed: 0, skipped: 0 };
@@ -44,15 +51,7 @@ export function buildReport(changes: Operation[], results: OperationResult[]): A
     .filter((r) => r.type === 'email')
     .map((r): MailResult => {
       const user = (byId.get(r.id)!.details as unknown as EmailDetails).user ?? r.name;
-      const status: MailStatus =
-        r.status === 'done'
-          ? 'sent'
-          : r.status === 'already-done'
-            ? 'already-sent'
-            : r.status === 'failed'
-              ? 'failed'
-              : 'not-sent';
-      return { user, status, ...(r.error ? { error: r.error } : {}) };
+      return { user, status: MAIL_STATUS[r.status], ...(r.error ? { error: r.error } : {}) };
     });
   return {
     ok: counts.failed === 0 && counts.skipped === 0,

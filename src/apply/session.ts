@@ -4,7 +4,6 @@
  * ever written anywhere; when the process ends, the passwords are gone, and the WELCOME_PENDING_TAG
  * tells the next run to issue a fresh one.
  */
-import type { IAMClient } from '@aws-sdk/client-iam';
 import type { ApplyContext } from './types.js';
 import { readPasswordPolicy, type PasswordPolicy } from './password.js';
 
@@ -41,10 +40,10 @@ export function forgetPassword(ctx: ApplyContext, user: string): void {
 }
 
 /** The account password policy, read once per run. */
-export function passwordPolicy(ctx: ApplyContext, iam: IAMClient): Promise<PasswordPolicy> {
+export function passwordPolicy(ctx: ApplyContext): Promise<PasswordPolicy> {
   const s = session(ctx);
   if (!s.policy) {
-    s.policy = readPasswordPolicy(iam);
+    s.policy = readPasswordPolicy(ctx.clients.iam);
     // A failed read is not cached: the retry wrapper may try the step again.
     s.policy.catch(() => (s.policy = undefined));
   }

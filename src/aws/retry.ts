@@ -52,11 +52,6 @@ const TRANSIENT_CODES = new Set([
   'ETIMEDOUT',
 ]);
 
-export function isThrottling(err: unknown): boolean {
-  const code = errorCode(err);
-  return code !== undefined && THROTTLING_CODES.has(code);
-}
-
 function httpStatus(err: unknown): number | undefined {
   if (err && typeof err === 'object' && '$metadata' in err) {
     const meta = (err as { $metadata?: { httpStatusCode?: number } }).$metadata;
@@ -67,13 +62,12 @@ function httpStatus(err: unknown): number | undefined {
 
 /** Throttling, 5xx and network failures are worth another try; any other 4xx is not. */
 export function isRetryableError(err: unknown): boolean {
-  if (isThrottling(err)) return true;
+  // errorCode covers SDK error names and Node's network codes (ECONNRESET, …) alike.
+  const code = errorCode(err) ?? '';
+  if (THROTTLING_CODES.has(code)) return true;
   const status = httpStatus(err);
   if (status !== undefined) return status >= 500 || status === 429;
-  const code = errorCode(err);
-  if (code !== undefined && TRANSIENT_CODES.has(code)) return true;
-  const nodeCode = (err as { code?: unknown } | null)?.code;
-  return typeof nodeCode === 'string' && TRANSIENT_CODES.has(nodeCode);
+  return TRANSIENT_CODES.has(code);
 }
 
 export const realSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -31,10 +31,6 @@ const RANK: Record<AccessLevel, number> = {
   List: 0,
 };
 
-export function levelRank(level: AccessLevel): number {
-  return RANK[level];
-}
-
 /** Splits "Permissions management, Write" and keeps the highest-ranked level first. */
 export function parseAccessLevels(s: string): AccessLevel[] {
   const levels = s
@@ -197,14 +193,21 @@ export function globalConditionKey(key: string): { key: string; type: string } |
 }
 
 const serviceKeyCache = new Map<string, RegExp[]>();
+const serviceKeyHits = new Map<string, boolean>();
 
 /** Whether `key` is one of a service's condition keys (templates like `${TagKey}` match any). */
 export function isServiceConditionKey(service: string, key: string): boolean {
+  // Cached per pair: large services have hundreds of key templates, asked again per statement.
+  const pair = `${service}\n${key}`;
+  const hit = serviceKeyHits.get(pair);
+  if (hit !== undefined) return hit;
   let res = serviceKeyCache.get(service);
   if (!res) {
     const svc = loadCatalog().services[service];
     res = svc ? Object.values(svc.conditionKeys).map((k) => keyRegExp(k.key)) : [];
     serviceKeyCache.set(service, res);
   }
-  return res.some((re) => re.test(key));
+  const found = res.some((re) => re.test(key));
+  serviceKeyHits.set(pair, found);
+  return found;
 }

@@ -3,11 +3,17 @@ import { loadCatalog } from './data.js';
 import type { ActionInfo } from './actions.js';
 import { globsIntersect, SEGMENT } from './wildcard.js';
 
+const templateCache = new Map<string, readonly string[]>();
+
 /**
  * The raw ARN templates (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) of an
  * action; with `requiredFirst`, only the required resource types when the action has any.
+ * Cached per action: the lint asks for the same action's templates once per statement.
  */
-export function arnTemplates(action: ActionInfo, requiredFirst = false): string[] {
+export function arnTemplates(action: ActionInfo, requiredFirst = false): readonly string[] {
+  const key = `${requiredFirst ? '!' : ''}${action.id}`;
+  const hit = templateCache.get(key);
+  if (hit) return hit;
   const svc = loadCatalog().services[action.service];
   const out: string[] = [];
   const required = action.def.resourceTypes.filter((r) => r.required);
@@ -16,6 +22,7 @@ export function arnTemplates(action: ActionInfo, requiredFirst = false): string[
     const arn = svc?.resourceTypes[r.name]?.arn;
     if (arn && !out.includes(arn)) out.push(arn);
   }
+  templateCache.set(key, out);
   return out;
 }
 
@@ -59,8 +66,8 @@ const matchCache = new Map<string, boolean>();
  */
 export function resourceMatchesAction(resource: string, action: ActionInfo): boolean | undefined {
   if (resource === '*') return true;
-  const templates = arnTemplates(action);
   if (!action.scopable) return false;
+  const templates = arnTemplates(action);
   if (templates.length === 0) return undefined;
   const r = resourceGlob(resource);
   for (const t of templates) {

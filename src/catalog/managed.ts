@@ -47,7 +47,3 @@ export function managedPolicyNameIgnoringCase(name: string): string | undefined 
 export function allManagedPolicyNames(): string[] {
   return Object.keys(loadManagedPolicies().policies);
 }
-
-export function managedPolicyDataVersion(): string {
-  return loadManagedPolicies().version;
-}

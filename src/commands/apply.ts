@@ -11,8 +11,8 @@ import { createClients, errorMessage, type AwsClients } from '../aws/clients.js'
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Operation } from '../model/plan.js';
 import { runPlan } from '../pipeline.js';
-import { dirIsRepo, type CliArgs } from './args.js';
-import { repoIdentity } from './plan.js';
+import { dirIsRepo, regionOf, type CliArgs } from './args.js';
+import { defaultIo, repoIdentity } from './plan.js';
 
 export interface ApplyIo {
   out: (text: string) => void;
@@ -21,12 +21,6 @@ export interface ApplyIo {
   /** Tests pass clients pointed at the emulator; otherwise they come from the environment. */
   clients?: (region: string) => AwsClients;
 }
-
-const defaultIo = (): ApplyIo => ({
-  out: (t) => void process.stdout.write(t),
-  err: (t) => void process.stderr.write(t),
-  env: process.env,
-});
 
 /** `--approved-plan <file>` or `--approved-plan=<file>` among the arguments the shared parser left over. */
 function approvedPlanPath(rest: string[]): string | undefined {
@@ -61,7 +55,7 @@ export async function applyCommand(args: CliArgs, io: ApplyIo = defaultIo()): Pr
     }
   }
 
-  const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const region = regionOf(io.env);
   const clientsFor = io.clients ?? ((r: string) => createClients({ region: r }));
   const clients = clientsFor(region);
   const repo = await repoIdentity(args.dir, io.env);

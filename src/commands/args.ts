@@ -71,6 +71,11 @@ export function parseArgs(argv: string[]): CliArgs {
   return args;
 }
 
+/** The AWS region from the environment, as the SDK reads it; us-east-1 when unset. */
+export function regionOf(env: NodeJS.ProcessEnv): string {
+  return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+
 /** Every command reads the repository at `--dir`; false, after saying so on `io.err`, when it is not a directory. */
 export async function dirIsRepo(args: CliArgs, io: { err(text: string): void }): Promise<boolean> {
   const isDir = await stat(args.dir).then(

@@ -11,7 +11,7 @@ import { runPlan } from '../pipeline.js';
 import { renderJson } from '../plan/render-json.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderText } from '../plan/render-text.js';
-import { dirIsRepo, type CliArgs } from './args.js';
+import { dirIsRepo, regionOf, type CliArgs } from './args.js';
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ export interface PlanIo {
   now?: () => Date;
 }
 
-const defaultIo = (): PlanIo => ({
+export const defaultIo = (): PlanIo => ({
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   env: process.env,
@@ -47,19 +47,18 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: Pla
     return 1;
   }
   if (!(await dirIsRepo(args, io))) return 1;
-  const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'us-east-1';
+  const region = regionOf(io.env);
   const clients = args.offline
     ? undefined
     : (io.clients ?? ((r: string) => createClients({ region: r })))(region);
   const repo = await repoIdentity(args.dir, io.env);
   const result = await runPlan({ dir: args.dir, repo, offline: args.offline, clients, region });
+  for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
   if (!result.ok) {
-    for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
     const n = result.diagnostics.filter((d) => d.severity === 'error').length;
     io.err(`${n} validation error${n === 1 ? '' : 's'}: nothing was planned\n`);
     return 1;
   }
-  for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
   const { plan } = result;
   const offlineReason = args.offline ? '`--offline` was given' : null;
   if (format === 'json') io.out(renderJson(plan));

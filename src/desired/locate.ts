@@ -34,6 +34,8 @@ const ELEMENTS = ['Action', 'NotAction', 'Resource', 'NotResource'] as const;
 export function parseJsonWithPositions(text: string): { tree: Node | undefined; errors: JsonSyntaxError[] } {
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+  // The line table is built only when there is something to place (locatePolicy builds its own).
+  if (errors.length === 0) return { tree, errors: [] };
   const at = lineIndex(text);
   return {
     tree,

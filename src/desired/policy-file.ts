@@ -58,10 +58,13 @@ export function readPolicyFile(
     error(e.line, e.col, `JSON syntax: ${SYNTAX[e.message] ?? e.message}`);
     return { policy: null, diagnostics };
   }
-  const at = lineIndex(text);
-  for (const p of checkPolicyGrammar(tree)) {
-    const pos = at(p.offset);
-    error(pos.line, pos.col, p.message);
+  const problems = checkPolicyGrammar(tree);
+  if (problems.length > 0) {
+    const at = lineIndex(text);
+    for (const p of problems) {
+      const pos = at(p.offset);
+      error(pos.line, pos.col, p.message);
+    }
   }
   const size = text.replace(/\s/g, '').length;
   if (size > MAX_POLICY_CHARS) {

@@ -3,9 +3,10 @@
  * status block (apply results, refusals) and the plan report. Pure.
  */
 
-import { META_PREFIX, renderMeta as renderMetaLine, type CommentMetaOut } from '../plan/render-markdown.js';
+import { META_PREFIX, PLAN_MARKER, renderMeta, type CommentMetaOut } from '../plan/render-markdown.js';
 
-export const MARKER = '<!-- iam-gitops:plan -->';
+/** The renderer's marker: a rendered report and our comment are found by the same line. */
+export const MARKER = PLAN_MARKER;
 const STATUS_OPEN = '<!-- iam-gitops:status -->';
 const STATUS_CLOSE = '<!-- /iam-gitops:status -->';
 
@@ -37,10 +38,6 @@ export function findOwnComment(comments: IssueComment[], identity: string): Issu
   );
   // Only one is ever written; should an older duplicate exist, the newest reflects the latest plan.
   return ours.sort((a, b) => b.id - a.id)[0];
-}
-
-export function renderMeta(meta: CommentMeta): string {
-  return renderMetaLine(meta);
 }
 
 export function parseMeta(body: string | null | undefined): CommentMeta | null {

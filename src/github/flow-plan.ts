@@ -11,7 +11,8 @@ import { composeComment, MARKER, type CommentMeta } from './comment.js';
 import type { Deps } from './deps.js';
 import { httpStatus } from './api.js';
 import { setPlanOutputs } from './outputs.js';
-import { COMMENT_BUDGET, counts, diagnosticsMarkdown, fingerprints, writeSummary } from './status.js';
+import { countChanges } from '../plan/view.js';
+import { COMMENT_BUDGET, diagnosticsMarkdown, fingerprints, writeSummary } from './status.js';
 import { readOwnComment, upsertComment } from './sticky.js';
 
 interface PullPayload {
@@ -30,11 +31,16 @@ export function offlineReason(s: Settings, pr: PullPayload | undefined): string 
   return null;
 }
 
-export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): boolean {
-  if (failOn === 'never') return false;
-  return plan.findings.some(
+/** The findings at or above `lint.failOn`. */
+function failingFindings(plan: Plan, failOn: 'error' | 'warning' | 'never'): Plan['findings'] {
+  if (failOn === 'never') return [];
+  return plan.findings.filter(
     (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
   );
+}
+
+export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): boolean {
+  return failingFindings(plan, failOn).length > 0;
 }
 
 export async function planFlow(s: Settings, d: Deps): Promise<void> {
@@ -62,7 +68,8 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   let meta: CommentMeta | null = null;
   let summary: string;
   if (run.ok) {
-    const reserve = 2000 + (fingerprints(run.plan) ? JSON.stringify(fingerprints(run.plan)).length : 0);
+    const ops = fingerprints(run.plan);
+    const reserve = 2000 + (ops ? JSON.stringify(ops).length : 0);
     const opts = { budget: COMMENT_BUDGET - reserve, offlineReason: offline, head, base, plannedAt };
     const rendered = d.renderComment(run, opts);
     // The renderers say once, in their banner, that the plan is offline and why.
@@ -75,8 +82,8 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
       plannedAt,
       offline: Boolean(offline),
       truncated: rendered.truncated,
-      counts: counts(run.plan),
-      ops: fingerprints(run.plan),
+      counts: countChanges(run.plan.changes),
+      ops,
       status: 'planned',
     };
   } else {
@@ -97,12 +104,9 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   }
   const failOn = run.desired.config.lint.failOn;
   const reasons: string[] = [];
-  if (failsLint(run.plan, failOn)) {
-    const n = run.plan.findings.filter(
-      (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
-    ).length;
-    reasons.push(`${n} lint finding${n === 1 ? '' : 's'} at or above lint.failOn (${failOn})`);
-  }
+  const failing = failingFindings(run.plan, failOn).length;
+  if (failing)
+    reasons.push(`${failing} lint finding${failing === 1 ? '' : 's'} at or above lint.failOn (${failOn})`);
   if (run.plan.errors.length) reasons.push(`the plan cannot be applied: ${run.plan.errors.join('; ')}`);
   if (reasons.length) core.setFailed(`iam-gitops: ${reasons.join('; ')}.`);
 }

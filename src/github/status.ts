@@ -6,16 +6,13 @@ import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
+import { countChanges } from '../plan/view.js';
+import { COMMENT_LIMIT } from '../plan/render-markdown.js';
 
 /** The hidden operation list may take at most this much of the comment. */
 export const OPS_BUDGET = 6000;
-export const COMMENT_BUDGET = 60000;
-
-export function counts(plan: Plan): { create: number; update: number; delete: number } {
-  const c = { create: 0, update: 0, delete: 0 };
-  for (const op of plan.changes) if (op.action !== 'no-op') c[op.action]++;
-  return c;
-}
+/** The comment's size limit is the renderer's. */
+export const COMMENT_BUDGET = COMMENT_LIMIT;
 
 /** `create user alice #1a2b3c4d` per operation, when the list fits in OPS_BUDGET; else undefined. */
 export function fingerprints(plan: Plan): string[] | undefined {
@@ -35,7 +32,7 @@ export function planDiff(
   fresh: Plan,
 ): string {
   const now = fingerprints(fresh);
-  const c = counts(fresh);
+  const c = countChanges(fresh.changes);
   const lines: string[] = [
     `| | create | update | delete |`,
     `| --- | --- | --- | --- |`,

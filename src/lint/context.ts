@@ -37,14 +37,17 @@ export function effectiveInfos(ctx: PolicyContext, s: PreparedStatement): Action
   return [...effective(ctx, s)].map(actionById);
 }
 
-export function statementLocation(ctx: PolicyContext, index: number): Location {
+/** What the location helpers need: the policy a statement belongs to and where to point otherwise. */
+export type Where = Pick<PolicyContext, 'policy' | 'fallback'>;
+
+export function statementLocation(ctx: Where, index: number): Location {
   const p = ctx.policy;
   const pos = p.file ? p.statementPositions[index] : undefined;
   return p.file && pos ? { file: p.file, line: pos.line } : ctx.fallback;
 }
 
 export function valueLocation(
-  ctx: PolicyContext,
+  ctx: Where,
   index: number,
   el: 'Action' | 'NotAction' | 'Resource' | 'NotResource',
   i: number,
@@ -55,7 +58,7 @@ export function valueLocation(
 }
 
 /** The line of the Action string that grants `action` in the statement (or the statement's). */
-export function actionLocation(ctx: PolicyContext, s: PreparedStatement, action: string): Location {
+export function actionLocation(ctx: Where, s: PreparedStatement, action: string): Location {
   if (s.notAction) return statementLocation(ctx, s.index);
   const i = s.patterns.findIndex((p) => p === '*' || matchesWildcard(p, action));
   return i >= 0 ? valueLocation(ctx, s.index, 'Action', i) : statementLocation(ctx, s.index);

@@ -91,7 +91,7 @@ export interface ActualMonitoring {
   alarms: ActualAlarm[];
 }
 
-export function emptyActualMonitoring(): ActualMonitoring {
+function emptyActualMonitoring(): ActualMonitoring {
   return {
     bucket: null,
     logGroup: null,

@@ -11,8 +11,8 @@ import {
 
 export const ROLE_NAME = 'iam-gitops-cloudtrail-logs';
 export const ROLE_POLICY_NAME = 'cloudtrail-to-cloudwatch-logs';
-export const TOPIC_NAME = 'iam-gitops-alarms';
-export const MANAGED_TAGS: Record<string, string> = { [MANAGED_TAG.key]: MANAGED_TAG.value };
+const TOPIC_NAME = 'iam-gitops-alarms';
+const MANAGED_TAGS: Record<string, string> = { [MANAGED_TAG.key]: MANAGED_TAG.value };
 
 export interface BaselineContext {
   accountId: string;

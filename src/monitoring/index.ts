@@ -10,8 +10,6 @@ import { createMonitoringHandlers } from './handlers/index.js';
 export type { ActualMonitoring } from './actual.js';
 export type { Drift, MonitoringPlan } from './plan.js';
 export { createMonitoringHandlers } from './handlers/index.js';
-export { selfTestPatterns, type SelfTestResult } from './self-test.js';
-export { ALL_FILTERS, CIS_MODE } from './filters.js';
 
 /** Reads the baseline's resources (opaque to the IAM planner; stored in ActualState.monitoring). */
 export async function readMonitoring(

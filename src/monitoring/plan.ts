@@ -54,14 +54,7 @@ export function planMonitoring(
     }
   }
 
-  const add = (
-    type: ChangeType,
-    key: string,
-    name: string,
-    settings: object,
-    drift: Drift[] | null,
-    adopt = false,
-  ) => {
+  const add: Add = (type, key, name, settings, drift, adopt = false) => {
     if (drift && drift.length === 0) {
       unchangedByType[type] = (unchangedByType[type] ?? 0) + 1;
       return;
@@ -78,8 +71,8 @@ export function planMonitoring(
       dependsOn: [],
     });
   };
-  /** Drift list for an existing resource, or null (error recorded) when it is not ours to change. */
-  const owned = (what: string, name: string, tags: Record<string, string>): { adopt: boolean } | null => {
+  /** Whether an existing resource is ours (adopt: taken over now), or null (error recorded) when it is not. */
+  const owned: Owned = (what, name, tags) => {
     if (tags[MANAGED_TAG.key] === MANAGED_TAG.value) return { adopt: false };
     if (ctx.adopt) return { adopt: true };
     errors.push(

@@ -95,7 +95,7 @@ export function topicPolicy(topicArn: string, region: string, accountId: string)
  * A comparable form of a policy: keys sorted, one-element lists as their element (AWS returns
  * either), `Sid`s kept. Statement order is kept: ours is fixed.
  */
-export function normalizePolicy(value: unknown): unknown {
+function normalizePolicy(value: unknown): unknown {
   if (Array.isArray(value)) {
     const items = value.map(normalizePolicy);
     return items.length === 1 ? items[0] : items;

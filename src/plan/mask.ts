@@ -3,7 +3,7 @@
 const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 
 export function maskEmail(email: string): string {
-  return email.replace(EMAIL, '$1***@$2');
+  return maskEmails(email);
 }
 
 /** Masks every address in a whole text, wherever it came from (details, lint messages, user names). */

@@ -10,7 +10,7 @@ import { parseArgs } from '../../src/commands/args.js';
 import { applyCommand } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/pipeline.js';
 import { toPlanJson } from '../../src/plan/render-json.js';
-import { iamGapsCapture, motoAccount, wireSecrets } from '../harness/capture.js';
+import { iamGapsCapture, mailedPassword, motoAccount, wireSecrets } from '../harness/capture.js';
 import { startMoto, type Moto } from '../harness/moto.js';
 
 let moto: Moto;
@@ -74,8 +74,6 @@ function harness() {
   };
   return { cap, calls, clients, io, out, err };
 }
-
-const mailedPassword = (body: string) => /<code data-temporary-password>([^<]+)<\/code>/.exec(body)?.[1];
 
 test('apply runs the fresh plan, prints the report without secrets, and a second apply has nothing to do', async () => {
   const dir = repo(ROWS);

@@ -9,6 +9,7 @@ import { parseArgs } from '../../src/commands/args.js';
 import { applyCommand } from '../../src/commands/apply.js';
 import { WELCOME_PENDING_TAG } from '../../src/model/desired.js';
 import { runPlan } from '../../src/pipeline.js';
+import { mailedPassword } from '../harness/capture.js';
 import { startMoto, type Moto } from '../harness/moto.js';
 
 let moto: Moto;
@@ -52,8 +53,6 @@ function repo(): string {
   writeUsers(dir, false);
   return dir;
 }
-
-const mailedPassword = (body: string) => /<code data-temporary-password>([^<]+)<\/code>/.exec(body)?.[1];
 
 test('console off → on: the plan has the login and the mail; the mailed password is the one IAM holds', async () => {
   const dir = repo();

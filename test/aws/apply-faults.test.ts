@@ -2,7 +2,7 @@
 import { ListUsersCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { applyPlan } from '../../src/apply/executor.js';
-import { iamGapsCapture } from '../harness/capture.js';
+import { iamGapsCapture, mailedPassword } from '../harness/capture.js';
 import { startFaultProxy } from '../harness/fault-proxy.js';
 import { startMoto, type Moto } from '../harness/moto.js';
 import { context, plan } from '../unit/apply/fixtures.js';
@@ -17,7 +17,7 @@ beforeEach(async () => moto.reset());
 
 type SentMail = Awaited<ReturnType<Moto['sentMail']>>;
 
-const passwordIn = (m: SentMail[number]) => /<code data-temporary-password>([^<]+)<\/code>/.exec(m.body)?.[1];
+const passwordIn = (m: SentMail[number]) => mailedPassword(m.body);
 
 test.each([11])(
   'the apply completes through throttling and 503s, before and after the request took effect (seed %i)',

@@ -12,7 +12,7 @@ import { applyPlan } from '../../src/apply/executor.js';
 import { satisfiesPolicy, AWS_DEFAULT_PASSWORD_POLICY } from '../../src/apply/password.js';
 import { formatApplyReport } from '../../src/apply/report.js';
 import type { AwsClients } from '../../src/aws/clients.js';
-import { iamGapsCapture } from '../harness/capture.js';
+import { iamGapsCapture, mailedPassword } from '../harness/capture.js';
 import { startMoto, type Moto } from '../harness/moto.js';
 import { context, op, plan } from '../unit/apply/fixtures.js';
 import { BOUNDARY, DEV_S3, PATH, READONLY, scenarioOps, USERS } from '../unit/apply/scenario.js';
@@ -41,7 +41,7 @@ async function mailedPasswords(sent?: SentMail): Promise<Map<string, string[]>> 
   const out = new Map<string, string[]>();
   for (const m of sent ?? (await moto.sentMail())) {
     const to = m.destinations.ToAddresses[0]!.split('@')[0]!;
-    const pw = /<code data-temporary-password>([^<]+)<\/code>/.exec(m.body)?.[1];
+    const pw = mailedPassword(m.body);
     out.set(to, [...(out.get(to) ?? []), ...(pw ? [pw] : [])]);
   }
   return out;

@@ -9,7 +9,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseMeta } from '../../src/github/comment.js';
 import type { RecordedCall } from '../../src/aws/calls.js';
 import type { ActionRun } from '../harness/action-runner.js';
 import { newAccountModel, type AccountModel } from '../harness/aws-actions.js';
@@ -17,9 +16,9 @@ import { assertRunAllowed, stackForWorkspace } from '../harness/e2e-role-check.j
 import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
 import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
 import {
-  after,
   APPLY_ROLE,
   applyRun,
+  approvedPr as approvePr,
   iamUserNames,
   PLAN_ROLE,
   planRun,
@@ -70,7 +69,6 @@ function withoutUser(files: Record<string, string>, user: string): Record<string
 }
 
 const operations = (calls: RecordedCall[]) => new Set(calls.map((c) => `${c.service}:${c.operation}`));
-const botComment = (pr: number) => gh.comments(pr).find((c) => c.user.login === 'github-actions[bot]')!;
 
 function expectSuccess(run: ActionRun): void {
   expect(quietStderr(run.stderr)).toBe('');
@@ -99,22 +97,8 @@ afterAll(() => {
   if (Object.keys(counts).length > 0) console.log(`calls per run: ${JSON.stringify(counts)}`);
 });
 
-/** PR `number` by alice: planned (returned), approved by bob after the plan, merged. */
-async function approvedPr(number: number, files: Record<string, string>): Promise<ActionRun> {
-  gh.addPull({ number, author: 'alice', headSha: sha(`head-${number}`), baseSha: sha(`base-${number}`) });
-  const plan = await planRun(ctx(), number, files, { gaps: true });
-  expectSuccess(plan);
-  const meta = parseMeta(botComment(number).body);
-  expect(meta).not.toBeNull();
-  gh.addReview(number, {
-    login: 'bob',
-    state: 'APPROVED',
-    commitId: sha(`head-${number}`),
-    submittedAt: after(meta!.plannedAt),
-  });
-  gh.merge(number, sha(`merge-${number}`));
-  return plan;
-}
+const approvedPr = (number: number, files: Record<string, string>): Promise<ActionRun> =>
+  approvePr(ctx(), number, files, { gaps: true }, expectSuccess);
 
 test('every call of a pull-request plan run is allowed by the plan role', async () => {
   gh.addPull({ number: 1, author: 'alice', headSha: sha('head-1'), baseSha: sha('base-1') });

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { CreateUserCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { parseMeta } from '../../src/github/comment.js';
 import { runAction, type ActionRun, type RunOptions } from '../harness/action-runner.js';
 import type { GitHubServer } from '../harness/github-server.js';
 import type { Moto } from '../harness/moto.js';
@@ -131,6 +132,33 @@ export function applyRun(
     inputs: { 'plan-role-to-assume': PLAN_ROLE, 'role-to-assume': APPLY_ROLE },
     ...extra,
   });
+}
+
+/**
+ * PR `number` by alice: planned (the run is returned; `check` sees it first), approved by bob
+ * after the plan was posted, merged as `merge-<number>`.
+ */
+export async function approvedPr(
+  ctx: Ctx,
+  number: number,
+  files: Record<string, string>,
+  extra: Partial<RunOptions> = {},
+  check?: (plan: ActionRun) => void,
+): Promise<ActionRun> {
+  ctx.gh.addPull({ number, author: 'alice', headSha: sha(`head-${number}`), baseSha: sha(`base-${number}`) });
+  const plan = await planRun(ctx, number, files, extra);
+  check?.(plan);
+  const bot = ctx.gh.comments(number).find((c) => c.user.login === 'github-actions[bot]')!;
+  const meta = parseMeta(bot.body);
+  expect(meta).not.toBeNull();
+  ctx.gh.addReview(number, {
+    login: 'bob',
+    state: 'APPROVED',
+    commitId: sha(`head-${number}`),
+    submittedAt: after(meta!.plannedAt),
+  });
+  ctx.gh.merge(number, sha(`merge-${number}`));
+  return plan;
 }
 
 /** SES refuses a sender that is not verified; the account's owner does this once. */

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { RecordedCall } from '../../src/aws/calls.js';
+import { isReadOperation, type RecordedCall } from '../../src/aws/calls.js';
 import { DEFAULT_TOKEN, OIDC_REQUEST_TOKEN, type GitHubServer } from './github-server.js';
 import { startGapProxy, type GapProxy, type WireRequest } from './gap-proxy.js';
 import type { Moto } from './moto.js';
@@ -198,19 +198,13 @@ async function spawnAction(
     summary: readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8'),
     annotations: parseAnnotations(stdout),
     calls,
-    writes: calls.filter((c) => !isRead(c.operation)),
+    writes: calls.filter((c) => !isReadOperation(c.operation)),
     masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => unescapeData(m[1]!)),
     workspace,
   };
   if (proxy) result.wire = proxy.requests.slice(firstWire);
   if (!opts.workspace) rmSync(path.join(run, 'event.json'), { force: true });
   return result;
-}
-
-function isRead(op: string): boolean {
-  return (
-    /^(Get|List|Describe|Head|Test|Generate|Lookup|Simulate)/.test(op) || op === 'AssumeRoleWithWebIdentity'
-  );
 }
 
 function readJsonLines(p: string): RecordedCall[] {

@@ -63,7 +63,7 @@ function requestTagContext(tags: Array<{ Key: string; Value: string }>): Record<
   };
 }
 /** `"Name" <a@b>` or `a@b` → `a@b` (ses:FromAddress is the bare address). */
-export function bareAddress(source: string): string {
+function bareAddress(source: string): string {
   const m = /<([^>]+)>\s*$/.exec(source);
   return (m ? m[1]! : source).trim();
 }

@@ -147,6 +147,10 @@ export function motoAccount(accountId: string): ClientPlugin {
   };
 }
 
+/** The temporary password in a welcome mail's HTML body (the template marks it), if any. */
+export const mailedPassword = (html: string): string | undefined =>
+  /<code data-temporary-password>([^<]+)<\/code>/.exec(html)?.[1];
+
 /**
  * What actually went over the wire, for the test only: the welcome mails SES accepted (bodies
  * with the password filled in) and the last password IAM was given per user.

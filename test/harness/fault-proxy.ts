@@ -6,7 +6,7 @@
  * is told it failed — the harder case for idempotency).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { forward, readBody } from './gap-proxy.js';
+import { formParams, forward, jsonAction, readBody } from './gap-proxy.js';
 
 export interface FaultProxyOptions {
   /** Where to forward, e.g. moto.url. */
@@ -46,10 +46,7 @@ function prng(seed: number): () => number {
 }
 
 function actionOf(req: IncomingMessage, body: Buffer): string {
-  const target = req.headers['x-amz-target'];
-  if (typeof target === 'string') return target.split('.').pop() ?? target;
-  const m = /(?:^|&)Action=([^&]+)/.exec(body.toString('utf8'));
-  return m ? decodeURIComponent(m[1]!) : `${req.method} ${req.url}`;
+  return jsonAction(req) ?? formParams(req, body).Action ?? `${req.method} ${req.url}`;
 }
 
 function faultResponse(

@@ -115,7 +115,7 @@ export function formParams(req: IncomingMessage, body: Buffer): Record<string, s
 }
 
 /** JSON-protocol services name the operation in X-Amz-Target (`Service.Operation`). */
-function jsonAction(req: IncomingMessage): string | undefined {
+export function jsonAction(req: IncomingMessage): string | undefined {
   const t = req.headers['x-amz-target'];
   return typeof t === 'string' ? t.split('.').pop() : undefined;
 }

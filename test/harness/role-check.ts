@@ -102,7 +102,7 @@ export async function checkCalls(
   return denials;
 }
 
-export function statementsNaming(role: DeployedRole, action: string): string[] {
+function statementsNaming(role: DeployedRole, action: string): string[] {
   const out: string[] = [];
   for (const p of role.policies) {
     p.policy.Statement.forEach((s, i) => {

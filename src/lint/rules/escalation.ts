@@ -1,9 +1,7 @@
 /** privilege-escalation (+ -target-dependent, -candidate): open paths of a policy or a user. */
 import type { Finding, Severity } from '../../model/finding.js';
-import type { LocatedPolicy } from '../../model/policy.js';
-import { matchesWildcard } from '../../catalog/wildcard.js';
-import type { Location } from '../context.js';
-import type { Principal, PreparedStatement } from '../effective.js';
+import { actionLocation, isAdminPattern, type Location } from '../context.js';
+import type { Principal } from '../effective.js';
 import { openPaths, type PathResult } from '../escalation.js';
 import { passRoleFix, scopedStatementFix } from '../fix.js';
 
@@ -24,18 +22,6 @@ function ruleOf(r: PathResult): { rule: string; severity: Severity } {
 export function weight(r: PathResult): number {
   const { severity } = ruleOf(r);
   return severity === 'error' ? 2 : 1;
-}
-
-function locate(s: PreparedStatement, action: string, fallback: Location): Location {
-  const p = s.policy;
-  if (!p.file) return fallback;
-  if (!s.notAction) {
-    const i = s.patterns.findIndex((x) => x === '*' || matchesWildcard(x, action));
-    const pos = i >= 0 ? p.valuePositions[s.index]?.Action?.[i] : undefined;
-    if (pos) return { file: p.file, line: pos.line };
-  }
-  const pos = p.statementPositions[s.index];
-  return pos ? { file: p.file, line: pos.line } : fallback;
 }
 
 function fixFor(r: PathResult, principal: Principal, custom = false): string {
@@ -95,7 +81,8 @@ export function escalationFindings(
       result.steps.find((s) => s.action.name === 'iam:PassRole' && s.grant!.stmt.policy.file) ??
       result.steps.find((s) => s.grant!.stmt.policy.file) ??
       result.steps[0]!;
-    const loc = locate(key.grant!.stmt, key.action.name, fallback);
+    const stmt = key.grant!.stmt;
+    const loc = actionLocation({ policy: stmt.policy, fallback }, stmt, key.action.name);
     const finding: Finding = {
       rule,
       severity,
@@ -118,12 +105,8 @@ export function isAdministrator(principal: Principal): boolean {
       s.effect === 'Allow' &&
       s.cond.status === 'always' &&
       !s.notAction &&
-      s.patterns.some((p) => p === '*' || p === '*:*') &&
+      s.patterns.some(isAdminPattern) &&
       (s.notResource || s.resources.includes('*')) &&
       !principal.denies.some((d) => d.actions.size > 0 && d.resources.includes('*')),
   );
-}
-
-export function policyNames(policies: LocatedPolicy[]): string[] {
-  return policies.map((p) => p.name);
 }

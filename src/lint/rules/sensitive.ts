@@ -75,14 +75,23 @@ function broad(s: PreparedStatement, a: ActionInfo): boolean {
   return s.notResource || s.resources.some((r) => r === '*' || /:\*$/.test(r));
 }
 
+const known = new Map<readonly string[], ActionInfo[]>();
+
+/** The list's actions found in the catalogue (resolved once, not per policy). */
+function knownActions(list: readonly string[]): ActionInfo[] {
+  let infos = known.get(list);
+  if (!infos) known.set(list, (infos = list.map((n) => findAction(n)).filter((a) => a !== undefined)));
+  return infos;
+}
+
 function scan(
   ctx: PolicyContext,
-  list: string[],
+  list: readonly string[],
   rule: string,
   skip: ReadonlySet<string>,
   describe: (names: string[], s: PreparedStatement) => string,
 ): Finding[] {
-  const infos = list.map(findAction).filter((a): a is ActionInfo => a !== undefined);
+  const infos = knownActions(list);
   const out: Finding[] = [];
   for (const s of ctx.statements) {
     if (s.effect !== 'Allow' || isAdminStatement(ctx, s)) continue;

@@ -11,7 +11,7 @@ import {
 import type { OperationHandler } from '../../apply/types.js';
 import { hasCode, orMissing, tagMap } from '../aws-errors.js';
 import type { DesiredBaseline } from '../desired.js';
-import { detailsOf, needs } from './util.js';
+import { detailsOf, needs, toTagList } from './util.js';
 
 export const bucketHandler: OperationHandler = async (op, ctx) => {
   const d = detailsOf<DesiredBaseline['bucket']>(op);
@@ -66,7 +66,7 @@ export const bucketHandler: OperationHandler = async (op, ctx) => {
     await s3.send(
       new PutBucketTaggingCommand({
         Bucket: d.bucket,
-        Tagging: { TagSet: Object.entries(merged).map(([Key, Value]) => ({ Key, Value })) },
+        Tagging: { TagSet: toTagList(merged) },
       }),
     );
   }

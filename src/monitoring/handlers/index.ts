@@ -6,7 +6,8 @@ import { logGroupHandler, roleHandler } from './log-group-role.js';
 import { alarmHandler, metricFilterHandler } from './metrics.js';
 import { subscriptionHandler, topicHandler } from './topic.js';
 import { ROLE_PROPAGATION_DELAYS_MS, trailHandler } from './trail.js';
-import { realSleep, type Sleep } from './util.js';
+import { realSleep } from '../../aws/retry.js';
+import type { Sleep } from './util.js';
 
 export interface MonitoringHandlerOptions {
   /** Injected so tests need not wait out the role-propagation backoff. */

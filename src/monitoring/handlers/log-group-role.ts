@@ -13,10 +13,7 @@ import {
 import type { OperationHandler } from '../../apply/types.js';
 import { hasCode } from '../aws-errors.js';
 import type { DesiredBaseline } from '../desired.js';
-import { detailsOf, needs } from './util.js';
-
-const toTagList = (tags: Record<string, string>) =>
-  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+import { detailsOf, needs, toTagList } from './util.js';
 
 export const logGroupHandler: OperationHandler = async (op, ctx) => {
   const d = detailsOf<DesiredBaseline['logGroup']>(op);

@@ -10,7 +10,7 @@ import {
 import type { OperationHandler } from '../../apply/types.js';
 import type { DesiredBaseline } from '../desired.js';
 import { maskEmail } from '../mask.js';
-import { detailsOf, needs } from './util.js';
+import { detailsOf, needs, toTagList } from './util.js';
 
 export const topicHandler: OperationHandler = async (op, ctx) => {
   const d = detailsOf<DesiredBaseline['topic']>(op);
@@ -31,12 +31,7 @@ export const topicHandler: OperationHandler = async (op, ctx) => {
     );
   }
   if (needs(op, 'tags')) {
-    await sns.send(
-      new TagResourceCommand({
-        ResourceArn: d.topicArn,
-        Tags: Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-    );
+    await sns.send(new TagResourceCommand({ ResourceArn: d.topicArn, Tags: toTagList(d.tags) }));
   }
   return { status: 'done' };
 };

@@ -14,7 +14,7 @@ import {
 import type { OperationHandler } from '../../apply/types.js';
 import { hasCode, orMissing } from '../aws-errors.js';
 import type { DesiredBaseline } from '../desired.js';
-import { detailsOf, needs, type Sleep } from './util.js';
+import { detailsOf, needs, toTagList, type Sleep } from './util.js';
 
 /** A role created moments ago is often rejected by CloudTrail until IAM has propagated it. */
 export const ROLE_PROPAGATION_DELAYS_MS = [2000, 4000, 8000, 16000, 30000];
@@ -41,7 +41,7 @@ export function trailHandler(sleep: Sleep, delays: number[] = ROLE_PROPAGATION_D
       CloudWatchLogsLogGroupArn: d.cloudWatchLogsLogGroupArn,
       CloudWatchLogsRoleArn: d.cloudWatchLogsRoleArn,
     };
-    const tagList = Object.entries(d.tags).map(([Key, Value]) => ({ Key, Value }));
+    const tagList = toTagList(d.tags);
     const retrying = async (what: string, call: () => Promise<unknown>) => {
       for (let attempt = 0; ; attempt++) {
         try {

@@ -13,5 +13,8 @@ export function needs(op: Operation, field: string): boolean {
   return drift.some((d) => d.field === field);
 }
 
+/** Tags as the SDKs' `[{Key, Value}]` lists. */
+export const toTagList = (tags: Record<string, string>) =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
 export type Sleep = (ms: number) => Promise<void>;
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,4 +1,5 @@
-import { canonicalJson, decodeDocument } from '../../../src/apply/iam-policies.js';
+import { decodePolicyDocument as decodeDocument } from '../../../src/aws/decode.js';
+import { canonicalJson } from '../../../src/plan/canonical.js';
 import { comparePlans, formatPlanDifference } from '../../../src/apply/plan-compare.js';
 import { op } from './fixtures.js';
 
