@@ -63333,8 +63333,8 @@ function formatPlanDifference(d) {
 
 // EXTERNAL MODULE: ./src/model/diagnostic.ts
 var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/pipeline.ts + 12 modules
-var pipeline = __nccwpck_require__(6201);
+// EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
+var pipeline = __nccwpck_require__(4263);
 // EXTERNAL MODULE: ./src/commands/args.ts
 var commands_args = __nccwpck_require__(2309);
 // EXTERNAL MODULE: ./src/commands/plan.ts + 9 modules
@@ -63571,8 +63571,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/desired/index.ts + 31 modules
-var desired = __nccwpck_require__(9880);
+// EXTERNAL MODULE: ./src/desired/index.ts + 10 modules
+var desired = __nccwpck_require__(9804);
 // EXTERNAL MODULE: ./src/model/diagnostic.ts
 var diagnostic = __nccwpck_require__(3302);
 // EXTERNAL MODULE: ./src/catalog/actions.ts
@@ -63915,8 +63915,8 @@ var external_node_util_ = __nccwpck_require__(7975);
 var aws_clients = __nccwpck_require__(5747);
 // EXTERNAL MODULE: ./src/model/diagnostic.ts
 var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/pipeline.ts + 12 modules
-var pipeline = __nccwpck_require__(6201);
+// EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
+var pipeline = __nccwpck_require__(4263);
 ;// CONCATENATED MODULE: ./src/plan/render-json.ts
 function toPlanJson(plan) {
     return {
@@ -64697,7 +64697,7 @@ async function git(dir, argv) {
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   M: () => (/* binding */ validateCommand)
 /* harmony export */ });
-/* harmony import */ var _desired_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9880);
+/* harmony import */ var _desired_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9804);
 /* harmony import */ var _model_diagnostic_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3302);
 /* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2309);
 /** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
@@ -64728,23 +64728,13 @@ function plural(n, word) {
 
 /***/ }),
 
-/***/ 9880:
+/***/ 1954:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  f: () => (/* binding */ loadDesired)
-});
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/catalog/managed.ts
-var managed = __nccwpck_require__(3246);
-;// CONCATENATED MODULE: ./src/config/defaults.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   C: () => (/* binding */ DEFAULT_CONFIG_FILE),
+/* harmony export */   s: () => (/* binding */ defaultConfig)
+/* harmony export */ });
 const DEFAULT_CONFIG_FILE = 'iam-gitops.yml';
 function defaultConfig() {
     return {
@@ -64771,119 +64761,26 @@ function defaultConfig() {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/suggest.ts
-var suggest = __nccwpck_require__(2969);
-;// CONCATENATED MODULE: ./src/desired/policy-ref.ts
-/**
- * Resolves a policy reference written in a CSV cell or a config group: an AWS managed policy
- * (name or ARN, known offline) or the name of a file in policies/.
- */
 
+/***/ }),
 
-const CUSTOMER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/(?:.*\/)?([^/]+)$/;
-function resolvePolicyRef(value, customNames) {
-    const fail = (message) => ({ ok: false, message });
-    if (value.startsWith('arn:'))
-        return resolveArn(value, customNames);
-    if (customNames.has(value))
-        return { ok: true, ref: { kind: 'custom', name: value } };
-    const aws = (0,managed/* findManagedPolicy */.lO)(value);
-    if (aws)
-        return { ok: true, ref: { kind: 'aws', name: aws.name, arn: aws.arn } };
-    const base = value.replace(/\.json$/i, '');
-    if (base !== value && customNames.has(base)) {
-        return fail(`policy '${value}': write the policy name '${base}' without .json`);
-    }
-    const awsCase = (0,managed/* managedPolicyNameIgnoringCase */.Kr)(value);
-    if (awsCase)
-        return fail(`unknown policy '${value}'; AWS managed policy names are case-sensitive: write '${awsCase}'`);
-    const customCase = [...customNames].find((n) => n.toLowerCase() === base.toLowerCase());
-    if (customCase) {
-        return fail(`unknown policy '${value}'; the file is policies/${customCase}.json: write '${customCase}'`);
-    }
-    const near = (0,suggest/* closest */.k)(base, [...customNames, ...(0,managed/* allManagedPolicyNames */.BU)()], 0.4);
-    return fail(`unknown policy '${value}': neither an AWS managed policy nor a file in policies/` +
-        (near ? `; did you mean '${near}'?` : `; add policies/${base}.json or use an AWS managed policy name`));
-}
-function resolveArn(arn, customNames) {
-    if ((0,managed/* isAwsManagedArn */.cy)(arn)) {
-        const p = (0,managed/* findManagedPolicy */.lO)(arn);
-        if (p)
-            return { ok: true, ref: { kind: 'aws', name: p.name, arn: p.arn } };
-        const name = arn.slice(arn.lastIndexOf('/') + 1);
-        const byName = (0,managed/* findManagedPolicy */.lO)(name) ?? (0,managed/* findManagedPolicy */.lO)((0,managed/* managedPolicyNameIgnoringCase */.Kr)(name) ?? '');
-        if (byName)
-            return { ok: false, message: `unknown AWS managed policy ARN '${arn}'; did you mean '${byName.arn}'?` };
-        const near = (0,suggest/* closest */.k)(name, (0,managed/* allManagedPolicyNames */.BU)(), 0.4);
-        const hint = near ? `; did you mean '${(0,managed/* findManagedPolicy */.lO)(near).arn}'?` : '';
-        return { ok: false, message: `unknown AWS managed policy ARN '${arn}'${hint}` };
-    }
-    const customer = CUSTOMER_ARN.exec(arn);
-    if (customer) {
-        const name = customer[1];
-        return {
-            ok: false,
-            message: customNames.has(name)
-                ? `policy '${arn}': refer to policies/${name}.json by its name '${name}', not by ARN`
-                : `policy '${arn}': only AWS managed policies may be given by ARN; put the document in policies/${name}.json and write '${name}'`,
-        };
-    }
-    return { ok: false, message: `'${arn}' is not an IAM policy ARN (arn:aws:iam::aws:policy/<name>)` };
-}
+/***/ 7794:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-;// CONCATENATED MODULE: ./src/config/positions.ts
-/** Maps a path inside the parsed YAML (as zod reports it) back to a line and column. */
-
-/**
- * Position of the value at `path`, or of its key when `at` is 'key'. When the path does not
- * exist (a required key is missing) the closest existing ancestor is returned.
- */
-function yamlPosition(doc, lc, path, at = 'value') {
-    let node = doc.contents;
-    let best = rangeStart(node) ?? 0;
-    for (let i = 0; i < path.length; i++) {
-        const seg = path[i];
-        let next;
-        if ((0,dist/* isMap */.jh)(node)) {
-            const pair = node.items.find((p) => (0,dist/* isPair */.tO)(p) && String((0,dist/* isScalar */.jn)(p.key) ? p.key.value : p.key) === String(seg));
-            if (!pair)
-                break;
-            const keyStart = rangeStart(pair.key);
-            if (keyStart !== undefined)
-                best = keyStart;
-            if (i === path.length - 1 && at === 'key')
-                break;
-            next = pair.value;
-        }
-        else if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number') {
-            next = node.items[seg];
-        }
-        else
-            break;
-        const start = rangeStart(next);
-        if (start === undefined)
-            break;
-        best = start;
-        node = next;
-    }
-    const p = lc.linePos(best);
-    return { line: p.line, col: p.col };
-}
-function rangeStart(node) {
-    const range = node?.range;
-    return range ? range[0] : undefined;
-}
-/** `monitoring.alarms[1]`-style rendering of a path for messages. */
-function pathLabel(path) {
-    let out = '';
-    for (const seg of path)
-        out += typeof seg === 'number' ? `[${seg}]` : `${out ? '.' : ''}${String(seg)}`;
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/config/rules.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Bn: () => (/* binding */ bucketNameProblem),
+/* harmony export */   Gw: () => (/* binding */ IAM_PATH),
+/* harmony export */   RB: () => (/* binding */ logGroupProblem),
+/* harmony export */   YM: () => (/* binding */ IAM_NAME_CHARS),
+/* harmony export */   Zg: () => (/* binding */ REGION),
+/* harmony export */   bw: () => (/* binding */ namespaceProblem),
+/* harmony export */   kY: () => (/* binding */ ALARM_SETS),
+/* harmony export */   nS: () => (/* binding */ POLICY_ARN),
+/* harmony export */   p1: () => (/* binding */ trailNameProblem),
+/* harmony export */   xf: () => (/* binding */ isEmail),
+/* harmony export */   zh: () => (/* binding */ RETENTION_DAYS)
+/* harmony export */ });
+/* unused harmony export EMAIL */
 /** Name and value rules AWS applies to what iam-gitops.yml configures, checked before AWS is touched. */
 /** IAM path: `/` or `/…/`, printable ASCII, at most 512 characters. */
 const IAM_PATH = /^(\/|\/[\u0021-\u007e]{1,510}\/)$/;
@@ -64957,6 +64854,19 @@ function namespaceProblem(name) {
         return "must not start with ':'";
     return undefined;
 }
+
+
+/***/ }),
+
+/***/ 598:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Q: () => (/* binding */ configSchema),
+  e: () => (/* binding */ knownKeys)
+});
 
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
@@ -74493,6 +74403,10 @@ function preprocess(fn, schema) {
     });
 }
 
+// EXTERNAL MODULE: ./src/config/defaults.ts
+var defaults = __nccwpck_require__(1954);
+// EXTERNAL MODULE: ./src/config/rules.ts
+var rules = __nccwpck_require__(7794);
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The shape of iam-gitops.yml as a zod schema: strict objects (an unknown key is an error) and
@@ -74501,7 +74415,7 @@ function preprocess(fn, schema) {
 
 
 
-const D = defaultConfig();
+const D = (0,defaults/* defaultConfig */.s)();
 /** A string check whose message is the rule's own explanation. */
 function ruled(problem) {
     return schemas_string().superRefine((s, ctx) => {
@@ -74510,7 +74424,7 @@ function ruled(problem) {
             ctx.addIssue({ code: 'custom', message: p });
     });
 }
-const schema_email = schemas_string().refine(isEmail, 'is not an email address (name@example.com)');
+const schema_email = schemas_string().refine(rules/* isEmail */.xf, 'is not an email address (name@example.com)');
 const group = strictObject({ policies: array(schemas_string()).default([]) })
     .nullable()
     .transform((g) => g ?? { policies: [] });
@@ -74522,10 +74436,10 @@ const ignore = strictObject({
 });
 const configSchema = strictObject({
     path: schemas_string()
-        .regex(IAM_PATH, "must be '/' or start and end with '/' (like /iam-gitops/), printable ASCII, ≤ 512 characters")
+        .regex(rules/* IAM_PATH */.Gw, "must be '/' or start and end with '/' (like /iam-gitops/), printable ASCII, ≤ 512 characters")
         .default(D.path),
     permissionsBoundary: schemas_string()
-        .regex(POLICY_ARN, 'must be a policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>) or null')
+        .regex(rules/* POLICY_ARN */.nS, 'must be a policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>) or null')
         .nullable()
         .default(D.permissionsBoundary),
     requiredApprovals: schemas_number()
@@ -74537,7 +74451,7 @@ const configSchema = strictObject({
     groups: record(schemas_string(), group).nullable().default({}),
     email: strictObject({
         from: schema_email.nullable().default(D.email.from),
-        region: schemas_string().regex(REGION, 'must be an AWS region like us-east-1').default(D.email.region),
+        region: schemas_string().regex(rules/* REGION */.Zg, 'must be an AWS region like us-east-1').default(D.email.region),
         signInUrl: schemas_string()
             .refine((s) => URL.canParse(s) && s.startsWith('https://'), 'must be an https:// URL or null')
             .nullable()
@@ -74548,15 +74462,15 @@ const configSchema = strictObject({
         .default(D.email),
     monitoring: strictObject({
         enabled: schemas_boolean().default(D.monitoring.enabled),
-        trailName: ruled(trailNameProblem).default(D.monitoring.trailName),
-        bucket: ruled(bucketNameProblem).nullable().default(D.monitoring.bucket),
-        logGroup: ruled(logGroupProblem).default(D.monitoring.logGroup),
+        trailName: ruled(rules/* trailNameProblem */.p1).default(D.monitoring.trailName),
+        bucket: ruled(rules/* bucketNameProblem */.Bn).nullable().default(D.monitoring.bucket),
+        logGroup: ruled(rules/* logGroupProblem */.RB).default(D.monitoring.logGroup),
         retentionDays: schemas_number()
-            .refine((n) => RETENTION_DAYS.includes(n), `must be one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`)
+            .refine((n) => rules/* RETENTION_DAYS */.zh.includes(n), `must be one of CloudWatch Logs' retention periods: ${rules/* RETENTION_DAYS */.zh.join(', ')}`)
             .default(D.monitoring.retentionDays),
-        namespace: ruled(namespaceProblem).default(D.monitoring.namespace),
+        namespace: ruled(rules/* namespaceProblem */.bw).default(D.monitoring.namespace),
         alarmEmails: array(schema_email).default(D.monitoring.alarmEmails),
-        alarms: array(schemas_enum(ALARM_SETS))
+        alarms: array(schemas_enum(rules/* ALARM_SETS */.kY))
             .refine((a) => new Set(a).size === a.length, 'lists an alarm set twice')
             .default(D.monitoring.alarms),
         period: schemas_number()
@@ -74607,6 +74521,143 @@ function unwrap(s) {
     return cur;
 }
 
+
+/***/ }),
+
+/***/ 9804:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  f: () => (/* binding */ loadDesired)
+});
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/catalog/managed.ts
+var managed = __nccwpck_require__(3246);
+// EXTERNAL MODULE: ./src/config/defaults.ts
+var defaults = __nccwpck_require__(1954);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/suggest.ts
+var suggest = __nccwpck_require__(2969);
+;// CONCATENATED MODULE: ./src/desired/policy-ref.ts
+/**
+ * Resolves a policy reference written in a CSV cell or a config group: an AWS managed policy
+ * (name or ARN, known offline) or the name of a file in policies/.
+ */
+
+
+const CUSTOMER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/(?:.*\/)?([^/]+)$/;
+function resolvePolicyRef(value, customNames) {
+    const fail = (message) => ({ ok: false, message });
+    if (value.startsWith('arn:'))
+        return resolveArn(value, customNames);
+    if (customNames.has(value))
+        return { ok: true, ref: { kind: 'custom', name: value } };
+    const aws = (0,managed/* findManagedPolicy */.lO)(value);
+    if (aws)
+        return { ok: true, ref: { kind: 'aws', name: aws.name, arn: aws.arn } };
+    const base = value.replace(/\.json$/i, '');
+    if (base !== value && customNames.has(base)) {
+        return fail(`policy '${value}': write the policy name '${base}' without .json`);
+    }
+    const awsCase = (0,managed/* managedPolicyNameIgnoringCase */.Kr)(value);
+    if (awsCase)
+        return fail(`unknown policy '${value}'; AWS managed policy names are case-sensitive: write '${awsCase}'`);
+    const customCase = [...customNames].find((n) => n.toLowerCase() === base.toLowerCase());
+    if (customCase) {
+        return fail(`unknown policy '${value}'; the file is policies/${customCase}.json: write '${customCase}'`);
+    }
+    const near = (0,suggest/* closest */.k)(base, [...customNames, ...(0,managed/* allManagedPolicyNames */.BU)()], 0.4);
+    return fail(`unknown policy '${value}': neither an AWS managed policy nor a file in policies/` +
+        (near ? `; did you mean '${near}'?` : `; add policies/${base}.json or use an AWS managed policy name`));
+}
+function resolveArn(arn, customNames) {
+    if ((0,managed/* isAwsManagedArn */.cy)(arn)) {
+        const p = (0,managed/* findManagedPolicy */.lO)(arn);
+        if (p)
+            return { ok: true, ref: { kind: 'aws', name: p.name, arn: p.arn } };
+        const name = arn.slice(arn.lastIndexOf('/') + 1);
+        const byName = (0,managed/* findManagedPolicy */.lO)(name) ?? (0,managed/* findManagedPolicy */.lO)((0,managed/* managedPolicyNameIgnoringCase */.Kr)(name) ?? '');
+        if (byName)
+            return { ok: false, message: `unknown AWS managed policy ARN '${arn}'; did you mean '${byName.arn}'?` };
+        const near = (0,suggest/* closest */.k)(name, (0,managed/* allManagedPolicyNames */.BU)(), 0.4);
+        const hint = near ? `; did you mean '${(0,managed/* findManagedPolicy */.lO)(near).arn}'?` : '';
+        return { ok: false, message: `unknown AWS managed policy ARN '${arn}'${hint}` };
+    }
+    const customer = CUSTOMER_ARN.exec(arn);
+    if (customer) {
+        const name = customer[1];
+        return {
+            ok: false,
+            message: customNames.has(name)
+                ? `policy '${arn}': refer to policies/${name}.json by its name '${name}', not by ARN`
+                : `policy '${arn}': only AWS managed policies may be given by ARN; put the document in policies/${name}.json and write '${name}'`,
+        };
+    }
+    return { ok: false, message: `'${arn}' is not an IAM policy ARN (arn:aws:iam::aws:policy/<name>)` };
+}
+
+;// CONCATENATED MODULE: ./src/config/positions.ts
+/** Maps a path inside the parsed YAML (as zod reports it) back to a line and column. */
+
+/**
+ * Position of the value at `path`, or of its key when `at` is 'key'. When the path does not
+ * exist (a required key is missing) the closest existing ancestor is returned.
+ */
+function yamlPosition(doc, lc, path, at = 'value') {
+    let node = doc.contents;
+    let best = rangeStart(node) ?? 0;
+    for (let i = 0; i < path.length; i++) {
+        const seg = path[i];
+        let next;
+        if ((0,dist/* isMap */.jh)(node)) {
+            const pair = node.items.find((p) => (0,dist/* isPair */.tO)(p) && String((0,dist/* isScalar */.jn)(p.key) ? p.key.value : p.key) === String(seg));
+            if (!pair)
+                break;
+            const keyStart = rangeStart(pair.key);
+            if (keyStart !== undefined)
+                best = keyStart;
+            if (i === path.length - 1 && at === 'key')
+                break;
+            next = pair.value;
+        }
+        else if ((0,dist/* isSeq */.oP)(node) && typeof seg === 'number') {
+            next = node.items[seg];
+        }
+        else
+            break;
+        const start = rangeStart(next);
+        if (start === undefined)
+            break;
+        best = start;
+        node = next;
+    }
+    const p = lc.linePos(best);
+    return { line: p.line, col: p.col };
+}
+function rangeStart(node) {
+    const range = node?.range;
+    return range ? range[0] : undefined;
+}
+/** `monitoring.alarms[1]`-style rendering of a path for messages. */
+function pathLabel(path) {
+    let out = '';
+    for (const seg of path)
+        out += typeof seg === 'number' ? `[${seg}]` : `${out ? '.' : ''}${String(seg)}`;
+    return out;
+}
+
+// EXTERNAL MODULE: ./src/config/rules.ts
+var rules = __nccwpck_require__(7794);
+// EXTERNAL MODULE: ./src/config/schema.ts + 18 modules
+var schema = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: ./src/config/load.ts
 /** iam-gitops.yml → Config, with every problem as `iam-gitops.yml:line:col` diagnostics. */
 
@@ -74625,7 +74676,7 @@ const MAX_GROUP_POLICIES = 10;
 function loadConfig(file, text, customNames) {
     const diagnostics = [];
     const out = {
-        config: defaultConfig(),
+        config: (0,defaults/* defaultConfig */.s)(),
         diagnostics,
         groups: new Set(),
         referencedPolicies: new Set(),
@@ -74650,7 +74701,7 @@ function loadConfig(file, text, customNames) {
         out.groups = null;
         return out;
     }
-    const parsed = configSchema.safeParse(js);
+    const parsed = schema/* configSchema */.Q.safeParse(js);
     if (!parsed.success) {
         for (const issue of parsed.error.issues)
             diagnostics.push(...issueDiagnostics(file, doc, lc, js, issue));
@@ -74671,7 +74722,7 @@ function loadConfig(file, text, customNames) {
     return out;
 }
 function buildConfig(file, raw, doc, lc, customNames, out, push) {
-    const d = defaultConfig();
+    const d = (0,defaults/* defaultConfig */.s)();
     const monitoring = raw.monitoring ?? d.monitoring;
     if (monitoring.period === 10 || monitoring.period === 30) {
         push('warning', yamlPosition(doc, lc, ['monitoring', 'period']), `monitoring.period: ${monitoring.period} s is a high-resolution period, but metric-filter metrics have ` +
@@ -74688,7 +74739,7 @@ function buildConfig(file, raw, doc, lc, customNames, out, push) {
     for (const [name, g] of Object.entries(raw.groups ?? {})) {
         const keyPos = yamlPosition(doc, lc, ['groups', name], 'key');
         out.groups.add(name);
-        if (name.length > 128 || !IAM_NAME_CHARS.test(name)) {
+        if (name.length > 128 || !rules/* IAM_NAME_CHARS */.YM.test(name)) {
             push('error', keyPos, `group name '${name}' must be 1–128 of A-Z a-z 0-9 + = , . @ _ -`);
         }
         const twin = seen.get(name.toLowerCase());
@@ -74745,7 +74796,7 @@ function issueDiagnostics(file, doc, lc, js, issue) {
         message,
     });
     if (issue.code === 'unrecognized_keys') {
-        const known = knownKeys(issue.path);
+        const known = (0,schema/* knownKeys */.e)(issue.path);
         return issue.keys.map((key) => {
             const near = (0,suggest/* closest */.k)(key, known);
             const where = label ? ` in ${label}` : '';
@@ -75154,7 +75205,7 @@ function readPolicyFile(file, text) {
     const name = policyNameFromFile(file);
     const diagnostics = [];
     const error = (line, col, message) => diagnostics.push({ file, line, col, severity: 'error', message });
-    if (name.length > 128 || !IAM_NAME_CHARS.test(name)) {
+    if (name.length > 128 || !rules/* IAM_NAME_CHARS */.YM.test(name)) {
         error(1, 1, `'${name}' is not a valid policy name: rename the file to 1–128 of A-Z a-z 0-9 + = , . @ _ - and .json`);
     }
     if (text.trim() === '') {
@@ -75240,7 +75291,7 @@ function parseCsv(text) {
             break;
         const recordStart = at(skipIgnoredLines(text, cursor)).line;
         const failedLine = failure.code === 'CSV_QUOTE_NOT_CLOSED' ? recordStart : at(offset).line - 1 + Number(failure.lines);
-        errors.push({ line: failedLine, col: 1, message: csv_describe(failure) });
+        errors.push({ line: failedLine, col: 1, message: describe(failure) });
         const next = nextLineStart(text, failedLine);
         if (next <= offset)
             break;
@@ -75248,7 +75299,7 @@ function parseCsv(text) {
     }
     return { records, errors };
 }
-function csv_describe(err) {
+function describe(err) {
     switch (err.code) {
         case 'CSV_QUOTE_NOT_CLOSED':
             return 'a quoted field opened in this record is never closed; add the closing " (write "" for a quote inside quotes)';
@@ -75502,7 +75553,7 @@ function readRow(file, line, cell, ctx, report) {
     const email = emailCell?.value ?? '';
     if (emailCell && email === '')
         error(emailCell, `email is empty; the welcome mail for '${name}' goes there`);
-    else if (emailCell && !isEmail(email))
+    else if (emailCell && !(0,rules/* isEmail */.xf)(email))
         error(emailCell, `'${email}' is not an email address (name@example.com)`);
     const groups = readGroups(cell('groups'), ctx, error);
     const policies = readPolicies([cell('policies'), cell('policy')], ctx, error);
@@ -75645,15 +75696,15 @@ async function loadDesired(dir, opts = {}) {
         if (r.policy)
             policies.push(r.policy);
     }
-    const configRel = toPosix(external_node_path_default().relative(dir, external_node_path_default().resolve(dir, opts.configPath ?? DEFAULT_CONFIG_FILE)));
+    const configRel = toPosix(external_node_path_default().relative(dir, external_node_path_default().resolve(dir, opts.configPath ?? defaults/* DEFAULT_CONFIG_FILE */.C)));
     const configExists = await isFile(external_node_path_default().join(dir, configRel));
-    if (!configExists && opts.configPath !== undefined && configRel !== DEFAULT_CONFIG_FILE) {
+    if (!configExists && opts.configPath !== undefined && configRel !== defaults/* DEFAULT_CONFIG_FILE */.C) {
         diagnostics.push({
             file: configRel,
             line: 0,
             col: 0,
             severity: 'error',
-            message: `config file ${configRel} does not exist; fix the config path or remove it to use ${DEFAULT_CONFIG_FILE}`,
+            message: `config file ${configRel} does not exist; fix the config path or remove it to use ${defaults/* DEFAULT_CONFIG_FILE */.C}`,
         });
     }
     const configText = configExists ? await read(configRel) : null;
@@ -79494,7 +79545,7 @@ const monitoringHandlers = createMonitoringHandlers();
 
 /***/ }),
 
-/***/ 6201:
+/***/ 4263:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -79763,8 +79814,125 @@ async function refreshLoginProfiles(clients, actual, users) {
     return changed;
 }
 
-// EXTERNAL MODULE: ./src/desired/index.ts + 31 modules
-var src_desired = __nccwpck_require__(9880);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./src/config/schema.ts + 18 modules
+var schema = __nccwpck_require__(598);
+;// CONCATENATED MODULE: ./src/config/gate.ts
+/**
+ * The settings that guard the gate: how many approvals a change needs, how many deletions a plan
+ * may hold, whether unmanaged users may be adopted, the lint level that blocks, and the path and
+ * boundary the tool confines itself to. A pull request must never loosen them for itself, so on
+ * GitHub they are read from the pull request's base commit as well as from its head, and the
+ * stricter value is in force for that pull request. Pure.
+ */
+
+
+
+/** How each key reads in iam-gitops.yml. */
+const GATE_KEY_LABEL = {
+    requiredApprovals: 'requiredApprovals',
+    maxDeletes: 'maxDeletes',
+    adopt: 'adopt',
+    failOn: 'lint.failOn',
+    path: 'path',
+    permissionsBoundary: 'permissionsBoundary',
+};
+function gateSettingsOf(c) {
+    return {
+        requiredApprovals: c.requiredApprovals,
+        maxDeletes: c.maxDeletes,
+        adopt: c.adopt,
+        failOn: c.lint.failOn,
+        path: c.path,
+        permissionsBoundary: c.permissionsBoundary,
+    };
+}
+const S = schema/* configSchema */.Q.shape;
+/**
+ * The gate settings of a configuration file's text (null: the file does not exist, so the defaults
+ * are in force). Only these keys are read; a key that does not parse counts as its default, and
+ * says so, because the rest of that file is not this pull request's to judge.
+ */
+function readGateSettings(text) {
+    const settings = gateSettingsOf(defaultConfig());
+    const notes = [];
+    if (text === null)
+        return { settings, notes };
+    const doc = parseDocument(text, { uniqueKeys: true });
+    const js = doc.errors.length ? undefined : doc.toJS();
+    if (!js || typeof js !== 'object' || Array.isArray(js)) {
+        if (text.trim())
+            notes.push('the base configuration does not parse; its defaults are in force');
+        return { settings, notes };
+    }
+    const raw = js;
+    const take = (key, value, schema) => {
+        if (value === undefined)
+            return;
+        const r = schema.safeParse(value);
+        if (r.success && r.data !== undefined)
+            settings[key] = r.data;
+        else
+            notes.push(`the base's ${GATE_KEY_LABEL[key]} is invalid; its default is in force`);
+    };
+    take('requiredApprovals', raw.requiredApprovals, S.requiredApprovals);
+    take('maxDeletes', raw.maxDeletes, S.maxDeletes);
+    take('adopt', raw.adopt, S.adopt);
+    take('path', raw.path, S.path);
+    take('permissionsBoundary', raw.permissionsBoundary, S.permissionsBoundary);
+    const lint = raw.lint;
+    if (lint && typeof lint === 'object')
+        take('failOn', lint.failOn, S.lint.unwrap().unwrap().shape.failOn);
+    return { settings, notes };
+}
+const FAIL_ON_RANK = { never: 0, error: 1, warning: 2 };
+/**
+ * What is in force for a pull request: the stricter of base and head for each guarding key (more
+ * approvals, fewer deletions, adoption only when both allow it, the stricter lint level). Path and
+ * boundary have no "stricter" value: the head's is what the change is about, so it stands, and the
+ * change is listed for reviewers like every other.
+ */
+function effectiveGate(base, head, notes = []) {
+    const settings = {
+        requiredApprovals: Math.max(base.requiredApprovals, head.requiredApprovals),
+        maxDeletes: Math.min(base.maxDeletes, head.maxDeletes),
+        adopt: base.adopt && head.adopt,
+        failOn: FAIL_ON_RANK[base.failOn] >= FAIL_ON_RANK[head.failOn] ? base.failOn : head.failOn,
+        path: head.path,
+        permissionsBoundary: head.permissionsBoundary,
+    };
+    const changes = [];
+    for (const key of Object.keys(GATE_KEY_LABEL)) {
+        if (base[key] !== head[key])
+            changes.push({ key, base: base[key], head: head[key], effective: settings[key] });
+    }
+    return { settings, changes, notes };
+}
+/** The configuration with the settings in force. */
+function withGate(config, g) {
+    return {
+        ...config,
+        requiredApprovals: g.requiredApprovals,
+        maxDeletes: g.maxDeletes,
+        adopt: g.adopt,
+        path: g.path,
+        permissionsBoundary: g.permissionsBoundary,
+        lint: { ...config.lint, failOn: g.failOn },
+    };
+}
+const show = (v) => (v === null ? 'none' : String(v));
+/** One line per change, for the plan comment, the summary and refusals. */
+function describeGateChange(c) {
+    const label = GATE_KEY_LABEL[c.key];
+    const head = `${label}: ${show(c.base)} → ${show(c.head)}`;
+    if (c.effective === c.head)
+        return `${head} (takes effect with this pull request)`;
+    return `${head}; until this merges, ${show(c.effective)} is in force, for this pull request too`;
+}
+
+// EXTERNAL MODULE: ./src/desired/index.ts + 10 modules
+var src_desired = __nccwpck_require__(9804);
 // EXTERNAL MODULE: ./src/lint/index.ts + 18 modules
 var src_lint = __nccwpck_require__(4242);
 ;// CONCATENATED MODULE: ./src/model/actual.ts
@@ -80282,20 +80450,23 @@ function canonicalValue(value, key) {
 const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 /** The canonical text the hash is computed over (exported for tests and for explaining a mismatch). */
 function canonicalPlan(operations) {
-    const ops = [...operations]
-        .sort((a, b) => cmp(a.id, b.id))
-        .map((op) => {
-        assertNoSecrets(op.details, op.id);
-        return {
-            id: op.id,
-            action: op.action,
-            type: op.type,
-            name: op.name,
-            details: canonicalValue(op.details),
-            dependsOn: canonicalValue(op.dependsOn, 'dependsOn'),
-        };
-    });
+    const ops = [...operations].sort((a, b) => cmp(a.id, b.id)).map((op) => canonicalOperation(op));
     return (0,canonical/* canonicalJson */.dj)(ops);
+}
+/**
+ * One operation in canonical form; `withDeps: false` leaves out what it waits for, which shrinks
+ * as earlier operations complete while the operation itself stays the same.
+ */
+function canonicalOperation(op, withDeps = true) {
+    assertNoSecrets(op.details, op.id);
+    return {
+        id: op.id,
+        action: op.action,
+        type: op.type,
+        name: op.name,
+        details: canonicalValue(op.details),
+        ...(withDeps ? { dependsOn: canonicalValue(op.dependsOn, 'dependsOn') } : {}),
+    };
 }
 function planHash(operations, repo) {
     const h = (0,external_node_crypto_.createHash)('sha256');
@@ -80311,6 +80482,7 @@ function planHash(operations, repo) {
 
 
 
+
 /** Offline plans name no real account. */
 const OFFLINE_ACCOUNT_ID = '000000000000';
 async function runPlan(opts) {
@@ -80318,7 +80490,9 @@ async function runPlan(opts) {
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (!loaded.state || errors.length > 0)
         return { ok: false, diagnostics: loaded.diagnostics };
-    const desired = loaded.state;
+    const desired = opts.gate
+        ? { ...loaded.state, config: withGate(loaded.state.config, opts.gate) }
+        : loaded.state;
     // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
     const lint = (0,src_lint/* lintDesired */._r)(desired, { now: new Date() });
     const clients = opts.clients;

@@ -4,6 +4,7 @@
  */
 import type { AwsClients } from './aws/clients.js';
 import { readActualState, refreshLoginProfiles, type ReadOptions } from './aws/read-account.js';
+import { withGate, type GateSettings } from './config/gate.js';
 import { loadDesired } from './desired/index.js';
 import { lintDesired, type LintResult } from './lint/index.js';
 import { emptyActualState, type ActualState } from './model/actual.js';
@@ -26,6 +27,8 @@ export interface PlanRunOptions {
   region?: string;
   /** Reader options (an injectable sleep while the credential report is generated). */
   read?: ReadOptions;
+  /** The gate settings in force (on GitHub: the stricter of base and head), replacing the files' own. */
+  gate?: GateSettings;
 }
 
 export type PlanRun =
@@ -46,7 +49,9 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
   const loaded = await loadDesired(opts.dir, { configPath: opts.configPath });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (!loaded.state || errors.length > 0) return { ok: false, diagnostics: loaded.diagnostics };
-  const desired = loaded.state;
+  const desired = opts.gate
+    ? { ...loaded.state, config: withGate(loaded.state.config, opts.gate) }
+    : loaded.state;
   // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
   const lint = lintDesired(desired, { now: new Date() });
 

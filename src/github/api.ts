@@ -11,7 +11,7 @@ export interface PullRequest {
   state: string;
   merged_at: string | null;
   merge_commit_sha: string | null;
-  user: { login: string } | null;
+  user: { login: string; type?: string } | null;
   head: { sha: string; ref: string; repo?: { full_name: string } | null };
   base: { sha: string; ref: string };
   html_url?: string;
@@ -26,6 +26,19 @@ export interface GitHubApi {
   pullsForCommit(sha: string): Promise<PullRequest[]>;
   getPull(pull: number): Promise<PullRequest>;
   listReviews(pull: number): Promise<Review[]>;
+  /** The pull request's commits with the GitHub accounts of author and committer (at most 250). */
+  listPullCommits(pull: number): Promise<PullCommitInfo[]>;
+  /** The user's role on the repository: admin, maintain, write, triage, read or none. */
+  permissionOf(login: string): Promise<string>;
+  /** A file's text at a commit, or null when it does not exist there. */
+  fileAt(path: string, ref: string): Promise<string | null>;
+  deleteComment(id: number): Promise<void>;
+}
+
+export interface PullCommitInfo {
+  sha: string;
+  author: { login: string } | null;
+  committer: { login: string } | null;
 }
 
 export interface RepoRef {
@@ -77,6 +90,40 @@ export function createGitHubApi(token: string, repo: RepoRef, baseUrl?: string):
         pull_number: pull,
         per_page: 100,
       })) as Review[];
+    },
+    async listPullCommits(pull) {
+      return (await octokit.paginate(octokit.rest.pulls.listCommits, {
+        ...repo,
+        pull_number: pull,
+        per_page: 100,
+      })) as PullCommitInfo[];
+    },
+    async permissionOf(login) {
+      try {
+        const r = await octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+        // role_name tells maintain from write and triage from read; permission is the older field.
+        const data = r.data as { permission?: string; role_name?: string };
+        return (data.role_name || data.permission || 'none').toLowerCase();
+      } catch (err) {
+        // 404: not a collaborator, or no such user. Either way: no permission.
+        if (httpStatus(err) === 404) return 'none';
+        throw err;
+      }
+    },
+    async fileAt(path, ref) {
+      try {
+        const r = await octokit.rest.repos.getContent({ ...repo, path, ref });
+        const data = r.data as { type?: string; encoding?: string; content?: string };
+        if (Array.isArray(r.data) || data.type !== 'file' || data.content === undefined)
+          throw new Error(`${path} at ${ref.slice(0, 7)} is not a file`);
+        return Buffer.from(data.content, (data.encoding ?? 'base64') as BufferEncoding).toString('utf8');
+      } catch (err) {
+        if (httpStatus(err) === 404) return null;
+        throw err;
+      }
+    },
+    async deleteComment(id) {
+      await octokit.rest.issues.deleteComment({ ...repo, comment_id: id });
     },
   };
 }

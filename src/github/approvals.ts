@@ -1,6 +1,8 @@
 /**
- * Which reviews count as approval of the plan that is about to be applied. Pure: the reviews, the
- * pull request and the plan comment's metadata come in as plain values.
+ * Which reviews count as approval of the plan that is about to be applied. Pure: the reviews and
+ * the facts GitHub gives about the people behind them (their role on the repository, the commits
+ * they authored or committed, when the plan comment was posted) come in as plain values. Nothing
+ * here is read from text a workflow can write.
  */
 
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED' | 'PENDING';
@@ -8,11 +10,14 @@ export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISM
 /** The fields of a GitHub pull request review this check reads. */
 export interface Review {
   id: number;
-  user: { login: string } | null;
+  user: { login: string; type?: string } | null;
   state: string;
   commit_id: string | null;
   submitted_at?: string | null;
 }
+
+/** Roles on the repository whose approval counts (GitHub's own rule for required reviews). */
+export const APPROVING_ROLES = new Set(['admin', 'maintain', 'write']);
 
 export interface ApprovalInput {
   reviews: Review[];
@@ -20,9 +25,16 @@ export interface ApprovalInput {
   author: string;
   /** The pull request's final head commit: only approvals of exactly that commit count. */
   headSha: string;
-  /** When the approved plan was posted (ISO 8601); earlier approvals predate it. */
-  plannedAt: string;
+  /** When GitHub says the plan comment was posted (ISO 8601); approvals must come after it. */
+  planPostedAt: string;
   required: number;
+  /**
+   * Lower-cased logins that authored or committed a commit of the pull request, with that
+   * commit's sha: whoever changed the code cannot approve it.
+   */
+  contributors: ReadonlyMap<string, string>;
+  /** Role per lower-cased login (admin, maintain, write, triage, read, none); absent: not looked up. */
+  roles: ReadonlyMap<string, string>;
 }
 
 export interface ReviewerVerdict {
@@ -61,20 +73,48 @@ export function latestReviews(reviews: Review[]): Map<string, Review> {
   return latest;
 }
 
+export function isBot(user: { login: string; type?: string }): boolean {
+  return user.type === 'Bot' || /\[bot\]$/i.test(user.login);
+}
+
+/** Why an approval does not count before its author's role is known; undefined when only the role is left. */
+function reasonBeforeRole(r: Review, input: Omit<ApprovalInput, 'roles' | 'required'>): string | undefined {
+  const login = r.user!.login;
+  const key = login.toLowerCase();
+  const state = r.state.toUpperCase();
+  const posted = Date.parse(input.planPostedAt);
+  if (state !== 'APPROVED') return `latest review is ${state.toLowerCase().replace('_', ' ')}`;
+  if (isBot(r.user!)) return 'is a bot account; only people with write access can approve';
+  if (key === input.author.toLowerCase())
+    return 'is the pull request author, who cannot approve their own change';
+  const commit = input.contributors.get(key);
+  if (commit)
+    return `authored or committed ${short(commit)} of this pull request; whoever changed it cannot approve it`;
+  if (r.commit_id !== input.headSha)
+    return `approved commit ${short(r.commit_id)}, not the final head ${short(input.headSha)}`;
+  if (Number.isNaN(posted) || !(time(r) > posted))
+    return `approved at ${r.submitted_at ?? 'an unknown time'}, before the plan comment was posted at ${input.planPostedAt}`;
+  return undefined;
+}
+
+/** The reviewers whose approval now depends only on their role: the only ones worth a permission look-up. */
+export function reviewersToLookUp(input: Omit<ApprovalInput, 'roles' | 'required'>): string[] {
+  return [...latestReviews(input.reviews).values()]
+    .filter((r) => reasonBeforeRole(r, input) === undefined)
+    .map((r) => r.user!.login);
+}
+
 export function evaluateApprovals(input: ApprovalInput): ApprovalResult {
-  const plannedAt = Date.parse(input.plannedAt);
   const verdicts: ReviewerVerdict[] = [];
   for (const r of latestReviews(input.reviews).values()) {
     const login = r.user!.login;
-    const state = r.state.toUpperCase();
-    let reason: string | undefined;
-    if (login.toLowerCase() === input.author.toLowerCase())
-      reason = 'is the pull request author, who cannot approve their own change';
-    else if (state !== 'APPROVED') reason = `latest review is ${state.toLowerCase().replace('_', ' ')}`;
-    else if (r.commit_id !== input.headSha)
-      reason = `approved commit ${short(r.commit_id)}, not the final head ${short(input.headSha)}`;
-    else if (Number.isNaN(plannedAt) || !(time(r) > plannedAt))
-      reason = `approved at ${r.submitted_at ?? 'an unknown time'}, before the plan was posted at ${input.plannedAt}`;
+    let reason = reasonBeforeRole(r, input);
+    if (!reason) {
+      const role = input.roles.get(login.toLowerCase());
+      if (role === undefined) reason = 'has a repository role that could not be read';
+      else if (!APPROVING_ROLES.has(role))
+        reason = `has ${role === 'none' ? 'no' : `only ${role}`} access to the repository; approvals count from write, maintain or admin`;
+    }
     verdicts.push(reason ? { login, counted: false, reason } : { login, counted: true });
   }
   verdicts.sort((a, b) => a.login.localeCompare(b.login));
@@ -84,7 +124,7 @@ export function evaluateApprovals(input: ApprovalInput): ApprovalResult {
   const message = ok
     ? `approved by ${approvers.join(', ') || 'nobody (no approvals required)'}`
     : `${approvers.length} of ${need} of the planned head ${short(input.headSha)} ` +
-      `(not by the author, submitted after the plan was posted)` +
+      `(by people with write access who did not author or commit any of it, submitted after the plan was posted)` +
       (verdicts.some((v) => !v.counted)
         ? `; not counted: ${verdicts
             .filter((v) => !v.counted)
@@ -94,6 +134,16 @@ export function evaluateApprovals(input: ApprovalInput): ApprovalResult {
   return { ok, approvers, verdicts, required: input.required, message };
 }
 
-function short(sha: string | null | undefined): string {
+/** The verdicts as a markdown table for a refusal (logins are GitHub's, never repository text). */
+export function verdictTable(result: ApprovalResult): string {
+  if (result.verdicts.length === 0) return 'No reviews yet.';
+  return [
+    '| reviewer | counts | why not |',
+    '| --- | --- | --- |',
+    ...result.verdicts.map((v) => `| @\u200b${v.login} | ${v.counted ? '✅' : '❌'} | ${v.reason ?? ''} |`),
+  ].join('\n');
+}
+
+export function short(sha: string | null | undefined): string {
   return sha ? sha.slice(0, 7) : '(none)';
 }

@@ -19,6 +19,8 @@ export interface CommentMeta extends CommentMetaOut {
    * apply lists the differences operation by operation from these.
    */
   ops?: string[];
+  /** The approved operations' digests (src/plan/pin.ts), when they fit: a re-run finishes only these. */
+  pin?: string;
   /** The last apply's outcome on this comment, if any. */
   status?: 'planned' | 'applying' | 'applied' | 'apply-failed' | 'refused' | 'invalid';
 }
@@ -28,6 +30,7 @@ export interface IssueComment {
   body?: string | null;
   user: { login: string } | null;
   created_at?: string;
+  updated_at?: string;
 }
 
 /** The action's own plan comment: our author and the marker first. Other authors never count. */

@@ -3,7 +3,7 @@
  * real modules (src/github/engine.ts), tests may pass their own.
  */
 import type { AwsClients } from '../aws/clients.js';
-import type { Config } from '../model/desired.js';
+import type { LoadResult } from '../desired/index.js';
 import type { PlanRun, PlanRunOptions } from '../pipeline.js';
 import type { GitHubApi } from './api.js';
 
@@ -36,8 +36,8 @@ export interface RenderOptions {
 export interface Deps {
   api: GitHubApi;
   runPlan(opts: PlanRunOptions): Promise<PlanRun>;
-  /** Only the configuration (requiredApprovals) — read before AWS is touched. null when invalid. */
-  loadConfig(dir: string, configPath: string): Promise<Config | null>;
+  /** The files, validated — read before AWS is touched. */
+  loadDesired(dir: string, configPath: string): Promise<LoadResult>;
   /** The plan report for the comment, shrunk by tiers to fit `opts.budget`. */
   renderComment(run: OkRun, opts: RenderOptions): { markdown: string; truncated: boolean };
   renderSummary(run: OkRun, opts: RenderOptions): string;

@@ -27,9 +27,7 @@ export function createEngine(s: Settings): Deps {
   return {
     api: createGitHubApi(s.githubToken, s.repo, s.apiUrl),
     runPlan,
-    async loadConfig(dir, configPath) {
-      return (await loadDesired(dir, { configPath })).state?.config ?? null;
-    },
+    loadDesired: (dir, configPath) => loadDesired(dir, { configPath }),
     renderComment(run, o) {
       const r = renderMarkdown(input(run, o), o.budget);
       return { markdown: r.body, truncated: r.truncated };

@@ -1,61 +1,87 @@
 /**
  * Apply on a push to the default branch: the gate, a fresh plan with the apply role that must be
- * the approved one, then the apply, reported on the pull request, in the summary and in outputs.
- * Every refusal happens before the first AWS write.
+ * the approved one (or what an earlier run of it left to do), then the apply, reported on the pull
+ * request, in the summary and in outputs. Every refusal happens before the first AWS write. A
+ * status written in the comment is display only: this flow always plans afresh, and a run that
+ * finds changes it does not apply is never green.
  */
 import * as core from '@actions/core';
+import { describeGateChange } from '../config/gate.js';
 import type { Settings } from '../inputs.js';
+import { annotate, collectProblems } from './annotations.js';
+import { verdictTable } from './approvals.js';
 import { composeFitting, MARKER, reportOf, type CommentMeta } from './comment.js';
 import type { Deps } from './deps.js';
+import { failingFindings } from './flow-plan.js';
 import { checkGate, checkSamePlan, type GateContext } from './gate.js';
 import { setApplyOutputs, setPlanOutputs } from './outputs.js';
-import { COMMENT_BUDGET, writeSummary } from './status.js';
+import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { upsertComment } from './sticky.js';
+
+const RECOVER =
+  'To finish a failed apply, re-run this job: it continues the approved plan and refuses only ' +
+  'operations nobody approved. For anything else, open a new pull request with the fix.';
 
 export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   const gate = await checkGate(s, d);
-  if (!gate.ok) return refuse(d, gate, gate.reason, gate.detail);
-  core.info(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`);
-  if (gate.meta.status === 'applied') {
-    // A re-run after success: the approved plan is already in the account.
-    core.notice(`The plan of pull request #${gate.pr.number} was already applied; nothing to do.`);
-    return;
+  if (!gate.ok) {
+    if (gate.diagnostics) {
+      annotate(collectProblems(gate.diagnostics, [], s.dirFromWorkspace));
+      return refuse(d, gate, gate.reason, diagnosticsMarkdown(gate.diagnostics));
+    }
+    return refuse(d, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
   }
+  core.info(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`);
+  for (const c of gate.gate.changes)
+    core.info(`Gate setting changed by this pull request: ${describeGateChange(c)}.`);
 
-  const clients = await d.awsClients(s.roleToAssume, s.awsRegion, gate.config.email.region);
+  const clients = await d.awsClients(s.roleToAssume, s.awsRegion, gate.desired.config.email.region);
   const run = await d.runPlan({
     dir: s.dir,
     configPath: s.configPath,
     repo: `${s.repo.owner}/${s.repo.repo}`,
     offline: false,
     clients,
+    gate: gate.gate.settings,
   });
-  if (!run.ok)
-    return refuse(
-      d,
-      gate,
-      'the files on the default branch are invalid',
-      run.diagnostics
-        .filter((x) => x.severity === 'error')
-        .slice(0, 50)
-        .map((x) => `- ${x.file}:${x.line}: ${x.message}`)
-        .join('\n'),
-    );
+  if (!run.ok) return refuse(d, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));
   setPlanOutputs(run.plan);
   const same = checkSamePlan(gate.meta, run.plan);
   if (!same.ok) return refuse(d, gate, same.reason, same.detail);
+  const failOn = gate.gate.settings.failOn;
+  const failing = failingFindings(run.plan, failOn);
+  if (failing.length)
+    return refuse(
+      d,
+      gate,
+      `${failing.length} lint finding${failing.length === 1 ? '' : 's'} reach lint.failOn (${failOn})`,
+      failing
+        .slice(0, 20)
+        .map((f) => `- \`${f.file}:${f.line}\` ${f.rule}: ${f.message.replace(/\r?\n/g, ' ')}`)
+        .join('\n'),
+    );
+  const by = gate.approvals.approvers.join(', ') || 'nobody (none required)';
+  if (same.mode === 'nothing-left') {
+    const text = `### ✅ iam-gitops: nothing left to apply\n\nApproved by ${by}; the account already matches the approved plan.`;
+    core.notice(
+      `The approved plan of pull request #${gate.pr.number} is fully applied; the account matches it.`,
+    );
+    await setStatus(d, gate, 'applied', text);
+    await writeSummary(text);
+    return;
+  }
+  if (same.mode === 'continue')
+    core.info(
+      `Continuing the approved plan of #${gate.pr.number}: ${same.remaining} approved operation${same.remaining === 1 ? '' : 's'} left to do.`,
+    );
 
-  await setStatus(
-    d,
-    gate,
-    'applying',
-    `### ⏳ iam-gitops: applying\n\nApproved by ${gate.approvals.approvers.join(', ') || 'nobody (none required)'}; applying now.`,
-  );
+  await setStatus(d, gate, 'applying', `### ⏳ iam-gitops: applying\n\nApproved by ${by}; applying now.`);
   const outcome = await d.applyPlan(run, clients);
   setApplyOutputs(outcome);
   const head = outcome.ok
-    ? `### ✅ iam-gitops: applied\n\nApproved by ${gate.approvals.approvers.join(', ') || 'nobody (none required)'}; applied from commit ${s.sha.slice(0, 7)}.`
-    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ?? 'see the report below'}`;
+    ? `### ✅ iam-gitops: applied\n\nApproved by ${by}; applied from commit ${s.sha.slice(0, 7)}` +
+      (same.mode === 'continue' ? ', finishing an earlier run of this apply.' : '.')
+    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ?? 'see the report below'}\n\n${RECOVER}`;
   const status = `${head}\n\n${outcome.markdown}`;
   await setStatus(d, gate, outcome.ok ? 'applied' : 'apply-failed', status);
   const plan = d.renderSummary(run, {
@@ -71,7 +97,9 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
 
 /** Refuses: nothing happened in AWS; the comment, the summary and the step say why. */
 async function refuse(d: Deps, ctx: GateContext, reason: string, detail?: string): Promise<void> {
-  const text = `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${reason}.${detail ? `\n\n${detail}` : ''}`;
+  const text =
+    `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${reason}.` +
+    `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`;
   await setStatus(d, ctx, 'refused', text);
   await writeSummary(text);
   core.setFailed(`iam-gitops: apply refused: ${reason}.`);

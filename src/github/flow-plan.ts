@@ -14,11 +14,51 @@ import { setPlanOutputs } from './outputs.js';
 import { countChanges } from '../plan/view.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, fingerprints, writeSummary } from './status.js';
 import { readOwnComment, upsertComment } from './sticky.js';
+import { describeGateChange, gateSettingsOf, type EffectiveGate } from '../config/gate.js';
+import { pinOf } from '../plan/pin.js';
+import { gateInForce } from './gate.js';
 
 interface PullPayload {
   number: number;
   head: { sha: string; repo?: { full_name: string } | null };
   base: { sha: string };
+}
+
+/**
+ * The gate settings in force for this pull request (the stricter of its base and its head), so the
+ * plan shown is the plan the apply will run. Unreadable base: the head's, with a note; the apply
+ * reads the base again and refuses if it cannot.
+ */
+async function gateFor(
+  s: Settings,
+  d: Deps,
+  pr: PullPayload | undefined,
+): Promise<EffectiveGate | undefined> {
+  if (!pr) return undefined;
+  const loaded = await d.loadDesired(s.dir, s.configPath);
+  if (!loaded.state) return undefined;
+  try {
+    return await gateInForce(d.api, s, pr.base.sha, loaded.state);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    core.warning(`Could not read the base's gate settings (${why}); planning with this pull request's own.`);
+    const own = gateSettingsOf(loaded.state.config);
+    return { settings: own, changes: [], notes: [`the base's settings could not be read (${why})`] };
+  }
+}
+
+/** The gate block above the plan: what this pull request changes about its own gate, and what it needs. */
+export function gateMarkdown(g: EffectiveGate | undefined): string {
+  if (!g || (g.changes.length === 0 && g.notes.length === 0)) return '';
+  const lines = ['### ⚠️ This pull request changes the settings that guard the gate', ''];
+  for (const c of g.changes) lines.push(`- ${describeGateChange(c)}`);
+  for (const n of g.notes) lines.push(`- ${n}`);
+  lines.push(
+    '',
+    `It needs ${g.settings.requiredApprovals} approval${g.settings.requiredApprovals === 1 ? '' : 's'} ` +
+      'under the rules in force on the base branch, whatever it sets for later changes.',
+  );
+  return lines.join('\n');
 }
 
 /** Why the plan must be offline, or null when it can read the live account. */
@@ -32,7 +72,7 @@ export function offlineReason(s: Settings, pr: PullPayload | undefined): string 
 }
 
 /** The findings at or above `lint.failOn`. */
-function failingFindings(plan: Plan, failOn: 'error' | 'warning' | 'never'): Plan['findings'] {
+export function failingFindings(plan: Plan, failOn: 'error' | 'warning' | 'never'): Plan['findings'] {
   if (failOn === 'never') return [];
   return plan.findings.filter(
     (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
@@ -47,6 +87,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   const pr = s.payload.pull_request as PullPayload | undefined;
   const offline = offlineReason(s, pr);
   if (offline) core.info(`Planning offline: ${offline}.`);
+  const gate = await gateFor(s, d, pr);
   let clients: AwsClients | undefined;
   if (!offline) clients = await d.awsClients(s.planRoleToAssume, s.awsRegion);
   const run = await d.runPlan({
@@ -55,7 +96,9 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
     repo: `${s.repo.owner}/${s.repo.repo}`,
     offline: Boolean(offline),
     clients,
+    gate: gate?.settings,
   });
+  const gateBlock = gateMarkdown(gate);
 
   const problems = collectProblems(run.diagnostics, run.ok ? run.plan.findings : [], s.dirFromWorkspace);
   annotate(problems);
@@ -69,12 +112,18 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   let summary: string;
   if (run.ok) {
     const ops = fingerprints(run.plan);
-    const reserve = 2000 + (ops ? JSON.stringify(ops).length : 0);
+    const reserve =
+      2000 +
+      gateBlock.length +
+      (ops ? JSON.stringify(ops).length : 0) +
+      (pinOf(run.plan.changes)?.length ?? 0);
     const opts = { budget: COMMENT_BUDGET - reserve, offlineReason: offline, head, base, plannedAt };
     const rendered = d.renderComment(run, opts);
     // The renderers say once, in their banner, that the plan is offline and why.
     report = rendered.markdown;
-    summary = [d.renderSummary(run, opts), problemsMarkdown(problems)].filter(Boolean).join('\n\n');
+    summary = [gateBlock, d.renderSummary(run, opts), problemsMarkdown(problems)]
+      .filter(Boolean)
+      .join('\n\n');
     meta = {
       hash: run.plan.hash,
       head,
@@ -84,6 +133,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
       truncated: rendered.truncated,
       counts: countChanges(run.plan.changes),
       ops,
+      pin: pinOf(run.plan.changes),
       status: 'planned',
     };
   } else {
@@ -91,7 +141,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
     summary = [report, problemsMarkdown(problems)].join('\n\n');
   }
 
-  if (pr) await postComment(s, d, pr.number, meta, report);
+  if (pr) await postComment(s, d, pr.number, meta, report, gateBlock);
   else core.info(`No pull request in the '${s.eventName}' event: the plan goes to the job summary only.`);
   await writeSummary(summary);
 
@@ -102,6 +152,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
     );
     return;
   }
+  // run.desired carries the settings in force (gate), so a pull request cannot relax its own check.
   const failOn = run.desired.config.lint.failOn;
   const reasons: string[] = [];
   const failing = failingFindings(run.plan, failOn).length;
@@ -111,13 +162,19 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   if (reasons.length) core.setFailed(`iam-gitops: ${reasons.join('; ')}.`);
 }
 
-/** The sticky comment; a token that may not write (fork, read-only) only costs a warning. */
+/**
+ * The plan comment: updated in place while the plan stays the same, posted anew (the old one
+ * deleted) when the planned head or hash changes, so that GitHub's own creation time of the comment
+ * is when reviewers could first see this plan. A token that may not write (fork, read-only) only
+ * costs a warning.
+ */
 async function postComment(
   s: Settings,
   d: Deps,
   issue: number,
   meta: CommentMeta | null,
   report: string,
+  gateBlock: string,
 ): Promise<void> {
   try {
     const existing = await readOwnComment(d.api, issue);
@@ -133,7 +190,7 @@ async function postComment(
         prev.status === 'planned'
       )
         meta.plannedAt = prev.plannedAt;
-      body = composeComment(meta, report);
+      body = composeComment(meta, report, gateBlock || undefined);
       if (body.length > COMMENT_BUDGET) {
         // Last resort when a report overshoots its budget: the digest, the rest in the summary.
         const c = meta.counts;
@@ -142,12 +199,18 @@ async function postComment(
           meta,
           `### iam-gitops plan\n\n${c.create} to create, ${c.update} to update, ${c.delete} to delete. ` +
             'The full plan is too long for a comment; it is in the job summary of this run.',
+          gateBlock || undefined,
         );
       }
     } else {
       body = `${MARKER}\n\n${report}\n`;
     }
-    const result = await upsertComment(d.api, issue, body, existing.comment);
+    let target = existing.comment;
+    if (target && meta && (existing.meta?.head !== meta.head || existing.meta?.hash !== meta.hash)) {
+      await d.api.deleteComment(target.id);
+      target = undefined;
+    }
+    const result = await upsertComment(d.api, issue, body, target);
     core.info(`Plan comment ${result} on #${issue} (author ${existing.identity}).`);
   } catch (err) {
     const status = httpStatus(err);

@@ -55,20 +55,24 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The canonical text the hash is computed over (exported for tests and for explaining a mismatch). */
 export function canonicalPlan(operations: Operation[]): string {
-  const ops = [...operations]
-    .sort((a, b) => cmp(a.id, b.id))
-    .map((op) => {
-      assertNoSecrets(op.details, op.id);
-      return {
-        id: op.id,
-        action: op.action,
-        type: op.type,
-        name: op.name,
-        details: canonicalValue(op.details),
-        dependsOn: canonicalValue(op.dependsOn, 'dependsOn'),
-      };
-    });
+  const ops = [...operations].sort((a, b) => cmp(a.id, b.id)).map((op) => canonicalOperation(op));
   return canonicalJson(ops);
+}
+
+/**
+ * One operation in canonical form; `withDeps: false` leaves out what it waits for, which shrinks
+ * as earlier operations complete while the operation itself stays the same.
+ */
+export function canonicalOperation(op: Operation, withDeps = true): Record<string, unknown> {
+  assertNoSecrets(op.details, op.id);
+  return {
+    id: op.id,
+    action: op.action,
+    type: op.type,
+    name: op.name,
+    details: canonicalValue(op.details),
+    ...(withDeps ? { dependsOn: canonicalValue(op.dependsOn, 'dependsOn') } : {}),
+  };
 }
 
 export function planHash(operations: Operation[], repo: string): string {

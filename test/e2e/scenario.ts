@@ -149,13 +149,12 @@ export async function approvedPr(
   const plan = await planRun(ctx, number, files, extra);
   check?.(plan);
   const bot = ctx.gh.comments(number).find((c) => c.user.login === 'github-actions[bot]')!;
-  const meta = parseMeta(bot.body);
-  expect(meta).not.toBeNull();
+  expect(parseMeta(bot.body)).not.toBeNull();
   ctx.gh.addReview(number, {
     login: 'bob',
     state: 'APPROVED',
     commitId: sha(`head-${number}`),
-    submittedAt: after(meta!.plannedAt),
+    submittedAt: after(postedAt(ctx.gh, number)),
   });
   ctx.gh.merge(number, sha(`merge-${number}`));
   return plan;
@@ -181,6 +180,13 @@ export async function iamUserNames(moto: Moto): Promise<string[]> {
   const { ListUsersCommand } = await import('@aws-sdk/client-iam');
   const r = await moto.clients().iam.send(new ListUsersCommand({}));
   return (r.Users ?? []).map((u) => u.UserName!).sort();
+}
+
+/** When GitHub says the action's plan comment on `number` was last posted or edited. */
+export function postedAt(gh: GitHubServer, number: number): string {
+  const bot = gh.comments(number).find((c) => c.user.login === 'github-actions[bot]');
+  if (!bot) throw new Error(`no plan comment on #${number}`);
+  return bot.updated_at;
 }
 
 /** A moment safely after `iso` (review timestamps must follow the plan comment). */

@@ -4,7 +4,6 @@
  */
 import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
 import { startMoto, type Moto } from '../harness/moto.js';
-import { parseMeta } from '../../src/github/comment.js';
 import { after, applyRun, planRun, repoFiles, sha, verifySender } from './scenario.js';
 
 let gh: GitHubServer;
@@ -36,7 +35,7 @@ test('every password from the sent mail appears nowhere the action writes', asyn
   gh.addPull({ number: 2, author: 'alice', headSha: sha('s-head'), baseSha: sha('s-base') });
   const plan = await planRun({ gh, moto }, 2, files);
   expect(plan.exitCode).toBe(0);
-  const plannedAt = parseMeta(gh.comments(2)[0]!.body)!.plannedAt;
+  const plannedAt = gh.comments(2)[0]!.updated_at;
   gh.addReview(2, {
     login: 'bob',
     state: 'APPROVED',

@@ -4,7 +4,7 @@
  * commands (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, …), OIDC variables, the emulator's environment and
  * a per-run AWS call log. Returns what a workflow would see.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -69,6 +69,8 @@ export interface RunOptions {
   oidc?: boolean;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Called with the started process (a test may kill it to stand for a crash). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** The inputs of action.yml with their defaults, as the runner resolves them. */
@@ -172,6 +174,7 @@ async function spawnAction(
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
 
   const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { cwd: workspace, env });
+  opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));

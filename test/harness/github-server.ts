@@ -1,8 +1,13 @@
 /**
  * A local GitHub REST API for end-to-end tests: node:http on 127.0.0.1, port 0, in-memory state
- * (repository, pull requests, commit → pull requests, issue comments, reviews), pagination with
+ * (repository, pull requests, commit → pull requests, issue comments, reviews, each pull request's
+ * commits, collaborator permissions, file contents at a commit), pagination with
  * `per_page`/`page`/`Link`, token → identity, read-only tokens refused on writes (403), every
  * request recorded, and the Actions OIDC token endpoint.
+ *
+ * Permissions follow GitHub: `permission` is admin | write | read | none (maintain reads as write,
+ * triage as read) and `role_name` carries the exact role. `alice` and `bob` have write by default;
+ * everyone else has none until `setPermission`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,6 +62,15 @@ export interface ReviewState {
   body: string;
 }
 
+export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+/** A commit of a pull request as GET /pulls/{n}/commits lists it (logins null when unlinked). */
+export interface PullCommit {
+  sha: string;
+  author: string | null;
+  committer: string | null;
+}
+
 export interface RecordedRequest {
   method: string;
   path: string;
@@ -85,7 +99,15 @@ export interface GitHubServer {
     baseSha: string;
     headRef?: string;
     forkOf?: string;
+    /** The pull request's commits; default one commit, the head, authored and committed by the author. */
+    commits?: PullCommit[];
   }): PullState;
+  /** Replaces a pull request's commit list (GET /pulls/{n}/commits). */
+  setCommits(number: number, commits: PullCommit[]): void;
+  /** A user's role on the repository (GET /collaborators/{login}/permission). */
+  setPermission(login: string, role: Role): void;
+  /** A file's content at a commit (GET /contents/{path}?ref=); null removes it. */
+  setFile(ref: string, path: string, content: string | null): void;
   /** Marks a pull request merged as `sha` and associates the commit with it. */
   merge(number: number, sha: string): void;
   /** Associates a commit with pull requests (GET /commits/{sha}/pulls). */
@@ -121,6 +143,15 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
   let commitPulls = new Map<string, number[]>();
   let comments: CommentState[] = [];
   let reviews: ReviewState[] = [];
+  let pullCommits = new Map<number, PullCommit[]>();
+  let roles = new Map<string, Role>();
+  let files = new Map<string, string>();
+  const defaultRoles = (): Map<string, Role> =>
+    new Map<string, Role>([
+      ['alice', 'write'],
+      ['bob', 'write'],
+    ]);
+  roles = defaultRoles();
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -250,6 +281,36 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
     if (method === 'GET' && (m = new RegExp(`^${base}/commits/([0-9a-f]{7,40})/pulls$`).exec(p))) {
       return page((commitPulls.get(m[1]!) ?? []).map((n) => pulls.get(n)!));
     }
+    if ((m = new RegExp(`^${base}/issues/comments/(\\d+)$`).exec(p)) && method === 'DELETE') {
+      const c = comments.find((x) => x.id === Number(m![1]));
+      if (!c) return fail(404, 'Not Found');
+      if (c.user.login !== who.login) return fail(403, 'Must have admin rights to Repository.');
+      comments = comments.filter((x) => x !== c);
+      return send(204, undefined);
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/pulls/(\\d+)/commits$`).exec(p))) {
+      const n = Number(m[1]);
+      if (!pulls.has(n)) return fail(404, 'Not Found');
+      // GitHub lists at most 250 commits of a pull request, whatever the pages ask.
+      return page((pullCommits.get(n) ?? []).slice(0, 250).map(commitJson));
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/collaborators/([^/]+)/permission$`).exec(p))) {
+      const login = decodeURIComponent(m[1]!);
+      const role = roles.get(login) ?? 'none';
+      const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+      return send(200, { permission, role_name: role, user: user(login) });
+    }
+    if (method === 'GET' && (m = new RegExp(`^${base}/contents/(.+)$`).exec(p))) {
+      const ref = query.ref ?? gh.defaultBranch;
+      const text = files.get(`${ref}:${decodeURIComponent(m[1]!)}`);
+      if (text === undefined) return fail(404, 'Not Found');
+      return send(200, {
+        type: 'file',
+        encoding: 'base64',
+        path: decodeURIComponent(m[1]!),
+        content: Buffer.from(text, 'utf8').toString('base64'),
+      });
+    }
     if (method === 'GET' && (m = new RegExp(`^${base}/pulls/(\\d+)$`).exec(p))) {
       const pr = pulls.get(Number(m[1]));
       return pr ? send(200, pr) : fail(404, 'Not Found');
@@ -273,6 +334,13 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
     }
     fail(404, 'Not Found');
   }
+
+  const commitJson = (c: PullCommit) => ({
+    sha: c.sha,
+    author: c.author ? user(c.author) : null,
+    committer: c.committer ? user(c.committer) : null,
+    commit: { message: `commit ${c.sha.slice(0, 7)}` },
+  });
 
   const commentJson = (c: CommentState) => ({
     id: c.id,
@@ -303,7 +371,7 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
     tokens: defaultTokens(),
     requests: [],
     oidcAudiences: [],
-    addPull({ number, author, headSha, baseSha, headRef, forkOf }) {
+    addPull({ number, author, headSha, baseSha, headRef, forkOf, commits }) {
       const pr: PullState = {
         number,
         state: 'open',
@@ -316,8 +384,19 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
         html_url: `https://github.com/${fullName}/pull/${number}`,
       };
       pulls.set(number, pr);
+      pullCommits.set(number, commits ?? [{ sha: headSha, author, committer: author }]);
       gh.associate(headSha, [number]);
       return pr;
+    },
+    setCommits(number, list) {
+      pullCommits.set(number, list);
+    },
+    setPermission(login, role) {
+      roles.set(login, role);
+    },
+    setFile(ref, path, content) {
+      if (content === null) files.delete(`${ref}:${path}`);
+      else files.set(`${ref}:${path}`, content);
     },
     merge(number, sha) {
       const pr = gh.pull(number);
@@ -367,6 +446,9 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
       commitPulls = new Map();
       comments = [];
       reviews = [];
+      pullCommits = new Map();
+      roles = defaultRoles();
+      files = new Map();
       gh.requests.length = 0;
       gh.oidcAudiences.length = 0;
       gh.tokens = defaultTokens();

@@ -55,19 +55,26 @@ function repo(users: number): string {
   return dir;
 }
 
-function fakeApi(): GitHubApi & { comments: IssueComment[] } {
-  const comments: IssueComment[] = [];
+function fakeApi(
+  baseConfig: string | null = null,
+): GitHubApi & { comments: IssueComment[]; deleted: number[] } {
+  let comments: IssueComment[] = [];
+  const deleted: number[] = [];
+  let next = 1;
   const login = { login: 'github-actions[bot]' };
-  return {
-    comments,
+  const api = {
+    get comments() {
+      return comments;
+    },
+    deleted,
     identity: async () => login.login,
     listComments: async () => comments,
-    createComment: async (_issue, body) => {
-      const c = { id: comments.length + 1, body, user: login };
+    createComment: async (_issue: number, body: string) => {
+      const c = { id: next++, body, user: login };
       comments.push(c);
       return c;
     },
-    updateComment: async (id, body) => {
+    updateComment: async (id: number, body: string) => {
       const c = comments.find((x) => x.id === id)!;
       c.body = body;
       return c;
@@ -77,7 +84,16 @@ function fakeApi(): GitHubApi & { comments: IssueComment[] } {
       throw new Error('not used');
     },
     listReviews: async () => [],
+    listPullCommits: async () => [],
+    permissionOf: async () => 'none',
+    fileAt: async (p: string, ref: string) =>
+      p === 'iam-gitops.yml' && ref === 'b'.repeat(40) ? baseConfig : null,
+    deleteComment: async (id: number) => {
+      deleted.push(id);
+      comments = comments.filter((c) => c.id !== id);
+    },
   };
+  return api;
 }
 
 function settings(dir: string, over: Partial<Settings> = {}): Settings {
@@ -109,9 +125,8 @@ function settings(dir: string, over: Partial<Settings> = {}): Settings {
   };
 }
 
-async function run(users: number, over: Partial<Settings> = {}) {
+async function run(users: number, over: Partial<Settings> = {}, api = fakeApi()) {
   const s = settings(repo(users), over);
-  const api = fakeApi();
   await planFlow(s, { ...createEngine(s), api, now: () => new Date('2026-11-23T10:00:00Z') });
   expect(api.comments).toHaveLength(1);
   const body = api.comments[0]!.body!;
@@ -163,4 +178,41 @@ test.each([
     expect(text.match(/against an empty account/g)).toHaveLength(1);
     expect(text).not.toContain('no read-only plan role is configured');
   }
+});
+
+test('the plan carries the pin of its operations, or none when there are too many to pin', async () => {
+  expect((await run(3)).meta.pin).toMatch(/^[A-Za-z0-9+/]{72}$/); // 9 operations × 8 characters
+  expect((await run(1500)).meta.pin).toBeUndefined();
+});
+
+test('a pull request that loosens its own gate says so above the plan and is planned under the base', async () => {
+  const api = fakeApi('requiredApprovals: 2\nmaxDeletes: 0\n');
+  const { body, summary } = await run(2, {}, api);
+  for (const text of [body, summary]) {
+    expect(text).toContain('This pull request changes the settings that guard the gate');
+    expect(text).toContain(
+      'requiredApprovals: 2 → 1; until this merges, 2 is in force, for this pull request too',
+    );
+    expect(text).toContain('maxDeletes: 0 → 5; until this merges, 0 is in force');
+    expect(text).toContain('It needs 2 approvals');
+  }
+  expect(body.indexOf('guard the gate')).toBeLessThan(body.indexOf('to create'));
+});
+
+test('a plan that changes is posted as a new comment; the same plan is edited in place', async () => {
+  const dir = repo(2);
+  const s = settings(dir);
+  const api = fakeApi();
+  const flow = (over: Partial<Settings> = {}) =>
+    planFlow({ ...s, ...over }, { ...createEngine(s), api, now: () => new Date('2026-11-23T10:00:00Z') });
+  await flow();
+  const first = api.comments[0]!.id;
+  await flow();
+  expect(api.comments.map((c) => c.id)).toEqual([first]);
+  expect(api.deleted).toEqual([]);
+  writeFileSync(path.join(dir, 'users/team.csv'), 'username,email,console\nuser-9,u9@example.com,true\n');
+  await flow();
+  expect(api.deleted).toEqual([first]);
+  expect(api.comments).toHaveLength(1);
+  expect(api.comments[0]!.id).not.toBe(first);
 });
