@@ -21,7 +21,7 @@ const ctx = () => ({ gh, moto });
 const team: UserRow[] = [{ username: 'carol' }, { username: 'dave', console: true }];
 const botComments = () => gh.comments(1).filter((c) => c.user.login === 'github-actions[bot]');
 
-test('the first run creates the comment, a re-run changes nothing, a new commit updates it in place', async () => {
+test('the first run creates the comment, a re-run changes nothing, a new plan replaces it with a new comment', async () => {
   const first = await planRun(ctx(), 1, repoFiles(team));
   expect(quietStderr(first.stderr)).toBe('');
   expect(first.exitCode).toBe(0);
@@ -46,7 +46,9 @@ test('the first run creates the comment, a re-run changes nothing, a new commit 
   const third = await planRun(ctx(), 1, repoFiles([...team, { username: 'erin' }]));
   expect(third.exitCode).toBe(0);
   expect(third.outputs['plan-hash']).not.toBe(first.outputs['plan-hash']);
-  expect(gh.writes().map((w) => w.method)).toEqual(['POST', 'PATCH']);
+  // A new plan is a new comment (the old one deleted): its GitHub creation time is when reviewers
+  // could first see it, which is what approvals are checked against.
+  expect(gh.writes().map((w) => w.method)).toEqual(['POST', 'DELETE', 'POST']);
   expect(botComments()).toHaveLength(1);
   expect(botComments()[0]!.body).toContain('erin');
   expect(botComments()[0]!.body).toContain(sha('head-2'));
