@@ -187,6 +187,33 @@ test.each([
   },
 );
 
+test('the tool’s real adoption (adopt: true) needs AllowAdoption=true; its creations never do', async () => {
+  const repo = exampleRepo(null);
+  const config = path.join(repo, 'iam-gitops.yml');
+  writeFileSync(config, readFileSync(config, 'utf8').replace(/^adopt: false$/m, 'adopt: true'));
+  // A user of the files that already exists under the path, made by hand (no managed-by tag).
+  await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+  await moto.clients().iam.send(new CreateUserCommand({ UserName: 'alice.nguyen', Path: '/iam-gitops/' }));
+  const model = newAccountModel(ACCOUNT_ID, REGION);
+  model.users.set('alice.nguyen', { name: 'alice.nguyen', path: '/iam-gitops/', tags: {} });
+  await deployStackResources(moto.clients(), await stackForWorkspace(repo, GITHUB));
+
+  const { run, applyCalls } = await planAndApply(repo);
+  expect(run.plan.changes.some((o) => o.type === 'user' && o.details.adopt === true)).toBe(true);
+  const adopting = applyCalls.filter((c) => c.operation === 'TagUser' && c.input.UserName === 'alice.nguyen');
+  expect(adopting.length).toBeGreaterThan(0);
+
+  assertAllowed(
+    await checkCalls(applyCalls, deployedRole(stackFor(run.desired, GITHUB), 'apply'), copyModel(model)),
+  );
+  const withoutAdoption = deployedRole(stackFor(run.desired, GITHUB, { AllowAdoption: 'false' }), 'apply');
+  const denials = await checkCalls(applyCalls, withoutAdoption, copyModel(model));
+  // Exactly the adoption is refused: the user's TagUser, not one of the creations of the same run.
+  expect(denials.map((d) => `${d.check.action} ${d.call.input.UserName as string}`)).toEqual([
+    'iam:TagUser alice.nguyen',
+  ]);
+});
+
 test('an operation missing from the table fails the check instead of passing silently', async () => {
   const run = await runPlan({ dir: exampleRepo(null), repo: 'acme/aws-users', offline: true });
   if (!run.ok) throw new Error('the example files do not plan');
