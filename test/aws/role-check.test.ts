@@ -4,18 +4,12 @@
  * policy as the template deploys it for those files, evaluated with iam-simulate. The emulator
  * cannot decide this itself (aws-emulator.md §6); it only makes the calls real.
  */
-import { stackFor } from '../harness/e2e-role-check.js';
+import { deployStackResources, stackFor, stackForWorkspace } from '../harness/e2e-role-check.js';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CreateAccessKeyCommand,
-  CreateLoginProfileCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  PutRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateAccessKeyCommand, CreateLoginProfileCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { applyPlan } from '../../src/apply/executor.js';
 import { iamHandlers } from '../../src/apply/handlers.js';
@@ -24,7 +18,6 @@ import { createMonitoringHandlers, planMonitoring, readMonitoring } from '../../
 import { runPlan } from '../../src/pipeline.js';
 import { newAccountModel, type AccountModel } from '../harness/aws-actions.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { loadTemplate, TemplateResolver } from '../harness/cfn-template.js';
 import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
 import {
   checkCalls,
@@ -140,7 +133,10 @@ test.each([
   'every call of planning and applying the example files (%s) is allowed by the plan and apply roles',
   async (_what, boundary) => {
     const model = await seedAccount();
-    const { run, planCalls, applyCalls } = await planAndApply(exampleRepo(boundary));
+    const repo = exampleRepo(boundary);
+    // The stack is deployed before the first plan: its delivery role is in place.
+    expect(await deployStackResources(moto.clients(), await stackForWorkspace(repo, GITHUB))).not.toBeNull();
+    const { run, planCalls, applyCalls } = await planAndApply(repo);
 
     // A realistic run: creation, offboarding and the whole baseline were exercised.
     expect(
@@ -191,6 +187,33 @@ test.each([
   },
 );
 
+test('the tool’s real adoption (adopt: true) needs AllowAdoption=true; its creations never do', async () => {
+  const repo = exampleRepo(null);
+  const config = path.join(repo, 'iam-gitops.yml');
+  writeFileSync(config, readFileSync(config, 'utf8').replace(/^adopt: false$/m, 'adopt: true'));
+  // A user of the files that already exists under the path, made by hand (no managed-by tag).
+  await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+  await moto.clients().iam.send(new CreateUserCommand({ UserName: 'alice.nguyen', Path: '/iam-gitops/' }));
+  const model = newAccountModel(ACCOUNT_ID, REGION);
+  model.users.set('alice.nguyen', { name: 'alice.nguyen', path: '/iam-gitops/', tags: {} });
+  await deployStackResources(moto.clients(), await stackForWorkspace(repo, GITHUB));
+
+  const { run, applyCalls } = await planAndApply(repo);
+  expect(run.plan.changes.some((o) => o.type === 'user' && o.details.adopt === true)).toBe(true);
+  const adopting = applyCalls.filter((c) => c.operation === 'TagUser' && c.input.UserName === 'alice.nguyen');
+  expect(adopting.length).toBeGreaterThan(0);
+
+  assertAllowed(
+    await checkCalls(applyCalls, deployedRole(stackFor(run.desired, GITHUB), 'apply'), copyModel(model)),
+  );
+  const withoutAdoption = deployedRole(stackFor(run.desired, GITHUB, { AllowAdoption: 'false' }), 'apply');
+  const denials = await checkCalls(applyCalls, withoutAdoption, copyModel(model));
+  // Exactly the adoption is refused: the user's TagUser, not one of the creations of the same run.
+  expect(denials.map((d) => `${d.check.action} ${d.call.input.UserName as string}`)).toEqual([
+    'iam:TagUser alice.nguyen',
+  ]);
+});
+
 test('an operation missing from the table fails the check instead of passing silently', async () => {
   const run = await runPlan({ dir: exampleRepo(null), repo: 'acme/aws-users', offline: true });
   if (!run.ok) throw new Error('the example files do not plan');
@@ -204,37 +227,11 @@ test('an operation missing from the table fails the check instead of passing sil
   ).rejects.toThrow(/unknown AWS operation iam:CreateAccessKey/);
 });
 
-test('with CreateTrailRole=true the stack creates the delivery role exactly as the tool wants it', async () => {
+test('the stack (CreateTrailRole=true, the default) creates the delivery role exactly as the tool wants it', async () => {
   const run = await runPlan({ dir: exampleRepo(null), repo: 'acme/aws-users', offline: true });
   if (!run.ok) throw new Error('the example files do not plan');
-  const resolver = new TemplateResolver(
-    loadTemplate(),
-    stackFor(run.desired, GITHUB, { CreateTrailRole: 'true' }),
-  );
-  const role = resolver.properties('TrailDeliveryRole') as {
-    RoleName: string;
-    AssumeRolePolicyDocument: unknown;
-    Policies: Array<{ PolicyName: string; PolicyDocument: unknown }>;
-    Tags: Array<{ Key: string; Value: string }>;
-  };
-  // What CloudFormation does when it creates the role.
   const c = moto.clients();
-  await c.iam.send(
-    new CreateRoleCommand({
-      RoleName: role.RoleName,
-      AssumeRolePolicyDocument: JSON.stringify(role.AssumeRolePolicyDocument),
-      Tags: role.Tags,
-    }),
-  );
-  for (const p of role.Policies) {
-    await c.iam.send(
-      new PutRolePolicyCommand({
-        RoleName: role.RoleName,
-        PolicyName: p.PolicyName,
-        PolicyDocument: JSON.stringify(p.PolicyDocument),
-      }),
-    );
-  }
+  expect(await deployStackResources(c, stackFor(run.desired, GITHUB))).not.toBeNull();
   const monitoring = run.desired.config.monitoring;
   const actual = await readMonitoring(c, monitoring, ACCOUNT_ID);
   const planned = planMonitoring(monitoring, actual, { accountId: ACCOUNT_ID, region: REGION, adopt: false });

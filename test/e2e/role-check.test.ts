@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { RecordedCall } from '../../src/aws/calls.js';
 import type { ActionRun } from '../harness/action-runner.js';
 import { newAccountModel, type AccountModel } from '../harness/aws-actions.js';
-import { assertRunAllowed, stackForWorkspace } from '../harness/e2e-role-check.js';
+import { assertRunAllowed, deployStackResources, stackForWorkspace } from '../harness/e2e-role-check.js';
 import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
 import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
 import {
@@ -39,6 +39,9 @@ beforeEach(async () => {
   gh.reset();
   await moto.reset();
   await verifySender(moto);
+  // The stack deployed for the example files: its CloudTrail delivery role (CreateTrailRole=true,
+  // the default) is in place before the first run, as the apply role cannot create it.
+  await deployStackResources(moto.clients(), await stackForWorkspace(REPO_ROOT, gh));
 });
 
 const ctx = () => ({ gh, moto });

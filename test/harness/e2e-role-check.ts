@@ -3,17 +3,19 @@
  * stack a user deploys for the run's repository files, and the split between the call that
  * obtains the role and the calls made under it.
  */
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import type { AwsClients } from '../../src/aws/clients.js';
 import type { RecordedCall } from '../../src/aws/calls.js';
 import { loadDesired } from '../../src/desired/index.js';
 import type { DesiredState } from '../../src/model/desired.js';
 import type { AccountModel } from './aws-actions.js';
-import type { StackContext } from './cfn-template.js';
+import { loadTemplate, TemplateResolver, type StackContext } from './cfn-template.js';
 import { ACCOUNT_ID, REGION } from './moto.js';
 import { checkCalls, deployedRole, describeDenials, type RoleName } from './role-check.js';
 
 /**
- * The stack a user would deploy for these repository files: path, boundary, sender, monitoring
- * names and every AWS managed policy the files name.
+ * The stack a user would deploy for these repository files: path, boundary, adoption, sender,
+ * monitoring names and every AWS managed policy the files name.
  */
 export function stackFor(
   desired: DesiredState,
@@ -36,6 +38,7 @@ export function stackFor(
       IamPath: c.path,
       PermissionsBoundaryArn: c.permissionsBoundary ?? '',
       AllowedPolicyArns: allowed.join(',') || 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      AllowAdoption: c.adopt ? 'true' : 'false',
       SesIdentityArn: `arn:aws:ses:${c.email.region}:${ACCOUNT_ID}:identity/${c.email.from}`,
       SesFromAddress: String(c.email.from),
       Region: REGION,
@@ -87,4 +90,42 @@ export async function assertRunAllowed(
     );
   }
   return { assumed, checked };
+}
+
+/**
+ * What deploying the stack leaves in the account besides the two roles, made in the emulator the
+ * way CloudFormation would: the CloudTrail delivery role (CreateTrailRole=true, the default),
+ * which the apply role can only read. Returns the resolved role, or null when the stack has none.
+ */
+export async function deployStackResources(
+  clients: Pick<AwsClients, 'iam'>,
+  stack: StackContext,
+): Promise<{ RoleName: string } | null> {
+  const resolver = new TemplateResolver(loadTemplate(), stack);
+  if (!resolver.exists('TrailDeliveryRole')) return null;
+  const role = resolver.properties('TrailDeliveryRole') as {
+    RoleName: string;
+    Description: string;
+    AssumeRolePolicyDocument: unknown;
+    Policies: Array<{ PolicyName: string; PolicyDocument: unknown }>;
+    Tags: Array<{ Key: string; Value: string }>;
+  };
+  await clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: role.RoleName,
+      Description: role.Description,
+      AssumeRolePolicyDocument: JSON.stringify(role.AssumeRolePolicyDocument),
+      Tags: role.Tags,
+    }),
+  );
+  for (const p of role.Policies) {
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role.RoleName,
+        PolicyName: p.PolicyName,
+        PolicyDocument: JSON.stringify(p.PolicyDocument),
+      }),
+    );
+  }
+  return role;
 }

@@ -5,7 +5,7 @@
 import type { RecordedCall } from '../../../src/aws/calls.js';
 import { ACTION_TABLE, newAccountModel, type AccountModel } from '../../harness/aws-actions.js';
 import { checkCalls, deployedRole, evaluate, type DeployedRole } from '../../harness/role-check.js';
-import type { StackContext } from '../../harness/cfn-template.js';
+import { loadTemplate, TemplateResolver, type StackContext } from '../../harness/cfn-template.js';
 import { isReadOperation } from '../../../src/aws/calls.js';
 
 const ACCOUNT = '123456789012';
@@ -32,8 +32,14 @@ function model(): AccountModel {
   const m = newAccountModel(ACCOUNT, REGION);
   m.users.set('alice', { name: 'alice', path: PATH, tags: { 'managed-by': 'iam-gitops' } });
   m.users.set('legacy', { name: 'legacy', path: PATH, tags: {} });
+  m.users.set('other-tool', { name: 'other-tool', path: PATH, tags: { 'managed-by': 'terraform' } });
   m.users.set('root-admin', { name: 'root-admin', path: '/', tags: { 'managed-by': 'iam-gitops' } });
+  m.users.set('admin', { name: 'admin', path: '/', tags: {} });
+  // Deeper than the path: someone else's, even when tagged.
+  m.users.set('ops-bot', { name: 'ops-bot', path: `${PATH}ops/`, tags: { 'managed-by': 'iam-gitops' } });
   m.groups.set('developers', { name: 'developers', path: PATH });
+  m.groups.set('ops-admins', { name: 'ops-admins', path: `${PATH}ops/` });
+  m.groups.set('admins', { name: 'admins', path: '/' });
   return m;
 }
 
@@ -43,6 +49,22 @@ const call = (service: string, operation: string, input: Record<string, unknown>
   input,
 });
 const managedTag = [{ Key: 'managed-by', Value: 'iam-gitops' }];
+/** What every creation carries (src/apply/iam-users.ts): the mark and the pending welcome mail. */
+const creationTags = [...managedTag, { Key: 'iam-gitops:welcome', Value: 'pending' }];
+
+/** The role with AdministratorAccess added: what only its explicit denials still stop. */
+function withAdministratorAccess(role: DeployedRole): DeployedRole {
+  return {
+    ...role,
+    policies: [
+      ...role.policies,
+      {
+        name: 'granted-later',
+        policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+      },
+    ],
+  };
+}
 
 async function denied(role: DeployedRole, c: RecordedCall): Promise<boolean> {
   const denials = await checkCalls([c], role, model());
@@ -54,7 +76,7 @@ describe('apply role without a permissions boundary', () => {
 
   test('allows what the tool does on its own users', async () => {
     for (const c of [
-      call('iam', 'CreateUser', { UserName: 'bob', Path: PATH, Tags: managedTag }),
+      call('iam', 'CreateUser', { UserName: 'bob', Path: PATH, Tags: creationTags }),
       call('iam', 'DeleteUser', { UserName: 'alice' }),
       call('iam', 'AttachUserPolicy', {
         UserName: 'alice',
@@ -74,7 +96,7 @@ describe('apply role without a permissions boundary', () => {
   test.each([
     [
       'CreateUser outside the path',
-      call('iam', 'CreateUser', { UserName: 'eve', Path: '/', Tags: managedTag }),
+      call('iam', 'CreateUser', { UserName: 'eve', Path: '/', Tags: creationTags }),
     ],
     ['CreateUser without the ownership tag', call('iam', 'CreateUser', { UserName: 'eve', Path: PATH })],
     [
@@ -168,7 +190,7 @@ describe('apply role with a permissions boundary', () => {
       call('iam', 'CreateUser', {
         UserName: 'bob',
         Path: PATH,
-        Tags: managedTag,
+        Tags: creationTags,
         ...(boundary ? { PermissionsBoundary: boundary } : {}),
       });
     expect(await denied(role, create(BOUNDARY))).toBe(false);
@@ -196,12 +218,204 @@ describe('apply role with a permissions boundary', () => {
       ),
     ).toBe(false);
   });
+});
 
-  test('adopting a path user tags it as managed first', async () => {
-    expect(await denied(role, call('iam', 'TagUser', { UserName: 'legacy', Tags: managedTag }))).toBe(false);
+/**
+ * The boundary is the ceiling of every managed user. Placed under IamPath it would be a "path
+ * policy" the role may otherwise version, delete and attach; the denial is explicit, so it also
+ * holds for a boundary elsewhere and should anyone later grant the role more.
+ */
+describe('the permissions boundary is out of the apply role’s reach', () => {
+  const inPath = `arn:aws:iam::${ACCOUNT}:policy${PATH}boundary`;
+  const sibling = `arn:aws:iam::${ACCOUNT}:policy${PATH}dev-s3`;
+  const onPolicy = (action: string, arn: string) => ({ action, resource: arn, context: {} });
+  const policyWrites = [
+    'iam:CreatePolicyVersion',
+    'iam:DeletePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:DeletePolicy',
+    'iam:TagPolicy',
+    'iam:UntagPolicy',
+  ];
+
+  test.each([
+    ['under IamPath', inPath],
+    ['outside IamPath', BOUNDARY],
+  ])('the boundary policy %s can be neither changed, deleted nor re-tagged', async (_where, arn) => {
+    for (const role of [
+      deployedRole(stack({ PermissionsBoundaryArn: arn }), 'apply'),
+      withAdministratorAccess(deployedRole(stack({ PermissionsBoundaryArn: arn }), 'apply')),
+    ]) {
+      const allowed: string[] = [];
+      for (const action of policyWrites)
+        if ((await evaluate(role, onPolicy(action, arn), ACCOUNT)).allowed) allowed.push(action);
+      expect(allowed).toEqual([]);
+    }
+  });
+
+  test('other path policies stay the tool’s to version and delete', async () => {
+    const role = deployedRole(stack({ PermissionsBoundaryArn: inPath }), 'apply');
+    for (const action of ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:DeletePolicy'])
+      expect((await evaluate(role, onPolicy(action, sibling), ACCOUNT)).allowed).toBe(true);
+  });
+
+  test('the boundary is never attached as a permission, to a group or a user', async () => {
+    const role = deployedRole(stack({ PermissionsBoundaryArn: inPath }), 'apply');
+    expect(
+      await denied(role, call('iam', 'AttachGroupPolicy', { GroupName: 'developers', PolicyArn: inPath })),
+    ).toBe(true);
+    expect(
+      await denied(role, call('iam', 'AttachUserPolicy', { UserName: 'alice', PolicyArn: inPath })),
+    ).toBe(true);
+    expect(
+      await denied(role, call('iam', 'AttachGroupPolicy', { GroupName: 'developers', PolicyArn: sibling })),
+    ).toBe(false);
+  });
+
+  test('no user loses the boundary or gets another, even with more permissions granted later', async () => {
+    const role = withAdministratorAccess(deployedRole(stack({ PermissionsBoundaryArn: BOUNDARY }), 'apply'));
+    for (const user of ['alice', 'admin']) {
+      expect(await denied(role, call('iam', 'DeleteUserPermissionsBoundary', { UserName: user }))).toBe(true);
+      expect(
+        await denied(
+          role,
+          call('iam', 'PutUserPermissionsBoundary', {
+            UserName: user,
+            PermissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/boundaries/wide`,
+          }),
+        ),
+      ).toBe(true);
+    }
+    expect(
+      await denied(role, call('iam', 'CreateUser', { UserName: 'eve', Path: PATH, Tags: creationTags })),
+    ).toBe(true);
+    expect(
+      await denied(
+        role,
+        call('iam', 'PutUserPermissionsBoundary', { UserName: 'alice', PermissionsBoundary: BOUNDARY }),
+      ),
+    ).toBe(false);
+  });
+});
+
+/**
+ * Groups carry no tags: their exact path is the tool's mark (src/apply/iam-groups.ts). `IamPath*`
+ * also matches deeper paths, which belong to someone else.
+ */
+describe('only managed groups, users and policies: exactly IamPath', () => {
+  const role = deployedRole(stack(), 'apply');
+  const nested = `arn:aws:iam::${ACCOUNT}:policy${PATH}ops/admin`;
+
+  test.each([
+    [
+      'attaching a path policy to a group below the path',
+      call('iam', 'AttachGroupPolicy', {
+        GroupName: 'ops-admins',
+        PolicyArn: `arn:aws:iam::${ACCOUNT}:policy${PATH}dev-s3`,
+      }),
+    ],
+    [
+      'adding a user to a group below the path',
+      call('iam', 'AddUserToGroup', {
+        GroupName: 'ops-admins',
+        UserName: 'alice',
+      }),
+    ],
+    [
+      'adding a user to a group outside the path',
+      call('iam', 'AddUserToGroup', {
+        GroupName: 'admins',
+        UserName: 'alice',
+      }),
+    ],
+    ['deleting a group below the path', call('iam', 'DeleteGroup', { GroupName: 'ops-admins' })],
+    ['creating a group below the path', call('iam', 'CreateGroup', { GroupName: 'x', Path: `${PATH}ops/` })],
+    [
+      'a login profile for a tagged user below the path',
+      call('iam', 'CreateLoginProfile', {
+        UserName: 'ops-bot',
+      }),
+    ],
+    [
+      'attaching a policy from below the path to a managed group',
+      call('iam', 'AttachGroupPolicy', {
+        GroupName: 'developers',
+        PolicyArn: nested,
+      }),
+    ],
+    [
+      'attaching a policy from below the path to a managed user',
+      call('iam', 'AttachUserPolicy', {
+        UserName: 'alice',
+        PolicyArn: nested,
+      }),
+    ],
+    ['a new version of a policy below the path', call('iam', 'CreatePolicyVersion', { PolicyArn: nested })],
+    [
+      'attaching an unlisted AWS managed policy to a managed group',
+      call('iam', 'AttachGroupPolicy', {
+        GroupName: 'developers',
+        PolicyArn: 'arn:aws:iam::aws:policy/IAMFullAccess',
+      }),
+    ],
+  ])('denies %s', async (_what, c) => {
+    expect(await denied(role, c)).toBe(true);
+    expect(await denied(withAdministratorAccess(role), c)).toBe(
+      // Only the path rules are explicit denials; the rest is the absence of an allowance.
+      !/outside the path|unlisted/.test(_what),
+    );
+  });
+
+  /**
+   * The residual risk docs/security-model.md states: AddUserToGroup is authorised on the group
+   * alone, so any existing user, unmanaged and unbounded, can be added to a managed group. If
+   * IAM ever offers a condition key for the user, this test fails and the template should use it.
+   */
+  test('IAM cannot limit AddUserToGroup to managed users', async () => {
+    expect(
+      await denied(role, call('iam', 'AddUserToGroup', { GroupName: 'developers', UserName: 'admin' })),
+    ).toBe(false);
+  });
+});
+
+describe('adoption of existing path users (AllowAdoption)', () => {
+  const tagAsManaged = (user: string) => call('iam', 'TagUser', { UserName: user, Tags: managedTag });
+
+  test('is denied by default: users lacking managed-by=iam-gitops cannot be marked as managed', async () => {
+    const role = deployedRole(stack(), 'apply');
+    for (const user of ['legacy', 'other-tool']) {
+      expect(await denied(role, tagAsManaged(user))).toBe(true);
+      expect(await denied(withAdministratorAccess(role), tagAsManaged(user))).toBe(true);
+    }
+  });
+
+  test('by default creation and changes to managed users still tag', async () => {
+    const role = deployedRole(stack(), 'apply');
+    expect(
+      await denied(role, call('iam', 'CreateUser', { UserName: 'bob', Path: PATH, Tags: creationTags })),
+    ).toBe(false);
+    // Console turned on for an existing managed user marks its welcome mail pending.
+    expect(
+      await denied(
+        role,
+        call('iam', 'TagUser', {
+          UserName: 'alice',
+          Tags: [{ Key: 'iam-gitops:welcome', Value: 'pending' }],
+        }),
+      ),
+    ).toBe(false);
+    expect(
+      await denied(role, call('iam', 'TagUser', { UserName: 'alice', Tags: [{ Key: 'team', Value: 'x' }] })),
+    ).toBe(false);
+  });
+
+  test('with AllowAdoption=true a path user is tagged as managed, and nothing else', async () => {
+    const role = deployedRole(stack({ AllowAdoption: 'true' }), 'apply');
+    expect(await denied(role, tagAsManaged('legacy'))).toBe(false);
     expect(
       await denied(role, call('iam', 'TagUser', { UserName: 'legacy', Tags: [{ Key: 'team', Value: 'x' }] })),
     ).toBe(true);
+    expect(await denied(role, tagAsManaged('admin'))).toBe(true);
   });
 });
 
@@ -210,12 +424,30 @@ describe('the CloudTrail delivery role', () => {
   const writes = [
     call('iam', 'CreateRole', { RoleName: 'iam-gitops-cloudtrail-logs', Tags: managedTag }),
     call('iam', 'PutRolePolicy', { RoleName: 'iam-gitops-cloudtrail-logs' }),
+    call('iam', 'TagRole', { RoleName: 'iam-gitops-cloudtrail-logs', Tags: managedTag }),
   ];
 
-  test('the apply role creates it only when the stack does not', async () => {
-    for (const c of writes) {
-      expect(await denied(deployedRole(stack(), 'apply'), c)).toBe(false);
-      expect(await denied(deployedRole(stack({ CreateTrailRole: 'true' }), 'apply'), c)).toBe(true);
+  test('the stack creates it by default', () => {
+    const r = new TemplateResolver(loadTemplate(), stack());
+    expect(r.exists('TrailDeliveryRole')).toBe(true);
+    expect(
+      new TemplateResolver(loadTemplate(), stack({ CreateTrailRole: 'false' })).exists('TrailDeliveryRole'),
+    ).toBe(false);
+  });
+
+  test('the apply role never creates, changes or tags it, whoever created it', async () => {
+    for (const params of [{}, { CreateTrailRole: 'false' }] as Array<Record<string, string>>) {
+      const role = deployedRole(stack(params), 'apply');
+      for (const c of writes) expect(await denied(role, c)).toBe(true);
+      expect(await denied(role, call('iam', 'CreateRole', { RoleName: 'backdoor' }))).toBe(true);
+    }
+  });
+
+  test('it stays readable, so the plan and apply see it in place', async () => {
+    for (const params of [{}, { CreateTrailRole: 'false' }] as Array<Record<string, string>>) {
+      const role = deployedRole(stack(params), 'apply');
+      for (const op of ['GetRole', 'GetRolePolicy'])
+        expect(await denied(role, call('iam', op, { RoleName: 'iam-gitops-cloudtrail-logs' }))).toBe(false);
     }
   });
 
@@ -281,4 +513,22 @@ describe('plan role', () => {
     }
     expect(allowed).toEqual([]);
   });
+});
+
+/** IAM refuses a role whose inline policies add up to more than 10,240 characters (whitespace aside). */
+test('the apply role fits IAM’s inline policy quota with a boundary and several allowed policies', () => {
+  const allowed = [
+    'ReadOnlyAccess',
+    'job-function/ViewOnlyAccess',
+    'job-function/Billing',
+    'AmazonS3ReadOnlyAccess',
+    'CloudWatchReadOnlyAccess',
+    'AWSSupportAccess',
+  ].map((n) => `arn:aws:iam::aws:policy/${n}`);
+  const role = deployedRole(
+    stack({ PermissionsBoundaryArn: BOUNDARY, AllowAdoption: 'true', AllowedPolicyArns: allowed.join(',') }),
+    'apply',
+  );
+  const size = role.policies.reduce((n, p) => n + p.name.length + JSON.stringify(p.policy).length, 0);
+  expect(size).toBeLessThan(10240);
 });
