@@ -26,7 +26,11 @@ afterAll(async () => {
   dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
   await moto?.stop();
 });
-beforeEach(async () => moto.reset());
+// A verified sender: without it every plan is refused for the mail, which would hide the gate under test.
+beforeEach(async () => {
+  await moto.reset();
+  await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+});
 
 const CONFIG = [
   'path: /iam-gitops/',
@@ -94,10 +98,6 @@ function terminal(answer: string): Partial<ApplyIo> & { questions: string[] } {
   };
 }
 
-async function verifySender(): Promise<void> {
-  await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
-}
-
 async function planFile(dir: string, approvedDir = dir): Promise<{ file: string; hash: string }> {
   const p = await runPlan({ dir: approvedDir, repo: 'acme/iam', offline: false, clients: moto.clients() });
   if (!p.ok) throw new Error('fixture repository is invalid');
@@ -153,7 +153,6 @@ test('an --approved-plan without a hash, unreadable, or disagreeing with --plan-
 });
 
 test('--approved-plan whose hash is the fresh plan applies it; with --plan-hash too, both must agree', async () => {
-  await verifySender();
   const dir = repo([ALICE]);
   const approved = await planFile(dir);
   const h = harness();
@@ -165,7 +164,6 @@ test('--approved-plan whose hash is the fresh plan applies it; with --plan-hash 
 });
 
 test('lint findings at lint.failOn refuse apply, naming them, with zero writes; --allow-lint-errors applies and says so', async () => {
-  await verifySender();
   const dir = repo([ALICE], PASSROLE_STAR);
   const refused = harness();
   // Before: apply applied a repository whose lint fails.
@@ -189,7 +187,6 @@ test('lint findings at lint.failOn refuse apply, naming them, with zero writes; 
 });
 
 test('on a terminal apply shows the plan and asks once; any answer but yes writes nothing, yes applies', async () => {
-  await verifySender();
   const dir = repo([ALICE, BOB]);
   for (const answer of ['no', 'y', 'YES', '', 'yes please']) {
     const t = terminal(answer);
@@ -215,7 +212,6 @@ test('on a terminal apply shows the plan and asks once; any answer but yes write
 });
 
 test('on a terminal, --yes or a pinned hash applies without asking', async () => {
-  await verifySender();
   const dir = repo([ALICE]);
   const { hash } = await planFile(dir);
   const t = terminal('no');
