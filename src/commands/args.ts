@@ -59,7 +59,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
     '--plan-hash': { value: 'hash', help: 'apply only if the fresh plan has this hash' },
     '--approved-plan': {
       value: 'plan.json',
-      help: 'the reviewed `plan --format json` output: its hash must match; a refusal lists what differs',
+      help: 'the reviewed `plan --format json` output; its hash must match',
     },
     '--yes': { help: 'apply the fresh plan without asking (no hash pinned)' },
     '--allow-lint-errors': { help: 'apply even when lint findings reach lint.failOn' },
@@ -82,11 +82,12 @@ export function flagList(command: string | undefined): string {
     .join(', ');
 }
 
-/** One line per flag of `command`, for the usage text. */
-export function flagHelp(command: string): string[] {
-  return Object.entries(COMMAND_FLAGS[command] ?? {}).map(
-    ([f, s]) => `  ${(s.value ? `${f} <${s.value}>` : f).padEnd(28)} ${s.help}`,
-  );
+/** One line per flag of `command` (undefined: the flags of every command), for the usage text. */
+export function flagHelp(command: string | undefined): string[] {
+  return Object.entries(command ? (COMMAND_FLAGS[command] ?? {}) : COMMON).map(([f, s]) => {
+    const name = f === '--help' ? '-h, --help' : s.value ? `${f} <${s.value}>` : f;
+    return `  ${name.padEnd(30)} ${s.help}`;
+  });
 }
 
 const FIELD: Record<string, keyof CliArgs> = {
