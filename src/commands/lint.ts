@@ -24,6 +24,11 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 
 /** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
 export function checkoutBase(dir: string, ref: string): { dir: string; cleanup: () => void } {
+  // git would read `--output=<file>` or `--remote=<url>` as an option of `git archive`, not a revision.
+  if (ref.startsWith('-'))
+    throw new Error(
+      `--base '${ref}' starts with '-', which git reads as an option; name a branch, tag or commit`,
+    );
   const git = (args: string[], input?: Buffer): Buffer =>
     execFileSync('git', args, {
       cwd: dir,
