@@ -1,7 +1,7 @@
 // `npm run demo`: the main job end to end against the AWS emulator, with the built CLI
 // (dist/cli.js) on this repository's example files:
-//   validate → lint → plan (changes) → apply (users, groups, policies, mail, monitoring)
-//   → plan again (no changes) → the welcome mail that was sent.
+//   validate → lint → plan (changes) → apply of exactly that plan (--plan-hash: users, groups,
+//   policies, mail, monitoring) → plan again (no changes) → the welcome mail that was sent.
 // Nothing here talks to real AWS: every call goes to a local moto server that is stopped at the end.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
@@ -46,7 +46,7 @@ function run(args, expected) {
   if (!expected.includes(r.status)) {
     throw new Error(`iam-gitops ${args[0]} exited with ${r.status}, expected ${expected.join(' or ')}`);
   }
-  return r.status;
+  return r.stdout;
 }
 
 let failed = false;
@@ -71,9 +71,13 @@ try {
   step('2. least-privilege lint');
   run(['lint'], [0]);
   step('3. plan against the (empty) account');
-  run(['plan'], [2]);
-  step('4. apply');
-  run(['apply'], [0]);
+  const plan = run(['plan'], [2]);
+  // apply never applies by accident: it takes the hash of the plan that was reviewed (or asks at a
+  // terminal, or --yes). Here the plan above is the reviewed one.
+  const hash = /^Plan hash: ([0-9a-f]{64})$/m.exec(plan)?.[1];
+  if (!hash) throw new Error('the plan printed no "Plan hash:" line');
+  step('4. apply exactly the plan of step 3');
+  run(['apply', '--plan-hash', hash], [0]);
   step('5. plan again: nothing left to do');
   run(['plan'], [0]);
 

@@ -1,17 +1,24 @@
 /**
- * `iam-gitops apply [--plan-hash <h>] [--approved-plan <plan.json>]`: plans afresh against the
- * live account, refuses when the plan is not the approved one, applies it and prints the report.
- * Exit 0 applied, 1 error or refused (SPEC §4).
+ * `iam-gitops apply [--plan-hash <h>] [--approved-plan <plan.json>] [--yes] [--allow-lint-errors]`:
+ * plans afresh against the live account and applies only a plan someone agreed to: the pinned
+ * hash (from either flag), or on a terminal the plan shown and answered `yes`, or `--yes`.
+ * Lint findings at `lint.failOn` refuse it unless `--allow-lint-errors`. Every refusal happens
+ * before the first AWS write. Exit 0 applied (or nothing to do), 1 error or refused (SPEC §4).
  */
 import { readFile } from 'node:fs/promises';
 import { applyPlan, PlanRefusedError } from '../apply/executor.js';
 import { comparePlans, formatPlanDifference } from '../apply/plan-compare.js';
 import { formatApplyReport } from '../apply/report.js';
 import { createClients, errorMessage, type AwsClients } from '../aws/clients.js';
+import { reachesFailOn } from '../lint/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
+import type { Finding } from '../model/finding.js';
 import type { Operation } from '../model/plan.js';
 import { runPlan } from '../pipeline.js';
+import { renderText } from '../plan/render-text.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
+import { askOnTerminal, confirmed, onTerminal } from './confirm.js';
+import { guarded } from './output.js';
 import { defaultIo, repoIdentity } from './plan.js';
 
 export interface ApplyIo {
@@ -20,16 +27,33 @@ export interface ApplyIo {
   env: NodeJS.ProcessEnv;
   /** Tests pass clients pointed at the emulator; otherwise they come from the environment. */
   clients?: (region: string) => AwsClients;
+  /** stdin and stdout are a terminal, so the plan can be shown and confirmed; false when absent. */
+  terminal?: boolean;
+  /** Asks the question on the terminal and resolves with the answer. */
+  ask?: (question: string) => Promise<string>;
 }
 
-/** `--approved-plan <file>` or `--approved-plan=<file>` among the arguments the shared parser left over. */
-function approvedPlanPath(rest: string[]): string | undefined {
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i]!;
-    if (a.startsWith('--approved-plan=')) return a.slice('--approved-plan='.length);
-    if (a === '--approved-plan') return rest[i + 1];
+export const defaultApplyIo = (): ApplyIo => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
+
+interface ApprovedPlan {
+  file: string;
+  hash: string;
+  changes: Operation[];
+}
+
+/** The `plan --format json` output a reviewer approved: its hash and operations, or an error line. */
+async function readApprovedPlan(file: string): Promise<ApprovedPlan | string> {
+  let parsed: { hash?: unknown; changes?: unknown };
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8')) as typeof parsed;
+  } catch (err) {
+    return `${file}: error: not a plan from \`plan --format json\` (${errorMessage(err)}); nothing was applied`;
   }
-  return undefined;
+  if (!parsed || typeof parsed.hash !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.hash))
+    return `${file}: error: it has no plan hash; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
+  if (!Array.isArray(parsed.changes))
+    return `${file}: error: it has no "changes" list; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
+  return { file, hash: parsed.hash, changes: parsed.changes as Operation[] };
 }
 
 /** Replaces every secret seen so far, in case one ever reaches a message. */
@@ -41,19 +65,40 @@ function scrubber(): { mask: (s: string) => void; clean: (text: string) => strin
   };
 }
 
-export async function applyCommand(args: CliArgs, io: ApplyIo = defaultIo()): Promise<number> {
+const finding = (f: Finding): string =>
+  `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
+
+export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyIo()): Promise<number> {
+  const io = guarded(rawIo);
+  // Decided before anything is read: without a pinned plan or --yes, someone must confirm at a terminal.
+  const pinned = args.planHash !== undefined || args.approvedPlan !== undefined;
+  const mustAsk = !pinned && !args.yes;
+  if (mustAsk && !io.terminal) {
+    io.err(
+      'error: refused: apply changes IAM only with an approval and there is no terminal to ask on; ' +
+        'pass --plan-hash <hash> (from the reviewed `iam-gitops plan`) or --approved-plan <plan.json>, ' +
+        'or --yes to apply the fresh plan as it is; nothing was applied\n',
+    );
+    return 1;
+  }
   if (!(await dirIsRepo(args, io))) return 1;
-  const approvedFile = approvedPlanPath(args.rest);
-  let approved: Operation[] | undefined;
-  if (approvedFile) {
-    try {
-      approved = (JSON.parse(await readFile(approvedFile, 'utf8')) as { changes: Operation[] }).changes;
-      if (!Array.isArray(approved)) throw new Error('it has no "changes" list');
-    } catch (err) {
-      io.err(`${approvedFile}: error: not a plan from \`plan --format json\` (${errorMessage(err)})\n`);
+  let approved: ApprovedPlan | undefined;
+  if (args.approvedPlan !== undefined) {
+    const read = await readApprovedPlan(args.approvedPlan);
+    if (typeof read === 'string') {
+      io.err(read + '\n');
+      return 1;
+    }
+    approved = read;
+    if (args.planHash !== undefined && args.planHash !== approved.hash) {
+      io.err(
+        `error: --plan-hash ${args.planHash} is not the hash of ${approved.file} (${approved.hash}); ` +
+          'pass the hash of the plan that was approved, or only one of the flags; nothing was applied\n',
+      );
       return 1;
     }
   }
+  const approvedHash = args.planHash ?? approved?.hash;
 
   const region = regionOf(io.env);
   const clientsFor = io.clients ?? ((r: string) => createClients({ region: r }));
@@ -67,14 +112,15 @@ export async function applyCommand(args: CliArgs, io: ApplyIo = defaultIo()): Pr
   }
   const { plan, desired } = result;
 
-  if (args.planHash !== undefined && plan.hash !== args.planHash) {
+  if (approvedHash !== undefined && plan.hash !== approvedHash) {
     io.err(
-      `error: refused: the plan changed since it was approved (approved ${args.planHash}, now ${plan.hash}); ` +
+      `error: refused: the plan changed since it was approved (approved ${approvedHash}, now ${plan.hash}); ` +
         'nothing was applied. Re-run plan, review and approve the new plan.\n',
     );
     if (approved)
       io.err(
-        'What differs from the approved plan:\n' + formatPlanDifference(comparePlans(approved, plan.changes)),
+        'What differs from the approved plan:\n' +
+          formatPlanDifference(comparePlans(approved.changes, plan.changes)),
       );
     else {
       io.err('The plan apply would run now (pass --approved-plan <plan.json> to see what differs):\n');
@@ -87,9 +133,36 @@ export async function applyCommand(args: CliArgs, io: ApplyIo = defaultIo()): Pr
     io.err('refused: the plan has errors; nothing was applied\n');
     return 1;
   }
+  const failOn = desired.config.lint.failOn;
+  if (reachesFailOn(result.lint.findings, failOn)) {
+    const failing = result.lint.findings.filter((f) => reachesFailOn([f], failOn));
+    const what = `${failing.length} lint finding${failing.length === 1 ? '' : 's'} at lint.failOn: ${failOn}`;
+    if (!args.allowLintErrors) {
+      io.err(
+        `error: refused: ${what}; nothing was applied. Fix them (see \`iam-gitops lint\`), or pass --allow-lint-errors to apply anyway:\n`,
+      );
+      for (const f of failing) io.err(finding(f));
+      return 1;
+    }
+    io.err(`warning: applying despite ${what}, because --allow-lint-errors was given:\n`);
+    for (const f of failing) io.err(finding(f));
+  }
   if (plan.changes.length === 0) {
     io.out('No changes: the account matches the files.\n');
     return 0;
+  }
+  if (mustAsk) {
+    io.out(renderText({ plan, kind: 'plan', offlineReason: null }));
+    const n = plan.changes.length;
+    const answer = io.ask
+      ? await io.ask(
+          `\nApply these ${n} change${n === 1 ? '' : 's'} to account ${plan.accountId}? Only 'yes' applies: `,
+        )
+      : '';
+    if (!confirmed(answer)) {
+      io.err('Not applied: the answer was not `yes`; nothing was changed.\n');
+      return 1;
+    }
   }
 
   const sesRegion = desired.config.email.region;

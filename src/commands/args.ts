@@ -1,5 +1,10 @@
-/** Command-line arguments shared by every command. */
+/**
+ * Command-line arguments. Each command has its own set of flags; anything else (a typo such as
+ * `--plan-hsh`, a flag of another command, a stray word) is a usage error, never ignored: an
+ * ignored `--plan-hash` typo would apply an unreviewed plan.
+ */
 import { stat } from 'node:fs/promises';
+import { closest } from '../suggest.js';
 
 export interface CliArgs {
   command: string | undefined;
@@ -10,12 +15,99 @@ export interface CliArgs {
   base: string | undefined;
   offline: boolean;
   planHash: string | undefined;
-  /** Anything else, for commands that take more. */
-  rest: string[];
+  approvedPlan: string | undefined;
+  yes: boolean;
+  allowLintErrors: boolean;
 }
 
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command whose flags the message lists, when one was recognised. */
+    readonly command?: string,
+  ) {
+    super(message);
+  }
+}
 
+interface FlagSpec {
+  /** Placeholder for the value (`--dir <path>`); absent for a switch. */
+  value?: string;
+  help: string;
+}
+
+const COMMON: Record<string, FlagSpec> = {
+  '--dir': { value: 'path', help: 'repository root (default .)' },
+  '--debug': { help: 'print stack traces' },
+  '--help': { help: 'print this help' },
+};
+
+const FORMAT = (formats: string): FlagSpec => ({ value: formats, help: 'output format (default text)' });
+
+/** The flags of each command, besides the common ones. */
+export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
+  validate: {},
+  lint: {
+    '--format': FORMAT('text|json|sarif'),
+    '--base': { value: 'git-ref', help: 'add the per-user permission diff against this revision' },
+  },
+  plan: {
+    '--offline': { help: 'plan against an empty account; no AWS access' },
+    '--format': FORMAT('text|markdown|json'),
+  },
+  apply: {
+    '--plan-hash': { value: 'hash', help: 'apply only if the fresh plan has this hash' },
+    '--approved-plan': {
+      value: 'plan.json',
+      help: 'the reviewed `plan --format json` output; its hash must match',
+    },
+    '--yes': { help: 'apply the fresh plan without asking (no hash pinned)' },
+    '--allow-lint-errors': { help: 'apply even when lint findings reach lint.failOn' },
+  },
+  drift: {
+    '--format': FORMAT('text|markdown|json'),
+  },
+};
+
+export const COMMANDS = Object.keys(COMMAND_FLAGS);
+
+function flagsOf(command: string | undefined): Record<string, FlagSpec> {
+  return { ...(command ? COMMAND_FLAGS[command] : {}), ...COMMON };
+}
+
+/** `--plan-hash <hash>, --yes, …`: the flags a command takes, for usage errors and help. */
+export function flagList(command: string | undefined): string {
+  return Object.entries(flagsOf(command))
+    .map(([f, s]) => (s.value ? `${f} <${s.value}>` : f))
+    .join(', ');
+}
+
+/** One line per flag of `command` (undefined: the flags of every command), for the usage text. */
+export function flagHelp(command: string | undefined): string[] {
+  return Object.entries(command ? (COMMAND_FLAGS[command] ?? {}) : COMMON).map(([f, s]) => {
+    const name = f === '--help' ? '-h, --help' : s.value ? `${f} <${s.value}>` : f;
+    return `  ${name.padEnd(30)} ${s.help}`;
+  });
+}
+
+const FIELD: Record<string, keyof CliArgs> = {
+  '--dir': 'dir',
+  '--debug': 'debug',
+  '--help': 'help',
+  '--format': 'format',
+  '--base': 'base',
+  '--offline': 'offline',
+  '--plan-hash': 'planHash',
+  '--approved-plan': 'approvedPlan',
+  '--yes': 'yes',
+  '--allow-lint-errors': 'allowLintErrors',
+};
+
+/**
+ * The first word that is not a flag or a flag's value is the command; flags may come before or
+ * after it, as `--flag value` or `--flag=value`. Throws UsageError for anything the command does
+ * not take.
+ */
 export function parseArgs(argv: string[]): CliArgs {
   const args: CliArgs = {
     command: undefined,
@@ -26,49 +118,85 @@ export function parseArgs(argv: string[]): CliArgs {
     base: undefined,
     offline: false,
     planHash: undefined,
-    rest: [],
+    approvedPlan: undefined,
+    yes: false,
+    allowLintErrors: false,
   };
-  const value = (i: number, flag: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
+  // First pass: find the command, so that flag errors can name the command's own flags.
+  const command = findCommand(argv);
+  if (command !== undefined && !COMMAND_FLAGS[command]) {
+    const hint = closest(command, COMMANDS);
+    throw new UsageError(
+      `unknown command '${command}'${hint ? `; did you mean '${hint}'?` : ''} (commands: ${COMMANDS.join(', ')})`,
+    );
+  }
+  args.command = command;
+  const valid = flagsOf(command);
+  const seen = new Set<string>();
+  const who = command ?? 'iam-gitops';
+  const at = commandIndex(argv);
+
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    const [flag, inline] =
-      a.startsWith('--') && a.includes('=')
-        ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
-        : [a, undefined];
-    const take = (): string => (inline !== undefined ? inline : value(i++, flag));
-    switch (flag) {
-      case '--dir':
-        args.dir = take();
-        break;
-      case '--format':
-        args.format = take();
-        break;
-      case '--base':
-        args.base = take();
-        break;
-      case '--plan-hash':
-        args.planHash = take();
-        break;
-      case '--offline':
-        args.offline = true;
-        break;
-      case '--debug':
-        args.debug = true;
-        break;
-      case '-h':
-      case '--help':
-        args.help = true;
-        break;
-      default:
-        if (!a.startsWith('-') && args.command === undefined) args.command = a;
-        else args.rest.push(a);
+    if (!a.startsWith('-')) {
+      if (i === at) continue;
+      throw new UsageError(`unexpected argument '${a}': ${who} takes no positional arguments`, command);
     }
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const flag = a === '-h' ? '--help' : eq > 0 ? a.slice(0, eq) : a;
+    const spec = valid[flag];
+    if (!spec) throw new UsageError(unknownFlag(flag, command), command);
+    if (seen.has(flag)) throw new UsageError(`${flag} is given twice; give it once`, command);
+    seen.add(flag);
+    const field = FIELD[flag]!;
+    if (!spec.value) {
+      if (eq > 0) throw new UsageError(`${flag} takes no value (got '${a.slice(eq + 1)}')`, command);
+      (args as unknown as Record<string, unknown>)[field] = true;
+      continue;
+    }
+    const v = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
+    if (v === undefined || v === '' || (eq < 0 && v.startsWith('-'))) {
+      throw new UsageError(`${flag} needs a value: ${flag} <${spec.value}>`, command);
+    }
+    if (eq < 0) i++;
+    (args as unknown as Record<string, unknown>)[field] = v;
   }
   return args;
+}
+
+/** Index of the command word: the first argument that is neither a flag nor a value flag's value. */
+function commandIndex(argv: string[]): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-')) return i;
+    // A value flag of any command, written `--flag value`, consumes the next word.
+    if (!a.includes('=') && takesValue(a)) i++;
+  }
+  return -1;
+}
+
+function findCommand(argv: string[]): string | undefined {
+  const i = commandIndex(argv);
+  return i < 0 ? undefined : argv[i];
+}
+
+function takesValue(flag: string): boolean {
+  return Object.values(COMMAND_FLAGS)
+    .concat(COMMON)
+    .some((flags) => flags[flag]?.value !== undefined);
+}
+
+function unknownFlag(flag: string, command: string | undefined): string {
+  const who = command ?? 'iam-gitops';
+  const own = Object.keys(flagsOf(command));
+  const elsewhere = COMMANDS.filter((c) => c !== command && COMMAND_FLAGS[c]![flag]);
+  // A flag of another command is no typo: suggesting a near name of this command would mislead.
+  const hint = elsewhere.length > 0 ? undefined : closest(flag, own);
+  const reason =
+    elsewhere.length > 0
+      ? `${who} does not take ${flag} (${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'does' : 'do'})`
+      : `unknown option '${flag}' for ${who}`;
+  return `${reason}${hint ? `; did you mean '${hint}'?` : ''}`;
 }
 
 /** The AWS region from the environment, as the SDK reads it; us-east-1 when unset. */

@@ -11,7 +11,9 @@ import { formatJson } from '../lint/format-json.js';
 import { formatSarif } from '../lint/format-sarif.js';
 import { formatText } from '../lint/format-text.js';
 import { lintDesired, reachesFailOn } from '../lint/index.js';
+import { neutralizeJson } from '../safe-text.js';
 import type { CliArgs } from './args.js';
+import { guarded } from './output.js';
 
 export interface LintIo {
   out: (text: string) => void;
@@ -22,6 +24,11 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 
 /** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
 export function checkoutBase(dir: string, ref: string): { dir: string; cleanup: () => void } {
+  // git would read `--output=<file>` or `--remote=<url>` as an option of `git archive`, not a revision.
+  if (ref.startsWith('-'))
+    throw new Error(
+      `--base '${ref}' starts with '-', which git reads as an option; name a branch, tag or commit`,
+    );
   const git = (args: string[], input?: Buffer): Buffer =>
     execFileSync('git', args, {
       cwd: dir,
@@ -56,9 +63,10 @@ async function load(dir: string, io: LintIo, label: string): Promise<DesiredStat
 
 export async function lintCommand(
   args: CliArgs,
-  io: LintIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
+  rawIo: LintIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
   now: Date = new Date(),
 ): Promise<number> {
+  const io = guarded(rawIo);
   const format = (args.format ?? 'text') as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) {
     io.err(`error: --format must be one of ${FORMATS.join(', ')} (got '${args.format}')\n`);
@@ -83,9 +91,9 @@ export async function lintCommand(
   }
   io.out(
     format === 'json'
-      ? formatJson(result, diff)
+      ? neutralizeJson(formatJson(result, diff))
       : format === 'sarif'
-        ? formatSarif(result)
+        ? neutralizeJson(formatSarif(result))
         : formatText(result, diff),
   );
   return reachesFailOn(result.findings, head.config.lint.failOn) ? 1 : 0;

@@ -11,7 +11,9 @@ import { runPlan } from '../pipeline.js';
 import { renderJson } from '../plan/render-json.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderText } from '../plan/render-text.js';
+import { neutralizeJson } from '../safe-text.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
+import { guarded } from './output.js';
 
 const run = promisify(execFile);
 
@@ -36,7 +38,8 @@ export function planCommand(args: CliArgs, io: PlanIo = defaultIo()): Promise<nu
   return planOrDrift(args, 'plan', io);
 }
 
-export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: PlanIo): Promise<number> {
+export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: PlanIo): Promise<number> {
+  const io = guarded(rawIo);
   const format = args.format ?? 'text';
   if (!FORMATS.includes(format)) {
     io.err(`error: --format must be one of ${FORMATS.join(', ')}, not '${format}'\n`);
@@ -61,7 +64,7 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', io: Pla
   }
   const { plan } = result;
   const offlineReason = args.offline ? '`--offline` was given' : null;
-  if (format === 'json') io.out(renderJson(plan));
+  if (format === 'json') io.out(neutralizeJson(renderJson(plan)));
   else if (format === 'markdown') {
     const head = await git(args.dir, ['rev-parse', 'HEAD']);
     const plannedAt = (io.now ?? (() => new Date()))().toISOString();

@@ -2,6 +2,7 @@
 import { loadDesired } from '../desired/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { dirIsRepo, type CliArgs } from './args.js';
+import { guarded } from './output.js';
 
 export interface ValidateIo {
   /** Where diagnostics and the summary go; stderr by default. */
@@ -10,8 +11,9 @@ export interface ValidateIo {
 
 export async function validateCommand(
   args: CliArgs,
-  io: ValidateIo = { err: (t) => void process.stderr.write(t) },
+  rawIo: ValidateIo = { err: (t) => void process.stderr.write(t) },
 ): Promise<number> {
+  const io = guarded(rawIo);
   if (!(await dirIsRepo(args, io))) return 1;
   const result = await loadDesired(args.dir);
   let errors = 0;

@@ -99,7 +99,7 @@ test('apply runs the fresh plan, prints the report without secrets, and a second
 
   const writes = h.calls.writes().length;
   h.out.length = 0;
-  const again = await applyCommand(parseArgs(['apply', '--dir', dir]), h.io);
+  const again = await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), h.io);
   expect(again).toBe(0);
   expect(h.out.join('')).toMatch(/No changes/);
   expect(h.calls.writes().length).toBe(writes);

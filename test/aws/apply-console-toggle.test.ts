@@ -67,7 +67,7 @@ test('console off → on: the plan has the login and the mail; the mailed passwo
     clients: () => clients,
   };
   await clients.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
-  expect(await applyCommand(parseArgs(['apply', '--dir', dir]), io)).toBe(0);
+  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), io)).toBe(0);
   expect((await moto.sentMail()).map((m) => m.destinations.ToAddresses[0]).sort()).toEqual([
     'alice@example.com',
     'bob@example.com',
