@@ -9,6 +9,7 @@ import { runPlan } from '../pipeline.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderSummary } from '../plan/render-summary.js';
 import { neutralize } from '../safe-text.js';
+import { maskEmails } from '../plan/mask.js';
 import { createGitHubApi } from './api.js';
 import { failureText, toOutcome } from './apply-report.js';
 import { oidcClients } from './aws-access.js';
@@ -48,8 +49,9 @@ export function createEngine(s: Settings): Deps {
         region: s.awsRegion,
         desired: run.desired,
         maskSecret: (v) => core.setSecret(v),
-        // Progress lines carry names and AWS messages: no line of them may become a workflow command.
-        log: (m) => core.info(neutralize(m)),
+        // Progress lines carry names and AWS messages (SES names a rejected recipient): no line of
+        // them may become a workflow command, and a public log shows no address.
+        log: (m) => core.info(neutralize(maskEmails(m))),
       };
       try {
         return toOutcome(await applyPlan(run.plan, ctx));
