@@ -49,8 +49,10 @@ function forgedCommands(run: ActionRun): string[] {
 test('a plan of hostile CSV cells, file names and policy strings: no forged command, an inert comment and summary', async () => {
   gh.addPull({ number: 1, author: 'alice', headSha: sha('head-1'), baseSha: sha('base') });
   const files = repoFiles([{ username: 'carol' }], {
-    'users/x\n::add-mask::sekrit.csv': 'username,email,"<img src=x>\n::error::forged"\nbob,bob@example.com,\n',
-    'policies/p.json': '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get<b>x</b>","Resource":"*"}}',
+    'users/x\n::add-mask::sekrit.csv':
+      'username,email,"<img src=x>\n::error::forged"\nbob,bob@example.com,\n',
+    'policies/p.json':
+      '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:Get<b>x</b>","Resource":"*"}}',
   });
   const run = await planRun(ctx(), 1, files);
   expect(run.exitCode).toBe(1);
@@ -69,7 +71,9 @@ test('a plan of hostile CSV cells, file names and policy strings: no forged comm
  * The emulator in front of a proxy that rejects every SendEmail as SES does for a recipient that is
  * not verified (sandbox): the message names the recipient, and carries a line break besides.
  */
-async function rejectingSes(target: string): Promise<{ url: string; rejected: number; stop(): Promise<void> }> {
+async function rejectingSes(
+  target: string,
+): Promise<{ url: string; rejected: number; stop(): Promise<void> }> {
   const state = { rejected: 0 };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -78,12 +82,14 @@ async function rejectingSes(target: string): Promise<{ url: string; rejected: nu
       if (serviceOf(req.headers) === 'ses' && form.Action === 'SendEmail') {
         state.rejected++;
         const to = form['Destination.ToAddresses.member.1'] ?? '';
-        res.writeHead(400, { 'content-type': 'text/xml', 'x-amzn-requestid': 'reject' }).end(
-          '<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>' +
-            '<Code>MessageRejected</Code><Message>Email address is not verified. The following identities ' +
-            `failed the check in region US-EAST-1: ${to}&#10;::add-mask::sekrit</Message></Error>` +
-            '<RequestId>reject</RequestId></ErrorResponse>',
-        );
+        res
+          .writeHead(400, { 'content-type': 'text/xml', 'x-amzn-requestid': 'reject' })
+          .end(
+            '<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>Sender</Type>' +
+              '<Code>MessageRejected</Code><Message>Email address is not verified. The following identities ' +
+              `failed the check in region US-EAST-1: ${to}&#10;::add-mask::sekrit</Message></Error>` +
+              '<RequestId>reject</RequestId></ErrorResponse>',
+          );
         return;
       }
       const up = await forward(new URL(target), req, body);
@@ -152,7 +158,13 @@ describe('symbolic links and paths out of the checkout', () => {
     });
 
   test('users/ linked to a directory outside: refused with the path and the fix; its content appears nowhere', async () => {
-    gh.addPull({ number: 1, author: 'mallory', headSha: sha('fork'), baseSha: sha('base'), forkOf: 'mallory/iam' });
+    gh.addPull({
+      number: 1,
+      author: 'mallory',
+      headSha: sha('fork'),
+      baseSha: sha('base'),
+      forkOf: 'mallory/iam',
+    });
     const workspace = path.join(base, 'workspace');
     mkdirSync(workspace);
     const files = repoFiles([{ username: 'carol' }]);
@@ -162,7 +174,11 @@ describe('symbolic links and paths out of the checkout', () => {
     const r = await run(workspace);
     expect(r.exitCode).toBe(1);
     expect(r.annotations).toContainEqual(
-      expect.objectContaining({ level: 'error', file: 'users', message: expect.stringMatching(/symbolic link/) }),
+      expect.objectContaining({
+        level: 'error',
+        file: 'users',
+        message: expect.stringMatching(/symbolic link/),
+      }),
     );
     const comment = botBody(1);
     expect(comment).toMatch(/`users` users is a symbolic link to a directory outside the repository/);
@@ -176,7 +192,9 @@ describe('symbolic links and paths out of the checkout', () => {
     writeRepo(workspace, repoFiles([{ username: 'carol' }]));
     const r = await run(workspace, { 'working-directory': '../outside' });
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/::error::iam-gitops: Input working-directory '..\/outside' leads outside the workspace/);
+    expect(r.stdout).toMatch(
+      /::error::iam-gitops: Input working-directory '..\/outside' leads outside the workspace/,
+    );
     expect(r.stdout).not.toMatch(/runner-secret-91c2/);
     expect(gh.requests).toEqual([]);
   });
