@@ -100,6 +100,8 @@ export function htmlCode(text: string): string {
  */
 export function prose(text: string): string {
   const flat = oneLine(maskEmails(text)).trim();
+  // Matching spans is quadratic at worst; no real message is this long, a hostile cell may be.
+  if (flat.length > 4000) return inert(flat, true);
   let out = '';
   let last = 0;
   // A run of n backticks, the content, and a run of exactly n again (CommonMark's code span).

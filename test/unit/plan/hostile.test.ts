@@ -2,6 +2,7 @@
  * Hostile repository text through the real pipeline (files → validation/lint → plan) into the PR
  * comment, the job summary and the problems list: no construct of it may survive as Markdown/HTML.
  */
+import * as core from '@actions/core';
 import { jest } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -114,6 +115,30 @@ test('hostile policy strings, tags and roles: the plan comment and the job summa
   }
 });
 
+test('core.warning, core.notice and core.setFailed write hostile text as one command line each', () => {
+  const writes: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    writes.push(String(chunk));
+    return true;
+  });
+  const exitCode = process.exitCode;
+  try {
+    const hostile = 'x\n::add-mask::sekrit\r\n::error::forged';
+    core.warning(hostile);
+    core.notice(hostile);
+    core.setFailed(hostile);
+  } finally {
+    spy.mockRestore();
+    process.exitCode = exitCode;
+  }
+  const lines = writes.join('').split('\n').filter(Boolean);
+  expect(lines).toEqual([
+    '::warning::x%0A::add-mask::sekrit%0D%0A::error::forged',
+    '::notice::x%0A::add-mask::sekrit%0D%0A::error::forged',
+    '::error::x%0A::add-mask::sekrit%0D%0A::error::forged',
+  ]);
+});
+
 test('annotations carry hostile text only as escaped command data (no second command line)', () => {
   const writes: string[] = [];
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -136,5 +161,6 @@ test('annotations carry hostile text only as escaped command data (no second com
   }
   const out = writes.join('');
   expect(out.split('\n').filter((l) => l.startsWith('::'))).toHaveLength(1);
+  expect(out).toContain('file=users/a%0A%3A%3Aadd-mask%3A%3Ax.csv');
   expect(out).toContain('%0A::add-mask::sekrit%0A::error file=a::forged');
 });

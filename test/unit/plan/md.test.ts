@@ -61,6 +61,8 @@ describe('code, htmlCode, prose, fence, table', () => {
       '\\# &lt;b&gt;x&lt;/b&gt; `<b>` \\[l\\](u) \\`unclosed',
     );
     expect(prose('`a` @octocat')).toBe('`a` @\u200boctocat');
+    // Beyond a length no real message has, everything is plain text (span matching is quadratic).
+    expect(prose('`x` '.repeat(1200))).toMatch(/^\\`x\\` \\`x\\`/);
   });
 
   test('a fence is longer than any backtick run in its body', () => {
