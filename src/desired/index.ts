@@ -47,8 +47,8 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
       col: 0,
       severity: 'error',
       message:
-        `${rel} is a symbolic link ${what} outside the repository; iam-gitops reads only files inside ` +
-        'it: replace the link with the file (or directory) itself',
+        `${rel} is a symbolic link ${what} outside the repository (or into .git); iam-gitops reads only ` +
+        "the repository's own files: replace the link with the file (or directory) itself",
     });
 
   const read = async (rel: string): Promise<string | null> => {
@@ -167,7 +167,8 @@ function toPosix(p: string): string {
 }
 
 /**
- * Whether `target` resolves (symbolic links followed, at any depth) outside `root` (a real path).
+ * Whether `target` resolves (symbolic links followed, at any depth) outside `root` (a real path)
+ * or into its `.git`.
  * A path that does not exist does not leave; a dangling link does (it cannot be checked).
  */
 async function leavesRoot(root: string, target: string): Promise<boolean> {
@@ -180,7 +181,10 @@ async function leavesRoot(root: string, target: string): Promise<boolean> {
     return isLink(target);
   }
   const rel = path.relative(root, real);
-  return rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  const out = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  // .git is not the repository's files: actions/checkout may keep the workflow token in .git/config,
+  // and a CSV "row" of it would be quoted back in a validation error.
+  return out || rel === '.git' || rel.startsWith(`.git${path.sep}`);
 }
 
 async function isLink(p: string): Promise<boolean> {

@@ -73,6 +73,17 @@ test('a linked config outside the repository is refused, by default name and by 
   expect(leaked(viaDir)).toBe(false);
 });
 
+test('a link into .git (where actions/checkout may keep the token) is refused like one outside', async () => {
+  mkdirSync(path.join(repo, '.git'));
+  writeFileSync(path.join(repo, '.git', 'config'), '[http]\n\textraheader = AUTHORIZATION: basic c2VjcmV0\n');
+  symlinkSync('../.git/config', path.join(repo, 'users', 'git.csv'));
+  const r = await loadDesired(repo);
+  expect(errorsOf(r).map((d) => [d.file, d.message])).toEqual([
+    ['users/git.csv', expect.stringMatching(/outside the repository \(or into \.git\)/)],
+  ]);
+  expect(JSON.stringify(r)).not.toContain('c2VjcmV0');
+});
+
 test('a dangling link is refused rather than skipped', async () => {
   symlinkSync(path.join(secret, 'gone.csv'), path.join(repo, 'users', 'gone.csv'));
   const r = await loadDesired(repo);
