@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 export type Mode = 'plan' | 'apply' | 'drift';
@@ -53,6 +53,12 @@ export class InputError extends Error {}
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** Whether the real path `p` is `root` or below it. */
+function within(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
 
 export function autoMode(eventName: string): Mode {
   switch (eventName) {
@@ -119,6 +125,20 @@ export function getSettings(
     throw new InputError(
       `Input working-directory '${wd}' is not a directory in the workspace (${workspace}). ` +
         'Check out the repository first (actions/checkout) or fix the path.',
+    );
+  // Real paths, symbolic links followed: `../x`, or a checked-in link to elsewhere, would make the
+  // action read (and echo into the log and report) files that are not the repository's.
+  const realWorkspace = realpathSync(workspace);
+  if (!within(realWorkspace, realpathSync(dir)))
+    throw new InputError(
+      `Input working-directory '${wd}' leads outside the workspace (${workspace}). ` +
+        'Give a directory of the checked-out repository, relative to it, with no .. and no symbolic link out.',
+    );
+  const configFile = path.resolve(dir, configPath);
+  if (existsSync(configFile) && !within(realWorkspace, realpathSync(configFile)))
+    throw new InputError(
+      `Input config '${configPath}' leads outside the workspace (${workspace}) through a symbolic link. ` +
+        'Commit the configuration file itself instead of a link to it.',
     );
   const dirFromWorkspace = path.relative(workspace, dir).split(path.sep).join('/');
 

@@ -5,6 +5,7 @@
 import * as core from '@actions/core';
 import { errorMessage } from './aws/clients.js';
 import { getSettings } from './inputs.js';
+import { neutralize } from './safe-text.js';
 import { createEngine } from './github/engine.js';
 import { planFlow } from './github/flow-plan.js';
 import { applyFlow } from './github/flow-apply.js';
@@ -14,7 +15,9 @@ export async function run(): Promise<void> {
   try {
     const settings = getSettings();
     core.info(
-      `iam-gitops ${settings.mode}${settings.auto ? ` (auto, event ${settings.eventName})` : ''} in ${settings.dir}`,
+      neutralize(
+        `iam-gitops ${settings.mode}${settings.auto ? ` (auto, event ${settings.eventName})` : ''} in ${settings.dir}`,
+      ),
     );
     const deps = createEngine(settings);
     switch (settings.mode) {

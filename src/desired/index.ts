@@ -1,5 +1,5 @@
 /** Reads users/*.csv, policies/*.json and iam-gitops.yml into a DesiredState (SPEC §2). */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { DesiredState, DesiredUser, SourceRef } from '../model/desired.js';
@@ -36,9 +36,27 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
   });
   if (!(await isDirectory(dir)))
     return fail(dir, `directory '${dir}' does not exist (--dir / working-directory)`);
+  // Files are read only from inside the repository: a symbolic link (a file, users/, policies/ or
+  // the config) that leads out of it would echo a file of the runner into the log and the report.
+  const root = await realpath(dir);
+  const outside = (rel: string) => leavesRoot(root, path.join(dir, rel));
+  const escapes = (rel: string, what: string): void =>
+    void diagnostics.push({
+      file: rel,
+      line: 0,
+      col: 0,
+      severity: 'error',
+      message:
+        `${rel} is a symbolic link ${what} outside the repository (or into .git); iam-gitops reads only ` +
+        "the repository's own files: replace the link with the file (or directory) itself",
+    });
 
   const read = async (rel: string): Promise<string | null> => {
     files.push(rel);
+    if (await outside(rel)) {
+      escapes(rel, 'to a file');
+      return null;
+    }
     let bytes: Uint8Array;
     try {
       bytes = await readFile(path.join(dir, rel));
@@ -53,7 +71,14 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
     return null;
   };
 
-  const policyFiles = await listFiles(dir, 'policies', '.json');
+  const listed = async (sub: string, ext: string): Promise<string[]> => {
+    if (await outside(sub)) {
+      escapes(sub, 'to a directory');
+      return [];
+    }
+    return listFiles(dir, sub, ext);
+  };
+  const policyFiles = await listed('policies', '.json');
   const customNames = new Set(policyFiles.map(policyNameFromFile));
   const policies: LocatedPolicy[] = [];
   for (const rel of policyFiles) {
@@ -83,7 +108,7 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
   const users: DesiredUser[] = [];
   const referenced = new Set(configLoad.referencedPolicies);
   const seen = new Map<string, SourceRef>();
-  const csvFiles = await listFiles(dir, 'users', '.csv');
+  const csvFiles = await listed('users', '.csv');
   for (const rel of csvFiles) {
     const text = await read(rel);
     if (text === null) continue;
@@ -97,7 +122,7 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
     diagnostics.push(...r.diagnostics);
     users.push(...r.users);
   }
-  if (csvFiles.length === 0) {
+  if (csvFiles.length === 0 && !diagnostics.some((d) => d.file === 'users')) {
     diagnostics.push({
       file: 'users',
       line: 0,
@@ -141,7 +166,38 @@ function toPosix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
-/** `<sub>/*<ext>` (top level only, exact extension), sorted by name, repository-relative. */
+/**
+ * Whether `target` resolves (symbolic links followed, at any depth) outside `root` (a real path)
+ * or into its `.git`.
+ * A path that does not exist does not leave; a dangling link does (it cannot be checked).
+ */
+async function leavesRoot(root: string, target: string): Promise<boolean> {
+  let real: string;
+  try {
+    real = await realpath(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return true;
+    // Missing: fine, unless the path itself is a link to nowhere.
+    return isLink(target);
+  }
+  const rel = path.relative(root, real);
+  const out = rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel);
+  // .git is not the repository's files: actions/checkout may keep the workflow token in .git/config,
+  // and a CSV "row" of it would be quoted back in a validation error.
+  return out || rel === '.git' || rel.startsWith(`.git${path.sep}`);
+}
+
+async function isLink(p: string): Promise<boolean> {
+  return lstat(p).then(
+    (s) => s.isSymbolicLink(),
+    () => false,
+  );
+}
+
+/**
+ * `<sub>/*<ext>` (top level only, exact extension), sorted by name, repository-relative. Symbolic
+ * links are listed too, so that `read` checks where they lead instead of skipping them silently.
+ */
 async function listFiles(dir: string, sub: string, ext: string): Promise<string[]> {
   let entries;
   try {
@@ -150,7 +206,7 @@ async function listFiles(dir: string, sub: string, ext: string): Promise<string[
     return [];
   }
   return entries
-    .filter((e) => e.isFile() && e.name.endsWith(ext))
+    .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith(ext))
     .map((e) => e.name)
     .sort(cmp)
     .map((n) => `${sub}/${n}`);

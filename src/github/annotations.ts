@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
+import { code, prose, table } from '../plan/md.js';
 
 export const ANNOTATION_LIMIT = 10;
 
@@ -73,17 +74,17 @@ export function annotate(problems: Problem[]): number {
 /** The full list for the job summary (annotations show only the first ten per severity). */
 export function problemsMarkdown(problems: Problem[]): string {
   if (!problems.length) return '';
-  const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const rows = problems.map(
-    (p) => `| ${p.severity} | \`${esc(p.file)}${p.line > 0 ? `:${p.line}` : ''}\` | ${esc(p.message)} |`,
-  );
+  // File names and messages are repository text: through md.ts, like every other report.
+  const rows = problems.map((p) => [
+    p.severity,
+    code(`${p.file}${p.line > 0 ? `:${p.line}` : ''}`),
+    prose(p.message),
+  ]);
   const hidden = problems.length - selectAnnotations(problems).length;
   return [
     `### Problems (${problems.length})`,
     hidden > 0 ? `\nGitHub shows ten annotations per severity; ${hidden} more are listed only here.\n` : '',
-    '| severity | where | message |',
-    '| --- | --- | --- |',
-    ...rows,
+    table(['severity', 'where', 'message'], rows),
     '',
   ].join('\n');
 }

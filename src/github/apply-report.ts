@@ -1,7 +1,15 @@
-/** The apply report for the pull request comment and the job summary. Pure; never holds secrets. */
+/**
+ * The apply report for the pull request comment and the job summary. Pure; never holds secrets.
+ * User names and AWS error messages (which may quote an address or a policy) are untrusted: they
+ * enter the Markdown only through md.ts, and every address is masked.
+ */
 import { formatOperations, type ApplyReport } from '../apply/report.js';
+import { code, fence, prose, table } from '../plan/md.js';
 import { maskEmails } from '../plan/mask.js';
+import { neutralize } from '../safe-text.js';
 import type { ApplyOutcome } from './deps.js';
+
+const names = (users: string[]): string => users.map(code).join(', ');
 
 export function applyMarkdown(report: ApplyReport): string {
   const c = report.counts;
@@ -9,28 +17,27 @@ export function applyMarkdown(report: ApplyReport): string {
     `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
     '',
   ];
-  if (report.createdUsers.length) lines.push(`**Created users:** ${report.createdUsers.join(', ')}`, '');
-  if (report.deletedUsers.length) lines.push(`**Deleted users:** ${report.deletedUsers.join(', ')}`, '');
+  if (report.createdUsers.length) lines.push(`**Created users:** ${names(report.createdUsers)}`, '');
+  if (report.deletedUsers.length) lines.push(`**Deleted users:** ${names(report.deletedUsers)}`, '');
   if (report.mail.length) {
-    lines.push('| user | welcome mail |', '| --- | --- |');
-    for (const m of report.mail)
-      lines.push(
-        `| ${m.user} | ${m.status}${m.error ? ` (${m.error.replace(/\|/g, '\\|')}; the next run retries it)` : ''} |`,
-      );
-    lines.push('');
+    const rows = report.mail.map((m) => [
+      code(m.user),
+      m.status + (m.error ? ` (${prose(m.error)}; the next run retries it)` : ''),
+    ]);
+    lines.push(table(['user', 'welcome mail'], rows), '');
   }
-  const text = formatOperations(report);
+  const text = formatOperations(report).trimEnd();
   const open = text.split('\n').length <= 12 ? ' open' : '';
-  lines.push(
-    `<details${open}><summary>Operations</summary>`,
-    '',
-    '```',
-    text.trimEnd(),
-    '```',
-    '',
-    '</details>',
-  );
+  lines.push(`<details${open}><summary>Operations</summary>`, '', fence('', text), '', '</details>');
   return maskEmails(lines.join('\n'));
+}
+
+/**
+ * Why an apply failed, in one line for the step's error and the status heading: addresses masked
+ * (an SES rejection names the recipient), controls removed, no workflow command.
+ */
+export function failureText(text: string): string {
+  return neutralize(maskEmails(text)).replace(/\s*\n\s*/g, ' ');
 }
 
 export function toOutcome(report: ApplyReport): ApplyOutcome {
@@ -44,15 +51,16 @@ export function toOutcome(report: ApplyReport): ApplyOutcome {
     ...(report.ok
       ? {}
       : {
-          error:
+          error: failureText(
             `${failed.length} operation${failed.length === 1 ? '' : 's'} failed` +
-            (failed.length
-              ? `: ${failed
-                  .slice(0, 3)
-                  .map((r) => `${r.action} ${r.type} ${r.name}: ${r.error}`)
-                  .join('; ')}`
-              : '') +
-            (report.counts.skipped ? `; ${report.counts.skipped} skipped` : ''),
+              (failed.length
+                ? `: ${failed
+                    .slice(0, 3)
+                    .map((r) => `${r.action} ${r.type} ${r.name}: ${r.error}`)
+                    .join('; ')}`
+                : '') +
+              (report.counts.skipped ? `; ${report.counts.skipped} skipped` : ''),
+          ),
         }),
   };
 }

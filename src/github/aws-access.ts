@@ -4,6 +4,7 @@ import { createClients, type AwsClients } from '../aws/clients.js';
 import { CallLog } from '../aws/calls.js';
 import { assumeRoleWithOidc } from '../aws/oidc.js';
 import type { Settings } from '../inputs.js';
+import { neutralize } from '../safe-text.js';
 
 export async function oidcClients(
   s: Settings,
@@ -26,7 +27,7 @@ export async function oidcClients(
       getIdToken: (audience) => core.getIDToken(audience),
       maskSecret: (v) => core.setSecret(v),
       sts: bootstrap.sts,
-      log: (m) => core.info(m),
+      log: (m) => core.info(neutralize(m)),
     });
     core.info(`Assumed ${role} through GitHub OIDC.`);
     return createClients({

@@ -8,8 +8,10 @@ import type { Settings } from '../inputs.js';
 import { runPlan } from '../pipeline.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderSummary } from '../plan/render-summary.js';
+import { neutralize } from '../safe-text.js';
+import { maskEmails } from '../plan/mask.js';
 import { createGitHubApi } from './api.js';
-import { toOutcome } from './apply-report.js';
+import { failureText, toOutcome } from './apply-report.js';
 import { oidcClients } from './aws-access.js';
 import type { Deps, OkRun, RenderOptions } from './deps.js';
 
@@ -45,7 +47,9 @@ export function createEngine(s: Settings): Deps {
         region: s.awsRegion,
         desired: run.desired,
         maskSecret: (v) => core.setSecret(v),
-        log: (m) => core.info(m),
+        // Progress lines carry names and AWS messages (SES names a rejected recipient): no line of
+        // them may become a workflow command, and a public log shows no address.
+        log: (m) => core.info(neutralize(maskEmails(m))),
       };
       try {
         return toOutcome(await applyPlan(run.plan, ctx));
@@ -56,7 +60,7 @@ export function createEngine(s: Settings): Deps {
           deletedUsers: [],
           mail: {},
           markdown: '',
-          error: errorMessage(err),
+          error: failureText(errorMessage(err)),
         };
       }
     },

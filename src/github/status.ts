@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
 import { countChanges } from '../plan/view.js';
+import { code, prose } from '../plan/md.js';
 import { COMMENT_LIMIT } from '../plan/render-markdown.js';
 
 /** The hidden operation list may take at most this much of the comment. */
@@ -59,9 +60,10 @@ export function planDiff(
 
 export function diagnosticsMarkdown(diagnostics: Diagnostic[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error');
+  // File names and messages quote the files (a CSV cell, a header): inert, addresses masked.
   const shown = errors.slice(0, 50).map((d) => {
     const where = d.line > 0 ? `${d.file}:${d.line}${d.col > 0 ? `:${d.col}` : ''}` : d.file;
-    return `- \`${where}\` ${d.message.replace(/\r?\n/g, ' ')}`;
+    return `- ${code(where)} ${prose(d.message)}`;
   });
   if (errors.length > shown.length)
     shown.push(`- … and ${errors.length - shown.length} more in the job summary`);

@@ -7,6 +7,7 @@ import type { DesiredState } from '../model/desired.js';
 import type { MonitoringUnchanged, Operation } from '../model/plan.js';
 import { planMonitoring } from '../monitoring/index.js';
 import { newContext, type Unchanged } from './context.js';
+import { maskEmail } from './mask.js';
 import { planGroupDeletions, planGroups } from './diff-groups.js';
 import { planPolicies, planPolicyDeletions } from './diff-policies.js';
 import { planUsers } from './diff-users.js';
@@ -73,7 +74,8 @@ function checkSender(ops: Operation[], desired: DesiredState, actual: ActualStat
     );
   } else if (actual.sesSenderVerified === false) {
     errors.push(
-      `email.from ${from} is not a verified SES identity in ${region}; verify the address or its domain in ` +
+      // Masked here: this text reaches the comment and refusal details, which quote it as it is.
+      `email.from ${maskEmail(from)} is not a verified SES identity in ${region}; verify the address or its domain in ` +
         `SES (${region}) before new users can be mailed`,
     );
   }

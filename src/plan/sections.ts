@@ -4,7 +4,7 @@
  */
 import type { Finding } from '../model/finding.js';
 import type { Operation, Plan } from '../model/plan.js';
-import { code, details, esc, fence, fold, table } from './md.js';
+import { code, details, esc, fence, fold, htmlCode, prose, table } from './md.js';
 import { unifiedDiff } from './line-diff.js';
 import { findingsBySeverity, plural, type GroupRow, type PlanView, type UserRow } from './view.js';
 
@@ -18,10 +18,15 @@ const ACTION_LABEL: Record<string, string> = {
   access: '✏️ access',
 };
 
+/**
+ * Every name, message and value below comes from the repository or from AWS and is untrusted: it
+ * enters the Markdown only through md.ts (`esc`, `prose`, `code`, `htmlCode`, `fence`, `table`).
+ */
+
 /** `reason` completes "made against an empty account … because …"; without one, none is claimed. */
 export function offlineBanner(plan: Plan, reason?: string | null): string {
   if (!plan.offline) return '';
-  const because = reason ? ` because ${esc(reason)}` : '';
+  const because = reason ? ` because ${prose(reason)}` : '';
   return (
     `> [!WARNING]\n> **Offline plan:** made against an empty account, not the live one${because}, ` +
     'so everything shows as new and ownership conflicts are not checked. The apply on merge plans ' +
@@ -31,7 +36,7 @@ export function offlineBanner(plan: Plan, reason?: string | null): string {
 
 export function errorsBlock(plan: Plan, max = Infinity): string {
   if (plan.errors.length === 0) return '';
-  const shown = plan.errors.slice(0, max).map((e) => `> - ${esc(e)}`);
+  const shown = plan.errors.slice(0, max).map((e) => `> - ${prose(e)}`);
   if (plan.errors.length > max)
     shown.push(`> - … and ${plan.errors.length - max} more (see the job summary)`);
   return `> [!CAUTION]\n> **This plan cannot be applied** until these are fixed:\n${shown.join('\n')}`;
@@ -122,7 +127,8 @@ export function policiesSection(view: PlanView, tier: Tier): string {
   if (view.policies.length === 0) return '';
   const parts = view.policies.map((p) => {
     const label = p.action === 'update' ? 'new version' : p.action;
-    const title = `${ACTION_LABEL[p.action]!.split(' ')[0]} policy ${code(p.name)} (${label})`;
+    // The title is also a <summary>, raw HTML where a Markdown code span would not render.
+    const title = `${ACTION_LABEL[p.action]!.split(' ')[0]} policy ${htmlCode(p.name)} (${label})`;
     if (tier !== 'full' || p.action === 'delete') return `- ${title}`;
     const body =
       p.action === 'create'
@@ -162,7 +168,7 @@ function findingLine(f: Finding, tier: Tier): string {
   const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
     .filter(Boolean)
     .join(', ');
-  const head = `- **${esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${esc(f.message)}`;
+  const head = `- **${esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${prose(f.message)}`;
   if (tier !== 'full' || !f.fix) return head;
   const fix = details('fix', fence('', f.fix))
     .split('\n')
@@ -192,7 +198,8 @@ export function findingsSection(
         listed(groups[s], maxPerSeverity, (f) => findingLine(f, tier)),
       ),
     );
-  const data = dataVersion ? `\n\n<sub>IAM action data: ${esc(dataVersion)}</sub>` : '';
+  // The bundled data package's own name and version, not repository text.
+  const data = dataVersion ? `\n\n<sub>IAM action data: ${dataVersion}</sub>` : '';
   return `${heading}\n\n${blocks.join('\n\n')}${data}`;
 }
 

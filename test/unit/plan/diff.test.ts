@@ -451,9 +451,11 @@ describe('groups', () => {
 });
 
 describe('mail sender', () => {
-  test('planned mail with an unverified sender refuses the plan', () => {
+  test('planned mail with an unverified sender refuses the plan, naming the sender masked', () => {
     const r = diff(desired([user('max')]), actual({ sesSenderVerified: false }));
-    expect(r.errors[0]).toMatch(/email.from iam@example.com is not a verified SES identity in us-east-1/);
+    // The error reaches the comment and the apply refusal as it is: the address is masked at the source.
+    expect(r.errors[0]).toMatch(/email.from i\*\*\*@example.com is not a verified SES identity in us-east-1/);
+    expect(r.errors[0]).not.toContain('iam@example.com');
     expect(diff(desired([user('max')]), actual({ sesSenderVerified: null })).errors).toEqual([]);
   });
 });
