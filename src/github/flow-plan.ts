@@ -16,6 +16,8 @@ import { COMMENT_BUDGET, diagnosticsMarkdown, fingerprints, writeSummary } from 
 import { readOwnComment, upsertComment } from './sticky.js';
 import { describeGateChange, gateSettingsOf, type EffectiveGate } from '../config/gate.js';
 import { pinOf } from '../plan/pin.js';
+import { prose } from '../plan/md.js';
+import { neutralize } from '../safe-text.js';
 import { gateInForce } from './gate.js';
 
 interface PullPayload {
@@ -51,8 +53,8 @@ async function gateFor(
 export function gateMarkdown(g: EffectiveGate | undefined): string {
   if (!g || (g.changes.length === 0 && g.notes.length === 0)) return '';
   const lines = ['### ⚠️ This pull request changes the settings that guard the gate', ''];
-  for (const c of g.changes) lines.push(`- ${describeGateChange(c)}`);
-  for (const n of g.notes) lines.push(`- ${n}`);
+  for (const c of g.changes) lines.push(`- ${prose(describeGateChange(c))}`);
+  for (const n of g.notes) lines.push(`- ${prose(n)}`);
   lines.push(
     '',
     `It needs ${g.settings.requiredApprovals} approval${g.settings.requiredApprovals === 1 ? '' : 's'} ` +
@@ -86,7 +88,7 @@ export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): bo
 export async function planFlow(s: Settings, d: Deps): Promise<void> {
   const pr = s.payload.pull_request as PullPayload | undefined;
   const offline = offlineReason(s, pr);
-  if (offline) core.info(`Planning offline: ${offline}.`);
+  if (offline) core.info(neutralize(`Planning offline: ${offline}.`));
   const gate = await gateFor(s, d, pr);
   let clients: AwsClients | undefined;
   if (!offline) clients = await d.awsClients(s.planRoleToAssume, s.awsRegion);

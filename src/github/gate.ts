@@ -10,6 +10,7 @@ import type { Settings } from '../inputs.js';
 import type { DesiredState } from '../model/desired.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
+import { code, prose } from '../plan/md.js';
 import { outsidePin, unpin } from '../plan/pin.js';
 import type { GitHubApi, PullRequest } from './api.js';
 import { evaluateApprovals, reviewersToLookUp, short, type ApprovalResult } from './approvals.js';
@@ -199,7 +200,7 @@ export function checkSamePlan(meta: CommentMeta, fresh: Plan): SamePlan {
     return {
       ok: false,
       reason: 'the plan cannot be applied',
-      detail: fresh.errors.map((e) => `- ${e}`).join('\n'),
+      detail: fresh.errors.map((e) => `- ${prose(e)}`).join('\n'),
     };
   const remaining = fresh.changes.filter((o) => o.action !== 'no-op').length;
   if (fresh.hash === meta.hash) return { ok: true, mode: 'exact', remaining };
@@ -214,7 +215,7 @@ export function checkSamePlan(meta: CommentMeta, fresh: Plan): SamePlan {
       detail: [
         'Planned now but never approved:',
         '',
-        ...outside.slice(0, 50).map((o) => `- ${o.action} ${o.type} \`${o.name.replace(/`/g, "'")}\``),
+        ...outside.slice(0, 50).map((o) => `- ${o.action} ${o.type} ${code(o.name)}`),
         outside.length > 50 ? `- … and ${outside.length - 50} more` : '',
       ]
         .filter(Boolean)

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
 import { countChanges } from '../plan/view.js';
-import { code, prose } from '../plan/md.js';
+import { code, fence, prose } from '../plan/md.js';
+import { maskEmails } from '../plan/mask.js';
 import { COMMENT_LIMIT } from '../plan/render-markdown.js';
 
 /** The hidden operation list may take at most this much of the comment. */
@@ -46,7 +47,8 @@ export function planDiff(
     const is = new Set(now);
     const gone = approved.ops.filter((o) => !is.has(o));
     const added = now.filter((o) => !was.has(o));
-    lines.push('```diff', ...gone.map((o) => `- ${o}`), ...added.map((o) => `+ ${o}`), '```');
+    // The fingerprints come from comment metadata, which any workflow can write: fenced, never raw.
+    lines.push(fence('diff', [...gone.map((o) => `- ${o}`), ...added.map((o) => `+ ${o}`)].join('\n')));
     lines.push(
       '`-` approved but no longer planned, `+` planned now but never approved (`#` digests the details).',
     );
@@ -77,7 +79,8 @@ export function diagnosticsMarkdown(diagnostics: Diagnostic[]): string {
 /** Appends markdown to the job summary; a summary failure is reported, never fatal. */
 export async function writeSummary(markdown: string): Promise<void> {
   try {
-    await core.summary.addRaw(markdown, true).write();
+    // A last safety net: no address reaches the summary, whichever path wrote it.
+    await core.summary.addRaw(maskEmails(markdown), true).write();
   } catch (err) {
     core.warning(`Could not write the job summary: ${err instanceof Error ? err.message : String(err)}`);
   }
