@@ -66,11 +66,12 @@ async function converged() {
   await expect(iam.send(new GetLoginProfileCommand({ UserName: 'carol' }))).resolves.toBeDefined();
   const users = (await iam.send(new ListUsersCommand({}))).Users ?? [];
   expect(users.map((u) => u.Path)).toEqual(['/iam-gitops/', '/iam-gitops/']);
-  const mail = await moto.sentMail();
-  expect(mail.map((m) => m.destinations.ToAddresses[0]).sort()).toEqual([
-    'carol@example.com',
-    'dave@example.com',
-  ]);
+  const mail = (await moto.sentMail()).map((m) => m.destinations.ToAddresses[0]!);
+  expect([...new Set(mail)].sort()).toEqual(['carol@example.com', 'dave@example.com']);
+  // carol's mail waits for her console login, so only the finishing run sends it: once. A crash can
+  // land after SES accepted dave's mail and before his pending mark was cleared; delivery is then
+  // at least once (the re-run sends it again), never lost.
+  expect(mail.filter((m) => m === 'carol@example.com')).toHaveLength(1);
   // A third run finds nothing left: the account matches the approved plan.
   const third = await applyRun(ctx(), MERGE, files);
   expect(third.exitCode).toBe(0);
