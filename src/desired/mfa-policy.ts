@@ -6,10 +6,12 @@
  * list, create, enable and resync their own MFA device; everything else is denied unless the
  * request was signed in with MFA (`BoolIfExists aws:MultiFactorAuthPresent false`).
  *
- * Two changes, both required by how iam-gitops creates users, and both narrowing or neutral:
- * - The user ARNs carry iam-gitops's `path`: AWS's example writes `user/${aws:username}`, which
+ * Two changes, both required by how iam-gitops creates users, and both about the caller only:
+ * - The user's own ARN is also written with a path: AWS's example's `user/${aws:username}`
  *   matches only users at `/`, so a user at `/iam-gitops/` could not enable their own device.
- *   A wildcard (`user/*${aws:username}`) is not used: `user/*alice` also matches `user/x/malice`.
+ *   A second ARN, a wildcard path then `/${aws:username}` (SELF below), adds every path and
+ *   still only the caller: a user name holds no `/`, so the ARN's last segment is the name. A
+ *   wildcard without that slash is not used: `user/` + `*alice` also matches `user/x/malice`.
  * - A console user starts with a temporary password that must be changed at first sign-in,
  *   before any MFA device exists: `iam:ChangePassword` (own user) and
  *   `iam:GetAccountPasswordPolicy` are allowed and exempt from the deny, as the example
@@ -37,9 +39,12 @@ export const MFA_EXEMPT_ACTIONS = [
   'sts:GetSessionToken',
 ] as const;
 
-/** The policy document for users under `path` (`/` or `/…/`, as iam-gitops.yml's `path`). */
-export function mfaPolicyDocument(path: string): PolicyDocument {
-  const self = `arn:aws:iam::*:user${path}\${aws:username}`;
+/** The caller's own user ARN, at `/` (AWS's example) and at any path. */
+const SELF = ['arn:aws:iam::*:user/${aws:username}', 'arn:aws:iam::*:user/*/${aws:username}'];
+
+/** The policy document; the same for every account and path. */
+export function mfaPolicyDocument(): PolicyDocument {
+  const self = [...SELF];
   return {
     Version: '2012-10-17',
     Statement: [
@@ -65,7 +70,7 @@ export function mfaPolicyDocument(path: string): PolicyDocument {
         Sid: 'AllowUserToDeactivateTheirOwnMFAOnlyWhenUsingMFA',
         Effect: 'Allow',
         Action: ['iam:DeactivateMFADevice'],
-        Resource: [self],
+        Resource: self,
         Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
       },
       {

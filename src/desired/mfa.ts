@@ -48,7 +48,7 @@ export function requireMfa(input: MfaInput): Diagnostic[] {
   }
   if (out.length) return out;
 
-  const document = mfaPolicyDocument(config.path);
+  const document = mfaPolicyDocument();
   const pos = { line: at.line, col: at.col };
   policies.push({
     name: MFA_POLICY_NAME,

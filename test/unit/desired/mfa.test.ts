@@ -43,11 +43,15 @@ test('console users join the MFA group, which carries the shipped policy; others
   });
   const p = s.policies.find((x) => x.name === MFA_POLICY_NAME)!;
   expect(p.file).toBe('iam-gitops.yml');
-  expect(p.document).toEqual(mfaPolicyDocument('/people/'));
-  // The user's own ARN carries the configured path: AWS's example's `user/${aws:username}`
-  // would match only users at `/`, and nobody at /people/ could enable a device.
-  expect(JSON.stringify(p.document)).toContain('arn:aws:iam::*:user/people/${aws:username}');
-  expect(JSON.stringify(p.document)).not.toContain('user/*');
+  expect(p.document).toEqual(mfaPolicyDocument());
+  // The caller's own ARN at any path: AWS's example's `user/${aws:username}` alone matches only
+  // users at `/`, and nobody at /people/ could enable a device. Never `user/*${…}` (also `malice`).
+  const manage = p.document.Statement.find((s) => s.Sid === 'AllowUserToManageTheirOwnMFA')!;
+  expect(manage.Resource).toEqual([
+    'arn:aws:iam::*:user/${aws:username}',
+    'arn:aws:iam::*:user/*/${aws:username}',
+  ]);
+  expect(JSON.stringify(p.document)).not.toMatch(/user\/\*\$\{/);
 });
 
 test('without mfa, or with mfa: optional, there is no MFA group', async () => {
@@ -103,7 +107,7 @@ test('the lint judges the MFA policy safe: no error or warning, alone or combine
 });
 
 test('the same lint flags the policy once its self-only scoping is removed', () => {
-  const doc = mfaPolicyDocument('/people/');
+  const doc = mfaPolicyDocument();
   const loose: PolicyDocument = {
     ...doc,
     Statement: doc.Statement.map((st) =>
