@@ -140,6 +140,25 @@ describe('keepIssue', () => {
     expect(gh.requests.some((r) => r.path.endsWith('/issues') && r.query.page === '2')).toBe(true);
   });
 
+  test('two open issues of ours (two runs at once): the newest is kept, the older closed as superseded', async () => {
+    const older = gh.addIssue({
+      login: BOT,
+      title: 't',
+      body: `${issueMarker(DRIFT_LABEL)}\nold`,
+      labels: [DRIFT_LABEL],
+    });
+    const newer = gh.addIssue({
+      login: BOT,
+      title: 't',
+      body: `${issueMarker(DRIFT_LABEL)}\nnew`,
+      labels: [DRIFT_LABEL],
+    });
+    expect(await keepIssue(api(), tracked())).toMatchObject({ action: 'updated', number: newer.number });
+    expect(older).toMatchObject({ state: 'closed', state_reason: 'not_planned' });
+    expect(gh.comments(older.number).map((c) => c.body)).toEqual([`Superseded by #${newer.number}.`]);
+    expect(newer.state).toBe('open');
+  });
+
   test('another check keeps its own issue: the report label never touches the drift issue', async () => {
     await keepIssue(api(), tracked());
     await keepIssue(api(), tracked({ label: REPORT_LABEL, title: 'report', body: 'two keys' }));
