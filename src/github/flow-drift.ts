@@ -22,7 +22,10 @@ export const REPORT_LABEL = 'iam-gitops:report';
 
 /** What the account report gives the scheduled run. */
 export interface ScheduledReport {
-  /** The report as markdown, safe to render (its renderer escapes every account string). */
+  /**
+   * The report as markdown, safe to render (its renderer escapes every account string) and with
+   * e-mail addresses masked: the issue is read by everyone who can read the repository.
+   */
   markdown: string;
   /** Findings that fail the job: e.g. an unmanaged user with admin access or an escalation path. */
   errors: number;
