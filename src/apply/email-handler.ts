@@ -5,6 +5,7 @@
  * first, so the mail always carries one that works.
  */
 import { UntagUserCommand, UpdateLoginProfileCommand } from '@aws-sdk/client-iam';
+import { MFA_GROUP_NAME } from '../desired/mfa-policy.js';
 import { WELCOME_PENDING_TAG } from '../model/desired.js';
 import type { EmailDetails, Operation } from '../model/plan.js';
 import { detailsOf, requireManagedUser } from './iam-common.js';
@@ -53,6 +54,8 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
     groups: d.groups,
     policies: d.policies,
     groupPolicies: d.groupPolicies,
+    // From the approved operation's groups, not the config: the mail says what the plan applied.
+    mfaRequired: d.groups.includes(MFA_GROUP_NAME),
   });
   await sendWelcomeMail(ctx.clients.ses, config.from, d.email, mail, password);
   forgetPassword(ctx, d.user);

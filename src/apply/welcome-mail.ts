@@ -20,6 +20,8 @@ export interface WelcomeMailInput {
   policies: string[];
   /** Per group, the policies it grants; groups missing here are listed by name only. */
   groupPolicies?: Record<string, string[]>;
+  /** `mfa: required`: the user is denied everything but enrolling until signed in with MFA. */
+  mfaRequired?: boolean;
 }
 
 export interface WelcomeMail {
@@ -106,11 +108,21 @@ export function renderWelcomeMail(input: WelcomeMailInput): WelcomeMail {
       text.push(ask);
       html.push(`<p>${ask}</p>`);
     }
-    const mfa = [
-      'Set up multi-factor authentication (MFA) right after your first sign-in:',
+    const steps = [
       'open the account menu (top right) → Security credentials → Multi-factor authentication (MFA) →',
       'Assign MFA device, and register an authenticator app or a security key.',
-    ].join(' ');
+    ];
+    // With mfa: required the user can do nothing else until enrolled: say so, and say what unlocks it.
+    const mfa = input.mfaRequired
+      ? [
+          'Multi-factor authentication (MFA) is required in this account: until you sign in with an MFA',
+          'device, everything except setting your password and setting up your own MFA device is denied.',
+          'Right after you set your password,',
+          ...steps,
+          'Then sign out and sign in again with your password and a code from the device: your permissions',
+          'apply from that sign-in on.',
+        ].join(' ')
+      : ['Set up multi-factor authentication (MFA) right after your first sign-in:', ...steps].join(' ');
     text.push('', mfa);
     html.push(`<p>${escapeHtml(mfa)}</p>`);
   } else {

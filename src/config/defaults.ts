@@ -23,6 +23,7 @@ export function defaultConfig(): Config {
       alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
       period: 300,
     },
+    mfa: 'optional',
     lint: { failOn: 'error', ignore: [] },
     source: null,
   };

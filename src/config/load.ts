@@ -17,6 +17,8 @@ export interface ConfigLoad {
   groups: Set<string> | null;
   /** Custom policy names the groups reference. */
   referencedPolicies: Set<string>;
+  /** Where `mfa:` is written, for the diagnostics and findings about the MFA group it creates. */
+  mfaAt?: { line: number; col: number };
 }
 
 /** IAM allows at most 10 managed policies attached to a group (default quota). */
@@ -138,6 +140,7 @@ function buildConfig(
     groups[name] = { policies, source: { file, line: keyPos.line, col: keyPos.col } };
   }
   const lint = raw.lint ?? d.lint;
+  if (raw.mfa === 'required') out.mfaAt = yamlPosition(doc, lc, ['mfa'], 'key');
   return {
     path: raw.path,
     permissionsBoundary: raw.permissionsBoundary,
@@ -147,6 +150,7 @@ function buildConfig(
     groups,
     email: raw.email ?? d.email,
     monitoring,
+    mfa: raw.mfa,
     lint: { failOn: lint.failOn, ignore: lint.ignore ?? [] },
     source: file,
   };

@@ -108,6 +108,7 @@ export const configSchema = z.strictObject({
     })
     .nullable()
     .default(D.monitoring),
+  mfa: z.enum(['required', 'optional']).default(D.mfa),
   lint: z
     .strictObject({
       failOn: z.enum(['error', 'warning', 'never']).default(D.lint.failOn),

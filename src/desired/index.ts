@@ -8,6 +8,7 @@ import { findManagedPolicy } from '../catalog/managed.js';
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
 import { loadConfig } from '../config/load.js';
 import { decodeFile } from './encoding.js';
+import { requireMfa } from './mfa.js';
 import { policyNameFromFile, readPolicyFile } from './policy-file.js';
 import { readUsersFile } from './users.js';
 
@@ -147,6 +148,19 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
         `'${name}' is also an AWS managed policy; '${name}' in a CSV or group means this file (write the ARN for the AWS one)`,
       );
     }
+  }
+
+  if (configLoad.config.mfa === 'required' && configLoad.mfaAt) {
+    // After the "unused policy" checks: the MFA policy is the tool's, never a file of the repository.
+    diagnostics.push(
+      ...requireMfa({
+        config: configLoad.config,
+        configFile: configRel,
+        at: configLoad.mfaAt,
+        users,
+        policies,
+      }),
+    );
   }
 
   diagnostics.sort(byPlace);

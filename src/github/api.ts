@@ -33,6 +33,31 @@ export interface GitHubApi {
   /** A file's text at a commit, or null when it does not exist there. */
   fileAt(path: string, ref: string): Promise<string | null>;
   deleteComment(id: number): Promise<void>;
+  /** Issues (never pull requests) carrying `label`, open or all, across every page. */
+  listIssues(label: string, state: 'open' | 'all'): Promise<Issue[]>;
+  /** Opens an issue; GitHub creates a label that does not exist yet. */
+  createIssue(title: string, body: string, labels: string[]): Promise<Issue>;
+  /** Edits an issue's title, body or state (closing one says why in `state_reason`). */
+  updateIssue(number: number, change: IssueChange): Promise<Issue>;
+}
+
+export interface Issue {
+  number: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  user: { login: string } | null;
+  labels?: Array<string | { name?: string }>;
+  html_url?: string;
+  /** Set when the "issue" is a pull request: the issues list returns both. */
+  pull_request?: unknown;
+}
+
+export interface IssueChange {
+  title?: string;
+  body?: string;
+  state?: 'open' | 'closed';
+  state_reason?: 'completed' | 'not_planned' | 'reopened';
 }
 
 export interface PullCommitInfo {
@@ -124,6 +149,23 @@ export function createGitHubApi(token: string, repo: RepoRef, baseUrl?: string):
     },
     async deleteComment(id) {
       await octokit.rest.issues.deleteComment({ ...repo, comment_id: id });
+    },
+    async listIssues(label, state) {
+      const all = (await octokit.paginate(octokit.rest.issues.listForRepo, {
+        ...repo,
+        labels: label,
+        state,
+        per_page: 100,
+      })) as Issue[];
+      return all.filter((i) => !i.pull_request);
+    },
+    async createIssue(title, body, labels) {
+      const r = await octokit.rest.issues.create({ ...repo, title, body, labels });
+      return r.data as Issue;
+    },
+    async updateIssue(number, change) {
+      const r = await octokit.rest.issues.update({ ...repo, issue_number: number, ...change });
+      return r.data as Issue;
     },
   };
 }

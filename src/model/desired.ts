@@ -47,6 +47,12 @@ export interface Config {
     sendPassword: boolean;
   };
   monitoring: MonitoringConfig;
+  /**
+   * `required`: every managed console user joins the managed group `iam-gitops-mfa-required`,
+   * whose policy denies everything but enrolling an MFA device until they sign in with MFA
+   * (src/desired/mfa.ts). `optional`: no such group.
+   */
+  mfa: 'required' | 'optional';
   lint: {
     failOn: 'error' | 'warning' | 'never';
     ignore: LintIgnore[];

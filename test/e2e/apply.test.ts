@@ -168,22 +168,3 @@ test('a push to another branch is refused without reading AWS', async () => {
   expect(run.stdout).toMatch(/only on pushes to the default branch 'main'/);
   expect(run.calls).toEqual([]);
 });
-
-test('drift on a schedule is a warning with outputs, not a failure', async () => {
-  await driftUser(moto, 'mallory');
-  const run = await runAction({
-    github: gh,
-    moto,
-    files,
-    eventName: 'schedule',
-    payload: { schedule: '0 6 * * *' },
-    sha: sha('main'),
-    ref: 'refs/heads/main',
-    inputs: { 'role-to-assume': APPLY_ROLE },
-  });
-  expect(run.exitCode).toBe(0);
-  expect(run.outputs['has-changes']).toBe('true');
-  expect(run.annotations.some((a) => a.level === 'warning' && /drift/.test(a.message))).toBe(true);
-  expect(run.summary).toMatch(/drift/);
-  expect(run.writes).toEqual([]);
-});

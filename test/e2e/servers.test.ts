@@ -64,6 +64,27 @@ test('GitHub: a read-only token is refused writes with 403; another author canno
   });
 });
 
+test('GitHub: issues by label across pages, never pull requests; create, edit, close; labels made on use', async () => {
+  gh.addPull({ number: 1, author: 'alice', headSha: 'd'.repeat(40), baseSha: 'b'.repeat(40) });
+  for (let i = 0; i < 105; i++) gh.addIssue({ login: 'alice', title: `q${i}`, body: '', labels: ['ops'] });
+  gh.addIssue({ login: 'alice', title: 'other', body: '', labels: ['misc'] });
+  const api = createGitHubApi(DEFAULT_TOKEN, repo(), gh.url);
+  const made = await api.createIssue('drift', 'body', ['ops', 'iam-gitops:drift']);
+  expect(made).toMatchObject({ number: 108, state: 'open', user: { login: 'github-actions[bot]' } });
+  expect(gh.labels()).toEqual(['iam-gitops:drift', 'misc', 'ops']);
+  const ops = await api.listIssues('ops', 'open');
+  expect(ops).toHaveLength(106);
+  expect(ops.some((i) => i.number === 1)).toBe(false);
+  expect(gh.requests.filter((r) => r.path.endsWith('/issues') && r.method === 'GET')).toHaveLength(2);
+  await api.updateIssue(made.number, { body: 'new', state: 'closed', state_reason: 'completed' });
+  expect(gh.issues('iam-gitops:drift')[0]).toMatchObject({ body: 'new', state: 'closed' });
+  expect(await api.listIssues('iam-gitops:drift', 'open')).toEqual([]);
+  expect(await api.listIssues('iam-gitops:drift', 'all')).toHaveLength(1);
+  await expect(
+    createGitHubApi(READ_ONLY_TOKEN, repo(), gh.url).createIssue('x', 'y', []),
+  ).rejects.toMatchObject({ status: 403 });
+});
+
 test('GitHub: pulls of a commit and reviews come back as the gate reads them', async () => {
   gh.addPull({ number: 9, author: 'alice', headSha: 'd'.repeat(40), baseSha: 'b'.repeat(40) });
   gh.merge(9, 'e'.repeat(40));

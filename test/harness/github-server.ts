@@ -1,7 +1,7 @@
 /**
  * A local GitHub REST API for end-to-end tests: node:http on 127.0.0.1, port 0, in-memory state
  * (repository, pull requests, commit → pull requests, issue comments, reviews, each pull request's
- * commits, collaborator permissions, file contents at a commit), pagination with
+ * commits, collaborator permissions, file contents at a commit, issues and labels), pagination with
  * `per_page`/`page`/`Link`, token → identity, read-only tokens refused on writes (403), every
  * request recorded, and the Actions OIDC token endpoint.
  *
@@ -62,6 +62,18 @@ export interface ReviewState {
   body: string;
 }
 
+export interface IssueState {
+  number: number;
+  title: string;
+  body: string;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  labels: string[];
+  user: User;
+  created_at: string;
+  updated_at: string;
+}
+
 export type Role = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
 /** A commit of a pull request as GET /pulls/{n}/commits lists it (logins null when unlinked). */
@@ -118,6 +130,18 @@ export interface GitHubServer {
     r: { login: string; state: string; commitId: string; submittedAt?: string; body?: string },
   ): ReviewState;
   comments(issue: number): CommentState[];
+  /** An issue as someone opened it (labels are created like GitHub does). */
+  addIssue(i: {
+    login: string;
+    title: string;
+    body: string;
+    labels?: string[];
+    state?: 'open' | 'closed';
+  }): IssueState;
+  /** Issues (not pull requests), optionally only those with `label`, in number order. */
+  issues(label?: string): IssueState[];
+  /** The repository's labels by name. */
+  labels(): string[];
   pull(number: number): PullState;
   /** Requests that changed state (POST, PATCH, PUT, DELETE on the REST API). */
   writes(): RecordedRequest[];
@@ -146,6 +170,10 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
   let pullCommits = new Map<number, PullCommit[]>();
   let roles = new Map<string, Role>();
   let files = new Map<string, string>();
+  let issues: IssueState[] = [];
+  let labels = new Set<string>();
+  // Issues and pull requests share one number sequence on GitHub.
+  const nextIssueNumber = (): number => Math.max(0, ...[...pulls.keys()], ...issues.map((i) => i.number)) + 1;
   const defaultRoles = (): Map<string, Role> =>
     new Map<string, Role>([
       ['alice', 'write'],
@@ -254,7 +282,7 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
     }
     if ((m = new RegExp(`^${base}/issues/(\\d+)/comments$`).exec(p))) {
       const issue = Number(m[1]);
-      if (!pulls.has(issue)) return fail(404, 'Not Found');
+      if (!pulls.has(issue) && !issues.some((i) => i.number === issue)) return fail(404, 'Not Found');
       if (method === 'GET') return page(gh.comments(issue).map(commentJson));
       if (method === 'POST') {
         const text = (body as { body?: unknown })?.body;
@@ -276,6 +304,72 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
         c.body = text;
         c.updated_at = new Date().toISOString();
         return send(200, commentJson(c));
+      }
+    }
+    if (p === `${base}/labels`) {
+      if (method === 'GET') return page([...labels].sort().map(labelJson));
+      if (method === 'POST') {
+        const name = (body as { name?: unknown })?.name;
+        if (typeof name !== 'string' || !name) return fail(422, 'name is required');
+        if ([...labels].some((l) => l.toLowerCase() === name.toLowerCase()))
+          return fail(422, 'Validation Failed: already_exists');
+        labels.add(name);
+        return send(201, labelJson(name));
+      }
+    }
+    if (p === `${base}/issues`) {
+      if (method === 'GET') {
+        // GitHub's issue list holds pull requests too (with a pull_request key); labels= is AND.
+        const want = (query.labels ?? '').split(',').filter(Boolean);
+        const state = query.state ?? 'open';
+        const listed = issues.filter(
+          (i) => (state === 'all' || i.state === state) && want.every((l) => i.labels.includes(l)),
+        );
+        const prs = want.length
+          ? []
+          : [...pulls.values()]
+              .filter((pr) => state === 'all' || pr.state === state)
+              .map((pr) => ({ ...issueJson({ ...prIssue(pr) }), pull_request: { url: pr.html_url } }));
+        return page([...listed.map(issueJson), ...prs].sort((a, b) => b.number - a.number));
+      }
+      if (method === 'POST') {
+        const b = (body ?? {}) as { title?: unknown; body?: unknown; labels?: unknown };
+        if (typeof b.title !== 'string' || !b.title) return fail(422, 'title is required');
+        const text = typeof b.body === 'string' ? b.body : '';
+        if (text.length > 65536) return fail(422, 'Body is too long (maximum is 65536 characters)');
+        const names = Array.isArray(b.labels)
+          ? b.labels.filter((l): l is string => typeof l === 'string')
+          : [];
+        return send(
+          201,
+          issueJson(gh.addIssue({ login: who.login, title: b.title, body: text, labels: names })),
+        );
+      }
+    }
+    if ((m = new RegExp(`^${base}/issues/(\\d+)$`).exec(p))) {
+      const issue = issues.find((i) => i.number === Number(m![1]));
+      if (!issue) return fail(404, 'Not Found');
+      if (method === 'GET') return send(200, issueJson(issue));
+      if (method === 'PATCH') {
+        const b = (body ?? {}) as {
+          title?: unknown;
+          body?: unknown;
+          state?: unknown;
+          state_reason?: unknown;
+        };
+        if (b.state !== undefined && b.state !== 'open' && b.state !== 'closed')
+          return fail(422, 'state must be open or closed');
+        if (typeof b.body === 'string' && b.body.length > 65536)
+          return fail(422, 'Body is too long (maximum is 65536 characters)');
+        if (typeof b.title === 'string' && b.title) issue.title = b.title;
+        if (typeof b.body === 'string') issue.body = b.body;
+        if (b.state === 'open' || b.state === 'closed') {
+          issue.state = b.state;
+          issue.state_reason =
+            typeof b.state_reason === 'string' ? b.state_reason : b.state === 'closed' ? 'completed' : null;
+        }
+        issue.updated_at = new Date().toISOString();
+        return send(200, issueJson(issue));
       }
     }
     if (method === 'GET' && (m = new RegExp(`^${base}/commits/([0-9a-f]{7,40})/pulls$`).exec(p))) {
@@ -334,6 +428,31 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
     }
     fail(404, 'Not Found');
   }
+
+  const labelJson = (name: string) => ({ name, color: 'ededed', default: false });
+  const issueJson = (i: IssueState) => ({
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    state_reason: i.state_reason,
+    labels: i.labels.map(labelJson),
+    user: i.user,
+    created_at: i.created_at,
+    updated_at: i.updated_at,
+    html_url: `https://github.com/${fullName}/issues/${i.number}`,
+  });
+  const prIssue = (pr: PullState): IssueState => ({
+    number: pr.number,
+    title: pr.title,
+    body: '',
+    state: pr.state,
+    state_reason: null,
+    labels: [],
+    user: pr.user,
+    created_at: '',
+    updated_at: '',
+  });
 
   const commitJson = (c: PullCommit) => ({
     sha: c.sha,
@@ -435,6 +554,26 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
       return review;
     },
     comments: (issue) => comments.filter((c) => c.issue === issue),
+    addIssue({ login, title, body: text, labels: names = [], state = 'open' }) {
+      const now = new Date().toISOString();
+      // Like GitHub, a label that does not exist yet is created with the issue.
+      for (const n of names) if (![...labels].some((l) => l.toLowerCase() === n.toLowerCase())) labels.add(n);
+      const issue: IssueState = {
+        number: nextIssueNumber(),
+        title,
+        body: text,
+        state,
+        state_reason: state === 'closed' ? 'completed' : null,
+        labels: [...new Set(names)],
+        user: user(login),
+        created_at: now,
+        updated_at: now,
+      };
+      issues.push(issue);
+      return issue;
+    },
+    issues: (label) => issues.filter((i) => label === undefined || i.labels.includes(label)),
+    labels: () => [...labels].sort(),
     pull(number) {
       const pr = pulls.get(number);
       if (!pr) throw new Error(`no pull request #${number}`);
@@ -449,6 +588,8 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
       pullCommits = new Map();
       roles = defaultRoles();
       files = new Map();
+      issues = [];
+      labels = new Set();
       gh.requests.length = 0;
       gh.oidcAudiences.length = 0;
       gh.tokens = defaultTokens();

@@ -105,3 +105,23 @@ test('group names and policy names are escaped in HTML; a group without known gr
   expect(m.html).toContain('<li>Direct policies: x&amp;y</li>');
   expect(m.text).toContain('Direct policies: x&y');
 });
+
+test('with mfa required the mail says everything is denied until MFA sign-in and how to enrol', () => {
+  const required = renderWelcomeMail({ ...base, mfaRequired: true });
+  for (const body of [required.html, required.text]) {
+    expect(body).toMatch(/MFA\) is required in this account/);
+    expect(body).toMatch(
+      /everything except setting your password and setting up your own MFA device is denied/,
+    );
+    expect(body).toMatch(/Assign MFA device/);
+    expect(body).toMatch(/sign out and sign in again with your password and a code from the device/);
+  }
+  // Without it the mail recommends MFA but never claims access is blocked.
+  const optional = renderWelcomeMail(base);
+  expect(optional.text).toMatch(/Set up multi-factor authentication \(MFA\) right after your first sign-in/);
+  expect(optional.text).not.toMatch(/is denied/);
+  // A user without console sign-in is never in the MFA group's wording.
+  expect(renderWelcomeMail({ ...base, console: false, password: null, mfaRequired: true }).text).not.toMatch(
+    /is required in this account/,
+  );
+});

@@ -33,7 +33,7 @@ test('the project ships its CI and the three workflows users copy', () => {
 describe.each(files)('%s', (file) => {
   const wf = load(file);
 
-  test('grants nothing at the top and only read/comment/OIDC scopes per job', () => {
+  test('grants nothing at the top and only read/comment/OIDC scopes per job (issues only for drift)', () => {
     expect(wf.permissions).toEqual({});
     for (const job of Object.values(wf.jobs)) {
       expect(job.permissions).toBeDefined();
@@ -42,6 +42,8 @@ describe.each(files)('%s', (file) => {
           ['contents', 'read'],
           ['pull-requests', 'write'],
           ['id-token', 'write'],
+          // The scheduled check keeps its drift and report issues; no other workflow writes issues.
+          ...(file === 'iam-drift.yml' ? [['issues', 'write']] : []),
         ]).toContainEqual([scope, level]);
       }
     }
@@ -112,7 +114,9 @@ test('drift runs on a schedule and on demand with the read-only role only', () =
   const action = wf.jobs.drift!.steps.find((s) => s.uses?.includes('/iam-gitops@'))!;
   expect(action.with).toMatchObject({ mode: 'drift' });
   expect(action.with).not.toHaveProperty('role-to-assume');
-  expect(wf.jobs.drift!.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+  // issues: write keeps the drift and report issues; nothing else beyond reading the repository.
+  expect(wf.jobs.drift!.permissions).toEqual({ contents: 'read', 'id-token': 'write', issues: 'write' });
+  expect(wf.permissions).toEqual({});
 });
 
 test('CI runs every step of .ci/run and the workflow linters', () => {

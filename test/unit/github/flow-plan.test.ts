@@ -92,6 +92,13 @@ function fakeApi(
       deleted.push(id);
       comments = comments.filter((c) => c.id !== id);
     },
+    listIssues: async () => [],
+    createIssue: async () => {
+      throw new Error('not used');
+    },
+    updateIssue: async () => {
+      throw new Error('not used');
+    },
   };
   return api;
 }
