@@ -4,16 +4,7 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: [
-      'dist/',
-      'node_modules/',
-      'coverage/',
-      '.moto-venv/',
-      '.node24/',
-      '.bench-venv/',
-      '.tools-venv/',
-      '.tmp/',
-    ],
+    ignores: ['dist/', 'node_modules/', 'coverage/', '.moto-venv/', '.bench-venv/', '.tools-venv/', '.tmp/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
