@@ -56,7 +56,7 @@ export function nodeVersion(bin) {
   return r.stdout.trim();
 }
 
-export function ensureNode24({ quiet = false, dir = NODE24_DIR } = {}) {
+export function ensureNode24({ quiet = false, dir = NODE24_DIR, npm = 'npm' } = {}) {
   const have = installedNode24(dir);
   if (have) return have;
   const log = (m) => quiet || console.error(m);
@@ -75,7 +75,7 @@ export function ensureNode24({ quiet = false, dir = NODE24_DIR } = {}) {
   const work = mkdtempSync(`${dir}.partial-`);
   try {
     try {
-      execFileSync('npm', ['pack', spec, '--pack-destination', work, '--silent'], {
+      execFileSync(npm, ['pack', spec, '--pack-destination', work, '--silent'], {
         stdio: ['ignore', 'ignore', quiet ? 'ignore' : 'inherit'],
       });
     } catch (err) {
