@@ -37,7 +37,9 @@ export async function startEmulator(opts = {}) {
     exited = code ?? -1;
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  // A hang guard for a server that neither answers nor exits, not a speed limit: moto loads every
+  // AWS managed policy at start, which takes many times longer on a busy machine than on an idle one.
+  const deadline = Date.now() + (opts.timeoutMs ?? 300_000);
   for (;;) {
     if (exited !== null)
       throw new Error(`moto_server (${bin}) exited with ${exited} before answering:\n${stderr}`);

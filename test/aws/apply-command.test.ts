@@ -219,4 +219,4 @@ test('after a crash at any point, a fresh plan from runPlan converges: no duplic
     expect(logs.join('\n')).not.toContain(pw);
     expect(JSON.stringify(clients.calls.calls)).not.toContain(pw);
   }
-}, 240_000);
+});

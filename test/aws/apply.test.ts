@@ -240,7 +240,7 @@ test('a crash after any operation is recovered by the next run: no duplicate use
   // Re-issued passwords are reset-required, as first ones are.
   expect(cap.inputs('iam:UpdateLoginProfile').length).toBeGreaterThan(0);
   for (const i of cap.inputs('iam:UpdateLoginProfile')) expect(i.PasswordResetRequired).toBe(true);
-}, 180_000);
+});
 
 test('an existing user without the managed tag is refused, and adopted when the op says adopt', async () => {
   const { cap, clients } = await setup();

@@ -108,7 +108,7 @@ test('a failed apply fails the step and reports the failure on the PR, in the su
   expect(parseMeta(comment().body)?.status).toBe('apply-failed');
   expect(comment().body).toMatch(/apply failed/);
   expect(run.summary).toMatch(/✗ update user carol/);
-}, 120000);
+});
 
 test('refused without any approval', async () => {
   await plannedPr();

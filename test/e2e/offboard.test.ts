@@ -205,7 +205,7 @@ test('a pull request that removes a user: the plan warns, the merge offboards it
   expect(writesNaming(run.wire!, 'dave')).toEqual([]);
   const daveGroups = await iam().send(new ListGroupsForUserCommand({ UserName: 'dave' }));
   expect(daveGroups.Groups?.map((g) => g.GroupName)).toEqual(['developers']);
-}, 120000);
+});
 
 test('a user without the managed tag is never touched, even as a member of a managed group', async () => {
   await seedTeam(teamFiles([carol, dave]), ['carol', 'dave']);
@@ -235,7 +235,7 @@ test('a user without the managed tag is never touched, even as a member of a man
   expect(groups.Groups?.map((g) => g.GroupName)).toEqual(['developers']);
   const attached = await iam().send(new ListAttachedUserPoliciesCommand({ UserName: 'legacy' }));
   expect(attached.AttachedPolicies?.map((p) => p.PolicyArn)).toEqual([POLICY_ARN]);
-}, 120000);
+});
 
 test('removing more users than maxDeletes fails the plan check, and the merge deletes nothing', async () => {
   const limit = 'maxDeletes: 1';
@@ -261,4 +261,4 @@ test('removing more users than maxDeletes fails the plan check, and the merge de
   expect(run.outputs['deleted-users'] ?? '').toBe('');
   expect(await iamUserNames(moto)).toEqual(['carol', 'dave', 'erin']);
   expect(parseMeta(botComment(2).body)?.status).toBe('refused');
-}, 120000);
+});

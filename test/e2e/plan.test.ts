@@ -76,7 +76,7 @@ test('a 3,000-user change still fits one comment under 60,000 characters', async
   expect(body.length).toBeLessThan(60000);
   expect(body).toContain(run.outputs['plan-hash']!);
   expect(run.summary).toContain('user-2999');
-}, 120000);
+});
 
 test('an escalation policy fails the check with an annotation on the policy file and line', async () => {
   const policy = [

@@ -35,14 +35,16 @@ beforeAll(async () => {
   [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
 });
 afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
-beforeEach(async () => {
+
+/** A clean account and repository; each describe below starts from one. */
+async function fresh(): Promise<void> {
   gh.reset();
   await moto.reset();
   await verifySender(moto);
   // The stack deployed for the example files: its CloudTrail delivery role (CreateTrailRole=true,
   // the default) is in place before the first run, as the apply role cannot create it.
   await deployStackResources(moto.clients(), await stackForWorkspace(REPO_ROOT, gh));
-});
+}
 
 const ctx = () => ({ gh, moto });
 
@@ -104,6 +106,7 @@ const approvedPr = (number: number, files: Record<string, string>): Promise<Acti
   approvePr(ctx(), number, files, { gaps: true }, expectSuccess);
 
 test('every call of a pull-request plan run is allowed by the plan role', async () => {
+  await fresh();
   gh.addPull({ number: 1, author: 'alice', headSha: sha('head-1'), baseSha: sha('base-1') });
   const run = await planRun(ctx(), 1, exampleFiles());
   expectSuccess(run);
@@ -120,72 +123,80 @@ test('every call of a pull-request plan run is allowed by the plan role', async 
     expect(ops).toContain(op);
 
   counts['plan'] = await checkRun(run, 'plan', newAccountModel(ACCOUNT_ID, REGION));
-}, 120000);
+});
 
-test('every call of the apply run after an approved merge is allowed by the apply role', async () => {
+// The merge of the example files is the slowest run here (every user, group, policy and the
+// monitoring baseline), and both tests below need exactly it: it runs once, and neither test writes
+// to the account it leaves, except the offboarding, which is last.
+describe('after the merge of the example files', () => {
   const files = exampleFiles();
-  const model = newAccountModel(ACCOUNT_ID, REGION);
-  await approvedPr(1, files);
-  const run = await applyRun(ctx(), sha('merge-1'), files);
-  expectSuccess(run);
-  expect(await iamUserNames(moto)).toContain('alice.nguyen');
+  let seed: ActionRun;
+  beforeAll(async () => {
+    await fresh();
+    await approvedPr(1, files);
+    seed = await applyRun(ctx(), sha('merge-1'), files, { gaps: true });
+  });
 
-  const ops = operations(run.writes);
-  for (const op of [
-    'iam:CreateUser',
-    'iam:CreateGroup',
-    'iam:CreatePolicy',
-    'iam:AddUserToGroup',
-    'iam:CreateLoginProfile',
-    'ses:SendEmail',
-    'cloudtrail:CreateTrail',
-    'logs:PutMetricFilter',
-  ])
-    expect(ops).toContain(op);
+  test('every call of the apply run after an approved merge is allowed by the apply role', async () => {
+    const model = newAccountModel(ACCOUNT_ID, REGION);
+    const run = seed;
+    expectSuccess(run);
+    expect(await iamUserNames(moto)).toContain('alice.nguyen');
 
-  counts['apply'] = await checkRun(run, 'apply', model);
+    const ops = operations(run.writes);
+    for (const op of [
+      'iam:CreateUser',
+      'iam:CreateGroup',
+      'iam:CreatePolicy',
+      'iam:AddUserToGroup',
+      'iam:CreateLoginProfile',
+      'ses:SendEmail',
+      'cloudtrail:CreateTrail',
+      'logs:PutMetricFilter',
+    ])
+      expect(ops).toContain(op);
 
-  // The check has teeth on this log: the plan role is not enough to apply it.
-  const underPlanRole = assertRunAllowed(
-    run.calls,
-    await stackForWorkspace(run.workspace, gh),
-    'plan',
-    newAccountModel(ACCOUNT_ID, REGION),
-  );
-  await expect(underPlanRole).rejects.toThrow(/iam:CreateUser[\s\S]*→ iam:CreateUser on arn:aws:iam::/);
-}, 180000);
+    counts['apply'] = await checkRun(run, 'apply', model);
 
-test('the offboarding apply after a pull request that removes a user is allowed by the apply role', async () => {
-  const files = exampleFiles();
-  // One model through both applies: the first apply's CreateUser calls give the users their path
-  // and tags, which decide the ARNs and conditions of the offboarding calls.
-  const model = newAccountModel(ACCOUNT_ID, REGION);
-  await approvedPr(1, files);
-  const seed = await applyRun(ctx(), sha('merge-1'), files, { gaps: true });
-  expectSuccess(seed);
-  await checkRun(seed, 'apply', model);
-  expect(await iamUserNames(moto)).toContain('bob.smith');
+    // The check has teeth on this log: the plan role is not enough to apply it.
+    const underPlanRole = assertRunAllowed(
+      run.calls,
+      await stackForWorkspace(run.workspace, gh),
+      'plan',
+      newAccountModel(ACCOUNT_ID, REGION),
+    );
+    await expect(underPlanRole).rejects.toThrow(/iam:CreateUser[\s\S]*→ iam:CreateUser on arn:aws:iam::/);
+  });
 
-  const removed = withoutUser(files, 'bob.smith');
-  const plan = await approvedPr(2, removed);
-  // With the baseline in place the plan reads all of it, under the plan role.
-  for (const op of [
-    'iam:GetAccountAuthorizationDetails',
-    'cloudtrail:GetTrailStatus',
-    'logs:DescribeMetricFilters',
-    'cloudwatch:DescribeAlarms',
-  ])
-    expect(operations(plan.calls)).toContain(op);
-  counts['offboard-plan'] = await checkRun(plan, 'plan', model);
+  test('the offboarding apply after a pull request that removes a user is allowed by the apply role', async () => {
+    // One model through both applies: the first apply's CreateUser calls give the users their path
+    // and tags, which decide the ARNs and conditions of the offboarding calls.
+    const model = newAccountModel(ACCOUNT_ID, REGION);
+    expectSuccess(seed);
+    await checkRun(seed, 'apply', model);
+    expect(await iamUserNames(moto)).toContain('bob.smith');
 
-  const run = await applyRun(ctx(), sha('merge-2'), removed, { gaps: true });
-  expectSuccess(run);
-  expect(run.outputs['deleted-users']).toBe('bob.smith');
-  expect(await iamUserNames(moto)).not.toContain('bob.smith');
-  const offboarding = run.writes.filter((w) => w.input.UserName === 'bob.smith').map((w) => w.operation);
-  for (const op of ['DeleteLoginProfile', 'RemoveUserFromGroup', 'DeleteUser'])
-    expect(offboarding).toContain(op);
-  expect(operations(run.calls)).toContain('iam:ListServiceSpecificCredentials');
+    const removed = withoutUser(files, 'bob.smith');
+    const plan = await approvedPr(2, removed);
+    // With the baseline in place the plan reads all of it, under the plan role.
+    for (const op of [
+      'iam:GetAccountAuthorizationDetails',
+      'cloudtrail:GetTrailStatus',
+      'logs:DescribeMetricFilters',
+      'cloudwatch:DescribeAlarms',
+    ])
+      expect(operations(plan.calls)).toContain(op);
+    counts['offboard-plan'] = await checkRun(plan, 'plan', model);
 
-  counts['offboard-apply'] = await checkRun(run, 'apply', model);
-}, 240000);
+    const run = await applyRun(ctx(), sha('merge-2'), removed, { gaps: true });
+    expectSuccess(run);
+    expect(run.outputs['deleted-users']).toBe('bob.smith');
+    expect(await iamUserNames(moto)).not.toContain('bob.smith');
+    const offboarding = run.writes.filter((w) => w.input.UserName === 'bob.smith').map((w) => w.operation);
+    for (const op of ['DeleteLoginProfile', 'RemoveUserFromGroup', 'DeleteUser'])
+      expect(offboarding).toContain(op);
+    expect(operations(run.calls)).toContain('iam:ListServiceSpecificCredentials');
+
+    counts['offboard-apply'] = await checkRun(run, 'apply', model);
+  });
+});

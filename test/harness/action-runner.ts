@@ -1,5 +1,6 @@
 /**
- * Runs `node dist/index.js` as a child process the way the Actions runner does: inputs as
+ * Runs `node dist/index.js` as a child process the way the Actions runner does, under the Node the
+ * runner uses (runtime.ts: the pinned Node 24 when installed, required in CI): inputs as
  * `INPUT_<NAME>` (hyphens kept, action.yml defaults applied), the event payload file, the file
  * commands (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, …), OIDC variables, the emulator's environment and
  * a per-run AWS call log. Returns what a workflow would see.
@@ -13,6 +14,8 @@ import { isReadOperation, type RecordedCall } from '../../src/aws/calls.js';
 import { DEFAULT_TOKEN, OIDC_REQUEST_TOKEN, type GitHubServer } from './github-server.js';
 import { startGapProxy, type GapProxy, type WireRequest } from './gap-proxy.js';
 import type { Moto } from './moto.js';
+import { distNode } from './runtime.js';
+import { CHILD_TIMEOUT_MS } from './timeouts.js';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 
@@ -41,6 +44,8 @@ export interface ActionRun {
   workspace: string;
   /** With the gaps option: every AWS request of this run on the wire, in order (see gap-proxy.ts). */
   wire?: WireRequest[];
+  /** `process.version` of the Node that ran dist/index.js. */
+  node: string;
 }
 
 export interface RunOptions {
@@ -173,19 +178,20 @@ async function spawnAction(
   for (const [name, value] of Object.entries(inputs))
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
 
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'index.js')], { cwd: workspace, env });
+  const node = distNode();
+  const child = spawn(node.bin, [path.join(ROOT, 'dist', 'index.js')], { cwd: workspace, env });
   opts.onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
   const exitCode = await new Promise<number | null>((resolve, reject) => {
+    // A hang guard, not a speed limit (timeouts.ts).
+    const limit = opts.timeoutMs ?? CHILD_TIMEOUT_MS;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(
-        new Error(`dist/index.js did not finish in ${opts.timeoutMs ?? 90000} ms\n${stdout}\n${stderr}`),
-      );
-    }, opts.timeoutMs ?? 90000);
+      reject(new Error(`dist/index.js did not finish in ${limit} ms\n${stdout}\n${stderr}`));
+    }, limit);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -204,6 +210,7 @@ async function spawnAction(
     writes: calls.filter((c) => !isReadOperation(c.operation)),
     masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) => unescapeData(m[1]!)),
     workspace,
+    node: node.version,
   };
   if (proxy) result.wire = proxy.requests.slice(firstWire);
   if (!opts.workspace) rmSync(path.join(run, 'event.json'), { force: true });

@@ -1,4 +1,5 @@
-// Runs once before the suite: provisions the emulator so that no test starts before it exists.
+// Runs once before the emulator tests (test/aws): provisions the emulator so that no test starts
+// before it exists.
 // A failure here fails the whole run with the reason; nothing is skipped silently.
 import { ensureEmulator } from '../../scripts/setup-emulator.mjs';
 

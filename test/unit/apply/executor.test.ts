@@ -6,8 +6,12 @@ import { context, op, plan } from './fixtures.js';
 
 const noSleep = { sleep: async () => {} };
 
-/** A group handler that records start/end order and fails the ids it is told to. */
-function recorder(opts: { fail?: string[]; delayMs?: Record<string, number>; already?: string[] } = {}) {
+/**
+ * A group handler that records start/end order and fails the ids it is told to. Each operation
+ * yields one turn of the event loop (setImmediate), not a sleep: the executor fills every free slot
+ * before any handler resumes, however slow the machine, so the order is decided by steps alone.
+ */
+function recorder(opts: { fail?: string[]; already?: string[] } = {}) {
   const events: string[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -15,7 +19,7 @@ function recorder(opts: { fail?: string[]; delayMs?: Record<string, number>; alr
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     events.push(`start:${o.id}`);
-    await new Promise((r) => setTimeout(r, opts.delayMs?.[o.id] ?? 5));
+    await new Promise((r) => setImmediate(r));
     inFlight--;
     events.push(`end:${o.id}`);
     if (opts.fail?.includes(o.id))
