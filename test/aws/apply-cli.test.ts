@@ -284,3 +284,39 @@ describe('dist/cli.js', () => {
     expect(await users()).toEqual([]);
   });
 });
+
+test('the apply log is quiet by default (summary and failures), --verbose logs every operation, progress counts [n/N]', async () => {
+  const dir = repo([ALICE, BOB]);
+  const quiet = harness({ progress: true });
+  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), quiet.io)).toBe(0);
+  // stdout: the report only, no per-operation line.
+  expect(quiet.out()).toMatch(
+    /^\n\d+ applied, 0 already done, 0 failed, 0 skipped\.\nCreated users: alice, bob\n/,
+  );
+  expect(quiet.out()).not.toMatch(/^✓ /m);
+  // stderr: the plan phases, then one [n/N] line per operation, counted up to N.
+  const progress = quiet
+    .err()
+    .split('\n')
+    .filter((l) => /^\[\d+\/\d+\]/.test(l));
+  const n = progress.length;
+  expect(n).toBeGreaterThan(4);
+  expect(progress.map((l) => l.slice(0, l.indexOf(']') + 1))).toEqual(
+    Array.from({ length: n }, (_, i) => `[${i + 1}/${n}]`),
+  );
+  expect(progress).toContain(
+    `[${progress.findIndex((l) => l.endsWith('create user alice')) + 1}/${n}] create user alice`,
+  );
+  expect(quiet.err()).toMatch(
+    /^\[apply\] reading the files…\n\[apply\] linting…\n\[apply\] reading the account…\n\[apply\] planning…\n/,
+  );
+
+  // A second run does nothing; on a fresh account --verbose prints each operation and no progress without a terminal.
+  await moto.reset();
+  await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+  const verbose = harness();
+  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes', '--verbose']), verbose.io)).toBe(0);
+  expect(verbose.out()).toMatch(/^✓ create user alice$/m);
+  expect(verbose.out().match(/^[✓=] /gm)).toHaveLength(n);
+  expect(verbose.err()).toBe('');
+});
