@@ -266,6 +266,29 @@ describe('dist/cli.js', () => {
     return { code: r.status, stderr: r.stderr, stdout: r.stdout, calls };
   };
 
+  test('the bundle knows its version; no colour or progress through a pipe unless FORCE_COLOR asks for colour', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(run(['--version'])).toMatchObject({ code: 0, stdout: `iam-gitops ${version}\n`, stderr: '' });
+    const dir = repo([ALICE]);
+    const r = spawnSync(process.execPath, [cli, 'apply', '--yes', '--dir', dir], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...moto.env(), GITHUB_REPOSITORY: 'acme/iam' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Created users: alice/);
+    expect(r.stdout + r.stderr).not.toContain('\u001b');
+    expect(r.stderr).not.toMatch(/^\[\d+\/\d+\]/m);
+    // FORCE_COLOR turns colours on through a pipe too; the summary line stays on stdout.
+    const bad = repo(['bad name,b@example.com,developers,false']);
+    const forced = spawnSync(process.execPath, [cli, 'validate', '--dir', bad], {
+      env: { PATH: process.env.PATH, FORCE_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    expect(forced.status).toBe(1);
+    expect(forced.stderr).toContain('users/team.csv:2:1: \u001b[31merror\u001b[0m: username');
+    expect(forced.stdout).toMatch(/^\d+ files checked: 1 error, 0 warnings\n$/);
+  });
+
   test('without a terminal, apply refuses and says which flag to pass; a flag typo is refused; zero AWS calls', async () => {
     expect(existsSync(cli)).toBe(true);
     const dir = repo([ALICE, BOB]);
