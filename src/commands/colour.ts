@@ -61,13 +61,13 @@ function paintLine(line: string): string {
     const [whole, lead, word] = sev;
     return `${lead}${SEVERITY[word!]}${word}${SGR.reset}${line.slice(whole.length)}`;
   }
-  // Plan and apply lines: `  + user alice`, `✓ create user alice`, `[3/12] create user alice`.
+  // Plan and apply lines: `  + user alice`, `✓ create user alice`; progress `[3/12] …`, `[plan] …`.
   const mark = /^(\s*)([+\-~✓✗])( )/.exec(line);
   if (mark) {
     const [whole, lead, m] = mark;
     return `${lead}${MARK[m!]}${m}${SGR.reset} ${line.slice(whole.length)}`;
   }
-  const step = /^\[\d+\/\d+\]/.exec(line);
+  const step = /^\[(\d+\/\d+|[a-z]+)\]/.exec(line);
   if (step) return `${SGR.dim}${step[0]}${SGR.reset}${line.slice(step[0].length)}`;
   return line;
 }

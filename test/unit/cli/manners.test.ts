@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { COMMAND_FLAGS, parseArgs } from '../../../src/commands/args.js';
-import { colourWanted, PALETTE } from '../../../src/commands/colour.js';
+import { colourWanted, paint, PALETTE } from '../../../src/commands/colour.js';
 import { runCli } from '../../../src/commands/dispatch.js';
 import { lintCommand } from '../../../src/commands/lint.js';
 import { planCommand } from '../../../src/commands/plan.js';
@@ -190,4 +190,13 @@ test('plan phases go to stderr as progress only when progress is on; stdout is t
   const off = await run(false);
   expect(off.err).toBe('');
   expect(off.out).toBe(on.out);
+});
+
+test('paint colours only the leading word or mark of a line, and leaves the rest as it was', () => {
+  expect(paint('[3/12] create user alice\n[plan] linting…')).toBe(
+    `${ESC}[2m[3/12]${ESC}[0m create user alice\n${ESC}[2m[plan]${ESC}[0m linting…`,
+  );
+  expect(paint('error: refused: x')).toBe(`${ESC}[31merror${ESC}[0m: refused: x`);
+  expect(paint('  - user error')).toBe(`  ${ESC}[31m-${ESC}[0m user error`);
+  expect(paint('0 error(s), 1 warning(s)')).toBe('0 error(s), 1 warning(s)');
 });
