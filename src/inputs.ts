@@ -7,8 +7,8 @@ import * as github from '@actions/github';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-export type Mode = 'plan' | 'apply' | 'drift';
-const MODES = ['auto', 'plan', 'apply', 'drift'] as const;
+export type Mode = 'plan' | 'apply' | 'drift' | 'check-changes';
+const MODES = ['auto', 'plan', 'apply', 'drift', 'check-changes'] as const;
 
 /** The parts of `github.context` the action reads (a plain object in tests). */
 export interface ContextLike {
@@ -62,7 +62,9 @@ function within(root: string, p: string): boolean {
 
 export function autoMode(eventName: string): Mode {
   switch (eventName) {
+    // merge_group: a merge queue's check, the merge group's head planned offline with no comment (flow-plan.ts).
     case 'pull_request':
+    case 'merge_group':
       return 'plan';
     case 'push':
       return 'apply';
@@ -76,7 +78,7 @@ export function autoMode(eventName: string): Mode {
       );
     default:
       throw new InputError(
-        `mode auto cannot pick a mode for the '${eventName}' event (pull_request → plan, push → apply, ` +
+        `mode auto cannot pick a mode for the '${eventName}' event (pull_request or merge_group → plan, push → apply, ` +
           'schedule or workflow_dispatch → drift). Set the input mode to plan, apply or drift.',
       );
   }

@@ -1,5 +1,5 @@
 /**
- * The action's entry: reads the settings, picks plan | apply | drift, and turns any error into
+ * The action's entry: reads the settings, picks plan | apply | drift | check-changes, and turns any error into
  * one failed step with a clear message (a stack trace only with ACTIONS_STEP_DEBUG).
  */
 import * as core from '@actions/core';
@@ -10,6 +10,7 @@ import { createEngine } from './github/engine.js';
 import { planFlow } from './github/flow-plan.js';
 import { applyFlow } from './github/flow-apply.js';
 import { driftFlow } from './github/flow-drift.js';
+import { checkChangesFlow } from './github/flow-changes.js';
 
 export async function run(): Promise<void> {
   try {
@@ -29,6 +30,9 @@ export async function run(): Promise<void> {
         break;
       case 'drift':
         await driftFlow(settings, deps);
+        break;
+      case 'check-changes':
+        await checkChangesFlow(settings);
         break;
     }
   } catch (err) {

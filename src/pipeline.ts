@@ -29,7 +29,12 @@ export interface PlanRunOptions {
   read?: ReadOptions;
   /** The gate settings in force (on GitHub: the stricter of base and head), replacing the files' own. */
   gate?: GateSettings;
+  /** Told when each phase starts, for progress on a terminal. */
+  onPhase?: (phase: PlanPhase) => void;
 }
+
+/** The phases of a plan run, in order; `account` only when the plan reads AWS. */
+export type PlanPhase = 'files' | 'lint' | 'account' | 'diff';
 
 export type PlanRun =
   | { ok: false; diagnostics: Diagnostic[] }
@@ -46,6 +51,7 @@ export type PlanRun =
 export const OFFLINE_ACCOUNT_ID = '000000000000';
 
 export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
+  opts.onPhase?.('files');
   const loaded = await loadDesired(opts.dir, { configPath: opts.configPath });
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (!loaded.state || errors.length > 0) return { ok: false, diagnostics: loaded.diagnostics };
@@ -53,6 +59,7 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
     ? { ...loaded.state, config: withGate(loaded.state.config, opts.gate) }
     : loaded.state;
   // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
+  opts.onPhase?.('lint');
   const lint = lintDesired(desired, { now: new Date() });
 
   const clients = opts.clients;
@@ -63,9 +70,11 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
   if (opts.offline || !clients) {
     actual = emptyActualState(OFFLINE_ACCOUNT_ID, clients?.region ?? opts.region ?? 'us-east-1');
   } else {
+    opts.onPhase?.('account');
     actual = await readActualState(clients, desired.config, opts.read);
   }
 
+  opts.onPhase?.('diff');
   let result = diff(desired, actual);
   if (!opts.offline && clients) {
     // The credential report may be hours old: confirm the console changes it suggests, then plan again.

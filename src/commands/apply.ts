@@ -18,8 +18,9 @@ import { runPlan } from '../pipeline.js';
 import { renderText } from '../plan/render-text.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
 import { askOnTerminal, confirmed, onTerminal } from './confirm.js';
-import { guarded } from './output.js';
-import { defaultIo, repoIdentity } from './plan.js';
+import type { Colours } from './colour.js';
+import { guarded, progress } from './output.js';
+import { defaultIo, phaseProgress, repoIdentity } from './plan.js';
 
 export interface ApplyIo {
   out: (text: string) => void;
@@ -31,6 +32,9 @@ export interface ApplyIo {
   terminal?: boolean;
   /** Asks the question on the terminal and resolves with the answer. */
   ask?: (question: string) => Promise<string>;
+  colour?: Colours;
+  /** `[n/N] create user alice` on stderr as operations finish; on by default when stderr is a terminal. */
+  progress?: boolean;
 }
 
 export const defaultApplyIo = (): ApplyIo => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
@@ -104,7 +108,14 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
   const clientsFor = io.clients ?? ((r: string) => createClients({ region: r }));
   const clients = clientsFor(region);
   const repo = await repoIdentity(args.dir, io.env);
-  const result = await runPlan({ dir: args.dir, repo, offline: false, clients, region });
+  const result = await runPlan({
+    dir: args.dir,
+    repo,
+    offline: false,
+    clients,
+    region,
+    onPhase: phaseProgress(io, 'apply'),
+  });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
   if (!result.ok) {
     io.err('validation failed: nothing was applied\n');
@@ -168,15 +179,27 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
   const sesRegion = desired.config.email.region;
   const all = sesRegion === region ? clients : { ...clients, ses: clientsFor(sesRegion).ses };
   const secrets = scrubber();
+  const total = plan.changes.length;
+  let finished = 0;
   try {
-    const report = await applyPlan(plan, {
-      clients: all,
-      accountId: plan.accountId,
-      region,
-      desired,
-      maskSecret: secrets.mask,
-      log: (m) => io.out(secrets.clean(m) + '\n'),
-    });
+    const report = await applyPlan(
+      plan,
+      {
+        clients: all,
+        accountId: plan.accountId,
+        region,
+        desired,
+        maskSecret: secrets.mask,
+        // Quiet by default: the report below has the counts and every failure; --verbose logs each step.
+        log: (m) => {
+          if (args.verbose) io.out(secrets.clean(m) + '\n');
+        },
+      },
+      {
+        afterEach: (op) =>
+          progress(io, secrets.clean(`[${++finished}/${total}] ${op.action} ${op.type} ${op.name}`)),
+      },
+    );
     io.out('\n' + secrets.clean(formatApplyReport(report)));
     return report.ok ? 0 : 1;
   } catch (err) {

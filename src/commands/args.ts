@@ -18,6 +18,8 @@ export interface CliArgs {
   approvedPlan: string | undefined;
   yes: boolean;
   allowLintErrors: boolean;
+  version: boolean;
+  verbose: boolean;
 }
 
 export class UsageError extends Error {
@@ -40,6 +42,7 @@ const COMMON: Record<string, FlagSpec> = {
   '--dir': { value: 'path', help: 'repository root (default .)' },
   '--debug': { help: 'print stack traces' },
   '--help': { help: 'print this help' },
+  '--version': { help: 'print the version and exit' },
 };
 
 const FORMAT = (formats: string): FlagSpec => ({ value: formats, help: 'output format (default text)' });
@@ -63,6 +66,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
     },
     '--yes': { help: 'apply the fresh plan without asking (no hash pinned)' },
     '--allow-lint-errors': { help: 'apply even when lint findings reach lint.failOn' },
+    '--verbose': { help: 'log every operation as it runs (default: the summary and the failures)' },
   },
   drift: {
     '--format': FORMAT('text|markdown|json'),
@@ -101,6 +105,8 @@ const FIELD: Record<string, keyof CliArgs> = {
   '--approved-plan': 'approvedPlan',
   '--yes': 'yes',
   '--allow-lint-errors': 'allowLintErrors',
+  '--version': 'version',
+  '--verbose': 'verbose',
 };
 
 /**
@@ -121,6 +127,8 @@ export function parseArgs(argv: string[]): CliArgs {
     approvedPlan: undefined,
     yes: false,
     allowLintErrors: false,
+    version: false,
+    verbose: false,
   };
   // First pass: find the command, so that flag errors can name the command's own flags.
   const command = findCommand(argv);

@@ -4,7 +4,9 @@
  */
 import { errorMessage } from '../aws/clients.js';
 import { neutralize } from '../safe-text.js';
+import { VERSION } from '../version.js';
 import { COMMANDS, flagHelp, flagList, parseArgs, UsageError, type CliArgs } from './args.js';
+import { commandHelp } from './help.js';
 // Static imports: ncc would split dynamic imports into extra chunk files next to the bundle.
 import { applyCommand } from './apply.js';
 import { driftCommand } from './drift.js';
@@ -22,6 +24,8 @@ const SUMMARY: Record<string, string> = {
 
 export const USAGE = [
   'usage: iam-gitops <command> [options]',
+  "       iam-gitops <command> --help    (the command's options, exit codes and an example)",
+  '       iam-gitops --version',
   '',
   'commands:',
   ...COMMANDS.map((c) => `  ${c.padEnd(10)} ${SUMMARY[c]}`),
@@ -62,9 +66,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.err(neutralize(`error: ${err.message}\n${usage}\n`));
     return 1;
   }
-  if (args.help || !args.command) {
-    (args.help ? io.out : io.err)(USAGE);
-    return args.help ? 0 : 1;
+  if (args.help) {
+    io.out(neutralize(args.command ? commandHelp(args.command) : USAGE));
+    return 0;
+  }
+  if (args.version) {
+    io.out(`iam-gitops ${VERSION}\n`);
+    return 0;
+  }
+  if (!args.command) {
+    io.err(USAGE);
+    return 1;
   }
   switch (args.command) {
     case 'validate':

@@ -13,11 +13,13 @@ import { formatText } from '../lint/format-text.js';
 import { lintDesired, reachesFailOn } from '../lint/index.js';
 import { neutralizeJson } from '../safe-text.js';
 import type { CliArgs } from './args.js';
+import { terminalColours, type Colours } from './colour.js';
 import { guarded } from './output.js';
 
 export interface LintIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  colour?: Colours;
 }
 
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -63,11 +65,15 @@ async function load(dir: string, io: LintIo, label: string): Promise<DesiredStat
 
 export async function lintCommand(
   args: CliArgs,
-  rawIo: LintIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) },
+  rawIo: LintIo = {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    colour: terminalColours(),
+  },
   now: Date = new Date(),
 ): Promise<number> {
-  const io = guarded(rawIo);
   const format = (args.format ?? 'text') as (typeof FORMATS)[number];
+  const io = guarded(rawIo, { data: format !== 'text' });
   if (!FORMATS.includes(format)) {
     io.err(`error: --format must be one of ${FORMATS.join(', ')} (got '${args.format}')\n`);
     return 1;

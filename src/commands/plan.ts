@@ -7,13 +7,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import { runPlan } from '../pipeline.js';
+import { runPlan, type PlanPhase } from '../pipeline.js';
 import { renderJson } from '../plan/render-json.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderText } from '../plan/render-text.js';
 import { neutralizeJson } from '../safe-text.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
-import { guarded } from './output.js';
+import { terminalColours, type Colours } from './colour.js';
+import { guarded, progress } from './output.js';
 
 const run = promisify(execFile);
 
@@ -24,13 +25,30 @@ export interface PlanIo {
   /** Tests pass clients pointed at the emulator; otherwise they come from the environment. */
   clients?: (region: string) => AwsClients;
   now?: () => Date;
+  colour?: Colours;
+  /** Progress lines on stderr (plan phases, apply operations); on by default when stderr is a terminal. */
+  progress?: boolean;
 }
 
 export const defaultIo = (): PlanIo => ({
   out: (t) => void process.stdout.write(t),
   err: (t) => void process.stderr.write(t),
   env: process.env,
+  colour: terminalColours(),
+  progress: Boolean(process.stderr.isTTY),
 });
+
+const PHASE: Record<PlanPhase, string> = {
+  files: 'reading the files',
+  lint: 'linting',
+  account: 'reading the account',
+  diff: 'planning',
+};
+
+/** A runPlan phase callback that prints `[plan] linting…` lines on stderr when progress is on. */
+export function phaseProgress(io: { err: (t: string) => void; progress?: boolean }, kind: string) {
+  return (phase: PlanPhase): void => progress(io, `[${kind}] ${PHASE[phase]}…`);
+}
 
 const FORMATS = ['text', 'markdown', 'json'];
 
@@ -39,8 +57,8 @@ export function planCommand(args: CliArgs, io: PlanIo = defaultIo()): Promise<nu
 }
 
 export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: PlanIo): Promise<number> {
-  const io = guarded(rawIo);
   const format = args.format ?? 'text';
+  const io = guarded(rawIo, { data: format !== 'text' });
   if (!FORMATS.includes(format)) {
     io.err(`error: --format must be one of ${FORMATS.join(', ')}, not '${format}'\n`);
     return 1;
@@ -55,7 +73,14 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: 
     ? undefined
     : (io.clients ?? ((r: string) => createClients({ region: r })))(region);
   const repo = await repoIdentity(args.dir, io.env);
-  const result = await runPlan({ dir: args.dir, repo, offline: args.offline, clients, region });
+  const result = await runPlan({
+    dir: args.dir,
+    repo,
+    offline: args.offline,
+    clients,
+    region,
+    onPhase: phaseProgress(io, kind),
+  });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
   if (!result.ok) {
     const n = result.diagnostics.filter((d) => d.severity === 'error').length;

@@ -1,17 +1,28 @@
-/** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
+/**
+ * `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). The
+ * diagnostics go to stderr and the summary line to stdout, so `validate > result` keeps the verdict.
+ */
 import { loadDesired } from '../desired/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { dirIsRepo, type CliArgs } from './args.js';
+import { terminalColours, type Colours } from './colour.js';
 import { guarded } from './output.js';
 
 export interface ValidateIo {
-  /** Where diagnostics and the summary go; stderr by default. */
+  /** The summary line; stdout by default. */
+  out: (text: string) => void;
+  /** The diagnostics; stderr by default. */
   err: (text: string) => void;
+  colour?: Colours;
 }
 
 export async function validateCommand(
   args: CliArgs,
-  rawIo: ValidateIo = { err: (t) => void process.stderr.write(t) },
+  rawIo: ValidateIo = {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    colour: terminalColours(),
+  },
 ): Promise<number> {
   const io = guarded(rawIo);
   if (!(await dirIsRepo(args, io))) return 1;
@@ -24,7 +35,7 @@ export async function validateCommand(
     io.err(formatDiagnostic(d) + '\n');
   }
   const n = result.files.length;
-  io.err(
+  io.out(
     `${n} file${n === 1 ? '' : 's'} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`,
   );
   return errors > 0 ? 1 : 0;

@@ -65,6 +65,11 @@ export function gateMarkdown(g: EffectiveGate | undefined): string {
 
 /** Why the plan must be offline, or null when it can read the live account. */
 export function offlineReason(s: Settings, pr: PullPayload | undefined): string | null {
+  // The merge queue's check proves the merged files valid and within lint.failOn; the live
+  // account is read by each pull request's plan and again by the apply, which refuses any plan
+  // nobody approved. The plan role trusts pull request jobs only, so no role is asked for here.
+  if (s.eventName === 'merge_group')
+    return 'a merge queue check is planned offline (the apply re-plans against the account before any change)';
   if (!s.planRoleToAssume) return 'no `plan-role-to-assume` is set';
   const own = `${s.repo.owner}/${s.repo.repo}`;
   if (pr && pr.head.repo && pr.head.repo.full_name !== own)

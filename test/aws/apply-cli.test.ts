@@ -266,6 +266,29 @@ describe('dist/cli.js', () => {
     return { code: r.status, stderr: r.stderr, stdout: r.stdout, calls };
   };
 
+  test('the bundle knows its version; no colour or progress through a pipe unless FORCE_COLOR asks for colour', async () => {
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    expect(run(['--version'])).toMatchObject({ code: 0, stdout: `iam-gitops ${version}\n`, stderr: '' });
+    const dir = repo([ALICE]);
+    const r = spawnSync(process.execPath, [cli, 'apply', '--yes', '--dir', dir], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...moto.env(), GITHUB_REPOSITORY: 'acme/iam' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Created users: alice/);
+    expect(r.stdout + r.stderr).not.toContain('\u001b');
+    expect(r.stderr).not.toMatch(/^\[\d+\/\d+\]/m);
+    // FORCE_COLOR turns colours on through a pipe too; the summary line stays on stdout.
+    const bad = repo(['bad name,b@example.com,developers,false']);
+    const forced = spawnSync(process.execPath, [cli, 'validate', '--dir', bad], {
+      env: { PATH: process.env.PATH, FORCE_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    expect(forced.status).toBe(1);
+    expect(forced.stderr).toContain('users/team.csv:2:1: \u001b[31merror\u001b[0m: username');
+    expect(forced.stdout).toMatch(/^\d+ files checked: 1 error, 0 warnings\n$/);
+  });
+
   test('without a terminal, apply refuses and says which flag to pass; a flag typo is refused; zero AWS calls', async () => {
     expect(existsSync(cli)).toBe(true);
     const dir = repo([ALICE, BOB]);
@@ -283,4 +306,40 @@ describe('dist/cli.js', () => {
     expect(typo.calls).toEqual([]);
     expect(await users()).toEqual([]);
   });
+});
+
+test('the apply log is quiet by default (summary and failures), --verbose logs every operation, progress counts [n/N]', async () => {
+  const dir = repo([ALICE, BOB]);
+  const quiet = harness({ progress: true });
+  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), quiet.io)).toBe(0);
+  // stdout: the report only, no per-operation line.
+  expect(quiet.out()).toMatch(
+    /^\n\d+ applied, 0 already done, 0 failed, 0 skipped\.\nCreated users: alice, bob\n/,
+  );
+  expect(quiet.out()).not.toMatch(/^✓ /m);
+  // stderr: the plan phases, then one [n/N] line per operation, counted up to N.
+  const progress = quiet
+    .err()
+    .split('\n')
+    .filter((l) => /^\[\d+\/\d+\]/.test(l));
+  const n = progress.length;
+  expect(n).toBeGreaterThan(4);
+  expect(progress.map((l) => l.slice(0, l.indexOf(']') + 1))).toEqual(
+    Array.from({ length: n }, (_, i) => `[${i + 1}/${n}]`),
+  );
+  expect(progress).toContain(
+    `[${progress.findIndex((l) => l.endsWith('create user alice')) + 1}/${n}] create user alice`,
+  );
+  expect(quiet.err()).toMatch(
+    /^\[apply\] reading the files…\n\[apply\] linting…\n\[apply\] reading the account…\n\[apply\] planning…\n/,
+  );
+
+  // A second run does nothing; on a fresh account --verbose prints each operation and no progress without a terminal.
+  await moto.reset();
+  await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+  const verbose = harness();
+  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes', '--verbose']), verbose.io)).toBe(0);
+  expect(verbose.out()).toMatch(/^✓ create user alice$/m);
+  expect(verbose.out().match(/^[✓=] /gm)).toHaveLength(n);
+  expect(verbose.err()).toBe('');
 });

@@ -2,6 +2,7 @@
  * The workflow hardening rules, asserted on the shipped files themselves (zizmor and actionlint
  * run in CI too; these pin the project's own rules, which go beyond their defaults).
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -18,7 +19,7 @@ type Job = {
 type Workflow = {
   on: Record<string, unknown>;
   permissions: Record<string, string>;
-  concurrency?: { group: string; 'cancel-in-progress': boolean; queue?: string };
+  concurrency?: { group: string; 'cancel-in-progress': boolean | string; queue?: string };
   jobs: Record<string, Job>;
 };
 
@@ -75,12 +76,6 @@ describe.each(files)('%s', (file) => {
 
 test('only same-repository pull requests get an OIDC token for the plan; forks plan offline', () => {
   const wf = load('iam-plan.yml');
-  expect(Object.keys(wf.on)).toEqual(['pull_request']);
-  expect((wf.on.pull_request as { paths: string[] }).paths).toEqual([
-    'users/**',
-    'policies/**',
-    'iam-gitops.yml',
-  ]);
   expect(wf.jobs.plan!.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
   expect(wf.jobs.plan!.permissions!['id-token']).toBe('write');
   expect(wf.jobs['plan-offline']!.if).toContain(
@@ -89,6 +84,81 @@ test('only same-repository pull requests get an OIDC token for the plan; forks p
   expect(wf.jobs['plan-offline']!.permissions).toEqual({ contents: 'read' });
   const action = wf.jobs['plan-offline']!.steps.find((s) => s.uses?.includes('/iam-gitops@'))!;
   expect(action.with).not.toHaveProperty('plan-role-to-assume');
+});
+
+describe('iam-plan reports on every pull request and merge group, so it can be a required check', () => {
+  const wf = load('iam-plan.yml');
+  type Needy = Job & { needs?: string | string[]; name?: string; outputs?: Record<string, string> };
+  const jobs = wf.jobs as Record<string, Needy>;
+  const needs = (j: Needy) => (typeof j.needs === 'string' ? [j.needs] : (j.needs ?? []));
+
+  test('no paths filter: a pull request touching no IAM file still triggers it, and so does the merge queue', () => {
+    expect(Object.keys(wf.on).sort()).toEqual(['merge_group', 'pull_request']);
+    expect(wf.on.pull_request).toBeNull();
+  });
+
+  test('the changed-files job reads the clone only: contents read, two commits, the action in check-changes mode', () => {
+    const changes = jobs.changes!;
+    expect(changes.permissions).toEqual({ contents: 'read' });
+    expect(changes.if).toContain("github.event_name == 'pull_request'");
+    const checkout = changes.steps.find((s) => s.uses?.startsWith('actions/checkout@'))!;
+    expect(checkout.with).toMatchObject({ 'persist-credentials': false, 'fetch-depth': 2 });
+    const action = changes.steps.find((s) => s.uses?.includes('/iam-gitops@'))! as Step & { id?: string };
+    expect(action.with).toEqual({ mode: 'check-changes' });
+    expect(changes.outputs!.iam).toBe(`\${{ steps.${action.id}.outputs.iam-changed }}`);
+  });
+
+  test('the plan jobs, and their AWS token, run only when the check says IAM files changed', () => {
+    for (const name of ['plan', 'plan-offline']) {
+      expect(needs(jobs[name]!)).toEqual(['changes']);
+      expect(jobs[name]!.if).toMatch(/^needs\.changes\.outputs\.iam == 'true' && /);
+    }
+  });
+
+  test('the merge queue plans the group offline: no role, no token, no comment scope', () => {
+    const mq = jobs['plan-merge-queue']!;
+    expect(mq.if).toContain("github.event_name == 'merge_group'");
+    expect(mq.permissions).toEqual({ contents: 'read' });
+    const action = mq.steps.find((s) => s.uses?.includes('/iam-gitops@'))!;
+    expect(action.with).toEqual({ mode: 'plan' });
+  });
+
+  test('one always-reporting job, iam-plan, waits for every other job and holds no permission', () => {
+    const result = Object.entries(jobs).filter(([, j]) => j.name === 'iam-plan');
+    expect(result).toHaveLength(1);
+    const [id, job] = result[0]!;
+    expect(job.if).toMatch(/^always\(\) && /);
+    expect(job.permissions).toEqual({});
+    // A plan job added later but not awaited here could fail without failing the check.
+    expect(needs(job).sort()).toEqual(
+      Object.keys(jobs)
+        .filter((j) => j !== id)
+        .sort(),
+    );
+    expect(job.steps.every((s) => !s.uses)).toBe(true);
+  });
+
+  test.each([
+    ['success skipped skipped skipped', 0], // no IAM change: the fast success
+    ['skipped skipped skipped success', 0], // a merge group that planned cleanly
+    ['success success skipped skipped', 0],
+    ['success failure skipped skipped', 1], // the plan failed (lint, validation)
+    ['failure skipped skipped skipped', 1], // the change check itself failed: the plans never ran
+    ['success cancelled skipped skipped', 1],
+    ['skipped skipped skipped failure', 1],
+  ])('the iam-plan step with needs results "%s" exits %i', (results, code) => {
+    const job = Object.values(jobs).find((j) => j.name === 'iam-plan')!;
+    const r = spawnSync('bash', ['-e', '-c', job.steps[0]!.run!], {
+      env: { PATH: process.env.PATH, RESULTS: results },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(code);
+  });
+
+  test('pull requests cancel their older run; merge groups, each on its own ref, are never cancelled', () => {
+    expect(wf.concurrency!.group).toBe('iam-plan-${{ github.event.pull_request.number || github.ref }}');
+    expect(wf.concurrency!['cancel-in-progress']).toBe("${{ github.event_name == 'pull_request' }}");
+  });
 });
 
 test('apply runs on the default branch in the protected environment, one at a time, never cancelled', () => {

@@ -1,6 +1,7 @@
 /** Command-line parsing: every command takes only its own flags; a typo is an error, never ignored. */
 import { parseArgs, UsageError } from '../../../src/commands/args.js';
 import { runCli, USAGE } from '../../../src/commands/dispatch.js';
+import { commandHelp } from '../../../src/commands/help.js';
 
 function usageError(argv: string[]): UsageError {
   try {
@@ -30,7 +31,7 @@ test('a mistyped flag is refused with a did-you-mean and the valid flags, before
   const lines = r.err.trimEnd().split('\n');
   expect(lines).toEqual([
     "error: unknown option '--plan-hsh' for apply; did you mean '--plan-hash'?",
-    'usage: iam-gitops apply [--plan-hash <hash>] [--approved-plan <plan.json>] [--yes] [--allow-lint-errors] [--dir <path>] [--debug] [--help]',
+    'usage: iam-gitops apply [--plan-hash <hash>] [--approved-plan <plan.json>] [--yes] [--allow-lint-errors] [--verbose] [--dir <path>] [--debug] [--help] [--version]',
   ]);
 });
 
@@ -124,7 +125,8 @@ test('an unknown command gets a did-you-mean and exit 1; --help prints the usage
       'run `iam-gitops --help` for the commands and their options\n',
   });
   expect(await cli(['--help'])).toEqual({ code: 0, out: USAGE, err: '' });
-  expect(await cli(['apply', '-h'])).toEqual({ code: 0, out: USAGE, err: '' });
+  // A command's --help is its own (test/unit/cli/manners.test.ts).
+  expect(await cli(['apply', '-h'])).toMatchObject({ code: 0, out: commandHelp('apply'), err: '' });
   expect(await cli([])).toEqual({ code: 1, out: '', err: USAGE });
 });
 

@@ -29,6 +29,7 @@ test('auto picks the mode from the event; pull_request_target and unknown events
   expect(autoMode('push')).toBe('apply');
   expect(autoMode('schedule')).toBe('drift');
   expect(autoMode('workflow_dispatch')).toBe('drift');
+  expect(autoMode('merge_group')).toBe('plan');
   expect(() => autoMode('pull_request_target')).toThrow(/refuses the 'pull_request_target' event/);
   expect(() => autoMode('release')).toThrow(/cannot pick a mode for the 'release' event.*Set the input mode/);
 });
@@ -82,7 +83,7 @@ test('explicit values are read, with hyphenated input names and the API URL at c
 });
 
 test.each([
-  [{ mode: 'deploy' }, /Input mode must be one of auto, plan, apply, drift; got 'deploy'/],
+  [{ mode: 'deploy' }, /Input mode must be one of auto, plan, apply, drift, check-changes; got 'deploy'/],
   [{ 'role-to-assume': 'apply-role' }, /Input role-to-assume must be an IAM role ARN.*got 'apply-role'/],
   [
     { 'plan-role-to-assume': 'arn:aws:iam::1234:role/x' },

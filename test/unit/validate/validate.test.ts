@@ -3,11 +3,23 @@ import { validateCommand } from '../../../src/commands/validate.js';
 import { loadDesired } from '../../../src/desired/index.js';
 import { lintDesired } from '../../../src/lint/index.js';
 
-async function run(dir: string): Promise<{ code: number; lines: string[] }> {
+/** `lines`: the diagnostics (stderr) followed by the summary (stdout), as a terminal shows them. */
+async function run(dir: string): Promise<{ code: number; lines: string[]; out: string; err: string }> {
   let out = '';
-  const code = await validateCommand(parseArgs(['validate', '--dir', dir]), { err: (t) => (out += t) });
-  return { code, lines: out.trimEnd().split('\n') };
+  let err = '';
+  const code = await validateCommand(parseArgs(['validate', '--dir', dir]), {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+  });
+  return { code, lines: (err + out).trimEnd().split('\n'), out, err };
 }
+
+test('the summary goes to stdout and the diagnostics to stderr, so `validate > file` keeps the verdict', async () => {
+  const r = await run('test/fixtures/malformed/many-problems');
+  expect(r.out).toBe('4 files checked: 5 errors, 0 warnings\n');
+  expect(r.err.trimEnd().split('\n')).toHaveLength(5);
+  expect(r.err).not.toContain('files checked');
+});
 
 describe('iam-gitops validate', () => {
   it("passes the repository's own examples with no diagnostics", async () => {
