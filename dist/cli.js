@@ -61422,7 +61422,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1761);
 /**
  * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
@@ -61439,7 +61439,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 46:
+/***/ 1761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61629,6 +61629,16 @@ function neutralizeJson(json) {
         .replace(/##\[/g, '#\\u0023[');
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/version.ts
+/**
+ * The version `--version` prints: package.json's, read at build time (ncc bundles the JSON), so
+ * the installed dist/ reports the version it was built from.
+ */
+
+const VERSION = package_namespaceObject.rE;
+
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/suggest.ts
@@ -61681,6 +61691,7 @@ const COMMON = {
     '--dir': { value: 'path', help: 'repository root (default .)' },
     '--debug': { help: 'print stack traces' },
     '--help': { help: 'print this help' },
+    '--version': { help: 'print the version and exit' },
 };
 const FORMAT = (formats) => ({ value: formats, help: 'output format (default text)' });
 /** The flags of each command, besides the common ones. */
@@ -61702,6 +61713,7 @@ const COMMAND_FLAGS = {
         },
         '--yes': { help: 'apply the fresh plan without asking (no hash pinned)' },
         '--allow-lint-errors': { help: 'apply even when lint findings reach lint.failOn' },
+        '--verbose': { help: 'log every operation as it runs (default: the summary and the failures)' },
     },
     drift: {
         '--format': FORMAT('text|markdown|json'),
@@ -61735,6 +61747,8 @@ const FIELD = {
     '--approved-plan': 'approvedPlan',
     '--yes': 'yes',
     '--allow-lint-errors': 'allowLintErrors',
+    '--version': 'version',
+    '--verbose': 'verbose',
 };
 /**
  * The first word that is not a flag or a flag's value is the command; flags may come before or
@@ -61754,6 +61768,8 @@ function parseArgs(argv) {
         approvedPlan: undefined,
         yes: false,
         allowLintErrors: false,
+        version: false,
+        verbose: false,
     };
     // First pass: find the command, so that flag errors can name the command's own flags.
     const command = findCommand(argv);
@@ -61840,6 +61856,99 @@ async function dirIsRepo(args, io) {
     if (!isDir)
         io.err(`error: --dir '${args.dir}' is not a directory; point --dir at the repository root\n`);
     return isDir;
+}
+
+;// CONCATENATED MODULE: ./src/commands/help.ts
+/**
+ * `iam-gitops <command> --help`: what the command does, its options (from the flag table in
+ * args.ts, so help and parsing never disagree), its exit codes and an example. A command without
+ * an entry here still gets its options and a pointer to the general help.
+ */
+
+const COMMAND_HELP = {
+    validate: {
+        about: [
+            'Parses and checks every file (iam-gitops.yml, users/*.csv, policies/*.json) against every',
+            'rule of the format. Problems go to stderr as `file:line:col: error: message` with the fix;',
+            'the summary line goes to stdout. No AWS access.',
+        ],
+        exits: [
+            [0, 'valid (warnings allowed)'],
+            [1, 'invalid, or a usage error'],
+        ],
+        examples: ['iam-gitops validate --dir ./aws-users'],
+    },
+    lint: {
+        about: [
+            'Least-privilege lint of every policy and of every user’s combined permissions. With',
+            '--base, adds per user the actions gained and lost since that revision. No AWS access.',
+        ],
+        exits: [
+            [0, 'no finding reaches lint.failOn'],
+            [1, 'findings reach lint.failOn, invalid files, or a usage error'],
+        ],
+        examples: ['iam-gitops lint --base origin/main', 'iam-gitops lint --format sarif > lint.sarif'],
+    },
+    plan: {
+        about: [
+            'Plans the files against the live account (read-only calls; AWS credentials from the',
+            'standard chain), or against an empty account with --offline. Progress goes to stderr on a',
+            'terminal; the plan goes to stdout.',
+        ],
+        exits: [
+            [0, 'no changes'],
+            [1, 'error (invalid files, AWS error, a plan that cannot be applied)'],
+            [2, 'changes'],
+        ],
+        examples: ['iam-gitops plan', 'iam-gitops plan --format json > plan.json'],
+    },
+    apply: {
+        about: [
+            'Plans afresh and changes IAM only with an approval: --plan-hash or --approved-plan (the',
+            'fresh plan must have that hash), --yes, or a `yes` typed at a terminal. Lint findings at',
+            'lint.failOn refuse it unless --allow-lint-errors. Every refusal happens before the first',
+            'AWS write. Prints the summary and the failures; --verbose logs every operation. On a',
+            'terminal, stderr shows progress as [n/N] per operation.',
+        ],
+        exits: [
+            [0, 'applied, or nothing to do'],
+            [1, 'error, refused, or an operation failed (re-run to finish)'],
+        ],
+        examples: [
+            'iam-gitops plan --format json > plan.json   # review it, then:',
+            'iam-gitops apply --approved-plan plan.json',
+        ],
+    },
+    drift: {
+        about: [
+            'The files against the live account, worded as drift: what changed in AWS outside the',
+            'reviewed flow. Read-only.',
+        ],
+        exits: [
+            [0, 'no drift'],
+            [1, 'error'],
+            [2, 'drift'],
+        ],
+        examples: ['iam-gitops drift --format markdown'],
+    },
+};
+/** The help text of one command. */
+function commandHelp(command) {
+    const h = COMMAND_HELP[command];
+    const own = flagHelp(command);
+    const lines = [`usage: iam-gitops ${command} [options]`, ''];
+    if (h)
+        lines.push(...h.about, '');
+    if (own.length)
+        lines.push('options:', ...own, '');
+    lines.push('options of every command:', ...flagHelp(undefined), '');
+    if (h) {
+        lines.push('exit codes:', ...h.exits.map(([c, m]) => `  ${c}  ${m}`), '');
+        lines.push(h.examples.length === 1 ? 'example:' : 'examples:', ...h.examples.map((e) => `  ${e}`), '');
+    }
+    else
+        lines.push('exit codes and more: iam-gitops --help', '');
+    return lines.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/aws/retry.ts
@@ -63756,6 +63865,79 @@ function monitoring_planMonitoring(config, actual, ctx) {
 /** Executor handlers for the monitoring operation types. */
 const monitoringHandlers = createMonitoringHandlers();
 
+;// CONCATENATED MODULE: ./src/desired/mfa-policy.ts
+/** The customer managed policy and the group that carries it; both created and kept by the plan. */
+const MFA_POLICY_NAME = 'iam-gitops-mfa-required';
+const MFA_GROUP_NAME = 'iam-gitops-mfa-required';
+/** Actions a user signed in without MFA may still call: exactly what enrolling needs. */
+const MFA_EXEMPT_ACTIONS = [
+    'iam:ChangePassword',
+    'iam:CreateVirtualMFADevice',
+    'iam:EnableMFADevice',
+    'iam:GetAccountPasswordPolicy',
+    'iam:GetUser',
+    'iam:ListMFADevices',
+    'iam:ListUsers',
+    'iam:ListVirtualMFADevices',
+    'iam:ResyncMFADevice',
+    'sts:GetSessionToken',
+];
+/** The caller's own user ARN, at `/` (AWS's example) and at any path. */
+const SELF = ['arn:aws:iam::*:user/${aws:username}', 'arn:aws:iam::*:user/*/${aws:username}'];
+/** The policy document; the same for every account and path. */
+function mfaPolicyDocument() {
+    const self = [...SELF];
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'AllowListActions',
+                Effect: 'Allow',
+                Action: ['iam:ListUsers', 'iam:ListVirtualMFADevices'],
+                Resource: '*',
+            },
+            {
+                Sid: 'AllowUserToCreateVirtualMFADevice',
+                Effect: 'Allow',
+                Action: ['iam:CreateVirtualMFADevice'],
+                Resource: 'arn:aws:iam::*:mfa/*',
+            },
+            {
+                Sid: 'AllowUserToManageTheirOwnMFA',
+                Effect: 'Allow',
+                Action: ['iam:EnableMFADevice', 'iam:GetMFADevice', 'iam:ListMFADevices', 'iam:ResyncMFADevice'],
+                Resource: self,
+            },
+            {
+                Sid: 'AllowUserToDeactivateTheirOwnMFAOnlyWhenUsingMFA',
+                Effect: 'Allow',
+                Action: ['iam:DeactivateMFADevice'],
+                Resource: self,
+                Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+            },
+            {
+                Sid: 'AllowUserToSetTheirOwnPasswordAtFirstSignIn',
+                Effect: 'Allow',
+                Action: ['iam:ChangePassword', 'iam:GetUser'],
+                Resource: self,
+            },
+            {
+                Sid: 'AllowReadingThePasswordPolicy',
+                Effect: 'Allow',
+                Action: ['iam:GetAccountPasswordPolicy'],
+                Resource: '*',
+            },
+            {
+                Sid: 'BlockMostAccessUnlessSignedInWithMFA',
+                Effect: 'Deny',
+                NotAction: [...MFA_EXEMPT_ACTIONS],
+                Resource: '*',
+                Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+            },
+        ],
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/apply/iam-common.ts
 /** Helpers shared by the IAM handlers: ownership checks and tolerant calls. */
 
@@ -64195,11 +64377,21 @@ function renderWelcomeMail(input) {
             text.push(ask);
             html.push(`<p>${ask}</p>`);
         }
-        const mfa = [
-            'Set up multi-factor authentication (MFA) right after your first sign-in:',
+        const steps = [
             'open the account menu (top right) → Security credentials → Multi-factor authentication (MFA) →',
             'Assign MFA device, and register an authenticator app or a security key.',
-        ].join(' ');
+        ];
+        // With mfa: required the user can do nothing else until enrolled: say so, and say what unlocks it.
+        const mfa = input.mfaRequired
+            ? [
+                'Multi-factor authentication (MFA) is required in this account: until you sign in with an MFA',
+                'device, everything except setting your password and setting up your own MFA device is denied.',
+                'Right after you set your password,',
+                ...steps,
+                'Then sign out and sign in again with your password and a code from the device: your permissions',
+                'apply from that sign-in on.',
+            ].join(' ')
+            : ['Set up multi-factor authentication (MFA) right after your first sign-in:', ...steps].join(' ');
         text.push('', mfa);
         html.push(`<p>${escapeHtml(mfa)}</p>`);
     }
@@ -64267,6 +64459,7 @@ async function sendWelcomeMail(ses, from, to, mail, password) {
 
 
 
+
 async function sendWelcome(op, ctx) {
     const d = iam_common_detailsOf(op);
     const { email: config } = ctx.desired.config;
@@ -64301,6 +64494,8 @@ async function sendWelcome(op, ctx) {
         groups: d.groups,
         policies: d.policies,
         groupPolicies: d.groupPolicies,
+        // From the approved operation's groups, not the config: the mail says what the plan applied.
+        mfaRequired: d.groups.includes(MFA_GROUP_NAME),
     });
     await sendWelcomeMail(ctx.clients.ses, config.from, d.email, mail, password);
     forgetPassword(ctx, d.user);
@@ -79005,6 +79200,7 @@ function defaults_defaultConfig() {
             alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
             period: 300,
         },
+        mfa: 'optional',
         lint: { failOn: 'error', ignore: [] },
         source: null,
     };
@@ -79158,6 +79354,7 @@ const configSchema = strictObject({
     })
         .nullable()
         .default(D.monitoring),
+    mfa: schemas_enum(['required', 'optional']).default(D.mfa),
     lint: strictObject({
         failOn: schemas_enum(['error', 'warning', 'never']).default(D.lint.failOn),
         ignore: array(ignore).nullable().default([]),
@@ -79527,6 +79724,8 @@ function buildConfig(file, raw, doc, lc, customNames, out, push) {
         groups[name] = { policies, source: { file, line: keyPos.line, col: keyPos.col } };
     }
     const lint = raw.lint ?? d.lint;
+    if (raw.mfa === 'required')
+        out.mfaAt = yamlPosition(doc, lc, ['mfa'], 'key');
     return {
         path: raw.path,
         permissionsBoundary: raw.permissionsBoundary,
@@ -79536,6 +79735,7 @@ function buildConfig(file, raw, doc, lc, customNames, out, push) {
         groups,
         email: raw.email ?? d.email,
         monitoring,
+        mfa: raw.mfa,
         lint: { failOn: lint.failOn, ignore: lint.ignore ?? [] },
         source: file,
     };
@@ -79775,233 +79975,6 @@ function property(obj, key) {
             return p.children[1];
     }
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/desired/policy-grammar.ts
-
-
-const TOP_KEYS = ['Version', 'Id', 'Statement'];
-const STATEMENT_KEYS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
-const CONDITION_OPERATORS = [
-    'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike',
-    'StringNotLike', 'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals',
-    'NumericGreaterThan', 'NumericGreaterThanEquals', 'DateEquals', 'DateNotEquals', 'DateLessThan',
-    'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals', 'Bool', 'BinaryEquals', 'IpAddress',
-    'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
-]; // prettier-ignore
-const ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
-function checkPolicyGrammar(root) {
-    const problems = [];
-    const add = (node, message) => problems.push({ offset: node.offset, message });
-    checkDuplicateKeys(root, add);
-    if (root.type !== 'object') {
-        add(root, 'a policy document must be a JSON object {"Version": "2012-10-17", "Statement": [...]}');
-        return problems;
-    }
-    unknownKeys(root, TOP_KEYS, 'policy document', add);
-    const version = property(root, 'Version');
-    if (!version)
-        add(root, 'Version is missing; add "Version": "2012-10-17" (without it IAM ignores policy variables)');
-    else if (version.value !== '2012-10-17') {
-        add(version, `Version must be "2012-10-17" (got ${JSON.stringify(version.value)})`);
-    }
-    const stmt = property(root, 'Statement');
-    if (!stmt) {
-        add(root, 'Statement is missing; add "Statement": [{"Effect": "Allow", "Action": …, "Resource": …}]');
-        return problems;
-    }
-    const statements = stmt.type === 'array' ? (stmt.children ?? []) : [stmt];
-    if (stmt.type === 'array' && statements.length === 0)
-        add(stmt, 'Statement is an empty list; add a statement');
-    const sids = new Map();
-    statements.forEach((s, i) => checkStatement(s, i, sids, add));
-    return problems;
-}
-function checkStatement(s, i, sids, add) {
-    const label = `Statement ${i + 1}`;
-    if (s.type !== 'object')
-        return add(s, `${label} must be an object {"Effect": …, "Action": …, "Resource": …}`);
-    for (const key of ['Principal', 'NotPrincipal']) {
-        const p = keyNode(s, key);
-        if (p)
-            add(p, `${label}: ${key} is not allowed in an identity policy (it is for resource policies); remove it`);
-    }
-    unknownKeys(s, [...STATEMENT_KEYS, 'Principal', 'NotPrincipal'], label, add);
-    const sid = property(s, 'Sid');
-    if (sid) {
-        if (sid.type !== 'string' || !/^[A-Za-z0-9]+$/.test(sid.value)) {
-            add(sid, `${label}: Sid must be letters and digits only (got ${JSON.stringify(sid.value)})`);
-        }
-        else if (sids.has(sid.value))
-            add(sid, `${label}: Sid '${sid.value}' is used by another statement; Sids must be unique`);
-        else
-            sids.set(sid.value, sid);
-    }
-    const effect = property(s, 'Effect');
-    if (!effect)
-        add(s, `${label}: Effect is missing; add "Effect": "Allow" or "Deny"`);
-    else if (effect.value !== 'Allow' && effect.value !== 'Deny') {
-        add(effect, `${label}: Effect must be "Allow" or "Deny" (case-sensitive; got ${JSON.stringify(effect.value)})`);
-    }
-    exactlyOne(s, label, 'Action', 'NotAction', add);
-    exactlyOne(s, label, 'Resource', 'NotResource', add);
-    for (const key of ['Action', 'NotAction'])
-        stringList(s, label, key, add, (v) => ACTION.test(v) ? undefined : `'${v}' is not an action; write service:Action (s3:GetObject) or *`);
-    for (const key of ['Resource', 'NotResource'])
-        stringList(s, label, key, add, (v) => v === '*' || v.startsWith('arn:')
-            ? undefined
-            : `'${v}' is not a resource; write an ARN (arn:aws:…) or *`);
-    const cond = property(s, 'Condition');
-    if (cond)
-        checkCondition(cond, label, add);
-}
-function exactlyOne(s, label, a, b, add) {
-    const hasA = property(s, a);
-    const hasB = property(s, b);
-    if (!hasA && !hasB)
-        add(s, `${label}: needs ${a} (or ${b})`);
-    if (hasA && hasB)
-        add(keyNode(s, b), `${label}: has both ${a} and ${b}; keep one`);
-}
-function stringList(s, label, key, add, check) {
-    const v = property(s, key);
-    if (!v)
-        return;
-    const items = v.type === 'array' ? (v.children ?? []) : [v];
-    if (v.type === 'array' && items.length === 0)
-        add(v, `${label}: ${key} is an empty list`);
-    for (const item of items) {
-        if (item.type !== 'string')
-            add(item, `${label}: ${key} must be a string or a list of strings`);
-        else {
-            const problem = check(item.value);
-            if (problem)
-                add(item, `${label}: ${key} ${problem}`);
-        }
-    }
-}
-function checkCondition(cond, label, add) {
-    if (cond.type !== 'object')
-        return add(cond, `${label}: Condition must be an object {"Operator": {"key": "value"}}`);
-    for (const p of cond.children ?? []) {
-        const [k, v] = p.children ?? [];
-        const op = String(k?.value);
-        const base = op.replace(/^(ForAllValues|ForAnyValue):/, '').replace(/IfExists$/, '');
-        if (!CONDITION_OPERATORS.includes(base) || (base === 'Null' && op.endsWith('IfExists'))) {
-            const near = closest(base, CONDITION_OPERATORS);
-            add(k, `${label}: unknown condition operator '${op}'` + (near ? `; did you mean '${near}'?` : ''));
-        }
-        if (!v || v.type !== 'object') {
-            add(v ?? k, `${label}: Condition.${op} must be an object {"condition-key": value}`);
-            continue;
-        }
-        for (const entry of v.children ?? []) {
-            const value = entry.children?.[1];
-            const scalars = value?.type === 'array' ? (value.children ?? []) : value ? [value] : [];
-            const bad = scalars.find((n) => !['string', 'number', 'boolean'].includes(n.type));
-            if (bad || (value?.type === 'array' && scalars.length === 0)) {
-                add(bad ?? value, `${label}: condition values must be strings, numbers or booleans, or a list of them`);
-            }
-        }
-    }
-}
-function unknownKeys(obj, known, label, add) {
-    for (const p of obj.children ?? []) {
-        const key = p.children?.[0];
-        if (!key || known.includes(key.value))
-            continue;
-        const near = closest(key.value, known);
-        add(key, `${label}: unknown key '${key.value}'` +
-            (near ? `; did you mean '${near}'?` : `; known keys: ${known.join(', ')}`));
-    }
-}
-function keyNode(obj, key) {
-    return obj.children?.find((p) => p.children?.[0]?.value === key)?.children?.[0];
-}
-/** JSON allows duplicate keys but IAM keeps only one of them, silently: a classic lost statement. */
-function checkDuplicateKeys(node, add) {
-    if (node.type === 'object') {
-        const seen = new Set();
-        for (const p of node.children ?? []) {
-            const key = p.children?.[0];
-            if (key && seen.has(key.value))
-                add(key, `duplicate key '${key.value}'; only one would count: merge them`);
-            if (key)
-                seen.add(key.value);
-        }
-    }
-    for (const c of node.children ?? [])
-        checkDuplicateKeys(c, add);
-}
-
-;// CONCATENATED MODULE: ./src/desired/policy-file.ts
-/** One policies/<name>.json file → a LocatedPolicy, or diagnostics naming file:line:col. */
-
-
-
-
-/** IAM's limit for a customer managed policy, counted without whitespace. */
-const MAX_POLICY_CHARS = 6144;
-const SYNTAX = {
-    InvalidSymbol: 'unexpected character',
-    InvalidNumberFormat: 'invalid number',
-    PropertyNameExpected: 'expected a "quoted" property name (no trailing comma before })',
-    ValueExpected: 'expected a value (no trailing comma before ])',
-    ColonExpected: 'expected ":" after the property name',
-    CommaExpected: 'expected "," between items',
-    CloseBraceExpected: 'expected "}"',
-    CloseBracketExpected: 'expected "]"',
-    EndOfFileExpected: 'unexpected text after the document',
-    InvalidCommentToken: 'comments are not allowed in JSON',
-    UnexpectedEndOfComment: 'comments are not allowed in JSON',
-    UnexpectedEndOfString: 'unterminated string',
-    UnexpectedEndOfNumber: 'unterminated number',
-    InvalidUnicode: 'invalid \\u escape',
-    InvalidEscapeCharacter: 'invalid escape character in string',
-    InvalidCharacter: 'invalid character in string (control characters must be escaped)',
-};
-function policyNameFromFile(file) {
-    return file.slice(file.lastIndexOf('/') + 1).replace(/\.json$/, '');
-}
-function readPolicyFile(file, text) {
-    const name = policyNameFromFile(file);
-    const diagnostics = [];
-    const error = (line, col, message) => diagnostics.push({ file, line, col, severity: 'error', message });
-    if (name.length > 128 || !IAM_NAME_CHARS.test(name)) {
-        error(1, 1, `'${name}' is not a valid policy name: rename the file to 1–128 of A-Z a-z 0-9 + = , . @ _ - and .json`);
-    }
-    if (text.trim() === '') {
-        error(1, 1, 'the file is empty; write a policy document {"Version": "2012-10-17", "Statement": [...]}');
-        return { policy: null, diagnostics };
-    }
-    const { tree, errors } = parseJsonWithPositions(text);
-    if (errors.length > 0 || !tree) {
-        // The first error is the cause; later ones are mostly its echoes.
-        const e = errors[0] ?? { line: 1, col: 1, message: 'ValueExpected' };
-        error(e.line, e.col, `JSON syntax: ${SYNTAX[e.message] ?? e.message}`);
-        return { policy: null, diagnostics };
-    }
-    const problems = checkPolicyGrammar(tree);
-    if (problems.length > 0) {
-        const at = lineIndex(text);
-        for (const p of problems) {
-            const pos = at(p.offset);
-            error(pos.line, pos.col, p.message);
-        }
-    }
-    const size = text.replace(/\s/g, '').length;
-    if (size > MAX_POLICY_CHARS) {
-        error(1, 1, `the policy is ${size} characters without whitespace; IAM allows ${MAX_POLICY_CHARS}: split it into two policies`);
-    }
-    if (diagnostics.length > 0)
-        return { policy: null, diagnostics };
-    const raw = (0,main.getNodeValue)(tree);
-    const document = {
-        ...raw,
-        Version: raw.Version,
-        Statement: Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement],
-    };
-    return { policy: locatePolicy(name, file, text, tree, document), diagnostics };
 }
 
 ;// CONCATENATED MODULE: ./src/desired/csv.ts
@@ -80406,8 +80379,282 @@ function readPolicies(cells, ctx, report) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/desired/mfa.ts
+
+
+/** Adds the MFA policy, group and memberships in place; returns the conflicts as diagnostics. */
+function requireMfa(input) {
+    const { config, configFile, at, users, policies } = input;
+    const out = [];
+    const error = (file, line, col, message) => out.push({ file, line, col, severity: 'error', message });
+    const lower = (s) => s.toLowerCase();
+    const ownPolicy = policies.find((p) => lower(p.name) === lower(MFA_POLICY_NAME));
+    if (ownPolicy)
+        error(ownPolicy.file ?? configFile, 1, 1, `policy '${ownPolicy.name}' has the name mfa: required gives its own policy; rename the file`);
+    const ownGroup = Object.keys(config.groups).find((g) => lower(g) === lower(MFA_GROUP_NAME));
+    if (ownGroup) {
+        const src = config.groups[ownGroup].source;
+        error(src.file, src.line, src.col ?? 1, `group '${ownGroup}' has the name mfa: required gives its own group; rename the group`);
+    }
+    if (out.length)
+        return out;
+    const document = mfaPolicyDocument();
+    const pos = { line: at.line, col: at.col };
+    policies.push({
+        name: MFA_POLICY_NAME,
+        // The policy lives in the tool, not in policies/: findings about it point at `mfa:`.
+        file: configFile,
+        arn: null,
+        document,
+        statementPositions: document.Statement.map(() => pos),
+        valuePositions: document.Statement.map(() => ({})),
+    });
+    config.groups[MFA_GROUP_NAME] = {
+        policies: [{ kind: 'custom', name: MFA_POLICY_NAME }],
+        source: { file: configFile, line: at.line, col: at.col },
+    };
+    for (const u of users) {
+        if (!u.console || u.groups.some((g) => lower(g) === lower(MFA_GROUP_NAME)))
+            continue;
+        u.groups.push(MFA_GROUP_NAME);
+        if (u.groups.length > MAX_USER_GROUPS)
+            error(u.source.file, u.source.line, u.source.col ?? 1, `${u.name} is a console user, so mfa: required (${configFile}:${at.line}) adds it to ` +
+                `${MFA_GROUP_NAME}: ${u.groups.length} groups, but IAM allows a user in at most ` +
+                `${MAX_USER_GROUPS}; remove one of its groups`);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/desired/policy-grammar.ts
+
+
+const TOP_KEYS = ['Version', 'Id', 'Statement'];
+const STATEMENT_KEYS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
+const CONDITION_OPERATORS = [
+    'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike',
+    'StringNotLike', 'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals',
+    'NumericGreaterThan', 'NumericGreaterThanEquals', 'DateEquals', 'DateNotEquals', 'DateLessThan',
+    'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals', 'Bool', 'BinaryEquals', 'IpAddress',
+    'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+]; // prettier-ignore
+const ACTION = /^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/;
+function checkPolicyGrammar(root) {
+    const problems = [];
+    const add = (node, message) => problems.push({ offset: node.offset, message });
+    checkDuplicateKeys(root, add);
+    if (root.type !== 'object') {
+        add(root, 'a policy document must be a JSON object {"Version": "2012-10-17", "Statement": [...]}');
+        return problems;
+    }
+    unknownKeys(root, TOP_KEYS, 'policy document', add);
+    const version = property(root, 'Version');
+    if (!version)
+        add(root, 'Version is missing; add "Version": "2012-10-17" (without it IAM ignores policy variables)');
+    else if (version.value !== '2012-10-17') {
+        add(version, `Version must be "2012-10-17" (got ${JSON.stringify(version.value)})`);
+    }
+    const stmt = property(root, 'Statement');
+    if (!stmt) {
+        add(root, 'Statement is missing; add "Statement": [{"Effect": "Allow", "Action": …, "Resource": …}]');
+        return problems;
+    }
+    const statements = stmt.type === 'array' ? (stmt.children ?? []) : [stmt];
+    if (stmt.type === 'array' && statements.length === 0)
+        add(stmt, 'Statement is an empty list; add a statement');
+    const sids = new Map();
+    statements.forEach((s, i) => checkStatement(s, i, sids, add));
+    return problems;
+}
+function checkStatement(s, i, sids, add) {
+    const label = `Statement ${i + 1}`;
+    if (s.type !== 'object')
+        return add(s, `${label} must be an object {"Effect": …, "Action": …, "Resource": …}`);
+    for (const key of ['Principal', 'NotPrincipal']) {
+        const p = keyNode(s, key);
+        if (p)
+            add(p, `${label}: ${key} is not allowed in an identity policy (it is for resource policies); remove it`);
+    }
+    unknownKeys(s, [...STATEMENT_KEYS, 'Principal', 'NotPrincipal'], label, add);
+    const sid = property(s, 'Sid');
+    if (sid) {
+        if (sid.type !== 'string' || !/^[A-Za-z0-9]+$/.test(sid.value)) {
+            add(sid, `${label}: Sid must be letters and digits only (got ${JSON.stringify(sid.value)})`);
+        }
+        else if (sids.has(sid.value))
+            add(sid, `${label}: Sid '${sid.value}' is used by another statement; Sids must be unique`);
+        else
+            sids.set(sid.value, sid);
+    }
+    const effect = property(s, 'Effect');
+    if (!effect)
+        add(s, `${label}: Effect is missing; add "Effect": "Allow" or "Deny"`);
+    else if (effect.value !== 'Allow' && effect.value !== 'Deny') {
+        add(effect, `${label}: Effect must be "Allow" or "Deny" (case-sensitive; got ${JSON.stringify(effect.value)})`);
+    }
+    exactlyOne(s, label, 'Action', 'NotAction', add);
+    exactlyOne(s, label, 'Resource', 'NotResource', add);
+    for (const key of ['Action', 'NotAction'])
+        stringList(s, label, key, add, (v) => ACTION.test(v) ? undefined : `'${v}' is not an action; write service:Action (s3:GetObject) or *`);
+    for (const key of ['Resource', 'NotResource'])
+        stringList(s, label, key, add, (v) => v === '*' || v.startsWith('arn:')
+            ? undefined
+            : `'${v}' is not a resource; write an ARN (arn:aws:…) or *`);
+    const cond = property(s, 'Condition');
+    if (cond)
+        checkCondition(cond, label, add);
+}
+function exactlyOne(s, label, a, b, add) {
+    const hasA = property(s, a);
+    const hasB = property(s, b);
+    if (!hasA && !hasB)
+        add(s, `${label}: needs ${a} (or ${b})`);
+    if (hasA && hasB)
+        add(keyNode(s, b), `${label}: has both ${a} and ${b}; keep one`);
+}
+function stringList(s, label, key, add, check) {
+    const v = property(s, key);
+    if (!v)
+        return;
+    const items = v.type === 'array' ? (v.children ?? []) : [v];
+    if (v.type === 'array' && items.length === 0)
+        add(v, `${label}: ${key} is an empty list`);
+    for (const item of items) {
+        if (item.type !== 'string')
+            add(item, `${label}: ${key} must be a string or a list of strings`);
+        else {
+            const problem = check(item.value);
+            if (problem)
+                add(item, `${label}: ${key} ${problem}`);
+        }
+    }
+}
+function checkCondition(cond, label, add) {
+    if (cond.type !== 'object')
+        return add(cond, `${label}: Condition must be an object {"Operator": {"key": "value"}}`);
+    for (const p of cond.children ?? []) {
+        const [k, v] = p.children ?? [];
+        const op = String(k?.value);
+        const base = op.replace(/^(ForAllValues|ForAnyValue):/, '').replace(/IfExists$/, '');
+        if (!CONDITION_OPERATORS.includes(base) || (base === 'Null' && op.endsWith('IfExists'))) {
+            const near = closest(base, CONDITION_OPERATORS);
+            add(k, `${label}: unknown condition operator '${op}'` + (near ? `; did you mean '${near}'?` : ''));
+        }
+        if (!v || v.type !== 'object') {
+            add(v ?? k, `${label}: Condition.${op} must be an object {"condition-key": value}`);
+            continue;
+        }
+        for (const entry of v.children ?? []) {
+            const value = entry.children?.[1];
+            const scalars = value?.type === 'array' ? (value.children ?? []) : value ? [value] : [];
+            const bad = scalars.find((n) => !['string', 'number', 'boolean'].includes(n.type));
+            if (bad || (value?.type === 'array' && scalars.length === 0)) {
+                add(bad ?? value, `${label}: condition values must be strings, numbers or booleans, or a list of them`);
+            }
+        }
+    }
+}
+function unknownKeys(obj, known, label, add) {
+    for (const p of obj.children ?? []) {
+        const key = p.children?.[0];
+        if (!key || known.includes(key.value))
+            continue;
+        const near = closest(key.value, known);
+        add(key, `${label}: unknown key '${key.value}'` +
+            (near ? `; did you mean '${near}'?` : `; known keys: ${known.join(', ')}`));
+    }
+}
+function keyNode(obj, key) {
+    return obj.children?.find((p) => p.children?.[0]?.value === key)?.children?.[0];
+}
+/** JSON allows duplicate keys but IAM keeps only one of them, silently: a classic lost statement. */
+function checkDuplicateKeys(node, add) {
+    if (node.type === 'object') {
+        const seen = new Set();
+        for (const p of node.children ?? []) {
+            const key = p.children?.[0];
+            if (key && seen.has(key.value))
+                add(key, `duplicate key '${key.value}'; only one would count: merge them`);
+            if (key)
+                seen.add(key.value);
+        }
+    }
+    for (const c of node.children ?? [])
+        checkDuplicateKeys(c, add);
+}
+
+;// CONCATENATED MODULE: ./src/desired/policy-file.ts
+/** One policies/<name>.json file → a LocatedPolicy, or diagnostics naming file:line:col. */
+
+
+
+
+/** IAM's limit for a customer managed policy, counted without whitespace. */
+const MAX_POLICY_CHARS = 6144;
+const SYNTAX = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'expected a "quoted" property name (no trailing comma before })',
+    ValueExpected: 'expected a value (no trailing comma before ])',
+    ColonExpected: 'expected ":" after the property name',
+    CommaExpected: 'expected "," between items',
+    CloseBraceExpected: 'expected "}"',
+    CloseBracketExpected: 'expected "]"',
+    EndOfFileExpected: 'unexpected text after the document',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'comments are not allowed in JSON',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid \\u escape',
+    InvalidEscapeCharacter: 'invalid escape character in string',
+    InvalidCharacter: 'invalid character in string (control characters must be escaped)',
+};
+function policyNameFromFile(file) {
+    return file.slice(file.lastIndexOf('/') + 1).replace(/\.json$/, '');
+}
+function readPolicyFile(file, text) {
+    const name = policyNameFromFile(file);
+    const diagnostics = [];
+    const error = (line, col, message) => diagnostics.push({ file, line, col, severity: 'error', message });
+    if (name.length > 128 || !IAM_NAME_CHARS.test(name)) {
+        error(1, 1, `'${name}' is not a valid policy name: rename the file to 1–128 of A-Z a-z 0-9 + = , . @ _ - and .json`);
+    }
+    if (text.trim() === '') {
+        error(1, 1, 'the file is empty; write a policy document {"Version": "2012-10-17", "Statement": [...]}');
+        return { policy: null, diagnostics };
+    }
+    const { tree, errors } = parseJsonWithPositions(text);
+    if (errors.length > 0 || !tree) {
+        // The first error is the cause; later ones are mostly its echoes.
+        const e = errors[0] ?? { line: 1, col: 1, message: 'ValueExpected' };
+        error(e.line, e.col, `JSON syntax: ${SYNTAX[e.message] ?? e.message}`);
+        return { policy: null, diagnostics };
+    }
+    const problems = checkPolicyGrammar(tree);
+    if (problems.length > 0) {
+        const at = lineIndex(text);
+        for (const p of problems) {
+            const pos = at(p.offset);
+            error(pos.line, pos.col, p.message);
+        }
+    }
+    const size = text.replace(/\s/g, '').length;
+    if (size > MAX_POLICY_CHARS) {
+        error(1, 1, `the policy is ${size} characters without whitespace; IAM allows ${MAX_POLICY_CHARS}: split it into two policies`);
+    }
+    if (diagnostics.length > 0)
+        return { policy: null, diagnostics };
+    const raw = (0,main.getNodeValue)(tree);
+    const document = {
+        ...raw,
+        Version: raw.Version,
+        Statement: Array.isArray(raw.Statement) ? raw.Statement : [raw.Statement],
+    };
+    return { policy: locatePolicy(name, file, text, tree, document), diagnostics };
+}
+
 ;// CONCATENATED MODULE: ./src/desired/index.ts
 /** Reads users/*.csv, policies/*.json and iam-gitops.yml into a DesiredState (SPEC §2). */
+
 
 
 
@@ -80532,6 +80779,16 @@ async function loadDesired(dir, opts = {}) {
         if (findManagedPolicy(name)) {
             warn(`'${name}' is also an AWS managed policy; '${name}' in a CSV or group means this file (write the ARN for the AWS one)`);
         }
+    }
+    if (configLoad.config.mfa === 'required' && configLoad.mfaAt) {
+        // After the "unused policy" checks: the MFA policy is the tool's, never a file of the repository.
+        diagnostics.push(...requireMfa({
+            config: configLoad.config,
+            configFile: configRel,
+            at: configLoad.mfaAt,
+            users,
+            policies,
+        }));
     }
     diagnostics.sort(byPlace);
     const ok = !diagnostics.some((d) => d.severity === 'error');
@@ -81143,7 +81400,7 @@ function checkSender(ops, desired, actual, errors) {
  */
 
 
-const VERSION = 'iam-gitops/plan-hash/v1';
+const hash_VERSION = 'iam-gitops/plan-hash/v1';
 /** Lists whose order means nothing; sorted before hashing. */
 const SET_KEYS = new Set([
     'dependsOn',
@@ -81203,7 +81460,7 @@ function canonicalOperation(op, withDeps = true) {
 }
 function planHash(operations, repo) {
     const h = (0,external_node_crypto_.createHash)('sha256');
-    h.update(`${VERSION}\n${repo}\n`);
+    h.update(`${hash_VERSION}\n${repo}\n`);
     h.update(canonicalPlan(operations));
     return h.digest('hex');
 }
@@ -81219,6 +81476,7 @@ function planHash(operations, repo) {
 /** Offline plans name no real account. */
 const OFFLINE_ACCOUNT_ID = '000000000000';
 async function runPlan(opts) {
+    opts.onPhase?.('files');
     const loaded = await loadDesired(opts.dir, { configPath: opts.configPath });
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (!loaded.state || errors.length > 0)
@@ -81227,6 +81485,7 @@ async function runPlan(opts) {
         ? { ...loaded.state, config: withGate(loaded.state.config, opts.gate) }
         : loaded.state;
     // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
+    opts.onPhase?.('lint');
     const lint = lintDesired(desired, { now: new Date() });
     const clients = opts.clients;
     if (!opts.offline && !clients)
@@ -81238,8 +81497,10 @@ async function runPlan(opts) {
         actual = emptyActualState(OFFLINE_ACCOUNT_ID, clients?.region ?? opts.region ?? 'us-east-1');
     }
     else {
+        opts.onPhase?.('account');
         actual = await readActualState(clients, desired.config, opts.read);
     }
+    opts.onPhase?.('diff');
     let result = diff(desired, actual);
     if (!opts.offline && clients) {
         // The credential report may be hours old: confirm the console changes it suggests, then plan again.
@@ -81611,19 +81872,99 @@ function confirmed(answer) {
     return answer.trim() === 'yes';
 }
 
+;// CONCATENATED MODULE: ./src/commands/colour.ts
+/**
+ * Colours on a terminal. They are added after neutralize() (src/safe-text.ts) has stripped every
+ * control character, escape included, from the text: the only escape sequences that reach the
+ * terminal are the fixed ones below, around words the tool itself writes (severities, plan
+ * marks), never anything a CSV cell or policy string carried.
+ */
+/**
+ * Node's convention (as util.inspect and the test runners read it): FORCE_COLOR wins (`0` or
+ * `false` turn colour off, anything else on); then a non-empty NO_COLOR (no-color.org) turns it
+ * off; otherwise colour only on a terminal that is not `dumb`.
+ */
+function colourWanted(isTTY, env) {
+    const force = env.FORCE_COLOR;
+    if (force !== undefined)
+        return force !== '0' && force.toLowerCase() !== 'false';
+    if (env.NO_COLOR)
+        return false;
+    return Boolean(isTTY) && env.TERM !== 'dumb';
+}
+/** Whether this process's stdout and stderr get colours. */
+function terminalColours(env = process.env) {
+    return { out: colourWanted(process.stdout.isTTY, env), err: colourWanted(process.stderr.isTTY, env) };
+}
+const SGR = {
+    red: '\u001b[31m',
+    green: '\u001b[32m',
+    yellow: '\u001b[33m',
+    cyan: '\u001b[36m',
+    dim: '\u001b[2m',
+    reset: '\u001b[0m',
+};
+/** Every escape sequence paint() can emit: tests check that nothing else reaches a terminal. */
+const PALETTE = Object.values(SGR);
+const SEVERITY = {
+    error: SGR.red,
+    refused: SGR.red,
+    warning: SGR.yellow,
+    notice: SGR.cyan,
+};
+const colour_MARK = {
+    '+': SGR.green,
+    '✓': SGR.green,
+    '-': SGR.red,
+    '✗': SGR.red,
+    '~': SGR.yellow,
+};
+/** One line of already neutralized text, with its severity word or leading mark coloured. */
+function paintLine(line) {
+    // `error: …`, `file:3:1: error: …`, `  warning rule file:4: …`
+    const sev = /^(\s*|.*?: |\s+)(error|refused|warning|notice)(?=[: ])/.exec(line);
+    if (sev) {
+        const [whole, lead, word] = sev;
+        return `${lead}${SEVERITY[word]}${word}${SGR.reset}${line.slice(whole.length)}`;
+    }
+    // Plan and apply lines: `  + user alice`, `✓ create user alice`; progress `[3/12] …`, `[plan] …`.
+    const mark = /^(\s*)([+\-~✓✗])( )/.exec(line);
+    if (mark) {
+        const [whole, lead, m] = mark;
+        return `${lead}${colour_MARK[m]}${m}${SGR.reset} ${line.slice(whole.length)}`;
+    }
+    const step = /^\[(\d+\/\d+|[a-z]+)\]/.exec(line);
+    if (step)
+        return `${SGR.dim}${step[0]}${SGR.reset}${line.slice(step[0].length)}`;
+    return line;
+}
+/** Colours neutralized text line by line; never called on JSON, SARIF, markdown or a pipe. */
+function paint(text) {
+    return text.split('\n').map(paintLine).join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/commands/output.ts
 /**
  * The commands' writers. Whatever a command prints may quote the repository's files, so every
  * write passes through neutralize() (src/safe-text.ts): a crafted CSV cell or policy string can
  * never become a workflow command when the CLI runs in a GitHub job, whoever supplied the writer.
+ * Colours (src/commands/colour.ts) are added after that, on a terminal only.
  */
 
-function guarded(io) {
-    const safe = { ...io, err: (t) => io.err(neutralize(t)) };
+
+function guarded(io, opts = {}) {
+    const errPaint = io.colour?.err ? paint : (t) => t;
+    const outPaint = io.colour?.out && !opts.data ? paint : (t) => t;
+    const safe = { ...io, err: (t) => io.err(errPaint(neutralize(t))) };
     const out = io.out;
     if (out)
-        safe.out = (t) => out(neutralize(t));
+        safe.out = (t) => out(outPaint(neutralize(t)));
     return safe;
+}
+/** A progress line on stderr when the writers ask for progress (stderr is a terminal). */
+function progress(io, line) {
+    if (io.progress)
+        io.err(line + '\n');
 }
 
 // EXTERNAL MODULE: external "node:child_process"
@@ -82076,19 +82417,32 @@ function renderMarkdown(input, limit = COMMENT_LIMIT) {
 
 
 
+
 const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
 const defaultIo = () => ({
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     env: process.env,
+    colour: terminalColours(),
+    progress: Boolean(process.stderr.isTTY),
 });
+const PHASE = {
+    files: 'reading the files',
+    lint: 'linting',
+    account: 'reading the account',
+    diff: 'planning',
+};
+/** A runPlan phase callback that prints `[plan] linting…` lines on stderr when progress is on. */
+function phaseProgress(io, kind) {
+    return (phase) => progress(io, `[${kind}] ${PHASE[phase]}…`);
+}
 const FORMATS = ['text', 'markdown', 'json'];
 function planCommand(args, io = defaultIo()) {
     return planOrDrift(args, 'plan', io);
 }
 async function planOrDrift(args, kind, rawIo) {
-    const io = guarded(rawIo);
     const format = args.format ?? 'text';
+    const io = guarded(rawIo, { data: format !== 'text' });
     if (!FORMATS.includes(format)) {
         io.err(`error: --format must be one of ${FORMATS.join(', ')}, not '${format}'\n`);
         return 1;
@@ -82104,7 +82458,14 @@ async function planOrDrift(args, kind, rawIo) {
         ? undefined
         : (io.clients ?? ((r) => createClients({ region: r })))(region);
     const repo = await repoIdentity(args.dir, io.env);
-    const result = await runPlan({ dir: args.dir, repo, offline: args.offline, clients, region });
+    const result = await runPlan({
+        dir: args.dir,
+        repo,
+        offline: args.offline,
+        clients,
+        region,
+        onPhase: phaseProgress(io, kind),
+    });
     for (const d of result.diagnostics)
         io.err(formatDiagnostic(d) + '\n');
     if (!result.ok) {
@@ -82251,7 +82612,14 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
     const clientsFor = io.clients ?? ((r) => createClients({ region: r }));
     const clients = clientsFor(region);
     const repo = await repoIdentity(args.dir, io.env);
-    const result = await runPlan({ dir: args.dir, repo, offline: false, clients, region });
+    const result = await runPlan({
+        dir: args.dir,
+        repo,
+        offline: false,
+        clients,
+        region,
+        onPhase: phaseProgress(io, 'apply'),
+    });
     for (const d of result.diagnostics)
         io.err(formatDiagnostic(d) + '\n');
     if (!result.ok) {
@@ -82310,6 +82678,8 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
     const sesRegion = desired.config.email.region;
     const all = sesRegion === region ? clients : { ...clients, ses: clientsFor(sesRegion).ses };
     const secrets = scrubber();
+    const total = plan.changes.length;
+    let finished = 0;
     try {
         const report = await applyPlan(plan, {
             clients: all,
@@ -82317,7 +82687,13 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
             region,
             desired,
             maskSecret: secrets.mask,
-            log: (m) => io.out(secrets.clean(m) + '\n'),
+            // Quiet by default: the report below has the counts and every failure; --verbose logs each step.
+            log: (m) => {
+                if (args.verbose)
+                    io.out(secrets.clean(m) + '\n');
+            },
+        }, {
+            afterEach: (op) => progress(io, secrets.clean(`[${++finished}/${total}] ${op.action} ${op.type} ${op.name}`)),
         });
         io.out('\n' + secrets.clean(formatApplyReport(report)));
         return report.ok ? 0 : 1;
@@ -82581,6 +82957,7 @@ function formatText(result, diff) {
 
 
 
+
 const lint_FORMATS = ['text', 'json', 'sarif'];
 /** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
 function checkoutBase(dir, ref) {
@@ -82614,9 +82991,13 @@ async function load(dir, io, label) {
             io.err(`${label === 'base' ? '[base] ' : ''}${formatDiagnostic(d)}\n`);
     return r.state;
 }
-async function lintCommand(args, rawIo = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) }, now = new Date()) {
-    const io = guarded(rawIo);
+async function lintCommand(args, rawIo = {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    colour: terminalColours(),
+}, now = new Date()) {
     const format = (args.format ?? 'text');
+    const io = guarded(rawIo, { data: format !== 'text' });
     if (!lint_FORMATS.includes(format)) {
         io.err(`error: --format must be one of ${lint_FORMATS.join(', ')} (got '${args.format}')\n`);
         return 1;
@@ -82650,12 +83031,20 @@ async function lintCommand(args, rawIo = { out: (t) => void process.stdout.write
 }
 
 ;// CONCATENATED MODULE: ./src/commands/validate.ts
-/** `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). */
+/**
+ * `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). The
+ * diagnostics go to stderr and the summary line to stdout, so `validate > result` keeps the verdict.
+ */
 
 
 
 
-async function validateCommand(args, rawIo = { err: (t) => void process.stderr.write(t) }) {
+
+async function validateCommand(args, rawIo = {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    colour: terminalColours(),
+}) {
     const io = guarded(rawIo);
     if (!(await dirIsRepo(args, io)))
         return 1;
@@ -82670,7 +83059,7 @@ async function validateCommand(args, rawIo = { err: (t) => void process.stderr.w
         io.err(formatDiagnostic(d) + '\n');
     }
     const n = result.files.length;
-    io.err(`${n} file${n === 1 ? '' : 's'} checked: ${validate_plural(errors, 'error')}, ${validate_plural(warnings, 'warning')}\n`);
+    io.out(`${n} file${n === 1 ? '' : 's'} checked: ${validate_plural(errors, 'error')}, ${validate_plural(warnings, 'warning')}\n`);
     return errors > 0 ? 1 : 0;
 }
 function validate_plural(n, word) {
@@ -82682,6 +83071,8 @@ function validate_plural(n, word) {
  * The command line's entry (SPEC §4): parses the arguments, prints usage errors and help, and runs
  * the command. Separate from src/cli.ts so that tests can run it with their own writers.
  */
+
+
 
 
 
@@ -82700,6 +83091,8 @@ const SUMMARY = {
 };
 const USAGE = [
     'usage: iam-gitops <command> [options]',
+    "       iam-gitops <command> --help    (the command's options, exit codes and an example)",
+    '       iam-gitops --version',
     '',
     'commands:',
     ...COMMANDS.map((c) => `  ${c.padEnd(10)} ${SUMMARY[c]}`),
@@ -82736,9 +83129,17 @@ async function runCli(argv, io) {
         io.err(neutralize(`error: ${err.message}\n${usage}\n`));
         return 1;
     }
-    if (args.help || !args.command) {
-        (args.help ? io.out : io.err)(USAGE);
-        return args.help ? 0 : 1;
+    if (args.help) {
+        io.out(neutralize(args.command ? commandHelp(args.command) : USAGE));
+        return 0;
+    }
+    if (args.version) {
+        io.out(`iam-gitops ${VERSION}\n`);
+        return 0;
+    }
+    if (!args.command) {
+        io.err(USAGE);
+        return 1;
     }
     switch (args.command) {
         case 'validate':
