@@ -119,7 +119,7 @@ describe('ownership', () => {
 
   test('with adopt: true it is taken over with a user create (adopt) and then brought to the desired state', () => {
     const r = diff(
-      desired([user('carol', { console: true })], { adopt: true }),
+      desired([user('carol', { console: true })], { adopt: true, adoptPaths: ['/'] }),
       actual({ users: [actualUser('carol', { path: '/', tags: { team: 'x' } })] }),
     );
     expect(r.errors).toEqual([]);
