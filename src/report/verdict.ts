@@ -10,6 +10,13 @@ import { escalationFindings, isAdministrator } from '../lint/rules/escalation.js
 import type { LocatedPolicy, PolicyDocument } from '../model/policy.js';
 import type { ReportVerdict } from './model.js';
 
+/**
+ * The catalogue files a few reads as Write (athena:GetSessionEndpoint, iot:ListSubscriptions, …) and
+ * S3 Express authenticates reads with CreateSession; a service counts as written only through
+ * actions that change something, so ReadOnlyAccess reads as read-only.
+ */
+const READ_NAMED = /^[a-z0-9-]+:(Get|List|Describe|CreateSession$)/;
+
 export interface GrantSource {
   /** Attached managed policy ARNs (AWS and customer managed). */
   attached: string[];
@@ -56,7 +63,9 @@ export function verdictOf(
   const write = new Set<string>();
   for (const id of principal.allowedActions()) {
     const a = actionById(id);
-    if (a.level === 'Write' || a.level === 'Permissions management') write.add(a.service);
+    if ((a.level === 'Write' || a.level === 'Permissions management') && !READ_NAMED.test(a.name)) {
+      write.add(a.service);
+    }
   }
   const writeServices = [...write].sort();
   const summary = admin
