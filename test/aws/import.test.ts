@@ -28,8 +28,12 @@ import { applyCommand } from '../../src/commands/apply.js';
 import { importCommand } from '../../src/commands/import.js';
 import { planCommand, type PlanIo } from '../../src/commands/plan.js';
 import { validateCommand } from '../../src/commands/validate.js';
+import { loadDesired } from '../../src/desired/index.js';
+import { newAccountModel } from '../harness/aws-actions.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { ACCOUNT_ID, startMoto, type Moto } from '../harness/moto.js';
+import { stackFor } from '../harness/e2e-role-check.js';
+import { checkCalls, deployedRole } from '../harness/role-check.js';
+import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
 
 let moto: Moto;
 const dirs: string[] = [];
@@ -210,6 +214,31 @@ test('console account → import → validate clean → plan only takes over →
       .map((c) => `${c.operation} ${String(c.input.UserName)}`)
       .sort(),
   ).toEqual(['TagUser alice', 'TagUser ci-bot']);
+
+  // The stack deployed for these files (AdoptPath from adoptPaths) allows every call of the apply;
+  // without AdoptPath exactly the takeovers at / are refused.
+  const files = (await loadDesired(dir)).state!;
+  const model = () => {
+    const m = newAccountModel(ACCOUNT_ID, REGION);
+    for (const name of ['alice', 'ci-bot']) m.users.set(name, { name, path: '/', tags: {} });
+    m.groups.set('developers', { name: 'developers', path: '/' });
+    return m;
+  };
+  const sender = {
+    SesIdentityArn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:identity/iam@example.com`,
+    SesFromAddress: 'iam@example.com',
+  };
+  const github = { owner: 'acme', repo: 'iam' };
+  expect(stackFor(files, github, sender).parameters).toMatchObject({ AdoptPath: '/', AllowAdoption: 'true' });
+  expect(
+    await checkCalls(apply.calls.calls, deployedRole(stackFor(files, github, sender), 'apply'), model()),
+  ).toEqual([]);
+  const withoutAdoptPath = deployedRole(stackFor(files, github, { ...sender, AdoptPath: '' }), 'apply');
+  const denials = await checkCalls(apply.calls.calls, withoutAdoptPath, model());
+  expect(denials.map((d) => `${d.check.action} ${String(d.call.input.UserName)}`).sort()).toEqual([
+    'iam:TagUser alice',
+    'iam:TagUser ci-bot',
+  ]);
 
   const again = harness();
   expect(await planCommand(parseArgs(['plan', '--dir', dir]), again.io)).toBe(0);
