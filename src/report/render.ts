@@ -21,7 +21,9 @@ export function renderReport(r: Report, format: ReportFormat): string {
   }
 }
 
-const managed = (u: ReportUser) => (u.inFiles ? (u.tagged ? 'managed' : 'in files') : 'unmanaged');
+const managed = (u: ReportUser) =>
+  u.inFiles ? (u.tagged ? 'managed' : 'in files') : u.tagged ? 'tagged, not in files' : 'unmanaged';
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : 'never');
 const keyText = (k: ReportKey) =>
   `key ${k.slot} ${k.active ? 'active' : 'inactive'}, ${k.ageDays ?? '?'} d old, last used ${day(k.lastUsed)}`;
@@ -75,7 +77,7 @@ export function renderMarkdownReport(r: Report): string {
   const out: string[] = [
     `## IAM report for account ${esc(r.accountId)}`,
     '',
-    `${esc(credentialLine(r))}. ${r.users.length} users, ${failed.length} failed checks, ${r.errors.length} errors.`,
+    `${esc(credentialLine(r))}. ${plural(r.users.length, 'user')}, ${plural(failed.length, 'failed check')}, ${plural(r.errors.length, 'error')}.`,
     '',
   ];
   if (r.errors.length) {
