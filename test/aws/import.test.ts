@@ -257,3 +257,53 @@ test('console account → import → validate clean → plan only takes over →
     'managed-by': 'iam-gitops',
   });
 });
+
+test('after the takeover, the files keep the adopted group and policy at / where they are', async () => {
+  await consoleAccount();
+  const dir = emptyRepo();
+  const args = ['import', '--all', '--keep-path', '--dir', dir, '--emails', 'emails.csv'];
+  expect(await importCommand(parseArgs(args), harness().io)).toBe(0);
+  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), harness().io)).toBe(0);
+
+  // ci-bot joins developers (a group at /), which gets one more policy, and dev-s3 (a policy at
+  // /) gets a second action.
+  const yml = path.join(dir, 'iam-gitops.yml');
+  writeFileSync(yml, readFileSync(yml, 'utf8').replace('dev-s3 ]', 'dev-s3, AmazonS3ReadOnlyAccess ]'));
+  const csv = path.join(dir, 'users/imported.csv');
+  writeFileSync(
+    csv,
+    readFileSync(csv, 'utf8').replace(
+      'ci-bot,platform@example.com,,',
+      'ci-bot,platform@example.com,developers,',
+    ),
+  );
+  const doc = JSON.parse(readFileSync(path.join(dir, 'policies/dev-s3.json'), 'utf8')) as typeof DEV_S3;
+  doc.Statement[0]!.Action.push('s3:PutObject');
+  writeFileSync(path.join(dir, 'policies/dev-s3.json'), JSON.stringify(doc, null, 2));
+
+  const plan = harness();
+  expect(await planCommand(parseArgs(['plan', '--dir', dir, '--format', 'json']), plan.io)).toBe(2);
+  const changes = (
+    JSON.parse(plan.out()) as { changes: Array<{ id: string; details: Record<string, unknown> }> }
+  ).changes;
+  expect(changes.map((c) => c.id).sort()).toEqual([
+    'attachment:group:developers:arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+    'membership:ci-bot:developers',
+    'policy:dev-s3',
+  ]);
+  expect(changes.find((c) => c.id === 'policy:dev-s3')!.details).toMatchObject({
+    path: '/',
+    arn: `arn:aws:iam::${ACCOUNT_ID}:policy/dev-s3`,
+  });
+
+  const apply = harness();
+  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), apply.io)).toBe(0);
+  expect(apply.err()).not.toMatch(/not managed/);
+  expect(
+    apply.calls
+      .writes()
+      .map((c) => c.operation)
+      .sort(),
+  ).toEqual(['AddUserToGroup', 'AttachGroupPolicy', 'CreatePolicyVersion']);
+  expect(await planCommand(parseArgs(['plan', '--dir', dir]), harness().io)).toBe(0);
+});
