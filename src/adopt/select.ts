@@ -61,6 +61,7 @@ export interface ImportResult {
 }
 
 const RESERVED_PREFIXES = ['aws:', 'iam-gitops:'];
+const POLICY_NAME = /^(?!\.{1,2}$)[A-Za-z0-9+=,.@_-]{1,128}$/;
 
 export function buildImport(
   iam: IamSnapshot,
@@ -108,6 +109,11 @@ export function buildImport(
       return undefined;
     }
     const p = customByArn.get(arn);
+    if (p && !POLICY_NAME.test(p.name)) {
+      // The name becomes a file name: only IAM's own characters, never a path.
+      r.problems.push(`${owner} has the policy '${p.name}', whose name is not a valid IAM policy name`);
+      return undefined;
+    }
     if (!p) {
       r.problems.push(`${owner} has ${arn} attached, which the account's policy list does not hold`);
       return undefined;

@@ -62,7 +62,10 @@ export function buildReport({ account, desired, now }: ReportInput): Report {
         keys: (c?.keys ?? []).map((k) => ({
           slot: k.slot,
           active: k.active,
-          ageDays: k.lastRotated ? Math.floor((now.getTime() - k.lastRotated.getTime()) / DAY) : null,
+          // A key dated after `now` (clock skew) is new, not of negative age.
+          ageDays: k.lastRotated
+            ? Math.max(0, Math.floor((now.getTime() - k.lastRotated.getTime()) / DAY))
+            : null,
           lastUsed: iso(k.lastUsed),
           lastUsedService: k.lastUsedService,
         })),

@@ -99,3 +99,28 @@ test('--emails wins over the tag, and an address that is not one stops the impor
   expect(r.rows.find((x) => x.username === 'a')!.email).toBe('alias@example.com');
   expect(r.problems).toEqual(["user b: 'not-an-address' is not an e-mail address (name@example.com)"]);
 });
+
+test('a policy name from the account that is not an IAM name never becomes a file path', () => {
+  const arn = 'arn:aws:iam::123456789012:policy/x';
+  const iam: IamSnapshot = {
+    users: [u('a', { attachedPolicyArns: [arn] })],
+    groups: [],
+    policies: [
+      {
+        name: '../../.github/workflows/x',
+        arn,
+        path: '/iam-gitops/',
+        defaultVersionId: 'v1',
+        document: { Version: '2012-10-17', Statement: [] },
+        versions: [],
+        attachmentCount: 1,
+      },
+    ],
+    inline: [],
+  };
+  const r = buildImport(iam, [], opts());
+  expect(r.policies).toEqual([]);
+  expect(r.problems).toEqual([
+    "user a has the policy '../../.github/workflows/x', whose name is not a valid IAM policy name",
+  ]);
+});
