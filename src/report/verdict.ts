@@ -77,7 +77,10 @@ export function verdictOf(
         : policies.length > 0
           ? 'read-only'
           : 'no permissions';
-  return { admin, escalation, writeServices, unknownPolicies: unknown.sort(), summary };
+  unknown.sort();
+  // A policy the catalogue does not know is not assessed: say so rather than under-report.
+  const note = unknown.length > 0 ? `; not assessed: ${unknown.join(', ')}` : '';
+  return { admin, escalation, writeServices, unknownPolicies: unknown, summary: summary + note };
 }
 
 function shortList(items: string[], n = 6): string {
