@@ -20,7 +20,7 @@ const SUMMARY: Record<string, string> = {
   plan: 'plan against the live account          exit 0 no changes, 2 changes, 1 error',
   apply: 'apply the plan (see below)             exit 0 applied or nothing to do, 1 error or refused',
   drift: 'the files against live AWS             exit 0 no drift, 2 drift, 1 error',
-  import: "the account's users into the files      exit 0 written, 1 error or refused",
+  import: "the account's users into the files     exit 0 written, 1 error or refused",
   report: 'who has what, CIS identity checks      exit 0 clean, 2 failed checks or errors, 1 error',
 };
 
