@@ -1,5 +1,5 @@
 /**
- * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift> [options]`.
+ * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift|import|report> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
  * parses the arguments and picks it.
  */

@@ -31,10 +31,16 @@ function assertManaged(group: Group, path: string): void {
   }
 }
 
-/** Refuses to touch a group outside the managed path (NoSuchEntity when it does not exist). */
+/**
+ * Refuses to touch a group outside the managed path, or outside adoptPaths when the config adopts
+ * (NoSuchEntity when it does not exist).
+ */
 export async function requireManagedGroup(ctx: ApplyContext, name: string): Promise<void> {
   const res = await ctx.clients.iam.send(new GetGroupCommand({ GroupName: name, MaxItems: 1 }));
-  assertManaged(res.Group!, ctx.desired.config.path);
+  const { path, adopt, adoptPaths } = ctx.desired.config;
+  const at = res.Group!.Path ?? '';
+  if (adopt && adoptPaths.includes(at)) return;
+  assertManaged(res.Group!, path);
 }
 
 export async function createGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {

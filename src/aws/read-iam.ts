@@ -7,9 +7,11 @@ import {
   type GetAccountAuthorizationDetailsCommandOutput,
   type GroupDetail,
   type ManagedPolicyDetail,
+  type PolicyDetail,
   type UserDetail,
 } from '@aws-sdk/client-iam';
 import type { ActualGroup, ActualPolicy, ActualUser } from '../model/actual.js';
+import type { PolicyDocument } from '../model/policy.js';
 import type { AwsClients } from './clients.js';
 import { decodePolicyDocument } from './decode.js';
 
@@ -18,13 +20,22 @@ export interface IamSnapshot {
   users: ActualUser[];
   groups: ActualGroup[];
   policies: ActualPolicy[];
+  /** Inline user and group policies with their documents (import and report show them). */
+  inline: InlinePolicy[];
+}
+
+export interface InlinePolicy {
+  principalType: 'user' | 'group';
+  principal: string;
+  name: string;
+  document: PolicyDocument;
 }
 
 /** The largest page IAM serves for this call. */
 const PAGE_SIZE = 1000;
 
 export async function readIam(clients: Pick<AwsClients, 'iam'>): Promise<IamSnapshot> {
-  const snapshot: IamSnapshot = { users: [], groups: [], policies: [] };
+  const snapshot: IamSnapshot = { users: [], groups: [], policies: [], inline: [] };
   const pages = paginateGetAccountAuthorizationDetails(
     { client: clients.iam, pageSize: PAGE_SIZE },
     { Filter: ['User', 'Group', 'LocalManagedPolicy'] },
@@ -34,9 +45,30 @@ export async function readIam(clients: Pick<AwsClients, 'iam'>): Promise<IamSnap
 }
 
 export function addPage(snapshot: IamSnapshot, page: GetAccountAuthorizationDetailsCommandOutput): void {
-  for (const u of page.UserDetailList ?? []) snapshot.users.push(toUser(u));
-  for (const g of page.GroupDetailList ?? []) snapshot.groups.push(toGroup(g));
+  for (const u of page.UserDetailList ?? []) {
+    snapshot.users.push(toUser(u));
+    for (const p of u.UserPolicyList ?? []) inline(snapshot, 'user', u.UserName!, p);
+  }
+  for (const g of page.GroupDetailList ?? []) {
+    snapshot.groups.push(toGroup(g));
+    for (const p of g.GroupPolicyList ?? []) inline(snapshot, 'group', g.GroupName!, p);
+  }
   for (const p of page.Policies ?? []) snapshot.policies.push(toPolicy(p));
+}
+
+function inline(
+  snapshot: IamSnapshot,
+  principalType: 'user' | 'group',
+  principal: string,
+  p: PolicyDetail,
+): void {
+  if (!p.PolicyName || !p.PolicyDocument) return;
+  snapshot.inline.push({
+    principalType,
+    principal,
+    name: p.PolicyName,
+    document: decodePolicyDocument(p.PolicyDocument),
+  });
 }
 
 function toUser(u: UserDetail): ActualUser {

@@ -23,6 +23,8 @@ export interface CredentialReport {
   /** User name → console password enabled. The root account row is left out. */
   passwordEnabled: Map<string, boolean>;
   generatedAt: Date | null;
+  /** The report as IAM returned it (CSV), for readers that need its other columns. */
+  csv: string;
 }
 
 export async function readCredentialReport(
@@ -50,6 +52,7 @@ export async function readCredentialReport(
   return {
     passwordEnabled: parseCredentialReport(text),
     generatedAt: report.GeneratedTime ? new Date(report.GeneratedTime) : null,
+    csv: text,
   };
 }
 

@@ -20,6 +20,14 @@ export interface CliArgs {
   allowLintErrors: boolean;
   version: boolean;
   verbose: boolean;
+  /** import: which users, and how. */
+  path: string | undefined;
+  users: string | undefined;
+  all: boolean;
+  keepPath: boolean;
+  emailTag: string | undefined;
+  emails: string | undefined;
+  dryRun: boolean;
 }
 
 export class UsageError extends Error {
@@ -71,6 +79,18 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
   drift: {
     '--format': FORMAT('text|markdown|json'),
   },
+  import: {
+    '--all': { help: 'import every user of the account' },
+    '--path': { value: 'prefix', help: 'import the users whose IAM path starts with this' },
+    '--users': { value: 'a,b', help: 'import these users (comma-separated)' },
+    '--keep-path': { help: 'adopt users, groups and policies outside `path` where they are (adoptPaths)' },
+    '--email-tag': { value: 'key', help: 'the user tag that holds the e-mail address (default email)' },
+    '--emails': { value: 'file.csv', help: 'a username,email CSV for users without the tag' },
+    '--dry-run': { help: 'print what would be written; write nothing' },
+  },
+  report: {
+    '--format': FORMAT('text|markdown|json|csv'),
+  },
 };
 
 export const COMMANDS = Object.keys(COMMAND_FLAGS);
@@ -107,6 +127,13 @@ const FIELD: Record<string, keyof CliArgs> = {
   '--allow-lint-errors': 'allowLintErrors',
   '--version': 'version',
   '--verbose': 'verbose',
+  '--all': 'all',
+  '--path': 'path',
+  '--users': 'users',
+  '--keep-path': 'keepPath',
+  '--email-tag': 'emailTag',
+  '--emails': 'emails',
+  '--dry-run': 'dryRun',
 };
 
 /**
@@ -129,6 +156,13 @@ export function parseArgs(argv: string[]): CliArgs {
     allowLintErrors: false,
     version: false,
     verbose: false,
+    path: undefined,
+    users: undefined,
+    all: false,
+    keepPath: false,
+    emailTag: undefined,
+    emails: undefined,
+    dryRun: false,
   };
   // First pass: find the command, so that flag errors can name the command's own flags.
   const command = findCommand(argv);

@@ -10,8 +10,10 @@ import { commandHelp } from './help.js';
 // Static imports: ncc would split dynamic imports into extra chunk files next to the bundle.
 import { applyCommand } from './apply.js';
 import { driftCommand } from './drift.js';
+import { importCommand } from './import.js';
 import { lintCommand } from './lint.js';
 import { planCommand } from './plan.js';
+import { reportCommand } from './report.js';
 import { validateCommand } from './validate.js';
 
 const SUMMARY: Record<string, string> = {
@@ -20,6 +22,8 @@ const SUMMARY: Record<string, string> = {
   plan: 'plan against the live account          exit 0 no changes, 2 changes, 1 error',
   apply: 'apply the plan (see below)             exit 0 applied or nothing to do, 1 error or refused',
   drift: 'the files against live AWS             exit 0 no drift, 2 drift, 1 error',
+  import: "the account's users into the files     exit 0 written, 1 error or refused",
+  report: 'who has what, CIS identity checks      exit 0 clean, 2 failed checks or errors, 1 error',
 };
 
 export const USAGE = [
@@ -89,6 +93,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return applyCommand(args);
     case 'drift':
       return driftCommand(args);
+    case 'import':
+      return importCommand(args);
+    case 'report':
+      return reportCommand(args);
   }
   // parseArgs accepts only the commands above.
   throw new Error(`no handler for command '${args.command}'`);

@@ -10,6 +10,7 @@ export function defaultConfig(): Config {
     requiredApprovals: 1,
     maxDeletes: 5,
     adopt: false,
+    adoptPaths: [],
     groups: {},
     email: { from: null, region: 'us-east-1', signInUrl: null, sendPassword: true },
     monitoring: {

@@ -16,6 +16,8 @@ export interface GateSettings {
   requiredApprovals: number;
   maxDeletes: number;
   adopt: boolean;
+  /** Paths outside `path` where users, groups and policies may be adopted (with `adopt`). */
+  adoptPaths: string[];
   failOn: FailOn;
   path: string;
   permissionsBoundary: string | null;
@@ -28,6 +30,7 @@ export const GATE_KEY_LABEL: Record<GateKey, string> = {
   requiredApprovals: 'requiredApprovals',
   maxDeletes: 'maxDeletes',
   adopt: 'adopt',
+  adoptPaths: 'adoptPaths',
   failOn: 'lint.failOn',
   path: 'path',
   permissionsBoundary: 'permissionsBoundary',
@@ -54,6 +57,7 @@ export function gateSettingsOf(c: Config): GateSettings {
     requiredApprovals: c.requiredApprovals,
     maxDeletes: c.maxDeletes,
     adopt: c.adopt,
+    adoptPaths: [...c.adoptPaths].sort(),
     failOn: c.lint.failOn,
     path: c.path,
     permissionsBoundary: c.permissionsBoundary,
@@ -87,6 +91,8 @@ export function readGateSettings(text: string | null): { settings: GateSettings;
   take('requiredApprovals', raw.requiredApprovals, S.requiredApprovals);
   take('maxDeletes', raw.maxDeletes, S.maxDeletes);
   take('adopt', raw.adopt, S.adopt);
+  take('adoptPaths', raw.adoptPaths, S.adoptPaths);
+  settings.adoptPaths = [...new Set(settings.adoptPaths ?? [])].sort();
   take('path', raw.path, S.path);
   take('permissionsBoundary', raw.permissionsBoundary, S.permissionsBoundary);
   const lint = raw.lint as { failOn?: unknown } | null | undefined;
@@ -98,7 +104,8 @@ const FAIL_ON_RANK: Record<FailOn, number> = { never: 0, error: 1, warning: 2 };
 
 /**
  * What is in force for a pull request: the stricter of base and head for each guarding key (more
- * approvals, fewer deletions, adoption only when both allow it, the stricter lint level). Path and
+ * approvals, fewer deletions, adoption only when both allow it (and only from the paths both list),
+ * the stricter lint level). Path and
  * boundary have no "stricter" value: the head's is what the change is about, so it stands, and the
  * change is listed for reviewers like every other.
  */
@@ -107,13 +114,14 @@ export function effectiveGate(base: GateSettings, head: GateSettings, notes: str
     requiredApprovals: Math.max(base.requiredApprovals, head.requiredApprovals),
     maxDeletes: Math.min(base.maxDeletes, head.maxDeletes),
     adopt: base.adopt && head.adopt,
+    adoptPaths: base.adoptPaths.filter((p) => head.adoptPaths.includes(p)),
     failOn: FAIL_ON_RANK[base.failOn] >= FAIL_ON_RANK[head.failOn] ? base.failOn : head.failOn,
     path: head.path,
     permissionsBoundary: head.permissionsBoundary,
   };
   const changes: GateChange[] = [];
   for (const key of Object.keys(GATE_KEY_LABEL) as GateKey[]) {
-    if (base[key] !== head[key])
+    if (show(base[key]) !== show(head[key]))
       changes.push({ key, base: base[key], head: head[key], effective: settings[key] });
   }
   return { settings, changes, notes };
@@ -126,13 +134,15 @@ export function withGate(config: Config, g: GateSettings): Config {
     requiredApprovals: g.requiredApprovals,
     maxDeletes: g.maxDeletes,
     adopt: g.adopt,
+    adoptPaths: g.adoptPaths,
     path: g.path,
     permissionsBoundary: g.permissionsBoundary,
     lint: { ...config.lint, failOn: g.failOn },
   };
 }
 
-const show = (v: unknown): string => (v === null ? 'none' : String(v));
+const show = (v: unknown): string =>
+  v === null ? 'none' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
 
 /** One line per change, for the plan comment, the summary and refusals. */
 export function describeGateChange(c: GateChange): string {

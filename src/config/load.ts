@@ -147,6 +147,7 @@ function buildConfig(
     requiredApprovals: raw.requiredApprovals,
     maxDeletes: raw.maxDeletes,
     adopt: raw.adopt,
+    adoptPaths: [...new Set(raw.adoptPaths ?? [])],
     groups,
     email: raw.email ?? d.email,
     monitoring,

@@ -64,6 +64,17 @@ export const configSchema = z.strictObject({
     .default(D.requiredApprovals),
   maxDeletes: z.number().int('must be a whole number').min(0, 'must be 0 or more').default(D.maxDeletes),
   adopt: z.boolean().default(D.adopt),
+  adoptPaths: z
+    .array(
+      z
+        .string()
+        .regex(
+          IAM_PATH,
+          "must be '/' or start and end with '/' (like /engineering/), printable ASCII, ≤ 512 characters",
+        ),
+    )
+    .nullable()
+    .default(D.adoptPaths),
   groups: z.record(z.string(), group).nullable().default({}),
   email: z
     .strictObject({

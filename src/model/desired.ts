@@ -39,6 +39,11 @@ export interface Config {
   requiredApprovals: number;
   maxDeletes: number;
   adopt: boolean;
+  /**
+   * IAM paths besides `path` where, with `adopt`, existing users, the groups and the custom
+   * policies the files name are taken over where they are (their path is kept).
+   */
+  adoptPaths: string[];
   groups: Record<string, { policies: PolicyRef[]; source: SourceRef }>;
   email: {
     from: string | null;

@@ -1,8 +1,8 @@
 /** What every part of the planner reads and writes while one plan is made. */
 import type { ActualState } from '../model/actual.js';
-import type { DesiredState, SourceRef } from '../model/desired.js';
+import type { DesiredState, PolicyRef, SourceRef } from '../model/desired.js';
 import { MANAGED_TAG } from '../model/desired.js';
-import { OperationList } from './ops.js';
+import { customPolicyArn, OperationList } from './ops.js';
 
 export interface Unchanged {
   users: number;
@@ -31,6 +31,28 @@ export function newContext(desired: DesiredState, actual: ActualState): PlanCont
     accountId: actual.accountId,
     unchanged: { users: 0, groups: 0, policies: 0 },
   };
+}
+
+/**
+ * Whether an existing entity at `path` may be managed: the tool's own path, or, with `adopt`, one
+ * of `adoptPaths` (kept where it is; the apply role needs the AdoptPaths stack parameter for it).
+ */
+export function adoptablePath(ctx: PlanContext, path: string): boolean {
+  const { config } = ctx.desired;
+  return path === ctx.path || (config.adopt && config.adoptPaths.includes(path));
+}
+
+/** A custom policy's ARN: where it exists when it was adopted in place, else under `path`. */
+export function customArn(ctx: PlanContext, name: string): string {
+  const a = ctx.actual.policies.find((p) => nameKey(p.name) === nameKey(name));
+  return a && a.path !== ctx.path && adoptablePath(ctx, a.path)
+    ? a.arn
+    : customPolicyArn(ctx.accountId, ctx.path, name);
+}
+
+/** The ARN a policy reference attaches. */
+export function refArn(ctx: PlanContext, ref: PolicyRef): string {
+  return ref.kind === 'aws' ? ref.arn : customArn(ctx, ref.name);
 }
 
 export function isManagedUser(tags: Record<string, string>): boolean {

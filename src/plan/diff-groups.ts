@@ -4,9 +4,9 @@
  */
 import type { GroupDetails } from '../model/plan.js';
 import type { AttachmentDetails } from '../model/plan.js';
-import { isManagedUser, nameKey, type PlanContext } from './context.js';
+import { adoptablePath, isManagedUser, nameKey, refArn, type PlanContext } from './context.js';
 import { detach } from './diff-users.js';
-import { ids, policyNameOf, refArn } from './ops.js';
+import { ids, policyNameOf } from './ops.js';
 
 export function planGroups(ctx: PlanContext): void {
   const { config } = ctx.desired;
@@ -14,11 +14,12 @@ export function planGroups(ctx: PlanContext): void {
   for (const name of Object.keys(config.groups).sort()) {
     const want = config.groups[name]!;
     const a = actualByKey.get(nameKey(name));
-    if (a && a.path !== ctx.path) {
+    if (a && !adoptablePath(ctx, a.path)) {
       ctx.errors.push(
         `group ${name} (${want.source.file}:${want.source.line}) already exists in AWS with path ${a.path}, ` +
           `outside iam-gitops's path ${ctx.path}, so iam-gitops does not manage it; rename the group in ` +
-          `iam-gitops.yml or remove the existing group`,
+          `iam-gitops.yml, remove the existing group, or adopt it where it is (adopt: true and ` +
+          `'${a.path}' in adoptPaths)`,
       );
       continue;
     }
@@ -29,7 +30,7 @@ export function planGroups(ctx: PlanContext): void {
       groupOp = ctx.ops.add('create', 'group', ids.group(name), name, details).id;
     }
     const have = new Set(a?.attachedPolicyArns ?? []);
-    const wantArns = new Map(want.policies.map((p) => [refArn(p, ctx.accountId, ctx.path), p]));
+    const wantArns = new Map(want.policies.map((p) => [refArn(ctx, p), p]));
     const before = ctx.ops.size;
     for (const [arn, ref] of [...wantArns].sort(([x], [y]) => (x < y ? -1 : 1))) {
       if (have.has(arn)) continue;

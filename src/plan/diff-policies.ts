@@ -5,7 +5,7 @@
 import type { ActualPolicy } from '../model/actual.js';
 import type { PolicyDetails } from '../model/plan.js';
 import { canonicalJson, samePolicy } from './canonical.js';
-import { byName, nameKey, type PlanContext } from './context.js';
+import { adoptablePath, byName, nameKey, type PlanContext } from './context.js';
 import { customPolicyArn, ids } from './ops.js';
 
 /** Creations and updates; deletions come later, once the detaches are planned. */
@@ -21,11 +21,11 @@ export function planPolicies(ctx: PlanContext): void {
         arn: customPolicyArn(ctx.accountId, ctx.path, p.name),
       };
       ctx.ops.add('create', 'policy', ids.policy(p.name), p.name, details);
-    } else if (a.path !== ctx.path) {
+    } else if (!adoptablePath(ctx, a.path)) {
       ctx.errors.push(
         `policy ${p.name} (${p.file ?? 'policies/'}) already exists in AWS with path ${a.path}, outside ` +
-          `iam-gitops's path ${ctx.path}, so iam-gitops does not manage it; rename policies/${p.name}.json ` +
-          `or remove the existing policy`,
+          `iam-gitops's path ${ctx.path}, so iam-gitops does not manage it; rename policies/${p.name}.json, ` +
+          `remove the existing policy, or adopt it where it is (adopt: true and '${a.path}' in adoptPaths)`,
       );
     } else if (!samePolicy(a.document, p.document)) {
       const details: PolicyDetails = {

@@ -5,8 +5,8 @@
 import type { ActualUser } from '../model/actual.js';
 import { MANAGED_TAG, WELCOME_PENDING_TAG, type DesiredUser } from '../model/desired.js';
 import type { AttachmentDetails, EmailDetails, MembershipDetails, UserDetails } from '../model/plan.js';
-import { byName, isManagedUser, nameKey, where, type PlanContext } from './context.js';
-import { ids, policyNameOf, refArn } from './ops.js';
+import { adoptablePath, byName, isManagedUser, nameKey, refArn, where, type PlanContext } from './context.js';
+import { ids, policyNameOf } from './ops.js';
 
 /** The tool's own bookkeeping tags, which an update never removes. */
 const OWN_TAG_PREFIX = 'iam-gitops:';
@@ -26,7 +26,15 @@ export function planUsers(ctx: PlanContext): void {
     wanted.add(nameKey(d.name));
     const a = actualByKey.get(nameKey(d.name));
     if (!a) planNewUser(ctx, d);
-    else if (isManagedUser(a.tags) || desired.config.adopt) planExistingUser(ctx, d, a);
+    else if (isManagedUser(a.tags)) planExistingUser(ctx, d, a);
+    else if (desired.config.adopt && !adoptablePath(ctx, a.path)) {
+      // The apply role may only write under `path` (and the stack's AdoptPaths): refuse now, not half-way.
+      ctx.errors.push(
+        `user ${d.name}${where(d.source)} exists in AWS at path ${a.path}, outside iam-gitops's path ` +
+          `${ctx.path}; to adopt it where it is, add '${a.path}' to adoptPaths in iam-gitops.yml (and ` +
+          `AdoptPaths of the bootstrap stack), or rename the entry`,
+      );
+    } else if (desired.config.adopt) planExistingUser(ctx, d, a);
     else {
       ctx.errors.push(
         `user ${d.name}${where(d.source)} already exists in AWS but is not managed by iam-gitops ` +
@@ -134,7 +142,7 @@ function planAccess(
   }
 
   const have = new Set(a.attachedPolicyArns);
-  const want = new Map(d.policies.map((p) => [refArn(p, ctx.accountId, ctx.path), p]));
+  const want = new Map(d.policies.map((p) => [refArn(ctx, p), p]));
   for (const [arn, ref] of [...want].sort(([x], [y]) => (x < y ? -1 : 1))) {
     if (have.has(arn)) continue;
     const details: AttachmentDetails = { principalType: 'user', principal: name, policyArn: arn };

@@ -127,6 +127,12 @@ export const ACTION_TABLE: Record<string, Row> = {
   'iam:GenerateCredentialReport': accountWide('iam:GenerateCredentialReport'),
   'iam:GetCredentialReport': accountWide('iam:GetCredentialReport'),
   'iam:GetAccountPasswordPolicy': accountWide('iam:GetAccountPasswordPolicy'),
+  'iam:GetAccountSummary': accountWide('iam:GetAccountSummary'),
+  // Authorised on the key's user, which the request does not name: any user of the account.
+  'iam:GetAccessKeyLastUsed': {
+    fields: ['AccessKeyId'],
+    checks: (_i, m) => one('iam:GetAccessKeyLastUsed', `arn:aws:iam::${m.accountId}:user/someone`),
+  },
 
   'iam:CreateUser': {
     fields: ['UserName', 'Path', 'Tags', 'PermissionsBoundary'],

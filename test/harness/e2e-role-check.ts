@@ -39,6 +39,7 @@ export function stackFor(
       PermissionsBoundaryArn: c.permissionsBoundary ?? '',
       AllowedPolicyArns: allowed.join(',') || 'arn:aws:iam::aws:policy/ReadOnlyAccess',
       AllowAdoption: c.adopt ? 'true' : 'false',
+      AdoptPath: c.adoptPaths[0] ?? '',
       SesIdentityArn: `arn:aws:ses:${c.email.region}:${ACCOUNT_ID}:identity/${c.email.from}`,
       SesFromAddress: String(c.email.from),
       Region: REGION,

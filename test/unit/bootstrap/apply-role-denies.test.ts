@@ -419,6 +419,102 @@ describe('adoption of existing path users (AllowAdoption)', () => {
   });
 });
 
+test('the plan role reads what `report` reads, for users at any path, and writes nothing', async () => {
+  const role = deployedRole(stack(), 'plan');
+  const reads = [
+    call('iam', 'GetAccountAuthorizationDetails', {}),
+    call('iam', 'GenerateCredentialReport', {}),
+    call('iam', 'GetCredentialReport', {}),
+    call('iam', 'GetAccountSummary', {}),
+    call('iam', 'GetAccountPasswordPolicy', {}),
+    call('iam', 'GetLoginProfile', { UserName: 'admin' }),
+    call('iam', 'ListAccessKeys', { UserName: 'admin' }),
+    call('iam', 'ListMFADevices', { UserName: 'admin' }),
+    call('iam', 'GetAccessKeyLastUsed', { AccessKeyId: 'AKIAEXAMPLE' }),
+  ];
+  expect(await checkCalls(reads, role, model())).toEqual([]);
+  expect(await denied(role, call('iam', 'DeleteAccessKey', { UserName: 'admin' }))).toBe(true);
+});
+
+describe('adopting outside the path (AdoptPath=/)', () => {
+  const tagAsManaged = (user: string) => call('iam', 'TagUser', { UserName: user, Tags: managedTag });
+  const adoptRole = () => deployedRole(stack({ AllowAdoption: 'true', AdoptPath: '/' }), 'apply');
+
+  test('without AdoptPath a console user at / cannot be taken over or changed, even with AllowAdoption', async () => {
+    const role = deployedRole(stack({ AllowAdoption: 'true' }), 'apply');
+    expect(await denied(role, tagAsManaged('admin'))).toBe(true);
+    expect(await denied(role, call('iam', 'DeleteUser', { UserName: 'root-admin' }))).toBe(true);
+    expect(
+      await denied(role, call('iam', 'AddUserToGroup', { UserName: 'root-admin', GroupName: 'admins' })),
+    ).toBe(true);
+  });
+
+  test('with AdoptPath=/ and AllowAdoption: the takeover, then the managed user is kept like a path user', async () => {
+    const role = adoptRole();
+    for (const c of [
+      tagAsManaged('admin'),
+      call('iam', 'DeleteUser', { UserName: 'root-admin' }),
+      call('iam', 'DeleteLoginProfile', { UserName: 'root-admin' }),
+      call('iam', 'AttachUserPolicy', {
+        UserName: 'root-admin',
+        PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+      }),
+      call('iam', 'AttachUserPolicy', {
+        UserName: 'root-admin',
+        PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/dev-s3`,
+      }),
+      call('iam', 'AddUserToGroup', { UserName: 'root-admin', GroupName: 'admins' }),
+      call('iam', 'CreatePolicyVersion', { PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/dev-s3` }),
+    ]) {
+      expect([c.operation, await denied(role, c)]).toEqual([c.operation, false]);
+    }
+  });
+
+  test.each([
+    ['the takeover without AllowAdoption', { AllowAdoption: 'false' }, tagAsManaged('admin')],
+    ['changing an unmanaged user at /', {}, call('iam', 'DeleteUser', { UserName: 'admin' })],
+    [
+      'a console password for an unmanaged user at /',
+      {},
+      call('iam', 'CreateLoginProfile', { UserName: 'admin' }),
+    ],
+    [
+      'another tag on an unmanaged user at /',
+      {},
+      call('iam', 'TagUser', { UserName: 'admin', Tags: [{ Key: 'team', Value: 'x' }] }),
+    ],
+    [
+      'creating a user at /',
+      {},
+      call('iam', 'CreateUser', { UserName: 'eve', Path: '/', Tags: creationTags }),
+    ],
+    ['creating a group at /', {}, call('iam', 'CreateGroup', { GroupName: 'new', Path: '/' })],
+    ['deleting a group at /', {}, call('iam', 'DeleteGroup', { GroupName: 'admins' })],
+    ['creating a policy at /', {}, call('iam', 'CreatePolicy', { PolicyName: 'x', Path: '/' })],
+    [
+      'deleting a policy at /',
+      {},
+      call('iam', 'DeletePolicy', { PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/dev-s3` }),
+    ],
+    [
+      'attaching AdministratorAccess to a group at /',
+      {},
+      call('iam', 'AttachGroupPolicy', {
+        GroupName: 'admins',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    ],
+    [
+      'removing the ownership tag at /',
+      {},
+      call('iam', 'UntagUser', { UserName: 'root-admin', TagKeys: ['managed-by'] }),
+    ],
+  ])('with AdoptPath=/ still denied: %s', async (_what, params, c) => {
+    const role = deployedRole(stack({ AllowAdoption: 'true', AdoptPath: '/', ...params }), 'apply');
+    expect(await denied(role, c)).toBe(true);
+  });
+});
+
 describe('the CloudTrail delivery role', () => {
   const roleArn = `arn:aws:iam::${ACCOUNT}:role/iam-gitops-cloudtrail-logs`;
   const writes = [

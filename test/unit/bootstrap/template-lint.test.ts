@@ -80,6 +80,19 @@ test.each([
   expect(unjustified).toEqual([]);
 });
 
+test('AdoptPath=/ widens the apply role by exactly what docs/moving-from-the-console.md states', () => {
+  const extra = findings('apply', stack({ AllowAdoption: 'true', AdoptPath: '/' }))
+    .filter((f) => !(`${f.rule} ${f.actions.join(',')}` in JUSTIFIED))
+    .filter((f) => f.rule !== 'redundant-statement');
+  // Groups and customer policies at / are shared with what iam-gitops does not manage: a run may
+  // add a managed user to any group there (an admins group included) and attach an allowed policy.
+  expect(extra.map((f) => `${f.severity} ${f.rule} ${f.actions.join(',')}`).sort()).toEqual([
+    'error privilege-escalation iam:AddUserToGroup',
+    'warning privilege-escalation iam:AttachGroupPolicy',
+    'warning privilege-escalation iam:AttachUserPolicy',
+  ]);
+});
+
 test('the plan role has no finding at all, and every justification is still needed', () => {
   expect(findings('plan', stack())).toEqual([]);
   const seen = new Set(

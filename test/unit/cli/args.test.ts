@@ -37,14 +37,18 @@ test('a mistyped flag is refused with a did-you-mean and the valid flags, before
 
 test.each([
   [['validate', '--offline'], 'validate does not take --offline (plan does)'],
-  [['validate', '--format', 'json'], 'validate does not take --format (lint, plan, drift do)'],
+  [['validate', '--format', 'json'], 'validate does not take --format (lint, plan, drift, report do)'],
   [['lint', '--offline'], 'lint does not take --offline (plan does)'],
   [['plan', '--base', 'main'], 'plan does not take --base (lint does)'],
   [['plan', '--yes'], 'plan does not take --yes (apply does)'],
   [['drift', '--offline'], 'drift does not take --offline (plan does)'],
   [['apply', '--offline'], 'apply does not take --offline (plan does)'],
-  [['apply', '--format=json'], 'apply does not take --format (lint, plan, drift do)'],
+  [['apply', '--format=json'], 'apply does not take --format (lint, plan, drift, report do)'],
   [['plan', '--ofline'], "unknown option '--ofline' for plan; did you mean '--offline'?"],
+  [['plan', '--keep-path'], 'plan does not take --keep-path (import does)'],
+  [['import', '--format', 'json'], 'import does not take --format (lint, plan, drift, report do)'],
+  [['import', '--dryrun'], "unknown option '--dryrun' for import; did you mean '--dry-run'?"],
+  [['report', '--offline'], 'report does not take --offline (plan does)'],
   [['lint', '--fromat', 'json'], "unknown option '--fromat' for lint; did you mean '--format'?"],
   [['apply', '-y'], "unknown option '-y' for apply"],
   [
@@ -95,6 +99,30 @@ test('--flag=value and --flag value both work, before or after the command', () 
   expect(parseArgs(['lint', '--base=refs/x=y']).base).toBe('refs/x=y');
 });
 
+test('import and report take their own flags', () => {
+  expect(
+    parseArgs([
+      'import',
+      '--users',
+      'alice,bob',
+      '--keep-path',
+      '--email-tag=mail',
+      '--emails',
+      'e.csv',
+      '--dry-run',
+    ]),
+  ).toMatchObject({
+    command: 'import',
+    users: 'alice,bob',
+    keepPath: true,
+    emailTag: 'mail',
+    emails: 'e.csv',
+    dryRun: true,
+    all: false,
+  });
+  expect(parseArgs(['report', '--format', 'csv'])).toMatchObject({ command: 'report', format: 'csv' });
+});
+
 test('a flag that needs a value and gets none is an error; a switch given a value is one too', () => {
   expect(usageError(['apply', '--plan-hash']).message).toBe('--plan-hash needs a value: --plan-hash <hash>');
   expect(usageError(['apply', '--plan-hash=']).message).toBe('--plan-hash needs a value: --plan-hash <hash>');
@@ -114,14 +142,14 @@ test('a value flag given twice is an error: which hash was meant is not guessed'
 
 test('an unknown command gets a did-you-mean and exit 1; --help prints the usage and exits 0', async () => {
   expect(usageError(['aply']).message).toBe(
-    "unknown command 'aply'; did you mean 'apply'? (commands: validate, lint, plan, apply, drift)",
+    "unknown command 'aply'; did you mean 'apply'? (commands: validate, lint, plan, apply, drift, import, report)",
   );
   const r = await cli(['plna', '--offline']);
   expect(r).toEqual({
     code: 1,
     out: '',
     err:
-      "error: unknown command 'plna'; did you mean 'plan'? (commands: validate, lint, plan, apply, drift)\n" +
+      "error: unknown command 'plna'; did you mean 'plan'? (commands: validate, lint, plan, apply, drift, import, report)\n" +
       'run `iam-gitops --help` for the commands and their options\n',
   });
   expect(await cli(['--help'])).toEqual({ code: 0, out: USAGE, err: '' });

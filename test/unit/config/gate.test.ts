@@ -18,6 +18,7 @@ test('the base file is read for the guarding keys only; a missing file means the
     requiredApprovals: 3,
     maxDeletes: 0,
     adopt: true,
+    adoptPaths: [],
     failOn: 'warning',
     path: '/people/',
     permissionsBoundary: null,
@@ -74,4 +75,16 @@ test('path and boundary changes take effect with the pull request and are listed
 test('withGate puts the settings in force into the configuration the planner sees', () => {
   const c = withGate(defaultConfig(), { ...D, maxDeletes: 0, adopt: false, failOn: 'warning' });
   expect(c).toMatchObject({ maxDeletes: 0, adopt: false, lint: { failOn: 'warning', ignore: [] } });
+});
+
+test('adoptPaths: only the paths both base and head list are in force, and the change is listed', () => {
+  const base = readGateSettings('adopt: true\nadoptPaths: [/eng/]\n').settings;
+  const head = { ...base, adoptPaths: ['/', '/eng/'] };
+  const g = effectiveGate(base, head);
+  expect(g.settings.adoptPaths).toEqual(['/eng/']);
+  expect(g.changes.map(describeGateChange)).toEqual([
+    'adoptPaths: [/eng/] → [/, /eng/]; until this merges, [/eng/] is in force, for this pull request too',
+  ]);
+  expect(withGate(defaultConfig(), g.settings).adoptPaths).toEqual(['/eng/']);
+  expect(effectiveGate(base, { ...base }).changes).toEqual([]);
 });

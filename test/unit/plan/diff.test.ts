@@ -119,7 +119,7 @@ describe('ownership', () => {
 
   test('with adopt: true it is taken over with a user create (adopt) and then brought to the desired state', () => {
     const r = diff(
-      desired([user('carol', { console: true })], { adopt: true }),
+      desired([user('carol', { console: true })], { adopt: true, adoptPaths: ['/'] }),
       actual({ users: [actualUser('carol', { path: '/', tags: { team: 'x' } })] }),
     );
     expect(r.errors).toEqual([]);
@@ -475,5 +475,71 @@ describe('monitoring', () => {
     for (const op of r.operations)
       for (const dep of op.dependsOn) expect(before(r.operations, dep, op.id)).toBe(true);
     expect(diff(d, actual(), { monitoring: false }).operations.map((o) => o.type)).toEqual(['user', 'email']);
+  });
+});
+
+describe('adopting outside path (adoptPaths)', () => {
+  const src = { file: 'iam-gitops.yml', line: 4 };
+  const atRoot = `arn:aws:iam::123456789012:policy/dev-s3`;
+  const account = () =>
+    actual({
+      users: [
+        actualUser('alice', { path: '/', tags: {}, groups: ['developers'], attachedPolicyArns: [atRoot] }),
+      ],
+      groups: [{ name: 'developers', arn: 'g', path: '/', attachedPolicyArns: [atRoot] }],
+      policies: [actualPolicy('dev-s3', S3_READ, { path: '/', arn: atRoot, attachmentCount: 2 })],
+    });
+  const files = (over: Parameters<typeof desired>[1]) =>
+    desired(
+      [user('alice', { groups: ['developers'], policies: [custom('dev-s3')] })],
+      { groups: { developers: { policies: [custom('dev-s3')], source: src } }, ...over },
+      [policy('dev-s3', S3_READ)],
+    );
+
+  test('adopt alone refuses a user at / with the key to set, before apply would hit the role', () => {
+    const r = diff(files({ adopt: true }), account());
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /user alice \(users\/team\.csv:2\) exists in AWS at path \/, outside iam-gitops's path \/iam-gitops\/; to adopt it where it is, add '\/' to adoptPaths/,
+        ),
+        expect.stringMatching(
+          /group developers .* adopt it where it is \(adopt: true and '\/' in adoptPaths\)/,
+        ),
+        expect.stringMatching(/policy dev-s3 .* adopt it where it is/),
+      ]),
+    );
+  });
+
+  test('adoptPaths without adopt adopts nothing', () => {
+    const r = diff(files({ adoptPaths: ['/'] }), account());
+    expect(r.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/user alice .* set adopt: true/),
+        expect.stringMatching(/group developers/),
+      ]),
+    );
+  });
+
+  test("with adopt and '/' in adoptPaths: only the takeover, the policy's real ARN, nothing created or moved", () => {
+    const r = diff(files({ adopt: true, adoptPaths: ['/'] }), account());
+    expect(r.errors).toEqual([]);
+    expect(ids(r.operations)).toEqual(['user:alice']);
+    expect(byId(r.operations, 'user:alice').details).toMatchObject({ adopt: true, path: '/' });
+    expect(r.unchanged).toMatchObject({ groups: 1, policies: 1 });
+  });
+
+  test('an adopted policy that changes gets a new version where it is; a group outside adoptPaths is not deleted', () => {
+    const wider = { ...S3_READ, Statement: [{ Effect: 'Allow' as const, Action: 's3:*', Resource: '*' }] };
+    const r = diff(
+      desired([], { adopt: true, adoptPaths: ['/'] }, [policy('dev-s3', wider)]),
+      actual({
+        groups: [{ name: 'legacy', arn: 'l', path: '/', attachedPolicyArns: [] }],
+        policies: [actualPolicy('dev-s3', S3_READ, { path: '/', arn: atRoot })],
+      }),
+    );
+    expect(r.errors).toEqual([]);
+    expect(ids(r.operations)).toEqual(['policy:dev-s3']);
+    expect(byId(r.operations, 'policy:dev-s3').details).toMatchObject({ path: '/', arn: atRoot });
   });
 });
