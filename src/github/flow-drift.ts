@@ -15,6 +15,7 @@ import { stripHeader } from './comment.js';
 import type { Deps } from './deps.js';
 import { changeCount, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
+import { scheduledReport } from './report-hook.js';
 import { ISSUE_BODY_LIMIT, keepIssue, type TrackedIssue, type TrackedOutcome } from './tracked-issue.js';
 
 export const DRIFT_LABEL = 'iam-gitops:drift';
@@ -36,7 +37,7 @@ export interface ScheduledReport {
 /**
  * Where `iam-gitops report` plugs into the scheduled run: given the account's clients and the
  * files' desired state (null when the files are invalid), the report's markdown and counts.
- * null (the default until the report command is wired in) skips the report and its issue.
+ * null skips the report and its issue.
  */
 export type ReportHook = (input: {
   clients: AwsClients;
@@ -44,8 +45,8 @@ export type ReportHook = (input: {
   settings: Settings;
 }) => Promise<ScheduledReport>;
 
-/** The report hook the action uses; set when the report command is part of the build. */
-export const accountReportHook: ReportHook | null = null;
+/** The report hook the action uses: `iam-gitops report`'s core (src/github/report-hook.ts). */
+export const accountReportHook: ReportHook | null = scheduledReport;
 
 /** Room left in an issue body for our marker and the overflow note. */
 const ISSUE_BUDGET = ISSUE_BODY_LIMIT - 5_000;

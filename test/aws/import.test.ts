@@ -192,9 +192,8 @@ test('console account → import → validate clean → plan only takes over →
   expect(imp.err()).toMatch(/needs a decision: user alice has the inline policy scratch: it stays as it is/);
 
   const val: string[] = [];
-  expect(await validateCommand(parseArgs(['validate', '--dir', dir]), { err: (t) => void val.push(t) })).toBe(
-    0,
-  );
+  const sink = (t: string) => void val.push(t);
+  expect(await validateCommand(parseArgs(['validate', '--dir', dir]), { out: sink, err: sink })).toBe(0);
   expect(val.join('')).toMatch(/0 errors, 0 warnings/);
 
   const plan = harness();

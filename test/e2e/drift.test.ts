@@ -56,7 +56,15 @@ test('drift opens the issue and fails, the next run updates it in place, a clean
   expect(gh.issues(LABEL)).toHaveLength(1);
   expect(issue.body).toContain('trent');
   expect(second.summary).toMatch(/\(`iam-gitops:drift`\): updated/);
-  const issueWrites = gh.writes().filter((w) => w.path.startsWith(`/repos/${gh.fullName}/issues`));
+  // The drift issue's writes (the account report keeps an issue of its own: see below).
+  const issueWrites = gh
+    .writes()
+    .filter(
+      (w) =>
+        w.path === `/repos/${gh.fullName}/issues/1` ||
+        (w.path === `/repos/${gh.fullName}/issues` &&
+          ((w.body as { labels?: string[] }).labels ?? []).includes(LABEL)),
+    );
   expect(issueWrites.map((w) => `${w.method} ${w.path}`)).toEqual([
     `POST /repos/${gh.fullName}/issues`,
     `PATCH /repos/${gh.fullName}/issues/1`,
@@ -75,4 +83,29 @@ test('drift opens the issue and fails, the next run updates it in place, a clean
     ),
   ]);
   expect(clean.annotations.filter((a) => a.level === 'error')).toEqual([]);
+});
+
+test('the scheduled run also reports the account: an unmanaged admin fails the job and keeps the report issue', async () => {
+  const { AttachUserPolicyCommand, CreateUserCommand } = await import('@aws-sdk/client-iam');
+  const iam = moto.clients().iam;
+  // An administrator made by hand in the console: not in the files, not managed, never planned.
+  await iam.send(new CreateUserCommand({ UserName: 'shadow-admin' }));
+  await iam.send(
+    new AttachUserPolicyCommand({
+      UserName: 'shadow-admin',
+      PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+    }),
+  );
+  const run = await scheduled();
+  expect(run.exitCode).toBe(1);
+  expect(run.writes).toEqual([]);
+  expect(run.stdout).toMatch(/::error::iam-gitops: the account report has 1 error/);
+  const report = gh.issues('iam-gitops:report');
+  expect(report).toHaveLength(1);
+  expect(report[0]!.state).toBe('open');
+  expect(report[0]!.body).toContain('shadow-admin');
+  expect(report[0]!.body).toMatch(/admin/i);
+  expect(run.summary).toContain('shadow-admin');
+  // Drift alone would not have said it: the plan never touches an unmanaged user.
+  expect(gh.issues(LABEL).filter((i) => i.state === 'open')).toHaveLength(0);
 });
