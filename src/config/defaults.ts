@@ -22,6 +22,8 @@ export function defaultConfig(): Config {
       alarmEmails: [],
       alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
       period: 300,
+      kmsKey: null,
+      accessLogBucket: null,
     },
     lint: { failOn: 'error', ignore: [] },
     source: null,

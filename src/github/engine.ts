@@ -6,6 +6,7 @@ import { createClients, errorMessage } from '../aws/clients.js';
 import { loadDesired } from '../desired/index.js';
 import type { Settings } from '../inputs.js';
 import { runPlan } from '../pipeline.js';
+import { pendingAfterApply, pendingSubscriptionsLine } from '../plan/monitoring-line.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderSummary } from '../plan/render-summary.js';
 import { createGitHubApi } from './api.js';
@@ -48,7 +49,10 @@ export function createEngine(s: Settings): Deps {
         log: (m) => core.info(m),
       };
       try {
-        return toOutcome(await applyPlan(run.plan, ctx));
+        const report = await applyPlan(run.plan, ctx);
+        const outcome = toOutcome(report);
+        const pending = pendingSubscriptionsLine(pendingAfterApply(run.plan, report.results));
+        return pending ? { ...outcome, markdown: `${outcome.markdown}\n\n${pending}` } : outcome;
       } catch (err) {
         return {
           ok: false,
