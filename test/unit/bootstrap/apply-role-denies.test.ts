@@ -474,7 +474,8 @@ describe('AllowedPolicyArns', () => {
 });
 
 describe('plan role', () => {
-  const role = deployedRole(stack(), 'plan');
+  // With CreateTrailKey the plan role gains KMS reads: its writes must stay denied too.
+  const role = deployedRole(stack({ CreateTrailKey: 'true' }), 'plan');
 
   test('denies every write operation the tool knows', async () => {
     const m = model();
@@ -503,6 +504,11 @@ describe('plan role', () => {
         ResourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:iam-gitops-alarms`,
         ResourceARN: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:iam-gitops-x`,
         AlarmName: 'iam-gitops-x',
+        AlarmNames: ['iam-gitops-x'],
+        SubscriptionArn: `arn:aws:sns:${REGION}:${ACCOUNT}:iam-gitops-alarms:1`,
+        KeyId: 'alias/iam-gitops-cloudtrail',
+        AliasName: 'alias/iam-gitops-cloudtrail',
+        TargetKeyId: 'alias/iam-gitops-cloudtrail',
         Protocol: 'email',
         Endpoint: 'a@example.com',
       };
@@ -526,7 +532,12 @@ test('the apply role fits IAM’s inline policy quota with a boundary and severa
     'AWSSupportAccess',
   ].map((n) => `arn:aws:iam::aws:policy/${n}`);
   const role = deployedRole(
-    stack({ PermissionsBoundaryArn: BOUNDARY, AllowAdoption: 'true', AllowedPolicyArns: allowed.join(',') }),
+    stack({
+      PermissionsBoundaryArn: BOUNDARY,
+      AllowAdoption: 'true',
+      AllowedPolicyArns: allowed.join(','),
+      CreateTrailKey: 'true',
+    }),
     'apply',
   );
   const size = role.policies.reduce((n, p) => n + p.name.length + JSON.stringify(p.policy).length, 0);
