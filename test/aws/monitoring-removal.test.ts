@@ -26,6 +26,9 @@ import { planOrDrift } from '../../src/commands/plan.js';
 import { runPlan } from '../../src/pipeline.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
 import { applyContext, monitoringConfig, runOperations } from '../unit/monitoring/support.js';
+import { isReadOperation, type RecordedCall } from '../../src/aws/calls.js';
+import { newAccountModel } from '../harness/aws-actions.js';
+import { checkCalls, deployedRole, describeDenials } from '../harness/role-check.js';
 
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:iam-gitops-alarms`;
 const LOG_GROUP = '/iam-gitops/cloudtrail';
@@ -344,4 +347,82 @@ test('trail key and access logging: planned, applied with the right requests, th
   expect(second.errors).toEqual([]);
   expect(second.unchangedByType['kms-key']).toBe(1);
   expect(fresh.calls.writes()).toEqual([]);
+});
+
+/** The bootstrap template as deployed for this account, with the given parameters. */
+function role(name: 'plan' | 'apply', parameters: Record<string, string> = {}) {
+  return deployedRole(
+    {
+      accountId: ACCOUNT_ID,
+      region: REGION,
+      stackName: 'iam-gitops',
+      parameters: {
+        GitHubOrg: 'acme',
+        GitHubRepo: 'aws-users',
+        SesIdentityArn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:identity/iam@example.com`,
+        SesFromAddress: 'iam@example.com',
+        ...parameters,
+      },
+    },
+    name,
+  );
+}
+
+test('the bootstrap roles allow every call of removal, key creation and access logging the tool really made', async () => {
+  const recorded: RecordedCall[] = [];
+  // The stack creates the delivery role (CreateTrailRole=true), so its creation is not the apply role's.
+  const stackMade = new Set(['CreateRole', 'PutRolePolicy', 'TagRole']);
+  const record = (c: AwsClients) =>
+    recorded.push(...c.calls.calls.filter((x) => !(x.service === 'iam' && stackMade.has(x.operation))));
+  // Build with an extra set, an extra address, the key and access logging; then remove.
+  const setup = moto.clients();
+  await setup.s3.send(new CreateBucketCommand({ Bucket: 'acme-access-logs' }));
+  await setup.s3.send(
+    new PutBucketPolicyCommand({
+      Bucket: 'acme-access-logs',
+      Policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'logging.s3.amazonaws.com' },
+            Action: ['s3:PutObject'],
+            Resource: 'arn:aws:s3:::acme-access-logs/*',
+          },
+        ],
+      }),
+    }),
+  );
+  const extra = { kmsKey: 'create', accessLogBucket: 'acme-access-logs' };
+  const first = viaProxy();
+  await converge(
+    first,
+    monitoringConfig({ ...extra, alarmEmails: ['secops@example.com', 'former@example.com'] }),
+  );
+  record(first);
+  const second = viaProxy();
+  const { plan } = await converge(second, monitoringConfig({ ...extra, alarms: ['cis'] }));
+  expect(plan.operations.filter((o) => o.action === 'delete')).toHaveLength(5);
+  record(second);
+  const ops = new Set(recorded.map((c) => `${c.service}:${c.operation}`));
+  for (const op of [
+    'logs:DeleteMetricFilter',
+    'cloudwatch:DeleteAlarms',
+    'sns:Unsubscribe',
+    's3:PutBucketLogging',
+  ])
+    expect(ops).toContain(op);
+  for (const op of ['kms:CreateKey', 'kms:CreateAlias', 'kms:EnableKeyRotation', 'kms:DescribeKey'])
+    expect(ops).toContain(op);
+
+  // The account model follows the calls (tags written, aliases made) and is then used for the reads.
+  const account = newAccountModel(ACCOUNT_ID, REGION);
+  const apply = await checkCalls(recorded, role('apply', { CreateTrailKey: 'true' }), account);
+  expect(describeDenials(apply)).toEqual('');
+  const reads = recorded.filter((c) => isReadOperation(c.operation));
+  const planDenials = await checkCalls(reads, role('plan', { CreateTrailKey: 'true' }), account);
+  expect(describeDenials(planDenials)).toEqual('');
+  // Without CreateTrailKey the same run is refused at the key, and only there.
+  const without = await checkCalls(recorded, role('apply'), newAccountModel(ACCOUNT_ID, REGION));
+  expect([...new Set(without.map((d) => d.call.service))]).toEqual(['kms']);
 });
