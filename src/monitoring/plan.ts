@@ -10,6 +10,7 @@ import type { ChangeType, Operation, PendingSubscription } from '../model/plan.j
 import { asActualMonitoring, type ActualMonitoring, type ActualSubscription } from './actual.js';
 import { desiredBaseline, type DesiredBaseline } from './desired.js';
 import { ALL_FILTERS } from './filters.js';
+import { isEmail } from '../config/rules.js';
 import { maskEmail } from './mask.js';
 import { samePolicy } from './policies.js';
 import { describeFailures, selfTestPatterns } from './self-test.js';
@@ -382,6 +383,9 @@ function planRemovedSubscriptions(
   for (const s of subscriptions) {
     const email = s.endpoint.toLowerCase();
     if (s.protocol !== 'email' || wanted.has(email) || seen.has(email)) continue;
+    // Every address iam-gitops subscribed passed isEmail in iam-gitops.yml; anything else is not
+    // ours, and its text (read from AWS) never reaches the plan.
+    if (!isEmail(s.endpoint)) continue;
     seen.add(email);
     if (isPendingArn(s.subscriptionArn)) {
       pending.push({ address: maskEmail(s.endpoint), removed: true });

@@ -51,7 +51,8 @@ export function pendingSubscriptionsLine(
 ): string {
   if (pending.length === 0) return '';
   const show = (p: PendingSubscription) =>
-    (format === 'markdown' ? code(p.address) : p.address) +
+    // The address of a removed subscription comes from AWS, not from the reviewed files: one line, always.
+    (format === 'markdown' ? code(oneLine(p.address)) : oneLine(p.address)) +
     (p.removed
       ? ' (removed from alarmEmails: an unconfirmed subscription cannot be deleted; AWS drops it after 3 days)'
       : '');
@@ -60,6 +61,11 @@ export function pendingSubscriptionsLine(
     'Alarms reach an address only once it follows the link in the mail from AWS Notifications.'
   );
 }
+
+// Controls (newlines included), line separators and bidi overrides.
+// eslint-disable-next-line no-control-regex
+const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+const oneLine = (s: string) => s.replace(BREAKS, ' ');
 
 /**
  * After an apply: the addresses still pending, whether the plan found them pending or this apply

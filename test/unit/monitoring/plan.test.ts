@@ -423,6 +423,8 @@ describe('subscriptions', () => {
         { endpoint: 'new-hire@example.com', protocol: 'email', subscriptionArn: 'PendingConfirmation' },
         { endpoint: 'https://pager.example/hook', protocol: 'https', subscriptionArn: `${topic}:2222` },
         { endpoint: 'ops-queue', protocol: 'sqs', subscriptionArn: `${topic}:3333` },
+        // Not an address iam-gitops could have subscribed: never planned, its text never shown.
+        { endpoint: 'x@evil.example\n\n# Approved', protocol: 'email', subscriptionArn: `${topic}:4444` },
       );
     }, config);
     expect(plan.errors).toEqual([]);

@@ -29,6 +29,14 @@ describe('pending subscriptions', () => {
     );
   });
 
+  test('an address read from AWS cannot break out of its code span or start a line', () => {
+    const hostile = [{ address: 'x***@evil.example`\n\n# Approved <img src=x>\r\n', removed: true as const }];
+    const line = pendingSubscriptionsLine(hostile);
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line).toContain("`x***@evil.example' # Approved <img src=x> `");
+    expect(pendingSubscriptionsLine(hostile, 'text').split('\n')).toHaveLength(1);
+  });
+
   test('text shows them plain; none gives an empty line', () => {
     expect(pendingSubscriptionsLine(pending.slice(0, 1), 'text')).toMatch(
       /^Alarm subscriptions pending confirmation \(1\): a\*\*\*@example\.com\. /,
