@@ -121,6 +121,15 @@ test('a removed alarm set and a removed address are deleted; a same-named alarm 
   const unsubscribed = proxy.find('sns', 'Unsubscribe');
   expect(unsubscribed).toHaveLength(1);
   expect(String(unsubscribed[0]!.params.SubscriptionArn)).toMatch(new RegExp(`^${TOPIC_ARN}:`));
+  // Three writes; 26 calls in all: 18 baseline reads, 2 tag reads of the alarms no longer asked
+  // for, and a read-then-delete per removal (the resource is checked again just before it goes).
+  expect(
+    run.calls
+      .writes()
+      .map((x) => x.operation)
+      .sort(),
+  ).toEqual(['DeleteAlarms', 'DeleteMetricFilter', 'Unsubscribe']);
+  expect(run.calls.calls).toHaveLength(26);
   // The alarm was read back for its tag before it went, and only the removed one was.
   expect(inputs(run, 'ListTagsForResource').filter((i) => 'ResourceARN' in i)).toEqual([
     { ResourceARN: `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:iam-gitops-console-login-failures` },
@@ -347,6 +356,15 @@ test('trail key and access logging: planned, applied with the right requests, th
   expect(second.errors).toEqual([]);
   expect(second.unchangedByType['kms-key']).toBe(1);
   expect(fresh.calls.writes()).toEqual([]);
+  // Still a fixed number of reads: the 18 of the plain baseline, plus 3 for the key and 1 for logging.
+  const reads = fresh.calls.snapshot();
+  expect(reads).toMatchObject({
+    'kms:DescribeKey': 1,
+    'kms:GetKeyPolicy': 1,
+    'kms:GetKeyRotationStatus': 1,
+    's3:GetBucketLogging': 1,
+  });
+  expect(Object.values(reads).reduce((n, k) => n + k, 0)).toBe(22);
 });
 
 /** The bootstrap template as deployed for this account, with the given parameters. */
