@@ -328,6 +328,10 @@ test('trail key and access logging: planned, applied with the right requests, th
   expect(logging).toHaveLength(1);
   expect(logging[0]!.params.body).toContain('<TargetBucket>acme-access-logs</TargetBucket>');
   expect(logging[0]!.params.body).toContain(`<TargetPrefix>s3-access/${BUCKET}/</TargetPrefix>`);
+  // A re-run of the key's creation (say after a later step failed) finds it by its alias.
+  await handlers['kms-key']!(key, applyContext(c));
+  expect(proxy.find('kms', 'CreateKey')).toHaveLength(1);
+  expect(proxy.find('kms', 'CreateAlias')).toHaveLength(1);
   // Trail settings and the key come before the trail that needs the key.
   const order = c.calls.calls.map((x) => x.operation);
   expect(order.indexOf('CreateAlias')).toBeLessThan(order.indexOf('CreateTrail'));
