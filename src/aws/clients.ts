@@ -8,6 +8,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
@@ -22,6 +23,7 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
   sns: SNSClient;
   sts: STSClient;
+  kms: KMSClient;
   region: string;
   calls: CallLog;
 }
@@ -78,6 +80,7 @@ export function createClients(opts: ClientOptions): AwsClients {
     cloudwatch: wire(new CloudWatchClient(base), 'cloudwatch'),
     sns: wire(new SNSClient(base), 'sns'),
     sts: wire(new STSClient(base), 'sts'),
+    kms: wire(new KMSClient(base), 'kms'),
     region: opts.region,
     calls,
   };

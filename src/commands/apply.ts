@@ -16,6 +16,7 @@ import type { Finding } from '../model/finding.js';
 import type { Operation } from '../model/plan.js';
 import { runPlan } from '../pipeline.js';
 import { renderText } from '../plan/render-text.js';
+import { pendingAfterApply, pendingSubscriptionsLine } from '../plan/monitoring-line.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
 import { askOnTerminal, confirmed, onTerminal } from './confirm.js';
 import type { Colours } from './colour.js';
@@ -160,6 +161,8 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
   }
   if (plan.changes.length === 0) {
     io.out('No changes: the account matches the files.\n');
+    const pending = pendingSubscriptionsLine(pendingAfterApply(plan, []), 'text');
+    if (pending) io.out(pending + '\n');
     return 0;
   }
   if (mustAsk) {
@@ -201,6 +204,8 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
       },
     );
     io.out('\n' + secrets.clean(formatApplyReport(report)));
+    const pending = pendingSubscriptionsLine(pendingAfterApply(plan, report.results), 'text');
+    if (pending) io.out(secrets.clean(pending) + '\n');
     return report.ok ? 0 : 1;
   } catch (err) {
     if (err instanceof PlanRefusedError) {

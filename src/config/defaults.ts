@@ -23,6 +23,8 @@ export function defaultConfig(): Config {
       alarmEmails: [],
       alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
       period: 300,
+      kmsKey: null,
+      accessLogBucket: null,
     },
     mfa: 'optional',
     lint: { failOn: 'error', ignore: [] },

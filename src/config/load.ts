@@ -24,6 +24,9 @@ export interface ConfigLoad {
 /** IAM allows at most 10 managed policies attached to a group (default quota). */
 export const MAX_GROUP_POLICIES = 10;
 
+/** Below this the trail's log group forgets events sooner than a yearly audit looks back. */
+export const MIN_RETENTION_DAYS = 365;
+
 /**
  * `text` null means the file does not exist: all defaults. `customNames` are the policies/*.json
  * names, so group policies resolve like CSV ones.
@@ -97,6 +100,26 @@ function buildConfig(
         '1-minute resolution and CloudWatch would never fill such an alarm; iam-gitops uses 60',
     );
     monitoring.period = 60;
+  }
+  // A warning, not an error: some accounts archive the bucket's copy and keep Logs short on purpose.
+  if (monitoring.enabled && monitoring.retentionDays < MIN_RETENTION_DAYS) {
+    push(
+      'warning',
+      yamlPosition(doc, lc, ['monitoring', 'retentionDays']),
+      `monitoring.retentionDays: ${monitoring.retentionDays} days is below the ${MIN_RETENTION_DAYS} days ` +
+        'most audit baselines require for the trail log group (CIS, PCI DSS 10.5.1); set retentionDays: 365 or more',
+    );
+  }
+  if (monitoring.accessLogBucket !== null) {
+    const trailBucket = monitoring.bucket;
+    if (trailBucket !== null && monitoring.accessLogBucket === trailBucket) {
+      push(
+        'error',
+        yamlPosition(doc, lc, ['monitoring', 'accessLogBucket']),
+        'monitoring.accessLogBucket: the trail bucket cannot log its own access (every log write would be ' +
+          'logged again); name another bucket that grants logging.s3.amazonaws.com s3:PutObject',
+      );
+    }
   }
   if (raw.permissionsBoundary?.includes(':iam::aws:')) {
     const r = resolvePolicyRef(raw.permissionsBoundary, new Set());

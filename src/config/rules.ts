@@ -12,6 +12,8 @@ export const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 export const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+/** A KMS key ARN (not an alias: CloudTrail would follow a re-pointed alias without a plan). */
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
 export const ALARM_SETS = ['console-login-failures', 's3-bucket-changes', 'cis'] as const;
 
 export function isEmail(s: string): boolean {

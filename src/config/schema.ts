@@ -7,6 +7,7 @@ import { defaultConfig } from './defaults.js';
 import {
   ALARM_SETS,
   IAM_PATH,
+  KMS_KEY_ARN,
   POLICY_ARN,
   REGION,
   RETENTION_DAYS,
@@ -116,6 +117,15 @@ export const configSchema = z.strictObject({
           'must be a multiple of 60 seconds, at least 60 (CloudWatch alarm periods)',
         )
         .default(D.monitoring.period),
+      kmsKey: z
+        .string()
+        .refine(
+          (s) => s === 'create' || KMS_KEY_ARN.test(s),
+          "must be 'create' (iam-gitops creates the key) or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)",
+        )
+        .nullable()
+        .default(D.monitoring.kmsKey),
+      accessLogBucket: ruled(bucketNameProblem).nullable().default(D.monitoring.accessLogBucket),
     })
     .nullable()
     .default(D.monitoring),

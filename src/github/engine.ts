@@ -6,6 +6,7 @@ import { createClients, errorMessage } from '../aws/clients.js';
 import { loadDesired } from '../desired/index.js';
 import type { Settings } from '../inputs.js';
 import { runPlan } from '../pipeline.js';
+import { pendingAfterApply, pendingSubscriptionsLine } from '../plan/monitoring-line.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderSummary } from '../plan/render-summary.js';
 import { neutralize } from '../safe-text.js';
@@ -52,7 +53,10 @@ export function createEngine(s: Settings): Deps {
         log: (m) => core.info(neutralize(maskEmails(m))),
       };
       try {
-        return toOutcome(await applyPlan(run.plan, ctx));
+        const report = await applyPlan(run.plan, ctx);
+        const outcome = toOutcome(report);
+        const pending = pendingSubscriptionsLine(pendingAfterApply(run.plan, report.results));
+        return pending ? { ...outcome, markdown: `${outcome.markdown}\n\n${pending}` } : outcome;
       } catch (err) {
         return {
           ok: false,

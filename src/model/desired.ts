@@ -24,6 +24,13 @@ export interface MonitoringConfig {
   alarmEmails: string[];
   alarms: AlarmSet[];
   period: number;
+  /**
+   * Trail log encryption: null → none (S3-managed keys only), `create` → a customer managed key
+   * iam-gitops creates (alias/iam-gitops-cloudtrail), or the ARN of a key the account already has.
+   */
+  kmsKey: string | null;
+  /** Bucket that receives S3 server access logs of the trail bucket; null → not configured. */
+  accessLogBucket: string | null;
 }
 
 export interface LintIgnore {

@@ -18,7 +18,8 @@ export type ChangeType =
   | 'topic'
   | 'subscription'
   | 'metric-filter'
-  | 'alarm';
+  | 'alarm'
+  | 'kms-key';
 
 /**
  * One step. `details` holds everything the executor needs and nothing secret: passwords are
@@ -114,4 +115,16 @@ export interface MonitoringUnchanged {
   count: number;
   /** `count` per resource type, e.g. `{trail: 1, alarm: 17}`. */
   byType: Partial<Record<ChangeType, number>>;
+  /**
+   * Alarm subscriptions still waiting for the recipient to click the link; neither unchanged nor
+   * a change. Absent when none (and in older plans).
+   */
+  pending?: PendingSubscription[];
+}
+
+export interface PendingSubscription {
+  /** Masked address (`a***@example.com`). */
+  address: string;
+  /** The address left alarmEmails, but an unconfirmed subscription has no ARN to delete it by. */
+  removed?: true;
 }

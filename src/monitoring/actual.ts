@@ -9,6 +9,11 @@ export interface ActualBucket {
   publicAccessBlock: Record<string, boolean> | null;
   /** Default encryption algorithm (`AES256`, `aws:kms`), or null when none is configured. */
   encryption: string | null;
+  /**
+   * Server access logging: null when off; undefined when not read (monitoring.accessLogBucket unset,
+   * so the baseline has no word on it).
+   */
+  accessLogging?: { targetBucket: string; targetPrefix: string } | null;
 }
 
 export interface ActualLogGroup {
@@ -37,6 +42,8 @@ export interface ActualTrail {
   logFileValidationEnabled: boolean;
   cloudWatchLogsLogGroupArn: string | null;
   cloudWatchLogsRoleArn: string | null;
+  /** The key that encrypts log files (AWS answers its ARN), or null. */
+  kmsKeyId?: string | null;
   /** Null for a trail homed in another region (not readable here). */
   isLogging: boolean | null;
   eventSelectors: Array<Record<string, unknown>>;
@@ -56,6 +63,16 @@ export interface ActualTopic {
   policy: Record<string, unknown> | null;
   tags: Record<string, string>;
   subscriptions: ActualSubscription[];
+}
+
+/** The key iam-gitops creates for the trail (found by its alias), when monitoring.kmsKey is `create`. */
+export interface ActualKmsKey {
+  arn: string;
+  keyId: string;
+  /** `Enabled`, `Disabled`, `PendingDeletion`, … */
+  state: string;
+  policy: Record<string, unknown> | null;
+  rotation: boolean;
 }
 
 export interface ActualMetricFilter {
@@ -79,6 +96,9 @@ export interface ActualAlarm {
   alarmActions: string[];
   actionsEnabled: boolean | null;
   dimensions: number;
+  arn?: string;
+  /** Read only for alarms the config no longer asks for (deciding whether they are ours to delete). */
+  tags?: Record<string, string>;
 }
 
 export interface ActualMonitoring {
@@ -89,6 +109,8 @@ export interface ActualMonitoring {
   topic: ActualTopic | null;
   metricFilters: ActualMetricFilter[];
   alarms: ActualAlarm[];
+  /** Absent unless monitoring.kmsKey is `create`; null when no key carries the alias. */
+  kmsKey?: ActualKmsKey | null;
 }
 
 function emptyActualMonitoring(): ActualMonitoring {

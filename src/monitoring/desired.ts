@@ -3,6 +3,7 @@ import { MANAGED_TAG, type MonitoringConfig } from '../model/desired.js';
 import { selectFilters, CIS_MODE, type FilterItem } from './filters.js';
 import {
   bucketPolicy,
+  trailKeyPolicy,
   topicPolicy,
   trailRolePolicy,
   trailRoleTrustPolicy,
@@ -12,6 +13,8 @@ import {
 export const ROLE_NAME = 'iam-gitops-cloudtrail-logs';
 export const ROLE_POLICY_NAME = 'cloudtrail-to-cloudwatch-logs';
 const TOPIC_NAME = 'iam-gitops-alarms';
+/** How the key iam-gitops creates is found again: key ids are random, the alias is not. */
+export const KEY_ALIAS = 'alias/iam-gitops-cloudtrail';
 const MANAGED_TAGS: Record<string, string> = { [MANAGED_TAG.key]: MANAGED_TAG.value };
 
 export interface BaselineContext {
@@ -69,7 +72,17 @@ export interface DesiredBaseline {
     };
     encryption: 'AES256';
     tags: Record<string, string>;
+    /** S3 server access logging into monitoring.accessLogBucket; absent → not managed. */
+    accessLogging?: { targetBucket: string; targetPrefix: string };
   };
+  /** The trail's key when iam-gitops creates it (monitoring.kmsKey: create); null otherwise. */
+  kmsKey: {
+    alias: string;
+    aliasArn: string;
+    description: string;
+    policy: PolicyJson;
+    rotation: true;
+  } | null;
   logGroup: { logGroup: string; arn: string; retentionDays: number; tags: Record<string, string> };
   role: {
     roleName: string;
@@ -89,6 +102,8 @@ export interface DesiredBaseline {
     enableLogFileValidation: true;
     cloudWatchLogsLogGroupArn: string;
     cloudWatchLogsRoleArn: string;
+    /** Alias ARN of the created key or the configured key ARN; absent → no KMS encryption asked for. */
+    kmsKeyId?: string;
     eventSelectors: DesiredEventSelector[];
     isLogging: true;
     tags: Record<string, string>;
@@ -96,6 +111,8 @@ export interface DesiredBaseline {
   topic: { topicName: string; topicArn: string; policy: PolicyJson; tags: Record<string, string> };
   emails: string[];
   mode: typeof CIS_MODE;
+  /** monitoring.namespace: the metrics of every filter iam-gitops writes. */
+  namespace: string;
   filters: DesiredFilter[];
   alarms: DesiredAlarm[];
 }
@@ -115,6 +132,7 @@ export function desiredBaseline(config: MonitoringConfig, ctx: BaselineContext):
   const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${config.logGroup}`;
   const roleArn = `arn:aws:iam::${accountId}:role/${ROLE_NAME}`;
   const topicArn = topicArnFor(accountId, region);
+  const aliasArn = `arn:aws:kms:${region}:${accountId}:${KEY_ALIAS}`;
   const filters = selectFilters(config.alarms);
   return {
     bucket: {
@@ -129,7 +147,20 @@ export function desiredBaseline(config: MonitoringConfig, ctx: BaselineContext):
       },
       encryption: 'AES256',
       tags: { ...MANAGED_TAGS },
+      ...(config.accessLogBucket
+        ? { accessLogging: { targetBucket: config.accessLogBucket, targetPrefix: `s3-access/${bucket}/` } }
+        : {}),
     },
+    kmsKey:
+      config.kmsKey === 'create'
+        ? {
+            alias: KEY_ALIAS,
+            aliasArn,
+            description: `Encrypts the log files of CloudTrail trail ${config.trailName} (iam-gitops)`,
+            policy: trailKeyPolicy(accountId, trailArn),
+            rotation: true,
+          }
+        : null,
     logGroup: {
       logGroup: config.logGroup,
       arn: logGroupArn,
@@ -155,6 +186,7 @@ export function desiredBaseline(config: MonitoringConfig, ctx: BaselineContext):
       // CloudTrail wants the log-group ARN with the `:*` suffix.
       cloudWatchLogsLogGroupArn: `${logGroupArn}:*`,
       cloudWatchLogsRoleArn: roleArn,
+      ...(config.kmsKey ? { kmsKeyId: config.kmsKey === 'create' ? aliasArn : config.kmsKey } : {}),
       eventSelectors: [
         {
           ReadWriteType: 'All',
@@ -174,6 +206,7 @@ export function desiredBaseline(config: MonitoringConfig, ctx: BaselineContext):
     },
     emails: [...new Set(config.alarmEmails)],
     mode: CIS_MODE,
+    namespace: config.namespace,
     filters: filters.map((f) => desiredFilter(f, config)),
     alarms: filters.map((f) => desiredAlarm(f, config, topicArn)),
   };

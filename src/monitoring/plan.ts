@@ -1,12 +1,16 @@
 /**
  * Pure: the baseline's desired settings against what was read → create/update operations in the
  * order of cis-monitoring §1, each with the exact settings and, for updates, the drifted fields.
- * Never deletes. A same-named resource without the managed-by tag is an error unless adopting.
+ * A same-named resource without the managed-by tag is an error unless adopting. Deletes only
+ * what the config no longer asks for and the tool provably made: alarms tagged managed-by,
+ * catalog filters writing our namespace in our log group, e-mail subscriptions on our topic.
  */
 import { MANAGED_TAG, type MonitoringConfig } from '../model/desired.js';
-import type { ChangeType, Operation } from '../model/plan.js';
-import { asActualMonitoring, type ActualMonitoring } from './actual.js';
+import type { ChangeType, Operation, PendingSubscription } from '../model/plan.js';
+import { asActualMonitoring, type ActualMonitoring, type ActualSubscription } from './actual.js';
 import { desiredBaseline, type DesiredBaseline } from './desired.js';
+import { ALL_FILTERS } from './filters.js';
+import { isEmail } from '../config/rules.js';
 import { maskEmail } from './mask.js';
 import { samePolicy } from './policies.js';
 import { describeFailures, selfTestPatterns } from './self-test.js';
@@ -32,6 +36,11 @@ export interface MonitoringPlan {
   unchanged: number;
   /** `unchanged` per resource type, e.g. `{trail: 1, alarm: 17}`. */
   unchangedByType: Partial<Record<ChangeType, number>>;
+  /**
+   * Subscriptions waiting for their recipient to confirm: not unchanged, and not a change apply
+   * could make (subscribing again would only mail the address again).
+   */
+  pending: PendingSubscription[];
 }
 
 export function planMonitoring(
@@ -40,11 +49,12 @@ export function planMonitoring(
   ctx: MonitoringPlanContext,
 ): MonitoringPlan {
   const unchangedByType: Partial<Record<ChangeType, number>> = {};
-  if (!config.enabled) return { operations: [], errors: [], unchanged: 0, unchangedByType };
+  if (!config.enabled) return { operations: [], errors: [], unchanged: 0, unchangedByType, pending: [] };
   const desired = desiredBaseline(config, ctx);
   const actual = asActualMonitoring(actualRaw);
   const errors: string[] = [];
   const ops: Operation[] = [];
+  const pending: PendingSubscription[] = [];
 
   const selfTest = selfTestPatterns(desired.filters);
   errors.push(...describeFailures(selfTest.results));
@@ -54,6 +64,8 @@ export function planMonitoring(
     }
   }
 
+  const remove: Remove = (type, key, name, settings) =>
+    ops.push({ id: `${type}:${key}`, action: 'delete', type, name, details: { ...settings }, dependsOn: [] });
   const add: Add = (type, key, name, settings, drift, adopt = false) => {
     if (drift && drift.length === 0) {
       unchangedByType[type] = (unchangedByType[type] ?? 0) + 1;
@@ -83,14 +95,16 @@ export function planMonitoring(
   };
 
   planBucket(desired, actual, add, owned, errors);
+  planKey(desired, actual, add, errors);
   planLogGroup(desired, actual, add, owned);
   planRole(desired, actual, add, owned);
   planTrail(desired, actual, add, owned, errors, ctx.region);
-  planTopic(desired, actual, add, owned);
+  planTopic(desired, actual, add, owned, remove, pending);
   planFiltersAndAlarms(desired, actual, add);
+  planRemovals(desired, actual, remove);
 
   const unchanged = Object.values(unchangedByType).reduce((n, k) => n + k, 0);
-  return { operations: withDependencies(ops), errors, unchanged, unchangedByType };
+  return { operations: withDependencies(ops), errors, unchanged, unchangedByType, pending };
 }
 
 type Add = (
@@ -101,6 +115,7 @@ type Add = (
   drift: Drift[] | null,
   adopt?: boolean,
 ) => void;
+type Remove = (type: ChangeType, key: string, name: string, settings: object) => void;
 type Owned = (what: string, name: string, tags: Record<string, string>) => { adopt: boolean } | null;
 
 function check(drift: Drift[], field: string, actual: unknown, desired: unknown, same = actual === desired) {
@@ -113,6 +128,12 @@ function tagDrift(drift: Drift[], actual: Record<string, string>, desired: Recor
 }
 
 function planBucket(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Owned, errors: string[]) {
+  if (d.bucket.accessLogging?.targetBucket === d.bucket.bucket) {
+    errors.push(
+      `monitoring.accessLogBucket "${d.bucket.bucket}" is the trail bucket itself: name another bucket in iam-gitops.yml ` +
+        '(one that grants logging.s3.amazonaws.com s3:PutObject)',
+    );
+  }
   const b = a.bucket;
   if (!b) return add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, null);
   if (b.foreign) {
@@ -130,8 +151,43 @@ function planBucket(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Ow
   check(drift, 'publicAccessBlock', pab, d.bucket.publicAccessBlock, blocked);
   // Any default encryption satisfies the baseline: a KMS key someone set is stronger, not drift.
   check(drift, 'encryption', b.encryption, d.bucket.encryption, b.encryption !== null);
+  const logging = d.bucket.accessLogging;
+  if (logging) {
+    const got = b.accessLogging ?? null;
+    const same = got?.targetBucket === logging.targetBucket && got.targetPrefix === logging.targetPrefix;
+    check(drift, 'accessLogging', got, logging, same);
+  }
   tagDrift(drift, b.tags, d.bucket.tags);
   add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, drift, own.adopt);
+}
+
+/**
+ * The key iam-gitops creates (monitoring.kmsKey: create). Its policy is written once, at
+ * creation: the apply role may not rewrite key policies (that would let it take over any key it
+ * can alias), so a drifted policy is an error an administrator repairs.
+ */
+function planKey(d: DesiredBaseline, a: ActualMonitoring, add: Add, errors: string[]) {
+  const want = d.kmsKey;
+  if (!want) return;
+  const k = a.kmsKey;
+  if (!k) return add('kms-key', want.alias, want.alias, want, null);
+  if (k.state !== 'Enabled') {
+    errors.push(
+      `KMS key ${want.alias} (${k.arn}) is ${k.state}: CloudTrail cannot encrypt with it; enable it ` +
+        `(or cancel its deletion) in the KMS console, or delete the alias to have iam-gitops create a new key`,
+    );
+    return;
+  }
+  if (!samePolicy(k.policy, want.policy)) {
+    errors.push(
+      `KMS key ${want.alias} (${k.arn}) has a key policy iam-gitops did not write: an administrator restores it ` +
+        `(aws kms put-key-policy --key-id ${k.keyId} --policy-name default --policy file://key-policy.json, with the ` +
+        "policy from `iam-gitops plan --format json` of a fresh account) or sets monitoring.kmsKey to that key's ARN",
+    );
+  }
+  const drift: Drift[] = [];
+  check(drift, 'rotation', k.rotation, want.rotation);
+  add('kms-key', want.alias, want.alias, { ...want, keyId: k.keyId }, drift);
 }
 
 function planLogGroup(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Owned) {
@@ -186,6 +242,12 @@ function planTrail(
   check(drift, 'enableLogFileValidation', t.logFileValidationEnabled, want.enableLogFileValidation);
   check(drift, 'cloudWatchLogsLogGroupArn', t.cloudWatchLogsLogGroupArn, want.cloudWatchLogsLogGroupArn);
   check(drift, 'cloudWatchLogsRoleArn', t.cloudWatchLogsRoleArn, want.cloudWatchLogsRoleArn);
+  if (want.kmsKeyId) {
+    // AWS answers the key ARN even when the trail was given the alias; the emulator echoes the alias.
+    const got = t.kmsKeyId ?? null;
+    const same = got === want.kmsKeyId || (!!got && got === a.kmsKey?.arn);
+    check(drift, 'kmsKeyId', got, want.kmsKeyId, same);
+  }
   const allManagement =
     t.advancedEventSelectors === 0 &&
     t.eventSelectors.some(
@@ -200,7 +262,14 @@ function planTrail(
   add('trail', want.trailName, want.trailName, want, drift, own.adopt);
 }
 
-function planTopic(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Owned) {
+function planTopic(
+  d: DesiredBaseline,
+  a: ActualMonitoring,
+  add: Add,
+  owned: Owned,
+  remove: Remove,
+  pending: PendingSubscription[],
+) {
   const t = a.topic;
   const want = d.topic;
   if (!t) {
@@ -208,17 +277,26 @@ function planTopic(d: DesiredBaseline, a: ActualMonitoring, add: Add, owned: Own
   } else {
     const own = owned('SNS topic', want.topicName, t.tags);
     if (!own) return;
+    planRemovedSubscriptions(d, t.subscriptions, remove, pending);
     const drift: Drift[] = [];
     check(drift, 'policy', t.policy, want.policy, samePolicy(t.policy, want.policy));
     tagDrift(drift, t.tags, want.tags);
     add('topic', want.topicName, want.topicName, want, drift, own.adopt);
   }
-  // Pending subscriptions count as present: subscribing again would mail the address again.
-  const present = new Set(
-    (t?.subscriptions ?? []).filter((s) => s.protocol === 'email').map((s) => s.endpoint.toLowerCase()),
+  // Pending subscriptions count as present (subscribing again would mail the address again), but
+  // not as unchanged: alarms do not reach the address until it confirms.
+  const present = new Map(
+    (t?.subscriptions ?? [])
+      .filter((s) => s.protocol === 'email')
+      .map((s) => [s.endpoint.toLowerCase(), isPendingArn(s.subscriptionArn)] as const),
   );
   for (const email of d.emails) {
-    if (present.has(email.toLowerCase())) {
+    const isPending = present.get(email.toLowerCase());
+    if (isPending === true) {
+      pending.push({ address: maskEmail(email) });
+      continue;
+    }
+    if (isPending === false) {
       add('subscription', email, maskEmail(email), {}, []);
       continue;
     }
@@ -284,8 +362,76 @@ function planFiltersAndAlarms(d: DesiredBaseline, a: ActualMonitoring, add: Add)
   }
 }
 
+/** SNS lists an unconfirmed subscription with the placeholder `PendingConfirmation` for its ARN. */
+export function isPendingArn(arn: string | undefined): boolean {
+  return !arn || !arn.startsWith('arn:');
+}
+
+/**
+ * E-mail subscriptions on our topic whose address left alarmEmails: confirmed ones are deleted
+ * (else the person keeps receiving security alarms); an unconfirmed one has no ARN to delete,
+ * so it is reported until AWS drops it. Other protocols were never created by iam-gitops.
+ */
+function planRemovedSubscriptions(
+  d: DesiredBaseline,
+  subscriptions: ActualSubscription[],
+  remove: Remove,
+  pending: PendingSubscription[],
+) {
+  const wanted = new Set(d.emails.map((e) => e.toLowerCase()));
+  const seen = new Set<string>();
+  for (const s of subscriptions) {
+    const email = s.endpoint.toLowerCase();
+    if (s.protocol !== 'email' || wanted.has(email) || seen.has(email)) continue;
+    // Every address iam-gitops subscribed passed isEmail in iam-gitops.yml; anything else is not
+    // ours, and its text (read from AWS) never reaches the plan.
+    if (!isEmail(s.endpoint)) continue;
+    seen.add(email);
+    if (isPendingArn(s.subscriptionArn)) {
+      pending.push({ address: maskEmail(s.endpoint), removed: true });
+      continue;
+    }
+    remove('subscription', s.endpoint, maskEmail(s.endpoint), {
+      topicArn: d.topic.topicArn,
+      subscriptionArn: s.subscriptionArn,
+      endpoint: s.endpoint,
+    });
+  }
+}
+
+const CATALOG = new Set(ALL_FILTERS.map((f) => f.name));
+
+/**
+ * Filters and alarms the config no longer asks for (an alarm set removed from `alarms`). Only
+ * what iam-gitops made goes: alarms carrying managed-by=iam-gitops (PutMetricAlarm tags every
+ * alarm it writes), and filters that cannot be tagged but are a catalog name writing the metric
+ * of that name into our namespace in our log group. A same-named resource of anyone else stays.
+ */
+function planRemovals(d: DesiredBaseline, a: ActualMonitoring, remove: Remove) {
+  const wantedFilters = new Set(d.filters.map((f) => f.filterName));
+  for (const f of a.metricFilters) {
+    if (wantedFilters.has(f.name) || !CATALOG.has(f.name) || f.logGroup !== d.logGroup.logGroup) continue;
+    const ours =
+      f.transformations.length === 1 &&
+      f.transformations[0]!.metricName === f.name &&
+      f.transformations[0]!.metricNamespace === d.namespace;
+    if (!ours) continue;
+    remove('metric-filter', f.name, f.name, {
+      filterName: f.name,
+      logGroup: f.logGroup,
+      namespace: d.namespace,
+    });
+  }
+  const wantedAlarms = new Set(d.alarms.map((x) => x.alarmName));
+  for (const x of a.alarms) {
+    if (wantedAlarms.has(x.name) || x.tags?.[MANAGED_TAG.key] !== MANAGED_TAG.value) continue;
+    remove('alarm', x.name, x.name, { alarmName: x.name });
+  }
+}
+
 const STEP: ChangeType[] = [
   'bucket',
+  'kms-key',
   'log-group',
   'role',
   'trail',
@@ -306,15 +452,16 @@ function withDependencies(ops: Operation[]): Operation[] {
         deps.push(...ids('log-group'));
         break;
       case 'trail':
-        deps.push(...ids('bucket'), ...ids('log-group'), ...ids('role'));
+        deps.push(...ids('bucket'), ...ids('kms-key'), ...ids('log-group'), ...ids('role'));
         break;
       case 'subscription':
-        deps.push(...ids('topic'));
+        if (op.action !== 'delete') deps.push(...ids('topic'));
         break;
       case 'metric-filter':
-        deps.push(...ids('log-group'), ...ids('trail'));
+        if (op.action !== 'delete') deps.push(...ids('log-group'), ...ids('trail'));
         break;
       case 'alarm': {
+        if (op.action === 'delete') break;
         const filterId = `metric-filter:${String(op.details.alarmName)}`;
         deps.push(...ids('topic'), ...ids('metric-filter').filter((id) => id === filterId));
         break;

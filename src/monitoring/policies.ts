@@ -38,6 +38,58 @@ export function bucketPolicy(bucket: string, accountId: string, trailArn: string
   };
 }
 
+/**
+ * The key policy of the key iam-gitops creates for the trail (CloudTrail user guide, "Configure
+ * AWS KMS key policies for CloudTrail"): the account administers it through IAM (without this
+ * statement nobody could ever change the key again); CloudTrail may encrypt only for this trail;
+ * principals of this account may decrypt only CloudTrail log files of this account.
+ */
+export function trailKeyPolicy(accountId: string, trailArn: string): PolicyJson {
+  const trails = `arn:aws:cloudtrail:*:${accountId}:trail/*`;
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AccountAdministersKeyThroughIam',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: 'kms:*',
+        Resource: '*',
+      },
+      {
+        Sid: 'CloudTrailEncryptsThisTrail',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceArn': trailArn },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trails },
+        },
+      },
+      {
+        Sid: 'CloudTrailDescribesKey',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:DescribeKey',
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+      },
+      {
+        Sid: 'AccountDecryptsTrailLogs',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'kms:CallerAccount': accountId },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trails },
+        },
+      },
+    ],
+  };
+}
+
 export function trailRoleTrustPolicy(): PolicyJson {
   return {
     Version: '2012-10-17',

@@ -4,6 +4,7 @@
  */
 import {
   GetBucketEncryptionCommand,
+  GetBucketLoggingCommand,
   GetBucketPolicyCommand,
   GetBucketTaggingCommand,
   GetPublicAccessBlockCommand,
@@ -26,12 +27,17 @@ import {
   ListSubscriptionsByTopicCommand,
   ListTagsForResourceCommand as ListTopicTagsCommand,
 } from '@aws-sdk/client-sns';
-import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import {
+  DescribeAlarmsCommand,
+  ListTagsForResourceCommand as ListAlarmTagsCommand,
+} from '@aws-sdk/client-cloudwatch';
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
 import type { AwsClients } from '../aws/clients.js';
 import type { MonitoringConfig } from '../model/desired.js';
 import type {
   ActualAlarm,
   ActualBucket,
+  ActualKmsKey,
   ActualLogGroup,
   ActualMetricFilter,
   ActualMonitoring,
@@ -40,8 +46,8 @@ import type {
   ActualTrail,
 } from './actual.js';
 import { hasCode, httpStatus, orMissing, tagMap, withContext } from './aws-errors.js';
-import { defaultBucketName, ROLE_NAME, ROLE_POLICY_NAME, topicArnFor } from './desired.js';
-import { NAME_PREFIX } from './filters.js';
+import { defaultBucketName, KEY_ALIAS, ROLE_NAME, ROLE_POLICY_NAME, topicArnFor } from './desired.js';
+import { NAME_PREFIX, selectFilters } from './filters.js';
 import { parsePolicy } from './policies.js';
 
 export async function readMonitoring(
@@ -51,21 +57,42 @@ export async function readMonitoring(
 ): Promise<ActualMonitoring | null> {
   if (!config.enabled) return null;
   const region = clients.region;
-  const [bucket, logGroup, role, trail, topic, metricFilters, alarms] = await Promise.all([
+  const wanted = new Set(selectFilters(config.alarms).map((f) => f.name));
+  const [bucket, logGroup, role, trail, topic, metricFilters, alarms, kmsKey] = await Promise.all([
     withContext('reading the trail bucket', () =>
-      readBucket(clients, config.bucket ?? defaultBucketName(accountId, region)),
+      readBucket(
+        clients,
+        config.bucket ?? defaultBucketName(accountId, region),
+        config.accessLogBucket !== null,
+      ),
     ),
     withContext('reading the trail log group', () => readLogGroup(clients, config.logGroup)),
     withContext('reading the CloudTrail delivery role', () => readRole(clients)),
     withContext('reading the trail', () => readTrail(clients, config.trailName, region)),
     withContext('reading the alarm topic', () => readTopic(clients, topicArnFor(accountId, region))),
     withContext('reading the metric filters', () => readMetricFilters(clients, config.logGroup)),
-    withContext('reading the alarms', () => readAlarms(clients)),
+    withContext('reading the alarms', () => readAlarms(clients, wanted)),
+    config.kmsKey === 'create'
+      ? withContext('reading the trail key', () => readKey(clients))
+      : Promise.resolve(undefined),
   ]);
-  return { bucket, logGroup, role, trail, topic, metricFilters, alarms };
+  return {
+    bucket,
+    logGroup,
+    role,
+    trail,
+    topic,
+    metricFilters,
+    alarms,
+    ...(kmsKey === undefined ? {} : { kmsKey }),
+  };
 }
 
-async function readBucket(clients: AwsClients, name: string): Promise<ActualBucket | null> {
+async function readBucket(
+  clients: AwsClients,
+  name: string,
+  withLogging: boolean,
+): Promise<ActualBucket | null> {
   try {
     await clients.s3.send(new HeadBucketCommand({ Bucket: name }));
   } catch (err) {
@@ -75,7 +102,7 @@ async function readBucket(clients: AwsClients, name: string): Promise<ActualBuck
     }
     throw err;
   }
-  const [policy, pab, enc, tags] = await Promise.all([
+  const [policy, pab, enc, tags, logging] = await Promise.all([
     orMissing(() => clients.s3.send(new GetBucketPolicyCommand({ Bucket: name })), null, [
       'NoSuchBucketPolicy',
     ]),
@@ -86,7 +113,9 @@ async function readBucket(clients: AwsClients, name: string): Promise<ActualBuck
       'ServerSideEncryptionConfigurationNotFoundError',
     ]),
     orMissing(() => clients.s3.send(new GetBucketTaggingCommand({ Bucket: name })), null, ['NoSuchTagSet']),
+    withLogging ? clients.s3.send(new GetBucketLoggingCommand({ Bucket: name })) : Promise.resolve(undefined),
   ]);
+  const target = logging?.LoggingEnabled;
   const pabConfig = pab?.PublicAccessBlockConfiguration;
   const rule = enc?.ServerSideEncryptionConfiguration?.Rules?.[0];
   return {
@@ -103,6 +132,13 @@ async function readBucket(clients: AwsClients, name: string): Promise<ActualBuck
         }
       : null,
     encryption: rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null,
+    ...(logging === undefined
+      ? {}
+      : {
+          accessLogging: target?.TargetBucket
+            ? { targetBucket: target.TargetBucket, targetPrefix: target.TargetPrefix ?? '' }
+            : null,
+        }),
   };
 }
 
@@ -158,6 +194,7 @@ async function readTrail(clients: AwsClients, name: string, region: string): Pro
     logFileValidationEnabled: trail.LogFileValidationEnabled === true,
     cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
     cloudWatchLogsRoleArn: trail.CloudWatchLogsRoleArn ?? null,
+    kmsKeyId: trail.KmsKeyId ?? null,
     isLogging: null,
     eventSelectors: [],
     advancedEventSelectors: 0,
@@ -249,7 +286,11 @@ async function readMetricFilters(clients: AwsClients, logGroup: string): Promise
   return [...byName.values()];
 }
 
-async function readAlarms(clients: AwsClients): Promise<ActualAlarm[]> {
+/**
+ * The alarms under the prefix; tags are read only for those the config no longer asks for, so a
+ * converged account costs one call and a removal one more per removed alarm.
+ */
+async function readAlarms(clients: AwsClients, wanted: ReadonlySet<string>): Promise<ActualAlarm[]> {
   const out: ActualAlarm[] = [];
   let token: string | undefined;
   do {
@@ -273,9 +314,44 @@ async function readAlarms(clients: AwsClients): Promise<ActualAlarm[]> {
         alarmActions: a.AlarmActions ?? [],
         actionsEnabled: a.ActionsEnabled ?? null,
         dimensions: a.Dimensions?.length ?? 0,
+        ...(a.AlarmArn ? { arn: a.AlarmArn } : {}),
       });
     }
     token = page.NextToken;
   } while (token);
+  await Promise.all(
+    out
+      .filter((a) => !wanted.has(a.name) && a.arn)
+      .map(async (a) => {
+        const res = await orMissing(
+          () => clients.cloudwatch.send(new ListAlarmTagsCommand({ ResourceARN: a.arn })),
+          { Tags: [] },
+          ['ResourceNotFound', 'ResourceNotFoundException'],
+        );
+        a.tags = tagMap(res.Tags);
+      }),
+  );
   return out;
+}
+
+/** The key behind the alias iam-gitops gives the key it creates; null when the alias does not exist. */
+async function readKey(clients: AwsClients): Promise<ActualKmsKey | null> {
+  const described = await orMissing(
+    () => clients.kms.send(new DescribeKeyCommand({ KeyId: KEY_ALIAS })),
+    null,
+    ['NotFoundException'],
+  );
+  const meta = described?.KeyMetadata;
+  if (!meta?.Arn || !meta.KeyId) return null;
+  const [policy, rotation] = await Promise.all([
+    clients.kms.send(new GetKeyPolicyCommand({ KeyId: meta.KeyId, PolicyName: 'default' })),
+    clients.kms.send(new GetKeyRotationStatusCommand({ KeyId: meta.KeyId })),
+  ]);
+  return {
+    arn: meta.Arn,
+    keyId: meta.KeyId,
+    state: meta.KeyState ?? 'Unknown',
+    policy: parsePolicy(policy.Policy),
+    rotation: rotation.KeyRotationEnabled === true,
+  };
 }

@@ -53,6 +53,7 @@ export function diff(desired: DesiredState, actual: ActualState, opts: DiffOptio
       enabled: desired.config.monitoring.enabled,
       count: m.unchanged,
       byType: m.unchangedByType,
+      ...(m.pending.length ? { pending: m.pending } : {}),
     };
   }
   return {

@@ -46,7 +46,7 @@ export function renderText({ plan, kind = 'plan', offlineReason }: TextInput): s
   const same = n > 0 ? ` ${plural(n, 'IAM resource')} unchanged.` : '';
   if (create + update + del === 0) out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
   else out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
-  const monitoring = monitoringUnchangedLine(plan);
+  const monitoring = monitoringUnchangedLine(plan, 'text');
   if (monitoring) out.push(monitoring);
   const f = findingsBySeverity(plan.findings);
   if (plan.findings.length) {

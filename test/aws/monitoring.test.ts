@@ -95,6 +95,7 @@ test('the full baseline is created from nothing, then a fresh read plans nothing
       'metric-filter': 17,
       alarm: 17,
     },
+    pending: [],
   });
   expect(fresh.calls.writes()).toEqual([]);
   // A constant number of reads, whatever the account holds (17 filters and alarms read in one call each).
@@ -479,6 +480,7 @@ test('disabled monitoring reads nothing and plans nothing', async () => {
   expect(planMonitoring(config, actual, ctxFor())).toEqual({
     operations: [],
     errors: [],
+    pending: [],
     unchanged: 0,
     unchangedByType: {},
   });

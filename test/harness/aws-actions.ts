@@ -12,6 +12,8 @@ export interface AuthCheck {
   /** `*` for actions without resource-level permissions. */
   resource: string;
   context: Record<string, string | string[]>;
+  /** The resource's own policy where the service always consults it (a KMS key policy). */
+  resourcePolicy?: Record<string, unknown>;
 }
 
 /** What the account holds while the calls run: paths and tags decide ARNs and conditions. */
@@ -25,6 +27,10 @@ export interface AccountModel {
   /** Known users by name (IAM names are case-insensitive; keys are lower-case). */
   users: Map<string, { name: string; path: string; tags: Record<string, string> }>;
   groups: Map<string, { name: string; path: string }>;
+  /** Alarm tags by alarm name (DeleteAlarms is authorised on them); absent alarms have none. */
+  alarmTags?: Map<string, Record<string, string>>;
+  /** KMS aliases by key id (kms:ResourceAliases of the key). */
+  keyAliases?: Map<string, string[]>;
 }
 
 export function newAccountModel(accountId: string, region: string): AccountModel {
@@ -106,6 +112,40 @@ const logGroupArn = (m: AccountModel, name: string) =>
 const logGroup = (action: string, field = 'logGroupName'): Row => ({
   fields: [field],
   checks: (i, m) => one(action, logGroupArn(m, str(i[field]))),
+});
+/**
+ * KMS consults the key policy on every call. Every key here has the default statement that hands
+ * authorisation to the account's IAM policies (the key iam-gitops creates has it too), so what
+ * is decided is the role's own policy.
+ */
+const delegatingKeyPolicy = (accountId: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
+  ],
+});
+
+/** A KMS key by id, ARN or alias: an alias resolves to the key that carries it, whatever its id. */
+function keyCheck(action: string, keyId: string, m: AccountModel): AuthCheck[] {
+  return keyCheckWithoutPolicy(action, keyId, m).map((c) => ({
+    ...c,
+    resourcePolicy: delegatingKeyPolicy(m.accountId),
+  }));
+}
+function keyCheckWithoutPolicy(action: string, keyId: string, m: AccountModel): AuthCheck[] {
+  const prefix = `arn:aws:kms:${m.region}:${m.accountId}:`;
+  if (keyId.startsWith('alias/') || keyId.startsWith(`${prefix}alias/`)) {
+    const alias = keyId.replace(prefix, '');
+    return one(action, `${prefix}key/key-behind-${alias.slice('alias/'.length)}`, {
+      'kms:ResourceAliases': [alias],
+    });
+  }
+  const id = keyId.replace(`${prefix}key/`, '');
+  return one(action, `${prefix}key/${id}`, { 'kms:ResourceAliases': m.keyAliases?.get(id) ?? [] });
+}
+const kmsKey = (action: string): Row => ({
+  fields: ['KeyId'],
+  checks: (i, m) => keyCheck(action, str(i.KeyId), m),
 });
 const topic = (action: string, field = 'TopicArn'): Row => ({
   fields: [field],
@@ -304,12 +344,15 @@ export const ACTION_TABLE: Record<string, Row> = {
   's3:PutBucketEncryption': bucket('s3:PutEncryptionConfiguration'),
   's3:GetBucketTagging': bucket('s3:GetBucketTagging'),
   's3:PutBucketTagging': bucket('s3:PutBucketTagging'),
+  's3:GetBucketLogging': bucket('s3:GetBucketLogging'),
+  's3:PutBucketLogging': bucket('s3:PutBucketLogging'),
 
   'logs:DescribeLogGroups': accountWide('logs:DescribeLogGroups'),
   'logs:TestMetricFilter': accountWide('logs:TestMetricFilter'),
   'logs:CreateLogGroup': logGroup('logs:CreateLogGroup'),
   'logs:PutRetentionPolicy': logGroup('logs:PutRetentionPolicy'),
   'logs:PutMetricFilter': logGroup('logs:PutMetricFilter'),
+  'logs:DeleteMetricFilter': logGroup('logs:DeleteMetricFilter'),
   'logs:DescribeMetricFilters': logGroup('logs:DescribeMetricFilters'),
   'logs:TagLogGroup': logGroup('logs:TagLogGroup'),
   'logs:ListTagsLogGroup': logGroup('logs:ListTagsLogGroup'),
@@ -361,6 +404,49 @@ export const ACTION_TABLE: Record<string, Row> = {
         'sns:Endpoint': str(i.Endpoint),
       }),
   },
+
+  // Authorised on the subscription's topic (the ARN is `<topic ARN>:<id>`).
+  'sns:Unsubscribe': {
+    fields: ['SubscriptionArn'],
+    checks: (i) => one('sns:Unsubscribe', str(i.SubscriptionArn).replace(/:[^:]*$/, '')),
+  },
+  'cloudwatch:DeleteAlarms': {
+    fields: ['AlarmNames'],
+    checks: (i, m) =>
+      ((i.AlarmNames as string[]) ?? []).flatMap((n) =>
+        one(
+          'cloudwatch:DeleteAlarms',
+          `arn:aws:cloudwatch:${m.region}:${m.accountId}:alarm:${n}`,
+          Object.fromEntries(
+            Object.entries(m.alarmTags?.get(n) ?? {}).map(([k, v]) => [`aws:ResourceTag/${k}`, v]),
+          ),
+        ),
+      ),
+  },
+
+  'kms:CreateKey': {
+    fields: ['KeySpec', 'KeyUsage', 'Origin', 'BypassPolicyLockoutSafetyCheck', 'Tags'],
+    checks: (i) =>
+      one('kms:CreateKey', '*', {
+        'kms:KeySpec': str(i.KeySpec) || 'SYMMETRIC_DEFAULT',
+        'kms:KeyUsage': str(i.KeyUsage) || 'ENCRYPT_DECRYPT',
+        'kms:KeyOrigin': str(i.Origin) || 'AWS_KMS',
+        'kms:BypassPolicyLockoutSafetyCheck': String(i.BypassPolicyLockoutSafetyCheck === true),
+        ...requestTagContext(tagList(i.Tags)),
+      }),
+  },
+  'kms:CreateAlias': {
+    fields: ['AliasName', 'TargetKeyId'],
+    checks: (i, m) => [
+      ...one('kms:CreateAlias', `arn:aws:kms:${m.region}:${m.accountId}:${str(i.AliasName)}`),
+      ...keyCheck('kms:CreateAlias', str(i.TargetKeyId), m),
+    ],
+  },
+  'kms:PutKeyPolicy': kmsKey('kms:PutKeyPolicy'),
+  'kms:EnableKeyRotation': kmsKey('kms:EnableKeyRotation'),
+  'kms:DescribeKey': kmsKey('kms:DescribeKey'),
+  'kms:GetKeyPolicy': kmsKey('kms:GetKeyPolicy'),
+  'kms:GetKeyRotationStatus': kmsKey('kms:GetKeyRotationStatus'),
 
   'cloudwatch:PutMetricAlarm': {
     fields: ['AlarmName'],
@@ -433,5 +519,16 @@ export function applyToModel(call: RecordedCall, m: AccountModel): void {
     case 'iam:DeleteGroup':
       m.groups.delete(str(i.GroupName).toLowerCase());
       break;
+    case 'cloudwatch:PutMetricAlarm':
+      (m.alarmTags ??= new Map()).set(
+        str(i.AlarmName),
+        Object.fromEntries(tagList(i.Tags).map((t) => [t.Key, t.Value])),
+      );
+      break;
+    case 'kms:CreateAlias': {
+      const id = str(i.TargetKeyId);
+      (m.keyAliases ??= new Map()).set(id, [...(m.keyAliases.get(id) ?? []), str(i.AliasName)]);
+      break;
+    }
   }
 }

@@ -54,6 +54,7 @@ export async function evaluate(role: DeployedRole, check: AuthCheck, accountId: 
         contextVariables: check.context,
       },
       identityPolicies: role.policies,
+      ...(check.resourcePolicy ? { resourcePolicy: check.resourcePolicy } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },

@@ -3,6 +3,7 @@ import {
   CreateBucketCommand,
   GetBucketTaggingCommand,
   PutBucketEncryptionCommand,
+  PutBucketLoggingCommand,
   PutBucketPolicyCommand,
   PutBucketTaggingCommand,
   PutPublicAccessBlockCommand,
@@ -56,6 +57,20 @@ export const bucketHandler: OperationHandler = async (op, ctx) => {
   }
   if (needs(op, 'policy')) {
     await s3.send(new PutBucketPolicyCommand({ Bucket: d.bucket, Policy: JSON.stringify(d.policy) }));
+  }
+  if (d.accessLogging && needs(op, 'accessLogging')) {
+    // S3 refuses unless the target bucket lets logging.s3.amazonaws.com write (docs/file-formats.md).
+    await s3.send(
+      new PutBucketLoggingCommand({
+        Bucket: d.bucket,
+        BucketLoggingStatus: {
+          LoggingEnabled: {
+            TargetBucket: d.accessLogging.targetBucket,
+            TargetPrefix: d.accessLogging.targetPrefix,
+          },
+        },
+      }),
+    );
   }
   if (needs(op, 'tags')) {
     // PutBucketTagging replaces the whole set: keep the tags others put there.

@@ -2,6 +2,7 @@
 import type { OperationHandler } from '../../apply/types.js';
 import type { ChangeType } from '../../model/plan.js';
 import { bucketHandler } from './bucket.js';
+import { kmsKeyHandler } from './kms-key.js';
 import { logGroupHandler, roleHandler } from './log-group-role.js';
 import { alarmHandler, metricFilterHandler } from './metrics.js';
 import { subscriptionHandler, topicHandler } from './topic.js';
@@ -20,6 +21,7 @@ export function createMonitoringHandlers(
 ): Partial<Record<ChangeType, OperationHandler>> {
   return {
     bucket: bucketHandler,
+    'kms-key': kmsKeyHandler,
     'log-group': logGroupHandler,
     role: roleHandler,
     trail: trailHandler(opts.sleep ?? realSleep, opts.roleRetryDelaysMs ?? ROLE_PROPAGATION_DELAYS_MS),

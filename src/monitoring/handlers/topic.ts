@@ -5,6 +5,7 @@ import {
   SetTopicAttributesCommand,
   SubscribeCommand,
   TagResourceCommand,
+  UnsubscribeCommand,
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { OperationHandler } from '../../apply/types.js';
@@ -42,7 +43,7 @@ interface SubscriptionDetails {
   endpoint: string;
 }
 
-const isPending = (arn: string | undefined) => !arn || /^pending ?confirmation$/i.test(arn);
+const isPending = (arn: string | undefined) => !arn || !arn.startsWith('arn:');
 
 async function existingSubscription(sns: SNSClient, topicArn: string, endpoint: string) {
   let token: string | undefined;
@@ -67,6 +68,7 @@ export const subscriptionHandler: OperationHandler = async (op, ctx) => {
   const d = detailsOf<SubscriptionDetails>(op);
   const sns = ctx.clients.sns;
   const who = maskEmail(d.endpoint);
+  if (op.action === 'delete') return unsubscribe(sns, d, who, ctx.log);
   const existing = await existingSubscription(sns, d.topicArn, d.endpoint);
   if (existing) {
     const state = isPending(existing.SubscriptionArn) ? 'PendingConfirmation' : 'Confirmed';
@@ -79,3 +81,25 @@ export const subscriptionHandler: OperationHandler = async (op, ctx) => {
   ctx.log(`alarm subscription ${who}: ${state}`);
   return { status: 'done', note: `${who}: ${state}` };
 };
+
+/**
+ * Removes an address that left alarmEmails, by the subscription ARN read again now (the one in
+ * the plan may be stale). Only a subscription of our topic is removed; a pending one has no ARN.
+ */
+async function unsubscribe(
+  sns: SNSClient,
+  d: SubscriptionDetails,
+  who: string,
+  log: (m: string) => void,
+): Promise<{ status: 'done' | 'already-done'; note?: string }> {
+  const existing = await existingSubscription(sns, d.topicArn, d.endpoint);
+  if (!existing) return { status: 'already-done', note: `${who}: not subscribed` };
+  const arn = existing.SubscriptionArn;
+  if (isPending(arn)) return { status: 'already-done', note: `${who}: PendingConfirmation` };
+  if (!arn!.startsWith(`${d.topicArn}:`)) {
+    throw new Error(`subscription ${arn} is not on ${d.topicArn}: not removed`);
+  }
+  await sns.send(new UnsubscribeCommand({ SubscriptionArn: arn }));
+  log(`alarm subscription ${who}: removed`);
+  return { status: 'done', note: `${who}: removed` };
+}

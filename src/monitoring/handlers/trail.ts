@@ -40,6 +40,7 @@ export function trailHandler(sleep: Sleep, delays: number[] = ROLE_PROPAGATION_D
       EnableLogFileValidation: d.enableLogFileValidation,
       CloudWatchLogsLogGroupArn: d.cloudWatchLogsLogGroupArn,
       CloudWatchLogsRoleArn: d.cloudWatchLogsRoleArn,
+      ...(d.kmsKeyId ? { KmsKeyId: d.kmsKeyId } : {}),
     };
     const tagList = toTagList(d.tags);
     const retrying = async (what: string, call: () => Promise<unknown>) => {

@@ -161,7 +161,9 @@ describe('apply role without a permissions boundary', () => {
   });
 
   test('has no statement that allows every action of a service on every resource', () => {
-    for (const p of role.policies) {
+    // CreateTrailKey=true adds the widest statements (kms:CreateKey has no resource at all).
+    const widest = deployedRole(stack({ CreateTrailKey: 'true' }), 'apply');
+    for (const p of [...role.policies, ...widest.policies]) {
       for (const s of p.policy.Statement) {
         const actions = ([] as unknown[]).concat(s.Action).map(String);
         const resources = ([] as unknown[]).concat(s.Resource).map(String);
@@ -171,7 +173,7 @@ describe('apply role without a permissions boundary', () => {
           // Only actions without resource-level permissions may use "*".
           expect(
             actions.every((a) =>
-              /^(iam:(GetAccount|GenerateCredential|GetCredential)|ses:GetIdentity|cloudtrail:DescribeTrails|logs:(DescribeLogGroups|TestMetricFilter))/.test(
+              /^(iam:(GetAccount|GenerateCredential|GetCredential)|ses:GetIdentity|cloudtrail:DescribeTrails|logs:(DescribeLogGroups|TestMetricFilter)|kms:CreateKey$)/.test(
                 a,
               ),
             ),
@@ -570,7 +572,8 @@ describe('AllowedPolicyArns', () => {
 });
 
 describe('plan role', () => {
-  const role = deployedRole(stack(), 'plan');
+  // With CreateTrailKey the plan role gains KMS reads: its writes must stay denied too.
+  const role = deployedRole(stack({ CreateTrailKey: 'true' }), 'plan');
 
   test('denies every write operation the tool knows', async () => {
     const m = model();
@@ -599,6 +602,11 @@ describe('plan role', () => {
         ResourceArn: `arn:aws:sns:${REGION}:${ACCOUNT}:iam-gitops-alarms`,
         ResourceARN: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:iam-gitops-x`,
         AlarmName: 'iam-gitops-x',
+        AlarmNames: ['iam-gitops-x'],
+        SubscriptionArn: `arn:aws:sns:${REGION}:${ACCOUNT}:iam-gitops-alarms:1`,
+        KeyId: 'alias/iam-gitops-cloudtrail',
+        AliasName: 'alias/iam-gitops-cloudtrail',
+        TargetKeyId: 'alias/iam-gitops-cloudtrail',
         Protocol: 'email',
         Endpoint: 'a@example.com',
       };
@@ -622,7 +630,12 @@ test('the apply role fits IAM’s inline policy quota with a boundary and severa
     'AWSSupportAccess',
   ].map((n) => `arn:aws:iam::aws:policy/${n}`);
   const role = deployedRole(
-    stack({ PermissionsBoundaryArn: BOUNDARY, AllowAdoption: 'true', AllowedPolicyArns: allowed.join(',') }),
+    stack({
+      PermissionsBoundaryArn: BOUNDARY,
+      AllowAdoption: 'true',
+      AllowedPolicyArns: allowed.join(','),
+      CreateTrailKey: 'true',
+    }),
     'apply',
   );
   const size = role.policies.reduce((n, p) => n + p.name.length + JSON.stringify(p.policy).length, 0);

@@ -240,3 +240,37 @@ lint:
     expect(r.config).toEqual({ ...defaultConfig(), source: 'iam-gitops.yml' });
   });
 });
+
+describe('monitoring retention, trail key and access logging', () => {
+  it('warns at monitoring.retentionDays when it keeps the trail for less than a year', () => {
+    expect(problems('monitoring:\n  alarmEmails: []\n  retentionDays: 30\n')).toEqual([
+      'iam-gitops.yml:3:18: warning: monitoring.retentionDays: 30 days is below the 365 days most audit ' +
+        'baselines require for the trail log group (CIS, PCI DSS 10.5.1); set retentionDays: 365 or more',
+    ]);
+    expect(problems('monitoring:\n  retentionDays: 365\n')).toEqual([]);
+    expect(problems('monitoring:\n  retentionDays: 400\n')).toEqual([]);
+    // Nothing is kept at all when the baseline is off.
+    expect(problems('monitoring:\n  enabled: false\n  retentionDays: 30\n')).toEqual([]);
+  });
+
+  it("accepts kmsKey 'create' or a key ARN, and refuses an alias or anything else at the key", () => {
+    const arn = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(load('monitoring:\n  kmsKey: create\n').config.monitoring.kmsKey).toBe('create');
+    expect(load(`monitoring:\n  kmsKey: ${arn}\n`).config.monitoring.kmsKey).toBe(arn);
+    expect(load('monitoring: {}\n').config.monitoring.kmsKey).toBeNull();
+    const bad = problems('monitoring:\n  kmsKey: arn:aws:kms:us-east-1:123456789012:alias/mine\n');
+    expect(bad).toHaveLength(1);
+    expect(bad[0]).toMatch(/^iam-gitops\.yml:2:11: error: .*'create'.*KMS key ARN/);
+  });
+
+  it('refuses an access-log bucket that is the trail bucket, and a malformed name', () => {
+    expect(problems('monitoring:\n  bucket: trail-logs\n  accessLogBucket: trail-logs\n')).toEqual([
+      'iam-gitops.yml:3:20: error: monitoring.accessLogBucket: the trail bucket cannot log its own access ' +
+        '(every log write would be logged again); name another bucket that grants logging.s3.amazonaws.com s3:PutObject',
+    ]);
+    expect(load('monitoring:\n  accessLogBucket: access-logs\n').config.monitoring.accessLogBucket).toBe(
+      'access-logs',
+    );
+    expect(problems('monitoring:\n  accessLogBucket: Access_Logs\n')[0]).toMatch(/2:20: error: .*lower-case/);
+  });
+});

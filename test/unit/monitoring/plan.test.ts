@@ -216,6 +216,7 @@ test('nothing to do when the account matches: every resource counted unchanged, 
       'metric-filter': 17,
       alarm: 17,
     },
+    pending: [],
   });
 });
 
@@ -234,7 +235,7 @@ test('a drifted or missing resource is planned, not counted unchanged', () => {
 
 test('disabled monitoring plans nothing, whatever the account holds', () => {
   const off = monitoringConfig({ enabled: false });
-  const none = { operations: [], errors: [], unchanged: 0, unchangedByType: {} };
+  const none = { operations: [], errors: [], unchanged: 0, unchangedByType: {}, pending: [] };
   expect(planMonitoring(off, null, ctx)).toEqual(none);
   const broken = converged();
   broken.trail!.isLogging = false;
@@ -405,9 +406,56 @@ describe('each drift kind is an update naming the drifted fields', () => {
 });
 
 describe('subscriptions', () => {
-  test('an address that is pending confirmation is not subscribed again', () => {
+  test('an address that is pending confirmation is not subscribed again, and reported pending, not unchanged', () => {
     const plan = planWith((a) => (a.topic!.subscriptions[0]!.subscriptionArn = 'PendingConfirmation'));
     expect(plan.operations).toEqual([]);
+    expect(plan.pending).toEqual([{ address: 's***@example.com' }]);
+    expect(plan.unchanged).toBe(39);
+    expect(plan.unchangedByType.subscription).toBeUndefined();
+  });
+
+  test('a removed address is unsubscribed by its ARN; a removed pending one is reported; other protocols stay', () => {
+    const config = monitoringConfig({ alarmEmails: ['secops@example.com'] });
+    const plan = planWith((a) => {
+      const topic = a.topic!.arn;
+      a.topic!.subscriptions.push(
+        { endpoint: 'Former@example.com', protocol: 'email', subscriptionArn: `${topic}:1111` },
+        { endpoint: 'new-hire@example.com', protocol: 'email', subscriptionArn: 'PendingConfirmation' },
+        { endpoint: 'https://pager.example/hook', protocol: 'https', subscriptionArn: `${topic}:2222` },
+        { endpoint: 'ops-queue', protocol: 'sqs', subscriptionArn: `${topic}:3333` },
+        // Not an address iam-gitops could have subscribed: never planned, its text never shown.
+        { endpoint: 'x@evil.example\n\n# Approved', protocol: 'email', subscriptionArn: `${topic}:4444` },
+      );
+    }, config);
+    expect(plan.errors).toEqual([]);
+    expect(plan.operations).toEqual([
+      {
+        id: 'subscription:Former@example.com',
+        action: 'delete',
+        type: 'subscription',
+        name: 'F***@example.com',
+        details: {
+          topicArn: 'arn:aws:sns:eu-west-1:111122223333:iam-gitops-alarms',
+          subscriptionArn: 'arn:aws:sns:eu-west-1:111122223333:iam-gitops-alarms:1111',
+          endpoint: 'Former@example.com',
+        },
+        dependsOn: [],
+      },
+    ]);
+    expect(plan.pending).toEqual([{ address: 'n***@example.com', removed: true }]);
+  });
+
+  test('subscriptions on a topic that is not ours are never removed', () => {
+    const plan = planWith((a) => {
+      a.topic!.tags = {};
+      a.topic!.subscriptions.push({
+        endpoint: 'someone@example.com',
+        protocol: 'email',
+        subscriptionArn: `${a.topic!.arn}:9`,
+      });
+    });
+    expect(plan.operations.filter((o) => o.action === 'delete')).toEqual([]);
+    expect(plan.errors.join('\n')).toMatch(/SNS topic "iam-gitops-alarms" exists but is not managed/);
   });
 
   test('a dropped subscription and a new address are subscribed; case does not matter', () => {
@@ -425,6 +473,187 @@ describe('subscriptions', () => {
   test('an sms subscription to the same text does not count', () => {
     const plan = planWith((a) => (a.topic!.subscriptions[0]!.protocol = 'email-json'));
     expect(plan.operations.map((o) => o.id)).toEqual(['subscription:secops@example.com']);
+  });
+});
+
+describe('removing what the config no longer asks for', () => {
+  // The custom sets are dropped; the account still holds their filters and alarms.
+  const config = monitoringConfig({ alarms: ['cis'] });
+  const full = () => converged(monitoringConfig());
+  const customNames = ['iam-gitops-console-login-failures', 'iam-gitops-s3-bucket-changes'];
+
+  test('managed alarms and our filters of a removed set are deleted, before nothing else needs them', () => {
+    const actual = full();
+    for (const a of actual.alarms) if (customNames.includes(a.name)) a.tags = { ...MANAGED };
+    const plan = planMonitoring(config, actual, ctx);
+    expect(plan.errors).toEqual([]);
+    expect(plan.operations.map((o) => [o.action, o.id, o.dependsOn])).toEqual([
+      ['delete', 'metric-filter:iam-gitops-console-login-failures', []],
+      ['delete', 'metric-filter:iam-gitops-s3-bucket-changes', []],
+      ['delete', 'alarm:iam-gitops-console-login-failures', []],
+      ['delete', 'alarm:iam-gitops-s3-bucket-changes', []],
+    ]);
+    expect(plan.operations[0]!.details).toEqual({
+      filterName: 'iam-gitops-console-login-failures',
+      logGroup: '/iam-gitops/cloudtrail',
+      namespace: 'IAMGitOps',
+    });
+    expect(plan.operations[2]!.details).toEqual({ alarmName: 'iam-gitops-console-login-failures' });
+    expect(plan.unchangedByType).toMatchObject({ alarm: 15, 'metric-filter': 15 });
+  });
+
+  test('a same-named alarm without managed-by, or a filter writing another namespace, is never touched', () => {
+    const actual = full();
+    for (const a of actual.alarms) {
+      if (a.name === customNames[0]) a.tags = { owner: 'secops' };
+      if (a.name === customNames[1]) a.tags = { 'managed-by': 'terraform' };
+    }
+    for (const f of actual.metricFilters) {
+      if (customNames.includes(f.name)) f.transformations[0]!.metricNamespace = 'SecOps';
+    }
+    // Prefixed names outside the catalog are not ours either, even in our namespace.
+    actual.metricFilters.push({
+      name: 'iam-gitops-root-keys',
+      logGroup: '/iam-gitops/cloudtrail',
+      pattern: '{ $.x = 1 }',
+      transformations: [
+        { metricName: 'iam-gitops-root-keys', metricNamespace: 'IAMGitOps', metricValue: '1' },
+      ],
+    });
+    const plan = planMonitoring(config, actual, ctx);
+    expect(plan.operations).toEqual([]);
+    expect(plan.errors).toEqual([]);
+  });
+
+  test('an alarm whose tags were not read is not deleted', () => {
+    const plan = planMonitoring(config, full(), ctx);
+    expect(plan.operations.filter((o) => o.type === 'alarm')).toEqual([]);
+  });
+
+  test('removing every set removes all 17 filters and 17 managed alarms', () => {
+    const actual = full();
+    for (const a of actual.alarms) a.tags = { ...MANAGED };
+    const plan = planMonitoring(monitoringConfig({ alarms: [] }), actual, ctx);
+    expect(plan.operations.filter((o) => o.action === 'delete' && o.type === 'metric-filter')).toHaveLength(
+      17,
+    );
+    expect(plan.operations.filter((o) => o.action === 'delete' && o.type === 'alarm')).toHaveLength(17);
+  });
+});
+
+describe('trail encryption and access logging', () => {
+  const KEY_ARN = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const ALIAS_ARN = 'arn:aws:kms:eu-west-1:111122223333:alias/iam-gitops-cloudtrail';
+
+  test('kmsKey create: the key comes before the trail, with the CloudTrail key policy and rotation', () => {
+    const config = monitoringConfig({ kmsKey: 'create' });
+    const plan = planMonitoring(config, null, ctx);
+    const key = plan.operations.find((o) => o.type === 'kms-key')!;
+    const trail = plan.operations.find((o) => o.type === 'trail')!;
+    expect(key).toMatchObject({ id: 'kms-key:alias/iam-gitops-cloudtrail', action: 'create' });
+    expect(trail.dependsOn).toContain(key.id);
+    expect(plan.operations.indexOf(key)).toBeLessThan(plan.operations.indexOf(trail));
+    expect(trail.details.kmsKeyId).toBe(ALIAS_ARN);
+    const policy = key.details.policy as { Statement: Array<Record<string, unknown>> };
+    const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.AccountAdministersKeyThroughIam).toMatchObject({
+      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+      Action: 'kms:*',
+    });
+    expect(bySid.CloudTrailEncryptsThisTrail).toMatchObject({
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Condition: {
+        StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/iam-gitops' },
+        StringLike: {
+          'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:111122223333:trail/*',
+        },
+      },
+    });
+    expect(bySid.AccountDecryptsTrailLogs).toMatchObject({
+      Condition: { StringEquals: { 'kms:CallerAccount': '111122223333' } },
+    });
+    expect(key.details.rotation).toBe(true);
+  });
+
+  function withKey(config = monitoringConfig({ kmsKey: 'create' })) {
+    const actual = converged(config);
+    const d = desiredBaseline(config, ctx);
+    actual.kmsKey = {
+      arn: KEY_ARN,
+      keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
+      state: 'Enabled',
+      policy: structuredClone(d.kmsKey!.policy),
+      rotation: true,
+    };
+    // AWS answers the key ARN for a trail given the alias.
+    actual.trail!.kmsKeyId = KEY_ARN;
+    return { config, actual };
+  }
+
+  test('a converged key and encrypted trail plan nothing; the key counts unchanged', () => {
+    const { config, actual } = withKey();
+    const plan = planMonitoring(config, actual, ctx);
+    expect(plan.operations).toEqual([]);
+    expect(plan.errors).toEqual([]);
+    expect(plan.unchangedByType['kms-key']).toBe(1);
+    // The emulator echoes the alias ARN: also the same.
+    actual.trail!.kmsKeyId = ALIAS_ARN;
+    expect(planMonitoring(config, actual, ctx).operations).toEqual([]);
+  });
+
+  test('rotation turned off is an update; a rewritten policy or a disabled key is an error', () => {
+    const { config, actual } = withKey();
+    actual.kmsKey!.rotation = false;
+    const plan = planMonitoring(config, actual, ctx);
+    expect(plan.operations.map((o) => [o.id, o.action, driftOf(o)])).toEqual([
+      ['kms-key:alias/iam-gitops-cloudtrail', 'update', ['rotation']],
+    ]);
+    expect(plan.operations[0]!.details.keyId).toBe('1234abcd-12ab-34cd-56ef-1234567890ab');
+    actual.kmsKey!.policy = { Version: '2012-10-17', Statement: [] };
+    expect(planMonitoring(config, actual, ctx).errors.join('\n')).toMatch(
+      /KMS key alias\/iam-gitops-cloudtrail .* has a key policy iam-gitops did not write: an administrator restores it/,
+    );
+    actual.kmsKey!.state = 'PendingDeletion';
+    expect(planMonitoring(config, actual, ctx).errors.join('\n')).toMatch(
+      /is PendingDeletion: CloudTrail cannot encrypt/,
+    );
+  });
+
+  test('a given key ARN plans no key, and a trail without it is drift', () => {
+    const config = monitoringConfig({ kmsKey: KEY_ARN });
+    const actual = converged(config);
+    const plan = planMonitoring(config, actual, ctx);
+    expect(plan.operations.map((o) => [o.id, driftOf(o)])).toEqual([['trail:iam-gitops', ['kmsKeyId']]]);
+    expect(plan.operations[0]!.details.kmsKeyId).toBe(KEY_ARN);
+    actual.trail!.kmsKeyId = KEY_ARN;
+    expect(planMonitoring(config, actual, ctx).operations).toEqual([]);
+  });
+
+  test('without kmsKey, a trail someone encrypted is left as it is', () => {
+    const plan = planWith((a) => (a.trail!.kmsKeyId = KEY_ARN));
+    expect(plan.operations).toEqual([]);
+  });
+
+  test('accessLogBucket: logging off or elsewhere is bucket drift; into the trail bucket itself is an error', () => {
+    const config = monitoringConfig({ accessLogBucket: 'access-logs' });
+    const actual = converged(config);
+    actual.bucket!.accessLogging = null;
+    const plan = planMonitoring(config, actual, ctx);
+    expect(plan.operations.map((o) => [o.id, driftOf(o)])).toEqual([
+      ['bucket:iam-gitops-trail-111122223333-eu-west-1', ['accessLogging']],
+    ]);
+    expect(plan.operations[0]!.details.accessLogging).toEqual({
+      targetBucket: 'access-logs',
+      targetPrefix: 's3-access/iam-gitops-trail-111122223333-eu-west-1/',
+    });
+    actual.bucket!.accessLogging = {
+      targetBucket: 'access-logs',
+      targetPrefix: 's3-access/iam-gitops-trail-111122223333-eu-west-1/',
+    };
+    expect(planMonitoring(config, actual, ctx).operations).toEqual([]);
+    const self = monitoringConfig({ accessLogBucket: 'iam-gitops-trail-111122223333-eu-west-1' });
+    expect(planMonitoring(self, null, ctx).errors.join('\n')).toMatch(/is the trail bucket itself/);
   });
 });
 
