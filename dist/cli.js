@@ -10564,7 +10564,7 @@ __webpack_unused_export__ = DeleteLookupTable$;
 __webpack_unused_export__ = DeleteLookupTableCommand;
 __webpack_unused_export__ = DeleteLookupTableRequest$;
 __webpack_unused_export__ = DeleteMetricFilter$;
-__webpack_unused_export__ = DeleteMetricFilterCommand;
+exports.ZOQ = DeleteMetricFilterCommand;
 __webpack_unused_export__ = DeleteMetricFilterRequest$;
 __webpack_unused_export__ = DeleteQueryDefinition$;
 __webpack_unused_export__ = DeleteQueryDefinitionCommand;
@@ -13879,7 +13879,7 @@ __webpack_unused_export__ = DeleteAlarmMuteRule$;
 __webpack_unused_export__ = DeleteAlarmMuteRuleCommand;
 __webpack_unused_export__ = DeleteAlarmMuteRuleInput$;
 __webpack_unused_export__ = DeleteAlarms$;
-__webpack_unused_export__ = DeleteAlarmsCommand;
+exports.nds = DeleteAlarmsCommand;
 __webpack_unused_export__ = DeleteAlarmsInput$;
 __webpack_unused_export__ = DeleteAnomalyDetector$;
 __webpack_unused_export__ = DeleteAnomalyDetectorCommand;
@@ -14037,7 +14037,7 @@ __webpack_unused_export__ = ListMetricsCommand;
 __webpack_unused_export__ = ListMetricsInput$;
 __webpack_unused_export__ = ListMetricsOutput$;
 __webpack_unused_export__ = ListTagsForResource$;
-__webpack_unused_export__ = ListTagsForResourceCommand;
+exports.a_e = ListTagsForResourceCommand;
 __webpack_unused_export__ = ListTagsForResourceInput$;
 __webpack_unused_export__ = ListTagsForResourceOutput$;
 __webpack_unused_export__ = LogAlarm$;
@@ -19944,7 +19944,7 @@ __webpack_unused_export__ = GenerateServiceLastAccessedDetailsCommand;
 __webpack_unused_export__ = GenerateServiceLastAccessedDetailsRequest$;
 __webpack_unused_export__ = GenerateServiceLastAccessedDetailsResponse$;
 __webpack_unused_export__ = GetAccessKeyLastUsed$;
-__webpack_unused_export__ = GetAccessKeyLastUsedCommand;
+exports.qRl = GetAccessKeyLastUsedCommand;
 __webpack_unused_export__ = GetAccessKeyLastUsedRequest$;
 __webpack_unused_export__ = GetAccessKeyLastUsedResponse$;
 __webpack_unused_export__ = GetAccountAuthorizationDetails$;
@@ -19959,7 +19959,7 @@ __webpack_unused_export__ = GetAccountPropertiesCommand;
 __webpack_unused_export__ = GetAccountPropertiesRequest$;
 __webpack_unused_export__ = GetAccountPropertiesResponse$;
 __webpack_unused_export__ = GetAccountSummary$;
-__webpack_unused_export__ = GetAccountSummaryCommand;
+exports.zod = GetAccountSummaryCommand;
 __webpack_unused_export__ = GetAccountSummaryResponse$;
 __webpack_unused_export__ = GetContextKeysForCustomPolicy$;
 __webpack_unused_export__ = GetContextKeysForCustomPolicyCommand;
@@ -20088,7 +20088,7 @@ __webpack_unused_export__ = KeyPairMismatchException$;
 __webpack_unused_export__ = LimitExceededException;
 __webpack_unused_export__ = LimitExceededException$;
 __webpack_unused_export__ = ListAccessKeys$;
-__webpack_unused_export__ = ListAccessKeysCommand;
+exports.Qxm = ListAccessKeysCommand;
 __webpack_unused_export__ = ListAccessKeysRequest$;
 __webpack_unused_export__ = ListAccessKeysResponse$;
 __webpack_unused_export__ = ListAccountAliases$;
@@ -20144,7 +20144,7 @@ __webpack_unused_export__ = ListMFADeviceTagsCommand;
 __webpack_unused_export__ = ListMFADeviceTagsRequest$;
 __webpack_unused_export__ = ListMFADeviceTagsResponse$;
 __webpack_unused_export__ = ListMFADevices$;
-__webpack_unused_export__ = ListMFADevicesCommand;
+exports.UxV = ListMFADevicesCommand;
 __webpack_unused_export__ = ListMFADevicesRequest$;
 __webpack_unused_export__ = ListMFADevicesResponse$;
 __webpack_unused_export__ = ListOpenIDConnectProviderTags$;
@@ -20537,6 +20537,3237 @@ __webpack_unused_export__ = waitUntilInstanceProfileExists;
 __webpack_unused_export__ = waitUntilPolicyExists;
 __webpack_unused_export__ = waitUntilRoleExists;
 __webpack_unused_export__ = waitUntilUserExists;
+
+
+/***/ }),
+
+/***/ 2632:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_1Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultKMSHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "kms",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultKMSHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "kms",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1163.0";
+var packageInfo = {
+	version: version};
+
+const k = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, j],
+        ["aws.partition", j, d],
+        [e, [{ [k]: "UseFIPS" }, b]],
+        [e, [{ [k]: "UseDualStack" }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, i],
+        ["https://kms-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://kms-fips.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://kms.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://kms.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 12, 3,
+    1, 4, r + 11,
+    2, 5, r + 11,
+    3, 8, 6,
+    4, 7, r + 10,
+    5, r + 8, r + 9,
+    4, 10, 9,
+    6, r + 6, r + 7,
+    5, 11, r + 5,
+    6, r + 4, r + 5,
+    3, r + 1, 13,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class KMSServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.kms#KMSServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, KMSServiceException.prototype);
+    }
+}
+
+class AlreadyExistsException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#AlreadyExistsException";
+    name = "AlreadyExistsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "AlreadyExistsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, AlreadyExistsException.prototype);
+    }
+}
+class DependencyTimeoutException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#DependencyTimeoutException";
+    name = "DependencyTimeoutException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "DependencyTimeoutException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DependencyTimeoutException.prototype);
+    }
+}
+class InvalidArnException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidArnException";
+    name = "InvalidArnException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidArnException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidArnException.prototype);
+    }
+}
+class KMSInternalException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInternalException";
+    name = "KMSInternalException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "KMSInternalException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInternalException.prototype);
+    }
+}
+class KMSInvalidStateException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInvalidStateException";
+    name = "KMSInvalidStateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSInvalidStateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidStateException.prototype);
+    }
+}
+class NotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#NotFoundException";
+    name = "NotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "NotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, NotFoundException.prototype);
+    }
+}
+class CloudHsmClusterInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterInUseException";
+    name = "CloudHsmClusterInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterInUseException.prototype);
+    }
+}
+class CloudHsmClusterInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterInvalidConfigurationException";
+    name = "CloudHsmClusterInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterInvalidConfigurationException.prototype);
+    }
+}
+class CloudHsmClusterNotActiveException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterNotActiveException";
+    name = "CloudHsmClusterNotActiveException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterNotActiveException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterNotActiveException.prototype);
+    }
+}
+class CloudHsmClusterNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterNotFoundException";
+    name = "CloudHsmClusterNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterNotFoundException.prototype);
+    }
+}
+class CloudHsmClusterNotRelatedException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CloudHsmClusterNotRelatedException";
+    name = "CloudHsmClusterNotRelatedException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CloudHsmClusterNotRelatedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CloudHsmClusterNotRelatedException.prototype);
+    }
+}
+class ConflictException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#ConflictException";
+    name = "ConflictException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConflictException.prototype);
+    }
+}
+class CustomKeyStoreInvalidStateException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreInvalidStateException";
+    name = "CustomKeyStoreInvalidStateException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreInvalidStateException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreInvalidStateException.prototype);
+    }
+}
+class CustomKeyStoreNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreNotFoundException";
+    name = "CustomKeyStoreNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreNotFoundException.prototype);
+    }
+}
+class InvalidAliasNameException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidAliasNameException";
+    name = "InvalidAliasNameException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidAliasNameException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidAliasNameException.prototype);
+    }
+}
+class LimitExceededException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+    }
+}
+class CustomKeyStoreNameInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreNameInUseException";
+    name = "CustomKeyStoreNameInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreNameInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreNameInUseException.prototype);
+    }
+}
+class IncorrectTrustAnchorException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#IncorrectTrustAnchorException";
+    name = "IncorrectTrustAnchorException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "IncorrectTrustAnchorException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncorrectTrustAnchorException.prototype);
+    }
+}
+class XksProxyIncorrectAuthenticationCredentialException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyIncorrectAuthenticationCredentialException";
+    name = "XksProxyIncorrectAuthenticationCredentialException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyIncorrectAuthenticationCredentialException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyIncorrectAuthenticationCredentialException.prototype);
+    }
+}
+class XksProxyInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyInvalidConfigurationException";
+    name = "XksProxyInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyInvalidConfigurationException.prototype);
+    }
+}
+class XksProxyInvalidResponseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyInvalidResponseException";
+    name = "XksProxyInvalidResponseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyInvalidResponseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyInvalidResponseException.prototype);
+    }
+}
+class XksProxyUriEndpointInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyUriEndpointInUseException";
+    name = "XksProxyUriEndpointInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyUriEndpointInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyUriEndpointInUseException.prototype);
+    }
+}
+class XksProxyUriInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyUriInUseException";
+    name = "XksProxyUriInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyUriInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyUriInUseException.prototype);
+    }
+}
+class XksProxyUriUnreachableException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyUriUnreachableException";
+    name = "XksProxyUriUnreachableException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyUriUnreachableException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyUriUnreachableException.prototype);
+    }
+}
+class XksProxyVpcEndpointServiceInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyVpcEndpointServiceInUseException";
+    name = "XksProxyVpcEndpointServiceInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyVpcEndpointServiceInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyVpcEndpointServiceInUseException.prototype);
+    }
+}
+class XksProxyVpcEndpointServiceInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyVpcEndpointServiceInvalidConfigurationException";
+    name = "XksProxyVpcEndpointServiceInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyVpcEndpointServiceInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyVpcEndpointServiceInvalidConfigurationException.prototype);
+    }
+}
+class XksProxyVpcEndpointServiceNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksProxyVpcEndpointServiceNotFoundException";
+    name = "XksProxyVpcEndpointServiceNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksProxyVpcEndpointServiceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksProxyVpcEndpointServiceNotFoundException.prototype);
+    }
+}
+class DisabledException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#DisabledException";
+    name = "DisabledException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DisabledException.prototype);
+    }
+}
+class DryRunOperationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#DryRunOperationException";
+    name = "DryRunOperationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DryRunOperationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DryRunOperationException.prototype);
+    }
+}
+class InvalidGrantTokenException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidGrantTokenException";
+    name = "InvalidGrantTokenException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidGrantTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidGrantTokenException.prototype);
+    }
+}
+class MalformedPolicyDocumentException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#MalformedPolicyDocumentException";
+    name = "MalformedPolicyDocumentException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "MalformedPolicyDocumentException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MalformedPolicyDocumentException.prototype);
+    }
+}
+class TagException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#TagException";
+    name = "TagException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "TagException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, TagException.prototype);
+    }
+}
+class UnsupportedOperationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#UnsupportedOperationException";
+    name = "UnsupportedOperationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "UnsupportedOperationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, UnsupportedOperationException.prototype);
+    }
+}
+class XksKeyAlreadyInUseException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksKeyAlreadyInUseException";
+    name = "XksKeyAlreadyInUseException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksKeyAlreadyInUseException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksKeyAlreadyInUseException.prototype);
+    }
+}
+class XksKeyInvalidConfigurationException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksKeyInvalidConfigurationException";
+    name = "XksKeyInvalidConfigurationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksKeyInvalidConfigurationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksKeyInvalidConfigurationException.prototype);
+    }
+}
+class XksKeyNotFoundException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#XksKeyNotFoundException";
+    name = "XksKeyNotFoundException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "XksKeyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, XksKeyNotFoundException.prototype);
+    }
+}
+class CustomKeyStoreHasCMKsException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#CustomKeyStoreHasCMKsException";
+    name = "CustomKeyStoreHasCMKsException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "CustomKeyStoreHasCMKsException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, CustomKeyStoreHasCMKsException.prototype);
+    }
+}
+class InvalidCiphertextException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidCiphertextException";
+    name = "InvalidCiphertextException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidCiphertextException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidCiphertextException.prototype);
+    }
+}
+class InvalidKeyUsageException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidKeyUsageException";
+    name = "InvalidKeyUsageException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidKeyUsageException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidKeyUsageException.prototype);
+    }
+}
+class KeyUnavailableException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KeyUnavailableException";
+    name = "KeyUnavailableException";
+    $fault = "server";
+    constructor(opts) {
+        super({
+            name: "KeyUnavailableException",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KeyUnavailableException.prototype);
+    }
+}
+class IncorrectKeyException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#IncorrectKeyException";
+    name = "IncorrectKeyException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "IncorrectKeyException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncorrectKeyException.prototype);
+    }
+}
+class InvalidMarkerException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidMarkerException";
+    name = "InvalidMarkerException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidMarkerException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidMarkerException.prototype);
+    }
+}
+class ExpiredImportTokenException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#ExpiredImportTokenException";
+    name = "ExpiredImportTokenException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ExpiredImportTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ExpiredImportTokenException.prototype);
+    }
+}
+class IncorrectKeyMaterialException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#IncorrectKeyMaterialException";
+    name = "IncorrectKeyMaterialException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "IncorrectKeyMaterialException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, IncorrectKeyMaterialException.prototype);
+    }
+}
+class InvalidImportTokenException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidImportTokenException";
+    name = "InvalidImportTokenException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidImportTokenException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidImportTokenException.prototype);
+    }
+}
+class InvalidGrantIdException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#InvalidGrantIdException";
+    name = "InvalidGrantIdException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidGrantIdException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidGrantIdException.prototype);
+    }
+}
+class KMSInvalidMacException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInvalidMacException";
+    name = "KMSInvalidMacException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSInvalidMacException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidMacException.prototype);
+    }
+}
+class KMSInvalidSignatureException extends KMSServiceException {
+    static shapeId = "com.amazonaws.kms#KMSInvalidSignatureException";
+    name = "KMSInvalidSignatureException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "KMSInvalidSignatureException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KMSInvalidSignatureException.prototype);
+    }
+}
+
+const _A = "Arn";
+const _AA = "AliasArn";
+const _AD = "AttestationDocument";
+const _AEE = "AlreadyExistsException";
+const _AKI = "AccessKeyId";
+const _AL = "AliasList";
+const _ALE = "AliasListEntry";
+const _AN = "AliasName";
+const _AWSAI = "AWSAccountId";
+const _Al = "Aliases";
+const _BPLSC = "BypassPolicyLockoutSafetyCheck";
+const _C = "Constraints";
+const _CA = "CreateAlias";
+const _CAR = "CreateAliasRequest";
+const _CB = "CiphertextBlob";
+const _CCKS = "ConnectCustomKeyStore";
+const _CCKSR = "ConnectCustomKeyStoreRequest";
+const _CCKSRo = "ConnectCustomKeyStoreResponse";
+const _CCKSRr = "CreateCustomKeyStoreRequest";
+const _CCKSRre = "CreateCustomKeyStoreResponse";
+const _CCKSr = "CreateCustomKeyStore";
+const _CD = "CreationDate";
+const _CE = "ConflictException";
+const _CEC = "ConnectionErrorCode";
+const _CFR = "CiphertextForRecipient";
+const _CG = "CreateGrant";
+const _CGR = "CreateGrantRequest";
+const _CGRr = "CreateGrantResponse";
+const _CHCI = "CloudHsmClusterId";
+const _CHCICE = "CloudHsmClusterInvalidConfigurationException";
+const _CHCIUE = "CloudHsmClusterInUseException";
+const _CHCNAE = "CloudHsmClusterNotActiveException";
+const _CHCNFE = "CloudHsmClusterNotFoundException";
+const _CHCNRE = "CloudHsmClusterNotRelatedException";
+const _CK = "CreateKey";
+const _CKD = "CancelKeyDeletion";
+const _CKDR = "CancelKeyDeletionRequest";
+const _CKDRa = "CancelKeyDeletionResponse";
+const _CKMI = "CurrentKeyMaterialId";
+const _CKR = "CreateKeyRequest";
+const _CKRr = "CreateKeyResponse";
+const _CKS = "CustomKeyStores";
+const _CKSHCMKE = "CustomKeyStoreHasCMKsException";
+const _CKSI = "CustomKeyStoreId";
+const _CKSISE = "CustomKeyStoreInvalidStateException";
+const _CKSL = "CustomKeyStoresList";
+const _CKSLE = "CustomKeyStoresListEntry";
+const _CKSN = "CustomKeyStoreName";
+const _CKSNFE = "CustomKeyStoreNotFoundException";
+const _CKSNIUE = "CustomKeyStoreNameInUseException";
+const _CKST = "CustomKeyStoreType";
+const _CMKS = "CustomerMasterKeySpec";
+const _CS = "ConnectionState";
+const _CTEI = "CloudTrailEventId";
+const _Co = "Connectivity";
+const _D = "Description";
+const _DA = "DeleteAlias";
+const _DAR = "DeleteAliasRequest";
+const _DCKS = "DeleteCustomKeyStore";
+const _DCKSR = "DeleteCustomKeyStoreRequest";
+const _DCKSRe = "DeleteCustomKeyStoreResponse";
+const _DCKSRes = "DescribeCustomKeyStoresRequest";
+const _DCKSResc = "DescribeCustomKeyStoresResponse";
+const _DCKSRi = "DisconnectCustomKeyStoreRequest";
+const _DCKSRis = "DisconnectCustomKeyStoreResponse";
+const _DCKSe = "DescribeCustomKeyStores";
+const _DCKSi = "DisconnectCustomKeyStore";
+const _DD = "DeletionDate";
+const _DE = "DisabledException";
+const _DEA = "DestinationEncryptionAlgorithm";
+const _DEC = "DestinationEncryptionContext";
+const _DIKM = "DeleteImportedKeyMaterial";
+const _DIKMR = "DeleteImportedKeyMaterialRequest";
+const _DIKMRe = "DeleteImportedKeyMaterialResponse";
+const _DK = "DescribeKey";
+const _DKI = "DestinationKeyId";
+const _DKMI = "DestinationKeyMaterialId";
+const _DKR = "DescribeKeyRequest";
+const _DKRR = "DisableKeyRotationRequest";
+const _DKRe = "DescribeKeyResponse";
+const _DKRi = "DisableKeyRequest";
+const _DKRis = "DisableKeyRotation";
+const _DKi = "DisableKey";
+const _DR = "DryRun";
+const _DRM = "DryRunModifiers";
+const _DROE = "DryRunOperationException";
+const _DRe = "DecapsulateRequest";
+const _DRec = "DecapsulateResponse";
+const _DRecr = "DecryptRequest";
+const _DRecry = "DecryptResponse";
+const _DSS = "DeriveSharedSecret";
+const _DSSR = "DeriveSharedSecretRequest";
+const _DSSRe = "DeriveSharedSecretResponse";
+const _DTE = "DependencyTimeoutException";
+const _De = "Decapsulate";
+const _Dec = "Decrypt";
+const _E = "Enabled";
+const _EA = "EncapsulationAlgorithm";
+const _EAn = "EncryptionAlgorithm";
+const _EAnc = "EncryptionAlgorithms";
+const _EAnca = "EncapsulationAlgorithms";
+const _EC = "EncryptionContext";
+const _ECE = "EncryptionContextEquals";
+const _ECS = "EncryptionContextSubset";
+const _EITE = "ExpiredImportTokenException";
+const _EK = "EnableKey";
+const _EKM = "EncryptedKeyMaterial";
+const _EKR = "EnableKeyRequest";
+const _EKRR = "EnableKeyRotationRequest";
+const _EKRn = "EnableKeyRotation";
+const _EM = "ExpirationModel";
+const _ER = "EncapsulateRequest";
+const _ERn = "EncapsulateResponse";
+const _ERnc = "EncryptRequest";
+const _ERncr = "EncryptResponse";
+const _En = "Encapsulate";
+const _Enc = "Encrypt";
+const _G = "Grants";
+const _GC = "GrantConstraints";
+const _GDK = "GenerateDataKey";
+const _GDKP = "GenerateDataKeyPair";
+const _GDKPR = "GenerateDataKeyPairRequest";
+const _GDKPRe = "GenerateDataKeyPairResponse";
+const _GDKPWP = "GenerateDataKeyPairWithoutPlaintext";
+const _GDKPWPR = "GenerateDataKeyPairWithoutPlaintextRequest";
+const _GDKPWPRe = "GenerateDataKeyPairWithoutPlaintextResponse";
+const _GDKR = "GenerateDataKeyRequest";
+const _GDKRe = "GenerateDataKeyResponse";
+const _GDKWP = "GenerateDataKeyWithoutPlaintext";
+const _GDKWPR = "GenerateDataKeyWithoutPlaintextRequest";
+const _GDKWPRe = "GenerateDataKeyWithoutPlaintextResponse";
+const _GI = "GrantId";
+const _GKLU = "GetKeyLastUsage";
+const _GKLUR = "GetKeyLastUsageRequest";
+const _GKLURe = "GetKeyLastUsageResponse";
+const _GKP = "GetKeyPolicy";
+const _GKPR = "GetKeyPolicyRequest";
+const _GKPRe = "GetKeyPolicyResponse";
+const _GKRS = "GetKeyRotationStatus";
+const _GKRSR = "GetKeyRotationStatusRequest";
+const _GKRSRe = "GetKeyRotationStatusResponse";
+const _GL = "GrantList";
+const _GLE = "GrantListEntry";
+const _GM = "GenerateMac";
+const _GMR = "GenerateMacRequest";
+const _GMRe = "GenerateMacResponse";
+const _GP = "GranteePrincipal";
+const _GPFI = "GetParametersForImport";
+const _GPFIR = "GetParametersForImportRequest";
+const _GPFIRe = "GetParametersForImportResponse";
+const _GPK = "GetPublicKey";
+const _GPKR = "GetPublicKeyRequest";
+const _GPKRe = "GetPublicKeyResponse";
+const _GR = "GenerateRandom";
+const _GRR = "GenerateRandomRequest";
+const _GRRe = "GenerateRandomResponse";
+const _GSP = "GranteeServicePrincipal";
+const _GT = "GrantTokens";
+const _GTr = "GrantToken";
+const _I = "Id";
+const _IA = "IssuingAccount";
+const _IAE = "InvalidArnException";
+const _IANE = "InvalidAliasNameException";
+const _ICE = "InvalidCiphertextException";
+const _IGIE = "InvalidGrantIdException";
+const _IGTE = "InvalidGrantTokenException";
+const _IITE = "InvalidImportTokenException";
+const _IKE = "IncorrectKeyException";
+const _IKM = "IncludeKeyMaterial";
+const _IKME = "IncorrectKeyMaterialException";
+const _IKMR = "ImportKeyMaterialRequest";
+const _IKMRm = "ImportKeyMaterialResponse";
+const _IKMm = "ImportKeyMaterial";
+const _IKUE = "InvalidKeyUsageException";
+const _IME = "InvalidMarkerException";
+const _IS = "ImportState";
+const _IT = "ImportToken";
+const _ITAE = "IncorrectTrustAnchorException";
+const _ITm = "ImportType";
+const _K = "Keys";
+const _KA = "KeyArn";
+const _KAA = "KeyAgreementAlgorithm";
+const _KAAe = "KeyAgreementAlgorithms";
+const _KCD = "KeyCreationDate";
+const _KEA = "KeyEncryptionAlgorithm";
+const _KI = "KeyId";
+const _KL = "KeyList";
+const _KLE = "KeyListEntry";
+const _KLU = "KeyLastUsage";
+const _KLUD = "KeyLastUsageData";
+const _KM = "KeyMetadata";
+const _KMD = "KeyMaterialDescription";
+const _KMI = "KeyMaterialId";
+const _KMS = "KeyMaterialState";
+const _KMSIE = "KMSInternalException";
+const _KMSIME = "KMSInvalidMacException";
+const _KMSISE = "KMSInvalidSignatureException";
+const _KMSISEn = "KMSInvalidStateException";
+const _KMe = "KeyManager";
+const _KO = "KeyOrigin";
+const _KPS = "KeyPairSpec";
+const _KRE = "KeyRotationEnabled";
+const _KRI = "KmsRequestId";
+const _KS = "KeySpec";
+const _KSP = "KeyStorePassword";
+const _KSPT = "KeyStorePasswordType";
+const _KSe = "KeyState";
+const _KU = "KeyUsage";
+const _KUE = "KeyUnavailableException";
+const _L = "Limit";
+const _LA = "ListAliases";
+const _LAR = "ListAliasesRequest";
+const _LARi = "ListAliasesResponse";
+const _LEE = "LimitExceededException";
+const _LG = "ListGrants";
+const _LGR = "ListGrantsRequest";
+const _LGRi = "ListGrantsResponse";
+const _LK = "ListKeys";
+const _LKP = "ListKeyPolicies";
+const _LKPR = "ListKeyPoliciesRequest";
+const _LKPRi = "ListKeyPoliciesResponse";
+const _LKR = "ListKeysRequest";
+const _LKRR = "ListKeyRotationsRequest";
+const _LKRRi = "ListKeyRotationsResponse";
+const _LKRi = "ListKeysResponse";
+const _LKRis = "ListKeyRotations";
+const _LRG = "ListRetirableGrants";
+const _LRGR = "ListRetirableGrantsRequest";
+const _LRT = "ListResourceTags";
+const _LRTR = "ListResourceTagsRequest";
+const _LRTRi = "ListResourceTagsResponse";
+const _LUD = "LastUpdatedDate";
+const _M = "Marker";
+const _MA = "MacAlgorithm";
+const _MAa = "MacAlgorithms";
+const _MPDE = "MalformedPolicyDocumentException";
+const _MR = "MultiRegion";
+const _MRC = "MultiRegionConfiguration";
+const _MRK = "MultiRegionKey";
+const _MRKL = "MultiRegionKeyList";
+const _MRKT = "MultiRegionKeyType";
+const _MT = "MessageType";
+const _MV = "MacValid";
+const _Ma = "Mac";
+const _Me = "Message";
+const _N = "Name";
+const _NCKSN = "NewCustomKeyStoreName";
+const _NFE = "NotFoundException";
+const _NM = "NextMarker";
+const _NOB = "NumberOfBytes";
+const _NRD = "NextRotationDate";
+const _O = "Operations";
+const _ODRSD = "OnDemandRotationStartDate";
+const _Op = "Operation";
+const _Or = "Origin";
+const _P = "Policy";
+const _PDWID = "PendingDeletionWindowInDays";
+const _PK = "PublicKey";
+const _PKCB = "PrivateKeyCiphertextBlob";
+const _PKP = "PrivateKeyPlaintext";
+const _PKPR = "PutKeyPolicyRequest";
+const _PKPu = "PutKeyPolicy";
+const _PKr = "PrimaryKey";
+const _PN = "PolicyName";
+const _PNo = "PolicyNames";
+const _PR = "PrimaryRegion";
+const _PT = "PlaintextType";
+const _PVT = "ParametersValidTo";
+const _PWID = "PendingWindowInDays";
+const _Pl = "Plaintext";
+const _R = "Recipient";
+const _RD = "RotationDate";
+const _RE = "ReEncrypt";
+const _RER = "ReEncryptRequest";
+const _RERe = "ReEncryptResponse";
+const _RG = "RetireGrant";
+const _RGR = "RetireGrantRequest";
+const _RGRe = "RevokeGrantRequest";
+const _RGe = "RevokeGrant";
+const _RI = "RecipientInfo";
+const _RK = "ReplicaKeys";
+const _RKM = "ReplicaKeyMetadata";
+const _RKOD = "RotateKeyOnDemand";
+const _RKODR = "RotateKeyOnDemandRequest";
+const _RKODRo = "RotateKeyOnDemandResponse";
+const _RKR = "ReplicateKeyRequest";
+const _RKRe = "ReplicateKeyResponse";
+const _RKe = "ReplicateKey";
+const _RL = "RotationsList";
+const _RLE = "RotationsListEntry";
+const _RP = "RetiringPrincipal";
+const _RPID = "RotationPeriodInDays";
+const _RPe = "ReplicaPolicy";
+const _RR = "ReplicaRegion";
+const _RSAK = "RawSecretAccessKey";
+const _RSP = "RetiringServicePrincipal";
+const _RT = "ReplicaTags";
+const _RTo = "RotationType";
+const _Re = "Region";
+const _Ro = "Rotations";
+const _S = "Signature";
+const _SA = "SigningAlgorithms";
+const _SAi = "SigningAlgorithm";
+const _SAo = "SourceArn";
+const _SEA = "SourceEncryptionAlgorithm";
+const _SEC = "SourceEncryptionContext";
+const _SKD = "ScheduleKeyDeletion";
+const _SKDR = "ScheduleKeyDeletionRequest";
+const _SKDRc = "ScheduleKeyDeletionResponse";
+const _SKI = "SourceKeyId";
+const _SKMI = "SourceKeyMaterialId";
+const _SR = "SignRequest";
+const _SRi = "SignResponse";
+const _SS = "SharedSecret";
+const _SSCB = "SharedSecretCiphertextBlob";
+const _SV = "SignatureValid";
+const _Si = "Sign";
+const _T = "Tags";
+const _TAC = "TrustAnchorCertificate";
+const _TE = "TagException";
+const _TK = "TagKey";
+const _TKI = "TargetKeyId";
+const _TKa = "TagKeys";
+const _TL = "TagList";
+const _TR = "TagResource";
+const _TRR = "TagResourceRequest";
+const _TSD = "TrackingStartDate";
+const _TV = "TagValue";
+const _Ta = "Tag";
+const _Ti = "Timestamp";
+const _Tr = "Truncated";
+const _UA = "UpdateAlias";
+const _UAR = "UpdateAliasRequest";
+const _UCKS = "UpdateCustomKeyStore";
+const _UCKSR = "UpdateCustomKeyStoreRequest";
+const _UCKSRp = "UpdateCustomKeyStoreResponse";
+const _UE = "UriEndpoint";
+const _UKD = "UpdateKeyDescription";
+const _UKDR = "UpdateKeyDescriptionRequest";
+const _UOE = "UnsupportedOperationException";
+const _UP = "UriPath";
+const _UPR = "UpdatePrimaryRegion";
+const _UPRR = "UpdatePrimaryRegionRequest";
+const _UR = "UntagResource";
+const _URR = "UntagResourceRequest";
+const _V = "Verify";
+const _VESN = "VpcEndpointServiceName";
+const _VESO = "VpcEndpointServiceOwner";
+const _VM = "VerifyMac";
+const _VMR = "VerifyMacRequest";
+const _VMRe = "VerifyMacResponse";
+const _VR = "VerifyRequest";
+const _VRe = "VerifyResponse";
+const _VT = "ValidTo";
+const _WA = "WrappingAlgorithm";
+const _WKS = "WrappingKeySpec";
+const _XKAIUE = "XksKeyAlreadyInUseException";
+const _XKC = "XksKeyConfiguration";
+const _XKCT = "XksKeyConfigurationType";
+const _XKI = "XksKeyId";
+const _XKICE = "XksKeyInvalidConfigurationException";
+const _XKNFE = "XksKeyNotFoundException";
+const _XPAAKIT = "XksProxyAuthenticationAccessKeyIdType";
+const _XPAC = "XksProxyAuthenticationCredential";
+const _XPACT = "XksProxyAuthenticationCredentialType";
+const _XPARSAKT = "XksProxyAuthenticationRawSecretAccessKeyType";
+const _XPC = "XksProxyConnectivity";
+const _XPCT = "XksProxyConfigurationType";
+const _XPCk = "XksProxyConfiguration";
+const _XPIACE = "XksProxyIncorrectAuthenticationCredentialException";
+const _XPICE = "XksProxyInvalidConfigurationException";
+const _XPIRE = "XksProxyInvalidResponseException";
+const _XPUE = "XksProxyUriEndpoint";
+const _XPUEIUE = "XksProxyUriEndpointInUseException";
+const _XPUIUE = "XksProxyUriInUseException";
+const _XPUP = "XksProxyUriPath";
+const _XPUUE = "XksProxyUriUnreachableException";
+const _XPVESICE = "XksProxyVpcEndpointServiceInvalidConfigurationException";
+const _XPVESIUE = "XksProxyVpcEndpointServiceInUseException";
+const _XPVESN = "XksProxyVpcEndpointServiceName";
+const _XPVESNFE = "XksProxyVpcEndpointServiceNotFoundException";
+const _XPVESO = "XksProxyVpcEndpointServiceOwner";
+const _aQE = "awsQueryError";
+const _c = "client";
+const _e = "error";
+const _hE = "httpError";
+const _m = "message";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.kms";
+const _se = "server";
+const n0 = "com.amazonaws.kms";
+const _s_registry = new TypeRegistry(_s);
+var KMSServiceException$ = [-3, _s, "KMSServiceException", 0, [], []];
+_s_registry.registerError(KMSServiceException$, KMSServiceException);
+const n0_registry = new TypeRegistry(n0);
+var AlreadyExistsException$ = [-3, n0, _AEE,
+    { [_aQE]: [`AlreadyExists`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(AlreadyExistsException$, AlreadyExistsException);
+var CloudHsmClusterInUseException$ = [-3, n0, _CHCIUE,
+    { [_aQE]: [`CloudHsmClusterInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterInUseException$, CloudHsmClusterInUseException);
+var CloudHsmClusterInvalidConfigurationException$ = [-3, n0, _CHCICE,
+    { [_aQE]: [`CloudHsmClusterInvalidConfigurationException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterInvalidConfigurationException$, CloudHsmClusterInvalidConfigurationException);
+var CloudHsmClusterNotActiveException$ = [-3, n0, _CHCNAE,
+    { [_aQE]: [`CloudHsmClusterNotActiveException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterNotActiveException$, CloudHsmClusterNotActiveException);
+var CloudHsmClusterNotFoundException$ = [-3, n0, _CHCNFE,
+    { [_aQE]: [`CloudHsmClusterNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterNotFoundException$, CloudHsmClusterNotFoundException);
+var CloudHsmClusterNotRelatedException$ = [-3, n0, _CHCNRE,
+    { [_aQE]: [`CloudHsmClusterNotRelatedException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CloudHsmClusterNotRelatedException$, CloudHsmClusterNotRelatedException);
+var ConflictException$ = [-3, n0, _CE,
+    { [_aQE]: [`ConflictException`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ConflictException$, ConflictException);
+var CustomKeyStoreHasCMKsException$ = [-3, n0, _CKSHCMKE,
+    { [_aQE]: [`CustomKeyStoreHasCMKsException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreHasCMKsException$, CustomKeyStoreHasCMKsException);
+var CustomKeyStoreInvalidStateException$ = [-3, n0, _CKSISE,
+    { [_aQE]: [`CustomKeyStoreInvalidStateException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreInvalidStateException$, CustomKeyStoreInvalidStateException);
+var CustomKeyStoreNameInUseException$ = [-3, n0, _CKSNIUE,
+    { [_aQE]: [`CustomKeyStoreNameInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreNameInUseException$, CustomKeyStoreNameInUseException);
+var CustomKeyStoreNotFoundException$ = [-3, n0, _CKSNFE,
+    { [_aQE]: [`CustomKeyStoreNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(CustomKeyStoreNotFoundException$, CustomKeyStoreNotFoundException);
+var DependencyTimeoutException$ = [-3, n0, _DTE,
+    { [_aQE]: [`DependencyTimeout`, 503], [_e]: _se, [_hE]: 503 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DependencyTimeoutException$, DependencyTimeoutException);
+var DisabledException$ = [-3, n0, _DE,
+    { [_aQE]: [`Disabled`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DisabledException$, DisabledException);
+var DryRunOperationException$ = [-3, n0, _DROE,
+    { [_aQE]: [`DryRunOperation`, 412], [_e]: _c, [_hE]: 412 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DryRunOperationException$, DryRunOperationException);
+var ExpiredImportTokenException$ = [-3, n0, _EITE,
+    { [_aQE]: [`ExpiredImportTokenException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ExpiredImportTokenException$, ExpiredImportTokenException);
+var IncorrectKeyException$ = [-3, n0, _IKE,
+    { [_aQE]: [`IncorrectKeyException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(IncorrectKeyException$, IncorrectKeyException);
+var IncorrectKeyMaterialException$ = [-3, n0, _IKME,
+    { [_aQE]: [`IncorrectKeyMaterialException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(IncorrectKeyMaterialException$, IncorrectKeyMaterialException);
+var IncorrectTrustAnchorException$ = [-3, n0, _ITAE,
+    { [_aQE]: [`IncorrectTrustAnchorException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(IncorrectTrustAnchorException$, IncorrectTrustAnchorException);
+var InvalidAliasNameException$ = [-3, n0, _IANE,
+    { [_aQE]: [`InvalidAliasName`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidAliasNameException$, InvalidAliasNameException);
+var InvalidArnException$ = [-3, n0, _IAE,
+    { [_aQE]: [`InvalidArn`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidArnException$, InvalidArnException);
+var InvalidCiphertextException$ = [-3, n0, _ICE,
+    { [_aQE]: [`InvalidCiphertext`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidCiphertextException$, InvalidCiphertextException);
+var InvalidGrantIdException$ = [-3, n0, _IGIE,
+    { [_aQE]: [`InvalidGrantId`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidGrantIdException$, InvalidGrantIdException);
+var InvalidGrantTokenException$ = [-3, n0, _IGTE,
+    { [_aQE]: [`InvalidGrantToken`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidGrantTokenException$, InvalidGrantTokenException);
+var InvalidImportTokenException$ = [-3, n0, _IITE,
+    { [_aQE]: [`InvalidImportTokenException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidImportTokenException$, InvalidImportTokenException);
+var InvalidKeyUsageException$ = [-3, n0, _IKUE,
+    { [_aQE]: [`InvalidKeyUsage`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidKeyUsageException$, InvalidKeyUsageException);
+var InvalidMarkerException$ = [-3, n0, _IME,
+    { [_aQE]: [`InvalidMarker`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidMarkerException$, InvalidMarkerException);
+var KeyUnavailableException$ = [-3, n0, _KUE,
+    { [_aQE]: [`KeyUnavailable`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KeyUnavailableException$, KeyUnavailableException);
+var KMSInternalException$ = [-3, n0, _KMSIE,
+    { [_aQE]: [`KMSInternal`, 500], [_e]: _se, [_hE]: 500 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInternalException$, KMSInternalException);
+var KMSInvalidMacException$ = [-3, n0, _KMSIME,
+    { [_aQE]: [`KMSInvalidMac`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInvalidMacException$, KMSInvalidMacException);
+var KMSInvalidSignatureException$ = [-3, n0, _KMSISE,
+    { [_aQE]: [`KMSInvalidSignature`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInvalidSignatureException$, KMSInvalidSignatureException);
+var KMSInvalidStateException$ = [-3, n0, _KMSISEn,
+    { [_aQE]: [`KMSInvalidStateException`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(KMSInvalidStateException$, KMSInvalidStateException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_aQE]: [`LimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var MalformedPolicyDocumentException$ = [-3, n0, _MPDE,
+    { [_aQE]: [`MalformedPolicyDocument`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(MalformedPolicyDocumentException$, MalformedPolicyDocumentException);
+var NotFoundException$ = [-3, n0, _NFE,
+    { [_aQE]: [`NotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(NotFoundException$, NotFoundException);
+var TagException$ = [-3, n0, _TE,
+    { [_aQE]: [`TagException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(TagException$, TagException);
+var UnsupportedOperationException$ = [-3, n0, _UOE,
+    { [_aQE]: [`UnsupportedOperation`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(UnsupportedOperationException$, UnsupportedOperationException);
+var XksKeyAlreadyInUseException$ = [-3, n0, _XKAIUE,
+    { [_aQE]: [`XksKeyAlreadyInUse`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksKeyAlreadyInUseException$, XksKeyAlreadyInUseException);
+var XksKeyInvalidConfigurationException$ = [-3, n0, _XKICE,
+    { [_aQE]: [`XksKeyInvalidConfiguration`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksKeyInvalidConfigurationException$, XksKeyInvalidConfigurationException);
+var XksKeyNotFoundException$ = [-3, n0, _XKNFE,
+    { [_aQE]: [`XksKeyNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksKeyNotFoundException$, XksKeyNotFoundException);
+var XksProxyIncorrectAuthenticationCredentialException$ = [-3, n0, _XPIACE,
+    { [_aQE]: [`XksProxyIncorrectAuthenticationCredentialException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyIncorrectAuthenticationCredentialException$, XksProxyIncorrectAuthenticationCredentialException);
+var XksProxyInvalidConfigurationException$ = [-3, n0, _XPICE,
+    { [_aQE]: [`XksProxyInvalidConfigurationException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyInvalidConfigurationException$, XksProxyInvalidConfigurationException);
+var XksProxyInvalidResponseException$ = [-3, n0, _XPIRE,
+    { [_aQE]: [`XksProxyInvalidResponseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyInvalidResponseException$, XksProxyInvalidResponseException);
+var XksProxyUriEndpointInUseException$ = [-3, n0, _XPUEIUE,
+    { [_aQE]: [`XksProxyUriEndpointInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyUriEndpointInUseException$, XksProxyUriEndpointInUseException);
+var XksProxyUriInUseException$ = [-3, n0, _XPUIUE,
+    { [_aQE]: [`XksProxyUriInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyUriInUseException$, XksProxyUriInUseException);
+var XksProxyUriUnreachableException$ = [-3, n0, _XPUUE,
+    { [_aQE]: [`XksProxyUriUnreachableException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyUriUnreachableException$, XksProxyUriUnreachableException);
+var XksProxyVpcEndpointServiceInUseException$ = [-3, n0, _XPVESIUE,
+    { [_aQE]: [`XksProxyVpcEndpointServiceInUseException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyVpcEndpointServiceInUseException$, XksProxyVpcEndpointServiceInUseException);
+var XksProxyVpcEndpointServiceInvalidConfigurationException$ = [-3, n0, _XPVESICE,
+    { [_aQE]: [`XksProxyVpcEndpointServiceInvalidConfigurationException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyVpcEndpointServiceInvalidConfigurationException$, XksProxyVpcEndpointServiceInvalidConfigurationException);
+var XksProxyVpcEndpointServiceNotFoundException$ = [-3, n0, _XPVESNFE,
+    { [_aQE]: [`XksProxyVpcEndpointServiceNotFoundException`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(XksProxyVpcEndpointServiceNotFoundException$, XksProxyVpcEndpointServiceNotFoundException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var KeyStorePasswordType = [0, n0, _KSPT, 8, 0];
+var PlaintextType = [0, n0, _PT, 8, 21];
+var XksProxyAuthenticationAccessKeyIdType = [0, n0, _XPAAKIT, 8, 0];
+var XksProxyAuthenticationRawSecretAccessKeyType = [0, n0, _XPARSAKT, 8, 0];
+var AliasListEntry$ = [3, n0, _ALE,
+    0,
+    [_AN, _AA, _TKI, _CD, _LUD],
+    [0, 0, 0, 4, 4]
+];
+var CancelKeyDeletionRequest$ = [3, n0, _CKDR,
+    0,
+    [_KI],
+    [0], 1
+];
+var CancelKeyDeletionResponse$ = [3, n0, _CKDRa,
+    0,
+    [_KI],
+    [0]
+];
+var ConnectCustomKeyStoreRequest$ = [3, n0, _CCKSR,
+    0,
+    [_CKSI],
+    [0], 1
+];
+var ConnectCustomKeyStoreResponse$ = [3, n0, _CCKSRo,
+    0,
+    [],
+    []
+];
+var CreateAliasRequest$ = [3, n0, _CAR,
+    0,
+    [_AN, _TKI],
+    [0, 0], 2
+];
+var CreateCustomKeyStoreRequest$ = [3, n0, _CCKSRr,
+    0,
+    [_CKSN, _CHCI, _TAC, _KSP, _CKST, _XPUE, _XPUP, _XPVESN, _XPVESO, _XPAC, _XPC],
+    [0, 0, 0, [() => KeyStorePasswordType, 0], 0, 0, 0, 0, 0, [() => XksProxyAuthenticationCredentialType$, 0], 0], 1
+];
+var CreateCustomKeyStoreResponse$ = [3, n0, _CCKSRre,
+    0,
+    [_CKSI],
+    [0]
+];
+var CreateGrantRequest$ = [3, n0, _CGR,
+    0,
+    [_KI, _O, _GP, _RP, _C, _GT, _N, _DR, _GSP, _RSP],
+    [0, 64 | 0, 0, 0, () => GrantConstraints$, 64 | 0, 0, 2, 0, 0], 2
+];
+var CreateGrantResponse$ = [3, n0, _CGRr,
+    0,
+    [_GTr, _GI],
+    [0, 0]
+];
+var CreateKeyRequest$ = [3, n0, _CKR,
+    0,
+    [_P, _D, _KU, _CMKS, _KS, _Or, _CKSI, _BPLSC, _T, _MR, _XKI],
+    [0, 0, 0, 0, 0, 0, 0, 2, () => TagList, 2, 0]
+];
+var CreateKeyResponse$ = [3, n0, _CKRr,
+    0,
+    [_KM],
+    [() => KeyMetadata$]
+];
+var CustomKeyStoresListEntry$ = [3, n0, _CKSLE,
+    0,
+    [_CKSI, _CKSN, _CHCI, _TAC, _CS, _CEC, _CD, _CKST, _XPCk],
+    [0, 0, 0, 0, 0, 0, 4, 0, [() => XksProxyConfigurationType$, 0]]
+];
+var DecapsulateRequest$ = [3, n0, _DRe,
+    0,
+    [_KI, _SSCB, _EA, _GT, _DR],
+    [0, 21, 0, 64 | 0, 2], 3
+];
+var DecapsulateResponse$ = [3, n0, _DRec,
+    0,
+    [_KI, _SS, _EA],
+    [0, [() => PlaintextType, 0], 0]
+];
+var DecryptRequest$ = [3, n0, _DRecr,
+    0,
+    [_CB, _EC, _GT, _KI, _EAn, _R, _DR, _DRM],
+    [21, 128 | 0, 64 | 0, 0, 0, () => RecipientInfo$, 2, 64 | 0]
+];
+var DecryptResponse$ = [3, n0, _DRecry,
+    0,
+    [_KI, _Pl, _EAn, _CFR, _KMI],
+    [0, [() => PlaintextType, 0], 0, 21, 0]
+];
+var DeleteAliasRequest$ = [3, n0, _DAR,
+    0,
+    [_AN],
+    [0], 1
+];
+var DeleteCustomKeyStoreRequest$ = [3, n0, _DCKSR,
+    0,
+    [_CKSI],
+    [0], 1
+];
+var DeleteCustomKeyStoreResponse$ = [3, n0, _DCKSRe,
+    0,
+    [],
+    []
+];
+var DeleteImportedKeyMaterialRequest$ = [3, n0, _DIKMR,
+    0,
+    [_KI, _KMI],
+    [0, 0], 1
+];
+var DeleteImportedKeyMaterialResponse$ = [3, n0, _DIKMRe,
+    0,
+    [_KI, _KMI],
+    [0, 0]
+];
+var DeriveSharedSecretRequest$ = [3, n0, _DSSR,
+    0,
+    [_KI, _KAA, _PK, _GT, _DR, _R],
+    [0, 0, 21, 64 | 0, 2, () => RecipientInfo$], 3
+];
+var DeriveSharedSecretResponse$ = [3, n0, _DSSRe,
+    0,
+    [_KI, _SS, _CFR, _KAA, _KO],
+    [0, [() => PlaintextType, 0], 21, 0, 0]
+];
+var DescribeCustomKeyStoresRequest$ = [3, n0, _DCKSRes,
+    0,
+    [_CKSI, _CKSN, _L, _M],
+    [0, 0, 1, 0]
+];
+var DescribeCustomKeyStoresResponse$ = [3, n0, _DCKSResc,
+    0,
+    [_CKS, _NM, _Tr],
+    [[() => CustomKeyStoresList, 0], 0, 2]
+];
+var DescribeKeyRequest$ = [3, n0, _DKR,
+    0,
+    [_KI, _GT],
+    [0, 64 | 0], 1
+];
+var DescribeKeyResponse$ = [3, n0, _DKRe,
+    0,
+    [_KM],
+    [() => KeyMetadata$]
+];
+var DisableKeyRequest$ = [3, n0, _DKRi,
+    0,
+    [_KI],
+    [0], 1
+];
+var DisableKeyRotationRequest$ = [3, n0, _DKRR,
+    0,
+    [_KI],
+    [0], 1
+];
+var DisconnectCustomKeyStoreRequest$ = [3, n0, _DCKSRi,
+    0,
+    [_CKSI],
+    [0], 1
+];
+var DisconnectCustomKeyStoreResponse$ = [3, n0, _DCKSRis,
+    0,
+    [],
+    []
+];
+var EnableKeyRequest$ = [3, n0, _EKR,
+    0,
+    [_KI],
+    [0], 1
+];
+var EnableKeyRotationRequest$ = [3, n0, _EKRR,
+    0,
+    [_KI, _RPID],
+    [0, 1], 1
+];
+var EncapsulateRequest$ = [3, n0, _ER,
+    0,
+    [_KI, _EA, _GT, _DR],
+    [0, 0, 64 | 0, 2], 2
+];
+var EncapsulateResponse$ = [3, n0, _ERn,
+    0,
+    [_KI, _SS, _SSCB, _EA],
+    [0, [() => PlaintextType, 0], 21, 0]
+];
+var EncryptRequest$ = [3, n0, _ERnc,
+    0,
+    [_KI, _Pl, _EC, _GT, _EAn, _DR],
+    [0, [() => PlaintextType, 0], 128 | 0, 64 | 0, 0, 2], 2
+];
+var EncryptResponse$ = [3, n0, _ERncr,
+    0,
+    [_CB, _KI, _EAn],
+    [21, 0, 0]
+];
+var GenerateDataKeyPairRequest$ = [3, n0, _GDKPR,
+    0,
+    [_KI, _KPS, _EC, _GT, _R, _DR],
+    [0, 0, 128 | 0, 64 | 0, () => RecipientInfo$, 2], 2
+];
+var GenerateDataKeyPairResponse$ = [3, n0, _GDKPRe,
+    0,
+    [_PKCB, _PKP, _PK, _KI, _KPS, _CFR, _KMI],
+    [21, [() => PlaintextType, 0], 21, 0, 0, 21, 0]
+];
+var GenerateDataKeyPairWithoutPlaintextRequest$ = [3, n0, _GDKPWPR,
+    0,
+    [_KI, _KPS, _EC, _GT, _DR],
+    [0, 0, 128 | 0, 64 | 0, 2], 2
+];
+var GenerateDataKeyPairWithoutPlaintextResponse$ = [3, n0, _GDKPWPRe,
+    0,
+    [_PKCB, _PK, _KI, _KPS, _KMI],
+    [21, 21, 0, 0, 0]
+];
+var GenerateDataKeyRequest$ = [3, n0, _GDKR,
+    0,
+    [_KI, _EC, _NOB, _KS, _GT, _R, _DR],
+    [0, 128 | 0, 1, 0, 64 | 0, () => RecipientInfo$, 2], 1
+];
+var GenerateDataKeyResponse$ = [3, n0, _GDKRe,
+    0,
+    [_CB, _Pl, _KI, _CFR, _KMI],
+    [21, [() => PlaintextType, 0], 0, 21, 0]
+];
+var GenerateDataKeyWithoutPlaintextRequest$ = [3, n0, _GDKWPR,
+    0,
+    [_KI, _EC, _KS, _NOB, _GT, _DR],
+    [0, 128 | 0, 0, 1, 64 | 0, 2], 1
+];
+var GenerateDataKeyWithoutPlaintextResponse$ = [3, n0, _GDKWPRe,
+    0,
+    [_CB, _KI, _KMI],
+    [21, 0, 0]
+];
+var GenerateMacRequest$ = [3, n0, _GMR,
+    0,
+    [_Me, _KI, _MA, _GT, _DR],
+    [[() => PlaintextType, 0], 0, 0, 64 | 0, 2], 3
+];
+var GenerateMacResponse$ = [3, n0, _GMRe,
+    0,
+    [_Ma, _MA, _KI],
+    [21, 0, 0]
+];
+var GenerateRandomRequest$ = [3, n0, _GRR,
+    0,
+    [_NOB, _CKSI, _R],
+    [1, 0, () => RecipientInfo$]
+];
+var GenerateRandomResponse$ = [3, n0, _GRRe,
+    0,
+    [_Pl, _CFR],
+    [[() => PlaintextType, 0], 21]
+];
+var GetKeyLastUsageRequest$ = [3, n0, _GKLUR,
+    0,
+    [_KI],
+    [0], 1
+];
+var GetKeyLastUsageResponse$ = [3, n0, _GKLURe,
+    0,
+    [_KI, _KLU, _TSD, _KCD],
+    [0, () => KeyLastUsageData$, 4, 4]
+];
+var GetKeyPolicyRequest$ = [3, n0, _GKPR,
+    0,
+    [_KI, _PN],
+    [0, 0], 1
+];
+var GetKeyPolicyResponse$ = [3, n0, _GKPRe,
+    0,
+    [_P, _PN],
+    [0, 0]
+];
+var GetKeyRotationStatusRequest$ = [3, n0, _GKRSR,
+    0,
+    [_KI],
+    [0], 1
+];
+var GetKeyRotationStatusResponse$ = [3, n0, _GKRSRe,
+    0,
+    [_KRE, _KI, _RPID, _NRD, _ODRSD],
+    [2, 0, 1, 4, 4]
+];
+var GetParametersForImportRequest$ = [3, n0, _GPFIR,
+    0,
+    [_KI, _WA, _WKS],
+    [0, 0, 0], 3
+];
+var GetParametersForImportResponse$ = [3, n0, _GPFIRe,
+    0,
+    [_KI, _IT, _PK, _PVT],
+    [0, 21, [() => PlaintextType, 0], 4]
+];
+var GetPublicKeyRequest$ = [3, n0, _GPKR,
+    0,
+    [_KI, _GT],
+    [0, 64 | 0], 1
+];
+var GetPublicKeyResponse$ = [3, n0, _GPKRe,
+    0,
+    [_KI, _PK, _CMKS, _KS, _KU, _EAnc, _SA, _KAAe, _EAnca],
+    [0, 21, 0, 0, 0, 64 | 0, 64 | 0, 64 | 0, 64 | 0]
+];
+var GrantConstraints$ = [3, n0, _GC,
+    0,
+    [_ECS, _ECE, _SAo],
+    [128 | 0, 128 | 0, 0]
+];
+var GrantListEntry$ = [3, n0, _GLE,
+    0,
+    [_KI, _GI, _N, _CD, _GP, _RP, _IA, _O, _C, _GSP, _RSP],
+    [0, 0, 0, 4, 0, 0, 0, 64 | 0, () => GrantConstraints$, 0, 0]
+];
+var ImportKeyMaterialRequest$ = [3, n0, _IKMR,
+    0,
+    [_KI, _IT, _EKM, _VT, _EM, _ITm, _KMD, _KMI],
+    [0, 21, 21, 4, 0, 0, 0, 0], 3
+];
+var ImportKeyMaterialResponse$ = [3, n0, _IKMRm,
+    0,
+    [_KI, _KMI],
+    [0, 0]
+];
+var KeyLastUsageData$ = [3, n0, _KLUD,
+    0,
+    [_Op, _Ti, _CTEI, _KRI],
+    [0, 4, 0, 0]
+];
+var KeyListEntry$ = [3, n0, _KLE,
+    0,
+    [_KI, _KA],
+    [0, 0]
+];
+var KeyMetadata$ = [3, n0, _KM,
+    0,
+    [_KI, _AWSAI, _A, _CD, _E, _D, _KU, _KSe, _DD, _VT, _Or, _CKSI, _CHCI, _EM, _KMe, _CMKS, _KS, _EAnc, _SA, _KAAe, _EAnca, _MR, _MRC, _PDWID, _MAa, _XKC, _CKMI],
+    [0, 0, 0, 4, 2, 0, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 64 | 0, 64 | 0, 64 | 0, 64 | 0, 2, () => MultiRegionConfiguration$, 1, 64 | 0, () => XksKeyConfigurationType$, 0], 1
+];
+var ListAliasesRequest$ = [3, n0, _LAR,
+    0,
+    [_KI, _L, _M],
+    [0, 1, 0]
+];
+var ListAliasesResponse$ = [3, n0, _LARi,
+    0,
+    [_Al, _NM, _Tr],
+    [() => AliasList, 0, 2]
+];
+var ListGrantsRequest$ = [3, n0, _LGR,
+    0,
+    [_KI, _L, _M, _GI, _GP, _GSP],
+    [0, 1, 0, 0, 0, 0], 1
+];
+var ListGrantsResponse$ = [3, n0, _LGRi,
+    0,
+    [_G, _NM, _Tr],
+    [() => GrantList, 0, 2]
+];
+var ListKeyPoliciesRequest$ = [3, n0, _LKPR,
+    0,
+    [_KI, _L, _M],
+    [0, 1, 0], 1
+];
+var ListKeyPoliciesResponse$ = [3, n0, _LKPRi,
+    0,
+    [_PNo, _NM, _Tr],
+    [64 | 0, 0, 2]
+];
+var ListKeyRotationsRequest$ = [3, n0, _LKRR,
+    0,
+    [_KI, _IKM, _L, _M],
+    [0, 0, 1, 0], 1
+];
+var ListKeyRotationsResponse$ = [3, n0, _LKRRi,
+    0,
+    [_Ro, _NM, _Tr],
+    [() => RotationsList, 0, 2]
+];
+var ListKeysRequest$ = [3, n0, _LKR,
+    0,
+    [_L, _M],
+    [1, 0]
+];
+var ListKeysResponse$ = [3, n0, _LKRi,
+    0,
+    [_K, _NM, _Tr],
+    [() => KeyList, 0, 2]
+];
+var ListResourceTagsRequest$ = [3, n0, _LRTR,
+    0,
+    [_KI, _L, _M],
+    [0, 1, 0], 1
+];
+var ListResourceTagsResponse$ = [3, n0, _LRTRi,
+    0,
+    [_T, _NM, _Tr],
+    [() => TagList, 0, 2]
+];
+var ListRetirableGrantsRequest$ = [3, n0, _LRGR,
+    0,
+    [_L, _M, _RP, _RSP],
+    [1, 0, 0, 0]
+];
+var MultiRegionConfiguration$ = [3, n0, _MRC,
+    0,
+    [_MRKT, _PKr, _RK],
+    [0, () => MultiRegionKey$, () => MultiRegionKeyList]
+];
+var MultiRegionKey$ = [3, n0, _MRK,
+    0,
+    [_A, _Re],
+    [0, 0]
+];
+var PutKeyPolicyRequest$ = [3, n0, _PKPR,
+    0,
+    [_KI, _P, _PN, _BPLSC],
+    [0, 0, 0, 2], 2
+];
+var RecipientInfo$ = [3, n0, _RI,
+    0,
+    [_KEA, _AD],
+    [0, 21]
+];
+var ReEncryptRequest$ = [3, n0, _RER,
+    0,
+    [_DKI, _CB, _SEC, _SKI, _DEC, _SEA, _DEA, _GT, _DR, _DRM],
+    [0, 21, 128 | 0, 0, 128 | 0, 0, 0, 64 | 0, 2, 64 | 0], 1
+];
+var ReEncryptResponse$ = [3, n0, _RERe,
+    0,
+    [_CB, _SKI, _KI, _SEA, _DEA, _SKMI, _DKMI],
+    [21, 0, 0, 0, 0, 0, 0]
+];
+var ReplicateKeyRequest$ = [3, n0, _RKR,
+    0,
+    [_KI, _RR, _P, _BPLSC, _D, _T],
+    [0, 0, 0, 2, 0, () => TagList], 2
+];
+var ReplicateKeyResponse$ = [3, n0, _RKRe,
+    0,
+    [_RKM, _RPe, _RT],
+    [() => KeyMetadata$, 0, () => TagList]
+];
+var RetireGrantRequest$ = [3, n0, _RGR,
+    0,
+    [_GTr, _KI, _GI, _DR],
+    [0, 0, 0, 2]
+];
+var RevokeGrantRequest$ = [3, n0, _RGRe,
+    0,
+    [_KI, _GI, _DR],
+    [0, 0, 2], 2
+];
+var RotateKeyOnDemandRequest$ = [3, n0, _RKODR,
+    0,
+    [_KI],
+    [0], 1
+];
+var RotateKeyOnDemandResponse$ = [3, n0, _RKODRo,
+    0,
+    [_KI],
+    [0]
+];
+var RotationsListEntry$ = [3, n0, _RLE,
+    0,
+    [_KI, _KMI, _KMD, _IS, _KMS, _EM, _VT, _RD, _RTo],
+    [0, 0, 0, 0, 0, 0, 4, 4, 0]
+];
+var ScheduleKeyDeletionRequest$ = [3, n0, _SKDR,
+    0,
+    [_KI, _PWID],
+    [0, 1], 1
+];
+var ScheduleKeyDeletionResponse$ = [3, n0, _SKDRc,
+    0,
+    [_KI, _DD, _KSe, _PWID],
+    [0, 4, 0, 1]
+];
+var SignRequest$ = [3, n0, _SR,
+    0,
+    [_KI, _Me, _SAi, _MT, _GT, _DR],
+    [0, [() => PlaintextType, 0], 0, 0, 64 | 0, 2], 3
+];
+var SignResponse$ = [3, n0, _SRi,
+    0,
+    [_KI, _S, _SAi],
+    [0, 21, 0]
+];
+var Tag$ = [3, n0, _Ta,
+    0,
+    [_TK, _TV],
+    [0, 0], 2
+];
+var TagResourceRequest$ = [3, n0, _TRR,
+    0,
+    [_KI, _T],
+    [0, () => TagList], 2
+];
+var UntagResourceRequest$ = [3, n0, _URR,
+    0,
+    [_KI, _TKa],
+    [0, 64 | 0], 2
+];
+var UpdateAliasRequest$ = [3, n0, _UAR,
+    0,
+    [_AN, _TKI],
+    [0, 0], 2
+];
+var UpdateCustomKeyStoreRequest$ = [3, n0, _UCKSR,
+    0,
+    [_CKSI, _NCKSN, _KSP, _CHCI, _XPUE, _XPUP, _XPVESN, _XPVESO, _XPAC, _XPC],
+    [0, 0, [() => KeyStorePasswordType, 0], 0, 0, 0, 0, 0, [() => XksProxyAuthenticationCredentialType$, 0], 0], 1
+];
+var UpdateCustomKeyStoreResponse$ = [3, n0, _UCKSRp,
+    0,
+    [],
+    []
+];
+var UpdateKeyDescriptionRequest$ = [3, n0, _UKDR,
+    0,
+    [_KI, _D],
+    [0, 0], 2
+];
+var UpdatePrimaryRegionRequest$ = [3, n0, _UPRR,
+    0,
+    [_KI, _PR],
+    [0, 0], 2
+];
+var VerifyMacRequest$ = [3, n0, _VMR,
+    0,
+    [_Me, _KI, _MA, _Ma, _GT, _DR],
+    [[() => PlaintextType, 0], 0, 0, 21, 64 | 0, 2], 4
+];
+var VerifyMacResponse$ = [3, n0, _VMRe,
+    0,
+    [_KI, _MV, _MA],
+    [0, 2, 0]
+];
+var VerifyRequest$ = [3, n0, _VR,
+    0,
+    [_KI, _Me, _S, _SAi, _MT, _GT, _DR],
+    [0, [() => PlaintextType, 0], 21, 0, 0, 64 | 0, 2], 4
+];
+var VerifyResponse$ = [3, n0, _VRe,
+    0,
+    [_KI, _SV, _SAi],
+    [0, 2, 0]
+];
+var XksKeyConfigurationType$ = [3, n0, _XKCT,
+    0,
+    [_I],
+    [0]
+];
+var XksProxyAuthenticationCredentialType$ = [3, n0, _XPACT,
+    0,
+    [_AKI, _RSAK],
+    [[() => XksProxyAuthenticationAccessKeyIdType, 0], [() => XksProxyAuthenticationRawSecretAccessKeyType, 0]], 2
+];
+var XksProxyConfigurationType$ = [3, n0, _XPCT,
+    0,
+    [_Co, _AKI, _UE, _UP, _VESN, _VESO],
+    [0, [() => XksProxyAuthenticationAccessKeyIdType, 0], 0, 0, 0, 0]
+];
+var __Unit = "unit";
+var AliasList = [1, n0, _AL,
+    0, () => AliasListEntry$
+];
+var CustomKeyStoresList = [1, n0, _CKSL,
+    0, [() => CustomKeyStoresListEntry$,
+        0]
+];
+var GrantList = [1, n0, _GL,
+    0, () => GrantListEntry$
+];
+var KeyList = [1, n0, _KL,
+    0, () => KeyListEntry$
+];
+var MultiRegionKeyList = [1, n0, _MRKL,
+    0, () => MultiRegionKey$
+];
+var RotationsList = [1, n0, _RL,
+    0, () => RotationsListEntry$
+];
+var TagList = [1, n0, _TL,
+    0, () => Tag$
+];
+var CancelKeyDeletion$ = [9, n0, _CKD,
+    0, () => CancelKeyDeletionRequest$, () => CancelKeyDeletionResponse$
+];
+var ConnectCustomKeyStore$ = [9, n0, _CCKS,
+    0, () => ConnectCustomKeyStoreRequest$, () => ConnectCustomKeyStoreResponse$
+];
+var CreateAlias$ = [9, n0, _CA,
+    0, () => CreateAliasRequest$, () => __Unit
+];
+var CreateCustomKeyStore$ = [9, n0, _CCKSr,
+    0, () => CreateCustomKeyStoreRequest$, () => CreateCustomKeyStoreResponse$
+];
+var CreateGrant$ = [9, n0, _CG,
+    0, () => CreateGrantRequest$, () => CreateGrantResponse$
+];
+var CreateKey$ = [9, n0, _CK,
+    0, () => CreateKeyRequest$, () => CreateKeyResponse$
+];
+var Decapsulate$ = [9, n0, _De,
+    0, () => DecapsulateRequest$, () => DecapsulateResponse$
+];
+var Decrypt$ = [9, n0, _Dec,
+    0, () => DecryptRequest$, () => DecryptResponse$
+];
+var DeleteAlias$ = [9, n0, _DA,
+    0, () => DeleteAliasRequest$, () => __Unit
+];
+var DeleteCustomKeyStore$ = [9, n0, _DCKS,
+    0, () => DeleteCustomKeyStoreRequest$, () => DeleteCustomKeyStoreResponse$
+];
+var DeleteImportedKeyMaterial$ = [9, n0, _DIKM,
+    0, () => DeleteImportedKeyMaterialRequest$, () => DeleteImportedKeyMaterialResponse$
+];
+var DeriveSharedSecret$ = [9, n0, _DSS,
+    0, () => DeriveSharedSecretRequest$, () => DeriveSharedSecretResponse$
+];
+var DescribeCustomKeyStores$ = [9, n0, _DCKSe,
+    0, () => DescribeCustomKeyStoresRequest$, () => DescribeCustomKeyStoresResponse$
+];
+var DescribeKey$ = [9, n0, _DK,
+    0, () => DescribeKeyRequest$, () => DescribeKeyResponse$
+];
+var DisableKey$ = [9, n0, _DKi,
+    0, () => DisableKeyRequest$, () => __Unit
+];
+var DisableKeyRotation$ = [9, n0, _DKRis,
+    0, () => DisableKeyRotationRequest$, () => __Unit
+];
+var DisconnectCustomKeyStore$ = [9, n0, _DCKSi,
+    0, () => DisconnectCustomKeyStoreRequest$, () => DisconnectCustomKeyStoreResponse$
+];
+var EnableKey$ = [9, n0, _EK,
+    0, () => EnableKeyRequest$, () => __Unit
+];
+var EnableKeyRotation$ = [9, n0, _EKRn,
+    0, () => EnableKeyRotationRequest$, () => __Unit
+];
+var Encapsulate$ = [9, n0, _En,
+    0, () => EncapsulateRequest$, () => EncapsulateResponse$
+];
+var Encrypt$ = [9, n0, _Enc,
+    0, () => EncryptRequest$, () => EncryptResponse$
+];
+var GenerateDataKey$ = [9, n0, _GDK,
+    0, () => GenerateDataKeyRequest$, () => GenerateDataKeyResponse$
+];
+var GenerateDataKeyPair$ = [9, n0, _GDKP,
+    0, () => GenerateDataKeyPairRequest$, () => GenerateDataKeyPairResponse$
+];
+var GenerateDataKeyPairWithoutPlaintext$ = [9, n0, _GDKPWP,
+    0, () => GenerateDataKeyPairWithoutPlaintextRequest$, () => GenerateDataKeyPairWithoutPlaintextResponse$
+];
+var GenerateDataKeyWithoutPlaintext$ = [9, n0, _GDKWP,
+    0, () => GenerateDataKeyWithoutPlaintextRequest$, () => GenerateDataKeyWithoutPlaintextResponse$
+];
+var GenerateMac$ = [9, n0, _GM,
+    0, () => GenerateMacRequest$, () => GenerateMacResponse$
+];
+var GenerateRandom$ = [9, n0, _GR,
+    0, () => GenerateRandomRequest$, () => GenerateRandomResponse$
+];
+var GetKeyLastUsage$ = [9, n0, _GKLU,
+    0, () => GetKeyLastUsageRequest$, () => GetKeyLastUsageResponse$
+];
+var GetKeyPolicy$ = [9, n0, _GKP,
+    0, () => GetKeyPolicyRequest$, () => GetKeyPolicyResponse$
+];
+var GetKeyRotationStatus$ = [9, n0, _GKRS,
+    0, () => GetKeyRotationStatusRequest$, () => GetKeyRotationStatusResponse$
+];
+var GetParametersForImport$ = [9, n0, _GPFI,
+    0, () => GetParametersForImportRequest$, () => GetParametersForImportResponse$
+];
+var GetPublicKey$ = [9, n0, _GPK,
+    0, () => GetPublicKeyRequest$, () => GetPublicKeyResponse$
+];
+var ImportKeyMaterial$ = [9, n0, _IKMm,
+    0, () => ImportKeyMaterialRequest$, () => ImportKeyMaterialResponse$
+];
+var ListAliases$ = [9, n0, _LA,
+    0, () => ListAliasesRequest$, () => ListAliasesResponse$
+];
+var ListGrants$ = [9, n0, _LG,
+    0, () => ListGrantsRequest$, () => ListGrantsResponse$
+];
+var ListKeyPolicies$ = [9, n0, _LKP,
+    0, () => ListKeyPoliciesRequest$, () => ListKeyPoliciesResponse$
+];
+var ListKeyRotations$ = [9, n0, _LKRis,
+    0, () => ListKeyRotationsRequest$, () => ListKeyRotationsResponse$
+];
+var ListKeys$ = [9, n0, _LK,
+    0, () => ListKeysRequest$, () => ListKeysResponse$
+];
+var ListResourceTags$ = [9, n0, _LRT,
+    0, () => ListResourceTagsRequest$, () => ListResourceTagsResponse$
+];
+var ListRetirableGrants$ = [9, n0, _LRG,
+    0, () => ListRetirableGrantsRequest$, () => ListGrantsResponse$
+];
+var PutKeyPolicy$ = [9, n0, _PKPu,
+    0, () => PutKeyPolicyRequest$, () => __Unit
+];
+var ReEncrypt$ = [9, n0, _RE,
+    0, () => ReEncryptRequest$, () => ReEncryptResponse$
+];
+var ReplicateKey$ = [9, n0, _RKe,
+    0, () => ReplicateKeyRequest$, () => ReplicateKeyResponse$
+];
+var RetireGrant$ = [9, n0, _RG,
+    0, () => RetireGrantRequest$, () => __Unit
+];
+var RevokeGrant$ = [9, n0, _RGe,
+    0, () => RevokeGrantRequest$, () => __Unit
+];
+var RotateKeyOnDemand$ = [9, n0, _RKOD,
+    0, () => RotateKeyOnDemandRequest$, () => RotateKeyOnDemandResponse$
+];
+var ScheduleKeyDeletion$ = [9, n0, _SKD,
+    0, () => ScheduleKeyDeletionRequest$, () => ScheduleKeyDeletionResponse$
+];
+var Sign$ = [9, n0, _Si,
+    0, () => SignRequest$, () => SignResponse$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceRequest$, () => __Unit
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceRequest$, () => __Unit
+];
+var UpdateAlias$ = [9, n0, _UA,
+    0, () => UpdateAliasRequest$, () => __Unit
+];
+var UpdateCustomKeyStore$ = [9, n0, _UCKS,
+    0, () => UpdateCustomKeyStoreRequest$, () => UpdateCustomKeyStoreResponse$
+];
+var UpdateKeyDescription$ = [9, n0, _UKD,
+    0, () => UpdateKeyDescriptionRequest$, () => __Unit
+];
+var UpdatePrimaryRegion$ = [9, n0, _UPR,
+    0, () => UpdatePrimaryRegionRequest$, () => __Unit
+];
+var Verify$ = [9, n0, _V,
+    0, () => VerifyRequest$, () => VerifyResponse$
+];
+var VerifyMac$ = [9, n0, _VM,
+    0, () => VerifyMacRequest$, () => VerifyMacResponse$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2014-11-01",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultKMSHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.kms",
+            errorTypeRegistries,
+            xmlNamespace: "https://trent.amazonaws.com/doc/2014-11-01/",
+            version: "2014-11-01",
+            serviceTarget: "TrentService",
+        },
+        serviceId: config?.serviceId ?? "KMS",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 300_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class KMSClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveRuntimeExtensions(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultKMSHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "TrentService", "KMSClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+
+class CancelKeyDeletionCommand extends command(_ep0, _mw0, "CancelKeyDeletion", CancelKeyDeletion$) {
+}
+
+class ConnectCustomKeyStoreCommand extends command(_ep0, _mw0, "ConnectCustomKeyStore", ConnectCustomKeyStore$) {
+}
+
+class CreateAliasCommand extends command(_ep0, _mw0, "CreateAlias", CreateAlias$) {
+}
+
+class CreateCustomKeyStoreCommand extends command(_ep0, _mw0, "CreateCustomKeyStore", CreateCustomKeyStore$) {
+}
+
+class CreateGrantCommand extends command(_ep0, _mw0, "CreateGrant", CreateGrant$) {
+}
+
+class CreateKeyCommand extends command(_ep0, _mw0, "CreateKey", CreateKey$) {
+}
+
+class DecapsulateCommand extends command(_ep0, _mw0, "Decapsulate", Decapsulate$) {
+}
+
+class DecryptCommand extends command(_ep0, _mw0, "Decrypt", Decrypt$) {
+}
+
+class DeleteAliasCommand extends command(_ep0, _mw0, "DeleteAlias", DeleteAlias$) {
+}
+
+class DeleteCustomKeyStoreCommand extends command(_ep0, _mw0, "DeleteCustomKeyStore", DeleteCustomKeyStore$) {
+}
+
+class DeleteImportedKeyMaterialCommand extends command(_ep0, _mw0, "DeleteImportedKeyMaterial", DeleteImportedKeyMaterial$) {
+}
+
+class DeriveSharedSecretCommand extends command(_ep0, _mw0, "DeriveSharedSecret", DeriveSharedSecret$) {
+}
+
+class DescribeCustomKeyStoresCommand extends command(_ep0, _mw0, "DescribeCustomKeyStores", DescribeCustomKeyStores$) {
+}
+
+class DescribeKeyCommand extends command(_ep0, _mw0, "DescribeKey", DescribeKey$) {
+}
+
+class DisableKeyCommand extends command(_ep0, _mw0, "DisableKey", DisableKey$) {
+}
+
+class DisableKeyRotationCommand extends command(_ep0, _mw0, "DisableKeyRotation", DisableKeyRotation$) {
+}
+
+class DisconnectCustomKeyStoreCommand extends command(_ep0, _mw0, "DisconnectCustomKeyStore", DisconnectCustomKeyStore$) {
+}
+
+class EnableKeyCommand extends command(_ep0, _mw0, "EnableKey", EnableKey$) {
+}
+
+class EnableKeyRotationCommand extends command(_ep0, _mw0, "EnableKeyRotation", EnableKeyRotation$) {
+}
+
+class EncapsulateCommand extends command(_ep0, _mw0, "Encapsulate", Encapsulate$) {
+}
+
+class EncryptCommand extends command(_ep0, _mw0, "Encrypt", Encrypt$) {
+}
+
+class GenerateDataKeyCommand extends command(_ep0, _mw0, "GenerateDataKey", GenerateDataKey$) {
+}
+
+class GenerateDataKeyPairCommand extends command(_ep0, _mw0, "GenerateDataKeyPair", GenerateDataKeyPair$) {
+}
+
+class GenerateDataKeyPairWithoutPlaintextCommand extends command(_ep0, _mw0, "GenerateDataKeyPairWithoutPlaintext", GenerateDataKeyPairWithoutPlaintext$) {
+}
+
+class GenerateDataKeyWithoutPlaintextCommand extends command(_ep0, _mw0, "GenerateDataKeyWithoutPlaintext", GenerateDataKeyWithoutPlaintext$) {
+}
+
+class GenerateMacCommand extends command(_ep0, _mw0, "GenerateMac", GenerateMac$) {
+}
+
+class GenerateRandomCommand extends command(_ep0, _mw0, "GenerateRandom", GenerateRandom$) {
+}
+
+class GetKeyLastUsageCommand extends command(_ep0, _mw0, "GetKeyLastUsage", GetKeyLastUsage$) {
+}
+
+class GetKeyPolicyCommand extends command(_ep0, _mw0, "GetKeyPolicy", GetKeyPolicy$) {
+}
+
+class GetKeyRotationStatusCommand extends command(_ep0, _mw0, "GetKeyRotationStatus", GetKeyRotationStatus$) {
+}
+
+class GetParametersForImportCommand extends command(_ep0, _mw0, "GetParametersForImport", GetParametersForImport$) {
+}
+
+class GetPublicKeyCommand extends command(_ep0, _mw0, "GetPublicKey", GetPublicKey$) {
+}
+
+class ImportKeyMaterialCommand extends command(_ep0, _mw0, "ImportKeyMaterial", ImportKeyMaterial$) {
+}
+
+class ListAliasesCommand extends command(_ep0, _mw0, "ListAliases", ListAliases$) {
+}
+
+class ListGrantsCommand extends command(_ep0, _mw0, "ListGrants", ListGrants$) {
+}
+
+class ListKeyPoliciesCommand extends command(_ep0, _mw0, "ListKeyPolicies", ListKeyPolicies$) {
+}
+
+class ListKeyRotationsCommand extends command(_ep0, _mw0, "ListKeyRotations", ListKeyRotations$) {
+}
+
+class ListKeysCommand extends command(_ep0, _mw0, "ListKeys", ListKeys$) {
+}
+
+class ListResourceTagsCommand extends command(_ep0, _mw0, "ListResourceTags", ListResourceTags$) {
+}
+
+class ListRetirableGrantsCommand extends command(_ep0, _mw0, "ListRetirableGrants", ListRetirableGrants$) {
+}
+
+class PutKeyPolicyCommand extends command(_ep0, _mw0, "PutKeyPolicy", PutKeyPolicy$) {
+}
+
+class ReEncryptCommand extends command(_ep0, _mw0, "ReEncrypt", ReEncrypt$) {
+}
+
+class ReplicateKeyCommand extends command(_ep0, _mw0, "ReplicateKey", ReplicateKey$) {
+}
+
+class RetireGrantCommand extends command(_ep0, _mw0, "RetireGrant", RetireGrant$) {
+}
+
+class RevokeGrantCommand extends command(_ep0, _mw0, "RevokeGrant", RevokeGrant$) {
+}
+
+class RotateKeyOnDemandCommand extends command(_ep0, _mw0, "RotateKeyOnDemand", RotateKeyOnDemand$) {
+}
+
+class ScheduleKeyDeletionCommand extends command(_ep0, _mw0, "ScheduleKeyDeletion", ScheduleKeyDeletion$) {
+}
+
+class SignCommand extends command(_ep0, _mw0, "Sign", Sign$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateAliasCommand extends command(_ep0, _mw0, "UpdateAlias", UpdateAlias$) {
+}
+
+class UpdateCustomKeyStoreCommand extends command(_ep0, _mw0, "UpdateCustomKeyStore", UpdateCustomKeyStore$) {
+}
+
+class UpdateKeyDescriptionCommand extends command(_ep0, _mw0, "UpdateKeyDescription", UpdateKeyDescription$) {
+}
+
+class UpdatePrimaryRegionCommand extends command(_ep0, _mw0, "UpdatePrimaryRegion", UpdatePrimaryRegion$) {
+}
+
+class VerifyCommand extends command(_ep0, _mw0, "Verify", Verify$) {
+}
+
+class VerifyMacCommand extends command(_ep0, _mw0, "VerifyMac", VerifyMac$) {
+}
+
+const paginateDescribeCustomKeyStores = createPaginator(KMSClient, DescribeCustomKeyStoresCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListAliases = createPaginator(KMSClient, ListAliasesCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListGrants = createPaginator(KMSClient, ListGrantsCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListKeyPolicies = createPaginator(KMSClient, ListKeyPoliciesCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListKeyRotations = createPaginator(KMSClient, ListKeyRotationsCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListKeys = createPaginator(KMSClient, ListKeysCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListResourceTags = createPaginator(KMSClient, ListResourceTagsCommand, "Marker", "NextMarker", "Limit");
+
+const paginateListRetirableGrants = createPaginator(KMSClient, ListRetirableGrantsCommand, "Marker", "NextMarker", "Limit");
+
+const commands = {
+    CancelKeyDeletionCommand,
+    ConnectCustomKeyStoreCommand,
+    CreateAliasCommand,
+    CreateCustomKeyStoreCommand,
+    CreateGrantCommand,
+    CreateKeyCommand,
+    DecapsulateCommand,
+    DecryptCommand,
+    DeleteAliasCommand,
+    DeleteCustomKeyStoreCommand,
+    DeleteImportedKeyMaterialCommand,
+    DeriveSharedSecretCommand,
+    DescribeCustomKeyStoresCommand,
+    DescribeKeyCommand,
+    DisableKeyCommand,
+    DisableKeyRotationCommand,
+    DisconnectCustomKeyStoreCommand,
+    EnableKeyCommand,
+    EnableKeyRotationCommand,
+    EncapsulateCommand,
+    EncryptCommand,
+    GenerateDataKeyCommand,
+    GenerateDataKeyPairCommand,
+    GenerateDataKeyPairWithoutPlaintextCommand,
+    GenerateDataKeyWithoutPlaintextCommand,
+    GenerateMacCommand,
+    GenerateRandomCommand,
+    GetKeyLastUsageCommand,
+    GetKeyPolicyCommand,
+    GetKeyRotationStatusCommand,
+    GetParametersForImportCommand,
+    GetPublicKeyCommand,
+    ImportKeyMaterialCommand,
+    ListAliasesCommand,
+    ListGrantsCommand,
+    ListKeyPoliciesCommand,
+    ListKeyRotationsCommand,
+    ListKeysCommand,
+    ListResourceTagsCommand,
+    ListRetirableGrantsCommand,
+    PutKeyPolicyCommand,
+    ReEncryptCommand,
+    ReplicateKeyCommand,
+    RetireGrantCommand,
+    RevokeGrantCommand,
+    RotateKeyOnDemandCommand,
+    ScheduleKeyDeletionCommand,
+    SignCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateAliasCommand,
+    UpdateCustomKeyStoreCommand,
+    UpdateKeyDescriptionCommand,
+    UpdatePrimaryRegionCommand,
+    VerifyCommand,
+    VerifyMacCommand,
+};
+const paginators = {
+    paginateDescribeCustomKeyStores,
+    paginateListAliases,
+    paginateListGrants,
+    paginateListKeyPolicies,
+    paginateListKeyRotations,
+    paginateListKeys,
+    paginateListResourceTags,
+    paginateListRetirableGrants,
+};
+class KMS extends KMSClient {
+}
+createAggregatedClient(commands, KMS, { paginators });
+
+const AlgorithmSpec = {
+    RSAES_OAEP_SHA_1: "RSAES_OAEP_SHA_1",
+    RSAES_OAEP_SHA_256: "RSAES_OAEP_SHA_256",
+    RSAES_PKCS1_V1_5: "RSAES_PKCS1_V1_5",
+    RSA_AES_KEY_WRAP_SHA_1: "RSA_AES_KEY_WRAP_SHA_1",
+    RSA_AES_KEY_WRAP_SHA_256: "RSA_AES_KEY_WRAP_SHA_256",
+    SM2PKE: "SM2PKE",
+};
+const ConnectionErrorCodeType = {
+    CLUSTER_NOT_FOUND: "CLUSTER_NOT_FOUND",
+    INSUFFICIENT_CLOUDHSM_HSMS: "INSUFFICIENT_CLOUDHSM_HSMS",
+    INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET: "INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET",
+    INTERNAL_ERROR: "INTERNAL_ERROR",
+    INVALID_CREDENTIALS: "INVALID_CREDENTIALS",
+    NETWORK_ERRORS: "NETWORK_ERRORS",
+    SUBNET_NOT_FOUND: "SUBNET_NOT_FOUND",
+    USER_LOCKED_OUT: "USER_LOCKED_OUT",
+    USER_LOGGED_IN: "USER_LOGGED_IN",
+    USER_NOT_FOUND: "USER_NOT_FOUND",
+    XKS_PROXY_ACCESS_DENIED: "XKS_PROXY_ACCESS_DENIED",
+    XKS_PROXY_INVALID_CONFIGURATION: "XKS_PROXY_INVALID_CONFIGURATION",
+    XKS_PROXY_INVALID_RESPONSE: "XKS_PROXY_INVALID_RESPONSE",
+    XKS_PROXY_INVALID_TLS_CONFIGURATION: "XKS_PROXY_INVALID_TLS_CONFIGURATION",
+    XKS_PROXY_NOT_REACHABLE: "XKS_PROXY_NOT_REACHABLE",
+    XKS_PROXY_TIMED_OUT: "XKS_PROXY_TIMED_OUT",
+    XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION: "XKS_VPC_ENDPOINT_SERVICE_INVALID_CONFIGURATION",
+    XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND: "XKS_VPC_ENDPOINT_SERVICE_NOT_FOUND",
+};
+const ConnectionStateType = {
+    CONNECTED: "CONNECTED",
+    CONNECTING: "CONNECTING",
+    DISCONNECTED: "DISCONNECTED",
+    DISCONNECTING: "DISCONNECTING",
+    FAILED: "FAILED",
+};
+const CustomKeyStoreType = {
+    AWS_CLOUDHSM: "AWS_CLOUDHSM",
+    EXTERNAL_KEY_STORE: "EXTERNAL_KEY_STORE",
+};
+const XksProxyConnectivityType = {
+    PUBLIC_ENDPOINT: "PUBLIC_ENDPOINT",
+    VPC_ENDPOINT_SERVICE: "VPC_ENDPOINT_SERVICE",
+};
+const GrantOperation = {
+    CreateGrant: "CreateGrant",
+    Decapsulate: "Decapsulate",
+    Decrypt: "Decrypt",
+    DeriveSharedSecret: "DeriveSharedSecret",
+    DescribeKey: "DescribeKey",
+    Encapsulate: "Encapsulate",
+    Encrypt: "Encrypt",
+    GenerateDataKey: "GenerateDataKey",
+    GenerateDataKeyPair: "GenerateDataKeyPair",
+    GenerateDataKeyPairWithoutPlaintext: "GenerateDataKeyPairWithoutPlaintext",
+    GenerateDataKeyWithoutPlaintext: "GenerateDataKeyWithoutPlaintext",
+    GenerateMac: "GenerateMac",
+    GetPublicKey: "GetPublicKey",
+    ReEncryptFrom: "ReEncryptFrom",
+    ReEncryptTo: "ReEncryptTo",
+    RetireGrant: "RetireGrant",
+    Sign: "Sign",
+    Verify: "Verify",
+    VerifyMac: "VerifyMac",
+};
+const CustomerMasterKeySpec = {
+    ECC_NIST_P256: "ECC_NIST_P256",
+    ECC_NIST_P384: "ECC_NIST_P384",
+    ECC_NIST_P521: "ECC_NIST_P521",
+    ECC_SECG_P256K1: "ECC_SECG_P256K1",
+    HMAC_224: "HMAC_224",
+    HMAC_256: "HMAC_256",
+    HMAC_384: "HMAC_384",
+    HMAC_512: "HMAC_512",
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+    SYMMETRIC_DEFAULT: "SYMMETRIC_DEFAULT",
+};
+const KeySpec = {
+    ECC_NIST_EDWARDS25519: "ECC_NIST_EDWARDS25519",
+    ECC_NIST_P256: "ECC_NIST_P256",
+    ECC_NIST_P384: "ECC_NIST_P384",
+    ECC_NIST_P521: "ECC_NIST_P521",
+    ECC_SECG_P256K1: "ECC_SECG_P256K1",
+    HMAC_224: "HMAC_224",
+    HMAC_256: "HMAC_256",
+    HMAC_384: "HMAC_384",
+    HMAC_512: "HMAC_512",
+    ML_DSA_44: "ML_DSA_44",
+    ML_DSA_65: "ML_DSA_65",
+    ML_DSA_87: "ML_DSA_87",
+    ML_KEM_1024: "ML_KEM_1024",
+    ML_KEM_512: "ML_KEM_512",
+    ML_KEM_768: "ML_KEM_768",
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+    SYMMETRIC_DEFAULT: "SYMMETRIC_DEFAULT",
+};
+const KeyUsageType = {
+    ENCAPSULATE_DECAPSULATE: "ENCAPSULATE_DECAPSULATE",
+    ENCRYPT_DECRYPT: "ENCRYPT_DECRYPT",
+    GENERATE_VERIFY_MAC: "GENERATE_VERIFY_MAC",
+    KEY_AGREEMENT: "KEY_AGREEMENT",
+    SIGN_VERIFY: "SIGN_VERIFY",
+};
+const OriginType = {
+    AWS_CLOUDHSM: "AWS_CLOUDHSM",
+    AWS_KMS: "AWS_KMS",
+    EXTERNAL: "EXTERNAL",
+    EXTERNAL_KEY_STORE: "EXTERNAL_KEY_STORE",
+};
+const EncapsulationAlgorithmSpec = {
+    ML_KEM: "ML_KEM",
+};
+const EncryptionAlgorithmSpec = {
+    RSAES_OAEP_SHA_1: "RSAES_OAEP_SHA_1",
+    RSAES_OAEP_SHA_256: "RSAES_OAEP_SHA_256",
+    SM2PKE: "SM2PKE",
+    SYMMETRIC_DEFAULT: "SYMMETRIC_DEFAULT",
+};
+const ExpirationModelType = {
+    KEY_MATERIAL_DOES_NOT_EXPIRE: "KEY_MATERIAL_DOES_NOT_EXPIRE",
+    KEY_MATERIAL_EXPIRES: "KEY_MATERIAL_EXPIRES",
+};
+const KeyAgreementAlgorithmSpec = {
+    ECDH: "ECDH",
+};
+const KeyManagerType = {
+    AWS: "AWS",
+    CUSTOMER: "CUSTOMER",
+};
+const KeyState = {
+    Creating: "Creating",
+    Disabled: "Disabled",
+    Enabled: "Enabled",
+    PendingDeletion: "PendingDeletion",
+    PendingImport: "PendingImport",
+    PendingReplicaDeletion: "PendingReplicaDeletion",
+    Unavailable: "Unavailable",
+    Updating: "Updating",
+};
+const MacAlgorithmSpec = {
+    HMAC_SHA_224: "HMAC_SHA_224",
+    HMAC_SHA_256: "HMAC_SHA_256",
+    HMAC_SHA_384: "HMAC_SHA_384",
+    HMAC_SHA_512: "HMAC_SHA_512",
+};
+const MultiRegionKeyType = {
+    PRIMARY: "PRIMARY",
+    REPLICA: "REPLICA",
+};
+const SigningAlgorithmSpec = {
+    ECDSA_SHA_256: "ECDSA_SHA_256",
+    ECDSA_SHA_384: "ECDSA_SHA_384",
+    ECDSA_SHA_512: "ECDSA_SHA_512",
+    ED25519_PH_SHA_512: "ED25519_PH_SHA_512",
+    ED25519_SHA_512: "ED25519_SHA_512",
+    ML_DSA_SHAKE_256: "ML_DSA_SHAKE_256",
+    RSASSA_PKCS1_V1_5_SHA_256: "RSASSA_PKCS1_V1_5_SHA_256",
+    RSASSA_PKCS1_V1_5_SHA_384: "RSASSA_PKCS1_V1_5_SHA_384",
+    RSASSA_PKCS1_V1_5_SHA_512: "RSASSA_PKCS1_V1_5_SHA_512",
+    RSASSA_PSS_SHA_256: "RSASSA_PSS_SHA_256",
+    RSASSA_PSS_SHA_384: "RSASSA_PSS_SHA_384",
+    RSASSA_PSS_SHA_512: "RSASSA_PSS_SHA_512",
+    SM2DSA: "SM2DSA",
+};
+const DataKeyPairSpec = {
+    ECC_NIST_EDWARDS25519: "ECC_NIST_EDWARDS25519",
+    ECC_NIST_P256: "ECC_NIST_P256",
+    ECC_NIST_P384: "ECC_NIST_P384",
+    ECC_NIST_P521: "ECC_NIST_P521",
+    ECC_SECG_P256K1: "ECC_SECG_P256K1",
+    ML_KEM_1024: "ML_KEM_1024",
+    ML_KEM_512: "ML_KEM_512",
+    ML_KEM_768: "ML_KEM_768",
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+};
+const DataKeySpec = {
+    AES_128: "AES_128",
+    AES_256: "AES_256",
+};
+const DryRunModifierType = {
+    IGNORE_CIPHERTEXT: "IGNORE_CIPHERTEXT",
+};
+const KeyEncryptionMechanism = {
+    RSAES_OAEP_SHA_256: "RSAES_OAEP_SHA_256",
+};
+const KeyLastUsageTrackingOperation = {
+    Decapsulate: "Decapsulate",
+    Decrypt: "Decrypt",
+    DeriveSharedSecret: "DeriveSharedSecret",
+    Encapsulate: "Encapsulate",
+    Encrypt: "Encrypt",
+    GenerateDataKey: "GenerateDataKey",
+    GenerateDataKeyPair: "GenerateDataKeyPair",
+    GenerateDataKeyPairWithoutPlaintext: "GenerateDataKeyPairWithoutPlaintext",
+    GenerateDataKeyWithoutPlaintext: "GenerateDataKeyWithoutPlaintext",
+    GenerateMac: "GenerateMac",
+    ReEncrypt: "ReEncrypt",
+    Sign: "Sign",
+    Verify: "Verify",
+    VerifyMac: "VerifyMac",
+};
+const WrappingKeySpec = {
+    RSA_2048: "RSA_2048",
+    RSA_3072: "RSA_3072",
+    RSA_4096: "RSA_4096",
+    SM2: "SM2",
+};
+const ImportType = {
+    EXISTING_KEY_MATERIAL: "EXISTING_KEY_MATERIAL",
+    NEW_KEY_MATERIAL: "NEW_KEY_MATERIAL",
+};
+const ImportState = {
+    IMPORTED: "IMPORTED",
+    PENDING_IMPORT: "PENDING_IMPORT",
+};
+const IncludeKeyMaterial = {
+    ALL_KEY_MATERIAL: "ALL_KEY_MATERIAL",
+    ROTATIONS_ONLY: "ROTATIONS_ONLY",
+};
+const KeyMaterialState = {
+    CURRENT: "CURRENT",
+    NON_CURRENT: "NON_CURRENT",
+    PENDING_MULTI_REGION_IMPORT_AND_ROTATION: "PENDING_MULTI_REGION_IMPORT_AND_ROTATION",
+    PENDING_ROTATION: "PENDING_ROTATION",
+};
+const RotationType = {
+    AUTOMATIC: "AUTOMATIC",
+    ON_DEMAND: "ON_DEMAND",
+};
+const MessageType = {
+    DIGEST: "DIGEST",
+    EXTERNAL_MU: "EXTERNAL_MU",
+    RAW: "RAW",
+};
+
+__webpack_unused_export__ = AlgorithmSpec;
+__webpack_unused_export__ = AliasListEntry$;
+__webpack_unused_export__ = AlreadyExistsException;
+__webpack_unused_export__ = AlreadyExistsException$;
+__webpack_unused_export__ = CancelKeyDeletion$;
+__webpack_unused_export__ = CancelKeyDeletionCommand;
+__webpack_unused_export__ = CancelKeyDeletionRequest$;
+__webpack_unused_export__ = CancelKeyDeletionResponse$;
+__webpack_unused_export__ = CloudHsmClusterInUseException;
+__webpack_unused_export__ = CloudHsmClusterInUseException$;
+__webpack_unused_export__ = CloudHsmClusterInvalidConfigurationException;
+__webpack_unused_export__ = CloudHsmClusterInvalidConfigurationException$;
+__webpack_unused_export__ = CloudHsmClusterNotActiveException;
+__webpack_unused_export__ = CloudHsmClusterNotActiveException$;
+__webpack_unused_export__ = CloudHsmClusterNotFoundException;
+__webpack_unused_export__ = CloudHsmClusterNotFoundException$;
+__webpack_unused_export__ = CloudHsmClusterNotRelatedException;
+__webpack_unused_export__ = CloudHsmClusterNotRelatedException$;
+__webpack_unused_export__ = ConflictException;
+__webpack_unused_export__ = ConflictException$;
+__webpack_unused_export__ = ConnectCustomKeyStore$;
+__webpack_unused_export__ = ConnectCustomKeyStoreCommand;
+__webpack_unused_export__ = ConnectCustomKeyStoreRequest$;
+__webpack_unused_export__ = ConnectCustomKeyStoreResponse$;
+__webpack_unused_export__ = ConnectionErrorCodeType;
+__webpack_unused_export__ = ConnectionStateType;
+__webpack_unused_export__ = CreateAlias$;
+exports.W_e = CreateAliasCommand;
+__webpack_unused_export__ = CreateAliasRequest$;
+__webpack_unused_export__ = CreateCustomKeyStore$;
+__webpack_unused_export__ = CreateCustomKeyStoreCommand;
+__webpack_unused_export__ = CreateCustomKeyStoreRequest$;
+__webpack_unused_export__ = CreateCustomKeyStoreResponse$;
+__webpack_unused_export__ = CreateGrant$;
+__webpack_unused_export__ = CreateGrantCommand;
+__webpack_unused_export__ = CreateGrantRequest$;
+__webpack_unused_export__ = CreateGrantResponse$;
+__webpack_unused_export__ = CreateKey$;
+exports.pSu = CreateKeyCommand;
+__webpack_unused_export__ = CreateKeyRequest$;
+__webpack_unused_export__ = CreateKeyResponse$;
+__webpack_unused_export__ = CustomKeyStoreHasCMKsException;
+__webpack_unused_export__ = CustomKeyStoreHasCMKsException$;
+__webpack_unused_export__ = CustomKeyStoreInvalidStateException;
+__webpack_unused_export__ = CustomKeyStoreInvalidStateException$;
+__webpack_unused_export__ = CustomKeyStoreNameInUseException;
+__webpack_unused_export__ = CustomKeyStoreNameInUseException$;
+__webpack_unused_export__ = CustomKeyStoreNotFoundException;
+__webpack_unused_export__ = CustomKeyStoreNotFoundException$;
+__webpack_unused_export__ = CustomKeyStoreType;
+__webpack_unused_export__ = CustomKeyStoresListEntry$;
+__webpack_unused_export__ = CustomerMasterKeySpec;
+__webpack_unused_export__ = DataKeyPairSpec;
+__webpack_unused_export__ = DataKeySpec;
+__webpack_unused_export__ = Decapsulate$;
+__webpack_unused_export__ = DecapsulateCommand;
+__webpack_unused_export__ = DecapsulateRequest$;
+__webpack_unused_export__ = DecapsulateResponse$;
+__webpack_unused_export__ = Decrypt$;
+__webpack_unused_export__ = DecryptCommand;
+__webpack_unused_export__ = DecryptRequest$;
+__webpack_unused_export__ = DecryptResponse$;
+__webpack_unused_export__ = DeleteAlias$;
+__webpack_unused_export__ = DeleteAliasCommand;
+__webpack_unused_export__ = DeleteAliasRequest$;
+__webpack_unused_export__ = DeleteCustomKeyStore$;
+__webpack_unused_export__ = DeleteCustomKeyStoreCommand;
+__webpack_unused_export__ = DeleteCustomKeyStoreRequest$;
+__webpack_unused_export__ = DeleteCustomKeyStoreResponse$;
+__webpack_unused_export__ = DeleteImportedKeyMaterial$;
+__webpack_unused_export__ = DeleteImportedKeyMaterialCommand;
+__webpack_unused_export__ = DeleteImportedKeyMaterialRequest$;
+__webpack_unused_export__ = DeleteImportedKeyMaterialResponse$;
+__webpack_unused_export__ = DependencyTimeoutException;
+__webpack_unused_export__ = DependencyTimeoutException$;
+__webpack_unused_export__ = DeriveSharedSecret$;
+__webpack_unused_export__ = DeriveSharedSecretCommand;
+__webpack_unused_export__ = DeriveSharedSecretRequest$;
+__webpack_unused_export__ = DeriveSharedSecretResponse$;
+__webpack_unused_export__ = DescribeCustomKeyStores$;
+__webpack_unused_export__ = DescribeCustomKeyStoresCommand;
+__webpack_unused_export__ = DescribeCustomKeyStoresRequest$;
+__webpack_unused_export__ = DescribeCustomKeyStoresResponse$;
+__webpack_unused_export__ = DescribeKey$;
+exports.spV = DescribeKeyCommand;
+__webpack_unused_export__ = DescribeKeyRequest$;
+__webpack_unused_export__ = DescribeKeyResponse$;
+__webpack_unused_export__ = DisableKey$;
+__webpack_unused_export__ = DisableKeyCommand;
+__webpack_unused_export__ = DisableKeyRequest$;
+__webpack_unused_export__ = DisableKeyRotation$;
+__webpack_unused_export__ = DisableKeyRotationCommand;
+__webpack_unused_export__ = DisableKeyRotationRequest$;
+__webpack_unused_export__ = DisabledException;
+__webpack_unused_export__ = DisabledException$;
+__webpack_unused_export__ = DisconnectCustomKeyStore$;
+__webpack_unused_export__ = DisconnectCustomKeyStoreCommand;
+__webpack_unused_export__ = DisconnectCustomKeyStoreRequest$;
+__webpack_unused_export__ = DisconnectCustomKeyStoreResponse$;
+__webpack_unused_export__ = DryRunModifierType;
+__webpack_unused_export__ = DryRunOperationException;
+__webpack_unused_export__ = DryRunOperationException$;
+__webpack_unused_export__ = EnableKey$;
+__webpack_unused_export__ = EnableKeyCommand;
+__webpack_unused_export__ = EnableKeyRequest$;
+__webpack_unused_export__ = EnableKeyRotation$;
+exports.Ax0 = EnableKeyRotationCommand;
+__webpack_unused_export__ = EnableKeyRotationRequest$;
+__webpack_unused_export__ = Encapsulate$;
+__webpack_unused_export__ = EncapsulateCommand;
+__webpack_unused_export__ = EncapsulateRequest$;
+__webpack_unused_export__ = EncapsulateResponse$;
+__webpack_unused_export__ = EncapsulationAlgorithmSpec;
+__webpack_unused_export__ = Encrypt$;
+__webpack_unused_export__ = EncryptCommand;
+__webpack_unused_export__ = EncryptRequest$;
+__webpack_unused_export__ = EncryptResponse$;
+__webpack_unused_export__ = EncryptionAlgorithmSpec;
+__webpack_unused_export__ = ExpirationModelType;
+__webpack_unused_export__ = ExpiredImportTokenException;
+__webpack_unused_export__ = ExpiredImportTokenException$;
+__webpack_unused_export__ = GenerateDataKey$;
+__webpack_unused_export__ = GenerateDataKeyCommand;
+__webpack_unused_export__ = GenerateDataKeyPair$;
+__webpack_unused_export__ = GenerateDataKeyPairCommand;
+__webpack_unused_export__ = GenerateDataKeyPairRequest$;
+__webpack_unused_export__ = GenerateDataKeyPairResponse$;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintext$;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintextCommand;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintextRequest$;
+__webpack_unused_export__ = GenerateDataKeyPairWithoutPlaintextResponse$;
+__webpack_unused_export__ = GenerateDataKeyRequest$;
+__webpack_unused_export__ = GenerateDataKeyResponse$;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintext$;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintextCommand;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintextRequest$;
+__webpack_unused_export__ = GenerateDataKeyWithoutPlaintextResponse$;
+__webpack_unused_export__ = GenerateMac$;
+__webpack_unused_export__ = GenerateMacCommand;
+__webpack_unused_export__ = GenerateMacRequest$;
+__webpack_unused_export__ = GenerateMacResponse$;
+__webpack_unused_export__ = GenerateRandom$;
+__webpack_unused_export__ = GenerateRandomCommand;
+__webpack_unused_export__ = GenerateRandomRequest$;
+__webpack_unused_export__ = GenerateRandomResponse$;
+__webpack_unused_export__ = GetKeyLastUsage$;
+__webpack_unused_export__ = GetKeyLastUsageCommand;
+__webpack_unused_export__ = GetKeyLastUsageRequest$;
+__webpack_unused_export__ = GetKeyLastUsageResponse$;
+__webpack_unused_export__ = GetKeyPolicy$;
+exports.$r8 = GetKeyPolicyCommand;
+__webpack_unused_export__ = GetKeyPolicyRequest$;
+__webpack_unused_export__ = GetKeyPolicyResponse$;
+__webpack_unused_export__ = GetKeyRotationStatus$;
+exports.t3p = GetKeyRotationStatusCommand;
+__webpack_unused_export__ = GetKeyRotationStatusRequest$;
+__webpack_unused_export__ = GetKeyRotationStatusResponse$;
+__webpack_unused_export__ = GetParametersForImport$;
+__webpack_unused_export__ = GetParametersForImportCommand;
+__webpack_unused_export__ = GetParametersForImportRequest$;
+__webpack_unused_export__ = GetParametersForImportResponse$;
+__webpack_unused_export__ = GetPublicKey$;
+__webpack_unused_export__ = GetPublicKeyCommand;
+__webpack_unused_export__ = GetPublicKeyRequest$;
+__webpack_unused_export__ = GetPublicKeyResponse$;
+__webpack_unused_export__ = GrantConstraints$;
+__webpack_unused_export__ = GrantListEntry$;
+__webpack_unused_export__ = GrantOperation;
+__webpack_unused_export__ = ImportKeyMaterial$;
+__webpack_unused_export__ = ImportKeyMaterialCommand;
+__webpack_unused_export__ = ImportKeyMaterialRequest$;
+__webpack_unused_export__ = ImportKeyMaterialResponse$;
+__webpack_unused_export__ = ImportState;
+__webpack_unused_export__ = ImportType;
+__webpack_unused_export__ = IncludeKeyMaterial;
+__webpack_unused_export__ = IncorrectKeyException;
+__webpack_unused_export__ = IncorrectKeyException$;
+__webpack_unused_export__ = IncorrectKeyMaterialException;
+__webpack_unused_export__ = IncorrectKeyMaterialException$;
+__webpack_unused_export__ = IncorrectTrustAnchorException;
+__webpack_unused_export__ = IncorrectTrustAnchorException$;
+__webpack_unused_export__ = InvalidAliasNameException;
+__webpack_unused_export__ = InvalidAliasNameException$;
+__webpack_unused_export__ = InvalidArnException;
+__webpack_unused_export__ = InvalidArnException$;
+__webpack_unused_export__ = InvalidCiphertextException;
+__webpack_unused_export__ = InvalidCiphertextException$;
+__webpack_unused_export__ = InvalidGrantIdException;
+__webpack_unused_export__ = InvalidGrantIdException$;
+__webpack_unused_export__ = InvalidGrantTokenException;
+__webpack_unused_export__ = InvalidGrantTokenException$;
+__webpack_unused_export__ = InvalidImportTokenException;
+__webpack_unused_export__ = InvalidImportTokenException$;
+__webpack_unused_export__ = InvalidKeyUsageException;
+__webpack_unused_export__ = InvalidKeyUsageException$;
+__webpack_unused_export__ = InvalidMarkerException;
+__webpack_unused_export__ = InvalidMarkerException$;
+__webpack_unused_export__ = KMS;
+exports.pgq = KMSClient;
+__webpack_unused_export__ = KMSInternalException;
+__webpack_unused_export__ = KMSInternalException$;
+__webpack_unused_export__ = KMSInvalidMacException;
+__webpack_unused_export__ = KMSInvalidMacException$;
+__webpack_unused_export__ = KMSInvalidSignatureException;
+__webpack_unused_export__ = KMSInvalidSignatureException$;
+__webpack_unused_export__ = KMSInvalidStateException;
+__webpack_unused_export__ = KMSInvalidStateException$;
+__webpack_unused_export__ = KMSServiceException;
+__webpack_unused_export__ = KMSServiceException$;
+__webpack_unused_export__ = KeyAgreementAlgorithmSpec;
+__webpack_unused_export__ = KeyEncryptionMechanism;
+__webpack_unused_export__ = KeyLastUsageData$;
+__webpack_unused_export__ = KeyLastUsageTrackingOperation;
+__webpack_unused_export__ = KeyListEntry$;
+__webpack_unused_export__ = KeyManagerType;
+__webpack_unused_export__ = KeyMaterialState;
+__webpack_unused_export__ = KeyMetadata$;
+__webpack_unused_export__ = KeySpec;
+__webpack_unused_export__ = KeyState;
+__webpack_unused_export__ = KeyUnavailableException;
+__webpack_unused_export__ = KeyUnavailableException$;
+__webpack_unused_export__ = KeyUsageType;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = ListAliases$;
+__webpack_unused_export__ = ListAliasesCommand;
+__webpack_unused_export__ = ListAliasesRequest$;
+__webpack_unused_export__ = ListAliasesResponse$;
+__webpack_unused_export__ = ListGrants$;
+__webpack_unused_export__ = ListGrantsCommand;
+__webpack_unused_export__ = ListGrantsRequest$;
+__webpack_unused_export__ = ListGrantsResponse$;
+__webpack_unused_export__ = ListKeyPolicies$;
+__webpack_unused_export__ = ListKeyPoliciesCommand;
+__webpack_unused_export__ = ListKeyPoliciesRequest$;
+__webpack_unused_export__ = ListKeyPoliciesResponse$;
+__webpack_unused_export__ = ListKeyRotations$;
+__webpack_unused_export__ = ListKeyRotationsCommand;
+__webpack_unused_export__ = ListKeyRotationsRequest$;
+__webpack_unused_export__ = ListKeyRotationsResponse$;
+__webpack_unused_export__ = ListKeys$;
+__webpack_unused_export__ = ListKeysCommand;
+__webpack_unused_export__ = ListKeysRequest$;
+__webpack_unused_export__ = ListKeysResponse$;
+__webpack_unused_export__ = ListResourceTags$;
+__webpack_unused_export__ = ListResourceTagsCommand;
+__webpack_unused_export__ = ListResourceTagsRequest$;
+__webpack_unused_export__ = ListResourceTagsResponse$;
+__webpack_unused_export__ = ListRetirableGrants$;
+__webpack_unused_export__ = ListRetirableGrantsCommand;
+__webpack_unused_export__ = ListRetirableGrantsRequest$;
+__webpack_unused_export__ = MacAlgorithmSpec;
+__webpack_unused_export__ = MalformedPolicyDocumentException;
+__webpack_unused_export__ = MalformedPolicyDocumentException$;
+__webpack_unused_export__ = MessageType;
+__webpack_unused_export__ = MultiRegionConfiguration$;
+__webpack_unused_export__ = MultiRegionKey$;
+__webpack_unused_export__ = MultiRegionKeyType;
+__webpack_unused_export__ = NotFoundException;
+__webpack_unused_export__ = NotFoundException$;
+__webpack_unused_export__ = OriginType;
+__webpack_unused_export__ = PutKeyPolicy$;
+__webpack_unused_export__ = PutKeyPolicyCommand;
+__webpack_unused_export__ = PutKeyPolicyRequest$;
+__webpack_unused_export__ = ReEncrypt$;
+__webpack_unused_export__ = ReEncryptCommand;
+__webpack_unused_export__ = ReEncryptRequest$;
+__webpack_unused_export__ = ReEncryptResponse$;
+__webpack_unused_export__ = RecipientInfo$;
+__webpack_unused_export__ = ReplicateKey$;
+__webpack_unused_export__ = ReplicateKeyCommand;
+__webpack_unused_export__ = ReplicateKeyRequest$;
+__webpack_unused_export__ = ReplicateKeyResponse$;
+__webpack_unused_export__ = RetireGrant$;
+__webpack_unused_export__ = RetireGrantCommand;
+__webpack_unused_export__ = RetireGrantRequest$;
+__webpack_unused_export__ = RevokeGrant$;
+__webpack_unused_export__ = RevokeGrantCommand;
+__webpack_unused_export__ = RevokeGrantRequest$;
+__webpack_unused_export__ = RotateKeyOnDemand$;
+__webpack_unused_export__ = RotateKeyOnDemandCommand;
+__webpack_unused_export__ = RotateKeyOnDemandRequest$;
+__webpack_unused_export__ = RotateKeyOnDemandResponse$;
+__webpack_unused_export__ = RotationType;
+__webpack_unused_export__ = RotationsListEntry$;
+__webpack_unused_export__ = ScheduleKeyDeletion$;
+__webpack_unused_export__ = ScheduleKeyDeletionCommand;
+__webpack_unused_export__ = ScheduleKeyDeletionRequest$;
+__webpack_unused_export__ = ScheduleKeyDeletionResponse$;
+__webpack_unused_export__ = Sign$;
+__webpack_unused_export__ = SignCommand;
+__webpack_unused_export__ = SignRequest$;
+__webpack_unused_export__ = SignResponse$;
+__webpack_unused_export__ = SigningAlgorithmSpec;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagException;
+__webpack_unused_export__ = TagException$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceRequest$;
+__webpack_unused_export__ = UnsupportedOperationException;
+__webpack_unused_export__ = UnsupportedOperationException$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceRequest$;
+__webpack_unused_export__ = UpdateAlias$;
+__webpack_unused_export__ = UpdateAliasCommand;
+__webpack_unused_export__ = UpdateAliasRequest$;
+__webpack_unused_export__ = UpdateCustomKeyStore$;
+__webpack_unused_export__ = UpdateCustomKeyStoreCommand;
+__webpack_unused_export__ = UpdateCustomKeyStoreRequest$;
+__webpack_unused_export__ = UpdateCustomKeyStoreResponse$;
+__webpack_unused_export__ = UpdateKeyDescription$;
+__webpack_unused_export__ = UpdateKeyDescriptionCommand;
+__webpack_unused_export__ = UpdateKeyDescriptionRequest$;
+__webpack_unused_export__ = UpdatePrimaryRegion$;
+__webpack_unused_export__ = UpdatePrimaryRegionCommand;
+__webpack_unused_export__ = UpdatePrimaryRegionRequest$;
+__webpack_unused_export__ = Verify$;
+__webpack_unused_export__ = VerifyCommand;
+__webpack_unused_export__ = VerifyMac$;
+__webpack_unused_export__ = VerifyMacCommand;
+__webpack_unused_export__ = VerifyMacRequest$;
+__webpack_unused_export__ = VerifyMacResponse$;
+__webpack_unused_export__ = VerifyRequest$;
+__webpack_unused_export__ = VerifyResponse$;
+__webpack_unused_export__ = WrappingKeySpec;
+__webpack_unused_export__ = XksKeyAlreadyInUseException;
+__webpack_unused_export__ = XksKeyAlreadyInUseException$;
+__webpack_unused_export__ = XksKeyConfigurationType$;
+__webpack_unused_export__ = XksKeyInvalidConfigurationException;
+__webpack_unused_export__ = XksKeyInvalidConfigurationException$;
+__webpack_unused_export__ = XksKeyNotFoundException;
+__webpack_unused_export__ = XksKeyNotFoundException$;
+__webpack_unused_export__ = XksProxyAuthenticationCredentialType$;
+__webpack_unused_export__ = XksProxyConfigurationType$;
+__webpack_unused_export__ = XksProxyConnectivityType;
+__webpack_unused_export__ = XksProxyIncorrectAuthenticationCredentialException;
+__webpack_unused_export__ = XksProxyIncorrectAuthenticationCredentialException$;
+__webpack_unused_export__ = XksProxyInvalidConfigurationException;
+__webpack_unused_export__ = XksProxyInvalidConfigurationException$;
+__webpack_unused_export__ = XksProxyInvalidResponseException;
+__webpack_unused_export__ = XksProxyInvalidResponseException$;
+__webpack_unused_export__ = XksProxyUriEndpointInUseException;
+__webpack_unused_export__ = XksProxyUriEndpointInUseException$;
+__webpack_unused_export__ = XksProxyUriInUseException;
+__webpack_unused_export__ = XksProxyUriInUseException$;
+__webpack_unused_export__ = XksProxyUriUnreachableException;
+__webpack_unused_export__ = XksProxyUriUnreachableException$;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInUseException;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInUseException$;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInvalidConfigurationException;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceInvalidConfigurationException$;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceNotFoundException;
+__webpack_unused_export__ = XksProxyVpcEndpointServiceNotFoundException$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateDescribeCustomKeyStores;
+__webpack_unused_export__ = paginateListAliases;
+__webpack_unused_export__ = paginateListGrants;
+__webpack_unused_export__ = paginateListKeyPolicies;
+__webpack_unused_export__ = paginateListKeyRotations;
+__webpack_unused_export__ = paginateListKeys;
+__webpack_unused_export__ = paginateListResourceTags;
+__webpack_unused_export__ = paginateListRetirableGrants;
 
 
 /***/ }),
@@ -26767,7 +29998,7 @@ __webpack_unused_export__ = GetBucketLocationCommand;
 __webpack_unused_export__ = GetBucketLocationOutput$;
 __webpack_unused_export__ = GetBucketLocationRequest$;
 __webpack_unused_export__ = GetBucketLogging$;
-__webpack_unused_export__ = GetBucketLoggingCommand;
+exports.Bdv = GetBucketLoggingCommand;
 __webpack_unused_export__ = GetBucketLoggingOutput$;
 __webpack_unused_export__ = GetBucketLoggingRequest$;
 __webpack_unused_export__ = GetBucketMetadataConfiguration$;
@@ -27065,7 +30296,7 @@ __webpack_unused_export__ = PutBucketLifecycleConfigurationCommand;
 __webpack_unused_export__ = PutBucketLifecycleConfigurationOutput$;
 __webpack_unused_export__ = PutBucketLifecycleConfigurationRequest$;
 __webpack_unused_export__ = PutBucketLogging$;
-__webpack_unused_export__ = PutBucketLoggingCommand;
+exports.UIj = PutBucketLoggingCommand;
 __webpack_unused_export__ = PutBucketLoggingRequest$;
 __webpack_unused_export__ = PutBucketMetricsConfiguration$;
 __webpack_unused_export__ = PutBucketMetricsConfigurationCommand;
@@ -32958,7 +36189,7 @@ __webpack_unused_export__ = Topic$;
 __webpack_unused_export__ = TopicLimitExceededException;
 __webpack_unused_export__ = TopicLimitExceededException$;
 __webpack_unused_export__ = Unsubscribe$;
-__webpack_unused_export__ = UnsubscribeCommand;
+exports.Hwu = UnsubscribeCommand;
 __webpack_unused_export__ = UnsubscribeInput$;
 __webpack_unused_export__ = UntagResource$;
 __webpack_unused_export__ = UntagResourceCommand;
@@ -61422,9 +64653,9 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1761);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9820);
 /**
- * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift> [options]`.
+ * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift|import|report> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
  * parses the arguments and picks it.
  */
@@ -61439,7 +64670,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1761:
+/***/ 9820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61462,6 +64693,8 @@ var client_cloudtrail_dist_cjs = __nccwpck_require__(7392);
 var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
 var client_cloudwatch_dist_cjs = __nccwpck_require__(4085);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-kms/dist-cjs/index.js
+var client_kms_dist_cjs = __nccwpck_require__(2632);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sns/dist-cjs/index.js
 var client_sns_dist_cjs = __nccwpck_require__(8797);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
@@ -61539,6 +64772,7 @@ function isReadOperation(operation) {
 
 
 
+
 function createClients(opts) {
     const calls = opts.calls ?? new CallLog();
     const endpoint = opts.endpoint ?? process.env.AWS_ENDPOINT_URL ?? undefined;
@@ -61571,6 +64805,7 @@ function createClients(opts) {
         cloudwatch: wire(new client_cloudwatch_dist_cjs/* CloudWatchClient */.WBn(base), 'cloudwatch'),
         sns: wire(new client_sns_dist_cjs/* SNSClient */.kye(base), 'sns'),
         sts: wire(new client_sts_dist_cjs/* STSClient */.iM(base), 'sts'),
+        kms: wire(new client_kms_dist_cjs/* KMSClient */.pgq(base), 'kms'),
         region: opts.region,
         calls,
     };
@@ -61718,6 +64953,18 @@ const COMMAND_FLAGS = {
     drift: {
         '--format': FORMAT('text|markdown|json'),
     },
+    import: {
+        '--all': { help: 'import every user of the account' },
+        '--path': { value: 'prefix', help: 'import the users whose IAM path starts with this' },
+        '--users': { value: 'a,b', help: 'import these users (comma-separated)' },
+        '--keep-path': { help: 'adopt users, groups and policies outside `path` where they are (adoptPaths)' },
+        '--email-tag': { value: 'key', help: 'the user tag that holds the e-mail address (default email)' },
+        '--emails': { value: 'file.csv', help: 'a username,email CSV for users without the tag' },
+        '--dry-run': { help: 'print what would be written; write nothing' },
+    },
+    report: {
+        '--format': FORMAT('text|markdown|json|csv'),
+    },
 };
 const COMMANDS = Object.keys(COMMAND_FLAGS);
 function flagsOf(command) {
@@ -61749,6 +64996,13 @@ const FIELD = {
     '--allow-lint-errors': 'allowLintErrors',
     '--version': 'version',
     '--verbose': 'verbose',
+    '--all': 'all',
+    '--path': 'path',
+    '--users': 'users',
+    '--keep-path': 'keepPath',
+    '--email-tag': 'emailTag',
+    '--emails': 'emails',
+    '--dry-run': 'dryRun',
 };
 /**
  * The first word that is not a flag or a flag's value is the command; flags may come before or
@@ -61770,6 +65024,13 @@ function parseArgs(argv) {
         allowLintErrors: false,
         version: false,
         verbose: false,
+        path: undefined,
+        users: undefined,
+        all: false,
+        keepPath: false,
+        emailTag: undefined,
+        emails: undefined,
+        dryRun: false,
     };
     // First pass: find the command, so that flag errors can name the command's own flags.
     const command = findCommand(argv);
@@ -62279,6 +65540,57 @@ function bucketPolicy(bucket, accountId, trailArn) {
         ],
     };
 }
+/**
+ * The key policy of the key iam-gitops creates for the trail (CloudTrail user guide, "Configure
+ * AWS KMS key policies for CloudTrail"): the account administers it through IAM (without this
+ * statement nobody could ever change the key again); CloudTrail may encrypt only for this trail;
+ * principals of this account may decrypt only CloudTrail log files of this account.
+ */
+function trailKeyPolicy(accountId, trailArn) {
+    const trails = `arn:aws:cloudtrail:*:${accountId}:trail/*`;
+    return {
+        Version: '2012-10-17',
+        Statement: [
+            {
+                Sid: 'AccountAdministersKeyThroughIam',
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                Action: 'kms:*',
+                Resource: '*',
+            },
+            {
+                Sid: 'CloudTrailEncryptsThisTrail',
+                Effect: 'Allow',
+                Principal: { Service: 'cloudtrail.amazonaws.com' },
+                Action: 'kms:GenerateDataKey*',
+                Resource: '*',
+                Condition: {
+                    StringEquals: { 'aws:SourceArn': trailArn },
+                    StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trails },
+                },
+            },
+            {
+                Sid: 'CloudTrailDescribesKey',
+                Effect: 'Allow',
+                Principal: { Service: 'cloudtrail.amazonaws.com' },
+                Action: 'kms:DescribeKey',
+                Resource: '*',
+                Condition: { StringEquals: { 'aws:SourceArn': trailArn } },
+            },
+            {
+                Sid: 'AccountDecryptsTrailLogs',
+                Effect: 'Allow',
+                Principal: { AWS: '*' },
+                Action: ['kms:Decrypt', 'kms:ReEncryptFrom'],
+                Resource: '*',
+                Condition: {
+                    StringEquals: { 'kms:CallerAccount': accountId },
+                    StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': trails },
+                },
+            },
+        ],
+    };
+}
 function trailRoleTrustPolicy() {
     return {
         Version: '2012-10-17',
@@ -62381,6 +65693,8 @@ function safeDecode(text) {
 const ROLE_NAME = 'iam-gitops-cloudtrail-logs';
 const ROLE_POLICY_NAME = 'cloudtrail-to-cloudwatch-logs';
 const TOPIC_NAME = 'iam-gitops-alarms';
+/** How the key iam-gitops creates is found again: key ids are random, the alias is not. */
+const KEY_ALIAS = 'alias/iam-gitops-cloudtrail';
 const MANAGED_TAGS = { [MANAGED_TAG.key]: MANAGED_TAG.value };
 function defaultBucketName(accountId, region) {
     return `iam-gitops-trail-${accountId}-${region}`;
@@ -62395,6 +65709,7 @@ function desiredBaseline(config, ctx) {
     const logGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:${config.logGroup}`;
     const roleArn = `arn:aws:iam::${accountId}:role/${ROLE_NAME}`;
     const topicArn = topicArnFor(accountId, region);
+    const aliasArn = `arn:aws:kms:${region}:${accountId}:${KEY_ALIAS}`;
     const filters = selectFilters(config.alarms);
     return {
         bucket: {
@@ -62409,7 +65724,19 @@ function desiredBaseline(config, ctx) {
             },
             encryption: 'AES256',
             tags: { ...MANAGED_TAGS },
+            ...(config.accessLogBucket
+                ? { accessLogging: { targetBucket: config.accessLogBucket, targetPrefix: `s3-access/${bucket}/` } }
+                : {}),
         },
+        kmsKey: config.kmsKey === 'create'
+            ? {
+                alias: KEY_ALIAS,
+                aliasArn,
+                description: `Encrypts the log files of CloudTrail trail ${config.trailName} (iam-gitops)`,
+                policy: trailKeyPolicy(accountId, trailArn),
+                rotation: true,
+            }
+            : null,
         logGroup: {
             logGroup: config.logGroup,
             arn: logGroupArn,
@@ -62435,6 +65762,7 @@ function desiredBaseline(config, ctx) {
             // CloudTrail wants the log-group ARN with the `:*` suffix.
             cloudWatchLogsLogGroupArn: `${logGroupArn}:*`,
             cloudWatchLogsRoleArn: roleArn,
+            ...(config.kmsKey ? { kmsKeyId: config.kmsKey === 'create' ? aliasArn : config.kmsKey } : {}),
             eventSelectors: [
                 {
                     ReadWriteType: 'All',
@@ -62454,6 +65782,7 @@ function desiredBaseline(config, ctx) {
         },
         emails: [...new Set(config.alarmEmails)],
         mode: CIS_MODE,
+        namespace: config.namespace,
         filters: filters.map((f) => desiredFilter(f, config)),
         alarms: filters.map((f) => desiredAlarm(f, config, topicArn)),
     };
@@ -62507,22 +65836,36 @@ function desiredAlarm(f, config, topicArn) {
 
 
 
+
 async function readMonitoring(clients, config, accountId) {
     if (!config.enabled)
         return null;
     const region = clients.region;
-    const [bucket, logGroup, role, trail, topic, metricFilters, alarms] = await Promise.all([
-        withContext('reading the trail bucket', () => readBucket(clients, config.bucket ?? defaultBucketName(accountId, region))),
+    const wanted = new Set(selectFilters(config.alarms).map((f) => f.name));
+    const [bucket, logGroup, role, trail, topic, metricFilters, alarms, kmsKey] = await Promise.all([
+        withContext('reading the trail bucket', () => readBucket(clients, config.bucket ?? defaultBucketName(accountId, region), config.accessLogBucket !== null)),
         withContext('reading the trail log group', () => readLogGroup(clients, config.logGroup)),
         withContext('reading the CloudTrail delivery role', () => readRole(clients)),
         withContext('reading the trail', () => readTrail(clients, config.trailName, region)),
         withContext('reading the alarm topic', () => readTopic(clients, topicArnFor(accountId, region))),
         withContext('reading the metric filters', () => readMetricFilters(clients, config.logGroup)),
-        withContext('reading the alarms', () => readAlarms(clients)),
+        withContext('reading the alarms', () => readAlarms(clients, wanted)),
+        config.kmsKey === 'create'
+            ? withContext('reading the trail key', () => readKey(clients))
+            : Promise.resolve(undefined),
     ]);
-    return { bucket, logGroup, role, trail, topic, metricFilters, alarms };
+    return {
+        bucket,
+        logGroup,
+        role,
+        trail,
+        topic,
+        metricFilters,
+        alarms,
+        ...(kmsKey === undefined ? {} : { kmsKey }),
+    };
 }
-async function readBucket(clients, name) {
+async function readBucket(clients, name, withLogging) {
     try {
         await clients.s3.send(new client_s3_dist_cjs/* HeadBucketCommand */.kuI({ Bucket: name }));
     }
@@ -62534,7 +65877,7 @@ async function readBucket(clients, name) {
         }
         throw err;
     }
-    const [policy, pab, enc, tags] = await Promise.all([
+    const [policy, pab, enc, tags, logging] = await Promise.all([
         orMissing(() => clients.s3.send(new client_s3_dist_cjs/* GetBucketPolicyCommand */.mCJ({ Bucket: name })), null, [
             'NoSuchBucketPolicy',
         ]),
@@ -62545,7 +65888,9 @@ async function readBucket(clients, name) {
             'ServerSideEncryptionConfigurationNotFoundError',
         ]),
         orMissing(() => clients.s3.send(new client_s3_dist_cjs/* GetBucketTaggingCommand */.fp5({ Bucket: name })), null, ['NoSuchTagSet']),
+        withLogging ? clients.s3.send(new client_s3_dist_cjs/* GetBucketLoggingCommand */.Bdv({ Bucket: name })) : Promise.resolve(undefined),
     ]);
+    const target = logging?.LoggingEnabled;
     const pabConfig = pab?.PublicAccessBlockConfiguration;
     const rule = enc?.ServerSideEncryptionConfiguration?.Rules?.[0];
     return {
@@ -62562,6 +65907,13 @@ async function readBucket(clients, name) {
             }
             : null,
         encryption: rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? null,
+        ...(logging === undefined
+            ? {}
+            : {
+                accessLogging: target?.TargetBucket
+                    ? { targetBucket: target.TargetBucket, targetPrefix: target.TargetPrefix ?? '' }
+                    : null,
+            }),
     };
 }
 async function readLogGroup(clients, name) {
@@ -62605,6 +65957,7 @@ async function readTrail(clients, name, region) {
         logFileValidationEnabled: trail.LogFileValidationEnabled === true,
         cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn ?? null,
         cloudWatchLogsRoleArn: trail.CloudWatchLogsRoleArn ?? null,
+        kmsKeyId: trail.KmsKeyId ?? null,
         isLogging: null,
         eventSelectors: [],
         advancedEventSelectors: 0,
@@ -62683,7 +66036,11 @@ async function readMetricFilters(clients, logGroup) {
     } while (token);
     return [...byName.values()];
 }
-async function readAlarms(clients) {
+/**
+ * The alarms under the prefix; tags are read only for those the config no longer asks for, so a
+ * converged account costs one call and a removal one more per removed alarm.
+ */
+async function readAlarms(clients, wanted) {
     const out = [];
     let token;
     do {
@@ -62706,11 +66063,36 @@ async function readAlarms(clients) {
                 alarmActions: a.AlarmActions ?? [],
                 actionsEnabled: a.ActionsEnabled ?? null,
                 dimensions: a.Dimensions?.length ?? 0,
+                ...(a.AlarmArn ? { arn: a.AlarmArn } : {}),
             });
         }
         token = page.NextToken;
     } while (token);
+    await Promise.all(out
+        .filter((a) => !wanted.has(a.name) && a.arn)
+        .map(async (a) => {
+        const res = await orMissing(() => clients.cloudwatch.send(new client_cloudwatch_dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceARN: a.arn })), { Tags: [] }, ['ResourceNotFound', 'ResourceNotFoundException']);
+        a.tags = tagMap(res.Tags);
+    }));
     return out;
+}
+/** The key behind the alias iam-gitops gives the key it creates; null when the alias does not exist. */
+async function readKey(clients) {
+    const described = await orMissing(() => clients.kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: KEY_ALIAS })), null, ['NotFoundException']);
+    const meta = described?.KeyMetadata;
+    if (!meta?.Arn || !meta.KeyId)
+        return null;
+    const [policy, rotation] = await Promise.all([
+        clients.kms.send(new client_kms_dist_cjs/* GetKeyPolicyCommand */.$r8({ KeyId: meta.KeyId, PolicyName: 'default' })),
+        clients.kms.send(new client_kms_dist_cjs/* GetKeyRotationStatusCommand */.t3p({ KeyId: meta.KeyId })),
+    ]);
+    return {
+        arn: meta.Arn,
+        keyId: meta.KeyId,
+        state: meta.KeyState ?? 'Unknown',
+        policy: parsePolicy(policy.Policy),
+        rotation: rotation.KeyRotationEnabled === true,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/monitoring/actual.ts
@@ -62732,6 +66114,83 @@ function asActualMonitoring(value) {
         return value;
     }
     return emptyActualMonitoring();
+}
+
+;// CONCATENATED MODULE: ./src/config/rules.ts
+/** Name and value rules AWS applies to what iam-gitops.yml configures, checked before AWS is touched. */
+/** IAM path: `/` or `/…/`, printable ASCII, at most 512 characters. */
+const IAM_PATH = /^(\/|\/[\u0021-\u007e]{1,510}\/)$/;
+/** IAM user, group and policy names share this character set. */
+const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/([\u0021-\u007e]*\/)?[\w+=,.@-]{1,128}$/;
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+/** CloudWatch Logs accepts only these retention periods (days). */
+const RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+/** A KMS key ARN (not an alias: CloudTrail would follow a re-pointed alias without a plan). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+const ALARM_SETS = ['console-login-failures', 's3-bucket-changes', 'cis'];
+function isEmail(s) {
+    return s.length <= 254 && EMAIL.test(s);
+}
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+/** CloudTrail trail names: 3–128, letters, digits, `. _ -`, alphanumeric at both ends, no adjacent separators. */
+function trailNameProblem(name) {
+    if (name.length < 3 || name.length > 128)
+        return 'must be 3–128 characters';
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+        return 'may contain only letters, digits, periods, underscores and dashes';
+    if (!/^[A-Za-z0-9].*[A-Za-z0-9]$/.test(name))
+        return 'must start and end with a letter or digit';
+    if (/[._-]{2}/.test(name))
+        return "must not have adjacent periods, underscores or dashes (like '-_' or '..')";
+    if (IPV4.test(name))
+        return 'must not look like an IP address';
+    return undefined;
+}
+/** S3 general purpose bucket naming rules. */
+function bucketNameProblem(name) {
+    if (name.length < 3 || name.length > 63)
+        return 'must be 3–63 characters';
+    if (!/^[a-z0-9.-]+$/.test(name))
+        return 'may contain only lower-case letters, digits, periods and hyphens';
+    if (!/^[a-z0-9].*[a-z0-9]$/.test(name))
+        return 'must start and end with a letter or digit';
+    if (name.includes('..'))
+        return 'must not contain two adjacent periods';
+    if (IPV4.test(name))
+        return 'must not look like an IP address';
+    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name))
+        return 'must not start with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)';
+    if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
+        return 'must not end with a suffix S3 reserves';
+    return undefined;
+}
+/** CloudWatch Logs log group names. */
+function logGroupProblem(name) {
+    if (name.length < 1 || name.length > 512)
+        return 'must be 1–512 characters';
+    if (!/^[A-Za-z0-9._/#-]+$/.test(name))
+        return 'may contain only letters, digits and . _ - / #';
+    if (/^aws\//i.test(name))
+        return "must not start with 'aws/' (reserved by AWS)";
+    return undefined;
+}
+/** CloudWatch metric namespaces. */
+function namespaceProblem(name) {
+    if (name.length < 1 || name.length > 255)
+        return 'must be 1–255 characters';
+    if (!/^[A-Za-z0-9._/#: -]+$/.test(name))
+        return 'may contain only letters, digits, spaces and . - _ / # :';
+    if (name.trim() === '')
+        return 'must contain a non-space character';
+    if (/^AWS\//.test(name))
+        return "must not start with 'AWS/' (reserved for AWS services)";
+    if (name.startsWith(':'))
+        return "must not start with ':'";
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/monitoring/mask.ts
@@ -63261,8 +66720,12 @@ function describeFailures(results) {
 /**
  * Pure: the baseline's desired settings against what was read → create/update operations in the
  * order of cis-monitoring §1, each with the exact settings and, for updates, the drifted fields.
- * Never deletes. A same-named resource without the managed-by tag is an error unless adopting.
+ * A same-named resource without the managed-by tag is an error unless adopting. Deletes only
+ * what the config no longer asks for and the tool provably made: alarms tagged managed-by,
+ * catalog filters writing our namespace in our log group, e-mail subscriptions on our topic.
  */
+
+
 
 
 
@@ -63273,11 +66736,12 @@ const MAX_PATTERN_LENGTH = 1024;
 function planMonitoring(config, actualRaw, ctx) {
     const unchangedByType = {};
     if (!config.enabled)
-        return { operations: [], errors: [], unchanged: 0, unchangedByType };
+        return { operations: [], errors: [], unchanged: 0, unchangedByType, pending: [] };
     const desired = desiredBaseline(config, ctx);
     const actual = asActualMonitoring(actualRaw);
     const errors = [];
     const ops = [];
+    const pending = [];
     const selfTest = selfTestPatterns(desired.filters);
     errors.push(...describeFailures(selfTest.results));
     for (const f of desired.filters) {
@@ -63285,6 +66749,7 @@ function planMonitoring(config, actualRaw, ctx) {
             errors.push(`metric filter ${f.filterName}: pattern is longer than ${MAX_PATTERN_LENGTH} characters`);
         }
     }
+    const remove = (type, key, name, settings) => ops.push({ id: `${type}:${key}`, action: 'delete', type, name, details: { ...settings }, dependsOn: [] });
     const add = (type, key, name, settings, drift, adopt = false) => {
         if (drift && drift.length === 0) {
             unchangedByType[type] = (unchangedByType[type] ?? 0) + 1;
@@ -63315,13 +66780,15 @@ function planMonitoring(config, actualRaw, ctx) {
         return null;
     };
     planBucket(desired, actual, add, owned, errors);
+    planKey(desired, actual, add, errors);
     planLogGroup(desired, actual, add, owned);
     planRole(desired, actual, add, owned);
     planTrail(desired, actual, add, owned, errors, ctx.region);
-    planTopic(desired, actual, add, owned);
+    planTopic(desired, actual, add, owned, remove, pending);
     planFiltersAndAlarms(desired, actual, add);
+    planRemovals(desired, actual, remove);
     const unchanged = Object.values(unchangedByType).reduce((n, k) => n + k, 0);
-    return { operations: withDependencies(ops), errors, unchanged, unchangedByType };
+    return { operations: withDependencies(ops), errors, unchanged, unchangedByType, pending };
 }
 function check(drift, field, actual, desired, same = actual === desired) {
     if (!same)
@@ -63333,6 +66800,10 @@ function tagDrift(drift, actual, desired) {
         drift.push({ field: 'tags', actual: { ...actual }, desired: { ...desired } });
 }
 function planBucket(d, a, add, owned, errors) {
+    if (d.bucket.accessLogging?.targetBucket === d.bucket.bucket) {
+        errors.push(`monitoring.accessLogBucket "${d.bucket.bucket}" is the trail bucket itself: name another bucket in iam-gitops.yml ` +
+            '(one that grants logging.s3.amazonaws.com s3:PutObject)');
+    }
     const b = a.bucket;
     if (!b)
         return add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, null);
@@ -63350,8 +66821,40 @@ function planBucket(d, a, add, owned, errors) {
     check(drift, 'publicAccessBlock', pab, d.bucket.publicAccessBlock, blocked);
     // Any default encryption satisfies the baseline: a KMS key someone set is stronger, not drift.
     check(drift, 'encryption', b.encryption, d.bucket.encryption, b.encryption !== null);
+    const logging = d.bucket.accessLogging;
+    if (logging) {
+        const got = b.accessLogging ?? null;
+        const same = got?.targetBucket === logging.targetBucket && got.targetPrefix === logging.targetPrefix;
+        check(drift, 'accessLogging', got, logging, same);
+    }
     tagDrift(drift, b.tags, d.bucket.tags);
     add('bucket', d.bucket.bucket, d.bucket.bucket, d.bucket, drift, own.adopt);
+}
+/**
+ * The key iam-gitops creates (monitoring.kmsKey: create). Its policy is written once, at
+ * creation: the apply role may not rewrite key policies (that would let it take over any key it
+ * can alias), so a drifted policy is an error an administrator repairs.
+ */
+function planKey(d, a, add, errors) {
+    const want = d.kmsKey;
+    if (!want)
+        return;
+    const k = a.kmsKey;
+    if (!k)
+        return add('kms-key', want.alias, want.alias, want, null);
+    if (k.state !== 'Enabled') {
+        errors.push(`KMS key ${want.alias} (${k.arn}) is ${k.state}: CloudTrail cannot encrypt with it; enable it ` +
+            `(or cancel its deletion) in the KMS console, or delete the alias to have iam-gitops create a new key`);
+        return;
+    }
+    if (!samePolicy(k.policy, want.policy)) {
+        errors.push(`KMS key ${want.alias} (${k.arn}) has a key policy iam-gitops did not write: an administrator restores it ` +
+            `(aws kms put-key-policy --key-id ${k.keyId} --policy-name default --policy file://key-policy.json, with the ` +
+            "policy from `iam-gitops plan --format json` of a fresh account) or sets monitoring.kmsKey to that key's ARN");
+    }
+    const drift = [];
+    check(drift, 'rotation', k.rotation, want.rotation);
+    add('kms-key', want.alias, want.alias, { ...want, keyId: k.keyId }, drift);
 }
 function planLogGroup(d, a, add, owned) {
     const g = a.logGroup;
@@ -63400,6 +66903,12 @@ function planTrail(d, a, add, owned, errors, region) {
     check(drift, 'enableLogFileValidation', t.logFileValidationEnabled, want.enableLogFileValidation);
     check(drift, 'cloudWatchLogsLogGroupArn', t.cloudWatchLogsLogGroupArn, want.cloudWatchLogsLogGroupArn);
     check(drift, 'cloudWatchLogsRoleArn', t.cloudWatchLogsRoleArn, want.cloudWatchLogsRoleArn);
+    if (want.kmsKeyId) {
+        // AWS answers the key ARN even when the trail was given the alias; the emulator echoes the alias.
+        const got = t.kmsKeyId ?? null;
+        const same = got === want.kmsKeyId || (!!got && got === a.kmsKey?.arn);
+        check(drift, 'kmsKeyId', got, want.kmsKeyId, same);
+    }
     const allManagement = t.advancedEventSelectors === 0 &&
         t.eventSelectors.some((s) => s.ReadWriteType === 'All' &&
             s.IncludeManagementEvents === true &&
@@ -63409,7 +66918,7 @@ function planTrail(d, a, add, owned, errors, region) {
     tagDrift(drift, t.tags, want.tags);
     add('trail', want.trailName, want.trailName, want, drift, own.adopt);
 }
-function planTopic(d, a, add, owned) {
+function planTopic(d, a, add, owned, remove, pending) {
     const t = a.topic;
     const want = d.topic;
     if (!t) {
@@ -63419,15 +66928,24 @@ function planTopic(d, a, add, owned) {
         const own = owned('SNS topic', want.topicName, t.tags);
         if (!own)
             return;
+        planRemovedSubscriptions(d, t.subscriptions, remove, pending);
         const drift = [];
         check(drift, 'policy', t.policy, want.policy, samePolicy(t.policy, want.policy));
         tagDrift(drift, t.tags, want.tags);
         add('topic', want.topicName, want.topicName, want, drift, own.adopt);
     }
-    // Pending subscriptions count as present: subscribing again would mail the address again.
-    const present = new Set((t?.subscriptions ?? []).filter((s) => s.protocol === 'email').map((s) => s.endpoint.toLowerCase()));
+    // Pending subscriptions count as present (subscribing again would mail the address again), but
+    // not as unchanged: alarms do not reach the address until it confirms.
+    const present = new Map((t?.subscriptions ?? [])
+        .filter((s) => s.protocol === 'email')
+        .map((s) => [s.endpoint.toLowerCase(), isPendingArn(s.subscriptionArn)]));
     for (const email of d.emails) {
-        if (present.has(email.toLowerCase())) {
+        const isPending = present.get(email.toLowerCase());
+        if (isPending === true) {
+            pending.push({ address: maskEmail(email) });
+            continue;
+        }
+        if (isPending === false) {
             add('subscription', email, maskEmail(email), {}, []);
             continue;
         }
@@ -63483,8 +67001,71 @@ function planFiltersAndAlarms(d, a, add) {
         add('alarm', want.alarmName, want.alarmName, want, drift);
     }
 }
+/** SNS lists an unconfirmed subscription with the placeholder `PendingConfirmation` for its ARN. */
+function isPendingArn(arn) {
+    return !arn || !arn.startsWith('arn:');
+}
+/**
+ * E-mail subscriptions on our topic whose address left alarmEmails: confirmed ones are deleted
+ * (else the person keeps receiving security alarms); an unconfirmed one has no ARN to delete,
+ * so it is reported until AWS drops it. Other protocols were never created by iam-gitops.
+ */
+function planRemovedSubscriptions(d, subscriptions, remove, pending) {
+    const wanted = new Set(d.emails.map((e) => e.toLowerCase()));
+    const seen = new Set();
+    for (const s of subscriptions) {
+        const email = s.endpoint.toLowerCase();
+        if (s.protocol !== 'email' || wanted.has(email) || seen.has(email))
+            continue;
+        // Every address iam-gitops subscribed passed isEmail in iam-gitops.yml; anything else is not
+        // ours, and its text (read from AWS) never reaches the plan.
+        if (!isEmail(s.endpoint))
+            continue;
+        seen.add(email);
+        if (isPendingArn(s.subscriptionArn)) {
+            pending.push({ address: maskEmail(s.endpoint), removed: true });
+            continue;
+        }
+        remove('subscription', s.endpoint, maskEmail(s.endpoint), {
+            topicArn: d.topic.topicArn,
+            subscriptionArn: s.subscriptionArn,
+            endpoint: s.endpoint,
+        });
+    }
+}
+const CATALOG = new Set(ALL_FILTERS.map((f) => f.name));
+/**
+ * Filters and alarms the config no longer asks for (an alarm set removed from `alarms`). Only
+ * what iam-gitops made goes: alarms carrying managed-by=iam-gitops (PutMetricAlarm tags every
+ * alarm it writes), and filters that cannot be tagged but are a catalog name writing the metric
+ * of that name into our namespace in our log group. A same-named resource of anyone else stays.
+ */
+function planRemovals(d, a, remove) {
+    const wantedFilters = new Set(d.filters.map((f) => f.filterName));
+    for (const f of a.metricFilters) {
+        if (wantedFilters.has(f.name) || !CATALOG.has(f.name) || f.logGroup !== d.logGroup.logGroup)
+            continue;
+        const ours = f.transformations.length === 1 &&
+            f.transformations[0].metricName === f.name &&
+            f.transformations[0].metricNamespace === d.namespace;
+        if (!ours)
+            continue;
+        remove('metric-filter', f.name, f.name, {
+            filterName: f.name,
+            logGroup: f.logGroup,
+            namespace: d.namespace,
+        });
+    }
+    const wantedAlarms = new Set(d.alarms.map((x) => x.alarmName));
+    for (const x of a.alarms) {
+        if (wantedAlarms.has(x.name) || x.tags?.[MANAGED_TAG.key] !== MANAGED_TAG.value)
+            continue;
+        remove('alarm', x.name, x.name, { alarmName: x.name });
+    }
+}
 const STEP = [
     'bucket',
+    'kms-key',
     'log-group',
     'role',
     'trail',
@@ -63504,15 +67085,19 @@ function withDependencies(ops) {
                 deps.push(...ids('log-group'));
                 break;
             case 'trail':
-                deps.push(...ids('bucket'), ...ids('log-group'), ...ids('role'));
+                deps.push(...ids('bucket'), ...ids('kms-key'), ...ids('log-group'), ...ids('role'));
                 break;
             case 'subscription':
-                deps.push(...ids('topic'));
+                if (op.action !== 'delete')
+                    deps.push(...ids('topic'));
                 break;
             case 'metric-filter':
-                deps.push(...ids('log-group'), ...ids('trail'));
+                if (op.action !== 'delete')
+                    deps.push(...ids('log-group'), ...ids('trail'));
                 break;
             case 'alarm': {
+                if (op.action === 'delete')
+                    break;
                 const filterId = `metric-filter:${String(op.details.alarmName)}`;
                 deps.push(...ids('topic'), ...ids('metric-filter').filter((id) => id === filterId));
                 break;
@@ -63582,6 +67167,18 @@ const bucketHandler = async (op, ctx) => {
     if (needs(op, 'policy')) {
         await s3.send(new client_s3_dist_cjs/* PutBucketPolicyCommand */.BfN({ Bucket: d.bucket, Policy: JSON.stringify(d.policy) }));
     }
+    if (d.accessLogging && needs(op, 'accessLogging')) {
+        // S3 refuses unless the target bucket lets logging.s3.amazonaws.com write (docs/file-formats.md).
+        await s3.send(new client_s3_dist_cjs/* PutBucketLoggingCommand */.UIj({
+            Bucket: d.bucket,
+            BucketLoggingStatus: {
+                LoggingEnabled: {
+                    TargetBucket: d.accessLogging.targetBucket,
+                    TargetPrefix: d.accessLogging.targetPrefix,
+                },
+            },
+        }));
+    }
     if (needs(op, 'tags')) {
         // PutBucketTagging replaces the whole set: keep the tags others put there.
         const current = await orMissing(() => s3.send(new client_s3_dist_cjs/* GetBucketTaggingCommand */.fp5({ Bucket: d.bucket })), null, [
@@ -63595,6 +67192,51 @@ const bucketHandler = async (op, ctx) => {
     }
     ctx.log(`trail bucket ${d.bucket}: ${op.action === 'create' ? 'created' : 'repaired'}`);
     return { status: 'done' };
+};
+
+;// CONCATENATED MODULE: ./src/monitoring/handlers/kms-key.ts
+/**
+ * The trail's key when iam-gitops creates it: CreateKey with the CloudTrail key policy, the alias
+ * by which every later run finds it, then yearly rotation (CloudTrail.2, CIS 3.6). The policy is
+ * set only here; the apply role may not rewrite key policies (see plan.ts planKey).
+ */
+
+
+
+const kmsKeyHandler = async (op, ctx) => {
+    const d = detailsOf(op);
+    const kms = ctx.clients.kms;
+    let keyId = d.keyId;
+    let created = false;
+    if (op.action === 'create') {
+        // A re-run after a failure further on finds the key by its alias instead of making a second one.
+        const found = await orMissing(() => kms.send(new client_kms_dist_cjs/* DescribeKeyCommand */.spV({ KeyId: d.alias })), null, [
+            'NotFoundException',
+        ]);
+        keyId = found?.KeyMetadata?.KeyId;
+        if (!keyId) {
+            const res = await kms.send(new client_kms_dist_cjs/* CreateKeyCommand */.pSu({
+                Description: d.description,
+                KeySpec: 'SYMMETRIC_DEFAULT',
+                KeyUsage: 'ENCRYPT_DECRYPT',
+                Origin: 'AWS_KMS',
+                Policy: JSON.stringify(d.policy),
+                BypassPolicyLockoutSafetyCheck: false,
+            }));
+            keyId = res.KeyMetadata?.KeyId;
+            if (!keyId)
+                throw new Error('CreateKey answered without a key id');
+            await kms.send(new client_kms_dist_cjs/* CreateAliasCommand */.W_e({ AliasName: d.alias, TargetKeyId: keyId }));
+            created = true;
+            ctx.log(`KMS key ${d.alias}: created (${keyId})`);
+        }
+    }
+    if (!keyId)
+        throw new Error(`KMS key ${d.alias}: no key id to update; plan again`);
+    if (created || needs(op, 'rotation')) {
+        await kms.send(new client_kms_dist_cjs/* EnableKeyRotationCommand */.Ax0({ KeyId: keyId }));
+    }
+    return { status: 'done', note: created ? 'created' : 'rotation enabled' };
 };
 
 ;// CONCATENATED MODULE: ./src/monitoring/handlers/log-group-role.ts
@@ -63669,10 +67311,39 @@ const roleHandler = async (op, ctx) => {
 
 
 
+
 let shippedFailures;
 /** The shipped patterns are constants: one self-test per process, not one per filter written. */
 const shippedSelfTest = () => (shippedFailures ??= describeFailures(selfTestPatterns(ALL_FILTERS).results));
+/**
+ * Deletes a filter the config no longer asks for, after reading it again: gone is done; one that
+ * now writes another namespace was changed by someone else and is left alone.
+ */
+const deleteMetricFilter = async (op, ctx) => {
+    const d = detailsOf(op);
+    const logs = ctx.clients.logs;
+    const found = await orMissing(() => logs.send(new client_cloudwatch_logs_dist_cjs/* DescribeMetricFiltersCommand */.Ipv({ logGroupName: d.logGroup, filterNamePrefix: d.filterName })), { metricFilters: [] }, ['ResourceNotFoundException']);
+    const current = (found.metricFilters ?? []).filter((f) => f.filterName === d.filterName);
+    if (current.length === 0)
+        return { status: 'already-done', note: 'filter does not exist' };
+    const foreign = current.some((f) => (f.metricTransformations ?? []).some((t) => t.metricNamespace !== d.namespace));
+    if (foreign) {
+        throw new Error(`metric filter ${d.filterName} now writes outside namespace ${d.namespace}: not deleted; someone else changed it ` +
+            'since the plan. Delete it by hand if it is no longer needed.');
+    }
+    try {
+        await logs.send(new client_cloudwatch_logs_dist_cjs/* DeleteMetricFilterCommand */.ZOQ({ logGroupName: d.logGroup, filterName: d.filterName }));
+    }
+    catch (err) {
+        if (hasCode(err, 'ResourceNotFoundException'))
+            return { status: 'already-done' };
+        throw err;
+    }
+    return { status: 'done' };
+};
 const metricFilterHandler = async (op, ctx) => {
+    if (op.action === 'delete')
+        return deleteMetricFilter(op, ctx);
     const d = detailsOf(op);
     // Every shipped pattern and this one must pass before anything is written.
     const own = selfTestPattern(d.item, d.pattern);
@@ -63690,7 +67361,26 @@ const metricFilterHandler = async (op, ctx) => {
     }));
     return { status: 'done', note: `self-test passed (${own.matched.length} sample records matched)` };
 };
+/** Deletes an alarm the config no longer asks for, only while it still carries managed-by=iam-gitops. */
+const deleteAlarm = async (op, ctx) => {
+    const { alarmName } = detailsOf(op);
+    const cw = ctx.clients.cloudwatch;
+    const arn = `arn:aws:cloudwatch:${ctx.region}:${ctx.accountId}:alarm:${alarmName}`;
+    const tags = await orMissing(() => cw.send(new client_cloudwatch_dist_cjs/* ListTagsForResourceCommand */.a_e({ ResourceARN: arn })), null, [
+        'ResourceNotFound',
+        'ResourceNotFoundException',
+    ]);
+    if (!tags)
+        return { status: 'already-done', note: 'alarm does not exist' };
+    if (tagMap(tags.Tags)[MANAGED_TAG.key] !== MANAGED_TAG.value) {
+        throw new Error(`alarm ${alarmName} no longer carries ${MANAGED_TAG.key}=${MANAGED_TAG.value}: not deleted; someone else owns it now`);
+    }
+    await cw.send(new client_cloudwatch_dist_cjs/* DeleteAlarmsCommand */.nds({ AlarmNames: [alarmName] }));
+    return { status: 'done' };
+};
 const alarmHandler = async (op, ctx) => {
+    if (op.action === 'delete')
+        return deleteAlarm(op, ctx);
     const d = detailsOf(op);
     await ctx.clients.cloudwatch.send(new client_cloudwatch_dist_cjs/* PutMetricAlarmCommand */.AZU({
         AlarmName: d.alarmName,
@@ -63736,7 +67426,7 @@ const topicHandler = async (op, ctx) => {
     }
     return { status: 'done' };
 };
-const isPending = (arn) => !arn || /^pending ?confirmation$/i.test(arn);
+const isPending = (arn) => !arn || !arn.startsWith('arn:');
 async function existingSubscription(sns, topicArn, endpoint) {
     let token;
     do {
@@ -63756,6 +67446,8 @@ const subscriptionHandler = async (op, ctx) => {
     const d = detailsOf(op);
     const sns = ctx.clients.sns;
     const who = maskEmail(d.endpoint);
+    if (op.action === 'delete')
+        return unsubscribe(sns, d, who, ctx.log);
     const existing = await existingSubscription(sns, d.topicArn, d.endpoint);
     if (existing) {
         const state = isPending(existing.SubscriptionArn) ? 'PendingConfirmation' : 'Confirmed';
@@ -63766,6 +67458,24 @@ const subscriptionHandler = async (op, ctx) => {
     ctx.log(`alarm subscription ${who}: ${state}`);
     return { status: 'done', note: `${who}: ${state}` };
 };
+/**
+ * Removes an address that left alarmEmails, by the subscription ARN read again now (the one in
+ * the plan may be stale). Only a subscription of our topic is removed; a pending one has no ARN.
+ */
+async function unsubscribe(sns, d, who, log) {
+    const existing = await existingSubscription(sns, d.topicArn, d.endpoint);
+    if (!existing)
+        return { status: 'already-done', note: `${who}: not subscribed` };
+    const arn = existing.SubscriptionArn;
+    if (isPending(arn))
+        return { status: 'already-done', note: `${who}: PendingConfirmation` };
+    if (!arn.startsWith(`${d.topicArn}:`)) {
+        throw new Error(`subscription ${arn} is not on ${d.topicArn}: not removed`);
+    }
+    await sns.send(new client_sns_dist_cjs/* UnsubscribeCommand */.Hwu({ SubscriptionArn: arn }));
+    log(`alarm subscription ${who}: removed`);
+    return { status: 'done', note: `${who}: removed` };
+}
 
 ;// CONCATENATED MODULE: ./src/monitoring/handlers/trail.ts
 /**
@@ -63792,6 +67502,7 @@ function trailHandler(sleep, delays = ROLE_PROPAGATION_DELAYS_MS) {
             EnableLogFileValidation: d.enableLogFileValidation,
             CloudWatchLogsLogGroupArn: d.cloudWatchLogsLogGroupArn,
             CloudWatchLogsRoleArn: d.cloudWatchLogsRoleArn,
+            ...(d.kmsKeyId ? { KmsKeyId: d.kmsKeyId } : {}),
         };
         const tagList = toTagList(d.tags);
         const retrying = async (what, call) => {
@@ -63833,9 +67544,11 @@ function trailHandler(sleep, delays = ROLE_PROPAGATION_DELAYS_MS) {
 
 
 
+
 function createMonitoringHandlers(opts = {}) {
     return {
         bucket: bucketHandler,
+        'kms-key': kmsKeyHandler,
         'log-group': logGroupHandler,
         role: roleHandler,
         trail: trailHandler(opts.sleep ?? realSleep, opts.roleRetryDelaysMs ?? ROLE_PROPAGATION_DELAYS_MS),
@@ -64017,10 +67730,17 @@ function assertManaged(group, path) {
         throw new NotManagedError('group', group.GroupName, `its path is ${group.Path}, not ${path}`);
     }
 }
-/** Refuses to touch a group outside the managed path (NoSuchEntity when it does not exist). */
+/**
+ * Refuses to touch a group outside the managed path, or outside adoptPaths when the config adopts
+ * (NoSuchEntity when it does not exist).
+ */
 async function requireManagedGroup(ctx, name) {
     const res = await ctx.clients.iam.send(new dist_cjs/* GetGroupCommand */.DyH({ GroupName: name, MaxItems: 1 }));
-    assertManaged(res.Group, ctx.desired.config.path);
+    const { path, adopt, adoptPaths } = ctx.desired.config;
+    const at = res.Group.Path ?? '';
+    if (adopt && adoptPaths.includes(at))
+        return;
+    assertManaged(res.Group, path);
 }
 async function createGroup(op, ctx) {
     const name = nameOf(op);
@@ -67329,19 +71049,35 @@ function formatDiagnostic(d) {
 /** The largest page IAM serves for this call. */
 const PAGE_SIZE = 1000;
 async function readIam(clients) {
-    const snapshot = { users: [], groups: [], policies: [] };
+    const snapshot = { users: [], groups: [], policies: [], inline: [] };
     const pages = (0,dist_cjs/* paginateGetAccountAuthorizationDetails */.YS4)({ client: clients.iam, pageSize: PAGE_SIZE }, { Filter: ['User', 'Group', 'LocalManagedPolicy'] });
     for await (const page of pages)
         addPage(snapshot, page);
     return snapshot;
 }
 function addPage(snapshot, page) {
-    for (const u of page.UserDetailList ?? [])
+    for (const u of page.UserDetailList ?? []) {
         snapshot.users.push(toUser(u));
-    for (const g of page.GroupDetailList ?? [])
+        for (const p of u.UserPolicyList ?? [])
+            inline(snapshot, 'user', u.UserName, p);
+    }
+    for (const g of page.GroupDetailList ?? []) {
         snapshot.groups.push(toGroup(g));
+        for (const p of g.GroupPolicyList ?? [])
+            inline(snapshot, 'group', g.GroupName, p);
+    }
     for (const p of page.Policies ?? [])
         snapshot.policies.push(toPolicy(p));
+}
+function inline(snapshot, principalType, principal, p) {
+    if (!p.PolicyName || !p.PolicyDocument)
+        return;
+    snapshot.inline.push({
+        principalType,
+        principal,
+        name: p.PolicyName,
+        document: decodePolicyDocument(p.PolicyDocument),
+    });
 }
 function toUser(u) {
     const tags = {};
@@ -69501,6 +73237,7 @@ async function readCredentialReport(clients, opts = {}) {
     return {
         passwordEnabled: parseCredentialReport(text),
         generatedAt: report.GeneratedTime ? new Date(report.GeneratedTime) : null,
+        csv: text,
     };
 }
 /** The `password_enabled` column by user (`true`/`false`; the root row says `not_supported`). */
@@ -79187,6 +82924,7 @@ function defaults_defaultConfig() {
         requiredApprovals: 1,
         maxDeletes: 5,
         adopt: false,
+        adoptPaths: [],
         groups: {},
         email: { from: null, region: 'us-east-1', signInUrl: null, sendPassword: true },
         monitoring: {
@@ -79199,86 +82937,13 @@ function defaults_defaultConfig() {
             alarmEmails: [],
             alarms: ['console-login-failures', 's3-bucket-changes', 'cis'],
             period: 300,
+            kmsKey: null,
+            accessLogBucket: null,
         },
         mfa: 'optional',
         lint: { failOn: 'error', ignore: [] },
         source: null,
     };
-}
-
-;// CONCATENATED MODULE: ./src/config/rules.ts
-/** Name and value rules AWS applies to what iam-gitops.yml configures, checked before AWS is touched. */
-/** IAM path: `/` or `/…/`, printable ASCII, at most 512 characters. */
-const IAM_PATH = /^(\/|\/[\u0021-\u007e]{1,510}\/)$/;
-/** IAM user, group and policy names share this character set. */
-const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
-const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/([\u0021-\u007e]*\/)?[\w+=,.@-]{1,128}$/;
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
-/** CloudWatch Logs accepts only these retention periods (days). */
-const RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-const ALARM_SETS = ['console-login-failures', 's3-bucket-changes', 'cis'];
-function isEmail(s) {
-    return s.length <= 254 && EMAIL.test(s);
-}
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
-/** CloudTrail trail names: 3–128, letters, digits, `. _ -`, alphanumeric at both ends, no adjacent separators. */
-function trailNameProblem(name) {
-    if (name.length < 3 || name.length > 128)
-        return 'must be 3–128 characters';
-    if (!/^[A-Za-z0-9._-]+$/.test(name))
-        return 'may contain only letters, digits, periods, underscores and dashes';
-    if (!/^[A-Za-z0-9].*[A-Za-z0-9]$/.test(name))
-        return 'must start and end with a letter or digit';
-    if (/[._-]{2}/.test(name))
-        return "must not have adjacent periods, underscores or dashes (like '-_' or '..')";
-    if (IPV4.test(name))
-        return 'must not look like an IP address';
-    return undefined;
-}
-/** S3 general purpose bucket naming rules. */
-function bucketNameProblem(name) {
-    if (name.length < 3 || name.length > 63)
-        return 'must be 3–63 characters';
-    if (!/^[a-z0-9.-]+$/.test(name))
-        return 'may contain only lower-case letters, digits, periods and hyphens';
-    if (!/^[a-z0-9].*[a-z0-9]$/.test(name))
-        return 'must start and end with a letter or digit';
-    if (name.includes('..'))
-        return 'must not contain two adjacent periods';
-    if (IPV4.test(name))
-        return 'must not look like an IP address';
-    if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name))
-        return 'must not start with a prefix S3 reserves (xn--, sthree-, amzn-s3-demo-)';
-    if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name))
-        return 'must not end with a suffix S3 reserves';
-    return undefined;
-}
-/** CloudWatch Logs log group names. */
-function logGroupProblem(name) {
-    if (name.length < 1 || name.length > 512)
-        return 'must be 1–512 characters';
-    if (!/^[A-Za-z0-9._/#-]+$/.test(name))
-        return 'may contain only letters, digits and . _ - / #';
-    if (/^aws\//i.test(name))
-        return "must not start with 'aws/' (reserved by AWS)";
-    return undefined;
-}
-/** CloudWatch metric namespaces. */
-function namespaceProblem(name) {
-    if (name.length < 1 || name.length > 255)
-        return 'must be 1–255 characters';
-    if (!/^[A-Za-z0-9._/#: -]+$/.test(name))
-        return 'may contain only letters, digits, spaces and . - _ / # :';
-    if (name.trim() === '')
-        return 'must contain a non-space character';
-    if (/^AWS\//.test(name))
-        return "must not start with 'AWS/' (reserved for AWS services)";
-    if (name.startsWith(':'))
-        return "must not start with ':'";
-    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/config/schema.ts
@@ -79322,6 +82987,10 @@ const configSchema = strictObject({
         .default(D.requiredApprovals),
     maxDeletes: schemas_number().int('must be a whole number').min(0, 'must be 0 or more').default(D.maxDeletes),
     adopt: schemas_boolean().default(D.adopt),
+    adoptPaths: array(schemas_string()
+        .regex(IAM_PATH, "must be '/' or start and end with '/' (like /engineering/), printable ASCII, ≤ 512 characters"))
+        .nullable()
+        .default(D.adoptPaths),
     groups: record(schemas_string(), group).nullable().default({}),
     email: strictObject({
         from: schema_email.nullable().default(D.email.from),
@@ -79351,6 +83020,11 @@ const configSchema = strictObject({
             .int('must be a whole number of seconds')
             .refine((n) => n === 10 || n === 30 || (n >= 60 && n % 60 === 0), 'must be a multiple of 60 seconds, at least 60 (CloudWatch alarm periods)')
             .default(D.monitoring.period),
+        kmsKey: schemas_string()
+            .refine((s) => s === 'create' || KMS_KEY_ARN.test(s), "must be 'create' (iam-gitops creates the key) or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)")
+            .nullable()
+            .default(D.monitoring.kmsKey),
+        accessLogBucket: ruled(bucketNameProblem).nullable().default(D.monitoring.accessLogBucket),
     })
         .nullable()
         .default(D.monitoring),
@@ -79412,6 +83086,7 @@ const GATE_KEY_LABEL = {
     requiredApprovals: 'requiredApprovals',
     maxDeletes: 'maxDeletes',
     adopt: 'adopt',
+    adoptPaths: 'adoptPaths',
     failOn: 'lint.failOn',
     path: 'path',
     permissionsBoundary: 'permissionsBoundary',
@@ -79421,6 +83096,7 @@ function gateSettingsOf(c) {
         requiredApprovals: c.requiredApprovals,
         maxDeletes: c.maxDeletes,
         adopt: c.adopt,
+        adoptPaths: [...c.adoptPaths].sort(),
         failOn: c.lint.failOn,
         path: c.path,
         permissionsBoundary: c.permissionsBoundary,
@@ -79457,6 +83133,8 @@ function readGateSettings(text) {
     take('requiredApprovals', raw.requiredApprovals, S.requiredApprovals);
     take('maxDeletes', raw.maxDeletes, S.maxDeletes);
     take('adopt', raw.adopt, S.adopt);
+    take('adoptPaths', raw.adoptPaths, S.adoptPaths);
+    settings.adoptPaths = [...new Set(settings.adoptPaths ?? [])].sort();
     take('path', raw.path, S.path);
     take('permissionsBoundary', raw.permissionsBoundary, S.permissionsBoundary);
     const lint = raw.lint;
@@ -79467,7 +83145,8 @@ function readGateSettings(text) {
 const FAIL_ON_RANK = { never: 0, error: 1, warning: 2 };
 /**
  * What is in force for a pull request: the stricter of base and head for each guarding key (more
- * approvals, fewer deletions, adoption only when both allow it, the stricter lint level). Path and
+ * approvals, fewer deletions, adoption only when both allow it (and only from the paths both list),
+ * the stricter lint level). Path and
  * boundary have no "stricter" value: the head's is what the change is about, so it stands, and the
  * change is listed for reviewers like every other.
  */
@@ -79476,13 +83155,14 @@ function effectiveGate(base, head, notes = []) {
         requiredApprovals: Math.max(base.requiredApprovals, head.requiredApprovals),
         maxDeletes: Math.min(base.maxDeletes, head.maxDeletes),
         adopt: base.adopt && head.adopt,
+        adoptPaths: base.adoptPaths.filter((p) => head.adoptPaths.includes(p)),
         failOn: FAIL_ON_RANK[base.failOn] >= FAIL_ON_RANK[head.failOn] ? base.failOn : head.failOn,
         path: head.path,
         permissionsBoundary: head.permissionsBoundary,
     };
     const changes = [];
     for (const key of Object.keys(GATE_KEY_LABEL)) {
-        if (base[key] !== head[key])
+        if (show(base[key]) !== show(head[key]))
             changes.push({ key, base: base[key], head: head[key], effective: settings[key] });
     }
     return { settings, changes, notes };
@@ -79494,12 +83174,13 @@ function withGate(config, g) {
         requiredApprovals: g.requiredApprovals,
         maxDeletes: g.maxDeletes,
         adopt: g.adopt,
+        adoptPaths: g.adoptPaths,
         path: g.path,
         permissionsBoundary: g.permissionsBoundary,
         lint: { ...config.lint, failOn: g.failOn },
     };
 }
-const show = (v) => (v === null ? 'none' : String(v));
+const show = (v) => v === null ? 'none' : Array.isArray(v) ? `[${v.join(', ')}]` : String(v);
 /** One line per change, for the plan comment, the summary and refusals. */
 function describeGateChange(c) {
     const label = GATE_KEY_LABEL[c.key];
@@ -79628,6 +83309,8 @@ function pathLabel(path) {
 
 /** IAM allows at most 10 managed policies attached to a group (default quota). */
 const MAX_GROUP_POLICIES = 10;
+/** Below this the trail's log group forgets events sooner than a yearly audit looks back. */
+const MIN_RETENTION_DAYS = 365;
 /**
  * `text` null means the file does not exist: all defaults. `customNames` are the policies/*.json
  * names, so group policies resolve like CSV ones.
@@ -79688,6 +83371,18 @@ function buildConfig(file, raw, doc, lc, customNames, out, push) {
             '1-minute resolution and CloudWatch would never fill such an alarm; iam-gitops uses 60');
         monitoring.period = 60;
     }
+    // A warning, not an error: some accounts archive the bucket's copy and keep Logs short on purpose.
+    if (monitoring.enabled && monitoring.retentionDays < MIN_RETENTION_DAYS) {
+        push('warning', yamlPosition(doc, lc, ['monitoring', 'retentionDays']), `monitoring.retentionDays: ${monitoring.retentionDays} days is below the ${MIN_RETENTION_DAYS} days ` +
+            'most audit baselines require for the trail log group (CIS, PCI DSS 10.5.1); set retentionDays: 365 or more');
+    }
+    if (monitoring.accessLogBucket !== null) {
+        const trailBucket = monitoring.bucket;
+        if (trailBucket !== null && monitoring.accessLogBucket === trailBucket) {
+            push('error', yamlPosition(doc, lc, ['monitoring', 'accessLogBucket']), 'monitoring.accessLogBucket: the trail bucket cannot log its own access (every log write would be ' +
+                'logged again); name another bucket that grants logging.s3.amazonaws.com s3:PutObject');
+        }
+    }
     if (raw.permissionsBoundary?.includes(':iam::aws:')) {
         const r = resolvePolicyRef(raw.permissionsBoundary, new Set());
         if (!r.ok)
@@ -79732,6 +83427,7 @@ function buildConfig(file, raw, doc, lc, customNames, out, push) {
         requiredApprovals: raw.requiredApprovals,
         maxDeletes: raw.maxDeletes,
         adopt: raw.adopt,
+        adoptPaths: [...new Set(raw.adoptPaths ?? [])],
         groups,
         email: raw.email ?? d.email,
         monitoring,
@@ -80937,6 +84633,25 @@ function newContext(desired, actual) {
         unchanged: { users: 0, groups: 0, policies: 0 },
     };
 }
+/**
+ * Whether an existing entity at `path` may be managed: the tool's own path, or, with `adopt`, one
+ * of `adoptPaths` (kept where it is; the apply role needs the AdoptPaths stack parameter for it).
+ */
+function adoptablePath(ctx, path) {
+    const { config } = ctx.desired;
+    return path === ctx.path || (config.adopt && config.adoptPaths.includes(path));
+}
+/** A custom policy's ARN: where it exists when it was adopted in place, else under `path`. */
+function customArn(ctx, name) {
+    const a = ctx.actual.policies.find((p) => nameKey(p.name) === nameKey(name));
+    return a && a.path !== ctx.path && adoptablePath(ctx, a.path)
+        ? a.arn
+        : customPolicyArn(ctx.accountId, ctx.path, name);
+}
+/** The ARN a policy reference attaches. */
+function context_refArn(ctx, ref) {
+    return ref.kind === 'aws' ? ref.arn : customArn(ctx, ref.name);
+}
 function isManagedUser(tags) {
     return tags[MANAGED_TAG.key] === MANAGED_TAG.value;
 }
@@ -80991,7 +84706,15 @@ function planUsers(ctx) {
         const a = actualByKey.get(nameKey(d.name));
         if (!a)
             planNewUser(ctx, d);
-        else if (isManagedUser(a.tags) || desired.config.adopt)
+        else if (isManagedUser(a.tags))
+            planExistingUser(ctx, d, a);
+        else if (desired.config.adopt && !adoptablePath(ctx, a.path)) {
+            // The apply role may only write under `path` (and the stack's AdoptPaths): refuse now, not half-way.
+            ctx.errors.push(`user ${d.name}${where(d.source)} exists in AWS at path ${a.path}, outside iam-gitops's path ` +
+                `${ctx.path}; to adopt it where it is, add '${a.path}' to adoptPaths in iam-gitops.yml (and ` +
+                `AdoptPaths of the bootstrap stack), or rename the entry`);
+        }
+        else if (desired.config.adopt)
             planExistingUser(ctx, d, a);
         else {
             ctx.errors.push(`user ${d.name}${where(d.source)} already exists in AWS but is not managed by iam-gitops ` +
@@ -81091,7 +84814,7 @@ function planAccess(ctx, d, name, userOp, a) {
         diff_users_removeMembership(ctx, name, group);
     }
     const have = new Set(a.attachedPolicyArns);
-    const want = new Map(d.policies.map((p) => [refArn(p, ctx.accountId, ctx.path), p]));
+    const want = new Map(d.policies.map((p) => [context_refArn(ctx, p), p]));
     for (const [arn, ref] of [...want].sort(([x], [y]) => (x < y ? -1 : 1))) {
         if (have.has(arn))
             continue;
@@ -81163,10 +84886,11 @@ function planGroups(ctx) {
     for (const name of Object.keys(config.groups).sort()) {
         const want = config.groups[name];
         const a = actualByKey.get(nameKey(name));
-        if (a && a.path !== ctx.path) {
+        if (a && !adoptablePath(ctx, a.path)) {
             ctx.errors.push(`group ${name} (${want.source.file}:${want.source.line}) already exists in AWS with path ${a.path}, ` +
                 `outside iam-gitops's path ${ctx.path}, so iam-gitops does not manage it; rename the group in ` +
-                `iam-gitops.yml or remove the existing group`);
+                `iam-gitops.yml, remove the existing group, or adopt it where it is (adopt: true and ` +
+                `'${a.path}' in adoptPaths)`);
             continue;
         }
         const groupName = a?.name ?? name;
@@ -81176,7 +84900,7 @@ function planGroups(ctx) {
             groupOp = ctx.ops.add('create', 'group', ids.group(name), name, details).id;
         }
         const have = new Set(a?.attachedPolicyArns ?? []);
-        const wantArns = new Map(want.policies.map((p) => [refArn(p, ctx.accountId, ctx.path), p]));
+        const wantArns = new Map(want.policies.map((p) => [context_refArn(ctx, p), p]));
         const before = ctx.ops.size;
         for (const [arn, ref] of [...wantArns].sort(([x], [y]) => (x < y ? -1 : 1))) {
             if (have.has(arn))
@@ -81238,10 +84962,10 @@ function planPolicies(ctx) {
             };
             ctx.ops.add('create', 'policy', ids.policy(p.name), p.name, details);
         }
-        else if (a.path !== ctx.path) {
+        else if (!adoptablePath(ctx, a.path)) {
             ctx.errors.push(`policy ${p.name} (${p.file ?? 'policies/'}) already exists in AWS with path ${a.path}, outside ` +
-                `iam-gitops's path ${ctx.path}, so iam-gitops does not manage it; rename policies/${p.name}.json ` +
-                `or remove the existing policy`);
+                `iam-gitops's path ${ctx.path}, so iam-gitops does not manage it; rename policies/${p.name}.json, ` +
+                `remove the existing policy, or adopt it where it is (adopt: true and '${a.path}' in adoptPaths)`);
         }
         else if (!canonical_samePolicy(a.document, p.document)) {
             const details = {
@@ -81365,6 +85089,7 @@ function diff(desired, actual, opts = {}) {
             enabled: desired.config.monitoring.enabled,
             count: m.unchanged,
             byType: m.unchangedByType,
+            ...(m.pending.length ? { pending: m.pending } : {}),
         };
     }
     return {
@@ -81732,12 +85457,141 @@ function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
 }
 
+;// CONCATENATED MODULE: ./src/plan/md.ts
+/**
+ * Small Markdown helpers for the comment and the job summary, and the one place that makes
+ * untrusted text (CSV cells, policy strings, file, user, group and tag names, AWS error messages)
+ * inert there. Every piece of such text goes through `esc` (plain text), `prose` (text whose
+ * `code spans` are kept), `code` (a code span), `htmlCode` (inside raw HTML such as `<summary>`)
+ * or `fence` (a code block); `table` keeps every cell inside its row. Each also masks e-mail
+ * addresses first, so that escaping never splits an address the final masking pass would miss.
+ */
+
+/** Sections longer than this many lines are folded (Atlantis folds beyond 12). */
+const FOLD_LINES = 12;
+function lineCount(text) {
+    return text.split('\n').length;
+}
+/** Folds long content into `<details>`; short content stays visible. `summary` is our own markup. */
+function fold(summary, body) {
+    if (lineCount(body) <= FOLD_LINES)
+        return `${summary}\n\n${body}`;
+    // Markdown headings do not render inside <summary>.
+    const label = summary.startsWith('#') ? `<b>${summary.replace(/^#+\s*/, '')}</b>` : summary;
+    return `<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
+}
+/**
+ * Always folded (a fix, a diff): open when short so nothing needs a click. `summary` sits in raw
+ * HTML, where Markdown does not apply: put untrusted text in it with `htmlCode` or `escHtml`.
+ */
+function details(summary, body) {
+    const open = lineCount(body) <= FOLD_LINES ? ' open' : '';
+    return `<details${open}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+// C0/C1 controls (tab and newline are handled as whitespace), DEL, and the bidi overrides that
+// reorder what a reader sees.
+// eslint-disable-next-line no-control-regex
+const md_CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** One line: controls removed, every run of whitespace (line breaks included) one space. */
+function oneLine(text) {
+    return text.replace(md_CONTROL, '').replace(/[\s\u2028\u2029]+/g, ' ');
+}
+/**
+ * `@name` and `@org/team` ping people on GitHub; a zero-width space after the `@` stops that.
+ * An `@` inside a word (`a***@example.com`) or before a domain (`@example.com`) never pings.
+ */
+function unping(text) {
+    return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9])(?![A-Za-z0-9-]+\.[A-Za-z0-9])/g, '$1@\u200b');
+}
+const html = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Text for raw HTML (`<summary>`, `<sub>`): one line, addresses masked, no tag can open, no ping. */
+function escHtml(text) {
+    return unping(html(oneLine(maskEmails(text)).trim()));
+}
+/** One line of text made inert; `atStart`: it may begin a line (or a list item's content). */
+function inert(line, atStart) {
+    let out = html(line.replace(/\\/g, '\\\\'))
+        .replace(/([`[\]|$])/g, '\\$1')
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
+    // A list item or a quote may begin with it: `- # x` is a heading, `- 1. x` a nested list.
+    if (atStart)
+        out = out.replace(/^([#+=*_~-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
+    return unping(out);
+}
+/**
+ * Untrusted text as inert inline Markdown, safe in a paragraph, a list item, a quote and a table
+ * cell: one line; no HTML (`& < >` as entities); no code span, link, image or footnote (`` ` [ ] ``
+ * escaped); no table break (`|`); no math (`$`); no bare-URL autolink; no structure from its first
+ * character (heading, quote, list, rule, fence); no @mention; e-mail addresses masked.
+ */
+function md_esc(text) {
+    return inert(oneLine(mask_maskEmails(text)).trim(), true);
+}
+/** A code span that holds `text` verbatim on one line, whatever backticks it contains. */
+function code(text) {
+    const body = oneLine(mask_maskEmails(text)) || ' ';
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(longest + 1);
+    // A span that starts or ends with a backtick or a space needs a space inside each delimiter.
+    const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
+    return `${ticks}${pad}${body}${pad}${ticks}`;
+}
+/** A code element for raw HTML (`<summary>`), where a Markdown code span would not render. */
+function htmlCode(text) {
+    return `<code>${html(oneLine(mask_maskEmails(text)))}</code>`;
+}
+/**
+ * Text in which `code spans` are meant (messages that quote an action or a key): each span stays
+ * code (rebuilt by `code`), everything around it is made inert as by `esc`.
+ */
+function prose(text) {
+    const flat = oneLine(mask_maskEmails(text)).trim();
+    // Matching spans is quadratic at worst; no real message is this long, a hostile cell may be.
+    if (flat.length > 4000)
+        return inert(flat, true);
+    let out = '';
+    let last = 0;
+    // A run of n backticks, the content, and a run of exactly n again (CommonMark's code span).
+    for (const m of flat.matchAll(/(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)/g)) {
+        out += inert(flat.slice(last, m.index), last === 0) + code(m[2]);
+        last = m.index + m[0].length;
+    }
+    return out + inert(flat.slice(last), last === 0);
+}
+/** A fenced code block that no line of `body` can close: the fence is longer than any backtick run. */
+function fence(lang, body) {
+    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+    const ticks = '`'.repeat(Math.max(3, longest + 1));
+    // eslint-disable-next-line no-control-regex
+    const clean = mask_maskEmails(body.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''));
+    return `${ticks}${lang.replace(/[^\w-]/g, '')}\n${clean}\n${ticks}`;
+}
+/**
+ * A table. Cells are Markdown already built with the helpers above; a `|` not yet escaped (one in
+ * a code span) is escaped here, as GFM wants inside tables, and a line break becomes a space.
+ */
+function table(header, rows) {
+    // A pipe after an even number of backslashes (none included) is not escaped yet.
+    const cell = (c) => c.replace(/[\r\n]+/g, ' ').replace(/(?<!\\)((?:\\\\)*)\|/g, '$1\\|');
+    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+/** At most `max` items, then "and N more". */
+function capped(items, max) {
+    if (items.length <= max)
+        return items.join(', ');
+    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/monitoring-line.ts
+
 
 /** The order a reader knows the baseline in: where events go, then what watches them. */
 const ORDER = [
     ['trail', 'trail', 'trails'],
     ['bucket', 'bucket', 'buckets'],
+    ['kms-key', 'KMS key', 'KMS keys'],
     ['log-group', 'log group', 'log groups'],
     ['role', 'role', 'roles'],
     ['topic', 'topic', 'topics'],
@@ -81747,21 +85601,61 @@ const ORDER = [
 ];
 /**
  * `Monitoring baseline: 40 resources unchanged (trail, bucket, …, 17 alarms).`, or that the
- * baseline is disabled; empty when the plan has no word on it or nothing of it is unchanged.
+ * baseline is disabled, then the subscriptions still pending confirmation on their own line;
+ * empty when the plan has no word on it, nothing of it is unchanged and nothing is pending.
  */
-function monitoringUnchangedLine(plan) {
+function monitoringUnchangedLine(plan, format = 'markdown') {
     const m = plan.unchanged?.monitoring;
     if (!m)
         return '';
     if (!m.enabled)
         return 'Monitoring baseline: disabled (monitoring.enabled is false in iam-gitops.yml).';
-    if (m.count === 0)
+    const lines = [];
+    if (m.count > 0) {
+        const kinds = ORDER.filter(([type]) => (m.byType[type] ?? 0) > 0).map(([type, one, many]) => {
+            const n = m.byType[type];
+            return n === 1 ? one : `${n} ${many}`;
+        });
+        lines.push(`Monitoring baseline: ${plural(m.count, 'resource')} unchanged (${kinds.join(', ')}).`);
+    }
+    const pending = pendingSubscriptionsLine(m.pending ?? [], format);
+    if (pending)
+        lines.push(pending);
+    return lines.join(format === 'markdown' ? '\n\n' : '\n');
+}
+/**
+ * `Alarm subscriptions pending confirmation (2): a***@example.com, b***@example.com. …`; empty
+ * when none. Addresses arrive masked; in markdown each is a code span, since the mask's `***`
+ * would otherwise pair up into emphasis.
+ */
+function pendingSubscriptionsLine(pending, format = 'markdown') {
+    if (pending.length === 0)
         return '';
-    const kinds = ORDER.filter(([type]) => (m.byType[type] ?? 0) > 0).map(([type, one, many]) => {
-        const n = m.byType[type];
-        return n === 1 ? one : `${n} ${many}`;
-    });
-    return `Monitoring baseline: ${plural(m.count, 'resource')} unchanged (${kinds.join(', ')}).`;
+    const show = (p) => 
+    // The address of a removed subscription comes from AWS, not from the reviewed files: one line, always.
+    (format === 'markdown' ? code(monitoring_line_oneLine(p.address)) : monitoring_line_oneLine(p.address)) +
+        (p.removed
+            ? ' (removed from alarmEmails: an unconfirmed subscription cannot be deleted; AWS drops it after 3 days)'
+            : '');
+    return (`Alarm subscriptions pending confirmation (${pending.length}): ${pending.map(show).join(', ')}. ` +
+        'Alarms reach an address only once it follows the link in the mail from AWS Notifications.');
+}
+// Controls (newlines included), line separators and bidi overrides.
+// eslint-disable-next-line no-control-regex
+const BREAKS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/g;
+const monitoring_line_oneLine = (s) => s.replace(BREAKS, ' ');
+/**
+ * After an apply: the addresses still pending, whether the plan found them pending or this apply
+ * subscribed them just now (the subscription handler notes `PendingConfirmation`).
+ */
+function pendingAfterApply(plan, results) {
+    const out = [...(plan.unchanged?.monitoring?.pending ?? [])];
+    for (const r of results) {
+        if (r.type === 'subscription' && r.action !== 'delete' && r.note?.endsWith(': PendingConfirmation')) {
+            out.push({ address: r.name });
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/render-text.ts
@@ -81805,7 +85699,7 @@ function renderText({ plan, kind = 'plan', offlineReason }) {
         out.push(kind === 'drift' ? `No drift.${same}` : `No changes.${same}`);
     else
         out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
-    const monitoring = monitoringUnchangedLine(plan);
+    const monitoring = monitoringUnchangedLine(plan, 'text');
     if (monitoring)
         out.push(monitoring);
     const f = findingsBySeverity(plan.findings);
@@ -81993,133 +85887,6 @@ function toPlanJson(plan) {
 }
 function renderJson(plan) {
     return JSON.stringify(toPlanJson(plan), null, 2) + '\n';
-}
-
-;// CONCATENATED MODULE: ./src/plan/md.ts
-/**
- * Small Markdown helpers for the comment and the job summary, and the one place that makes
- * untrusted text (CSV cells, policy strings, file, user, group and tag names, AWS error messages)
- * inert there. Every piece of such text goes through `esc` (plain text), `prose` (text whose
- * `code spans` are kept), `code` (a code span), `htmlCode` (inside raw HTML such as `<summary>`)
- * or `fence` (a code block); `table` keeps every cell inside its row. Each also masks e-mail
- * addresses first, so that escaping never splits an address the final masking pass would miss.
- */
-
-/** Sections longer than this many lines are folded (Atlantis folds beyond 12). */
-const FOLD_LINES = 12;
-function lineCount(text) {
-    return text.split('\n').length;
-}
-/** Folds long content into `<details>`; short content stays visible. `summary` is our own markup. */
-function fold(summary, body) {
-    if (lineCount(body) <= FOLD_LINES)
-        return `${summary}\n\n${body}`;
-    // Markdown headings do not render inside <summary>.
-    const label = summary.startsWith('#') ? `<b>${summary.replace(/^#+\s*/, '')}</b>` : summary;
-    return `<details><summary>${label}</summary>\n\n${body}\n\n</details>`;
-}
-/**
- * Always folded (a fix, a diff): open when short so nothing needs a click. `summary` sits in raw
- * HTML, where Markdown does not apply: put untrusted text in it with `htmlCode` or `escHtml`.
- */
-function details(summary, body) {
-    const open = lineCount(body) <= FOLD_LINES ? ' open' : '';
-    return `<details${open}><summary>${summary}</summary>\n\n${body}\n\n</details>`;
-}
-// C0/C1 controls (tab and newline are handled as whitespace), DEL, and the bidi overrides that
-// reorder what a reader sees.
-// eslint-disable-next-line no-control-regex
-const md_CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-/** One line: controls removed, every run of whitespace (line breaks included) one space. */
-function oneLine(text) {
-    return text.replace(md_CONTROL, '').replace(/[\s\u2028\u2029]+/g, ' ');
-}
-/**
- * `@name` and `@org/team` ping people on GitHub; a zero-width space after the `@` stops that.
- * An `@` inside a word (`a***@example.com`) or before a domain (`@example.com`) never pings.
- */
-function unping(text) {
-    return text.replace(/(^|[^A-Za-z0-9_])@(?=[A-Za-z0-9])(?![A-Za-z0-9-]+\.[A-Za-z0-9])/g, '$1@\u200b');
-}
-const html = (text) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-/** Text for raw HTML (`<summary>`, `<sub>`): one line, addresses masked, no tag can open, no ping. */
-function escHtml(text) {
-    return unping(html(oneLine(maskEmails(text)).trim()));
-}
-/** One line of text made inert; `atStart`: it may begin a line (or a list item's content). */
-function inert(line, atStart) {
-    let out = html(line.replace(/\\/g, '\\\\'))
-        .replace(/([`[\]|$])/g, '\\$1')
-        .replace(/:\/\//g, '&#58;//')
-        .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#46;`);
-    // A list item or a quote may begin with it: `- # x` is a heading, `- 1. x` a nested list.
-    if (atStart)
-        out = out.replace(/^([#+=*_~-])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
-    return unping(out);
-}
-/**
- * Untrusted text as inert inline Markdown, safe in a paragraph, a list item, a quote and a table
- * cell: one line; no HTML (`& < >` as entities); no code span, link, image or footnote (`` ` [ ] ``
- * escaped); no table break (`|`); no math (`$`); no bare-URL autolink; no structure from its first
- * character (heading, quote, list, rule, fence); no @mention; e-mail addresses masked.
- */
-function md_esc(text) {
-    return inert(oneLine(mask_maskEmails(text)).trim(), true);
-}
-/** A code span that holds `text` verbatim on one line, whatever backticks it contains. */
-function code(text) {
-    const body = oneLine(mask_maskEmails(text)) || ' ';
-    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const ticks = '`'.repeat(longest + 1);
-    // A span that starts or ends with a backtick or a space needs a space inside each delimiter.
-    const pad = /^[` ]|[` ]$/.test(body) ? ' ' : '';
-    return `${ticks}${pad}${body}${pad}${ticks}`;
-}
-/** A code element for raw HTML (`<summary>`), where a Markdown code span would not render. */
-function htmlCode(text) {
-    return `<code>${html(oneLine(mask_maskEmails(text)))}</code>`;
-}
-/**
- * Text in which `code spans` are meant (messages that quote an action or a key): each span stays
- * code (rebuilt by `code`), everything around it is made inert as by `esc`.
- */
-function prose(text) {
-    const flat = oneLine(mask_maskEmails(text)).trim();
-    // Matching spans is quadratic at worst; no real message is this long, a hostile cell may be.
-    if (flat.length > 4000)
-        return inert(flat, true);
-    let out = '';
-    let last = 0;
-    // A run of n backticks, the content, and a run of exactly n again (CommonMark's code span).
-    for (const m of flat.matchAll(/(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)/g)) {
-        out += inert(flat.slice(last, m.index), last === 0) + code(m[2]);
-        last = m.index + m[0].length;
-    }
-    return out + inert(flat.slice(last), last === 0);
-}
-/** A fenced code block that no line of `body` can close: the fence is longer than any backtick run. */
-function fence(lang, body) {
-    const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const ticks = '`'.repeat(Math.max(3, longest + 1));
-    // eslint-disable-next-line no-control-regex
-    const clean = mask_maskEmails(body.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ''));
-    return `${ticks}${lang.replace(/[^\w-]/g, '')}\n${clean}\n${ticks}`;
-}
-/**
- * A table. Cells are Markdown already built with the helpers above; a `|` not yet escaped (one in
- * a code span) is escaped here, as GFM wants inside tables, and a line break becomes a space.
- */
-function table(header, rows) {
-    // A pipe after an even number of backslashes (none included) is not escaped yet.
-    const cell = (c) => c.replace(/[\r\n]+/g, ' ').replace(/(?<!\\)((?:\\\\)*)\|/g, '$1\\|');
-    const line = (cells) => `| ${cells.map(cell).join(' | ')} |`;
-    return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-/** At most `max` items, then "and N more". */
-function capped(items, max) {
-    if (items.length <= max)
-        return items.join(', ');
-    return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
 
 ;// CONCATENATED MODULE: ./src/plan/sections.ts
@@ -82555,6 +86322,7 @@ async function git(dir, argv) {
 
 
 
+
 const defaultApplyIo = () => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
 /** The `plan --format json` output a reviewer approved: its hash and operations, or an error line. */
 async function readApprovedPlan(file) {
@@ -82662,6 +86430,9 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
     }
     if (plan.changes.length === 0) {
         io.out('No changes: the account matches the files.\n');
+        const pending = pendingSubscriptionsLine(pendingAfterApply(plan, []), 'text');
+        if (pending)
+            io.out(pending + '\n');
         return 0;
     }
     if (mustAsk) {
@@ -82696,6 +86467,9 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
             afterEach: (op) => progress(io, secrets.clean(`[${++finished}/${total}] ${op.action} ${op.type} ${op.name}`)),
         });
         io.out('\n' + secrets.clean(formatApplyReport(report)));
+        const pending = pendingSubscriptionsLine(pendingAfterApply(plan, report.results), 'text');
+        if (pending)
+            io.out(secrets.clean(pending) + '\n');
         return report.ok ? 0 : 1;
     }
     catch (err) {
@@ -82711,6 +86485,521 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
 
 function driftCommand(args, io = defaultIo()) {
     return planOrDrift(args, 'drift', io);
+}
+
+;// CONCATENATED MODULE: ./src/aws/credential-report.ts
+/**
+ * Every column of the IAM credential report, typed. AWS writes `N/A`, `no_information` and
+ * `not_supported` where a value does not exist; those become null here, never a date.
+ */
+
+const ROOT_ROW = '<root_account>';
+function credential_report_date(v) {
+    if (!v || !/^\d{4}-\d\d-\d\dT/.test(v))
+        return null;
+    const d = new Date(v);
+    return Number.isNaN(d.getTime()) ? null : d;
+}
+const credential_report_name = (v) => v && !['N/A', 'no_information', 'not_supported'].includes(v) ? v : null;
+function parseCredentialRows(csv) {
+    if (!csv.trim())
+        return [];
+    const rows = sync_parse(csv, { columns: true, skip_empty_lines: true, bom: true });
+    return rows
+        .filter((r) => r.user)
+        .map((r) => {
+        const keys = [];
+        for (const slot of [1, 2]) {
+            const active = r[`access_key_${slot}_active`] === 'true';
+            const lastRotated = credential_report_date(r[`access_key_${slot}_last_rotated`]);
+            if (!active && !lastRotated)
+                continue;
+            keys.push({
+                slot,
+                active,
+                lastRotated,
+                lastUsed: credential_report_date(r[`access_key_${slot}_last_used_date`]),
+                lastUsedService: credential_report_name(r[`access_key_${slot}_last_used_service`]),
+            });
+        }
+        const pw = r.password_enabled;
+        return {
+            user: r.user,
+            arn: r.arn ?? '',
+            created: credential_report_date(r.user_creation_time),
+            passwordEnabled: pw === 'true' ? true : pw === 'false' ? false : null,
+            passwordLastUsed: credential_report_date(r.password_last_used),
+            passwordLastChanged: credential_report_date(r.password_last_changed),
+            mfaActive: r.mfa_active === 'true',
+            keys,
+            certsActive: [1, 2].filter((s) => r[`cert_${s}_active`] === 'true').length,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./src/aws/read-report.ts
+/**
+ * What `report` reads, in bulk: authorization details (paginated), the credential report, the
+ * account summary and password policy. Per-user calls happen only for users the credential report
+ * does not list yet (AWS reuses a report for up to four hours): their login profile, access keys
+ * with last use, and MFA devices. So the cost is a constant plus pages, plus a few calls per user
+ * created since the report.
+ */
+
+
+
+
+
+
+async function readReportAccount(clients, opts = {}) {
+    const step = (what, p) => p.catch((err) => {
+        throw new Error(`Could not read ${what}: ${errorMessage(err)}`, { cause: err });
+    });
+    const [identity, iam, report, summary, passwordPolicy] = await Promise.all([
+        step('the caller identity (sts:GetCallerIdentity)', clients.sts.send(new client_sts_dist_cjs/* GetCallerIdentityCommand */.zI({}))),
+        step('IAM users, groups and policies (iam:GetAccountAuthorizationDetails)', readIam(clients)),
+        step('the IAM credential report', readCredentialReport(clients, opts)),
+        step('the account summary (iam:GetAccountSummary)', clients.iam.send(new dist_cjs/* GetAccountSummaryCommand */.zod({})).then((r) => r.SummaryMap ?? {})),
+        step('the password policy (iam:GetAccountPasswordPolicy)', clients.iam.send(new dist_cjs/* GetAccountPasswordPolicyCommand */.sed({})).then((r) => r.PasswordPolicy ?? null, (err) => {
+            if (errorCode(err) === 'NoSuchEntity' || errorCode(err) === 'NoSuchEntityException')
+                return null;
+            throw err;
+        })),
+    ]);
+    const credentials = parseCredentialRows(report.csv);
+    const listed = new Set(credentials.map((r) => r.user));
+    const missing = iam.users.filter((u) => !listed.has(u.name)).map((u) => u.name);
+    const direct = await step('credentials of users newer than the credential report', askDirectly(clients, missing));
+    credentials.push(...direct);
+    const byUser = new Map(credentials.map((r) => [r.user, r]));
+    for (const u of iam.users)
+        u.hasLoginProfile = byUser.get(u.name)?.passwordEnabled ?? false;
+    return {
+        accountId: identity.Account ?? '',
+        iam,
+        credentials,
+        reportGeneratedAt: report.generatedAt,
+        askedDirectly: missing,
+        summary: summary,
+        passwordPolicy,
+    };
+}
+/** The credential-report row of users the report does not list yet, from their own calls. */
+async function askDirectly(clients, users) {
+    if (users.length === 0)
+        return [];
+    const logins = await confirmLoginProfiles(clients, users);
+    const rows = [];
+    for (const user of users) {
+        const keys = (await clients.iam.send(new dist_cjs/* ListAccessKeysCommand */.Qxm({ UserName: user }))).AccessKeyMetadata ?? [];
+        const mfa = (await clients.iam.send(new dist_cjs/* ListMFADevicesCommand */.UxV({ UserName: user }))).MFADevices ?? [];
+        const row = {
+            user,
+            arn: '',
+            created: null,
+            passwordEnabled: logins.get(user) ?? false,
+            passwordLastUsed: null,
+            passwordLastChanged: null,
+            mfaActive: mfa.length > 0,
+            keys: [],
+            certsActive: 0,
+        };
+        for (const [i, k] of keys.slice(0, 2).entries()) {
+            const used = k.AccessKeyId
+                ? (await clients.iam.send(new dist_cjs/* GetAccessKeyLastUsedCommand */.qRl({ AccessKeyId: k.AccessKeyId })))
+                    .AccessKeyLastUsed
+                : undefined;
+            row.keys.push({
+                slot: i + 1,
+                active: k.Status === 'Active',
+                lastRotated: k.CreateDate ? new Date(k.CreateDate) : null,
+                lastUsed: used?.LastUsedDate ? new Date(used.LastUsedDate) : null,
+                lastUsedService: used?.ServiceName && used.ServiceName !== 'N/A' ? used.ServiceName : null,
+            });
+        }
+        rows.push(row);
+    }
+    return rows;
+}
+
+;// CONCATENATED MODULE: ./src/adopt/write.ts
+/** The import's files as text: users/imported.csv, policies/<name>.json and iam-gitops.yml. */
+
+const IMPORT_CSV = 'users/imported.csv';
+function cell(v) {
+    return /[",\n\r]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
+}
+function usersCsv(rows) {
+    const lines = ['username,email,groups,policies,console,tags,role'];
+    for (const r of rows) {
+        const tags = Object.entries(r.tags)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(';');
+        lines.push([r.username, r.email, r.groups.join(';'), r.policies.join(';'), String(r.console), tags, r.role ?? '']
+            .map(cell)
+            .join(','));
+    }
+    return lines.join('\n') + '\n';
+}
+/**
+ * iam-gitops.yml with `adopt: true`, the adopted paths and the groups. An existing file keeps its
+ * keys and comments; a new one has monitoring off, so the first plan only takes over (turn it on
+ * in a later pull request to get the CloudTrail baseline).
+ */
+function configYaml(existing, result) {
+    const doc = existing !== null ? (0,dist/* parseDocument */.Tp)(existing) : new dist/* Document */.yo({});
+    if (existing === null || !(0,dist/* isMap */.jh)(doc.contents)) {
+        doc.contents = doc.createNode({ path: '/iam-gitops/' });
+    }
+    doc.set('adopt', true);
+    if (result.adoptPaths.length > 0) {
+        const have = doc.get('adoptPaths');
+        const merged = new Set(have instanceof dist/* YAMLSeq */.Rw ? have.toJSON() : []);
+        for (const p of result.adoptPaths)
+            merged.add(p);
+        const seq = doc.createNode([...merged].sort());
+        seq.flow = true;
+        doc.set('adoptPaths', seq);
+    }
+    for (const [name, policies] of Object.entries(result.groups)) {
+        const node = doc.createNode({ policies });
+        node.get('policies', true).flow = true;
+        doc.setIn(['groups', name], node);
+    }
+    if (existing === null)
+        doc.setIn(['monitoring', 'enabled'], false);
+    return doc.toString();
+}
+
+;// CONCATENATED MODULE: ./src/adopt/policy-json.ts
+const TOP = ['Version', 'Id', 'Statement'];
+const STATEMENT = [
+    'Sid',
+    'Effect',
+    'Principal',
+    'NotPrincipal',
+    'Action',
+    'NotAction',
+    'Resource',
+    'NotResource',
+    'Condition',
+];
+function ordered(obj, order) {
+    const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+    // Unknown keys keep their relative order after the known ones (sort is stable).
+    return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => rank(a) - rank(b)));
+}
+function policyJson(doc) {
+    const top = ordered(doc, TOP);
+    const s = top.Statement;
+    if (Array.isArray(s))
+        top.Statement = s.map((x) => ordered(x, STATEMENT));
+    else if (s && typeof s === 'object')
+        top.Statement = ordered(s, STATEMENT);
+    return JSON.stringify(top, null, 2) + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/adopt/select.ts
+
+
+
+
+
+const RESERVED_PREFIXES = ['aws:', 'iam-gitops:'];
+const POLICY_NAME = /^(?!\.{1,2}$)[A-Za-z0-9+=,.@_-]{1,128}$/;
+function buildImport(iam, credentials, opts) {
+    const r = {
+        rows: [],
+        policies: [],
+        groups: {},
+        adoptPaths: [],
+        kept: [],
+        decisions: [],
+        skipped: [],
+        problems: [],
+    };
+    const adoptPaths = new Set();
+    const where = (kind, name, path) => {
+        if (path === opts.path)
+            return true;
+        if (opts.keepPath) {
+            adoptPaths.add(path);
+            return true;
+        }
+        r.problems.push(`${kind} ${name} is at path ${path}, outside path ${opts.path}; pass --keep-path to adopt it where it ` +
+            `is (written as adoptPaths; the apply role then needs AdoptPaths=${path} in the bootstrap stack)`);
+        return false;
+    };
+    const selected = select_select(iam.users, opts.select, r.problems);
+    const customByArn = new Map(iam.policies.map((p) => [p.arn, p]));
+    const customNames = new Set(iam.policies.map((p) => p.name));
+    const wantedPolicies = new Map();
+    const refOf = (arn, owner) => {
+        if (isAwsManagedArn(arn)) {
+            const m = findManagedPolicy(arn);
+            if (m) {
+                const byName = resolvePolicyRef(m.name, customNames);
+                return byName.ok && byName.ref.kind === 'aws' && byName.ref.arn === arn ? m.name : arn;
+            }
+            r.problems.push(`${owner} has ${arn} attached, an AWS managed policy this version of iam-gitops does not know`);
+            return undefined;
+        }
+        const p = customByArn.get(arn);
+        if (p && !POLICY_NAME.test(p.name)) {
+            // The name becomes a file name: only IAM's own characters, never a path.
+            r.problems.push(`${owner} has the policy '${p.name}', whose name is not a valid IAM policy name`);
+            return undefined;
+        }
+        if (!p) {
+            r.problems.push(`${owner} has ${arn} attached, which the account's policy list does not hold`);
+            return undefined;
+        }
+        if (!where('policy', p.name, p.path))
+            return undefined;
+        wantedPolicies.set(p.name, policyJson(p.document));
+        return p.name;
+    };
+    const groups = new Map(iam.groups.map((g) => [g.name, g]));
+    const groupNames = new Set();
+    const creds = new Map(credentials.map((c) => [c.user, c]));
+    for (const u of selected) {
+        if (opts.inFiles.has(u.name.toLowerCase())) {
+            r.skipped.push(`${u.name}: already in users/*.csv`);
+            continue;
+        }
+        if (!where('user', u.name, u.path))
+            continue;
+        const row = rowOf(u, opts, r.problems);
+        row.policies = u.attachedPolicyArns
+            .map((a) => refOf(a, `user ${u.name}`))
+            .filter((x) => !!x);
+        for (const g of u.groups)
+            groupNames.add(g);
+        r.rows.push(row);
+        const c = creds.get(u.name);
+        for (const k of c?.keys ?? []) {
+            r.kept.push(`${u.name}: access key ${k.slot} (${k.active ? 'active' : 'inactive'}` +
+                `${k.lastRotated ? `, created ${k.lastRotated.toISOString().slice(0, 10)}` : ''}) stays as it is`);
+        }
+        if (c && c.certsActive > 0)
+            r.kept.push(`${u.name}: ${c.certsActive} signing certificate(s) stay as they are`);
+        for (const p of iam.inline.filter((i) => i.principalType === 'user' && i.principal === u.name)) {
+            r.decisions.push(`user ${u.name} has the inline policy ${p.name}: it stays as it is (iam-gitops manages managed ` +
+                `policies only). To manage it, save it as policies/${u.name}-${p.name}.json, add ` +
+                `${u.name}-${p.name} to ${u.name}'s policies, and delete the inline policy after the apply`);
+        }
+    }
+    if (opts.select.all)
+        for (const g of iam.groups)
+            groupNames.add(g.name);
+    for (const name of [...groupNames].sort()) {
+        if (opts.declaredGroups.has(name))
+            continue;
+        const g = groups.get(name);
+        if (!g)
+            continue;
+        if (!where('group', name, g.path))
+            continue;
+        r.groups[name] = g.attachedPolicyArns
+            .map((a) => refOf(a, `group ${name}`))
+            .filter((x) => !!x);
+        for (const p of iam.inline.filter((i) => i.principalType === 'group' && i.principal === name)) {
+            r.decisions.push(`group ${name} has the inline policy ${p.name}: it stays as it is. To manage it, save it as ` +
+                `policies/${name}-${p.name}.json, add it to the group's policies, and delete the inline policy after the apply`);
+        }
+    }
+    r.policies = [...wantedPolicies]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([name, text]) => ({ name, text }));
+    r.adoptPaths = [...adoptPaths].sort();
+    r.rows.sort((a, b) => (a.username < b.username ? -1 : 1));
+    return r;
+}
+function select_select(users, s, problems) {
+    if (s.all)
+        return users;
+    if (s.users) {
+        const byKey = new Map(users.map((u) => [u.name.toLowerCase(), u]));
+        const out = [];
+        for (const name of s.users) {
+            const u = byKey.get(name.toLowerCase());
+            if (u)
+                out.push(u);
+            else
+                problems.push(`--users names ${name}, which is not a user of the account`);
+        }
+        return out;
+    }
+    const prefix = s.pathPrefix ?? '/';
+    return users.filter((u) => u.path.startsWith(prefix));
+}
+function rowOf(u, opts, problems) {
+    const email = opts.emails.get(u.name.toLowerCase()) ?? u.tags[opts.emailTag] ?? '';
+    if (!email) {
+        problems.push(`user ${u.name} has no e-mail: tag it ${opts.emailTag}=<address>, or give --emails <file> with a row ${u.name},<address>`);
+    }
+    else if (!isEmail(email)) {
+        problems.push(`user ${u.name}: '${email}' is not an e-mail address (name@example.com)`);
+    }
+    const tags = {};
+    let role = null;
+    for (const [k, v] of Object.entries(u.tags).sort(([a], [b]) => (a < b ? -1 : 1))) {
+        if (RESERVED_PREFIXES.some((p) => k.startsWith(p)))
+            continue;
+        if (k === 'managed-by') {
+            if (v !== 'iam-gitops')
+                problems.push(`user ${u.name} has the tag managed-by=${v}; another tool manages it`);
+            continue;
+        }
+        if (k === 'role') {
+            role = v || null;
+            continue;
+        }
+        const problem = checkTagKey(k) ?? checkTagValue(k, v) ?? (/[;]/.test(k + v) ? 'contains ;' : undefined);
+        if (problem)
+            problems.push(`user ${u.name}: tag ${k} cannot be written to the CSV (${problem})`);
+        else
+            tags[k] = v;
+    }
+    return {
+        username: u.name,
+        email,
+        groups: [...u.groups].sort(),
+        policies: [],
+        console: u.hasLoginProfile,
+        tags,
+        role,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/commands/import.ts
+/**
+ * `iam-gitops import`: the live account's users (chosen by --all, --path or --users) written into
+ * the repository so that the next `plan` only takes them over (the ownership tags). Nothing is
+ * written while any user cannot be expressed; `--dry-run` prints the files instead.
+ * Exit 0 written (or printed), 1 error or refused.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function importCommand(args, rawIo = defaultIo()) {
+    const io = guarded(rawIo);
+    const chosen = [args.all, args.path !== undefined, args.users !== undefined].filter(Boolean).length;
+    if (chosen !== 1) {
+        io.err('error: choose the users to import with exactly one of --all, --path <prefix>, --users <a,b>\n');
+        return 1;
+    }
+    if (!(await dirIsRepo(args, io)))
+        return 1;
+    const select = {
+        all: args.all,
+        pathPrefix: args.path,
+        users: args.users
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+    };
+    const emails = args.emails ? await readEmails(external_node_path_default().resolve(args.dir, args.emails), io) : new Map();
+    if (!emails)
+        return 1;
+    // What the repository already says: its path, its users and groups are not imported twice.
+    const hasFiles = (0,external_node_fs_.existsSync)(external_node_path_default().join(args.dir, DEFAULT_CONFIG_FILE)) || (0,external_node_fs_.existsSync)(external_node_path_default().join(args.dir, 'users'));
+    const loaded = hasFiles ? await loadDesired(args.dir) : null;
+    if (loaded && !loaded.state) {
+        for (const d of loaded.diagnostics)
+            io.err(formatDiagnostic(d) + '\n');
+        io.err('error: fix the files above first: import adds to a valid repository\n');
+        return 1;
+    }
+    const config = loaded?.state?.config;
+    const clients = (io.clients ?? ((r) => createClients({ region: r })))(regionOf(io.env));
+    const account = await readReportAccount(clients);
+    const result = buildImport(account.iam, account.credentials, {
+        select,
+        path: config?.path ?? '/iam-gitops/',
+        keepPath: args.keepPath,
+        emailTag: args.emailTag ?? 'email',
+        emails,
+        inFiles: new Set((loaded?.state?.users ?? []).map((u) => u.name.toLowerCase())),
+        declaredGroups: new Set(Object.keys(config?.groups ?? {})),
+    });
+    const csvPath = external_node_path_default().join(args.dir, IMPORT_CSV);
+    if ((0,external_node_fs_.existsSync)(csvPath) && result.rows.length > 0) {
+        result.problems.push(`${IMPORT_CSV} exists; rename it (any users/*.csv name works) and import again`);
+    }
+    const configPath = external_node_path_default().join(args.dir, DEFAULT_CONFIG_FILE);
+    const existingConfig = (0,external_node_fs_.existsSync)(configPath) ? await (0,promises_.readFile)(configPath, 'utf8') : null;
+    const files = [];
+    if (result.rows.length > 0)
+        files.push([IMPORT_CSV, usersCsv(result.rows)]);
+    for (const p of result.policies) {
+        const rel = `policies/${p.name}.json`;
+        if ((0,external_node_fs_.existsSync)(external_node_path_default().join(args.dir, rel)))
+            result.skipped.push(`${rel}: exists, kept as it is`);
+        else
+            files.push([rel, p.text]);
+    }
+    if (result.rows.length > 0 || Object.keys(result.groups).length > 0) {
+        files.push([DEFAULT_CONFIG_FILE, configYaml(existingConfig, result)]);
+    }
+    for (const s of result.skipped)
+        io.err(`skipped: ${s}\n`);
+    for (const k of result.kept)
+        io.err(`kept untouched: ${k}\n`);
+    for (const d of result.decisions)
+        io.err(`needs a decision: ${d}\n`);
+    io.err('kept untouched: SSH public keys, service-specific credentials and MFA devices are never changed by iam-gitops\n');
+    if (result.problems.length > 0) {
+        for (const p of result.problems)
+            io.err(`error: ${p}\n`);
+        io.err(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}: nothing was written\n`);
+        return 1;
+    }
+    if (args.dryRun) {
+        for (const [rel, text] of files)
+            io.out(`--- ${rel}\n${text}`);
+        io.err(`dry run: ${files.length} file${files.length === 1 ? '' : 's'} would be written\n`);
+        return 0;
+    }
+    for (const [rel, text] of files) {
+        await (0,promises_.mkdir)(external_node_path_default().dirname(external_node_path_default().join(args.dir, rel)), { recursive: true });
+        await (0,promises_.writeFile)(external_node_path_default().join(args.dir, rel), text);
+        io.err(`wrote ${rel}\n`);
+    }
+    io.err(`imported ${result.rows.length} user${result.rows.length === 1 ? '' : 's'}; next: iam-gitops validate, ` +
+        'then iam-gitops plan (it should only add the managed-by tag to each user), then a pull request\n');
+    return 0;
+}
+/** --emails: a CSV with `username,email` columns. */
+async function readEmails(file, io) {
+    let text;
+    try {
+        text = (await (0,promises_.readFile)(file, 'utf8')).replace(/\r\n/g, '\n');
+    }
+    catch (err) {
+        io.err(`error: --emails: cannot read ${file} (${err.code ?? String(err)})\n`);
+        return null;
+    }
+    const { records, errors } = parseCsv(text);
+    const header = records.shift()?.fields.map((f) => f.value.toLowerCase());
+    const u = header?.indexOf('username') ?? -1;
+    const e = header?.indexOf('email') ?? -1;
+    if (errors.length > 0 || u < 0 || e < 0) {
+        io.err(`error: --emails: ${file} must be a CSV with the columns username,email\n`);
+        return null;
+    }
+    return new Map(records.map((r) => [r.fields[u]?.value.toLowerCase() ?? '', r.fields[e]?.value ?? '']));
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -83030,6 +87319,512 @@ async function lintCommand(args, rawIo = {
     return reachesFailOn(result.findings, head.config.lint.failOn) ? 1 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/report/cis.ts
+
+const DAY = 86_400_000;
+const UNUSED_DAYS = 45;
+const ROTATE_DAYS = 90;
+const MIN_PASSWORD_LENGTH = 14;
+const REUSE_PREVENTION = 24;
+const days = (now, d) => d ? Math.floor((now.getTime() - d.getTime()) / DAY) : null;
+function cis_check(id, title, failures) {
+    return { id, title, status: failures.length ? 'fail' : 'pass', failures };
+}
+function cisChecks(input) {
+    const { now } = input;
+    const root = input.credentials.find((r) => r.user === ROOT_ROW);
+    const users = input.credentials
+        .filter((r) => r.user !== ROOT_ROW)
+        .sort((a, b) => (a.user < b.user ? -1 : 1));
+    const out = [];
+    // Root: the credential report's <root_account> row; the account summary when the row is missing.
+    const rootKeys = root
+        ? root.keys.filter((k) => k.active).length
+        : (input.summary.AccountAccessKeysPresent ?? 0);
+    out.push(cis_check('1.4', 'No access keys exist for the root user', rootKeys > 0
+        ? [
+            {
+                subject: ROOT_ROW,
+                message: `the root user has ${rootKeys} active access key${rootKeys === 1 ? '' : 's'}`,
+                fix: 'sign in as root, Security credentials → Access keys: delete them (use IAM users or roles instead)',
+            },
+        ]
+        : []));
+    const rootMfa = root ? root.mfaActive : (input.summary.AccountMFAEnabled ?? 0) === 1;
+    out.push(cis_check('1.5', 'MFA is enabled for the root user', rootMfa
+        ? []
+        : [
+            {
+                subject: ROOT_ROW,
+                message: 'the root user has no MFA device',
+                fix: 'sign in as root, Security credentials → Assign MFA device (a hardware key where possible)',
+            },
+        ]));
+    const pp = input.passwordPolicy;
+    const length = pp?.MinimumPasswordLength ?? null;
+    out.push(cis_check('1.8', `The password policy requires at least ${MIN_PASSWORD_LENGTH} characters`, length !== null && length >= MIN_PASSWORD_LENGTH
+        ? []
+        : [
+            {
+                subject: 'account',
+                message: pp
+                    ? `the password policy requires ${length ?? 'any number of'} characters`
+                    : 'the account has no password policy',
+                fix: `aws iam update-account-password-policy --minimum-password-length ${MIN_PASSWORD_LENGTH} --password-reuse-prevention ${REUSE_PREVENTION}`,
+            },
+        ]));
+    const reuse = pp?.PasswordReusePrevention ?? null;
+    out.push(cis_check('1.9', `The password policy prevents reuse of the last ${REUSE_PREVENTION} passwords`, reuse !== null && reuse >= REUSE_PREVENTION
+        ? []
+        : [
+            {
+                subject: 'account',
+                message: pp
+                    ? `the password policy ${reuse ? `remembers ${reuse} passwords` : 'does not prevent reuse'}`
+                    : 'the account has no password policy',
+                fix: `aws iam update-account-password-policy --minimum-password-length ${MIN_PASSWORD_LENGTH} --password-reuse-prevention ${REUSE_PREVENTION}`,
+            },
+        ]));
+    out.push(cis_check('1.10', 'MFA is enabled for every user with a console password', users
+        .filter((u) => u.passwordEnabled && !u.mfaActive)
+        .map((u) => ({
+        subject: u.user,
+        message: `${u.user} signs in to the console without MFA`,
+        fix: `have ${u.user} assign an MFA device (IAM → Users → ${u.user} → Security credentials), or remove the console password`,
+    }))));
+    const unused = [];
+    for (const u of users) {
+        if (u.passwordEnabled) {
+            const last = u.passwordLastUsed ?? u.passwordLastChanged ?? u.created;
+            const d = days(now, last);
+            if (d !== null && d >= UNUSED_DAYS) {
+                unused.push({
+                    subject: u.user,
+                    message: `${u.user}'s console password ${u.passwordLastUsed ? `was last used ${d} days ago` : `has not been used in the ${d} days since it was set`}`,
+                    fix: `aws iam delete-login-profile --user-name ${u.user} (or have ${u.user} sign in, if the access is still needed)`,
+                });
+            }
+        }
+        for (const k of u.keys.filter((x) => x.active)) {
+            const d = days(now, k.lastUsed ?? k.lastRotated);
+            if (d !== null && d >= UNUSED_DAYS) {
+                unused.push({
+                    subject: u.user,
+                    message: `${u.user}'s access key ${k.slot} ${k.lastUsed ? `was last used ${d} days ago` : `has not been used in the ${d} days since it was created`}`,
+                    fix: `deactivate it: aws iam update-access-key --user-name ${u.user} --access-key-id <key ${k.slot} id> --status Inactive`,
+                });
+            }
+        }
+    }
+    out.push(cis_check('1.12', `Credentials unused for ${UNUSED_DAYS} days or more are disabled`, unused));
+    out.push(cis_check('1.13', 'At most one active access key per user', users
+        .filter((u) => u.keys.filter((k) => k.active).length > 1)
+        .map((u) => ({
+        subject: u.user,
+        message: `${u.user} has ${u.keys.filter((k) => k.active).length} active access keys`,
+        fix: `keep one: deactivate the other (aws iam update-access-key --user-name ${u.user} --access-key-id <id> --status Inactive), then delete it`,
+    }))));
+    const stale = [];
+    for (const u of users) {
+        for (const k of u.keys.filter((x) => x.active)) {
+            const d = days(now, k.lastRotated);
+            if (d !== null && d > ROTATE_DAYS) {
+                stale.push({
+                    subject: u.user,
+                    message: `${u.user}'s access key ${k.slot} is ${d} days old`,
+                    fix: `rotate it: create a new key (aws iam create-access-key --user-name ${u.user}), switch to it, then deactivate and delete the old one`,
+                });
+            }
+        }
+    }
+    out.push(cis_check('1.14', `Access keys are rotated every ${ROTATE_DAYS} days or less`, stale));
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+/**
+ * The one-line effective-permissions verdict of a live user, from the lint engine: the same
+ * Principal, administrator test and escalation catalogue that `lint` uses on the files.
+ */
+
+
+
+
+
+/**
+ * The catalogue files a few reads as Write (athena:GetSessionEndpoint, iot:ListSubscriptions, …) and
+ * S3 Express authenticates reads with CreateSession; a service counts as written only through
+ * actions that change something, so ReadOnlyAccess reads as read-only.
+ */
+const READ_NAMED = /^[a-z0-9-]+:(Get|List|Describe|CreateSession$)/;
+/** A live document as the lint engine takes it (no file, no positions). */
+function located(name, arn, document) {
+    return { name, file: null, arn, document, statementPositions: [], valuePositions: [] };
+}
+function verdictOf(user, sources, customDocs, now = dataDate()) {
+    const policies = [];
+    const unknown = [];
+    const seen = new Set();
+    for (const s of sources) {
+        for (const arn of s.attached) {
+            if (seen.has(arn))
+                continue;
+            seen.add(arn);
+            const custom = customDocs.get(arn);
+            const p = custom ? located(arn.slice(arn.lastIndexOf('/') + 1), arn, custom) : managedLocated(arn);
+            if (p)
+                policies.push(p);
+            else
+                unknown.push(arn.slice(arn.lastIndexOf('/') + 1));
+        }
+        for (const i of s.inline)
+            policies.push(located(`inline:${i.name}`, null, i.document));
+    }
+    const principal = new Principal(user.name, policies, now.getTime(), [], user.arn || undefined, user.groups);
+    const admin = isAdministrator(principal);
+    const escalation = admin
+        ? []
+        : [
+            ...new Set(escalationFindings(principal, { file: user.name, line: 0 }, user.name)
+                .filter((e) => e.finding.rule === 'privilege-escalation')
+                .map((e) => e.result.path.id)),
+        ].sort();
+    const write = new Set();
+    for (const id of principal.allowedActions()) {
+        const a = actionById(id);
+        if ((a.level === 'Write' || a.level === 'Permissions management') && !READ_NAMED.test(a.name)) {
+            write.add(a.service);
+        }
+    }
+    const writeServices = [...write].sort();
+    const summary = admin
+        ? 'admin'
+        : escalation.length > 0
+            ? `can escalate (${escalation.join(', ')})`
+            : writeServices.length > 0
+                ? `write: ${shortList(writeServices)}`
+                : policies.length > 0
+                    ? 'read-only'
+                    : 'no permissions';
+    unknown.sort();
+    // A policy the catalogue does not know is not assessed: say so rather than under-report.
+    const note = unknown.length > 0 ? `; not assessed: ${unknown.join(', ')}` : '';
+    return { admin, escalation, writeServices, unknownPolicies: unknown, summary: summary + note };
+}
+function shortList(items, n = 6) {
+    return items.length <= n
+        ? items.join(', ')
+        : `${items.slice(0, n).join(', ')} and ${items.length - n} more`;
+}
+
+;// CONCATENATED MODULE: ./src/report/build.ts
+/**
+ * `report`'s core: the live account (ActualState-like bulk read), the credential report, the
+ * account summary and the files → one Report value. Pure: no AWS, `now` is given; the scheduled
+ * workflow and the command line render the same value.
+ */
+
+
+
+const build_DAY = 86_400_000;
+const MANAGED = { key: 'managed-by', value: 'iam-gitops' };
+const build_nameOf = (arn) => arn.slice(arn.lastIndexOf('/') + 1);
+const iso = (d) => (d ? d.toISOString() : null);
+function build_buildReport({ account, desired, now }) {
+    const { iam } = account;
+    const inFiles = new Set((desired?.users ?? []).map((u) => u.name.toLowerCase()));
+    const customDocs = new Map(iam.policies.map((p) => [p.arn, p.document]));
+    const inline = (type, name) => iam.inline.filter((i) => i.principalType === type && i.principal === name);
+    const groups = new Map(iam.groups.map((g) => [g.name, g]));
+    const creds = new Map(account.credentials.map((r) => [r.user, r]));
+    const users = [...iam.users]
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((u) => {
+        const own = { attached: u.attachedPolicyArns, inline: inline('user', u.name) };
+        const groupSources = u.groups.map((g) => ({
+            attached: groups.get(g)?.attachedPolicyArns ?? [],
+            inline: inline('group', g),
+        }));
+        const groupPolicies = {};
+        u.groups.forEach((g, i) => {
+            const s = groupSources[i];
+            groupPolicies[g] = [...s.attached.map(build_nameOf), ...s.inline.map((x) => `inline:${x.name}`)];
+        });
+        const c = creds.get(u.name);
+        return {
+            name: u.name,
+            path: u.path,
+            inFiles: inFiles.has(u.name.toLowerCase()),
+            tagged: u.tags[MANAGED.key] === MANAGED.value,
+            groups: [...u.groups],
+            policies: [...u.attachedPolicyArns.map(build_nameOf), ...own.inline.map((x) => `inline:${x.name}`)],
+            groupPolicies,
+            verdict: verdictOf(u, [own, ...groupSources], customDocs),
+            console: c?.passwordEnabled ?? u.hasLoginProfile,
+            mfa: c?.mfaActive ?? false,
+            passwordLastUsed: iso(c?.passwordLastUsed ?? null),
+            keys: (c?.keys ?? []).map((k) => ({
+                slot: k.slot,
+                active: k.active,
+                // A key dated after `now` (clock skew) is new, not of negative age.
+                ageDays: k.lastRotated
+                    ? Math.max(0, Math.floor((now.getTime() - k.lastRotated.getTime()) / build_DAY))
+                    : null,
+                lastUsed: iso(k.lastUsed),
+                lastUsedService: k.lastUsedService,
+            })),
+        };
+    });
+    const errors = [];
+    for (const u of users) {
+        if (u.inFiles)
+            continue;
+        const what = u.verdict.admin
+            ? 'has administrator access'
+            : u.verdict.escalation.length > 0
+                ? `can escalate its privileges (${u.verdict.escalation.join(', ')})`
+                : null;
+        if (!what)
+            continue;
+        errors.push({
+            user: u.name,
+            message: `${u.name} is not in the repository's files and ${what}`,
+            fix: `review who uses ${u.name}; to manage it, add it with \`iam-gitops import --users ${u.name}\` and a pull request, or remove its policies`,
+        });
+    }
+    const generated = account.reportGeneratedAt;
+    return {
+        accountId: account.accountId,
+        generatedAt: now.toISOString(),
+        credentialReport: {
+            generatedAt: iso(generated),
+            ageHours: generated ? Math.floor((now.getTime() - generated.getTime()) / 3_600_000) : null,
+            askedDirectly: [...account.askedDirectly].sort(),
+        },
+        users,
+        checks: cisChecks({
+            now,
+            credentials: account.credentials.filter((r) => r.user === ROOT_ROW || iam.users.some((u) => u.name === r.user)),
+            summary: account.summary,
+            passwordPolicy: account.passwordPolicy,
+        }),
+        errors,
+    };
+}
+/** Whether the report asks for action: an error, or a failed check. */
+function reportFails(r) {
+    return r.errors.length > 0 || r.checks.some((c) => c.status === 'fail');
+}
+
+;// CONCATENATED MODULE: ./src/report/render.ts
+/**
+ * The Report as text (terminal), markdown (an issue or job summary), JSON (machines) and CSV (a
+ * spreadsheet). Names come from the account, so markdown escapes them and CSV defuses formulas.
+ */
+
+const REPORT_FORMATS = ['text', 'markdown', 'json', 'csv'];
+function render_renderReport(r, format) {
+    switch (format) {
+        case 'json':
+            return JSON.stringify(r, null, 2) + '\n';
+        case 'csv':
+            return renderCsv(r);
+        case 'markdown':
+            return renderMarkdownReport(r);
+        default:
+            return renderTextReport(r);
+    }
+}
+const render_managed = (u) => u.inFiles ? (u.tagged ? 'managed' : 'in files') : u.tagged ? 'tagged, not in files' : 'unmanaged';
+const render_plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const day = (iso) => (iso ? iso.slice(0, 10) : 'never');
+const keyText = (k) => `key ${k.slot} ${k.active ? 'active' : 'inactive'}, ${k.ageDays ?? '?'} d old, last used ${day(k.lastUsed)}`;
+function credentialLine(r) {
+    const c = r.credentialReport;
+    const age = c.generatedAt
+        ? `generated ${c.generatedAt} (${c.ageHours} h before this report)`
+        : 'generation time unknown';
+    const direct = c.askedDirectly.length ? `; newer users read directly: ${c.askedDirectly.join(', ')}` : '';
+    return `Credential report ${age}${direct}`;
+}
+function checkLines(c) {
+    const head = `${c.status === 'pass' ? 'PASS' : 'FAIL'}  CIS ${c.id}  ${c.title}`;
+    return [head, ...c.failures.flatMap((f) => [`        ${f.message}`, `          fix: ${f.fix}`])];
+}
+function renderTextReport(r) {
+    const out = [`IAM report for account ${r.accountId} at ${r.generatedAt}`, credentialLine(r), ''];
+    out.push(`Users (${r.users.length}):`);
+    for (const u of r.users) {
+        out.push(`  ${u.name} [${render_managed(u)}] ${u.path}: ${u.verdict.summary}`);
+        if (u.groups.length) {
+            out.push(`    groups: ${u.groups.map((g) => `${g} (${u.groupPolicies[g]?.join(', ') || 'no policies'})`).join('; ')}`);
+        }
+        if (u.policies.length)
+            out.push(`    policies: ${u.policies.join(', ')}`);
+        out.push(`    console: ${u.console ? `yes, MFA ${u.mfa ? 'yes' : 'no'}, password last used ${day(u.passwordLastUsed)}` : 'no'}`);
+        for (const k of u.keys)
+            out.push(`    ${keyText(k)}`);
+    }
+    out.push('', 'CIS AWS Foundations identity checks:');
+    for (const c of r.checks)
+        out.push(...checkLines(c).map((l) => `  ${l}`));
+    if (r.errors.length) {
+        out.push('', `Errors (${r.errors.length}):`);
+        for (const e of r.errors)
+            out.push(`  error: ${e.message}`, `    fix: ${e.fix}`);
+    }
+    const failed = r.checks.filter((c) => c.status === 'fail').length;
+    out.push('', `${r.users.length} users, ${failed} failed check${failed === 1 ? '' : 's'}, ${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`);
+    return out.join('\n') + '\n';
+}
+function renderMarkdownReport(r) {
+    const failed = r.checks.filter((c) => c.status === 'fail');
+    const out = [
+        `## IAM report for account ${md_esc(r.accountId)}`,
+        '',
+        `${md_esc(credentialLine(r))}. ${render_plural(r.users.length, 'user')}, ${render_plural(failed.length, 'failed check')}, ${render_plural(r.errors.length, 'error')}.`,
+        '',
+    ];
+    if (r.errors.length) {
+        out.push('### Errors', '', ...r.errors.map((e) => `- **${md_esc(e.user)}**: ${md_esc(e.message)}. Fix: ${md_esc(e.fix)}`), '');
+    }
+    out.push('### CIS AWS Foundations identity checks', '', table(['', 'check', 'failures'], r.checks.map((c) => [
+        c.status === 'pass' ? '✅' : '❌',
+        `${md_esc(c.id)} ${md_esc(c.title)}`,
+        c.failures.map((f) => `${md_esc(f.message)} (fix: ${md_esc(f.fix)})`).join('<br>'),
+    ])), '', '### Users', '', table(['user', 'files', 'verdict', 'groups', 'policies', 'console / MFA', 'access keys'], r.users.map((u) => [
+        code(u.name),
+        render_managed(u),
+        md_esc(u.verdict.summary),
+        md_esc(u.groups.join(', ')),
+        md_esc(u.policies.join(', ')),
+        u.console ? `yes / ${u.mfa ? 'yes' : '**no**'}` : 'no',
+        md_esc(u.keys.map(keyText).join('; ')),
+    ])), '');
+    return out.join('\n');
+}
+/** A spreadsheet runs a cell starting with = + - @ (or a tab/CR) as a formula: quote it as text. */
+function render_cell(v) {
+    let s = v === null ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(s))
+        s = `'${s}`;
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+function renderCsv(r) {
+    const failedBy = new Map();
+    for (const c of r.checks) {
+        for (const f of c.failures)
+            failedBy.set(f.subject, [...(failedBy.get(f.subject) ?? []), c.id]);
+    }
+    const header = [
+        'user',
+        'path',
+        'files',
+        'verdict',
+        'admin',
+        'escalation',
+        'groups',
+        'policies',
+        'console',
+        'mfa',
+        'password_last_used',
+        'active_keys',
+        'oldest_active_key_days',
+        'keys_last_used',
+        'cis_failed',
+        'error',
+    ];
+    const rows = r.users.map((u) => {
+        const active = u.keys.filter((k) => k.active);
+        const ages = active.map((k) => k.ageDays).filter((d) => d !== null);
+        return [
+            u.name,
+            u.path,
+            render_managed(u),
+            u.verdict.summary,
+            u.verdict.admin,
+            u.verdict.escalation.join(';'),
+            u.groups.join(';'),
+            u.policies.join(';'),
+            u.console,
+            u.mfa,
+            u.passwordLastUsed ?? '',
+            active.length,
+            ages.length ? Math.max(...ages) : '',
+            u.keys.map((k) => k.lastUsed ?? 'never').join(';'),
+            [...new Set(failedBy.get(u.name) ?? [])].join(';'),
+            r.errors.find((e) => e.user === u.name)?.message ?? '',
+        ];
+    });
+    // The account-wide checks (root, password policy) have a row of their own.
+    for (const subject of ['<root_account>', 'account']) {
+        const ids = failedBy.get(subject);
+        if (ids)
+            rows.push([
+                subject,
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                '',
+                [...new Set(ids)].join(';'),
+                '',
+            ]);
+    }
+    return [header, ...rows].map((row) => row.map(render_cell).join(',')).join('\n') + '\n';
+}
+
+;// CONCATENATED MODULE: ./src/commands/report.ts
+/**
+ * `iam-gitops report [--format text|markdown|json|csv]`: every IAM user of the account, managed
+ * or not, with what it can do, and the CIS identity checks. Exit 0 clean, 2 a failed check or an
+ * error (an unmanaged user with admin or an escalation path), 1 the report could not be made.
+ */
+
+
+
+
+
+
+
+
+
+
+async function reportCommand(args, rawIo = defaultIo()) {
+    const io = guarded(rawIo);
+    const format = (args.format ?? 'text');
+    if (!REPORT_FORMATS.includes(format)) {
+        io.err(`error: --format must be one of ${REPORT_FORMATS.join(', ')}, not '${format}'\n`);
+        return 1;
+    }
+    if (!(await dirIsRepo(args, io)))
+        return 1;
+    // The files only say which users are managed; a broken file must not hide the account's state.
+    const loaded = await loadDesired(args.dir);
+    if (!loaded.state) {
+        for (const d of loaded.diagnostics.filter((x) => x.severity === 'error'))
+            io.err(formatDiagnostic(d) + '\n');
+        io.err('warning: the files are invalid; every user is reported as not in the files\n');
+    }
+    const region = regionOf(io.env);
+    const clients = (io.clients ?? ((r) => createClients({ region: r })))(region);
+    const account = await readReportAccount(clients);
+    const report = build_buildReport({ account, desired: loaded.state, now: (io.now ?? (() => new Date()))() });
+    const text = render_renderReport(report, format);
+    io.out(format === 'json' ? neutralizeJson(text) : text);
+    const calls = clients.calls.total();
+    io.err(`${calls} AWS call${calls === 1 ? '' : 's'}\n`);
+    return reportFails(report) ? 2 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/validate.ts
 /**
  * `iam-gitops validate`: parse and check every file; exit 0 valid, 1 invalid (SPEC §4). The
@@ -83082,12 +87877,16 @@ function validate_plural(n, word) {
 
 
 
+
+
 const SUMMARY = {
     validate: 'parse and check every file             exit 0 valid, 1 invalid',
     lint: 'least-privilege lint                   exit 0, or 1 when findings reach lint.failOn',
     plan: 'plan against the live account          exit 0 no changes, 2 changes, 1 error',
     apply: 'apply the plan (see below)             exit 0 applied or nothing to do, 1 error or refused',
     drift: 'the files against live AWS             exit 0 no drift, 2 drift, 1 error',
+    import: "the account's users into the files     exit 0 written, 1 error or refused",
+    report: 'who has what, CIS identity checks      exit 0 clean, 2 failed checks or errors, 1 error',
 };
 const USAGE = [
     'usage: iam-gitops <command> [options]',
@@ -83152,6 +87951,10 @@ async function runCli(argv, io) {
             return applyCommand(args);
         case 'drift':
             return driftCommand(args);
+        case 'import':
+            return importCommand(args);
+        case 'report':
+            return reportCommand(args);
     }
     // parseArgs accepts only the commands above.
     throw new Error(`no handler for command '${args.command}'`);
@@ -85911,7 +90714,7 @@ var visit = __nccwpck_require__(204);
 
 
 __webpack_unused_export__ = composer.Composer;
-__webpack_unused_export__ = Document.Document;
+exports.yo = Document.Document;
 __webpack_unused_export__ = Schema.Schema;
 __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
@@ -85928,7 +90731,7 @@ exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
-__webpack_unused_export__ = YAMLSeq.YAMLSeq;
+exports.Rw = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
