@@ -45,6 +45,8 @@ export interface Settings {
   repo: { owner: string; repo: string };
   /** Read at call time so tests and nested runs never depend on import order. */
   apiUrl: string;
+  /** Where links to runs point (`GITHUB_SERVER_URL`). */
+  serverUrl: string;
   /** The runner offers an OIDC token (the job has `id-token: write`). */
   oidcAvailable: boolean;
 }
@@ -161,6 +163,7 @@ export function getSettings(
     runId: context.runId,
     repo: context.repo,
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
     oidcAvailable: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
   };
 }

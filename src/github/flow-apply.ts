@@ -19,6 +19,7 @@ import { checkGate, checkSamePlan, type GateContext } from './gate.js';
 import { setApplyOutputs, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { upsertComment } from './sticky.js';
+import { keepIssue } from './tracked-issue.js';
 
 const RECOVER =
   'To finish a failed apply, re-run this job: it continues the approved plan and refuses only ' +
@@ -29,9 +30,9 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   if (!gate.ok) {
     if (gate.diagnostics) {
       annotate(collectProblems(gate.diagnostics, [], s.dirFromWorkspace));
-      return refuse(d, gate, gate.reason, diagnosticsMarkdown(gate.diagnostics));
+      return refuse(d, s, gate, gate.reason, diagnosticsMarkdown(gate.diagnostics));
     }
-    return refuse(d, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
+    return refuse(d, s, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
   }
   core.info(neutralize(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`));
   for (const c of gate.gate.changes)
@@ -46,15 +47,17 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     clients,
     gate: gate.gate.settings,
   });
-  if (!run.ok) return refuse(d, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));
+  if (!run.ok)
+    return refuse(d, s, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));
   setPlanOutputs(run.plan);
   const same = checkSamePlan(gate.meta, run.plan);
-  if (!same.ok) return refuse(d, gate, same.reason, same.detail);
+  if (!same.ok) return refuse(d, s, gate, same.reason, same.detail);
   const failOn = gate.gate.settings.failOn;
   const failing = failingFindings(run.plan, failOn);
   if (failing.length)
     return refuse(
       d,
+      s,
       gate,
       `${failing.length} lint finding${failing.length === 1 ? '' : 's'} reach lint.failOn (${failOn})`,
       failing
@@ -70,6 +73,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     );
     await setStatus(d, gate, 'applied', text);
     await writeSummary(text);
+    await trackFailure(d, s, gate, null);
     return;
   }
   if (same.mode === 'continue')
@@ -94,16 +98,53 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     plannedAt: gate.meta.plannedAt,
   });
   await writeSummary(`${status}\n\n${plan}`);
+  await trackFailure(d, s, gate, outcome.ok ? null : status);
   if (!outcome.ok) core.setFailed(`iam-gitops: apply failed: ${outcome.error ?? 'see the job summary'}`);
 }
 
+export const APPLY_LABEL = 'iam-gitops:apply';
+
+/**
+ * One labelled issue while the default branch's last apply failed or was refused: why, and how to
+ * finish it. The next successful apply closes it. Best effort: the step's own result already says
+ * what happened, so a token without `issues: write` costs a warning only.
+ */
+async function trackFailure(d: Deps, s: Settings, ctx: GateContext, text: string | null): Promise<void> {
+  const pr = ctx.pr ? `#${ctx.pr.number}` : `commit ${s.sha.slice(0, 7)}`;
+  const run = `${s.serverUrl}/${s.repo.owner}/${s.repo.repo}/actions/runs/${s.runId}`;
+  try {
+    await keepIssue(d.api, {
+      label: APPLY_LABEL,
+      title: 'iam-gitops: the last apply did not finish',
+      body:
+        `The apply of ${pr} from ${s.sha.slice(0, 7)} did not finish ([workflow run](${run})).\n\n` +
+        `${text ?? ''}\n\nTo finish it: re-run the failed job of that run once the cause is fixed; it continues ` +
+        'the approved plan. A refusal for drift or for a changed plan needs a new pull request.',
+      clean: text === null,
+      closingComment: `The apply of ${pr} from ${s.sha.slice(0, 7)} succeeded ([workflow run](${run})). Closing.`,
+      overflowNote: `The full report is in the job summary of [the workflow run](${run}).`,
+    });
+  } catch (err) {
+    core.warning(
+      `Could not keep the '${APPLY_LABEL}' issue (${err instanceof Error ? err.message : String(err)}); grant the apply job \`issues: write\` to get one.`,
+    );
+  }
+}
+
 /** Refuses: nothing happened in AWS; the comment, the summary and the step say why. */
-async function refuse(d: Deps, ctx: GateContext, reason: string, detail?: string): Promise<void> {
+async function refuse(
+  d: Deps,
+  s: Settings,
+  ctx: GateContext,
+  reason: string,
+  detail?: string,
+): Promise<void> {
   const text =
     `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${prose(reason)}.` +
     `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`;
   await setStatus(d, ctx, 'refused', text);
   await writeSummary(text);
+  await trackFailure(d, s, ctx, text);
   core.setFailed(`iam-gitops: apply refused: ${neutralize(reason)}.`);
 }
 

@@ -90,7 +90,17 @@ test('SES rejected a welcome mail: the re-run sends it with a fresh password and
   expect(played).toEqual(['SendEmail:error']);
   expect(run.exitCode).toBe(1);
   expect(comment().body).toMatch(/re-run this job: it continues the approved plan/);
+  // One labelled issue says the apply did not finish and how to finish it; the finishing run closes it.
+  const [issue] = gh.issues('iam-gitops:apply');
+  expect(issue).toMatchObject({ state: 'open', title: 'iam-gitops: the last apply did not finish' });
+  expect(issue!.body).toMatch(/The apply of #3 from [0-9a-f]{7} did not finish/);
+  expect(issue!.body).toMatch(/re-run the failed job of that run/);
+  expect(issue!.body).not.toMatch(/carol@example\.com/);
   const again = await reRun();
+  expect(issue!.state).toBe('closed');
+  expect(gh.comments(issue!.number).map((c) => c.body)).toEqual([
+    expect.stringMatching(/^The apply of #3 from [0-9a-f]{7} succeeded/),
+  ]);
   // The user is not created twice; the mail's password is a new one, set on the existing login.
   expect(again.writes.map((w) => w.operation)).not.toContain('CreateUser');
   expect(again.writes.map((w) => w.operation)).toContain('SendEmail');

@@ -34,7 +34,7 @@ test('the project ships its CI and the three workflows users copy', () => {
 describe.each(files)('%s', (file) => {
   const wf = load(file);
 
-  test('grants nothing at the top and only read/comment/OIDC scopes per job (issues only for drift)', () => {
+  test('grants nothing at the top and only read/comment/OIDC scopes per job (issues only for drift and apply)', () => {
     expect(wf.permissions).toEqual({});
     for (const job of Object.values(wf.jobs)) {
       expect(job.permissions).toBeDefined();
@@ -43,8 +43,9 @@ describe.each(files)('%s', (file) => {
           ['contents', 'read'],
           ['pull-requests', 'write'],
           ['id-token', 'write'],
-          // The scheduled check keeps its drift and report issues; no other workflow writes issues.
-          ...(file === 'iam-drift.yml' ? [['issues', 'write']] : []),
+          // The scheduled check keeps its drift and report issues, the apply its failure issue; no
+          // other workflow writes issues.
+          ...(file === 'iam-drift.yml' || file === 'iam-apply.yml' ? [['issues', 'write']] : []),
         ]).toContainEqual([scope, level]);
       }
     }

@@ -208,6 +208,7 @@ function settings(dir: string): Settings {
     runId: 42,
     repo: { owner: gh.owner, repo: gh.repo },
     apiUrl: gh.url,
+    serverUrl: 'https://github.com',
     oidcAvailable: false,
   };
 }

@@ -49,6 +49,7 @@ function settings(over: Partial<Settings> = {}): Settings {
     runId: 1,
     repo: { owner: gh.owner, repo: gh.repo },
     apiUrl: gh.url,
+    serverUrl: 'https://github.com',
     oidcAvailable: false,
     ...over,
   };
