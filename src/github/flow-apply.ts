@@ -8,11 +8,12 @@
 import * as core from '@actions/core';
 import { describeGateChange } from '../config/gate.js';
 import { prose } from '../plan/md.js';
+import { FINISH_FAILED_APPLY } from '../plan/first-screen.js';
 import { neutralize } from '../safe-text.js';
-import type { Settings } from '../inputs.js';
+import { runUrl, type Settings } from '../inputs.js';
 import { annotate, collectProblems } from './annotations.js';
 import { verdictTable } from './approvals.js';
-import { composeFitting, MARKER, reportOf, type CommentMeta } from './comment.js';
+import { composeFitting, MARKER, RESULT_MARKER, reportOf, type CommentMeta } from './comment.js';
 import type { Deps } from './deps.js';
 import { failingFindings } from './flow-plan.js';
 import { checkGate, checkSamePlan, type GateContext } from './gate.js';
@@ -20,18 +21,16 @@ import { setApplyOutputs, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { upsertComment } from './sticky.js';
 
-const RECOVER =
-  'To finish a failed apply, re-run this job: it continues the approved plan and refuses only ' +
-  'operations nobody approved. For anything else, open a new pull request with the fix.';
+const RECOVER = `${FINISH_FAILED_APPLY} For anything else, open a new pull request with the fix.`;
 
 export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   const gate = await checkGate(s, d);
   if (!gate.ok) {
     if (gate.diagnostics) {
       annotate(collectProblems(gate.diagnostics, [], s.dirFromWorkspace));
-      return refuse(d, gate, gate.reason, diagnosticsMarkdown(gate.diagnostics));
+      return refuse(s, d, gate, gate.reason, diagnosticsMarkdown(gate.diagnostics));
     }
-    return refuse(d, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
+    return refuse(s, d, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
   }
   core.info(neutralize(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`));
   for (const c of gate.gate.changes)
@@ -46,14 +45,16 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     clients,
     gate: gate.gate.settings,
   });
-  if (!run.ok) return refuse(d, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));
+  if (!run.ok)
+    return refuse(s, d, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));
   setPlanOutputs(run.plan);
   const same = checkSamePlan(gate.meta, run.plan);
-  if (!same.ok) return refuse(d, gate, same.reason, same.detail);
+  if (!same.ok) return refuse(s, d, gate, same.reason, same.detail);
   const failOn = gate.gate.settings.failOn;
   const failing = failingFindings(run.plan, failOn);
   if (failing.length)
     return refuse(
+      s,
       d,
       gate,
       `${failing.length} lint finding${failing.length === 1 ? '' : 's'} reach lint.failOn (${failOn})`,
@@ -69,6 +70,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
       `The approved plan of pull request #${gate.pr.number} is fully applied; the account matches it.`,
     );
     await setStatus(d, gate, 'applied', text);
+    await postResult(s, d, gate, text);
     await writeSummary(text);
     return;
   }
@@ -86,6 +88,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     : `### ❌ iam-gitops: apply failed\n\n${outcome.error ? prose(outcome.error) : 'see the report below'}\n\n${RECOVER}`;
   const status = `${head}\n\n${outcome.markdown}`;
   await setStatus(d, gate, outcome.ok ? 'applied' : 'apply-failed', status);
+  await postResult(s, d, gate, status);
   const plan = d.renderSummary(run, {
     budget: COMMENT_BUDGET * 10,
     offlineReason: null,
@@ -97,12 +100,19 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   if (!outcome.ok) core.setFailed(`iam-gitops: apply failed: ${outcome.error ?? 'see the job summary'}`);
 }
 
-/** Refuses: nothing happened in AWS; the comment, the summary and the step say why. */
-async function refuse(d: Deps, ctx: GateContext, reason: string, detail?: string): Promise<void> {
+/** Refuses: nothing happened in AWS; the comments, the summary and the step say why. */
+async function refuse(
+  s: Settings,
+  d: Deps,
+  ctx: GateContext,
+  reason: string,
+  detail?: string,
+): Promise<void> {
   const text =
     `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${prose(reason)}.` +
     `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`;
   await setStatus(d, ctx, 'refused', text);
+  await postResult(s, d, ctx, text);
   await writeSummary(text);
   core.setFailed(`iam-gitops: apply refused: ${neutralize(reason)}.`);
 }
@@ -125,6 +135,33 @@ async function setStatus(
   } catch (err) {
     core.warning(
       `Could not update the comment on #${ctx.pr.number}: ${err instanceof Error ? err.message : String(err)}.`,
+    );
+  }
+}
+
+/**
+ * The result as a new comment on the merged pull request, so that its people are notified (an
+ * edit of the plan comment notifies nobody), with a link to this run. It carries RESULT_MARKER,
+ * never the plan's MARKER: the gate reads only the plan comment, and a re-run must find that one
+ * again, not this. Too long for a comment: the folded detail is left to the run's summary. Best
+ * effort: the plan comment's status and the job summary say the same.
+ */
+async function postResult(s: Settings, d: Deps, ctx: GateContext, text: string): Promise<void> {
+  if (!ctx.pr) return;
+  const link = `[Workflow run ${s.runId}](${runUrl(s)}) · the full report is in its job summary.`;
+  const room = COMMENT_BUDGET - link.length - RESULT_MARKER.length - 10;
+  let body = text.trim();
+  if (body.length > room) {
+    const fold = body.indexOf('<details');
+    body = (
+      fold > 0 && fold < room ? body.slice(0, fold) : body.slice(0, body.lastIndexOf('\n', room))
+    ).trimEnd();
+  }
+  try {
+    await d.api.createComment(ctx.pr.number, `${RESULT_MARKER}\n${body}\n\n${link}\n`);
+  } catch (err) {
+    core.warning(
+      `Could not post the apply result on #${ctx.pr.number}: ${err instanceof Error ? err.message : String(err)}.`,
     );
   }
 }

@@ -88,7 +88,7 @@ test('SES rejected a welcome mail: the re-run sends it with a fresh password and
   ]);
   expect(played).toEqual(['SendEmail:error']);
   expect(run.exitCode).toBe(1);
-  expect(comment().body).toMatch(/re-run this job: it continues the approved plan/);
+  expect(comment().body).toMatch(/re-run the apply job: it continues the approved plan/);
   const again = await reRun();
   // The user is not created twice; the mail's password is a new one, set on the existing login.
   expect(again.writes.map((w) => w.operation)).not.toContain('CreateUser');

@@ -120,6 +120,7 @@ function settings(dir: string, over: Partial<Settings> = {}): Settings {
     runId: 1,
     repo: { owner: 'acme', repo: 'iam' },
     apiUrl: 'http://127.0.0.1:9',
+    serverUrl: 'https://github.com',
     oidcAvailable: true,
     ...over,
   };
