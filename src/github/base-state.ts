@@ -63,7 +63,7 @@ export async function blastFor(
     const base = await loadDesired(tree.dir, { configPath });
     if (!base.state) return { note: `the files at the base commit ${baseSha.slice(0, 7)} are invalid` };
     const diff = diffDesired(base.state, head, lintDesired(base.state, { now }), headLint, { now });
-    return { blast: blastRadius(base.state, head, diff, now.getTime()) };
+    return { blast: blastRadius(base.state, head, diff, now.getTime(), headLint.findings) };
   } finally {
     tree.cleanup();
   }

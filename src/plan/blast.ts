@@ -111,11 +111,17 @@ interface Tally {
   via: Map<string, number>;
 }
 
+/**
+ * `headFindings`: the head's findings; the actions of its privilege findings are shown by name
+ * wherever someone gains them (a PassRole on `*` that existed unused in the base is news to the
+ * users who now get it). Default: only the findings new in the head.
+ */
 export function blastRadius(
   base: DesiredState,
   head: DesiredState,
   diff: LintDiff,
   now: number,
+  headFindings: Finding[] = diff.newFindings,
 ): BlastRadius {
   const baseUsers = new Map(base.users.map((u) => [u.name, u]));
   const headUsers = new Map(head.users.map((u) => [u.name, u]));
@@ -191,7 +197,7 @@ export function blastRadius(
   }
 
   const flagged = new Set(
-    diff.newFindings
+    headFindings
       .filter((f) => PRIVILEGE_RULES.has(f.rule))
       .flatMap((f) => f.actions.map((a) => a.toLowerCase())),
   );

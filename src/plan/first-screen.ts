@@ -76,7 +76,7 @@ export function lintErrorsBlock(
   max: number,
 ): string {
   if (!failing.length) return '';
-  const shown = failing.slice(0, max).map((f) => findingLine(f, withFix, fixes));
+  const shown = failing.slice(0, max).map((f) => findingLine(f, withFix, fixes, true));
   const rest = failing.length - shown.length;
   if (rest > 0) shown.push(`- … and ${rest} more in the lint findings below`);
   return `#### 🛑 ${plural(failing.length, 'lint finding')} to fix before the apply\n\n${shown.join('\n')}`;

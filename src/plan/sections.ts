@@ -65,10 +65,14 @@ export function totalsLine(view: PlanView, plan: Plan, noun: string): string {
   ];
   for (const [noun1, rows] of others) {
     if (!rows.length) continue;
-    const by = ['create', 'update', 'access', 'delete']
-      .map((a) => [a, rows.filter((r) => r.action === a).length] as const)
-      .filter(([, n]) => n > 0)
-      .map(([a, n]) => `${n} ${a === 'access' ? 'change' : a === 'update' ? 'change' : `to ${a}`}`);
+    const n = (test: (a: string) => boolean): number => rows.filter((r) => test(r.action)).length;
+    const by = [
+      [n((a) => a === 'create'), 'to create'],
+      [n((a) => a === 'update' || a === 'access'), 'to change'],
+      [n((a) => a === 'delete'), 'to delete'],
+    ]
+      .filter(([k]) => Number(k) > 0)
+      .map(([k, w]) => `${k} ${w}`);
     parts.push(`${noun1 === 'custom policy' ? 'custom policies' : `${noun1}s`}: ${by.join(', ')}`);
   }
   return `**${noun}: ${parts.join('; ')}.** <sub>(${plural(ops, 'operation')})</sub>${unchanged}`;
@@ -228,8 +232,16 @@ const whereOf = (f: Finding): string => `${f.file}${f.line > 0 ? `:${f.line}` : 
  */
 export type FixesShown = Map<string, string>;
 
-/** One finding; with `withFix`, its fix below it (or a pointer to the same fix shown earlier). */
-export function findingLine(f: Finding, withFix: boolean, fixes: FixesShown = new Map()): string {
+/**
+ * One finding; with `withFix`, its fix below it (or a pointer to the same fix shown earlier).
+ * `open`: the fix unfolded however long (the first screen's errors).
+ */
+export function findingLine(
+  f: Finding,
+  withFix: boolean,
+  fixes: FixesShown = new Map(),
+  open = false,
+): string {
   const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
     .filter(Boolean)
     .join(', ');
@@ -238,7 +250,8 @@ export function findingLine(f: Finding, withFix: boolean, fixes: FixesShown = ne
   const seen = fixes.get(f.fix);
   if (seen) return `${head}\n  Fix: the same as for ${code(seen)} above.`;
   fixes.set(f.fix, whereOf(f));
-  const fix = details('fix', fence('', f.fix))
+  const folded = details('fix', fence('', f.fix));
+  const fix = (open ? folded.replace(/^<details>/, '<details open>') : folded)
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');

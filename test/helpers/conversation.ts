@@ -95,7 +95,7 @@ export function reportFor(
     base: 'e4f5a6b',
     plannedAt: '2026-11-29T12:00:00.000Z',
     dataVersion: headLint.dataVersion,
-    blast: blastRadius(base, head, d, now.getTime()),
+    blast: blastRadius(base, head, d, now.getTime(), headLint.findings),
     approvals: { required: 1 },
     ...extra,
   };
