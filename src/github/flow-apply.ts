@@ -14,7 +14,7 @@ import { runUrl, type Settings } from '../inputs.js';
 import { annotate, collectProblems } from './annotations.js';
 import { verdictTable } from './approvals.js';
 import { composeFitting, MARKER, RESULT_MARKER, reportOf, type CommentMeta } from './comment.js';
-import type { Deps } from './deps.js';
+import type { ApplyOutcome, Deps } from './deps.js';
 import { failingFindings } from './flow-plan.js';
 import { checkGate, checkSamePlan, type GateContext } from './gate.js';
 import { setApplyOutputs, setPlanOutputs } from './outputs.js';
@@ -82,11 +82,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   await setStatus(d, gate, 'applying', `### ⏳ iam-gitops: applying\n\nApproved by ${by}; applying now.`);
   const outcome = await d.applyPlan(run, clients);
   setApplyOutputs(outcome);
-  const head = outcome.ok
-    ? `### ✅ iam-gitops: applied\n\nApproved by ${by}; applied from commit ${s.sha.slice(0, 7)}` +
-      (same.mode === 'continue' ? ', finishing an earlier run of this apply.' : '.')
-    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ? prose(outcome.error) : 'see the report below'}\n\n${RECOVER}`;
-  const status = `${head}\n\n${outcome.markdown}`;
+  const status = outcomeText(outcome, by, s.sha, same.mode === 'continue');
   await setStatus(d, gate, outcome.ok ? 'applied' : 'apply-failed', status);
   await postResult(s, d, gate, status);
   const plan = d.renderSummary(run, {
@@ -108,9 +104,7 @@ async function refuse(
   reason: string,
   detail?: string,
 ): Promise<void> {
-  const text =
-    `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${prose(reason)}.` +
-    `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`;
+  const text = refusalText(reason, detail);
   await setStatus(d, ctx, 'refused', text);
   await postResult(s, d, ctx, text);
   await writeSummary(text);
@@ -148,8 +142,19 @@ async function setStatus(
  */
 async function postResult(s: Settings, d: Deps, ctx: GateContext, text: string): Promise<void> {
   if (!ctx.pr) return;
-  const link = `[Workflow run ${s.runId}](${runUrl(s)}) · the full report is in its job summary.`;
-  const room = COMMENT_BUDGET - link.length - RESULT_MARKER.length - 10;
+  try {
+    await d.api.createComment(ctx.pr.number, resultComment(text, s.runId, runUrl(s)));
+  } catch (err) {
+    core.warning(
+      `Could not post the apply result on #${ctx.pr.number}: ${err instanceof Error ? err.message : String(err)}.`,
+    );
+  }
+}
+
+/** The result comment's body: RESULT_MARKER, the text (its folded detail dropped when too long), the link. */
+export function resultComment(text: string, runId: number, url: string, limit = COMMENT_BUDGET): string {
+  const link = `[Workflow run ${runId}](${url}) · the full report is in its job summary.`;
+  const room = limit - link.length - RESULT_MARKER.length - 10;
   let body = text.trim();
   if (body.length > room) {
     const fold = body.indexOf('<details');
@@ -157,11 +162,22 @@ async function postResult(s: Settings, d: Deps, ctx: GateContext, text: string):
       fold > 0 && fold < room ? body.slice(0, fold) : body.slice(0, body.lastIndexOf('\n', room))
     ).trimEnd();
   }
-  try {
-    await d.api.createComment(ctx.pr.number, `${RESULT_MARKER}\n${body}\n\n${link}\n`);
-  } catch (err) {
-    core.warning(
-      `Could not post the apply result on #${ctx.pr.number}: ${err instanceof Error ? err.message : String(err)}.`,
-    );
-  }
+  return `${RESULT_MARKER}\n${body}\n\n${link}\n`;
+}
+
+/** A refusal: nothing changed in AWS, why, the detail (verdicts, differences) and how to go on. */
+export function refusalText(reason: string, detail?: string): string {
+  return (
+    `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${prose(reason)}.` +
+    `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`
+  );
+}
+
+/** An apply's outcome: who approved, from which commit, then the apply report (or why it failed). */
+export function outcomeText(outcome: ApplyOutcome, by: string, sha: string, continued: boolean): string {
+  const head = outcome.ok
+    ? `### ✅ iam-gitops: applied\n\nApproved by ${by}; applied from commit ${sha.slice(0, 7)}` +
+      (continued ? ', finishing an earlier run of this apply.' : '.')
+    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ? prose(outcome.error) : 'see the report below'}\n\n${RECOVER}`;
+  return `${head}\n\n${outcome.markdown}`;
 }

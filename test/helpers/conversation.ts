@@ -14,7 +14,12 @@ import type { PolicyDocument } from '../../src/model/policy.js';
 import { blastRadius } from '../../src/plan/blast.js';
 import { diff } from '../../src/plan/diff.js';
 import { planHash } from '../../src/plan/hash.js';
-import type { ReportInput } from '../../src/plan/render-markdown.js';
+import { renderMarkdown, type ReportInput } from '../../src/plan/render-markdown.js';
+import { buildReport } from '../../src/apply/report.js';
+import { toOutcome } from '../../src/github/apply-report.js';
+import type { ApprovalResult } from '../../src/github/approvals.js';
+import { verdictTable } from '../../src/github/approvals.js';
+import { outcomeText, refusalText, resultComment } from '../../src/github/flow-apply.js';
 import {
   actual,
   actualPolicy,
@@ -173,4 +178,41 @@ export function bigPr(): ReportInput {
     policy('deploy', DEPLOY_HEAD),
   ]);
   return reportFor(base, head, { approvals: { required: 2 } });
+}
+
+/**
+ * The four comments of the screenshots in docs/screenshots/, as GitHub would receive them: the
+ * plan of a small and of a 300-user pull request, then the apply's result comments after merge
+ * (a refusal, and an applied result with its report).
+ */
+export function examples(): Record<string, string> {
+  const small = smallPr();
+  const big = bigPr();
+  const url = 'https://github.com/acme/aws-users/actions/runs/4242';
+  const verdicts = verdictTable({
+    ok: false,
+    approvers: ['bob'],
+    required: 2,
+    message: '1 of 2 approvals',
+    verdicts: [
+      { login: 'bob', counted: true },
+      { login: 'alice', counted: false, reason: 'authored a commit of this pull request' },
+      { login: 'carol', counted: false, reason: 'approved an earlier commit, not the final head' },
+    ],
+  } as ApprovalResult);
+  const refused = refusalText('1 of 2 required approvals on the final commit', verdicts);
+  const results = small.plan.changes.map((op) => ({
+    id: op.id,
+    type: op.type,
+    action: op.action,
+    name: op.name,
+    status: 'done' as const,
+  }));
+  const applied = outcomeText(toOutcome(buildReport(small.plan.changes, results)), 'bob', 'f00dfeed', false);
+  return {
+    'plan-small': renderMarkdown(small).body,
+    'plan-300-users': renderMarkdown(big).body,
+    'result-refused': resultComment(refused, 4242, url),
+    'result-applied': resultComment(applied, 4242, url),
+  };
 }
