@@ -23,7 +23,7 @@ export interface BlastEntry {
    * new privilege finding names (iam:PassRole on `*`): shown by name on the first screen.
    */
   sensitive: boolean;
-  /** What brings it, most users first: `group developers`, `policy dev-s3`, `user deleted`. */
+  /** What brings it, most users first: `group developers`, `policy dev-s3`, `deletion`. */
   via: string[];
 }
 
@@ -190,7 +190,7 @@ export function blastRadius(
     if (d.lostCount) {
       const causes: Array<[string, Set<string>]> =
         d.change === 'removed'
-          ? [['user deleted', new Set(['*'])]]
+          ? [['deletion', new Set(['*'])]]
           : changedSources(b, h).map((l) => [l, namesOf('base', l, b.get(l)!)]);
       tally(lost, d.user, d.lost, causes, 'lost');
     }

@@ -84,6 +84,12 @@ export function lintErrorsBlock(
 
 const via = (e: BlastEntry): string => e.via.map(esc).join(', ');
 
+/** `1 user gains`, `75 users gain`. */
+const users = (n: number, verb: 'gain' | 'lose', bold = false): string => {
+  const who = plural(n, 'user');
+  return `${bold ? `**${who}**` : who} ${n === 1 ? `${verb}s` : verb}`;
+};
+
 /**
  * Who gains privilege: each new finding that grants it (admin, an escalation path, PassRole to
  * everything), then the sensitive actions gained, one line per cause and number of users.
@@ -104,7 +110,7 @@ export function newPrivilegeBlock(blast: BlastRadius | undefined, max: number): 
     const e = entries[0]!;
     const names = entries.slice(0, 6).map((x) => code(x.action));
     if (entries.length > 6) names.push(`${entries.length - 6} more`);
-    items.push(`**${plural(e.users, 'user')}** gain ${names.join(', ')} via ${via(e)}`);
+    items.push(`${users(e.users, 'gain', true)} ${names.join(', ')} via ${via(e)}`);
   }
   if (!items.length) return '';
   const list = items.slice(0, max).map((i) => `> - ${i}`);
@@ -140,26 +146,21 @@ export function blastSection(blast: BlastRadius | undefined, full: boolean, maxL
   const lines: string[] = [];
   for (const s of blast.sources) {
     if (s.usersGaining)
-      lines.push(
-        `- **${plural(s.usersGaining, 'user')}** gain ${levels(s.gained)} actions via ${esc(s.via)}`,
-      );
+      lines.push(`- ${users(s.usersGaining, 'gain', true)} ${levels(s.gained)} actions via ${esc(s.via)}`);
     if (s.usersLosing)
-      lines.push(`- **${plural(s.usersLosing, 'user')}** lose ${levels(s.lost)} actions via ${esc(s.via)}`);
+      lines.push(`- ${users(s.usersLosing, 'lose', true)} ${levels(s.lost)} actions via ${esc(s.via)}`);
   }
   const shown = lines.slice(0, maxLines);
   if (lines.length > maxLines)
     shown.push(`- … and ${lines.length - maxLines} more causes in the job summary`);
   const head =
-    `#### Blast radius: ${plural(blast.usersGaining, 'user')} gain, ${plural(blast.usersLosing, 'user')} lose permissions\n\n` +
+    `#### Blast radius: ${users(blast.usersGaining, 'gain')}, ${users(blast.usersLosing, 'lose')} permissions\n\n` +
     shown.join('\n');
   if (!full) return head;
-  const table = (entries: BlastEntry[], verb: string): string => {
+  const table = (entries: BlastEntry[], verb: 'gain' | 'lose'): string => {
     const lines = entries
       .slice(0, EVERY_ACTION_MAX)
-      .map(
-        (e) =>
-          `- ${code(e.action)} (${LEVEL_WORD[e.level]}): ${plural(e.users, 'user')} ${verb}, via ${via(e)}`,
-      );
+      .map((e) => `- ${code(e.action)} (${LEVEL_WORD[e.level]}): ${users(e.users, verb)}, via ${via(e)}`);
     const more = entries.length - EVERY_ACTION_MAX;
     if (more > 0) lines.push(`- … and ${more} more in \`plan --format json\` (\`blastRadius\`)`);
     return lines.join('\n');

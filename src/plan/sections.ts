@@ -75,7 +75,7 @@ export function totalsLine(view: PlanView, plan: Plan, noun: string): string {
       .map(([k, w]) => `${k} ${w}`);
     parts.push(`${noun1 === 'custom policy' ? 'custom policies' : `${noun1}s`}: ${by.join(', ')}`);
   }
-  return `**${noun}: ${parts.join('; ')}.** <sub>(${plural(ops, 'operation')})</sub>${unchanged}`;
+  return `**${noun}: ${parts.join('; ')}.**${unchanged} <sub>(${plural(ops, 'operation')})</sub>`;
 }
 
 function describeDeletion(op: Operation): string {

@@ -165,7 +165,7 @@ test('a pull request that removes a user: the plan warns, the merge offboards it
   expect(warning).toBeGreaterThan(-1);
   // Prominent: right under the totals, before the per-user table that details it.
   expect(body).toMatch(
-    /\*\*Plan: 0 users to create, 0 to change, 1 to delete\.\*\* <sub>\([1-9]\d* operations\)<\/sub>[^\n]*\n+> \[!WARNING\]/,
+    /\*\*Plan: 0 users to create, 0 to change, 1 to delete\.\*\*[^\n]* <sub>\([1-9]\d* operations\)<\/sub>\n+> \[!WARNING\]/,
   );
   // The status line counts the deletion as the warning does.
   expect(body).toContain('deletes 1 user.**');

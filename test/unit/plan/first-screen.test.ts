@@ -28,12 +28,29 @@ function firstScreen(body: string): string {
   return folded < 0 ? body : body.slice(0, folded);
 }
 
+/** A lint error with a fix, for the small pull request (which has none of its own). */
+const ERROR: Finding = {
+  rule: 'resource-mismatch',
+  severity: 'error',
+  file: 'policies/dev-s3.json',
+  line: 5,
+  policy: 'dev-s3',
+  actions: ['s3:ListBucket'],
+  message: 'no resource fits `s3:ListBucket`',
+  fix: 'Use arn:aws:s3:::<BucketName> for s3:ListBucket.',
+};
+const withFindings = (r: ReportInput, findings: Finding[]): ReportInput => ({
+  ...r,
+  plan: { ...r.plan, findings },
+});
+
 const statusOf = (body: string): string => body.split('\n').find((l) => /^\*\*(🛑|⚠️|✅)/.test(l)) ?? '';
 
 describe('status line', () => {
   const clean = (): ReportInput => {
     const r = smallPr();
-    return { ...r, plan: { ...r.plan, findings: [] } };
+    expect(r.plan.findings).toEqual([]);
+    return r;
   };
 
   test('ready to approve when nothing needs care; it comes right under the title', () => {
@@ -43,10 +60,9 @@ describe('status line', () => {
   });
 
   test('lint fails with the count at lint.failOn; warnings count only with failOn: warning', () => {
-    const r = smallPr();
+    const r = withFindings(smallPr(), [ERROR]);
     expect(statusOf(renderMarkdown(r).body)).toBe('**🛑 Not ready: lint fails: 1 error.**');
-    const warn: Finding = { ...r.plan.findings[0]!, severity: 'warning' };
-    const w = { ...r, plan: { ...r.plan, findings: [warn] } };
+    const w = withFindings(r, [{ ...ERROR, severity: 'warning' }]);
     expect(statusOf(renderMarkdown(w).body)).toMatch(/^\*\*✅ Ready to approve/);
     expect(statusOf(renderMarkdown({ ...w, failOn: 'warning' }).body)).toBe(
       '**🛑 Not ready: lint fails: 1 warning.**',
@@ -95,12 +111,11 @@ describe('first screen, never folded', () => {
   });
 
   test('two findings with the same fix print it once and point at it', () => {
-    const r = smallPr();
-    const f = r.plan.findings[0]!;
+    const f = ERROR;
     const twin = { ...f, file: 'policies/other.json', line: 9 };
-    const body = renderMarkdown({ ...r, plan: { ...r.plan, findings: [f, twin] } }).body;
+    const body = renderMarkdown(withFindings(smallPr(), [f, twin])).body;
     expect(body.split(f.fix)).toHaveLength(2);
-    expect(body).toContain(`Fix: the same as for \`${f.file}\` above.`);
+    expect(body).toContain(`Fix: the same as for \`${f.file}:${f.line}\` above.`);
   });
 
   test('next steps show the approvals counted so far and those that do not count, with why', () => {
@@ -136,7 +151,7 @@ describe('layout', () => {
 
   test('no literal backtick inside any <summary>, even with hostile names', () => {
     const r = smallPr();
-    const hostile: Finding = { ...r.plan.findings[0]!, policy: 'x`</summary>`y', rule: 'a`b' };
+    const hostile: Finding = { ...ERROR, policy: 'x`</summary>`y', rule: 'a`b' };
     const bodies = [
       bigBody,
       renderSummary(big).markdown,
