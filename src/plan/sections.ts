@@ -101,16 +101,30 @@ export function deletionsBlock(view: PlanView, max = Infinity): string {
   return `> [!WARNING]\n> **This plan ${deletionPhrase(view)}:**\n${list.join('\n')}`;
 }
 
+const DELETED_NOUN: Record<string, [string, string]> = {
+  user: ['user', 'users'],
+  group: ['group', 'groups'],
+  policy: ['custom policy', 'custom policies'],
+};
+
 /** `deletes 4 users, 1 group and removes 6 console logins`, or '' when nothing is removed. */
 export function deletionPhrase(view: PlanView): string {
-  const uc = view.userCounts;
-  const others = view.deletions.length - uc.delete;
-  const deleted = [uc.delete ? plural(uc.delete, 'user') : '', others ? plural(others, 'other resource') : '']
-    .filter(Boolean)
-    .join(' and ');
+  const byType = new Map<string, number>();
+  for (const d of view.deletions) {
+    const noun = DELETED_NOUN[d.type] ? d.type : 'monitoring';
+    byType.set(noun, (byType.get(noun) ?? 0) + 1);
+  }
+  const order = ['user', 'group', 'policy', 'monitoring'].filter((t) => byType.has(t));
+  const named = order.map((t) => {
+    const n = byType.get(t)!;
+    const [one, many] = DELETED_NOUN[t] ?? ['monitoring resource', 'monitoring resources'];
+    return plural(n, one, many);
+  });
+  const deleted = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+  const logins = view.userCounts.consoleRemoved;
   const parts = [
     deleted ? `deletes ${deleted}` : '',
-    uc.consoleRemoved ? `removes ${plural(uc.consoleRemoved, 'console login')}` : '',
+    logins ? `removes ${plural(logins, 'console login')}` : '',
   ];
   return parts.filter(Boolean).join(' and ');
 }

@@ -88,6 +88,17 @@ describe('status line', () => {
   });
 });
 
+test('other deletions are named by kind in the status line and the warning', () => {
+  const base = desired([user('ann'), user('bob', { groups: ['old'] })], {
+    groups: { old: { policies: [], source: { file: 'iam-gitops.yml', line: 2 } } },
+  });
+  const r = reportFor(base, desired([user('ann')]));
+  const body = renderMarkdown(r).body;
+  expect(statusOf(body)).toBe('**⚠️ Ready to approve with care: deletes 1 user and 1 group.**');
+  expect(body).toContain('> **This plan deletes 1 user and 1 group:**');
+  expect(body).toContain('> - group `old`');
+});
+
 describe('first screen, never folded', () => {
   test('deletions, new privilege, errors with their fixes and the next steps come before any folded detail', () => {
     const top = firstScreen(bigBody);
