@@ -281,6 +281,29 @@ describe('blast radius', () => {
     expect(JSON.parse(renderJson(big.plan))).not.toHaveProperty('blastRadius');
   });
 
+  test('cause names from the files are inert: no HTML, link or ping in the new-privilege and blast lines', () => {
+    const via = 'group <img src=x onerror=alert(1)> [x](https://evil.example) @acme/admins';
+    const entry = { action: 'iam:PassRole', level: 'Write' as const, users: 3, sensitive: true, via: [via] };
+    const body = renderMarkdown({
+      ...smallPr(),
+      blast: {
+        usersGaining: 3,
+        usersLosing: 0,
+        gained: [entry],
+        lost: [],
+        sources: [{ via, usersGaining: 3, usersLosing: 0, gained: { Write: 1 }, lost: {} }],
+        newPrivilege: [
+          { rule: 'passrole-star', kind: 'policy', name: 'x`</summary>', actions: ['iam:PassRole'] },
+        ],
+      },
+    }).body;
+    expect(body).not.toContain('<img');
+    expect(body).not.toContain('[x](');
+    expect(body).not.toContain('https://evil');
+    expect(body).not.toMatch(/(^|[^\u200b])@acme\/admins/m);
+    expect(body).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
   test('without a base, the comment says why there is no blast radius', () => {
     const r = smallPr();
     const body = renderMarkdown({
