@@ -45,7 +45,7 @@ export interface Settings {
   repo: { owner: string; repo: string };
   /** Read at call time so tests and nested runs never depend on import order. */
   apiUrl: string;
-  /** Where links to runs point (`GITHUB_SERVER_URL`). */
+  /** `GITHUB_SERVER_URL` (https://github.com or the GHES host), for links to this run. */
   serverUrl: string;
   /** The runner offers an OIDC token (the job has `id-token: write`). */
   oidcAvailable: boolean;
@@ -94,6 +94,23 @@ function role(name: string): string | null {
       `Input ${name} must be an IAM role ARN like arn:aws:iam::123456789012:role/iam-gitops-plan; got '${v}'.`,
     );
   return v;
+}
+
+/** The web host of GitHub, only as an http(s) origin: it is written into comment links. */
+function serverUrl(value: string | undefined): string {
+  try {
+    const u = new URL(value || 'https://github.com');
+    if (u.protocol === 'https:' || u.protocol === 'http:') return u.origin;
+  } catch {
+    // fall through
+  }
+  return 'https://github.com';
+}
+
+/** The link to a workflow run, for the comments that report it. */
+export function runUrl(s: Pick<Settings, 'serverUrl' | 'repo' | 'runId'>): string {
+  const part = encodeURIComponent;
+  return `${s.serverUrl}/${part(s.repo.owner)}/${part(s.repo.repo)}/actions/runs/${s.runId}`;
 }
 
 export function getSettings(
@@ -163,7 +180,7 @@ export function getSettings(
     runId: context.runId,
     repo: context.repo,
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
-    serverUrl: env.GITHUB_SERVER_URL || 'https://github.com',
+    serverUrl: serverUrl(env.GITHUB_SERVER_URL),
     oidcAvailable: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
   };
 }

@@ -7,6 +7,11 @@ import { META_PREFIX, PLAN_MARKER, renderMeta, type CommentMetaOut } from '../pl
 
 /** The renderer's marker: a rendered report and our comment are found by the same line. */
 export const MARKER = PLAN_MARKER;
+/**
+ * Marks the apply's result comments (one per run, posted anew so people are notified). Distinct
+ * from MARKER: only the plan comment carries that, so the gate never mistakes a result for a plan.
+ */
+export const RESULT_MARKER = '<!-- iam-gitops:result -->';
 const STATUS_OPEN = '<!-- iam-gitops:status -->';
 const STATUS_CLOSE = '<!-- /iam-gitops:status -->';
 

@@ -6,6 +6,8 @@ import type { AwsClients } from '../aws/clients.js';
 import type { LoadResult } from '../desired/index.js';
 import type { PlanRun, PlanRunOptions } from '../pipeline.js';
 import type { GitHubApi } from './api.js';
+import type { BlastRadius } from '../plan/blast.js';
+import type { ApprovalsInput } from '../plan/first-screen.js';
 
 export type OkRun = Extract<PlanRun, { ok: true }>;
 
@@ -31,6 +33,14 @@ export interface RenderOptions {
   kind?: 'plan' | 'drift';
   /** Set when the plan was made against an empty account: why. */
   offlineReason: string | null;
+  /** The level of findings that fails the check, from the settings in force. */
+  failOn?: 'error' | 'warning' | 'never';
+  /** This pull request's changes to its own gate settings, described. */
+  gateChanges?: string[];
+  /** Base → head permission changes; or why they are not shown. */
+  blast?: BlastRadius;
+  blastNote?: string;
+  approvals?: ApprovalsInput;
 }
 
 export interface Deps {

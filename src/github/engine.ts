@@ -24,6 +24,11 @@ const input = (run: OkRun, o: RenderOptions) => ({
   kind: o.kind,
   dataVersion: run.lint.dataVersion,
   offlineReason: o.offlineReason,
+  failOn: o.failOn,
+  gateChanges: o.gateChanges,
+  blast: o.blast,
+  blastNote: o.blastNote,
+  approvals: o.approvals,
 });
 
 export function createEngine(s: Settings): Deps {

@@ -8,12 +8,13 @@
 import * as core from '@actions/core';
 import { describeGateChange } from '../config/gate.js';
 import { prose } from '../plan/md.js';
+import { FINISH_FAILED_APPLY } from '../plan/first-screen.js';
 import { neutralize } from '../safe-text.js';
-import type { Settings } from '../inputs.js';
+import { runUrl, type Settings } from '../inputs.js';
 import { annotate, collectProblems } from './annotations.js';
 import { verdictTable } from './approvals.js';
-import { composeFitting, MARKER, reportOf, type CommentMeta } from './comment.js';
-import type { Deps } from './deps.js';
+import { composeFitting, MARKER, RESULT_MARKER, reportOf, type CommentMeta } from './comment.js';
+import type { ApplyOutcome, Deps } from './deps.js';
 import { failingFindings } from './flow-plan.js';
 import { checkGate, checkSamePlan, type GateContext } from './gate.js';
 import { setApplyOutputs, setPlanOutputs } from './outputs.js';
@@ -21,18 +22,16 @@ import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { upsertComment } from './sticky.js';
 import { keepIssue } from './tracked-issue.js';
 
-const RECOVER =
-  'To finish a failed apply, re-run this job: it continues the approved plan and refuses only ' +
-  'operations nobody approved. For anything else, open a new pull request with the fix.';
+const RECOVER = `${FINISH_FAILED_APPLY} For anything else, open a new pull request with the fix.`;
 
 export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   const gate = await checkGate(s, d);
   if (!gate.ok) {
     if (gate.diagnostics) {
       annotate(collectProblems(gate.diagnostics, [], s.dirFromWorkspace));
-      return refuse(d, s, gate, gate.reason, diagnosticsMarkdown(gate.diagnostics));
+      return refuse(s, d, gate, gate.reason, diagnosticsMarkdown(gate.diagnostics));
     }
-    return refuse(d, s, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
+    return refuse(s, d, gate, gate.reason, gate.approvals ? verdictTable(gate.approvals) : gate.detail);
   }
   core.info(neutralize(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`));
   for (const c of gate.gate.changes)
@@ -48,16 +47,16 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     gate: gate.gate.settings,
   });
   if (!run.ok)
-    return refuse(d, s, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));
+    return refuse(s, d, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));
   setPlanOutputs(run.plan);
   const same = checkSamePlan(gate.meta, run.plan);
-  if (!same.ok) return refuse(d, s, gate, same.reason, same.detail);
+  if (!same.ok) return refuse(s, d, gate, same.reason, same.detail);
   const failOn = gate.gate.settings.failOn;
   const failing = failingFindings(run.plan, failOn);
   if (failing.length)
     return refuse(
-      d,
       s,
+      d,
       gate,
       `${failing.length} lint finding${failing.length === 1 ? '' : 's'} reach lint.failOn (${failOn})`,
       failing
@@ -72,6 +71,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
       `The approved plan of pull request #${gate.pr.number} is fully applied; the account matches it.`,
     );
     await setStatus(d, gate, 'applied', text);
+    await postResult(s, d, gate, text);
     await writeSummary(text);
     await trackFailure(d, s, gate, null);
     return;
@@ -84,12 +84,9 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   await setStatus(d, gate, 'applying', `### ⏳ iam-gitops: applying\n\nApproved by ${by}; applying now.`);
   const outcome = await d.applyPlan(run, clients);
   setApplyOutputs(outcome);
-  const head = outcome.ok
-    ? `### ✅ iam-gitops: applied\n\nApproved by ${by}; applied from commit ${s.sha.slice(0, 7)}` +
-      (same.mode === 'continue' ? ', finishing an earlier run of this apply.' : '.')
-    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ? prose(outcome.error) : 'see the report below'}\n\n${RECOVER}`;
-  const status = `${head}\n\n${outcome.markdown}`;
+  const status = outcomeText(outcome, by, s.sha, same.mode === 'continue');
   await setStatus(d, gate, outcome.ok ? 'applied' : 'apply-failed', status);
+  await postResult(s, d, gate, status);
   const plan = d.renderSummary(run, {
     budget: COMMENT_BUDGET * 10,
     offlineReason: null,
@@ -131,18 +128,17 @@ async function trackFailure(d: Deps, s: Settings, ctx: GateContext, text: string
   }
 }
 
-/** Refuses: nothing happened in AWS; the comment, the summary and the step say why. */
+/** Refuses: nothing happened in AWS; the comments, the summary and the step say why. */
 async function refuse(
-  d: Deps,
   s: Settings,
+  d: Deps,
   ctx: GateContext,
   reason: string,
   detail?: string,
 ): Promise<void> {
-  const text =
-    `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${prose(reason)}.` +
-    `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`;
+  const text = refusalText(reason, detail);
   await setStatus(d, ctx, 'refused', text);
+  await postResult(s, d, ctx, text);
   await writeSummary(text);
   await trackFailure(d, s, ctx, text);
   core.setFailed(`iam-gitops: apply refused: ${neutralize(reason)}.`);
@@ -168,4 +164,53 @@ async function setStatus(
       `Could not update the comment on #${ctx.pr.number}: ${err instanceof Error ? err.message : String(err)}.`,
     );
   }
+}
+
+/**
+ * The result as a new comment on the merged pull request, so that its people are notified (an
+ * edit of the plan comment notifies nobody), with a link to this run. It carries RESULT_MARKER,
+ * never the plan's MARKER: the gate reads only the plan comment, and a re-run must find that one
+ * again, not this. Too long for a comment: the folded detail is left to the run's summary. Best
+ * effort: the plan comment's status and the job summary say the same.
+ */
+async function postResult(s: Settings, d: Deps, ctx: GateContext, text: string): Promise<void> {
+  if (!ctx.pr) return;
+  try {
+    await d.api.createComment(ctx.pr.number, resultComment(text, s.runId, runUrl(s)));
+  } catch (err) {
+    core.warning(
+      `Could not post the apply result on #${ctx.pr.number}: ${err instanceof Error ? err.message : String(err)}.`,
+    );
+  }
+}
+
+/** The result comment's body: RESULT_MARKER, the text (its folded detail dropped when too long), the link. */
+export function resultComment(text: string, runId: number, url: string, limit = COMMENT_BUDGET): string {
+  const link = `[Workflow run ${runId}](${url}) · the full report is in its job summary.`;
+  const room = limit - link.length - RESULT_MARKER.length - 10;
+  let body = text.trim();
+  if (body.length > room) {
+    const fold = body.indexOf('<details');
+    body = (
+      fold > 0 && fold < room ? body.slice(0, fold) : body.slice(0, body.lastIndexOf('\n', room))
+    ).trimEnd();
+  }
+  return `${RESULT_MARKER}\n${body}\n\n${link}\n`;
+}
+
+/** A refusal: nothing changed in AWS, why, the detail (verdicts, differences) and how to go on. */
+export function refusalText(reason: string, detail?: string): string {
+  return (
+    `### 🛑 iam-gitops: apply refused\n\nNothing was changed in AWS: ${prose(reason)}.` +
+    `${detail ? `\n\n${detail}` : ''}\n\n${RECOVER}`
+  );
+}
+
+/** An apply's outcome: who approved, from which commit, then the apply report (or why it failed). */
+export function outcomeText(outcome: ApplyOutcome, by: string, sha: string, continued: boolean): string {
+  const head = outcome.ok
+    ? `### ✅ iam-gitops: applied\n\nApproved by ${by}; applied from commit ${sha.slice(0, 7)}` +
+      (continued ? ', finishing an earlier run of this apply.' : '.')
+    : `### ❌ iam-gitops: apply failed\n\n${outcome.error ? prose(outcome.error) : 'see the report below'}\n\n${RECOVER}`;
+  return `${head}\n\n${outcome.markdown}`;
 }

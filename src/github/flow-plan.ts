@@ -8,7 +8,8 @@ import type { Plan } from '../model/plan.js';
 import type { AwsClients } from '../aws/clients.js';
 import { annotate, collectProblems, problemsMarkdown } from './annotations.js';
 import { composeComment, MARKER, type CommentMeta } from './comment.js';
-import type { Deps } from './deps.js';
+import type { Deps, RenderOptions } from './deps.js';
+import { blastFor } from './base-state.js';
 import { httpStatus } from './api.js';
 import { setPlanOutputs } from './outputs.js';
 import { countChanges } from '../plan/view.js';
@@ -16,6 +17,7 @@ import { COMMENT_BUDGET, diagnosticsMarkdown, fingerprints, writeSummary } from 
 import { readOwnComment, upsertComment } from './sticky.js';
 import { describeGateChange, gateSettingsOf, type EffectiveGate } from '../config/gate.js';
 import { pinOf } from '../plan/pin.js';
+import { failingFindings as failing } from '../plan/first-screen.js';
 import { prose } from '../plan/md.js';
 import { neutralize } from '../safe-text.js';
 import { gateInForce } from './gate.js';
@@ -78,12 +80,9 @@ export function offlineReason(s: Settings, pr: PullPayload | undefined): string 
   return null;
 }
 
-/** The findings at or above `lint.failOn`. */
+/** The findings at or above `lint.failOn` (the comment's status line counts the same ones). */
 export function failingFindings(plan: Plan, failOn: 'error' | 'warning' | 'never'): Plan['findings'] {
-  if (failOn === 'never') return [];
-  return plan.findings.filter(
-    (f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'),
-  );
+  return failing(plan.findings, failOn);
 }
 
 export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): boolean {
@@ -124,7 +123,20 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
       gateBlock.length +
       (ops ? JSON.stringify(ops).length : 0) +
       (pinOf(run.plan.changes)?.length ?? 0);
-    const opts = { budget: COMMENT_BUDGET - reserve, offlineReason: offline, head, base, plannedAt };
+    const blast = pr
+      ? await blastFor(s.dir, s.configPath, base, run.desired, run.lint, d.now())
+      : { note: 'there is no pull request to compare with' };
+    const opts: RenderOptions = {
+      budget: COMMENT_BUDGET - reserve,
+      offlineReason: offline,
+      head,
+      base,
+      plannedAt,
+      failOn: run.desired.config.lint.failOn,
+      gateChanges: (gate?.changes ?? []).map(describeGateChange),
+      ...('blast' in blast ? { blast: blast.blast } : { blastNote: blast.note }),
+      approvals: { required: run.desired.config.requiredApprovals },
+    };
     const rendered = d.renderComment(run, opts);
     // The renderers say once, in their banner, that the plan is offline and why.
     report = rendered.markdown;

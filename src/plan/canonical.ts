@@ -70,3 +70,42 @@ export function semanticPolicy(doc: PolicyDocument | unknown): unknown {
 export function samePolicy(a: unknown, b: unknown): boolean {
   return canonicalJson(semanticPolicy(a)) === canonicalJson(semanticPolicy(b));
 }
+
+/** The order IAM's own editor and documentation write a policy's keys in. */
+const IAM_KEY_ORDER = [
+  'Version',
+  'Id',
+  'Statement',
+  'Sid',
+  'Effect',
+  'Principal',
+  'NotPrincipal',
+  'Action',
+  'NotAction',
+  'Resource',
+  'NotResource',
+  'Condition',
+];
+const iamRank = (k: string): number => {
+  const i = IAM_KEY_ORDER.indexOf(k);
+  return i < 0 ? IAM_KEY_ORDER.length : i;
+};
+
+function iamOrdered(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(iamOrdered);
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    // IAM's elements in IAM's order; anything else (condition operators and keys) alphabetically.
+    .sort(([a], [b]) => iamRank(a) - iamRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, iamOrdered(v)]));
+}
+
+/**
+ * Two-space indented policy JSON in IAM's key order (Version, Statement, Sid, Effect, Principal,
+ * …, Condition), the same for the same document whatever order its file used: diffs show only
+ * what changed, in the order reviewers know from the console.
+ */
+export function policyJson(value: unknown): string {
+  return JSON.stringify(iamOrdered(value), null, 2);
+}

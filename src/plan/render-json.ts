@@ -1,5 +1,6 @@
 /** `plan --format json` (SPEC §4): the plan as one object for machines. Emails are not masked here. */
 import type { Plan } from '../model/plan.js';
+import type { BlastRadius } from './blast.js';
 
 export interface PlanJson {
   hash: string;
@@ -17,10 +18,12 @@ export interface PlanJson {
   offline: boolean;
   accountId: string;
   unchanged?: Plan['unchanged'];
+  /** Per-user permission gains and losses, by action and by cause (plan/blast.ts), with a base. */
+  blastRadius?: BlastRadius;
 }
 
-export function toPlanJson(plan: Plan): PlanJson {
-  return {
+export function toPlanJson(plan: Plan, blast?: BlastRadius): PlanJson {
+  const out: PlanJson = {
     hash: plan.hash,
     changes: plan.changes.map((op) => ({
       id: op.id,
@@ -37,8 +40,11 @@ export function toPlanJson(plan: Plan): PlanJson {
     accountId: plan.accountId,
     unchanged: plan.unchanged,
   };
+  // Built key by key in a fixed order (blast.ts), so the text is stable for the same change.
+  if (blast) out.blastRadius = blast;
+  return out;
 }
 
-export function renderJson(plan: Plan): string {
-  return JSON.stringify(toPlanJson(plan), null, 2) + '\n';
+export function renderJson(plan: Plan, blast?: BlastRadius): string {
+  return JSON.stringify(toPlanJson(plan, blast), null, 2) + '\n';
 }

@@ -6,9 +6,21 @@
 import type { Plan } from '../model/plan.js';
 import { maskEmails } from './mask.js';
 import { monitoringUnchangedLine } from './monitoring-line.js';
+import type { BlastRadius } from './blast.js';
+import {
+  blastSection,
+  failingFindings,
+  lintErrorsBlock,
+  newPrivilegeBlock,
+  nextSteps,
+  statusLine,
+  type ApprovalsInput,
+} from './first-screen.js';
+import { prose } from './md.js';
 import {
   deletionsBlock,
   errorsBlock,
+  type FixesShown,
   findingsSection,
   groupsSection,
   monitoringSection,
@@ -41,6 +53,16 @@ export interface ReportInput {
    * is set"); without it the report gives no reason.
    */
   offlineReason?: string | null;
+  /** The findings level that fails the check (`lint.failOn`); default `error`. */
+  failOn?: 'error' | 'warning' | 'never';
+  /** What this pull request changes about its own gate (described); the status line says so. */
+  gateChanges?: string[];
+  /** The per-user base → head permission diff, summed up (plan/blast.ts); absent: not shown. */
+  blast?: BlastRadius;
+  /** Why there is no blast radius (e.g. the base commit is not in the checkout), when known. */
+  blastNote?: string;
+  /** Approvals required and, when known, counted; absent: no next steps are shown. */
+  approvals?: ApprovalsInput;
 }
 
 export interface RenderedComment {
@@ -87,13 +109,25 @@ export function renderReport(
   const drift = input.kind === 'drift';
   const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
   const account = plan.offline ? 'offline, empty account' : `account ${plan.accountId}`;
+  const failing = drift ? [] : failingFindings(plan.findings, input.failOn ?? 'error');
+  const fixes: FixesShown = new Map();
+  // The first screen: never folded, whatever the tier (shorter lists when trimmed).
   const parts: string[] = [`${title} <sub>(${account})</sub>`];
+  parts.push(statusLine(plan, view, failing, input.gateChanges ?? [], drift));
   parts.push(offlineBanner(plan, input.offlineReason));
   parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
   parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
-  // Deletions come straight after the totals: they are what a reviewer must not miss.
   parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
+  parts.push(newPrivilegeBlock(input.blast, tier === 'full' ? 30 : 10));
+  const firstErrors = tier === 'full' ? 10 : 5;
+  parts.push(lintErrorsBlock(failing, fixes, tier !== 'summary', firstErrors));
+  parts.push(blastSection(input.blast, tier === 'full' && !drift, tier === 'full' ? 20 : 8));
+  if (!input.blast && input.blastNote)
+    parts.push(`<sub>Blast radius not shown: ${prose(input.blastNote)}.</sub>`);
+  if (!drift && input.approvals)
+    parts.push(nextSteps(input.approvals, failing.length > 0 || plan.errors.length > 0));
   parts.push(monitoringUnchangedLine(plan));
+  // The folded detail.
   if (tier === 'summary') {
     parts.push(summaryCounts(view));
   } else {
@@ -102,7 +136,8 @@ export function renderReport(
     parts.push(policiesSection(view, tier));
     parts.push(monitoringSection(view, tier));
   }
-  parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows));
+  const above = new Set(failing.slice(0, tier === 'summary' ? 0 : firstErrors));
+  parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows, above, fixes));
   if (tier !== 'full') {
     const where = input.fullReportHint ?? 'the job summary of this run';
     parts.push(`> [!NOTE]\n> Shortened to fit a comment; the full report is in ${where}.`);

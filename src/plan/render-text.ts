@@ -3,7 +3,7 @@ import type { Plan } from '../model/plan.js';
 import { unifiedDiff } from './line-diff.js';
 import { maskEmails } from './mask.js';
 import { buildView, findingsBySeverity, plural } from './view.js';
-import { prettyJson } from './canonical.js';
+import { policyJson } from './canonical.js';
 import { monitoringUnchangedLine } from './monitoring-line.js';
 
 const MARK: Record<string, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
@@ -34,8 +34,8 @@ export function renderText({ plan, kind = 'plan', offlineReason }: TextInput): s
   for (const op of plan.changes) {
     out.push(`  ${MARK[op.action] ?? '?'} ${op.type} ${op.name}${suffix(op.details, op.type, op.action)}`);
     if (op.type === 'policy' && op.action === 'update') {
-      const before = prettyJson(JSON.parse(String(op.details.previousDocument ?? '{}')));
-      const after = prettyJson(JSON.parse(String(op.details.document ?? '{}')));
+      const before = policyJson(JSON.parse(String(op.details.previousDocument ?? '{}')));
+      const after = policyJson(JSON.parse(String(op.details.document ?? '{}')));
       for (const line of unifiedDiff(before, after).split('\n')) out.push(`      ${line}`);
     }
   }

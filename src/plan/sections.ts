@@ -42,13 +42,40 @@ export function errorsBlock(plan: Plan, max = Infinity): string {
   return `> [!CAUTION]\n> **This plan cannot be applied** until these are fixed:\n${shown.join('\n')}`;
 }
 
+/**
+ * The totals, counted as the deletions block and the status line count: users (one per user,
+ * whatever its operations), then the other resources; operations last, in brackets.
+ */
 export function totalsLine(view: PlanView, plan: Plan, noun: string): string {
   const { create, update, delete: del } = view.counts;
   const u = plan.unchanged;
   const same = u ? u.users + u.groups + u.policies : 0;
   const unchanged = same > 0 ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
-  if (create + update + del === 0) return `**No changes.**${unchanged}`;
-  return `**${noun}: ${create} to create, ${update} to change, ${del} to delete.**${unchanged}`;
+  const ops = create + update + del;
+  if (ops === 0) return `**No changes.**${unchanged}`;
+  const uc = view.userCounts;
+  const parts: string[] = [];
+  if (view.users.length)
+    parts.push(`${plural(uc.create, 'user')} to create, ${uc.change} to change, ${uc.delete} to delete`);
+  if (uc.consoleRemoved) parts.push(`${plural(uc.consoleRemoved, 'console login')} removed`);
+  const others: Array<[string, Array<{ action: string }>]> = [
+    ['group', view.groups],
+    ['custom policy', view.policies],
+    ['monitoring resource', view.monitoring],
+  ];
+  for (const [noun1, rows] of others) {
+    if (!rows.length) continue;
+    const n = (test: (a: string) => boolean): number => rows.filter((r) => test(r.action)).length;
+    const by = [
+      [n((a) => a === 'create'), 'to create'],
+      [n((a) => a === 'update' || a === 'access'), 'to change'],
+      [n((a) => a === 'delete'), 'to delete'],
+    ]
+      .filter(([k]) => Number(k) > 0)
+      .map(([k, w]) => `${k} ${w}`);
+    parts.push(`${noun1 === 'custom policy' ? 'custom policies' : `${noun1}s`}: ${by.join(', ')}`);
+  }
+  return `**${noun}: ${parts.join('; ')}.**${unchanged} <sub>(${plural(ops, 'operation')})</sub>`;
 }
 
 function describeDeletion(op: Operation): string {
@@ -57,12 +84,49 @@ function describeDeletion(op: Operation): string {
   return `${op.type} ${code(op.name)}`;
 }
 
+/**
+ * Never folded: every user deleted and every console login removed from a user who stays, then
+ * any other resource deleted. Its first line counts them exactly as the totals and the status do.
+ */
 export function deletionsBlock(view: PlanView, max = Infinity): string {
-  if (view.deletions.length === 0) return '';
-  const items = view.deletions.map(describeDeletion);
+  const logins = view.users.filter((r) => r.action !== 'delete' && r.console === 'disable');
+  if (view.deletions.length === 0 && logins.length === 0) return '';
+  const items = [
+    ...view.deletions.filter((d) => d.type === 'user').map(describeDeletion),
+    ...logins.map((r) => `console login of user ${code(r.name)} (the user and its access keys stay)`),
+    ...view.deletions.filter((d) => d.type !== 'user').map(describeDeletion),
+  ];
   const list = items.slice(0, max).map((i) => `> - ${i}`);
   if (items.length > max) list.push(`> - … and ${items.length - max} more`);
-  return `> [!WARNING]\n> **This plan deletes ${plural(view.deletions.length, 'resource')}:**\n${list.join('\n')}`;
+  return `> [!WARNING]\n> **This plan ${deletionPhrase(view)}:**\n${list.join('\n')}`;
+}
+
+const DELETED_NOUN: Record<string, [string, string]> = {
+  user: ['user', 'users'],
+  group: ['group', 'groups'],
+  policy: ['custom policy', 'custom policies'],
+};
+
+/** `deletes 4 users, 1 group and removes 6 console logins`, or '' when nothing is removed. */
+export function deletionPhrase(view: PlanView): string {
+  const byType = new Map<string, number>();
+  for (const d of view.deletions) {
+    const noun = DELETED_NOUN[d.type] ? d.type : 'monitoring';
+    byType.set(noun, (byType.get(noun) ?? 0) + 1);
+  }
+  const order = ['user', 'group', 'policy', 'monitoring'].filter((t) => byType.has(t));
+  const named = order.map((t) => {
+    const n = byType.get(t)!;
+    const [one, many] = DELETED_NOUN[t] ?? ['monitoring resource', 'monitoring resources'];
+    return plural(n, one, many);
+  });
+  const deleted = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+  const logins = view.userCounts.consoleRemoved;
+  const parts = [
+    deleted ? `deletes ${deleted}` : '',
+    logins ? `removes ${plural(logins, 'console login')}` : '',
+  ];
+  return parts.filter(Boolean).join(' and ');
 }
 
 const plusMinus = (added: string[], removed: string[], tier: Tier): string => {
@@ -76,41 +140,52 @@ const plusMinus = (added: string[], removed: string[], tier: Tier): string => {
   return parts.join('<br>') || '—';
 };
 
-function userOther(r: UserRow): string {
-  const parts: string[] = [];
+/** Tags, boundary and mail address: kept out of the main table so that it fits GitHub's width. */
+function userDetails(r: UserRow): string[] | null {
   const set = Object.entries(r.tagsSet).filter(([k]) => k !== 'managed-by' || r.action !== 'create');
-  if (r.action !== 'create' && set.length)
-    parts.push(`tags ${set.map(([k, v]) => `${esc(k)}=${esc(v)}`).join(', ')}`);
-  if (r.tagsRemoved.length) parts.push(`untag ${r.tagsRemoved.map(esc).join(', ')}`);
-  if (r.boundary !== undefined)
-    parts.push(r.boundary === null ? 'boundary removed' : `boundary ${esc(r.boundary)}`);
-  return parts.join('; ') || '—';
+  const tags = [
+    ...set.map(([k, v]) => `${esc(k)}=${esc(v)}`),
+    ...r.tagsRemoved.map((k) => `−${esc(k)}`),
+  ].join(', ');
+  const boundary = r.boundary === undefined ? '' : r.boundary === null ? 'removed' : esc(r.boundary);
+  const mail = r.welcomeMail && r.email ? esc(r.email) : '';
+  if (!tags && !boundary && !mail) return null;
+  return [code(r.name), tags || '—', boundary || '—', mail || '—'];
 }
 
+const consoleCell = (r: UserRow): string =>
+  r.console === 'enable'
+    ? r.resetRequired
+      ? 'enabled, reset at sign-in'
+      : 'enabled'
+    : r.console === 'disable'
+      ? '**removed**'
+      : '—';
+
+/** One row per user, deletions first, then changes, then creations (view.ts orders them). */
 export function usersSection(view: PlanView, tier: Tier, maxRows = Infinity): string {
   if (view.users.length === 0) return '';
-  const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'reset-required', 'welcome mail'];
-  if (tier === 'full') header.push('other');
-  const rows = view.users.slice(0, maxRows).map((r) => {
-    const row = [
-      code(r.name),
-      ACTION_LABEL[r.action]!,
-      plusMinus(r.groupsAdded, r.groupsRemoved, tier),
-      plusMinus(r.policiesAdded, r.policiesRemoved, tier),
-      r.console === 'enable' ? 'enabled' : r.console === 'disable' ? 'removed' : '—',
-      r.resetRequired ? 'yes' : '—',
-      r.welcomeMail === 'send'
-        ? `yes${tier === 'full' && r.email ? ` (${esc(r.email)})` : ''}`
-        : r.welcomeMail === 'resend'
-          ? 'resend (pending)'
-          : '—',
-    ];
-    if (tier === 'full') row.push(userOther(r));
-    return row;
-  });
+  const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'welcome mail'];
+  const shown = view.users.slice(0, maxRows);
+  const rows = shown.map((r) => [
+    code(r.name),
+    ACTION_LABEL[r.action]!,
+    plusMinus(r.groupsAdded, r.groupsRemoved, tier),
+    plusMinus(r.policiesAdded, r.policiesRemoved, tier),
+    consoleCell(r),
+    r.welcomeMail === 'send' ? 'yes' : r.welcomeMail === 'resend' ? 'resend (pending)' : '—',
+  ]);
   const more = view.users.length - rows.length;
   const tail = more > 0 ? `\n\n… and ${plural(more, 'more user')} in the full report.` : '';
-  return fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
+  const main = fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
+  if (tier !== 'full') return main;
+  const extra = shown.map(userDetails).filter((r): r is string[] => r !== null);
+  if (!extra.length) return main;
+  const more2 = fold(
+    `#### User details (${extra.length})`,
+    table(['user', 'tags set (−removed)', 'permissions boundary', 'welcome mail to'], extra),
+  );
+  return `${main}\n\n${more2}`;
 }
 
 export function groupsSection(groups: GroupRow[], tier: Tier): string {
@@ -163,25 +238,51 @@ function listed(findings: Finding[], max: number, line: (f: Finding) => string):
 
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' } as const;
 
-function findingLine(f: Finding, tier: Tier): string {
-  const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
+const whereOf = (f: Finding): string => `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
+
+/**
+ * Fixes already printed in this report, by text: a second finding with the same fix points at the
+ * first instead of repeating it.
+ */
+export type FixesShown = Map<string, string>;
+
+/**
+ * One finding; with `withFix`, its fix below it (or a pointer to the same fix shown earlier).
+ * `open`: the fix unfolded however long (the first screen's errors).
+ */
+export function findingLine(
+  f: Finding,
+  withFix: boolean,
+  fixes: FixesShown = new Map(),
+  open = false,
+): string {
   const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
     .filter(Boolean)
     .join(', ');
-  const head = `- **${esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${prose(f.message)}`;
-  if (tier !== 'full' || !f.fix) return head;
-  const fix = details('fix', fence('', f.fix))
+  const head = `- **${esc(f.rule)}** ${code(whereOf(f))}${who ? ` (${who})` : ''}: ${prose(f.message)}`;
+  if (!withFix || !f.fix) return head;
+  const seen = fixes.get(f.fix);
+  if (seen) return `${head}\n  Fix: the same as for ${code(seen)} above.`;
+  fixes.set(f.fix, whereOf(f));
+  const folded = details('fix', fence('', f.fix));
+  const fix = (open ? folded.replace(/^<details>/, '<details open>') : folded)
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
   return `${head}\n${fix}`;
 }
 
+/**
+ * The folded findings. `skip`: findings the first screen already shows with their fix (the lint
+ * errors), counted in the heading but not listed again.
+ */
 export function findingsSection(
   findings: Finding[],
   tier: Tier,
   dataVersion?: string,
   maxPerSeverity = Infinity,
+  skip: ReadonlySet<Finding> = new Set(),
+  fixes: FixesShown = new Map(),
 ): string {
   if (findings.length === 0) return '';
   const groups = findingsBySeverity(findings);
@@ -192,12 +293,16 @@ export function findingsSection(
   if (tier === 'summary') return heading;
   const blocks = (['error', 'warning', 'notice'] as const)
     .filter((s) => groups[s].length)
-    .map((s) =>
-      fold(
-        `${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`,
-        listed(groups[s], maxPerSeverity, (f) => findingLine(f, tier)),
-      ),
-    );
+    .map((s) => {
+      const rest = groups[s].filter((f) => !skip.has(f));
+      const above = groups[s].length - rest.length;
+      const label = `${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`;
+      if (rest.length === 0) return `${label}: shown above with ${above === 1 ? 'its fix' : 'their fixes'}.`;
+      const note = above
+        ? `${above} shown above with ${above === 1 ? 'its fix' : 'their fixes'}; the rest:\n\n`
+        : '';
+      return fold(label, note + listed(rest, maxPerSeverity, (f) => findingLine(f, tier === 'full', fixes)));
+    });
   // The bundled data package's own name and version, not repository text.
   const data = dataVersion ? `\n\n<sub>IAM action data: ${dataVersion}</sub>` : '';
   return `${heading}\n\n${blocks.join('\n\n')}${data}`;

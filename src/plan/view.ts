@@ -1,7 +1,7 @@
 /** A plan regrouped the way reviewers read it: per user, per group, per policy, monitoring apart. */
 import type { Finding } from '../model/finding.js';
 import type { Operation, Plan } from '../model/plan.js';
-import { prettyJson } from './canonical.js';
+import { policyJson } from './canonical.js';
 import { policyNameOf } from './ops.js';
 
 export interface UserRow {
@@ -43,8 +43,19 @@ export interface Counts {
   delete: number;
 }
 
+/** Users counted the way the deletions block lists them: one per user, whatever its operations. */
+export interface UserCounts {
+  create: number;
+  change: number;
+  delete: number;
+  /** Console logins removed from users that stay (a deleted user's login goes with the user). */
+  consoleRemoved: number;
+}
+
 export interface PlanView {
+  /** Operations, for the metadata and the outputs. */
   counts: Counts;
+  userCounts: UserCounts;
   users: UserRow[];
   groups: GroupRow[];
   policies: PolicyRow[];
@@ -52,6 +63,8 @@ export interface PlanView {
   /** Deletions of whole resources (users, groups, policies, monitoring), called out first. */
   deletions: Operation[];
 }
+
+const ROW_ORDER: Record<string, number> = { delete: 0, update: 1, access: 2, adopt: 3, create: 4 };
 
 const IAM_TYPES = new Set(['user', 'group', 'policy', 'login-profile', 'membership', 'attachment', 'email']);
 
@@ -63,7 +76,7 @@ export function countChanges(ops: Operation[]): Counts {
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const pretty = (json: unknown): string =>
-  typeof json === 'string' && json ? prettyJson(JSON.parse(json)) : '';
+  typeof json === 'string' && json ? policyJson(JSON.parse(json)) : '';
 
 export function buildView(plan: Pick<Plan, 'changes'>): PlanView {
   const users = new Map<string, UserRow>();
@@ -159,11 +172,21 @@ export function buildView(plan: Pick<Plan, 'changes'>): PlanView {
   }
   const byName = <T extends { name: string }>(a: T, b: T): number =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+  // What a reviewer must not miss first: deletions, then changes, then creations.
+  const byRisk = <T extends { name: string; action: string }>(a: T, b: T): number =>
+    (ROW_ORDER[a.action] ?? 9) - (ROW_ORDER[b.action] ?? 9) || byName(a, b);
+  const userRows = [...users.values()].sort(byRisk);
   return {
     counts: countChanges(plan.changes),
-    users: [...users.values()].sort(byName),
-    groups: [...groups.values()].sort(byName),
-    policies: policies.sort(byName),
+    userCounts: {
+      create: userRows.filter((r) => r.action === 'create').length,
+      change: userRows.filter((r) => r.action !== 'create' && r.action !== 'delete').length,
+      delete: userRows.filter((r) => r.action === 'delete').length,
+      consoleRemoved: userRows.filter((r) => r.action !== 'delete' && r.console === 'disable').length,
+    },
+    users: userRows,
+    groups: [...groups.values()].sort(byRisk),
+    policies: policies.sort(byRisk),
     monitoring,
     deletions,
   };

@@ -108,6 +108,14 @@ test('a failed apply fails the step and reports the failure on the PR, in the su
   expect(parseMeta(comment().body)?.status).toBe('apply-failed');
   expect(comment().body).toMatch(/apply failed/);
   expect(run.summary).toMatch(/✗ update user carol/);
+  // The failure is also posted as a new comment (people are notified), with how to finish it.
+  const result = gh
+    .comments(5)
+    .filter((c) => c.user.login === 'github-actions[bot]')
+    .at(-1)!;
+  expect(result.body).toMatch(/^<!-- iam-gitops:result -->\n### ❌ iam-gitops: apply failed/);
+  expect(result.body).toContain('To finish a failed apply, re-run the apply job');
+  expect(result.body).toContain('(https://github.com/acme/iam/actions/runs/4242)');
 });
 
 test('refused without any approval', async () => {

@@ -89,7 +89,7 @@ test('SES rejected a welcome mail: the re-run sends it with a fresh password and
   ]);
   expect(played).toEqual(['SendEmail:error']);
   expect(run.exitCode).toBe(1);
-  expect(comment().body).toMatch(/re-run this job: it continues the approved plan/);
+  expect(comment().body).toMatch(/re-run the apply job: it continues the approved plan/);
   // One labelled issue says the apply did not finish and how to finish it; the finishing run closes it.
   const [issue] = gh.issues('iam-gitops:apply');
   expect(issue).toMatchObject({ state: 'open', title: 'iam-gitops: the last apply did not finish' });

@@ -161,12 +161,16 @@ test('a pull request that removes a user: the plan warns, the merge offboards it
   expect(plan.exitCode).toBe(0);
   expect(plan.writes).toEqual([]);
   const body = botComment(2).body;
-  const warning = body.indexOf('> [!WARNING]\n> **This plan deletes 1 resource:**\n> - user `carol`');
+  const warning = body.indexOf('> [!WARNING]\n> **This plan deletes 1 user:**\n> - user `carol`');
   expect(warning).toBeGreaterThan(-1);
   // Prominent: right under the totals, before the per-user table that details it.
-  expect(body).toMatch(/\*\*Plan: 0 to create, 0 to change, [1-9]\d* to delete\.\*\*[^\n]*\n+> \[!WARNING\]/);
+  expect(body).toMatch(
+    /\*\*Plan: 0 users to create, 0 to change, 1 to delete\.\*\*[^\n]* <sub>\([1-9]\d* operations\)<\/sub>\n+> \[!WARNING\]/,
+  );
+  // The status line counts the deletion as the warning does.
+  expect(body).toContain('deletes 1 user.**');
   expect(warning).toBeLessThan(body.indexOf('#### Users'));
-  expect(body).toMatch(/\| `carol` \| 🗑️ delete \| −developers \| −dev-s3 \| removed \|/);
+  expect(body).toMatch(/\| `carol` \| 🗑️ delete \| −developers \| −dev-s3 \| \*\*removed\*\* \|/);
   expect(await iamUserNames(moto)).toEqual(['carol', 'dave']);
 
   proxy.clear();

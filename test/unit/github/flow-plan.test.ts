@@ -2,6 +2,7 @@
  * The pull request plan flow with the real pipeline (offline) and renderers, a fake GitHub API and
  * a job summary file: what the comment's metadata and wording say.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -205,6 +206,65 @@ test('a pull request that loosens its own gate says so above the plan and is pla
     expect(text).toContain('It needs 2 approvals');
   }
   expect(body.indexOf('guard the gate')).toBeLessThan(body.indexOf('to create'));
+  // The status line says it too, and the next steps count the approvals in force.
+  expect(body).toContain('changes gate settings.**');
+  expect(body).toContain('**2 approvals needed**');
+});
+
+test('the blast radius compares with the base commit read from the checkout with git', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-flow-git-'));
+  dirs.push(dir);
+  const write = (f: string, text: string) => {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), text);
+  };
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: dir })
+      .toString()
+      .trim();
+  const deploy = (actions: string[]) =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }],
+    });
+  write(
+    'iam-gitops.yml',
+    'email:\n  from: iam@example.com\nmonitoring:\n  enabled: false\ngroups:\n  developers:\n    policies: [deploy]\n',
+  );
+  write(
+    'users/team.csv',
+    'username,email,groups\nann,ann@example.com,developers\nben,ben@example.com,developers\n',
+  );
+  write('policies/deploy.json', deploy(['lambda:UpdateFunctionCode']));
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'base');
+  const baseSha = git('rev-parse', 'HEAD');
+  write('policies/deploy.json', deploy(['lambda:UpdateFunctionCode', 'iam:PassRole']));
+  const s = settings(dir, {
+    payload: {
+      pull_request: {
+        number: 7,
+        head: { sha: 'a'.repeat(40), repo: { full_name: 'acme/iam' } },
+        base: { sha: baseSha },
+      },
+    },
+  });
+  const api = fakeApi();
+  await planFlow(s, { ...createEngine(s), api, now: () => new Date('2026-11-23T10:00:00Z') });
+  const body = api.comments[0]!.body!;
+  const summary = readFileSync(summaryFile, 'utf8');
+  expect(body).toContain('> - **2 users** gain `iam:PassRole` via group developers');
+  expect(body).toContain('#### Blast radius: 2 users gain, 0 users lose permissions');
+  expect(summary).toContain('`iam:PassRole` (write): 2 users gain, via group developers');
+
+  // Without the base commit in the checkout (and nothing to fetch it from), the comment says why.
+  const other = settings(repo(1));
+  const api2 = fakeApi();
+  await planFlow(other, { ...createEngine(other), api: api2, now: () => new Date('2026-11-23T10:00:00Z') });
+  expect(api2.comments[0]!.body).toMatch(
+    /Blast radius not shown: the base commit b{7} is not in the checkout/,
+  );
 });
 
 test('a plan that changes is posted as a new comment; the same plan is edited in place', async () => {

@@ -1,8 +1,9 @@
 /** The approval gate against the local GitHub API, with the configuration passed in. */
 import { createGitHubApi } from '../../../src/github/api.js';
-import { composeComment, type CommentMeta } from '../../../src/github/comment.js';
+import { composeComment, parseMeta, RESULT_MARKER, type CommentMeta } from '../../../src/github/comment.js';
 import type { Deps } from '../../../src/github/deps.js';
 import { checkGate, checkSamePlan } from '../../../src/github/gate.js';
+import { applyFlow } from '../../../src/github/flow-apply.js';
 import { fingerprints } from '../../../src/github/status.js';
 import type { Settings } from '../../../src/inputs.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
@@ -394,4 +395,27 @@ describe('a re-run continues the approved plan and nothing else', () => {
     });
     expect(checkSamePlan({ ...meta, pin: 'not a pin!' }, plan('h2', [mail])).ok).toBe(false);
   });
+});
+
+test('a re-run finds the plan comment again after the apply posted its result comment', async () => {
+  mergedPr();
+  const plan = planComment();
+  // First run: no approval yet, refused; the result goes to a new comment with its own marker.
+  await applyFlow(settings({ runId: 77 }), deps());
+  process.exitCode = undefined;
+  const bot = gh.comments(4).filter((c) => c.user.login === 'github-actions[bot]');
+  expect(bot).toHaveLength(2);
+  const result = bot.find((c) => c.id !== plan.id)!;
+  expect(result.id).toBeGreaterThan(plan.id);
+  expect(result.body.startsWith(`${RESULT_MARKER}\n### 🛑 iam-gitops: apply refused`)).toBe(true);
+  expect(result.body).toContain('(https://github.com/acme/iam/actions/runs/77)');
+  // The plan comment is still the plan, marked refused.
+  expect(parseMeta(gh.comments(4).find((c) => c.id === plan.id)!.body)).toMatchObject({
+    hash: 'h1',
+    status: 'refused',
+  });
+  // Re-run after an approval: the gate reads the plan comment, not the newer result comment.
+  gh.addReview(4, { login: 'bob', state: 'APPROVED', commitId: HEAD, submittedAt: '2026-11-20T11:00:00Z' });
+  const r = await checkGate(settings(), deps());
+  expect(r).toMatchObject({ ok: true, meta: { hash: 'h1' }, comment: { id: plan.id } });
 });

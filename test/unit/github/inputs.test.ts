@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { autoMode, getSettings, InputError, type ContextLike } from '../../../src/inputs.js';
+import { autoMode, getSettings, InputError, runUrl, type ContextLike } from '../../../src/inputs.js';
 
 const workspace = mkdtempSync(path.join(tmpdir(), 'inputs-'));
 mkdirSync(path.join(workspace, 'iam'));
@@ -98,4 +98,19 @@ test.each([
   const run = () => getSettings(ctx('pull_request'), env());
   expect(run).toThrow(InputError);
   expect(run).toThrow(message);
+});
+
+test('the run link: GITHUB_SERVER_URL as an http(s) origin only, anything else falls back to github.com', () => {
+  const link = (server?: string) =>
+    runUrl({
+      ...getSettings(ctx('push'), env(server === undefined ? {} : { GITHUB_SERVER_URL: server })),
+      runId: 99,
+    });
+  expect(link()).toBe('https://github.com/acme/iam/actions/runs/99');
+  expect(link('https://ghe.example.com/')).toBe('https://ghe.example.com/acme/iam/actions/runs/99');
+  // A value that would break out of the Markdown link, or a script URL, never reaches the comment.
+  expect(link('javascript:alert(1)')).toBe('https://github.com/acme/iam/actions/runs/99');
+  expect(link('https://ghe.example.com/x) [click](https://evil.example')).toBe(
+    'https://ghe.example.com/acme/iam/actions/runs/99',
+  );
 });

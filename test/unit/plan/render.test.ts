@@ -80,15 +80,17 @@ describe('markdown comment', () => {
 
   test('totals, deletions first with a warning, the user table, a policy diff and findings with fixes folded', () => {
     const b = out.body;
-    expect(b).toContain('**Plan: 6 to create, 1 to change, 2 to delete.**');
-    expect(b.indexOf('[!WARNING]')).toBeLessThan(b.indexOf('#### Users'));
-    expect(b).toMatch(/This plan deletes 1 resource:\*\*\n> - user `bob` \(offboarded/);
     expect(b).toContain(
-      '| user | action | groups ± | policies ± | console | reset-required | welcome mail | other |',
+      '**Plan: 1 user to create, 0 to change, 1 to delete; custom policies: 1 to change.** <sub>(9 operations)</sub>',
     );
+    expect(b.indexOf('[!WARNING]')).toBeLessThan(b.indexOf('#### Users'));
+    expect(b).toMatch(/This plan deletes 1 user:\*\*\n> - user `bob` \(offboarded/);
+    expect(b).toContain('| user | action | groups ± | policies ± | console | welcome mail |');
     expect(b).toMatch(
-      /\| `alice` \| ➕ create \| \+devs \| \+dev-s3<br>\+ReadOnlyAccess \| enabled \| yes \| yes \(a\*\*\*@example\.com\) \|/,
+      /\| `alice` \| ➕ create \| \+devs \| \+dev-s3<br>\+ReadOnlyAccess \| enabled, reset at sign-in \| yes \|\n/,
     );
+    // The address is in the details table, not in the main one.
+    expect(b).toContain('| `alice` | — | — | a***@example.com |');
     expect(b).toMatch(/\| `bob` \| 🗑️ delete \| −devs \|/);
     expect(b).toContain('```diff\n@@');
     expect(b).toContain('-      "Resource": "arn:aws:s3:::dev/*"');
@@ -141,10 +143,12 @@ describe('markdown comment', () => {
     expect(r.body).toContain('the full report is in the job summary');
     // Counts instead of item lists, and only as many user rows as fit.
     expect(r.tier).toBe('compact');
-    expect(r.body).toContain('| `user-0000` | ➕ create | +2 | +1 | enabled | yes | yes |');
+    expect(r.body).toContain('| `user-0000` | ➕ create | +2 | +1 | enabled, reset at sign-in | yes |');
     expect(r.body).toMatch(/… and 2,?\d{3} more users in the full report\./);
     // Per user: user, two memberships, one attachment, the mail; every other one a console login.
-    expect(r.body).toContain('**Plan: 16500 to create, 0 to change, 0 to delete.**');
+    expect(r.body).toContain(
+      '**Plan: 3000 users to create, 0 to change, 0 to delete.** <sub>(16500 operations)</sub>',
+    );
     const emails = r.body.match(EMAIL) ?? [];
     for (const e of emails) expect(e).toMatch(/^[^@]\*\*\*@/);
     expect(r.body).not.toMatch(/person\.\d+@/);
@@ -178,7 +182,9 @@ describe('markdown comment', () => {
     expect(r.tier).toBe('summary');
     expect(r.body.length).toBeLessThan(COMMENT_LIMIT);
     expect(r.body).toContain('… and 2980 more (see the job summary)');
-    expect(r.body).toContain('**Plan: 6 to create, 1 to change, 2 to delete.**');
+    expect(r.body).toContain(
+      '**Plan: 1 user to create, 0 to change, 1 to delete; custom policies: 1 to change.**',
+    );
     expect(r.body).toContain('"truncated":true');
   });
 
