@@ -64653,7 +64653,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9820);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3046);
 /**
  * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift|import|report> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
@@ -64670,7 +64670,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9820:
+/***/ 3046:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -68470,6 +68470,44 @@ function semanticPolicy(doc) {
 }
 function canonical_samePolicy(a, b) {
     return canonicalJson(semanticPolicy(a)) === canonicalJson(semanticPolicy(b));
+}
+/** The order IAM's own editor and documentation write a policy's keys in. */
+const IAM_KEY_ORDER = [
+    'Version',
+    'Id',
+    'Statement',
+    'Sid',
+    'Effect',
+    'Principal',
+    'NotPrincipal',
+    'Action',
+    'NotAction',
+    'Resource',
+    'NotResource',
+    'Condition',
+];
+const iamRank = (k) => {
+    const i = IAM_KEY_ORDER.indexOf(k);
+    return i < 0 ? IAM_KEY_ORDER.length : i;
+};
+function iamOrdered(value) {
+    if (Array.isArray(value))
+        return value.map(iamOrdered);
+    if (!value || typeof value !== 'object')
+        return value;
+    const entries = Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        // IAM's elements in IAM's order; anything else (condition operators and keys) alphabetically.
+        .sort(([a], [b]) => iamRank(a) - iamRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+    return Object.fromEntries(entries.map(([k, v]) => [k, iamOrdered(v)]));
+}
+/**
+ * Two-space indented policy JSON in IAM's key order (Version, Statement, Sid, Effect, Principal,
+ * …, Condition), the same for the same document whatever order its file used: diffs show only
+ * what changed, in the order reviewers know from the console.
+ */
+function policyJson(value) {
+    return JSON.stringify(iamOrdered(value), null, 2);
 }
 
 ;// CONCATENATED MODULE: ./src/apply/iam-policies.ts
@@ -85329,6 +85367,7 @@ function unifiedDiff(before, after, context = 3) {
 ;// CONCATENATED MODULE: ./src/plan/view.ts
 
 
+const ROW_ORDER = { delete: 0, update: 1, access: 2, adopt: 3, create: 4 };
 const IAM_TYPES = new Set(['user', 'group', 'policy', 'login-profile', 'membership', 'attachment', 'email']);
 function countChanges(ops) {
     const counts = { create: 0, update: 0, delete: 0 };
@@ -85338,7 +85377,7 @@ function countChanges(ops) {
     return counts;
 }
 const str = (v) => (typeof v === 'string' ? v : '');
-const pretty = (json) => typeof json === 'string' && json ? prettyJson(JSON.parse(json)) : '';
+const pretty = (json) => typeof json === 'string' && json ? policyJson(JSON.parse(json)) : '';
 function buildView(plan) {
     const users = new Map();
     const groups = new Map();
@@ -85438,11 +85477,20 @@ function buildView(plan) {
         }
     }
     const byName = (a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+    // What a reviewer must not miss first: deletions, then changes, then creations.
+    const byRisk = (a, b) => (ROW_ORDER[a.action] ?? 9) - (ROW_ORDER[b.action] ?? 9) || byName(a, b);
+    const userRows = [...users.values()].sort(byRisk);
     return {
         counts: countChanges(plan.changes),
-        users: [...users.values()].sort(byName),
-        groups: [...groups.values()].sort(byName),
-        policies: policies.sort(byName),
+        userCounts: {
+            create: userRows.filter((r) => r.action === 'create').length,
+            change: userRows.filter((r) => r.action !== 'create' && r.action !== 'delete').length,
+            delete: userRows.filter((r) => r.action === 'delete').length,
+            consoleRemoved: userRows.filter((r) => r.action !== 'delete' && r.console === 'disable').length,
+        },
+        users: userRows,
+        groups: [...groups.values()].sort(byRisk),
+        policies: policies.sort(byRisk),
         monitoring,
         deletions,
     };
@@ -85684,8 +85732,8 @@ function renderText({ plan, kind = 'plan', offlineReason }) {
     for (const op of plan.changes) {
         out.push(`  ${render_text_MARK[op.action] ?? '?'} ${op.type} ${op.name}${suffix(op.details, op.type, op.action)}`);
         if (op.type === 'policy' && op.action === 'update') {
-            const before = prettyJson(JSON.parse(String(op.details.previousDocument ?? '{}')));
-            const after = prettyJson(JSON.parse(String(op.details.document ?? '{}')));
+            const before = policyJson(JSON.parse(String(op.details.previousDocument ?? '{}')));
+            const after = policyJson(JSON.parse(String(op.details.document ?? '{}')));
             for (const line of unifiedDiff(before, after).split('\n'))
                 out.push(`      ${line}`);
         }
@@ -85866,8 +85914,8 @@ var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./src/plan/render-json.ts
-function toPlanJson(plan) {
-    return {
+function toPlanJson(plan, blast) {
+    const out = {
         hash: plan.hash,
         changes: plan.changes.map((op) => ({
             id: op.id,
@@ -85884,9 +85932,13 @@ function toPlanJson(plan) {
         accountId: plan.accountId,
         unchanged: plan.unchanged,
     };
+    // Built key by key in a fixed order (blast.ts), so the text is stable for the same change.
+    if (blast)
+        out.blastRadius = blast;
+    return out;
 }
-function renderJson(plan) {
-    return JSON.stringify(toPlanJson(plan), null, 2) + '\n';
+function renderJson(plan, blast) {
+    return JSON.stringify(toPlanJson(plan, blast), null, 2) + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/plan/sections.ts
@@ -85921,28 +85973,92 @@ function errorsBlock(plan, max = Infinity) {
         shown.push(`> - … and ${plan.errors.length - max} more (see the job summary)`);
     return `> [!CAUTION]\n> **This plan cannot be applied** until these are fixed:\n${shown.join('\n')}`;
 }
+/**
+ * The totals, counted as the deletions block and the status line count: users (one per user,
+ * whatever its operations), then the other resources; operations last, in brackets.
+ */
 function totalsLine(view, plan, noun) {
     const { create, update, delete: del } = view.counts;
     const u = plan.unchanged;
     const same = u ? u.users + u.groups + u.policies : 0;
     const unchanged = same > 0 ? ` ${plural(same, 'IAM resource')} unchanged.` : '';
-    if (create + update + del === 0)
+    const ops = create + update + del;
+    if (ops === 0)
         return `**No changes.**${unchanged}`;
-    return `**${noun}: ${create} to create, ${update} to change, ${del} to delete.**${unchanged}`;
+    const uc = view.userCounts;
+    const parts = [];
+    if (view.users.length)
+        parts.push(`${plural(uc.create, 'user')} to create, ${uc.change} to change, ${uc.delete} to delete`);
+    if (uc.consoleRemoved)
+        parts.push(`${plural(uc.consoleRemoved, 'console login')} removed`);
+    const others = [
+        ['group', view.groups],
+        ['custom policy', view.policies],
+        ['monitoring resource', view.monitoring],
+    ];
+    for (const [noun1, rows] of others) {
+        if (!rows.length)
+            continue;
+        const n = (test) => rows.filter((r) => test(r.action)).length;
+        const by = [
+            [n((a) => a === 'create'), 'to create'],
+            [n((a) => a === 'update' || a === 'access'), 'to change'],
+            [n((a) => a === 'delete'), 'to delete'],
+        ]
+            .filter(([k]) => Number(k) > 0)
+            .map(([k, w]) => `${k} ${w}`);
+        parts.push(`${noun1 === 'custom policy' ? 'custom policies' : `${noun1}s`}: ${by.join(', ')}`);
+    }
+    return `**${noun}: ${parts.join('; ')}.**${unchanged} <sub>(${plural(ops, 'operation')})</sub>`;
 }
 function describeDeletion(op) {
     if (op.type === 'user')
         return `user ${code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
     return `${op.type} ${code(op.name)}`;
 }
+/**
+ * Never folded: every user deleted and every console login removed from a user who stays, then
+ * any other resource deleted. Its first line counts them exactly as the totals and the status do.
+ */
 function deletionsBlock(view, max = Infinity) {
-    if (view.deletions.length === 0)
+    const logins = view.users.filter((r) => r.action !== 'delete' && r.console === 'disable');
+    if (view.deletions.length === 0 && logins.length === 0)
         return '';
-    const items = view.deletions.map(describeDeletion);
+    const items = [
+        ...view.deletions.filter((d) => d.type === 'user').map(describeDeletion),
+        ...logins.map((r) => `console login of user ${code(r.name)} (the user and its access keys stay)`),
+        ...view.deletions.filter((d) => d.type !== 'user').map(describeDeletion),
+    ];
     const list = items.slice(0, max).map((i) => `> - ${i}`);
     if (items.length > max)
         list.push(`> - … and ${items.length - max} more`);
-    return `> [!WARNING]\n> **This plan deletes ${plural(view.deletions.length, 'resource')}:**\n${list.join('\n')}`;
+    return `> [!WARNING]\n> **This plan ${deletionPhrase(view)}:**\n${list.join('\n')}`;
+}
+const DELETED_NOUN = {
+    user: ['user', 'users'],
+    group: ['group', 'groups'],
+    policy: ['custom policy', 'custom policies'],
+};
+/** `deletes 4 users, 1 group and removes 6 console logins`, or '' when nothing is removed. */
+function deletionPhrase(view) {
+    const byType = new Map();
+    for (const d of view.deletions) {
+        const noun = DELETED_NOUN[d.type] ? d.type : 'monitoring';
+        byType.set(noun, (byType.get(noun) ?? 0) + 1);
+    }
+    const order = ['user', 'group', 'policy', 'monitoring'].filter((t) => byType.has(t));
+    const named = order.map((t) => {
+        const n = byType.get(t);
+        const [one, many] = DELETED_NOUN[t] ?? ['monitoring resource', 'monitoring resources'];
+        return plural(n, one, many);
+    });
+    const deleted = named.length > 1 ? `${named.slice(0, -1).join(', ')} and ${named.at(-1)}` : named[0];
+    const logins = view.userCounts.consoleRemoved;
+    const parts = [
+        deleted ? `deletes ${deleted}` : '',
+        logins ? `removes ${plural(logins, 'console login')}` : '',
+    ];
+    return parts.filter(Boolean).join(' and ');
 }
 const plusMinus = (added, removed, tier) => {
     if (tier !== 'full') {
@@ -85952,44 +86068,50 @@ const plusMinus = (added, removed, tier) => {
     const parts = [...added.map((g) => `+${md_esc(g)}`), ...removed.map((g) => `−${md_esc(g)}`)];
     return parts.join('<br>') || '—';
 };
-function userOther(r) {
-    const parts = [];
+/** Tags, boundary and mail address: kept out of the main table so that it fits GitHub's width. */
+function userDetails(r) {
     const set = Object.entries(r.tagsSet).filter(([k]) => k !== 'managed-by' || r.action !== 'create');
-    if (r.action !== 'create' && set.length)
-        parts.push(`tags ${set.map(([k, v]) => `${md_esc(k)}=${md_esc(v)}`).join(', ')}`);
-    if (r.tagsRemoved.length)
-        parts.push(`untag ${r.tagsRemoved.map(md_esc).join(', ')}`);
-    if (r.boundary !== undefined)
-        parts.push(r.boundary === null ? 'boundary removed' : `boundary ${md_esc(r.boundary)}`);
-    return parts.join('; ') || '—';
+    const tags = [
+        ...set.map(([k, v]) => `${md_esc(k)}=${md_esc(v)}`),
+        ...r.tagsRemoved.map((k) => `−${md_esc(k)}`),
+    ].join(', ');
+    const boundary = r.boundary === undefined ? '' : r.boundary === null ? 'removed' : md_esc(r.boundary);
+    const mail = r.welcomeMail && r.email ? md_esc(r.email) : '';
+    if (!tags && !boundary && !mail)
+        return null;
+    return [code(r.name), tags || '—', boundary || '—', mail || '—'];
 }
+const consoleCell = (r) => r.console === 'enable'
+    ? r.resetRequired
+        ? 'enabled, reset at sign-in'
+        : 'enabled'
+    : r.console === 'disable'
+        ? '**removed**'
+        : '—';
+/** One row per user, deletions first, then changes, then creations (view.ts orders them). */
 function usersSection(view, tier, maxRows = Infinity) {
     if (view.users.length === 0)
         return '';
-    const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'reset-required', 'welcome mail'];
-    if (tier === 'full')
-        header.push('other');
-    const rows = view.users.slice(0, maxRows).map((r) => {
-        const row = [
-            code(r.name),
-            ACTION_LABEL[r.action],
-            plusMinus(r.groupsAdded, r.groupsRemoved, tier),
-            plusMinus(r.policiesAdded, r.policiesRemoved, tier),
-            r.console === 'enable' ? 'enabled' : r.console === 'disable' ? 'removed' : '—',
-            r.resetRequired ? 'yes' : '—',
-            r.welcomeMail === 'send'
-                ? `yes${tier === 'full' && r.email ? ` (${md_esc(r.email)})` : ''}`
-                : r.welcomeMail === 'resend'
-                    ? 'resend (pending)'
-                    : '—',
-        ];
-        if (tier === 'full')
-            row.push(userOther(r));
-        return row;
-    });
+    const header = ['user', 'action', 'groups ±', 'policies ±', 'console', 'welcome mail'];
+    const shown = view.users.slice(0, maxRows);
+    const rows = shown.map((r) => [
+        code(r.name),
+        ACTION_LABEL[r.action],
+        plusMinus(r.groupsAdded, r.groupsRemoved, tier),
+        plusMinus(r.policiesAdded, r.policiesRemoved, tier),
+        consoleCell(r),
+        r.welcomeMail === 'send' ? 'yes' : r.welcomeMail === 'resend' ? 'resend (pending)' : '—',
+    ]);
     const more = view.users.length - rows.length;
     const tail = more > 0 ? `\n\n… and ${plural(more, 'more user')} in the full report.` : '';
-    return fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
+    const main = fold(`#### Users (${view.users.length})`, table(header, rows) + tail);
+    if (tier !== 'full')
+        return main;
+    const extra = shown.map(userDetails).filter((r) => r !== null);
+    if (!extra.length)
+        return main;
+    const more2 = fold(`#### User details (${extra.length})`, table(['user', 'tags set (−removed)', 'permissions boundary', 'welcome mail to'], extra));
+    return `${main}\n\n${more2}`;
 }
 function groupsSection(groups, tier) {
     if (groups.length === 0)
@@ -86040,21 +86162,34 @@ function listed(findings, max, line) {
     return lines.join('\n');
 }
 const SEVERITY_ICON = { error: '❌', warning: '⚠️', notice: 'ℹ️' };
-function findingLine(f, tier) {
-    const where = `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
+const whereOf = (f) => `${f.file}${f.line > 0 ? `:${f.line}` : ''}`;
+/**
+ * One finding; with `withFix`, its fix below it (or a pointer to the same fix shown earlier).
+ * `open`: the fix unfolded however long (the first screen's errors).
+ */
+function findingLine(f, withFix, fixes = new Map(), open = false) {
     const who = [f.policy ? `policy ${code(f.policy)}` : '', f.user ? `user ${code(f.user)}` : '']
         .filter(Boolean)
         .join(', ');
-    const head = `- **${md_esc(f.rule)}** ${code(where)}${who ? ` (${who})` : ''}: ${prose(f.message)}`;
-    if (tier !== 'full' || !f.fix)
+    const head = `- **${md_esc(f.rule)}** ${code(whereOf(f))}${who ? ` (${who})` : ''}: ${prose(f.message)}`;
+    if (!withFix || !f.fix)
         return head;
-    const fix = details('fix', fence('', f.fix))
+    const seen = fixes.get(f.fix);
+    if (seen)
+        return `${head}\n  Fix: the same as for ${code(seen)} above.`;
+    fixes.set(f.fix, whereOf(f));
+    const folded = details('fix', fence('', f.fix));
+    const fix = (open ? folded.replace(/^<details>/, '<details open>') : folded)
         .split('\n')
         .map((l) => `  ${l}`)
         .join('\n');
     return `${head}\n${fix}`;
 }
-function findingsSection(findings, tier, dataVersion, maxPerSeverity = Infinity) {
+/**
+ * The folded findings. `skip`: findings the first screen already shows with their fix (the lint
+ * errors), counted in the heading but not listed again.
+ */
+function findingsSection(findings, tier, dataVersion, maxPerSeverity = Infinity, skip = new Set(), fixes = new Map()) {
     if (findings.length === 0)
         return '';
     const groups = findingsBySeverity(findings);
@@ -86066,7 +86201,17 @@ function findingsSection(findings, tier, dataVersion, maxPerSeverity = Infinity)
         return heading;
     const blocks = ['error', 'warning', 'notice']
         .filter((s) => groups[s].length)
-        .map((s) => fold(`${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`, listed(groups[s], maxPerSeverity, (f) => findingLine(f, tier))));
+        .map((s) => {
+        const rest = groups[s].filter((f) => !skip.has(f));
+        const above = groups[s].length - rest.length;
+        const label = `${SEVERITY_ICON[s]} ${plural(groups[s].length, s)}`;
+        if (rest.length === 0)
+            return `${label}: shown above with ${above === 1 ? 'its fix' : 'their fixes'}.`;
+        const note = above
+            ? `${above} shown above with ${above === 1 ? 'its fix' : 'their fixes'}; the rest:\n\n`
+            : '';
+        return fold(label, note + listed(rest, maxPerSeverity, (f) => findingLine(f, tier === 'full', fixes)));
+    });
     // The bundled data package's own name and version, not repository text.
     const data = dataVersion ? `\n\n<sub>IAM action data: ${dataVersion}</sub>` : '';
     return `${heading}\n\n${blocks.join('\n\n')}${data}`;
@@ -86087,7 +86232,183 @@ function summaryCounts(view) {
     return lines.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/plan/first-screen.ts
+
+
+
+/** How to finish a failed apply: the plan comment's next steps and the apply's refusals say it alike. */
+const FINISH_FAILED_APPLY = 'To finish a failed apply, re-run the apply job: it continues the approved plan and refuses only ' +
+    'operations nobody approved.';
+/** The findings that fail the check: at or above `lint.failOn`. */
+function failingFindings(findings, failOn) {
+    if (failOn === 'never')
+        return [];
+    return findings.filter((f) => f.severity === 'error' || (failOn === 'warning' && f.severity === 'warning'));
+}
+/**
+ * One line: ready to approve, or each reason to look twice. Counts are the ones the blocks below
+ * use, so the line and the blocks never disagree.
+ */
+function statusLine(plan, view, failing, gateChanges, drift) {
+    if (drift) {
+        const n = view.counts.create + view.counts.update + view.counts.delete;
+        return n === 0
+            ? '**✅ No drift.**'
+            : `**⚠️ Drift: the account differs from the files (${plural(n, 'operation')}).**`;
+    }
+    const blockers = [];
+    if (plan.errors.length)
+        blockers.push(`cannot be applied: ${plural(plan.errors.length, 'problem')}`);
+    if (failing.length) {
+        const errors = failing.filter((f) => f.severity === 'error').length;
+        const warnings = failing.length - errors;
+        const what = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : '']
+            .filter(Boolean)
+            .join(', ');
+        blockers.push(`lint fails: ${what}`);
+    }
+    const cautions = [];
+    const removed = deletionPhrase(view);
+    if (removed)
+        cautions.push(removed);
+    if (gateChanges.length)
+        cautions.push('changes gate settings');
+    const ops = view.counts.create + view.counts.update + view.counts.delete;
+    if (blockers.length)
+        return `**🛑 Not ready: ${[...blockers, ...cautions].join(' · ')}.**`;
+    if (cautions.length)
+        return `**⚠️ Ready to approve with care: ${cautions.join(' · ')}.**`;
+    if (ops === 0)
+        return '**✅ Nothing to apply.**';
+    return '**✅ Ready to approve:** no deletions, no lint errors, no gate change.';
+}
+/** Lint errors (what fails the check) with their fixes, each fix once; the first `max`. */
+function lintErrorsBlock(failing, fixes, withFix, max) {
+    if (!failing.length)
+        return '';
+    const shown = failing.slice(0, max).map((f) => findingLine(f, withFix, fixes, true));
+    const rest = failing.length - shown.length;
+    if (rest > 0)
+        shown.push(`- … and ${rest} more in the lint findings below`);
+    return `#### 🛑 ${plural(failing.length, 'lint finding')} to fix before the apply\n\n${shown.join('\n')}`;
+}
+const via = (e) => e.via.map(md_esc).join(', ');
+/** `1 user gains`, `75 users gain`. */
+const users = (n, verb, bold = false) => {
+    const who = plural(n, 'user');
+    return `${bold ? `**${who}**` : who} ${n === 1 ? `${verb}s` : verb}`;
+};
+/**
+ * Who gains privilege: each new finding that grants it (admin, an escalation path, PassRole to
+ * everything), then the sensitive actions gained, one line per cause and number of users.
+ */
+function newPrivilegeBlock(blast, max) {
+    if (!blast)
+        return '';
+    const items = [];
+    for (const p of blast.newPrivilege) {
+        const acts = p.actions.length ? ` (${p.actions.slice(0, 5).map(code).join(', ')})` : '';
+        items.push(`${p.kind === 'file' ? '' : `${p.kind} `}${code(p.name)}: new **${md_esc(p.rule)}**${acts}`);
+    }
+    const byCause = new Map();
+    for (const e of blast.gained.filter((x) => x.sensitive)) {
+        const key = `${e.users}\u0000${e.via.join('\u0000')}`;
+        byCause.set(key, [...(byCause.get(key) ?? []), e]);
+    }
+    for (const entries of byCause.values()) {
+        const e = entries[0];
+        const names = entries.slice(0, 6).map((x) => code(x.action));
+        if (entries.length > 6)
+            names.push(`${entries.length - 6} more`);
+        items.push(`${users(e.users, 'gain', true)} ${names.join(', ')} via ${via(e)}`);
+    }
+    if (!items.length)
+        return '';
+    const list = items.slice(0, max).map((i) => `> - ${i}`);
+    if (items.length > max)
+        list.push(`> - … and ${items.length - max} more in the blast radius below`);
+    return `> [!IMPORTANT]\n> **New privilege:**\n${list.join('\n')}`;
+}
+/** Actions listed by name per side; sensitive ones sort first, the rest is in the JSON. */
+const EVERY_ACTION_MAX = 100;
+const LEVEL_WORD = {
+    'Permissions management': 'permissions-management',
+    Tagging: 'tagging',
+    Write: 'write',
+    Read: 'read',
+    List: 'list',
+};
+function levels(by) {
+    return Object.entries(by)
+        .map(([l, n]) => `${n.toLocaleString('en-US')} ${LEVEL_WORD[l] ?? l}`)
+        .join(', ');
+}
+/**
+ * The blast radius, by cause ("75 users gain 12 write, 300 read actions via group developers")
+ * and, for sensitive actions, by action. `full` adds every action gained or lost by name.
+ */
+function blastSection(blast, full, maxLines) {
+    if (!blast)
+        return '';
+    if (!blast.usersGaining && !blast.usersLosing)
+        return '**Blast radius:** no user gains or loses a permission.';
+    const lines = [];
+    for (const s of blast.sources) {
+        if (s.usersGaining)
+            lines.push(`- ${users(s.usersGaining, 'gain', true)} ${levels(s.gained)} actions via ${md_esc(s.via)}`);
+        if (s.usersLosing)
+            lines.push(`- ${users(s.usersLosing, 'lose', true)} ${levels(s.lost)} actions via ${md_esc(s.via)}`);
+    }
+    const shown = lines.slice(0, maxLines);
+    if (lines.length > maxLines)
+        shown.push(`- … and ${lines.length - maxLines} more causes in the job summary`);
+    const head = `#### Blast radius: ${users(blast.usersGaining, 'gain')}, ${users(blast.usersLosing, 'lose')} permissions\n\n` +
+        shown.join('\n');
+    if (!full)
+        return head;
+    const table = (entries, verb) => {
+        const lines = entries
+            .slice(0, EVERY_ACTION_MAX)
+            .map((e) => `- ${code(e.action)} (${LEVEL_WORD[e.level]}): ${users(e.users, verb)}, via ${via(e)}`);
+        const more = entries.length - EVERY_ACTION_MAX;
+        if (more > 0)
+            lines.push(`- … and ${more} more in \`plan --format json\` (\`blastRadius\`)`);
+        return lines.join('\n');
+    };
+    const parts = [head];
+    if (blast.gained.length)
+        parts.push(`<details><summary>Every action gained (${blast.gained.length})</summary>\n\n${table(blast.gained, 'gain')}\n\n</details>`);
+    if (blast.lost.length)
+        parts.push(`<details><summary>Every action lost (${blast.lost.length})</summary>\n\n${table(blast.lost, 'lose')}\n\n</details>`);
+    return parts.join('\n\n');
+}
+/**
+ * What happens next, worded as the apply's own refusal texts (flow-apply.ts): who may approve,
+ * what merge does, how to finish a failed apply.
+ */
+function nextSteps(approvals, blocked) {
+    const lines = [];
+    if (approvals) {
+        const n = approvals.required;
+        const need = n === 0
+            ? 'No approval is required (`requiredApprovals: 0`).'
+            : `**${plural(n, 'approval')} needed** from people with write access who did not author or commit any of it, given on the final commit after this plan was posted.`;
+        lines.push(`- ${need}`);
+        if (approvals.counted)
+            lines.push(`- Counted so far: ${approvals.counted.length ? approvals.counted.map(code).join(', ') : 'none'} (${approvals.counted.length} of ${n}).`);
+        for (const x of approvals.notCounted ?? [])
+            lines.push(`- Not counted: ${code(x.login)}, ${prose(x.why)}.`);
+    }
+    if (blocked)
+        lines.push('- Merging now would be refused: fix what is listed above and push; the plan is made again.');
+    lines.push('- **After merge**, the apply job checks the approvals, plans again and applies only if the plan is exactly this one (same hash); ' +
+        'it reports the result in a new comment here.', `- ${FINISH_FAILED_APPLY}`);
+    return `#### Next steps\n\n${lines.join('\n')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/plan/render-markdown.ts
+
+
 
 
 
@@ -86110,13 +86431,25 @@ function renderReport(input, tier, view = buildView(input.plan), maxRows = Infin
     const drift = input.kind === 'drift';
     const title = drift ? '### iam-gitops drift' : '### iam-gitops plan';
     const account = plan.offline ? 'offline, empty account' : `account ${plan.accountId}`;
+    const failing = drift ? [] : failingFindings(plan.findings, input.failOn ?? 'error');
+    const fixes = new Map();
+    // The first screen: never folded, whatever the tier (shorter lists when trimmed).
     const parts = [`${title} <sub>(${account})</sub>`];
+    parts.push(statusLine(plan, view, failing, input.gateChanges ?? [], drift));
     parts.push(offlineBanner(plan, input.offlineReason));
     parts.push(errorsBlock(plan, tier === 'summary' ? 20 : Infinity));
     parts.push(totalsLine(view, plan, drift ? 'Drift' : 'Plan'));
-    // Deletions come straight after the totals: they are what a reviewer must not miss.
     parts.push(deletionsBlock(view, tier === 'summary' ? 50 : Infinity));
+    parts.push(newPrivilegeBlock(input.blast, tier === 'full' ? 30 : 10));
+    const firstErrors = tier === 'full' ? 10 : 5;
+    parts.push(lintErrorsBlock(failing, fixes, tier !== 'summary', firstErrors));
+    parts.push(blastSection(input.blast, tier === 'full' && !drift, tier === 'full' ? 20 : 8));
+    if (!input.blast && input.blastNote)
+        parts.push(`<sub>Blast radius not shown: ${prose(input.blastNote)}.</sub>`);
+    if (!drift && input.approvals)
+        parts.push(nextSteps(input.approvals, failing.length > 0 || plan.errors.length > 0));
     parts.push(monitoringUnchangedLine(plan));
+    // The folded detail.
     if (tier === 'summary') {
         parts.push(summaryCounts(view));
     }
@@ -86126,7 +86459,8 @@ function renderReport(input, tier, view = buildView(input.plan), maxRows = Infin
         parts.push(policiesSection(view, tier));
         parts.push(monitoringSection(view, tier));
     }
-    parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows));
+    const above = new Set(failing.slice(0, tier === 'summary' ? 0 : firstErrors));
+    parts.push(findingsSection(plan.findings, tier, input.dataVersion, maxRows, above, fixes));
     if (tier !== 'full') {
         const where = input.fullReportHint ?? 'the job summary of this run';
         parts.push(`> [!NOTE]\n> Shortened to fit a comment; the full report is in ${where}.`);
@@ -86689,7 +87023,7 @@ function ordered(obj, order) {
     // Unknown keys keep their relative order after the known ones (sort is stable).
     return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => rank(a) - rank(b)));
 }
-function policyJson(doc) {
+function policy_json_policyJson(doc) {
     const top = ordered(doc, TOP);
     const s = top.Statement;
     if (Array.isArray(s))
@@ -86756,7 +87090,7 @@ function buildImport(iam, credentials, opts) {
         }
         if (!where('policy', p.name, p.path))
             return undefined;
-        wantedPolicies.set(p.name, policyJson(p.document));
+        wantedPolicies.set(p.name, policy_json_policyJson(p.document));
         return p.name;
     };
     const groups = new Map(iam.groups.map((g) => [g.name, g]));
@@ -87191,7 +87525,7 @@ function format_text_finding(f, isNew) {
     const head = `  ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}${isNew ? ' [new]' : ''}`;
     return `${head}\n${indent(f.message, '    ')}\n    fix:\n${indent(f.fix)}`;
 }
-function levels(by) {
+function format_text_levels(by) {
     return LEVELS.filter((l) => by[l]?.length).map((l) => `      ${l}: ${by[l].join(', ')}`);
 }
 function formatText(result, diff) {
@@ -87220,9 +87554,9 @@ function formatText(result, diff) {
         for (const u of diff.users) {
             lines.push(`  ${u.user} (${u.change}): +${u.gainedCount} / -${u.lostCount} actions`);
             if (u.gainedCount)
-                lines.push('    gained:', ...levels(u.gained));
+                lines.push('    gained:', ...format_text_levels(u.gained));
             if (u.lostCount)
-                lines.push('    lost:', ...levels(u.lost));
+                lines.push('    lost:', ...format_text_levels(u.lost));
         }
         lines.push('', `Findings: ${diff.newFindings.length} new, ${diff.unchangedFindings} already present, ${diff.resolvedFindings.length} resolved.`);
     }
