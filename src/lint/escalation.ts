@@ -58,10 +58,23 @@ export function normalizeIamPath(p: string): string {
  */
 function ownArns(principal: Principal, type: 'user' | 'group' | 'policy'): string[] {
   const path = principal.iamPath === undefined ? '/*' : normalizeIamPath(principal.iamPath);
-  const arn = (name: string): string => `arn:aws:iam::*:${type}${path}${name}`;
-  if (type === 'user') return [principal.userArn ?? arn('*')];
-  if (type === 'group') return principal.groups.map(arn);
-  return principal.policies.filter((p) => p.file !== null).map((p) => arn(p.name));
+  const own = (name: string): string => `${type}${path}${name}`;
+  if (type === 'user') return [principal.userArn ? iamResourcePart(principal.userArn)! : own('*')];
+  if (type === 'group') return principal.groups.map(own);
+  // Judged on its own, a policy may share its holder with any of the repository's policies.
+  if (!principal.userArn) return [own('*')];
+  return principal.policies.filter((p) => p.file !== null).map((p) => own(p.name));
+}
+
+/**
+ * The part after `arn:<partition>:iam::<account>:` (`user/iam-gitops/ann`), with policy
+ * variables as wildcards; `*` for `*`; null for a non-IAM ARN. Globs are compared on this part
+ * only, so a `*` in the account can never swallow the path.
+ */
+export function iamResourcePart(resource: string, userName = '*'): string | null {
+  if (resource === '*') return '*';
+  const m = /^arn:[^:]*:iam::[^:]*:(.*)$/i.exec(resource);
+  return m ? resourceGlob(m[1]!.replace(/\$\{aws:username\}/gi, userName)) : null;
 }
 
 /**
@@ -79,10 +92,9 @@ function reachesOwn(
 ): boolean {
   if (resource === '*') return true;
   const userName = principal.userArn ? principal.userArn.slice(principal.userArn.lastIndexOf('/') + 1) : '*';
-  const glob = resourceGlob(resource.replace(/\$\{aws:username\}/gi, userName))
-    // The partition and account do not decide ownership here.
-    .replace(/^arn:[^:]*:iam::[^:]*:/i, 'arn:aws:iam::*:');
-  return ownArns(principal, type).some((own) => (every ? globCovers(glob, own) : globsIntersect(glob, own)));
+  const part = iamResourcePart(resource, userName);
+  if (part === null) return false;
+  return ownArns(principal, type).some((own) => (every ? globCovers(part, own) : globsIntersect(part, own)));
 }
 
 function reachOfResource(resource: string, target: Target, principal: Principal): Reach {
@@ -113,13 +125,8 @@ function reachOfResource(resource: string, target: Target, principal: Principal)
       // A wildcard over the repository's users (or any path) reaches them all; one over another
       // path reaches users whose privileges the repository does not know.
       if (principal.iamPath === undefined || isBroadName(name)) return 'broad';
-      const users = `arn:aws:iam::*:user${normalizeIamPath(principal.iamPath)}*`;
-      return globsIntersect(
-        resourceGlob(resource).replace(/^arn:[^:]*:iam::[^:]*:/i, 'arn:aws:iam::*:'),
-        users,
-      )
-        ? 'broad'
-        : 'specific';
+      const users = `user${normalizeIamPath(principal.iamPath)}*`;
+      return globsIntersect(iamResourcePart(resource) ?? '', users) ? 'broad' : 'specific';
     }
     case 'customer-policy': {
       if (resource === '*') return 'broad';

@@ -4,13 +4,12 @@
  * or to leave that group (iam:RemoveUserFromGroup) has, one call later, what the Deny removed.
  */
 import { findAction } from '../catalog/actions.js';
-import { resourceGlob } from '../catalog/arn.js';
 import { globsIntersect } from '../catalog/wildcard.js';
 import type { Finding } from '../model/finding.js';
 import type { LocatedPolicy } from '../model/policy.js';
 import { actionLocation, type Location } from './context.js';
 import { cancellingDenies, prepareStatements, Principal, type Grant } from './effective.js';
-import { normalizeIamPath, openPaths, type PathResult } from './escalation.js';
+import { iamResourcePart, normalizeIamPath, openPaths, type PathResult } from './escalation.js';
 import { isAdministrator } from './rules/escalation.js';
 
 export interface Membership {
@@ -35,15 +34,14 @@ interface Removal {
 function grantOn(principal: Principal, action: string, arn: string): Grant | undefined {
   const info = findAction(action);
   if (!info) return undefined;
-  const grants = principal
-    .grants(info.id)
-    .filter(
-      (g) =>
-        g.stmt.notResource ||
-        g.stmt.resources.some((r) =>
-          globsIntersect(resourceGlob(r).replace(/^arn:[^:]*:iam::[^:]*:/i, 'arn:aws:iam::*:'), arn),
-        ),
-    );
+  const grants = principal.grants(info.id).filter(
+    (g) =>
+      g.stmt.notResource ||
+      g.stmt.resources.some((r) => {
+        const part = iamResourcePart(r);
+        return part !== null && globsIntersect(part, iamResourcePart(arn)!);
+      }),
+  );
   return grants.find((g) => g.stmt.cond.gates.length === 0) ?? grants[0];
 }
 
