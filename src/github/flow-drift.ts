@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import type { Settings } from '../inputs.js';
+import { lintLive } from '../lint/live.js';
 import { annotate, collectProblems, problemsMarkdown } from './annotations.js';
 import type { Deps } from './deps.js';
 import { changeCount, setPlanOutputs } from './outputs.js';
@@ -19,7 +20,13 @@ export async function driftFlow(s: Settings, d: Deps): Promise<void> {
     offline: false,
     clients,
   });
-  const problems = collectProblems(run.diagnostics, run.ok ? run.plan.findings : [], s.dirFromWorkspace);
+  // What is live is linted too: policies widened out of band, unmanaged users with admin or a path.
+  const live = run.ok ? lintLive(run.desired, run.actual, { now: d.now().getTime() }) : [];
+  const problems = collectProblems(
+    run.diagnostics,
+    run.ok ? [...run.plan.findings, ...live] : [],
+    s.dirFromWorkspace,
+  );
   annotate(problems);
   setPlanOutputs(run.ok ? run.plan : null);
   if (!run.ok) {
@@ -39,7 +46,11 @@ export async function driftFlow(s: Settings, d: Deps): Promise<void> {
     plannedAt: d.now().toISOString(),
     kind: 'drift',
   });
-  await writeSummary([head, report, problemsMarkdown(problems)].filter(Boolean).join('\n\n'));
+  const liveErrors = live.filter((f) => f.severity === 'error').length;
+  const liveHead = liveErrors
+    ? `### ⚠️ iam-gitops: live lint — ${liveErrors} error${liveErrors === 1 ? '' : 's'} in what is live (widened policies, unmanaged users with admin or an escalation path); see the list below`
+    : '';
+  await writeSummary([head, liveHead, report, problemsMarkdown(problems)].filter(Boolean).join('\n\n'));
   if (n)
     core.warning(
       `iam-gitops: drift: ${n} change${n === 1 ? '' : 's'} between the files and the account; see the job summary.`,
