@@ -84,8 +84,21 @@ export function isKnownService(prefix: string): boolean {
   return catalogIndex().byService.has(prefix.toLowerCase());
 }
 
+let services: string[] | undefined;
+
+/** Every service prefix (one array, kept: the did-you-mean index is built once for it). */
 export function serviceNames(): string[] {
-  return [...catalogIndex().byService.keys()];
+  return (services ??= [...catalogIndex().byService.keys()]);
+}
+
+const actionNames = new Map<string, string[]>();
+
+/** The `service:Action` names of one service (one array per service, kept). */
+export function serviceActionNames(service: string): string[] {
+  let out = actionNames.get(service);
+  if (!out)
+    actionNames.set(service, (out = (catalogIndex().byService.get(service) ?? []).map((a) => a.name)));
+  return out;
 }
 
 const patternCache = new Map<string, readonly ActionInfo[]>();
