@@ -76,8 +76,14 @@ export function catalogIndex(): Index {
   return (index = { all, byLower, byService });
 }
 
+const byExact = new Map<string, ActionInfo | undefined>();
+
+/** The action named (case-insensitive); looked up once per spelling. */
 export function findAction(name: string): ActionInfo | undefined {
-  return catalogIndex().byLower.get(name.toLowerCase());
+  if (byExact.has(name)) return byExact.get(name);
+  const a = catalogIndex().byLower.get(name.toLowerCase());
+  byExact.set(name, a);
+  return a;
 }
 
 export function isKnownService(prefix: string): boolean {
