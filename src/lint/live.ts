@@ -31,18 +31,11 @@ export interface LiveLintOptions {
 }
 
 /** A live policy as a LocatedPolicy without a file (findings point at its ARN or its file). */
-function located(p: ActualPolicy): LocatedPolicy {
-  return {
-    name: p.name,
-    file: null,
-    arn: p.arn,
-    document: p.document,
-    statementPositions: [],
-    valuePositions: [],
-  };
+function located(p: ActualPolicy, file: string | null = null): LocatedPolicy {
+  return { name: p.name, file, arn: p.arn, document: p.document, statementPositions: [], valuePositions: [] };
 }
 
-/** Whether some Allow of `wide` grants `action` on a resource no Allow of `narrow` covers. */
+/** Actions the live statements allow on resources (or without conditions) that no Allow of the file covers, with those resources. */
 function widened(
   live: readonly PreparedStatement[],
   file: readonly PreparedStatement[],
@@ -90,6 +83,16 @@ function widenedPolicyFindings(desired: DesiredState, actual: ActualState, now: 
       return `+ ${n} on ${[...diff.get(id)!].join(', ')}`;
     });
     if (names.length > 20) lines.push(`+ … and ${names.length - 20} more`);
+    // The live document is linted as the file would be: escalation paths it opens that the file did not.
+    const before = new Set(
+      openPaths(new Principal(p.name, [p], now, [], { iamPath: path })).map((r) => r.path.id),
+    );
+    const opened = openPaths(
+      new Principal(p.name, [located(live, p.file)], now, [], { iamPath: path }),
+    ).filter((r) => r.path.kind === 'escalation' && r.reach === 'broad' && !before.has(r.path.id));
+    const paths = opened.length
+      ? ` It now opens ${opened.map((r) => `${r.steps.map((x) => x.action.name).join(' + ')} (${r.path.id}, ${r.path.title})`).join('; ')}.`
+      : '';
     out.push({
       rule: 'live-policy-widened',
       severity: 'error',
@@ -97,7 +100,7 @@ function widenedPolicyFindings(desired: DesiredState, actual: ActualState, now: 
       line: 1,
       policy: p.name,
       actions: names,
-      message: `The live default version (${live.defaultVersionId}) of ${live.arn} grants ${names.length} action${names.length === 1 ? '' : 's'} the file does not: ${listNames(names)}. It was changed outside this repository.\n${lines.join('\n')}`,
+      message: `The live default version (${live.defaultVersionId}) of ${live.arn} grants ${names.length} action${names.length === 1 ? '' : 's'} the file does not: ${listNames(names)}. It was changed outside this repository.${paths}\n${lines.join('\n')}`,
       fix: `Review who changed ${live.arn} (CloudTrail CreatePolicyVersion / SetDefaultPolicyVersion); \`apply\` restores the file's document as a new default version. If the change is wanted, put it in ${p.file} through a pull request.`,
     });
   }

@@ -64,6 +64,17 @@ describe('live-policy-widened', () => {
     expect(f.message).toContain('(v2)');
   });
 
+  test('the live document is linted: an escalation path it opens is named in the finding', () => {
+    const live = livePolicy('reports', [...file, allow(['iam:PassRole', 'ec2:RunInstances'])]);
+    const f = lintLive(desired, actual({ policies: [live] }), { now: NOW })[0]!;
+    expect(f.message).toContain('It now opens iam:PassRole + ec2:RunInstances (ec2-001');
+    // A widening that opens no path says only what it adds.
+    const quiet = livePolicy('reports', [...file, allow('s3:ListBucket', 'arn:aws:s3:::reports')]);
+    expect(lintLive(desired, actual({ policies: [quiet] }), { now: NOW })[0]!.message).not.toContain(
+      'now opens',
+    );
+  });
+
   test('a wider resource for the same action is a widening; the same document is not', () => {
     const wider = livePolicy('reports', [allow('s3:GetObject', '*')]);
     expect(lintLive(desired, actual({ policies: [wider] }), { now: NOW }).map((f) => f.actions)).toEqual([
