@@ -161,6 +161,20 @@ describe('a user allowed to remove the Deny that restrains her', () => {
     expect(escErrors(held).filter((f) => f.user === 'cy')).toEqual([]);
   });
 
+  test('detaching the Deny policy from her group; on another group it does not count', () => {
+    const at = (res: string): Finding[] =>
+      lint({
+        policies: [broad, guard, policy('detach', [allow('iam:DetachGroupPolicy', res)])],
+        groups: { restrained: ['guard'] },
+        users: [{ name: 'fay', policies: ['broad', 'detach'], groups: ['restrained'] }],
+      });
+    const e = escErrors(at('arn:aws:iam::*:group/iam-gitops/restrained'));
+    expect(e.filter((f) => f.actions.includes('iam:DetachGroupPolicy')).map((f) => f.user)).toEqual(['fay']);
+    expect(escErrors(at('arn:aws:iam::*:group/iam-gitops/others')).filter((f) => f.user === 'fay')).toEqual(
+      [],
+    );
+  });
+
   test('leaving the group that carries the Deny', () => {
     const leave = policy('leave', [allow('iam:RemoveUserFromGroup', 'arn:aws:iam::*:group/iam-gitops/*')]);
     const fs = lint({
