@@ -74,7 +74,7 @@ function lintLabelled(dir: string): object {
     );
     const users = c.users ?? { user: Object.keys(c.policies) };
     const state = {
-      config: { path: '/', groups: {}, lint: { failOn: 'error', ignore: [] } },
+      config: { path: '/iam-gitops/', groups: {}, lint: { failOn: 'error', ignore: [] } },
       users: Object.entries(users).map(([name, ps], i) => ({
         name,
         email: '',

@@ -1,6 +1,7 @@
 """Runs parliament or cloudsplaining in one process over a directory of policy files.
 
-Usage: tools.py parliament|cloudsplaining <dir>. Prints one JSON object: per file, the issue
+Usage: tools.py parliament|parliament-community|cloudsplaining <dir>. parliament runs with its
+defaults; parliament-community adds the community auditors (its privilege-escalation check). Prints one JSON object: per file, the issue
 kinds reported, plus timings (imports separately) and peak memory.
 """
 import json
@@ -13,11 +14,13 @@ import time
 def main() -> None:
     tool, directory = sys.argv[1], sys.argv[2]
     started = time.perf_counter()
-    if tool == "parliament":
+    if tool in ("parliament", "parliament-community"):
         from parliament import analyze_policy_string
 
+        community = tool == "parliament-community"
+
         def run(text, name):
-            policy = analyze_policy_string(text, filepath=name, include_community_auditors=True)
+            policy = analyze_policy_string(text, filepath=name, include_community_auditors=community)
             return sorted({f.issue for f in policy.findings})
 
         privesc = "PRIVILEGE_ESCALATION"

@@ -76,16 +76,35 @@ export function catalogIndex(): Index {
   return (index = { all, byLower, byService });
 }
 
+const byExact = new Map<string, ActionInfo | undefined>();
+
+/** The action named (case-insensitive); looked up once per spelling. */
 export function findAction(name: string): ActionInfo | undefined {
-  return catalogIndex().byLower.get(name.toLowerCase());
+  if (byExact.has(name)) return byExact.get(name);
+  const a = catalogIndex().byLower.get(name.toLowerCase());
+  byExact.set(name, a);
+  return a;
 }
 
 export function isKnownService(prefix: string): boolean {
   return catalogIndex().byService.has(prefix.toLowerCase());
 }
 
+let services: string[] | undefined;
+
+/** Every service prefix (one array, kept: the did-you-mean index is built once for it). */
 export function serviceNames(): string[] {
-  return [...catalogIndex().byService.keys()];
+  return (services ??= [...catalogIndex().byService.keys()]);
+}
+
+const actionNames = new Map<string, string[]>();
+
+/** The `service:Action` names of one service (one array per service, kept). */
+export function serviceActionNames(service: string): string[] {
+  let out = actionNames.get(service);
+  if (!out)
+    actionNames.set(service, (out = (catalogIndex().byService.get(service) ?? []).map((a) => a.name)));
+  return out;
 }
 
 const patternCache = new Map<string, readonly ActionInfo[]>();

@@ -59,6 +59,8 @@ export function arnsIntersect(resource: string, template: string): boolean {
 }
 
 const matchCache = new Map<string, boolean>();
+/** resource → action id → verdict: the lint asks the same pair for every statement naming it. */
+const verdictCache = new Map<string, Map<number, boolean | undefined>>();
 
 /**
  * Whether a statement resource can name a resource of the action: true/false, or undefined
@@ -67,6 +69,15 @@ const matchCache = new Map<string, boolean>();
 export function resourceMatchesAction(resource: string, action: ActionInfo): boolean | undefined {
   if (resource === '*') return true;
   if (!action.scopable) return false;
+  let byAction = verdictCache.get(resource);
+  if (!byAction) verdictCache.set(resource, (byAction = new Map()));
+  if (byAction.has(action.id)) return byAction.get(action.id);
+  const verdict = matchTemplates(resource, action);
+  byAction.set(action.id, verdict);
+  return verdict;
+}
+
+function matchTemplates(resource: string, action: ActionInfo): boolean | undefined {
   const templates = arnTemplates(action);
   if (templates.length === 0) return undefined;
   const r = resourceGlob(resource);

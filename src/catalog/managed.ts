@@ -44,6 +44,9 @@ export function managedPolicyNameIgnoringCase(name: string): string | undefined 
   return indexes().byLowerName.get(name.toLowerCase());
 }
 
+let names: string[] | undefined;
+
+/** Every AWS managed policy name (one array, kept: the did-you-mean index is built once for it). */
 export function allManagedPolicyNames(): string[] {
-  return Object.keys(loadManagedPolicies().policies);
+  return (names ??= Object.keys(loadManagedPolicies().policies));
 }

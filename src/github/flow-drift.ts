@@ -10,6 +10,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { errorMessage } from '../aws/clients.js';
 import type { DesiredState } from '../model/desired.js';
 import type { Settings } from '../inputs.js';
+import { lintLive } from '../lint/live.js';
 import { annotate, collectProblems, problemsMarkdown } from './annotations.js';
 import { stripHeader } from './comment.js';
 import type { Deps } from './deps.js';
@@ -65,7 +66,13 @@ export async function driftFlow(
     offline: false,
     clients,
   });
-  const problems = collectProblems(run.diagnostics, run.ok ? run.plan.findings : [], s.dirFromWorkspace);
+  // What is live is linted too: policies widened out of band, unmanaged users with admin or a path.
+  const live = run.ok ? lintLive(run.desired, run.actual, { now: d.now().getTime() }) : [];
+  const problems = collectProblems(
+    run.diagnostics,
+    run.ok ? [...run.plan.findings, ...live] : [],
+    s.dirFromWorkspace,
+  );
   annotate(problems);
   setPlanOutputs(run.ok ? run.plan : null);
   const failures: string[] = [];
@@ -114,6 +121,17 @@ export async function driftFlow(
           `${kept.issue ? ` (issue #${kept.issue})` : ''}; see the job summary. Fix the account or the files.`,
       );
     else core.info('No drift.');
+    const liveErrors = live.filter((f) => f.severity === 'error').length;
+    if (liveErrors) {
+      summary.splice(
+        1,
+        0,
+        `### ⚠️ iam-gitops: live lint — ${liveErrors} error${liveErrors === 1 ? '' : 's'} in what is live (widened policies, unmanaged users with admin or an escalation path); see the list below`,
+      );
+      failures.push(
+        `live lint: ${liveErrors} error${liveErrors === 1 ? '' : 's'} in what is live (a policy widened out of band, an unmanaged user with admin or an escalation path); see the annotations.`,
+      );
+    }
   }
 
   if (report) {

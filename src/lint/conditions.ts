@@ -1,8 +1,10 @@
 /**
  * Decides what can be decided about a statement's Condition without a request: dates
- * against an injected "now", keys that are always present with a fixed value, and
+ * against an injected "now", keys that are always present with a fixed value, keys whose value
+ * is fixed for an IAM user (the only principal the repository's policies are attached to), and
  * `iam:PassedToService`, which the PassRole analysis reads as a constraint.
  */
+import { matchesWildcard } from '../catalog/wildcard.js';
 import type { ConditionBlock } from '../model/policy.js';
 
 export interface ConditionVerdict {
@@ -53,6 +55,63 @@ function dateOutcome(op: string, vals: string[], now: number): Outcome {
   return 'conditional';
 }
 
+/**
+ * Keys with a fixed value for an IAM user's own requests: aws:PrincipalType is `User`,
+ * aws:PrincipalArn a `user/` ARN, aws:userid an `AIDA…` id, aws:PrincipalIsAWSService false;
+ * keys only role sessions or federated principals carry (aws:FederatedProvider,
+ * aws:SourceIdentity, aws:PrincipalServiceName) are absent. undefined: not such a key or an
+ * operator this does not decide.
+ */
+function userKeyOutcome(
+  op: string,
+  key: string,
+  vals: string[],
+  setOp: boolean,
+  ifExists: boolean,
+): Outcome | undefined {
+  if (setOp) return undefined;
+  const lower = vals.map((v) => v.toLowerCase());
+  const like = op.includes('like');
+  const positive = /^(string|arn)(equals|like)$|^stringequalsignorecase$/.test(op);
+  const negative = /^(string|arn)not(equals|like)$|^stringnotequalsignorecase$/.test(op);
+  /** Each value: sure to match the user's value (true), sure not to (false), or it depends. */
+  const decide = (match: (v: string) => boolean | 'maybe'): Outcome | undefined => {
+    if (!positive && !negative) return undefined;
+    const each = lower.map(match);
+    if (positive)
+      return each.includes(true) ? 'always' : each.every((x) => x === false) ? 'never' : 'conditional';
+    return each.includes(true) ? 'never' : each.every((x) => x === false) ? 'always' : 'conditional';
+  };
+  switch (key) {
+    case 'aws:principaltype':
+      return decide((v) => (like ? matchesWildcard(v, 'user') : v === 'user'));
+    case 'aws:principalarn':
+      // A role, an assumed role, the root or a federated user never is an IAM user's ARN.
+      return decide((v) =>
+        /^arn:[^:]*:(iam|sts)::[^:]*:(role|assumed-role|federated-user|group|policy)\//.test(v) ||
+        /^arn:[^:]*:iam::[^:]*:root$/.test(v)
+          ? false
+          : 'maybe',
+      );
+    case 'aws:userid':
+      // Role sessions are AROA…:session, IAM users AIDA….
+      return decide((v) => (/^aroa/.test(v) ? false : 'maybe'));
+    case 'aws:principalisawsservice':
+      if (op !== 'bool') return undefined;
+      if (lower.every((v) => v === 'true')) return 'never';
+      return lower.every((v) => v === 'false') ? 'always' : undefined;
+    case 'aws:federatedprovider':
+    case 'aws:sourceidentity':
+    case 'aws:principalservicename':
+      // Absent for a user: a positive operator fails; IfExists or a negated one holds.
+      if (op === 'null') return lower.every((v) => v === 'true') ? 'always' : 'never';
+      if (ifExists || negative) return 'always';
+      return positive ? 'never' : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** Evaluates one Condition block against `now` (milliseconds since the epoch). */
 export function evaluateCondition(cond: ConditionBlock | undefined, now: number): ConditionVerdict {
   const verdict: ConditionVerdict = { status: 'always', gates: [] };
@@ -83,6 +142,12 @@ export function evaluateCondition(cond: ConditionBlock | undefined, now: number)
         const o = dateOutcome(op, vals, now);
         if (o === 'never') never = true;
         else if (o === 'conditional') verdict.gates.push(describe);
+        continue;
+      }
+      const user = userKeyOutcome(op, key, vals, setOp, ifExists);
+      if (user !== undefined) {
+        if (user === 'never') never = true;
+        else if (user === 'conditional') verdict.gates.push(describe);
         continue;
       }
       // Every AWS API endpoint is HTTPS: SecureTransport is always true for API calls.

@@ -57,10 +57,18 @@ export function valueLocation(
   return p.file && pos ? { file: p.file, line: pos.line } : statementLocation(ctx, index);
 }
 
+const patternIndex = new WeakMap<PreparedStatement, Map<string, number>>();
+
 /** The line of the Action string that grants `action` in the statement (or the statement's). */
 export function actionLocation(ctx: Where, s: PreparedStatement, action: string): Location {
   if (s.notAction) return statementLocation(ctx, s.index);
-  const i = s.patterns.findIndex((p) => p === '*' || matchesWildcard(p, action));
+  let byAction = patternIndex.get(s);
+  if (!byAction) patternIndex.set(s, (byAction = new Map()));
+  let i = byAction.get(action);
+  if (i === undefined) {
+    i = s.patterns.findIndex((p) => p === '*' || matchesWildcard(p, action));
+    byAction.set(action, i);
+  }
   return i >= 0 ? valueLocation(ctx, s.index, 'Action', i) : statementLocation(ctx, s.index);
 }
 

@@ -4,7 +4,17 @@
  * resource, warning), candidate (1.4, warning).
  * target: which resources of a step keep the path open (see escalation.ts).
  */
-export type Target = 'any' | 'self' | 'other' | 'customer-policy' | 'role' | 'group';
+export type Target =
+  | 'any'
+  | 'self'
+  | 'other'
+  | 'customer-policy'
+  | 'role'
+  | 'group'
+  /** A group to join: any group the user is not already in may be privileged. */
+  | 'join-group'
+  /** A role the user creates itself: any role ARN it may name is one it controls. */
+  | 'new-role';
 
 export interface PathStep {
   action: string;
@@ -16,10 +26,17 @@ export interface EscalationPath {
   kind: 'escalation' | 'target-dependent' | 'candidate';
   title: string;
   steps: PathStep[];
-  /** For PassRole paths: the service principal the passed role must trust. */
-  passTo?: string;
+  /** For PassRole paths: the service principals the passed role may trust (any one opens the path). */
+  passTo?: string | string[];
   /** How the attack works, completing "With these permissions, …". */
   how: string;
+  /**
+   * Where the path is published: `pathfinding.cloud <id>` when the id is pathfinding's, else the
+   * catalogue or document it comes from. The coverage test reads this.
+   */
+  source: string;
+  /** Runs commands on an existing instance or container: reported for AWS managed policies too. */
+  commandExecution?: boolean;
 }
 
 export const PR: PathStep = { action: 'iam:PassRole', target: 'role' };
@@ -27,9 +44,10 @@ export const PR: PathStep = { action: 'iam:PassRole', target: 'role' };
 export function passRole(
   id: string,
   title: string,
-  passTo: string,
+  passTo: string | string[],
   actions: string[],
   how: string,
+  source = `pathfinding.cloud ${id}`,
 ): EscalationPath {
   return {
     id,
@@ -38,6 +56,7 @@ export function passRole(
     passTo,
     steps: [PR, ...actions.map((action) => ({ action }))],
     how,
+    source,
   };
 }
 

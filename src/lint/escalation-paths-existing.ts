@@ -8,6 +8,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   // 1.3 existing resources that may already run with a privileged role
   {
     id: 'sts-001',
+    source: 'pathfinding.cloud sts-001',
     kind: 'target-dependent',
     title: 'assume any role',
     steps: [step('sts:AssumeRole', 'role')],
@@ -15,6 +16,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-009',
+    source: 'pathfinding.cloud iam-009',
     kind: 'target-dependent',
     title: 'attach a policy to a role',
     steps: [step('iam:AttachRolePolicy', 'role')],
@@ -22,6 +24,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-005',
+    source: 'pathfinding.cloud iam-005',
     kind: 'target-dependent',
     title: 'inline policy on a role',
     steps: [step('iam:PutRolePolicy', 'role')],
@@ -29,13 +32,57 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'lambda-003',
+    source: 'pathfinding.cloud lambda-003',
     kind: 'target-dependent',
     title: 'edit Lambda function code',
     steps: [step('lambda:UpdateFunctionCode')],
     how: 'the user can replace the code of a function that runs with a privileged role',
   },
   {
+    id: 'lambda-004',
+    source: 'pathfinding.cloud lambda-004',
+    kind: 'target-dependent',
+    title: 'edit Lambda function code and invoke it',
+    steps: [step('lambda:UpdateFunctionCode'), step('lambda:InvokeFunction')],
+    how: 'the user can replace the code of a function with a privileged role and invoke it',
+  },
+  {
+    id: 'lambda-005',
+    source: 'pathfinding.cloud lambda-005',
+    kind: 'target-dependent',
+    title: 'edit Lambda function code and allow invoking it',
+    steps: [step('lambda:UpdateFunctionCode'), step('lambda:AddPermission')],
+    how: 'the user can replace the code of a function with a privileged role and allow itself to invoke it',
+  },
+  {
+    id: 'lambda-config-injection',
+    source:
+      'Prowler (UpdateFunctionConfiguration); AWS Lambda layers and AWS_LAMBDA_EXEC_WRAPPER; issue 13 catalogue gap',
+    kind: 'target-dependent',
+    title: 'Lambda layer or environment injection',
+    steps: [step('lambda:UpdateFunctionConfiguration')],
+    how: 'the user can add its own layer or an environment variable such as AWS_LAMBDA_EXEC_WRAPPER to a function with a privileged role, so its code runs in the function',
+  },
+  {
+    id: 'batch-submit-override',
+    source: 'AWS Batch SubmitJob containerOverrides; issue 13 catalogue gap',
+    kind: 'target-dependent',
+    title: 'Batch job with a command override',
+    steps: [step('batch:SubmitJob')],
+    how: 'the user can submit a job of an existing job definition whose job role is privileged, overriding its command',
+  },
+  {
+    id: 'emr-add-steps',
+    source: 'EMR AddJobFlowSteps; issue 13 catalogue gap',
+    kind: 'target-dependent',
+    title: 'EMR step on a running cluster',
+    steps: [step('elasticmapreduce:AddJobFlowSteps')],
+    how: 'the user can run a step (any command) on a running cluster whose instance profile is privileged',
+    commandExecution: true,
+  },
+  {
     id: 'glue-002',
+    source: 'pathfinding.cloud glue-002',
     kind: 'target-dependent',
     title: 'update Glue dev endpoint',
     steps: [step('glue:UpdateDevEndpoint')],
@@ -43,6 +90,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'cloudformation-002',
+    source: 'pathfinding.cloud cloudformation-002',
     kind: 'target-dependent',
     title: 'update a stack',
     steps: [step('cloudformation:UpdateStack')],
@@ -50,6 +98,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'cloudformation-005',
+    source: 'pathfinding.cloud cloudformation-005',
     kind: 'target-dependent',
     title: 'stack change set',
     steps: [step('cloudformation:CreateChangeSet'), step('cloudformation:ExecuteChangeSet')],
@@ -57,6 +106,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'codebuild-002',
+    source: 'pathfinding.cloud codebuild-002',
     kind: 'target-dependent',
     title: 'start a build',
     steps: [step('codebuild:StartBuild')],
@@ -64,6 +114,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'codebuild-003',
+    source: 'pathfinding.cloud codebuild-003',
     kind: 'target-dependent',
     title: 'start a batch build',
     steps: [step('codebuild:StartBuildBatch')],
@@ -71,6 +122,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'ec2-002',
+    source: 'pathfinding.cloud ec2-002',
     kind: 'target-dependent',
     title: 'swap EC2 user data',
     steps: [step('ec2:ModifyInstanceAttribute'), step('ec2:StopInstances'), step('ec2:StartInstances')],
@@ -78,6 +130,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'ec2-004',
+    source: 'pathfinding.cloud ec2-004',
     kind: 'target-dependent',
     title: 'new launch template default',
     steps: [step('ec2:CreateLaunchTemplateVersion'), step('ec2:ModifyLaunchTemplate')],
@@ -85,20 +138,25 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'ec2instanceconnect-003',
+    source: 'pathfinding.cloud ec2instanceconnect-003',
     kind: 'target-dependent',
     title: 'EC2 Instance Connect',
     steps: [step('ec2-instance-connect:SendSSHPublicKey')],
     how: 'the user can SSH into an instance with a privileged profile',
+    commandExecution: true,
   },
   {
     id: 'ecs-006',
+    source: 'pathfinding.cloud ecs-006',
     kind: 'target-dependent',
     title: 'ECS Exec',
     steps: [step('ecs:ExecuteCommand')],
     how: 'the user can open a shell in a running task with a privileged task role',
+    commandExecution: true,
   },
   {
     id: 'sagemaker-004',
+    source: 'pathfinding.cloud sagemaker-004',
     kind: 'target-dependent',
     title: 'presigned notebook URL',
     steps: [step('sagemaker:CreatePresignedNotebookInstanceUrl')],
@@ -106,6 +164,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'sagemaker-005',
+    source: 'pathfinding.cloud sagemaker-005',
     kind: 'target-dependent',
     title: 'notebook lifecycle config',
     steps: [
@@ -118,20 +177,25 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'ssm-001',
+    source: 'pathfinding.cloud ssm-001',
     kind: 'target-dependent',
     title: 'SSM session',
     steps: [step('ssm:StartSession')],
     how: 'the user can open a shell on an instance with a privileged profile',
+    commandExecution: true,
   },
   {
     id: 'ssm-002',
+    source: 'pathfinding.cloud ssm-002',
     kind: 'target-dependent',
     title: 'SSM SendCommand',
     steps: [step('ssm:SendCommand')],
     how: 'the user can run commands on an instance with a privileged profile',
+    commandExecution: true,
   },
   {
     id: 'apprunner-002',
+    source: 'pathfinding.cloud apprunner-002',
     kind: 'target-dependent',
     title: 'update App Runner service',
     steps: [step('apprunner:UpdateService')],
@@ -139,6 +203,7 @@ export const TARGET_DEPENDENT_PATHS: EscalationPath[] = [
   },
   {
     id: 'bedrock-002',
+    source: 'pathfinding.cloud bedrock-002',
     kind: 'target-dependent',
     title: 'existing code interpreter',
     steps: [
@@ -153,6 +218,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   // 1.4 candidates
   {
     id: 'lambda-role-swap',
+    source: 'PMapper lambda_edges.py',
     kind: 'candidate',
     title: 'swap a Lambda function role',
     steps: [PR, step('lambda:UpdateFunctionConfiguration')],
@@ -161,6 +227,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'codebuild-update',
+    source: 'PMapper codebuild_edges.py',
     kind: 'candidate',
     title: 'update a CodeBuild project',
     steps: [PR, step('codebuild:UpdateProject'), step('codebuild:StartBuild')],
@@ -169,6 +236,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'cloudformation-update-role',
+    source: 'PMapper cloudformation_edges.py',
     kind: 'candidate',
     title: 'update a stack with a new role',
     steps: [PR, step('cloudformation:UpdateStack')],
@@ -177,6 +245,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'autoscaling-001',
+    source: 'PMapper autoscaling_edges.py; Prowler',
     kind: 'candidate',
     title: 'Auto Scaling launch configuration',
     steps: [PR, step('autoscaling:CreateLaunchConfiguration'), step('autoscaling:CreateAutoScalingGroup')],
@@ -185,6 +254,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'ecs-runtask-existing',
+    source: 'Prowler privilege_escalation.py',
     kind: 'candidate',
     title: 'RunTask with a role override',
     steps: [PR, step('ecs:RunTask')],
@@ -192,21 +262,8 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
     how: 'the user can run an existing task definition with a privileged task role override',
   },
   {
-    id: 'iam-new-role-attach',
-    kind: 'candidate',
-    title: 'new role with an attached policy',
-    steps: [step('iam:CreateRole'), step('iam:AttachRolePolicy', 'role')],
-    how: 'the user can create a role trusting itself, attach AdministratorAccess and assume it',
-  },
-  {
-    id: 'iam-new-role-put',
-    kind: 'candidate',
-    title: 'new role with an inline policy',
-    steps: [step('iam:CreateRole'), step('iam:PutRolePolicy', 'role')],
-    how: 'the user can create a role trusting itself with an inline `*` policy and assume it',
-  },
-  {
     id: 'iam-boundary-user',
+    source: 'primeharbor/sensitive_iam_actions actions.yaml',
     kind: 'candidate',
     title: 'remove a user permissions boundary',
     steps: [step('iam:DeleteUserPermissionsBoundary')],
@@ -214,6 +271,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-boundary-user-put',
+    source: 'primeharbor/sensitive_iam_actions actions.yaml',
     kind: 'candidate',
     title: 'replace a user permissions boundary',
     steps: [step('iam:PutUserPermissionsBoundary')],
@@ -221,6 +279,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-boundary-role',
+    source: 'primeharbor/sensitive_iam_actions actions.yaml',
     kind: 'candidate',
     title: 'remove a role permissions boundary',
     steps: [step('iam:DeleteRolePermissionsBoundary')],
@@ -228,6 +287,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-boundary-role-put',
+    source: 'primeharbor/sensitive_iam_actions actions.yaml',
     kind: 'candidate',
     title: 'replace a role permissions boundary',
     steps: [step('iam:PutRolePermissionsBoundary')],
@@ -235,6 +295,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-mfa-takeover',
+    source: 'primeharbor PrivEsc list',
     kind: 'candidate',
     title: 'MFA device takeover',
     steps: [step('iam:CreateVirtualMFADevice'), step('iam:EnableMFADevice', 'other')],
@@ -242,6 +303,7 @@ export const CANDIDATE_PATHS: EscalationPath[] = [
   },
   {
     id: 'kms-grant',
+    source: 'primeharbor PrivEsc list',
     kind: 'candidate',
     title: 'KMS grant',
     steps: [step('kms:CreateGrant')],

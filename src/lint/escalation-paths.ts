@@ -12,6 +12,7 @@ const CORE_PATHS: EscalationPath[] = [
   // 1.1 IAM principal and policy manipulation
   {
     id: 'iam-001',
+    source: 'pathfinding.cloud iam-001',
     kind: 'escalation',
     title: 'new policy version',
     steps: [step('iam:CreatePolicyVersion', 'customer-policy')],
@@ -19,6 +20,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-set-default-version',
+    source: 'Rhino Security Labs SetExistingDefaultPolicyVersion; iam-vulnerable privesc2',
     kind: 'escalation',
     title: 'set default policy version',
     steps: [step('iam:SetDefaultPolicyVersion', 'customer-policy')],
@@ -26,6 +28,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-002',
+    source: 'pathfinding.cloud iam-002',
     kind: 'escalation',
     title: 'access key for another user',
     steps: [step('iam:CreateAccessKey', 'other')],
@@ -33,6 +36,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-003',
+    source: 'pathfinding.cloud iam-003',
     kind: 'escalation',
     title: "replace another user's access key",
     steps: [step('iam:CreateAccessKey', 'other'), step('iam:DeleteAccessKey', 'other')],
@@ -40,6 +44,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-004',
+    source: 'pathfinding.cloud iam-004',
     kind: 'escalation',
     title: 'console password for another user',
     steps: [step('iam:CreateLoginProfile', 'other')],
@@ -47,6 +52,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-006',
+    source: 'pathfinding.cloud iam-006',
     kind: 'escalation',
     title: "change another user's console password",
     steps: [step('iam:UpdateLoginProfile', 'other')],
@@ -54,6 +60,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-007',
+    source: 'pathfinding.cloud iam-007',
     kind: 'escalation',
     title: 'inline policy on itself',
     steps: [step('iam:PutUserPolicy', 'self')],
@@ -61,6 +68,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-008',
+    source: 'pathfinding.cloud iam-008',
     kind: 'escalation',
     title: 'attach a policy to itself',
     steps: [step('iam:AttachUserPolicy', 'self')],
@@ -68,6 +76,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-010',
+    source: 'pathfinding.cloud iam-010',
     kind: 'escalation',
     title: 'attach a policy to its group',
     steps: [step('iam:AttachGroupPolicy', 'group')],
@@ -75,6 +84,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-011',
+    source: 'pathfinding.cloud iam-011',
     kind: 'escalation',
     title: 'inline policy on its group',
     steps: [step('iam:PutGroupPolicy', 'group')],
@@ -82,13 +92,15 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-013',
+    source: 'pathfinding.cloud iam-013',
     kind: 'escalation',
     title: 'join a group',
-    steps: [step('iam:AddUserToGroup', 'group')],
+    steps: [step('iam:AddUserToGroup', 'join-group')],
     how: 'the user can add itself to a privileged group',
   },
   {
     id: 'iam-014',
+    source: 'pathfinding.cloud iam-014',
     kind: 'escalation',
     title: 'attach a policy to a role and assume it',
     steps: [step('iam:AttachRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
@@ -96,6 +108,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-017',
+    source: 'pathfinding.cloud iam-017',
     kind: 'escalation',
     title: 'inline policy on a role and assume it',
     steps: [step('iam:PutRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
@@ -103,6 +116,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-012',
+    source: 'pathfinding.cloud iam-012',
     kind: 'escalation',
     title: 'rewrite a role trust policy',
     steps: [step('iam:UpdateAssumeRolePolicy', 'role')],
@@ -110,6 +124,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-015',
+    source: 'pathfinding.cloud iam-015',
     kind: 'escalation',
     title: 'attach a policy to another user and create its key',
     steps: [step('iam:AttachUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
@@ -117,6 +132,7 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-016',
+    source: 'pathfinding.cloud iam-016',
     kind: 'escalation',
     title: 'new policy version and assume the role',
     steps: [step('iam:CreatePolicyVersion', 'customer-policy'), step('sts:AssumeRole', 'role')],
@@ -124,10 +140,51 @@ const CORE_PATHS: EscalationPath[] = [
   },
   {
     id: 'iam-018',
+    source: 'pathfinding.cloud iam-018',
     kind: 'escalation',
     title: 'inline policy on another user and create its key',
     steps: [step('iam:PutUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
     how: 'the user can give another user an inline `*` policy and create access keys for it',
+  },
+  {
+    id: 'iam-019',
+    source: 'pathfinding.cloud iam-019',
+    kind: 'escalation',
+    title: 'attach a policy to a role and make it trust the user',
+    steps: [step('iam:AttachRolePolicy', 'role'), step('iam:UpdateAssumeRolePolicy', 'role')],
+    how: 'the user can attach AdministratorAccess to a role, make the role trust itself and assume it',
+  },
+  {
+    id: 'iam-020',
+    source: 'pathfinding.cloud iam-020',
+    kind: 'escalation',
+    title: "new version of a role's policy and make it trust the user",
+    steps: [step('iam:CreatePolicyVersion', 'customer-policy'), step('iam:UpdateAssumeRolePolicy', 'role')],
+    how: "the user can rewrite a role's customer managed policy, make the role trust itself and assume it",
+  },
+  {
+    id: 'iam-021',
+    source: 'pathfinding.cloud iam-021',
+    kind: 'escalation',
+    title: 'inline policy on a role and make it trust the user',
+    steps: [step('iam:PutRolePolicy', 'role'), step('iam:UpdateAssumeRolePolicy', 'role')],
+    how: 'the user can write an inline `*` policy on a role, make the role trust itself and assume it',
+  },
+  {
+    id: 'iam-new-role-attach',
+    source: 'PMapper graphing/gathering.py (admin check); IAM same-account trust',
+    kind: 'escalation',
+    title: 'new role trusting the user, with an attached policy',
+    steps: [step('iam:CreateRole', 'new-role'), step('iam:AttachRolePolicy', 'new-role')],
+    how: 'the user can create a role whose trust policy names its own user ARN, attach AdministratorAccess and assume it (in the same account the trust policy alone lets it assume the role, no sts:AssumeRole grant needed)',
+  },
+  {
+    id: 'iam-new-role-put',
+    source: 'PMapper graphing/gathering.py (admin check); IAM same-account trust',
+    kind: 'escalation',
+    title: 'new role trusting the user, with an inline policy',
+    steps: [step('iam:CreateRole', 'new-role'), step('iam:PutRolePolicy', 'new-role')],
+    how: 'the user can create a role whose trust policy names its own user ARN, give it an inline `*` policy and assume it (the trust policy alone is enough in the same account)',
   },
   // 1.2 PassRole to a new compute or service resource
   passRole(
@@ -315,6 +372,22 @@ const CORE_PATHS: EscalationPath[] = [
       'bedrock-agentcore:InvokeCodeInterpreter',
     ],
     'the user can run code in an interpreter with a privileged execution role',
+  ),
+  passRole(
+    'batch-new-job',
+    'Batch job definition and job with a passed role',
+    'ecs-tasks.amazonaws.com',
+    ['batch:RegisterJobDefinition', 'batch:SubmitJob'],
+    'the user can register a job definition whose job role is privileged and submit a job running its command (an existing job queue is enough)',
+    'AWS Batch job roles (iam:PassRole to ecs-tasks.amazonaws.com); issue 13 catalogue gap',
+  ),
+  passRole(
+    'emr-new-cluster',
+    'EMR cluster with a passed role',
+    ['elasticmapreduce.amazonaws.com', 'ec2.amazonaws.com'],
+    ['elasticmapreduce:RunJobFlow'],
+    'the user can start an EMR job flow whose instance profile is privileged, with a bootstrap action or step that runs its code on the nodes',
+    'Bishop Fox / Rhino EMR notes (RunJobFlow with a passed role); issue 13 catalogue gap',
   ),
 ];
 

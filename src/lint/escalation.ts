@@ -4,7 +4,7 @@
  */
 import { findAction, type ActionInfo } from '../catalog/actions.js';
 import { resourceGlob, resourceMatchesAction } from '../catalog/arn.js';
-import { globsIntersect, hasWildcard, matchesWildcard } from '../catalog/wildcard.js';
+import { globCovers, globsIntersect, hasWildcard, matchesWildcard } from '../catalog/wildcard.js';
 import { ESCALATION_PATHS, type EscalationPath, type PathStep, type Target } from './escalation-paths.js';
 import type { Grant, Principal } from './effective.js';
 import { RISKY_MANAGED } from './rules/principal.js';
@@ -45,6 +45,58 @@ function isBroadName(name: string): boolean {
   return name.startsWith('*') || name.startsWith('?') || name.startsWith('${');
 }
 
+/** `/iam-gitops/` from `iam-gitops`, `/iam-gitops` or `/iam-gitops/`. */
+export function normalizeIamPath(p: string): string {
+  const lead = p.startsWith('/') ? p : `/${p}`;
+  return lead.endsWith('/') ? lead : `${lead}/`;
+}
+
+/**
+ * The ARN globs of what the principal owns of an IAM resource type: its user, its groups, its
+ * customer managed policies. They live under the repository's IAM path; with the path unknown,
+ * any path.
+ */
+function ownArns(principal: Principal, type: 'user' | 'group' | 'policy'): string[] {
+  const path = principal.iamPath === undefined ? '/*' : normalizeIamPath(principal.iamPath);
+  const own = (name: string): string => `${type}${path}${name}`;
+  if (type === 'user') return [principal.userArn ? iamResourcePart(principal.userArn)! : own('*')];
+  if (type === 'group') return principal.groups.map(own);
+  // Judged on its own, a policy may share its holder with any of the repository's policies.
+  if (!principal.userArn) return [own('*')];
+  return principal.policies.filter((p) => p.file !== null).map((p) => own(p.name));
+}
+
+/**
+ * The part after `arn:<partition>:iam::<account>:` (`user/iam-gitops/ann`), with policy
+ * variables as wildcards; `*` for `*`; null for a non-IAM ARN. Globs are compared on this part
+ * only, so a `*` in the account can never swallow the path.
+ */
+export function iamResourcePart(resource: string, userName = '*'): string | null {
+  if (resource === '*') return '*';
+  const m = /^arn:[^:]*:iam::[^:]*:(.*)$/i.exec(resource);
+  return m ? resourceGlob(m[1]!.replace(/\$\{aws:username\}/gi, userName)) : null;
+}
+
+/**
+ * Whether a statement resource reaches the principal's own IAM resources. Policy variables stand
+ * for the user's own values; IAM names are unique per account whatever the path, so
+ * `user/service-accounts/${aws:username}` names nobody when the user lives under `/iam-gitops/`.
+ * `every`: the resource must reach every one the glob stands for (a policy judged on its own,
+ * for whichever user holds it), not just one.
+ */
+function reachesOwn(
+  resource: string,
+  principal: Principal,
+  type: 'user' | 'group' | 'policy',
+  every = false,
+): boolean {
+  if (resource === '*') return true;
+  const userName = principal.userArn ? principal.userArn.slice(principal.userArn.lastIndexOf('/') + 1) : '*';
+  const part = iamResourcePart(resource, userName);
+  if (part === null) return false;
+  return ownArns(principal, type).some((own) => (every ? globCovers(part, own) : globsIntersect(part, own)));
+}
+
 function reachOfResource(resource: string, target: Target, principal: Principal): Reach {
   switch (target) {
     case 'any':
@@ -56,34 +108,46 @@ function reachOfResource(resource: string, target: Target, principal: Principal)
       // A path-scoped role set (`role/app/*`) stays closed unless its name suggests privilege.
       return PRIVILEGED_NAME.test(name) ? 'specific' : 'none';
     }
+    case 'new-role':
+      // Whatever role names it may create and change, the role it creates trusts whom it says.
+      return iamName(resource, 'role') === null ? 'none' : 'broad';
     case 'self': {
       const name = iamName(resource, 'user');
       if (name === null) return 'none';
-      if (resource === '*' || /\$\{aws:username\}/i.test(name) || isBroadName(name)) return 'broad';
-      if (principal.userArn && globsIntersect(resourceGlob(resource), principal.userArn)) return 'broad';
-      return 'none';
+      // Judged on its own, a policy escalates for whoever holds it only if it reaches them all.
+      return reachesOwn(resource, principal, 'user', !principal.userArn) ? 'broad' : 'none';
     }
     case 'other': {
       const name = iamName(resource, 'user');
       if (name === null) return 'none';
       if (/^(?:.*\/)?\$\{aws:username\}$/i.test(name)) return 'none';
-      return hasWildcard(name) || name.includes('${') ? 'broad' : 'specific';
+      if (!hasWildcard(name) && !name.includes('${')) return 'specific';
+      // A wildcard over the repository's users (or any path) reaches them all; one over another
+      // path reaches users whose privileges the repository does not know.
+      if (principal.iamPath === undefined || isBroadName(name)) return 'broad';
+      const users = `user${normalizeIamPath(principal.iamPath)}*`;
+      return globsIntersect(iamResourcePart(resource) ?? '', users) ? 'broad' : 'specific';
     }
     case 'customer-policy': {
       if (resource === '*') return 'broad';
       const m = /^arn:[^:]*:iam::([^:]*):policy\/(.*)$/i.exec(resource);
       if (!m) return 'none';
       if (m[1]!.toLowerCase() === 'aws') return 'none';
-      if (hasWildcard(m[2]!)) return 'broad';
-      const own = principal.policies.some((p) => p.file !== null && m[2]!.split('/').pop() === p.name);
-      return own ? 'broad' : 'specific';
+      return reachesOwn(resource, principal, 'policy') ? 'broad' : 'specific';
     }
     case 'group': {
       const name = iamName(resource, 'group');
       if (name === null) return 'none';
+      return reachesOwn(resource, principal, 'group') ? 'broad' : 'specific';
+    }
+    case 'join-group': {
+      const name = iamName(resource, 'group');
+      if (name === null) return 'none';
       if (isBroadName(name)) return 'broad';
-      const own = principal.groups.some((g) => matchesWildcard(name.split('/').pop()!, g));
-      return own ? 'broad' : 'specific';
+      // A path or a name: only the groups' privileges tell; joining one's own group gains nothing.
+      return principal.groups.some((g) => g.toLowerCase() === name.split('/').pop()!.toLowerCase())
+        ? 'none'
+        : 'specific';
     }
   }
 }
@@ -104,12 +168,13 @@ function grantReach(
   step: PathStep,
   action: ActionInfo,
   principal: Principal,
-  passTo?: string,
+  passTo?: string | string[],
 ): Reach {
   const s = grant.stmt;
   const target = step.target ?? 'any';
   if (action.name === 'iam:PassRole' && passTo && s.cond.passedToService) {
-    if (!s.cond.passedToService.some((p) => matchesWildcard(p, passTo))) return 'none';
+    const services = Array.isArray(passTo) ? passTo : [passTo];
+    if (!s.cond.passedToService.some((p) => services.some((svc) => matchesWildcard(p, svc)))) return 'none';
   }
   if (ATTACH.has(action.name) && s.cond.policyArns && s.cond.policyArns.every(harmlessPolicy)) return 'none';
   // NotResource: everything except the listed, which rarely excludes every target.
@@ -124,7 +189,11 @@ function grantReach(
   return best;
 }
 
-function evaluateStep(step: PathStep, principal: Principal, passTo?: string): StepResult | undefined {
+function evaluateStep(
+  step: PathStep,
+  principal: Principal,
+  passTo?: string | string[],
+): StepResult | undefined {
   const action = findAction(step.action);
   if (!action) return undefined;
   let chosen: StepResult = { step, action, reach: 'none', gates: [] };
@@ -138,11 +207,15 @@ function evaluateStep(step: PathStep, principal: Principal, passTo?: string): St
   return chosen;
 }
 
+/** How many times openPaths ran: the counting tests prove per-user analysis is shared. */
+export const analysisCounter = { openPaths: 0 };
+
 /** Every path open for the principal, minimal ones only (a path whose steps include another open path's steps is left out). */
 export function openPaths(
   principal: Principal,
   paths: readonly EscalationPath[] = ESCALATION_PATHS,
 ): PathResult[] {
+  analysisCounter.openPaths++;
   const open: PathResult[] = [];
   for (const path of paths) {
     const steps: StepResult[] = [];

@@ -11,7 +11,7 @@ export const PASS_ROLE_PRINCIPALS: Record<string, string> = (() => {
     if (!p.passTo) continue;
     for (const s of p.steps) {
       const svc = s.action.split(':')[0]!;
-      if (svc !== 'iam') out[svc] ??= p.passTo;
+      if (svc !== 'iam') out[svc] ??= Array.isArray(p.passTo) ? p.passTo[0]! : p.passTo;
     }
   }
   return out;

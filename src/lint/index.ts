@@ -5,7 +5,10 @@ import { SEVERITY_RANK, type Finding } from '../model/finding.js';
 import type { LocatedPolicy } from '../model/policy.js';
 import type { Location, PolicyContext } from './context.js';
 import { cancellingDenies, prepareStatements, Principal, type PreparedStatement } from './effective.js';
-import { firstAttachment, principalSets, userPolicies } from './policies.js';
+import { firstAttachment, groupPolicies, principalSets, resolveRef, userPolicies } from './policies.js';
+import { normalizeIamPath, openPaths, type PathResult } from './escalation.js';
+import { ESCALATION_PATHS } from './escalation-paths.js';
+import { removableDenyFindings } from './remove-deny.js';
 import { adminRules } from './rules/admin.js';
 import { escalationFindings, isAdministrator, weight } from './rules/escalation.js';
 import { notElementRules } from './rules/not-elements.js';
@@ -26,6 +29,8 @@ export interface LintResult {
   findings: Finding[];
   /** Findings removed by `lint.ignore`, with the reason, for the report. */
   ignored: Array<{ finding: Finding; reason: string }>;
+  /** How many distinct sets of policies the per-user analysis ran for. */
+  analyses?: number;
 }
 
 export interface LintOptions {
@@ -41,12 +46,16 @@ export interface PolicyLintOptions {
   fallback?: Location;
   /** Only the escalation rules (for AWS managed policies attached in the repository). */
   escalationOnly?: boolean;
+  /** The repository's IAM path (`config.path`): where its users, groups and policies live. */
+  iamPath?: string;
 }
 
 export interface PolicyLint {
   findings: Finding[];
   /** Open path ids with their weight, to tell what a user's combination adds. */
   paths: Map<string, number>;
+  /** The escalation path behind each escalation finding. */
+  pathOf: Map<Finding, string>;
 }
 
 /** Lints one policy on its own (plus contextual denies). */
@@ -59,17 +68,18 @@ export function lintPolicy(policy: LocatedPolicy, opts: PolicyLintOptions = {}):
     denies: [...cancellingDenies(statements), ...(opts.denies ?? [])],
     fallback: opts.fallback ?? { file: policy.file ?? policy.arn ?? policy.name, line: 0 },
   };
-  const principal = new Principal(policy.name, [policy], now, opts.denies ?? []);
+  const principal = new Principal(policy.name, [policy], now, opts.denies ?? [], { iamPath: opts.iamPath });
   const esc = isAdministrator(principal) ? [] : escalationFindings(principal, ctx.fallback);
   const paths = new Map(esc.map((e) => [e.result.path.id, weight(e.result)]));
   const findings = esc.map((e) => e.finding);
+  const pathOf = new Map(esc.map((e) => [e.finding, e.result.path.id]));
   if (!opts.escalationOnly) {
     findings.push(...validityRules(ctx), ...adminRules(ctx), ...passRoleRules(ctx), ...notElementRules(ctx));
     // Actions already in an error (an escalation step, PassRole on *) are not repeated as warnings.
     const covered = new Set(findings.filter((f) => f.severity === 'error').flatMap((f) => f.actions));
     findings.push(...scopeRules(ctx, covered), ...sensitiveRules(ctx, covered), ...redundantRules(ctx));
   }
-  return { findings, paths };
+  return { findings, paths, pathOf };
 }
 
 /** Deny statements of the policies that accompany `policy` in every principal that uses it. */
@@ -90,18 +100,47 @@ export function sortFindings(findings: Finding[]): Finding[] {
   );
 }
 
+/** A key per distinct way of holding policies: users with the same key get the same analysis. */
+const policyIds = new WeakMap<LocatedPolicy, number>();
+function policyId(p: LocatedPolicy): number {
+  let id = policyIds.get(p);
+  if (id === undefined) policyIds.set(p, (id = nextId++));
+  return id;
+}
+let nextId = 0;
+
+/** Whether a statement names one user by a literal ARN (then the analysis depends on who the user is). */
+function namesLiteralUser(policies: LocatedPolicy[], now: number): boolean {
+  return policies.some((p) =>
+    prepareStatements(p, now).some((s) =>
+      s.resources.some(
+        (r) => /:user\//i.test(r) && !/[*?]|\$\{/.test(r.slice(r.toLowerCase().lastIndexOf(':user/'))),
+      ),
+    ),
+  );
+}
+
+interface SetAnalysis {
+  principal: Principal;
+  results: PathResult[];
+  admin: boolean;
+  removable: Finding[];
+}
+
 export function lintDesired(state: DesiredState, opts: LintOptions = {}): LintResult {
   const now = (opts.now ?? dataDate()).getTime();
+  const iamPath = normalizeIamPath(state.config.path);
   const sets = principalSets(state);
   const findings: Finding[] = [];
   const perPolicy = new Map<LocatedPolicy, PolicyLint>();
   for (const p of state.policies) {
-    const r = lintPolicy(p, { now, denies: contextualDenies(sets, p, now) });
+    const r = lintPolicy(p, { now, denies: contextualDenies(sets, p, now), iamPath });
     perPolicy.set(p, r);
     findings.push(...r.findings);
   }
   // AWS managed policies: only sure escalations are reported (their target-dependent breadth is
-  // AWS's design), and none for those risky-managed-policy already reports as errors.
+  // AWS's design), and none for those risky-managed-policy already reports as errors. Command
+  // execution on instances (the SSM family) is the exception: the custom-policy rule applies.
   const managed = new Set(sets.flat().filter((p) => p.file === null));
   for (const p of managed) {
     const at = firstAttachment(state, p);
@@ -110,27 +149,83 @@ export function lintDesired(state: DesiredState, opts: LintOptions = {}): LintRe
       denies: contextualDenies(sets, p, now),
       fallback: at ? { file: at.file, line: at.line } : { file: p.arn ?? p.name, line: 0 },
       escalationOnly: true,
+      iamPath,
     });
     perPolicy.set(p, r);
-    if (RISKY_MANAGED[p.name]?.severity !== 'error') {
-      findings.push(...r.findings.filter((f) => f.rule === 'privilege-escalation'));
+    const risky = RISKY_MANAGED[p.name];
+    if (risky?.severity !== 'error') {
+      findings.push(
+        ...r.findings.filter(
+          (f) =>
+            f.rule === 'privilege-escalation' ||
+            // risky-managed-policy already names the breadth of the policies it lists.
+            (!risky &&
+              f.rule === 'privilege-escalation-target-dependent' &&
+              COMMAND_EXECUTION.has(r.pathOf.get(f) ?? '')),
+        ),
+      );
     }
   }
   findings.push(...principalRules(state));
-  const prefix = state.config.path.startsWith('/') ? state.config.path : `/${state.config.path}`;
+  const analyses = new Map<string, SetAnalysis>();
   for (const u of state.users) {
     const policies = userPolicies(state, u);
     if (policies.length === 0) continue;
-    const userArn = `arn:aws:iam::*:user${prefix.endsWith('/') ? prefix : `${prefix}/`}${u.name}`;
-    const principal = new Principal(u.name, policies, now, [], userArn, u.groups);
-    if (isAdministrator(principal)) continue;
-    for (const e of escalationFindings(principal, { file: u.source.file, line: u.source.line }, u.name)) {
+    const literal = namesLiteralUser(policies, now);
+    const key = `${u.policies
+      .map((r) => resolveRef(state, r))
+      .map((p) => (p ? policyId(p) : -1))
+      .join(',')}|${[...u.groups].sort().join(',')}${literal ? `|${u.name}` : ''}`;
+    let a = analyses.get(key);
+    if (!a) {
+      // Shared by every user with this key: `${aws:username}` stands for whichever of them.
+      const userArn = `arn:aws:iam::*:user${iamPath}${literal ? u.name : '*'}`;
+      const principal = new Principal(u.name, policies, now, [], { userArn, groups: u.groups, iamPath });
+      const admin = isAdministrator(principal);
+      const results = admin ? [] : openPaths(principal);
+      const membership = {
+        direct: u.policies.map((r) => resolveRef(state, r)).filter((p): p is LocatedPolicy => p !== null),
+        groups: u.groups.map((g) => ({ name: g, policies: groupPolicies(state, g) })),
+      };
+      const removable = admin
+        ? []
+        : removableDenyFindings(
+            principal,
+            membership,
+            literal ? u.name : '\u0000',
+            iamPath,
+            now,
+            { file: '', line: 0 },
+            results,
+          );
+      a = { principal, results, admin, removable };
+      analyses.set(key, a);
+    }
+    if (a.admin) continue;
+    const at = { file: u.source.file, line: u.source.line };
+    for (const e of escalationFindings(a.principal, at, u.name, a.results)) {
       const id = e.result.path.id;
       const w = weight(e.result);
       const shown = policies.some((p) => (perPolicy.get(p)?.paths.get(id) ?? 0) >= w);
       if (!shown) findings.push(e.finding);
     }
+    for (const f of a.removable) findings.push(forUser(f, u.name, at));
   }
   const { kept, ignored } = applyIgnores(findings, state.config.lint.ignore);
-  return { dataVersion: dataVersion(), findings: sortFindings(kept), ignored };
+  return { dataVersion: dataVersion(), findings: sortFindings(kept), ignored, analyses: analyses.size };
 }
+
+/** A finding computed once for a set of policies, made the user's (name and fallback location). */
+function forUser(f: Finding, name: string, at: Location): Finding {
+  const swap = (t: string): string => t.split('\u0000').join(name);
+  return {
+    ...f,
+    ...(f.file === '' ? at : {}),
+    user: name,
+    message: swap(f.message),
+    fix: swap(f.fix),
+  };
+}
+
+/** Paths that run commands on an existing instance or container (the SSM family and peers). */
+const COMMAND_EXECUTION = new Set(ESCALATION_PATHS.filter((p) => p.commandExecution).map((p) => p.id));

@@ -49,7 +49,10 @@ export function verdictOf(
     }
     for (const i of s.inline) policies.push(located(`inline:${i.name}`, null, i.document));
   }
-  const principal = new Principal(user.name, policies, now.getTime(), [], user.arn || undefined, user.groups);
+  const principal = new Principal(user.name, policies, now.getTime(), [], {
+    userArn: user.arn || undefined,
+    groups: user.groups,
+  });
   const admin = isAdministrator(principal);
   const escalation = admin
     ? []

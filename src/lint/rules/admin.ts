@@ -53,7 +53,9 @@ export function adminRules(ctx: PolicyContext): Finding[] {
     for (const svc of wildcardServices(s)) {
       const ids = expandPattern(`${svc}:*`).filter((a) => eff.has(a.id));
       if (!ids.length) continue;
-      const critical = CRITICAL_SERVICES.has(svc);
+      // The verdict comes from what is left after Deny: `iam:*` minus every write is a reader.
+      const readOnly = ids.every((a) => a.level === 'Read' || a.level === 'List');
+      const critical = CRITICAL_SERVICES.has(svc) && !readOnly;
       const loc = actionLocation(ctx, s, `${svc}:*`);
       out.push(
         makeFinding(
@@ -64,7 +66,9 @@ export function adminRules(ctx: PolicyContext): Finding[] {
           [`${svc}:*`],
           critical
             ? `Statement ${s.index + 1} allows ${svc}:* (${ids.length} actions)${onAllResources(s) ? ' on every resource' : ''}: control of ${svc === 'iam' ? 'every identity and policy, which is administrator access by another step' : svc === 'sts' ? 'role assumption and federation tokens' : 'the whole organization and its accounts'}.`
-            : `Statement ${s.index + 1} allows every ${svc} action (${ids.length}), including ones added to the service later.`,
+            : readOnly && ids.length < expandPattern(`${svc}:*`).length
+              ? `Statement ${s.index + 1} allows ${svc}:*, of which a Deny leaves only ${ids.length} read and list actions; actions the service adds later are allowed too unless the Deny names them.`
+              : `Statement ${s.index + 1} allows every ${svc} action (${ids.length}), including ones added to the service later.`,
           scopedStatementFix(
             ids.filter((a) => a.level === 'Read' || a.level === 'List').slice(0, 12),
           ).replace(

@@ -1,7 +1,7 @@
 /** privilege-escalation (+ -target-dependent, -candidate): open paths of a policy or a user. */
 import type { Finding, Severity } from '../../model/finding.js';
 import { actionLocation, isAdminPattern, type Location } from '../context.js';
-import type { Principal } from '../effective.js';
+import { denyCoversRequiredResource, type Principal, type PreparedStatement } from '../effective.js';
 import { openPaths, type PathResult } from '../escalation.js';
 import { passRoleFix, scopedStatementFix } from '../fix.js';
 
@@ -72,8 +72,10 @@ export function escalationFindings(
   principal: Principal,
   fallback: Location,
   user?: string,
+  /** The principal's open paths when already computed (shared by users with the same policies). */
+  results: PathResult[] = openPaths(principal),
 ): EscalationFinding[] {
-  return openPaths(principal).map((result) => {
+  return results.map((result) => {
     const { rule, severity } = ruleOf(result);
     const stmts = result.steps.map((s) => s.grant!.stmt);
     const policies = [...new Set(stmts.map((s) => s.policy.name))];
@@ -107,6 +109,15 @@ export function isAdministrator(principal: Principal): boolean {
       !s.notAction &&
       s.patterns.some(isAdminPattern) &&
       (s.notResource || s.resources.includes('*')) &&
-      !principal.denies.some((d) => d.actions.size > 0 && d.resources.includes('*')),
+      !principal.denies.some(
+        (d) => d.actions.size > 0 && (d.resources.includes('*') || deniesSomeActionWholly(d)),
+      ),
   );
+}
+
+/** A Deny on a resource some named action always touches (`instance/*` for ec2:RunInstances). */
+function deniesSomeActionWholly(d: PreparedStatement): boolean {
+  if (d.notResource || d.resources.length === 0) return false;
+  for (const id of d.actions) if (denyCoversRequiredResource(d, id)) return true;
+  return false;
 }

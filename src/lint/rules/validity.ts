@@ -3,12 +3,12 @@
  * (no resource type of the action fits the ARN) and invalid-condition-key.
  */
 import {
-  catalogIndex,
   expandPattern,
   findAction,
   globalConditionKey,
   isKnownService,
   isServiceConditionKey,
+  serviceActionNames,
   serviceNames,
   type ActionInfo,
 } from '../../catalog/actions.js';
@@ -23,7 +23,7 @@ const nearCache = new Map<string, string | undefined>();
 function nearestAction(p: string, svc: string): string | undefined {
   const key = p.toLowerCase();
   if (!nearCache.has(key)) {
-    const candidates = hasWildcard(svc) ? [] : (catalogIndex().byService.get(svc) ?? []).map((a) => a.name);
+    const candidates = hasWildcard(svc) ? [] : serviceActionNames(svc);
     nearCache.set(key, closest(p, candidates));
   }
   return nearCache.get(key);

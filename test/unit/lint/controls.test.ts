@@ -155,13 +155,16 @@ describe('resource-aware paths', () => {
     );
     expect(fs.filter((f) => f.rule.startsWith('privilege-escalation'))).toEqual([]);
   });
-  test('CreatePolicyVersion on arn:aws:iam::*:policy/team-* escalates', () => {
-    const fs = lint(
-      state({
-        policies: [policy('fn2', [allow('iam:CreatePolicyVersion', 'arn:aws:iam::*:policy/team-*')])],
-      }),
-    );
-    expect(esc(fs).map((f) => f.actions)).toEqual([['iam:CreatePolicyVersion']]);
+  test('CreatePolicyVersion on a wildcard over the repository path escalates; over another path it needs a target', () => {
+    const at = (res: string): Finding[] =>
+      lint(state({ policies: [policy('fn2', [allow('iam:CreatePolicyVersion', res)])] }));
+    expect(esc(at('arn:aws:iam::*:policy/iam-gitops/team-*')).map((f) => f.actions)).toEqual([
+      ['iam:CreatePolicyVersion'],
+    ]);
+    // The repository's policies live under /iam-gitops/: policy/team-* is some other policy.
+    const other = at('arn:aws:iam::*:policy/team-*');
+    expect(esc(other)).toEqual([]);
+    expect(other.map((f) => f.rule)).toContain('privilege-escalation-target-dependent');
   });
   test('PassRole scoped to role/app/* and PassedToService ecs-tasks + RunInstances is not ec2-001', () => {
     const p = policy('ecs', [
