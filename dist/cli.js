@@ -64653,7 +64653,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3046);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2905);
 /**
  * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift|import|report> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
@@ -64670,7 +64670,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3046:
+/***/ 2905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64877,32 +64877,80 @@ const VERSION = package_namespaceObject.rE;
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: ./src/suggest.ts
-/** "Did you mean" suggestions: the closest candidate by edit distance, if close enough. */
-function editDistance(a, b) {
+/**
+ * "Did you mean" suggestions: the closest candidate by edit distance, if close enough. The scan
+ * is indexed: candidates are bucketed by length (a name whose length differs by more than the
+ * best distance so far cannot be closer), and each distance stops as soon as it exceeds that bound.
+ */
+/** How many distances were computed (the index is proven by counting, not timing). */
+const suggestCounter = { distances: 0 };
+function editDistance(a, b, bound = Infinity) {
+    suggestCounter.distances++;
+    if (Math.abs(a.length - b.length) > bound)
+        return bound + 1;
     const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {
         let prev = dp[0];
         dp[0] = i;
+        let rowMin = dp[0];
         for (let j = 1; j <= b.length; j++) {
             const tmp = dp[j];
             dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
             prev = tmp;
+            if (dp[j] < rowMin)
+                rowMin = dp[j];
         }
+        // Every later row is at least this row's minimum.
+        if (rowMin > bound)
+            return bound + 1;
     }
     return dp[b.length];
 }
+const indexes = new WeakMap();
+function buildIndex(candidates) {
+    const byLength = new Map();
+    let pos = 0;
+    for (const c of candidates) {
+        let bucket = byLength.get(c.length);
+        if (!bucket)
+            byLength.set(c.length, (bucket = []));
+        bucket.push([c, c.toLowerCase(), pos++]);
+    }
+    return { byLength, lengths: [...byLength.keys()].sort((a, b) => a - b) };
+}
+/** The index of a candidate list, built once per list object (arrays a caller keeps are reused). */
+function indexOf(candidates) {
+    const key = candidates;
+    let idx = indexes.get(key);
+    if (!idx) {
+        idx = buildIndex(candidates);
+        indexes.set(key, idx);
+    }
+    return idx;
+}
 function closest(input, candidates, maxRatio = 0.5) {
     const lower = input.toLowerCase();
+    const limit = Math.max(2, Math.ceil(input.length * maxRatio));
+    const idx = indexOf(candidates);
     let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = editDistance(lower, c.toLowerCase());
-        if (d < bestD) {
-            bestD = d;
-            best = c;
+    let bestD = limit;
+    let bestPos = Infinity;
+    // Nearest lengths first: equal length, then ±1, ±2 …, each only while it can still win.
+    const order = [...idx.lengths].sort((a, b) => Math.abs(a - input.length) - Math.abs(b - input.length) || a - b);
+    for (const len of order) {
+        if (Math.abs(len - input.length) > bestD)
+            break;
+        for (const [c, cl, pos] of idx.byLength.get(len)) {
+            const d = editDistance(lower, cl, bestD);
+            // Ties go to the earlier candidate, as a plain scan in list order would choose.
+            if (d < bestD || (d === bestD && pos < bestPos)) {
+                bestD = d;
+                best = c;
+                bestPos = pos;
+            }
         }
     }
-    return best !== undefined && bestD <= Math.max(2, Math.ceil(input.length * maxRatio)) ? best : undefined;
+    return best !== undefined && bestD <= limit ? best : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/args.ts
@@ -69089,14 +69137,30 @@ function catalogIndex() {
     }
     return (index = { all, byLower, byService });
 }
+const byExact = new Map();
+/** The action named (case-insensitive); looked up once per spelling. */
 function findAction(name) {
-    return catalogIndex().byLower.get(name.toLowerCase());
+    if (byExact.has(name))
+        return byExact.get(name);
+    const a = catalogIndex().byLower.get(name.toLowerCase());
+    byExact.set(name, a);
+    return a;
 }
 function isKnownService(prefix) {
     return catalogIndex().byService.has(prefix.toLowerCase());
 }
+let services;
+/** Every service prefix (one array, kept: the did-you-mean index is built once for it). */
 function serviceNames() {
-    return [...catalogIndex().byService.keys()];
+    return (services ??= [...catalogIndex().byService.keys()]);
+}
+const actionNames = new Map();
+/** The `service:Action` names of one service (one array per service, kept). */
+function serviceActionNames(service) {
+    let out = actionNames.get(service);
+    if (!out)
+        actionNames.set(service, (out = (catalogIndex().byService.get(service) ?? []).map((a) => a.name)));
+    return out;
 }
 const patternCache = new Map();
 /** Concrete actions matched by one Action pattern (`*`, `svc:*`, `svc:Get*`, `s?s:...`). */
@@ -69230,7 +69294,125 @@ function isServiceConditionKey(service, key) {
 ;// CONCATENATED MODULE: ./src/model/finding.ts
 const SEVERITY_RANK = { notice: 0, warning: 1, error: 2 };
 
+;// CONCATENATED MODULE: ./src/catalog/arn.ts
+/** ARN templates of actions' resource types: matching statement resources, building fixes. */
+
+
+const templateCache = new Map();
+/**
+ * The raw ARN templates (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) of an
+ * action; with `requiredFirst`, only the required resource types when the action has any.
+ * Cached per action: the lint asks for the same action's templates once per statement.
+ */
+function arnTemplates(action, requiredFirst = false) {
+    const key = `${requiredFirst ? '!' : ''}${action.id}`;
+    const hit = templateCache.get(key);
+    if (hit)
+        return hit;
+    const svc = loadCatalog().services[action.service];
+    const out = [];
+    const required = action.def.resourceTypes.filter((r) => r.required);
+    const types = requiredFirst && required.length ? required : action.def.resourceTypes;
+    for (const r of types) {
+        const arn = svc?.resourceTypes[r.name]?.arn;
+        if (arn && !out.includes(arn))
+            out.push(arn);
+    }
+    templateCache.set(key, out);
+    return out;
+}
+/** Variables whose values never contain `/` (others, like object keys and log groups, may). */
+const NO_SLASH = new Set(['BucketName', 'Partition', 'Region', 'Account', 'AccountId']);
+/** A template with every `${Var}` as a wildcard, for matching. */
+function templateGlob(template) {
+    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => (NO_SLASH.has(name) ? SEGMENT : '*'));
+}
+/** Policy variables in a statement's resource (`${aws:username}`) stand for some value. */
+function resourceGlob(resource) {
+    return resource.replace(/\$\{[^}]*\}/g, '*');
+}
+/** Splits an ARN into partition, service, region, account and the resource part. */
+function arnParts(arn) {
+    const parts = arn.split(':');
+    if (parts.length < 6 || parts[0].toLowerCase() !== 'arn')
+        return undefined;
+    return [...parts.slice(1, 5), parts.slice(5).join(':')];
+}
+/**
+ * Whether a resource pattern and a template glob can name the same ARN. As IAM does, the
+ * first five components are matched one by one, so a `*` never spans a colon there.
+ */
+function arnsIntersect(resource, template) {
+    if (resource === '*')
+        return true;
+    const r = arnParts(resource);
+    const t = arnParts(template);
+    if (!r || !t)
+        return globsIntersect(resource, template);
+    return r.every((part, i) => globsIntersect(part, t[i]));
+}
+const matchCache = new Map();
+/** resource → action id → verdict: the lint asks the same pair for every statement naming it. */
+const verdictCache = new Map();
+/**
+ * Whether a statement resource can name a resource of the action: true/false, or undefined
+ * when the catalogue cannot tell (no templates known).
+ */
+function resourceMatchesAction(resource, action) {
+    if (resource === '*')
+        return true;
+    if (!action.scopable)
+        return false;
+    let byAction = verdictCache.get(resource);
+    if (!byAction)
+        verdictCache.set(resource, (byAction = new Map()));
+    if (byAction.has(action.id))
+        return byAction.get(action.id);
+    const verdict = matchTemplates(resource, action);
+    byAction.set(action.id, verdict);
+    return verdict;
+}
+function matchTemplates(resource, action) {
+    const templates = arnTemplates(action);
+    if (templates.length === 0)
+        return undefined;
+    const r = resourceGlob(resource);
+    for (const t of templates) {
+        const key = `${r}\n${t}`;
+        let m = matchCache.get(key);
+        if (m === undefined) {
+            m = arnsIntersect(r, templateGlob(t));
+            matchCache.set(key, m);
+        }
+        if (m)
+            return true;
+    }
+    return false;
+}
+/**
+ * A template made concrete for a fix suggestion: partition, account and region substituted,
+ * the resource's own name parts left as readable placeholders (`<RoleNameWithPath>`).
+ */
+function fillTemplate(template, opts = {}) {
+    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => {
+        if (name === 'Partition')
+            return opts.partition ?? 'aws';
+        if (name === 'Account')
+            return opts.account ?? '*';
+        if (name === 'Region')
+            return opts.region ?? '*';
+        return `<${name}>`;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/lint/conditions.ts
+/**
+ * Decides what can be decided about a statement's Condition without a request: dates
+ * against an injected "now", keys that are always present with a fixed value, keys whose value
+ * is fixed for an IAM user (the only principal the repository's policies are attached to), and
+ * `iam:PassedToService`, which the PassRole analysis reads as a constraint.
+ */
+
 const DATE_KEYS = new Set(['aws:currenttime', 'aws:tokenissuetime', 'aws:epochtime']);
 /** Session tokens live at most 36 hours; dates closer to now than this are not decided. */
 const MARGIN_MS = 2 * 24 * 3600 * 1000;
@@ -69265,6 +69447,60 @@ function dateOutcome(op, vals, now) {
     if (each.every((o) => o === 'never'))
         return 'never';
     return 'conditional';
+}
+/**
+ * Keys with a fixed value for an IAM user's own requests: aws:PrincipalType is `User`,
+ * aws:PrincipalArn a `user/` ARN, aws:userid an `AIDA…` id, aws:PrincipalIsAWSService false;
+ * keys only role sessions or federated principals carry (aws:FederatedProvider,
+ * aws:SourceIdentity, aws:PrincipalServiceName) are absent. undefined: not such a key or an
+ * operator this does not decide.
+ */
+function userKeyOutcome(op, key, vals, setOp, ifExists) {
+    if (setOp)
+        return undefined;
+    const lower = vals.map((v) => v.toLowerCase());
+    const like = op.includes('like');
+    const positive = /^(string|arn)(equals|like)$|^stringequalsignorecase$/.test(op);
+    const negative = /^(string|arn)not(equals|like)$|^stringnotequalsignorecase$/.test(op);
+    /** Each value: sure to match the user's value (true), sure not to (false), or it depends. */
+    const decide = (match) => {
+        if (!positive && !negative)
+            return undefined;
+        const each = lower.map(match);
+        if (positive)
+            return each.includes(true) ? 'always' : each.every((x) => x === false) ? 'never' : 'conditional';
+        return each.includes(true) ? 'never' : each.every((x) => x === false) ? 'always' : 'conditional';
+    };
+    switch (key) {
+        case 'aws:principaltype':
+            return decide((v) => (like ? matchesWildcard(v, 'user') : v === 'user'));
+        case 'aws:principalarn':
+            // A role, an assumed role, the root or a federated user never is an IAM user's ARN.
+            return decide((v) => /^arn:[^:]*:(iam|sts)::[^:]*:(role|assumed-role|federated-user|group|policy)\//.test(v) ||
+                /^arn:[^:]*:iam::[^:]*:root$/.test(v)
+                ? false
+                : 'maybe');
+        case 'aws:userid':
+            // Role sessions are AROA…:session, IAM users AIDA….
+            return decide((v) => (/^aroa/.test(v) ? false : 'maybe'));
+        case 'aws:principalisawsservice':
+            if (op !== 'bool')
+                return undefined;
+            if (lower.every((v) => v === 'true'))
+                return 'never';
+            return lower.every((v) => v === 'false') ? 'always' : undefined;
+        case 'aws:federatedprovider':
+        case 'aws:sourceidentity':
+        case 'aws:principalservicename':
+            // Absent for a user: a positive operator fails; IfExists or a negated one holds.
+            if (op === 'null')
+                return lower.every((v) => v === 'true') ? 'always' : 'never';
+            if (ifExists || negative)
+                return 'always';
+            return positive ? 'never' : undefined;
+        default:
+            return undefined;
+    }
 }
 /** Evaluates one Condition block against `now` (milliseconds since the epoch). */
 function evaluateCondition(cond, now) {
@@ -69302,6 +69538,14 @@ function evaluateCondition(cond, now) {
                     verdict.gates.push(describe);
                 continue;
             }
+            const user = userKeyOutcome(op, key, vals, setOp, ifExists);
+            if (user !== undefined) {
+                if (user === 'never')
+                    never = true;
+                else if (user === 'conditional')
+                    verdict.gates.push(describe);
+                continue;
+            }
             // Every AWS API endpoint is HTTPS: SecureTransport is always true for API calls.
             if (op === 'bool' && key === 'aws:securetransport') {
                 if (vals.every((v) => v.toLowerCase() === 'false'))
@@ -69321,6 +69565,7 @@ function evaluateCondition(cond, now) {
  * grouped into principals (one policy, or a user's own + group + managed policies), with
  * unconditional Deny statements subtracted.
  */
+
 
 
 
@@ -69374,6 +69619,36 @@ function denyCoversResources(deny, allow) {
         return false;
     return allow.resources.every((r) => deny.resources.some((d) => globCovers(d, r)));
 }
+const requiredCache = new WeakMap();
+/**
+ * Whether a Deny names every ARN of a resource type the action always touches (`ec2:RunInstances`
+ * always creates an `instance/*`): then no call of the action can succeed, whatever the Allow's
+ * Resource says. Partition and account variables are taken as `aws` and `*`.
+ */
+function denyCoversRequiredResource(deny, actionId) {
+    if (deny.notResource || deny.resources.length === 0)
+        return false;
+    let byAction = requiredCache.get(deny);
+    if (!byAction)
+        requiredCache.set(deny, (byAction = new Map()));
+    let hit = byAction.get(actionId);
+    if (hit === undefined) {
+        const action = actionById(actionId);
+        const required = action.def.resourceTypes.filter((r) => r.required);
+        hit =
+            required.length > 0 &&
+                arnTemplates(action, true).some((t) => {
+                    const glob = t.replace(/\$\{Partition\}/g, 'aws').replace(/\$\{[^}]*\}/g, '*');
+                    return deny.resources.some((d) => globCovers(d, glob));
+                });
+        byAction.set(actionId, hit);
+    }
+    return hit;
+}
+/** Whether a Deny statement (naming the action) takes the action away from an Allow statement. */
+function denyApplies(deny, allow, actionId) {
+    return denyCoversResources(deny, allow) || denyCoversRequiredResource(deny, actionId);
+}
 /** Deny statements that cancel what they name: unconditional (or always-true conditions). */
 function cancellingDenies(stmts) {
     return stmts.filter((s) => s.effect === 'Deny' && s.cond.status === 'always');
@@ -69384,32 +69659,37 @@ function effectiveActions(allow, denies) {
         return new Set();
     }
     const covering = denies.filter((d) => denyCoversResources(d, allow));
-    if (!covering.length)
+    const partial = denies.filter((d) => !covering.includes(d) && !d.notResource && d.resources.length > 0);
+    if (!covering.length && !partial.length)
         return allow.actions;
     const out = new Set();
-    for (const id of allow.actions)
-        if (!covering.some((d) => d.actions.has(id)))
-            out.add(id);
+    for (const id of allow.actions) {
+        if (covering.some((d) => d.actions.has(id)))
+            continue;
+        if (partial.some((d) => d.actions.has(id) && denyCoversRequiredResource(d, id)))
+            continue;
+        out.add(id);
+    }
     return out;
 }
 /** A set of policies acting together: one policy, or everything a user gets. */
 class Principal {
     name;
     policies;
-    userArn;
-    groups;
     statements;
     denies;
+    userArn;
+    groups;
+    iamPath;
     cache = new Map();
-    constructor(name, policies, now, extraDenies = [], 
-    /** The user's ARN pattern when the principal is a user (for self-targeted actions). */
-    userArn, groups = []) {
+    constructor(name, policies, now, extraDenies = [], scope = {}) {
         this.name = name;
         this.policies = policies;
-        this.userArn = userArn;
-        this.groups = groups;
         this.statements = policies.flatMap((p) => prepareStatements(p, now));
         this.denies = [...cancellingDenies(this.statements), ...extraDenies];
+        this.userArn = scope.userArn;
+        this.groups = scope.groups ?? [];
+        this.iamPath = scope.iamPath;
     }
     /** The Allow statements that grant the action and are not cancelled by a Deny. */
     grants(actionId) {
@@ -69421,7 +69701,7 @@ class Principal {
                     continue;
                 if (s.resources.length === 0)
                     continue;
-                if (this.denies.some((d) => d.actions.has(actionId) && denyCoversResources(d, s)))
+                if (this.denies.some((d) => d.actions.has(actionId) && denyApplies(d, s, actionId)))
                     continue;
                 g.push({ stmt: s });
             }
@@ -69447,7 +69727,7 @@ class Principal {
 const AWS_POLICY_ARN = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
 let byArn;
 let byLowerName;
-function indexes() {
+function managed_indexes() {
     if (!byArn || !byLowerName) {
         byArn = new Map();
         byLowerName = new Map();
@@ -69464,7 +69744,7 @@ function isAwsManagedArn(s) {
 }
 /** Finds an AWS managed policy by exact name or ARN; undefined when unknown. */
 function findManagedPolicy(nameOrArn) {
-    const { byArn } = indexes();
+    const { byArn } = managed_indexes();
     const data = loadManagedPolicies().policies;
     const name = isAwsManagedArn(nameOrArn) ? byArn.get(nameOrArn) : nameOrArn;
     const p = name ? data[name] : undefined;
@@ -69472,10 +69752,12 @@ function findManagedPolicy(nameOrArn) {
 }
 /** A name that differs only in case from a known policy, for "did you mean" messages. */
 function managedPolicyNameIgnoringCase(name) {
-    return indexes().byLowerName.get(name.toLowerCase());
+    return managed_indexes().byLowerName.get(name.toLowerCase());
 }
+let names;
+/** Every AWS managed policy name (one array, kept: the did-you-mean index is built once for it). */
 function allManagedPolicyNames() {
-    return Object.keys(loadManagedPolicies().policies);
+    return (names ??= Object.keys(loadManagedPolicies().policies));
 }
 
 ;// CONCATENATED MODULE: ./src/lint/policies.ts
@@ -69544,172 +69826,9 @@ function firstAttachment(state, policy) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/lint/context.ts
-/** What a per-policy rule sees, and helpers to point findings at file:line. */
-
-
-
-const effCache = new WeakMap();
-/** The actions an Allow statement still grants in this context (cached). */
-function effective(ctx, s) {
-    const hit = effCache.get(s);
-    if (hit && hit.denies === ctx.denies)
-        return hit.ids;
-    const ids = effectiveActions(s, ctx.denies);
-    effCache.set(s, { denies: ctx.denies, ids });
-    return ids;
-}
-function effectiveInfos(ctx, s) {
-    return [...effective(ctx, s)].map(actionById);
-}
-function statementLocation(ctx, index) {
-    const p = ctx.policy;
-    const pos = p.file ? p.statementPositions[index] : undefined;
-    return p.file && pos ? { file: p.file, line: pos.line } : ctx.fallback;
-}
-function valueLocation(ctx, index, el, i) {
-    const p = ctx.policy;
-    const pos = p.file ? p.valuePositions[index]?.[el]?.[i] : undefined;
-    return p.file && pos ? { file: p.file, line: pos.line } : statementLocation(ctx, index);
-}
-/** The line of the Action string that grants `action` in the statement (or the statement's). */
-function actionLocation(ctx, s, action) {
-    if (s.notAction)
-        return statementLocation(ctx, s.index);
-    const i = s.patterns.findIndex((p) => p === '*' || matchesWildcard(p, action));
-    return i >= 0 ? valueLocation(ctx, s.index, 'Action', i) : statementLocation(ctx, s.index);
-}
-function makeFinding(ctx, loc, rule, severity, actions, message, fix) {
-    return { rule, severity, file: loc.file, line: loc.line, policy: ctx.policy.name, actions, message, fix };
-}
-/** Whether a statement names every resource (`*`, or NotResource). */
-function onAllResources(s) {
-    return s.notResource || s.resources.includes('*');
-}
-/** At most `n` names, then "and N more". */
-function listNames(names, n = 8) {
-    return names.length <= n
-        ? names.join(', ')
-        : `${names.slice(0, n).join(', ')} and ${names.length - n} more`;
-}
-/** Services whose whole action set a statement names with `svc:*`. */
-function wildcardServices(s) {
-    const out = new Set();
-    if (s.notAction)
-        return out;
-    for (const p of s.patterns) {
-        const m = /^([a-z0-9-]+):\*$/i.exec(p);
-        if (m)
-            out.add(m[1].toLowerCase());
-    }
-    return out;
-}
-function isAdminPattern(p) {
-    return p === '*' || p === '*:*';
-}
-
-;// CONCATENATED MODULE: ./src/catalog/arn.ts
-/** ARN templates of actions' resource types: matching statement resources, building fixes. */
-
-
-const templateCache = new Map();
-/**
- * The raw ARN templates (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) of an
- * action; with `requiredFirst`, only the required resource types when the action has any.
- * Cached per action: the lint asks for the same action's templates once per statement.
- */
-function arnTemplates(action, requiredFirst = false) {
-    const key = `${requiredFirst ? '!' : ''}${action.id}`;
-    const hit = templateCache.get(key);
-    if (hit)
-        return hit;
-    const svc = loadCatalog().services[action.service];
-    const out = [];
-    const required = action.def.resourceTypes.filter((r) => r.required);
-    const types = requiredFirst && required.length ? required : action.def.resourceTypes;
-    for (const r of types) {
-        const arn = svc?.resourceTypes[r.name]?.arn;
-        if (arn && !out.includes(arn))
-            out.push(arn);
-    }
-    templateCache.set(key, out);
-    return out;
-}
-/** Variables whose values never contain `/` (others, like object keys and log groups, may). */
-const NO_SLASH = new Set(['BucketName', 'Partition', 'Region', 'Account', 'AccountId']);
-/** A template with every `${Var}` as a wildcard, for matching. */
-function templateGlob(template) {
-    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => (NO_SLASH.has(name) ? SEGMENT : '*'));
-}
-/** Policy variables in a statement's resource (`${aws:username}`) stand for some value. */
-function resourceGlob(resource) {
-    return resource.replace(/\$\{[^}]*\}/g, '*');
-}
-/** Splits an ARN into partition, service, region, account and the resource part. */
-function arnParts(arn) {
-    const parts = arn.split(':');
-    if (parts.length < 6 || parts[0].toLowerCase() !== 'arn')
-        return undefined;
-    return [...parts.slice(1, 5), parts.slice(5).join(':')];
-}
-/**
- * Whether a resource pattern and a template glob can name the same ARN. As IAM does, the
- * first five components are matched one by one, so a `*` never spans a colon there.
- */
-function arnsIntersect(resource, template) {
-    if (resource === '*')
-        return true;
-    const r = arnParts(resource);
-    const t = arnParts(template);
-    if (!r || !t)
-        return globsIntersect(resource, template);
-    return r.every((part, i) => globsIntersect(part, t[i]));
-}
-const matchCache = new Map();
-/**
- * Whether a statement resource can name a resource of the action: true/false, or undefined
- * when the catalogue cannot tell (no templates known).
- */
-function resourceMatchesAction(resource, action) {
-    if (resource === '*')
-        return true;
-    if (!action.scopable)
-        return false;
-    const templates = arnTemplates(action);
-    if (templates.length === 0)
-        return undefined;
-    const r = resourceGlob(resource);
-    for (const t of templates) {
-        const key = `${r}\n${t}`;
-        let m = matchCache.get(key);
-        if (m === undefined) {
-            m = arnsIntersect(r, templateGlob(t));
-            matchCache.set(key, m);
-        }
-        if (m)
-            return true;
-    }
-    return false;
-}
-/**
- * A template made concrete for a fix suggestion: partition, account and region substituted,
- * the resource's own name parts left as readable placeholders (`<RoleNameWithPath>`).
- */
-function fillTemplate(template, opts = {}) {
-    return template.replace(/\$\{([^}]*)\}/g, (_m, name) => {
-        if (name === 'Partition')
-            return opts.partition ?? 'aws';
-        if (name === 'Account')
-            return opts.account ?? '*';
-        if (name === 'Region')
-            return opts.region ?? '*';
-        return `<${name}>`;
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/lint/escalation-path-types.ts
 const PR = { action: 'iam:PassRole', target: 'role' };
-function passRole(id, title, passTo, actions, how) {
+function passRole(id, title, passTo, actions, how, source = `pathfinding.cloud ${id}`) {
     return {
         id,
         kind: 'escalation',
@@ -69717,6 +69836,7 @@ function passRole(id, title, passTo, actions, how) {
         passTo,
         steps: [PR, ...actions.map((action) => ({ action }))],
         how,
+        source,
     };
 }
 function step(action, target) {
@@ -69733,6 +69853,7 @@ const TARGET_DEPENDENT_PATHS = [
     // 1.3 existing resources that may already run with a privileged role
     {
         id: 'sts-001',
+        source: 'pathfinding.cloud sts-001',
         kind: 'target-dependent',
         title: 'assume any role',
         steps: [step('sts:AssumeRole', 'role')],
@@ -69740,6 +69861,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'iam-009',
+        source: 'pathfinding.cloud iam-009',
         kind: 'target-dependent',
         title: 'attach a policy to a role',
         steps: [step('iam:AttachRolePolicy', 'role')],
@@ -69747,6 +69869,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'iam-005',
+        source: 'pathfinding.cloud iam-005',
         kind: 'target-dependent',
         title: 'inline policy on a role',
         steps: [step('iam:PutRolePolicy', 'role')],
@@ -69754,13 +69877,56 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'lambda-003',
+        source: 'pathfinding.cloud lambda-003',
         kind: 'target-dependent',
         title: 'edit Lambda function code',
         steps: [step('lambda:UpdateFunctionCode')],
         how: 'the user can replace the code of a function that runs with a privileged role',
     },
     {
+        id: 'lambda-004',
+        source: 'pathfinding.cloud lambda-004',
+        kind: 'target-dependent',
+        title: 'edit Lambda function code and invoke it',
+        steps: [step('lambda:UpdateFunctionCode'), step('lambda:InvokeFunction')],
+        how: 'the user can replace the code of a function with a privileged role and invoke it',
+    },
+    {
+        id: 'lambda-005',
+        source: 'pathfinding.cloud lambda-005',
+        kind: 'target-dependent',
+        title: 'edit Lambda function code and allow invoking it',
+        steps: [step('lambda:UpdateFunctionCode'), step('lambda:AddPermission')],
+        how: 'the user can replace the code of a function with a privileged role and allow itself to invoke it',
+    },
+    {
+        id: 'lambda-config-injection',
+        source: 'Prowler (UpdateFunctionConfiguration); AWS Lambda layers and AWS_LAMBDA_EXEC_WRAPPER; issue 13 catalogue gap',
+        kind: 'target-dependent',
+        title: 'Lambda layer or environment injection',
+        steps: [step('lambda:UpdateFunctionConfiguration')],
+        how: 'the user can add its own layer or an environment variable such as AWS_LAMBDA_EXEC_WRAPPER to a function with a privileged role, so its code runs in the function',
+    },
+    {
+        id: 'batch-submit-override',
+        source: 'AWS Batch SubmitJob containerOverrides; issue 13 catalogue gap',
+        kind: 'target-dependent',
+        title: 'Batch job with a command override',
+        steps: [step('batch:SubmitJob')],
+        how: 'the user can submit a job of an existing job definition whose job role is privileged, overriding its command',
+    },
+    {
+        id: 'emr-add-steps',
+        source: 'EMR AddJobFlowSteps; issue 13 catalogue gap',
+        kind: 'target-dependent',
+        title: 'EMR step on a running cluster',
+        steps: [step('elasticmapreduce:AddJobFlowSteps')],
+        how: 'the user can run a step (any command) on a running cluster whose instance profile is privileged',
+        commandExecution: true,
+    },
+    {
         id: 'glue-002',
+        source: 'pathfinding.cloud glue-002',
         kind: 'target-dependent',
         title: 'update Glue dev endpoint',
         steps: [step('glue:UpdateDevEndpoint')],
@@ -69768,6 +69934,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'cloudformation-002',
+        source: 'pathfinding.cloud cloudformation-002',
         kind: 'target-dependent',
         title: 'update a stack',
         steps: [step('cloudformation:UpdateStack')],
@@ -69775,6 +69942,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'cloudformation-005',
+        source: 'pathfinding.cloud cloudformation-005',
         kind: 'target-dependent',
         title: 'stack change set',
         steps: [step('cloudformation:CreateChangeSet'), step('cloudformation:ExecuteChangeSet')],
@@ -69782,6 +69950,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'codebuild-002',
+        source: 'pathfinding.cloud codebuild-002',
         kind: 'target-dependent',
         title: 'start a build',
         steps: [step('codebuild:StartBuild')],
@@ -69789,6 +69958,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'codebuild-003',
+        source: 'pathfinding.cloud codebuild-003',
         kind: 'target-dependent',
         title: 'start a batch build',
         steps: [step('codebuild:StartBuildBatch')],
@@ -69796,6 +69966,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'ec2-002',
+        source: 'pathfinding.cloud ec2-002',
         kind: 'target-dependent',
         title: 'swap EC2 user data',
         steps: [step('ec2:ModifyInstanceAttribute'), step('ec2:StopInstances'), step('ec2:StartInstances')],
@@ -69803,6 +69974,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'ec2-004',
+        source: 'pathfinding.cloud ec2-004',
         kind: 'target-dependent',
         title: 'new launch template default',
         steps: [step('ec2:CreateLaunchTemplateVersion'), step('ec2:ModifyLaunchTemplate')],
@@ -69810,20 +69982,25 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'ec2instanceconnect-003',
+        source: 'pathfinding.cloud ec2instanceconnect-003',
         kind: 'target-dependent',
         title: 'EC2 Instance Connect',
         steps: [step('ec2-instance-connect:SendSSHPublicKey')],
         how: 'the user can SSH into an instance with a privileged profile',
+        commandExecution: true,
     },
     {
         id: 'ecs-006',
+        source: 'pathfinding.cloud ecs-006',
         kind: 'target-dependent',
         title: 'ECS Exec',
         steps: [step('ecs:ExecuteCommand')],
         how: 'the user can open a shell in a running task with a privileged task role',
+        commandExecution: true,
     },
     {
         id: 'sagemaker-004',
+        source: 'pathfinding.cloud sagemaker-004',
         kind: 'target-dependent',
         title: 'presigned notebook URL',
         steps: [step('sagemaker:CreatePresignedNotebookInstanceUrl')],
@@ -69831,6 +70008,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'sagemaker-005',
+        source: 'pathfinding.cloud sagemaker-005',
         kind: 'target-dependent',
         title: 'notebook lifecycle config',
         steps: [
@@ -69843,20 +70021,25 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'ssm-001',
+        source: 'pathfinding.cloud ssm-001',
         kind: 'target-dependent',
         title: 'SSM session',
         steps: [step('ssm:StartSession')],
         how: 'the user can open a shell on an instance with a privileged profile',
+        commandExecution: true,
     },
     {
         id: 'ssm-002',
+        source: 'pathfinding.cloud ssm-002',
         kind: 'target-dependent',
         title: 'SSM SendCommand',
         steps: [step('ssm:SendCommand')],
         how: 'the user can run commands on an instance with a privileged profile',
+        commandExecution: true,
     },
     {
         id: 'apprunner-002',
+        source: 'pathfinding.cloud apprunner-002',
         kind: 'target-dependent',
         title: 'update App Runner service',
         steps: [step('apprunner:UpdateService')],
@@ -69864,6 +70047,7 @@ const TARGET_DEPENDENT_PATHS = [
     },
     {
         id: 'bedrock-002',
+        source: 'pathfinding.cloud bedrock-002',
         kind: 'target-dependent',
         title: 'existing code interpreter',
         steps: [
@@ -69877,6 +70061,7 @@ const CANDIDATE_PATHS = [
     // 1.4 candidates
     {
         id: 'lambda-role-swap',
+        source: 'PMapper lambda_edges.py',
         kind: 'candidate',
         title: 'swap a Lambda function role',
         steps: [PR, step('lambda:UpdateFunctionConfiguration')],
@@ -69885,6 +70070,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'codebuild-update',
+        source: 'PMapper codebuild_edges.py',
         kind: 'candidate',
         title: 'update a CodeBuild project',
         steps: [PR, step('codebuild:UpdateProject'), step('codebuild:StartBuild')],
@@ -69893,6 +70079,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'cloudformation-update-role',
+        source: 'PMapper cloudformation_edges.py',
         kind: 'candidate',
         title: 'update a stack with a new role',
         steps: [PR, step('cloudformation:UpdateStack')],
@@ -69901,6 +70088,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'autoscaling-001',
+        source: 'PMapper autoscaling_edges.py; Prowler',
         kind: 'candidate',
         title: 'Auto Scaling launch configuration',
         steps: [PR, step('autoscaling:CreateLaunchConfiguration'), step('autoscaling:CreateAutoScalingGroup')],
@@ -69909,6 +70097,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'ecs-runtask-existing',
+        source: 'Prowler privilege_escalation.py',
         kind: 'candidate',
         title: 'RunTask with a role override',
         steps: [PR, step('ecs:RunTask')],
@@ -69916,21 +70105,8 @@ const CANDIDATE_PATHS = [
         how: 'the user can run an existing task definition with a privileged task role override',
     },
     {
-        id: 'iam-new-role-attach',
-        kind: 'candidate',
-        title: 'new role with an attached policy',
-        steps: [step('iam:CreateRole'), step('iam:AttachRolePolicy', 'role')],
-        how: 'the user can create a role trusting itself, attach AdministratorAccess and assume it',
-    },
-    {
-        id: 'iam-new-role-put',
-        kind: 'candidate',
-        title: 'new role with an inline policy',
-        steps: [step('iam:CreateRole'), step('iam:PutRolePolicy', 'role')],
-        how: 'the user can create a role trusting itself with an inline `*` policy and assume it',
-    },
-    {
         id: 'iam-boundary-user',
+        source: 'primeharbor/sensitive_iam_actions actions.yaml',
         kind: 'candidate',
         title: 'remove a user permissions boundary',
         steps: [step('iam:DeleteUserPermissionsBoundary')],
@@ -69938,6 +70114,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'iam-boundary-user-put',
+        source: 'primeharbor/sensitive_iam_actions actions.yaml',
         kind: 'candidate',
         title: 'replace a user permissions boundary',
         steps: [step('iam:PutUserPermissionsBoundary')],
@@ -69945,6 +70122,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'iam-boundary-role',
+        source: 'primeharbor/sensitive_iam_actions actions.yaml',
         kind: 'candidate',
         title: 'remove a role permissions boundary',
         steps: [step('iam:DeleteRolePermissionsBoundary')],
@@ -69952,6 +70130,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'iam-boundary-role-put',
+        source: 'primeharbor/sensitive_iam_actions actions.yaml',
         kind: 'candidate',
         title: 'replace a role permissions boundary',
         steps: [step('iam:PutRolePermissionsBoundary')],
@@ -69959,6 +70138,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'iam-mfa-takeover',
+        source: 'primeharbor PrivEsc list',
         kind: 'candidate',
         title: 'MFA device takeover',
         steps: [step('iam:CreateVirtualMFADevice'), step('iam:EnableMFADevice', 'other')],
@@ -69966,6 +70146,7 @@ const CANDIDATE_PATHS = [
     },
     {
         id: 'kms-grant',
+        source: 'primeharbor PrivEsc list',
         kind: 'candidate',
         title: 'KMS grant',
         steps: [step('kms:CreateGrant')],
@@ -69985,6 +70166,7 @@ const CORE_PATHS = [
     // 1.1 IAM principal and policy manipulation
     {
         id: 'iam-001',
+        source: 'pathfinding.cloud iam-001',
         kind: 'escalation',
         title: 'new policy version',
         steps: [step('iam:CreatePolicyVersion', 'customer-policy')],
@@ -69992,6 +70174,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-set-default-version',
+        source: 'Rhino Security Labs SetExistingDefaultPolicyVersion; iam-vulnerable privesc2',
         kind: 'escalation',
         title: 'set default policy version',
         steps: [step('iam:SetDefaultPolicyVersion', 'customer-policy')],
@@ -69999,6 +70182,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-002',
+        source: 'pathfinding.cloud iam-002',
         kind: 'escalation',
         title: 'access key for another user',
         steps: [step('iam:CreateAccessKey', 'other')],
@@ -70006,6 +70190,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-003',
+        source: 'pathfinding.cloud iam-003',
         kind: 'escalation',
         title: "replace another user's access key",
         steps: [step('iam:CreateAccessKey', 'other'), step('iam:DeleteAccessKey', 'other')],
@@ -70013,6 +70198,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-004',
+        source: 'pathfinding.cloud iam-004',
         kind: 'escalation',
         title: 'console password for another user',
         steps: [step('iam:CreateLoginProfile', 'other')],
@@ -70020,6 +70206,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-006',
+        source: 'pathfinding.cloud iam-006',
         kind: 'escalation',
         title: "change another user's console password",
         steps: [step('iam:UpdateLoginProfile', 'other')],
@@ -70027,6 +70214,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-007',
+        source: 'pathfinding.cloud iam-007',
         kind: 'escalation',
         title: 'inline policy on itself',
         steps: [step('iam:PutUserPolicy', 'self')],
@@ -70034,6 +70222,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-008',
+        source: 'pathfinding.cloud iam-008',
         kind: 'escalation',
         title: 'attach a policy to itself',
         steps: [step('iam:AttachUserPolicy', 'self')],
@@ -70041,6 +70230,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-010',
+        source: 'pathfinding.cloud iam-010',
         kind: 'escalation',
         title: 'attach a policy to its group',
         steps: [step('iam:AttachGroupPolicy', 'group')],
@@ -70048,6 +70238,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-011',
+        source: 'pathfinding.cloud iam-011',
         kind: 'escalation',
         title: 'inline policy on its group',
         steps: [step('iam:PutGroupPolicy', 'group')],
@@ -70055,13 +70246,15 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-013',
+        source: 'pathfinding.cloud iam-013',
         kind: 'escalation',
         title: 'join a group',
-        steps: [step('iam:AddUserToGroup', 'group')],
+        steps: [step('iam:AddUserToGroup', 'join-group')],
         how: 'the user can add itself to a privileged group',
     },
     {
         id: 'iam-014',
+        source: 'pathfinding.cloud iam-014',
         kind: 'escalation',
         title: 'attach a policy to a role and assume it',
         steps: [step('iam:AttachRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
@@ -70069,6 +70262,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-017',
+        source: 'pathfinding.cloud iam-017',
         kind: 'escalation',
         title: 'inline policy on a role and assume it',
         steps: [step('iam:PutRolePolicy', 'role'), step('sts:AssumeRole', 'role')],
@@ -70076,6 +70270,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-012',
+        source: 'pathfinding.cloud iam-012',
         kind: 'escalation',
         title: 'rewrite a role trust policy',
         steps: [step('iam:UpdateAssumeRolePolicy', 'role')],
@@ -70083,6 +70278,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-015',
+        source: 'pathfinding.cloud iam-015',
         kind: 'escalation',
         title: 'attach a policy to another user and create its key',
         steps: [step('iam:AttachUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
@@ -70090,6 +70286,7 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-016',
+        source: 'pathfinding.cloud iam-016',
         kind: 'escalation',
         title: 'new policy version and assume the role',
         steps: [step('iam:CreatePolicyVersion', 'customer-policy'), step('sts:AssumeRole', 'role')],
@@ -70097,10 +70294,51 @@ const CORE_PATHS = [
     },
     {
         id: 'iam-018',
+        source: 'pathfinding.cloud iam-018',
         kind: 'escalation',
         title: 'inline policy on another user and create its key',
         steps: [step('iam:PutUserPolicy', 'other'), step('iam:CreateAccessKey', 'other')],
         how: 'the user can give another user an inline `*` policy and create access keys for it',
+    },
+    {
+        id: 'iam-019',
+        source: 'pathfinding.cloud iam-019',
+        kind: 'escalation',
+        title: 'attach a policy to a role and make it trust the user',
+        steps: [step('iam:AttachRolePolicy', 'role'), step('iam:UpdateAssumeRolePolicy', 'role')],
+        how: 'the user can attach AdministratorAccess to a role, make the role trust itself and assume it',
+    },
+    {
+        id: 'iam-020',
+        source: 'pathfinding.cloud iam-020',
+        kind: 'escalation',
+        title: "new version of a role's policy and make it trust the user",
+        steps: [step('iam:CreatePolicyVersion', 'customer-policy'), step('iam:UpdateAssumeRolePolicy', 'role')],
+        how: "the user can rewrite a role's customer managed policy, make the role trust itself and assume it",
+    },
+    {
+        id: 'iam-021',
+        source: 'pathfinding.cloud iam-021',
+        kind: 'escalation',
+        title: 'inline policy on a role and make it trust the user',
+        steps: [step('iam:PutRolePolicy', 'role'), step('iam:UpdateAssumeRolePolicy', 'role')],
+        how: 'the user can write an inline `*` policy on a role, make the role trust itself and assume it',
+    },
+    {
+        id: 'iam-new-role-attach',
+        source: 'PMapper graphing/gathering.py (admin check); IAM same-account trust',
+        kind: 'escalation',
+        title: 'new role trusting the user, with an attached policy',
+        steps: [step('iam:CreateRole', 'new-role'), step('iam:AttachRolePolicy', 'new-role')],
+        how: 'the user can create a role whose trust policy names its own user ARN, attach AdministratorAccess and assume it (in the same account the trust policy alone lets it assume the role, no sts:AssumeRole grant needed)',
+    },
+    {
+        id: 'iam-new-role-put',
+        source: 'PMapper graphing/gathering.py (admin check); IAM same-account trust',
+        kind: 'escalation',
+        title: 'new role trusting the user, with an inline policy',
+        steps: [step('iam:CreateRole', 'new-role'), step('iam:PutRolePolicy', 'new-role')],
+        how: 'the user can create a role whose trust policy names its own user ARN, give it an inline `*` policy and assume it (the trust policy alone is enough in the same account)',
     },
     // 1.2 PassRole to a new compute or service resource
     passRole('ec2-001', 'EC2 instance with a passed role', 'ec2.amazonaws.com', ['ec2:RunInstances'], 'the user can launch an instance with a privileged instance profile and read its role credentials from the metadata service'),
@@ -70133,132 +70371,14 @@ const CORE_PATHS = [
         'bedrock-agentcore:StartCodeInterpreterSession',
         'bedrock-agentcore:InvokeCodeInterpreter',
     ], 'the user can run code in an interpreter with a privileged execution role'),
+    passRole('batch-new-job', 'Batch job definition and job with a passed role', 'ecs-tasks.amazonaws.com', ['batch:RegisterJobDefinition', 'batch:SubmitJob'], 'the user can register a job definition whose job role is privileged and submit a job running its command (an existing job queue is enough)', 'AWS Batch job roles (iam:PassRole to ecs-tasks.amazonaws.com); issue 13 catalogue gap'),
+    passRole('emr-new-cluster', 'EMR cluster with a passed role', ['elasticmapreduce.amazonaws.com', 'ec2.amazonaws.com'], ['elasticmapreduce:RunJobFlow'], 'the user can start an EMR job flow whose instance profile is privileged, with a bootstrap action or step that runs its code on the nodes', 'Bishop Fox / Rhino EMR notes (RunJobFlow with a passed role); issue 13 catalogue gap'),
 ];
 const ESCALATION_PATHS = [
     ...CORE_PATHS,
     ...TARGET_DEPENDENT_PATHS,
     ...CANDIDATE_PATHS,
 ];
-
-;// CONCATENATED MODULE: ./src/lint/fix.ts
-
-
-/** Service prefix → the service principal its resources run roles as. */
-const PASS_ROLE_PRINCIPALS = (() => {
-    const out = {};
-    for (const p of ESCALATION_PATHS) {
-        if (!p.passTo)
-            continue;
-        for (const s of p.steps) {
-            const svc = s.action.split(':')[0];
-            if (svc !== 'iam')
-                out[svc] ??= p.passTo;
-        }
-    }
-    return out;
-})();
-function statementJson(stmt) {
-    return JSON.stringify(stmt, null, 2);
-}
-const FIX_ACTIONS = 25;
-/** The scoped ARNs of the actions' resource types, deduplicated. */
-function scopedResources(actions) {
-    const out = [];
-    for (const a of actions) {
-        for (const t of arnTemplates(a, true)) {
-            const f = fillTemplate(t);
-            if (!out.includes(f))
-                out.push(f);
-        }
-    }
-    return out;
-}
-/** A statement granting exactly these actions on their scoped ARNs (wildcard-only actions keep `*`). */
-function scopedStatementFix(all, sid) {
-    // A fix listing hundreds of actions helps nobody: show the first ones and say how many more.
-    const actions = all.slice(0, FIX_ACTIONS);
-    const more = all.length > FIX_ACTIONS
-        ? ` (the first ${FIX_ACTIONS} of ${all.length} actions; list the rest the same way)`
-        : '';
-    const scopable = actions.filter((a) => a.scopable);
-    const wildcardOnly = actions.filter((a) => !a.scopable);
-    const parts = [];
-    if (scopable.length) {
-        parts.push({
-            ...(sid ? { Sid: sid } : {}),
-            Effect: 'Allow',
-            Action: scopable.map((a) => a.name),
-            Resource: scopedResources(scopable),
-        });
-    }
-    if (wildcardOnly.length)
-        parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
-    const text = parts.map(statementJson).join(',\n');
-    return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>)${more}:\n${text}`;
-}
-/** PassRole limited to a role path and to the services the policy actually uses. */
-function passRoleFix(all) {
-    const services = new Set();
-    for (const s of all) {
-        if (s.effect !== 'Allow' || s.notAction)
-            continue;
-        for (const p of s.patterns) {
-            const principal = PASS_ROLE_PRINCIPALS[p.split(':')[0].toLowerCase()];
-            if (principal)
-                services.add(principal);
-        }
-    }
-    const list = services.size ? [...services].sort() : ['<service>.amazonaws.com'];
-    return statementJson({
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: 'arn:aws:iam::*:role/<app-path>/*',
-        Condition: { StringEquals: { 'iam:PassedToService': list.length === 1 ? list[0] : list } },
-    });
-}
-
-;// CONCATENATED MODULE: ./src/lint/rules/admin.ts
-/** admin-access (`*`), service-admin (iam:*, sts:*, organizations:*) and service-wildcard. */
-
-
-
-const CRITICAL_SERVICES = new Set(['iam', 'sts', 'organizations']);
-/** Allow statements that grant every action on every resource, none of it denied. */
-function isAdminStatement(ctx, s) {
-    return (s.effect === 'Allow' &&
-        !s.notAction &&
-        s.patterns.some(isAdminPattern) &&
-        onAllResources(s) &&
-        // A Deny that removes part of `*` makes it something less than admin; other rules judge the rest.
-        effective(ctx, s).size === s.actions.size);
-}
-function adminRules(ctx) {
-    const out = [];
-    for (const s of ctx.statements) {
-        if (s.effect !== 'Allow' || s.cond.status === 'never')
-            continue;
-        const eff = effective(ctx, s);
-        if (eff.size === 0)
-            continue;
-        if (isAdminStatement(ctx, s)) {
-            const i = s.patterns.findIndex(isAdminPattern);
-            const gated = s.cond.gates.length ? ` (when ${s.cond.gates.join(' and ')})` : '';
-            out.push(makeFinding(ctx, valueLocation(ctx, s.index, 'Action', i), 'admin-access', 'error', [s.patterns[i]], `Statement ${s.index + 1} allows every action on every resource${gated}: full administrator access, including every privilege-escalation path and the ability to disable logging.`, 'Grant only the actions the users need, on the resources they use; keep administrator access in a separate, MFA-protected role.'));
-            continue;
-        }
-        for (const svc of wildcardServices(s)) {
-            const ids = expandPattern(`${svc}:*`).filter((a) => eff.has(a.id));
-            if (!ids.length)
-                continue;
-            const critical = CRITICAL_SERVICES.has(svc);
-            const loc = actionLocation(ctx, s, `${svc}:*`);
-            out.push(makeFinding(ctx, loc, critical ? 'service-admin' : 'service-wildcard', critical ? 'error' : 'warning', [`${svc}:*`], critical
-                ? `Statement ${s.index + 1} allows ${svc}:* (${ids.length} actions)${onAllResources(s) ? ' on every resource' : ''}: control of ${svc === 'iam' ? 'every identity and policy, which is administrator access by another step' : svc === 'sts' ? 'role assumption and federation tokens' : 'the whole organization and its accounts'}.`
-                : `Statement ${s.index + 1} allows every ${svc} action (${ids.length}), including ones added to the service later.`, scopedStatementFix(ids.filter((a) => a.level === 'Read' || a.level === 'List').slice(0, 12)).replace('Replace the statement with', `List only the ${svc} actions needed, e.g. for read access,`)));
-        }
-    }
-    return out;
-}
 
 ;// CONCATENATED MODULE: ./src/lint/rules/principal.ts
 /** AWS managed policies that give (near) administrator power, with why. */
@@ -70363,6 +70483,55 @@ function iamName(resource, type) {
 function isBroadName(name) {
     return name.startsWith('*') || name.startsWith('?') || name.startsWith('${');
 }
+/** `/iam-gitops/` from `iam-gitops`, `/iam-gitops` or `/iam-gitops/`. */
+function normalizeIamPath(p) {
+    const lead = p.startsWith('/') ? p : `/${p}`;
+    return lead.endsWith('/') ? lead : `${lead}/`;
+}
+/**
+ * The ARN globs of what the principal owns of an IAM resource type: its user, its groups, its
+ * customer managed policies. They live under the repository's IAM path; with the path unknown,
+ * any path.
+ */
+function ownArns(principal, type) {
+    const path = principal.iamPath === undefined ? '/*' : normalizeIamPath(principal.iamPath);
+    const own = (name) => `${type}${path}${name}`;
+    if (type === 'user')
+        return [principal.userArn ? iamResourcePart(principal.userArn) : own('*')];
+    if (type === 'group')
+        return principal.groups.map(own);
+    // Judged on its own, a policy may share its holder with any of the repository's policies.
+    if (!principal.userArn)
+        return [own('*')];
+    return principal.policies.filter((p) => p.file !== null).map((p) => own(p.name));
+}
+/**
+ * The part after `arn:<partition>:iam::<account>:` (`user/iam-gitops/ann`), with policy
+ * variables as wildcards; `*` for `*`; null for a non-IAM ARN. Globs are compared on this part
+ * only, so a `*` in the account can never swallow the path.
+ */
+function iamResourcePart(resource, userName = '*') {
+    if (resource === '*')
+        return '*';
+    const m = /^arn:[^:]*:iam::[^:]*:(.*)$/i.exec(resource);
+    return m ? resourceGlob(m[1].replace(/\$\{aws:username\}/gi, userName)) : null;
+}
+/**
+ * Whether a statement resource reaches the principal's own IAM resources. Policy variables stand
+ * for the user's own values; IAM names are unique per account whatever the path, so
+ * `user/service-accounts/${aws:username}` names nobody when the user lives under `/iam-gitops/`.
+ * `every`: the resource must reach every one the glob stands for (a policy judged on its own,
+ * for whichever user holds it), not just one.
+ */
+function reachesOwn(resource, principal, type, every = false) {
+    if (resource === '*')
+        return true;
+    const userName = principal.userArn ? principal.userArn.slice(principal.userArn.lastIndexOf('/') + 1) : '*';
+    const part = iamResourcePart(resource, userName);
+    if (part === null)
+        return false;
+    return ownArns(principal, type).some((own) => (every ? globCovers(part, own) : globsIntersect(part, own)));
+}
 function reachOfResource(resource, target, principal) {
     switch (target) {
         case 'any':
@@ -70376,15 +70545,15 @@ function reachOfResource(resource, target, principal) {
             // A path-scoped role set (`role/app/*`) stays closed unless its name suggests privilege.
             return PRIVILEGED_NAME.test(name) ? 'specific' : 'none';
         }
+        case 'new-role':
+            // Whatever role names it may create and change, the role it creates trusts whom it says.
+            return iamName(resource, 'role') === null ? 'none' : 'broad';
         case 'self': {
             const name = iamName(resource, 'user');
             if (name === null)
                 return 'none';
-            if (resource === '*' || /\$\{aws:username\}/i.test(name) || isBroadName(name))
-                return 'broad';
-            if (principal.userArn && globsIntersect(resourceGlob(resource), principal.userArn))
-                return 'broad';
-            return 'none';
+            // Judged on its own, a policy escalates for whoever holds it only if it reaches them all.
+            return reachesOwn(resource, principal, 'user', !principal.userArn) ? 'broad' : 'none';
         }
         case 'other': {
             const name = iamName(resource, 'user');
@@ -70392,7 +70561,14 @@ function reachOfResource(resource, target, principal) {
                 return 'none';
             if (/^(?:.*\/)?\$\{aws:username\}$/i.test(name))
                 return 'none';
-            return hasWildcard(name) || name.includes('${') ? 'broad' : 'specific';
+            if (!hasWildcard(name) && !name.includes('${'))
+                return 'specific';
+            // A wildcard over the repository's users (or any path) reaches them all; one over another
+            // path reaches users whose privileges the repository does not know.
+            if (principal.iamPath === undefined || isBroadName(name))
+                return 'broad';
+            const users = `user${normalizeIamPath(principal.iamPath)}*`;
+            return globsIntersect(iamResourcePart(resource) ?? '', users) ? 'broad' : 'specific';
         }
         case 'customer-policy': {
             if (resource === '*')
@@ -70402,19 +70578,24 @@ function reachOfResource(resource, target, principal) {
                 return 'none';
             if (m[1].toLowerCase() === 'aws')
                 return 'none';
-            if (hasWildcard(m[2]))
-                return 'broad';
-            const own = principal.policies.some((p) => p.file !== null && m[2].split('/').pop() === p.name);
-            return own ? 'broad' : 'specific';
+            return reachesOwn(resource, principal, 'policy') ? 'broad' : 'specific';
         }
         case 'group': {
             const name = iamName(resource, 'group');
             if (name === null)
                 return 'none';
+            return reachesOwn(resource, principal, 'group') ? 'broad' : 'specific';
+        }
+        case 'join-group': {
+            const name = iamName(resource, 'group');
+            if (name === null)
+                return 'none';
             if (isBroadName(name))
                 return 'broad';
-            const own = principal.groups.some((g) => matchesWildcard(name.split('/').pop(), g));
-            return own ? 'broad' : 'specific';
+            // A path or a name: only the groups' privileges tell; joining one's own group gains nothing.
+            return principal.groups.some((g) => g.toLowerCase() === name.split('/').pop().toLowerCase())
+                ? 'none'
+                : 'specific';
         }
     }
 }
@@ -70431,7 +70612,8 @@ function grantReach(grant, step, action, principal, passTo) {
     const s = grant.stmt;
     const target = step.target ?? 'any';
     if (action.name === 'iam:PassRole' && passTo && s.cond.passedToService) {
-        if (!s.cond.passedToService.some((p) => matchesWildcard(p, passTo)))
+        const services = Array.isArray(passTo) ? passTo : [passTo];
+        if (!s.cond.passedToService.some((p) => services.some((svc) => matchesWildcard(p, svc))))
             return 'none';
     }
     if (ATTACH.has(action.name) && s.cond.policyArns && s.cond.policyArns.every(harmlessPolicy))
@@ -70467,8 +70649,11 @@ function evaluateStep(step, principal, passTo) {
     }
     return chosen;
 }
+/** How many times openPaths ran: the counting tests prove per-user analysis is shared. */
+const analysisCounter = { openPaths: 0 };
 /** Every path open for the principal, minimal ones only (a path whose steps include another open path's steps is left out). */
 function openPaths(principal, paths = ESCALATION_PATHS) {
+    analysisCounter.openPaths++;
     const open = [];
     for (const path of paths) {
         const steps = [];
@@ -70498,7 +70683,157 @@ function openPaths(principal, paths = ESCALATION_PATHS) {
         weight(a) >= weight(b)));
 }
 
+;// CONCATENATED MODULE: ./src/lint/context.ts
+/** What a per-policy rule sees, and helpers to point findings at file:line. */
+
+
+
+const effCache = new WeakMap();
+/** The actions an Allow statement still grants in this context (cached). */
+function effective(ctx, s) {
+    const hit = effCache.get(s);
+    if (hit && hit.denies === ctx.denies)
+        return hit.ids;
+    const ids = effectiveActions(s, ctx.denies);
+    effCache.set(s, { denies: ctx.denies, ids });
+    return ids;
+}
+function effectiveInfos(ctx, s) {
+    return [...effective(ctx, s)].map(actionById);
+}
+function statementLocation(ctx, index) {
+    const p = ctx.policy;
+    const pos = p.file ? p.statementPositions[index] : undefined;
+    return p.file && pos ? { file: p.file, line: pos.line } : ctx.fallback;
+}
+function valueLocation(ctx, index, el, i) {
+    const p = ctx.policy;
+    const pos = p.file ? p.valuePositions[index]?.[el]?.[i] : undefined;
+    return p.file && pos ? { file: p.file, line: pos.line } : statementLocation(ctx, index);
+}
+const patternIndex = new WeakMap();
+/** The line of the Action string that grants `action` in the statement (or the statement's). */
+function actionLocation(ctx, s, action) {
+    if (s.notAction)
+        return statementLocation(ctx, s.index);
+    let byAction = patternIndex.get(s);
+    if (!byAction)
+        patternIndex.set(s, (byAction = new Map()));
+    let i = byAction.get(action);
+    if (i === undefined) {
+        i = s.patterns.findIndex((p) => p === '*' || matchesWildcard(p, action));
+        byAction.set(action, i);
+    }
+    return i >= 0 ? valueLocation(ctx, s.index, 'Action', i) : statementLocation(ctx, s.index);
+}
+function makeFinding(ctx, loc, rule, severity, actions, message, fix) {
+    return { rule, severity, file: loc.file, line: loc.line, policy: ctx.policy.name, actions, message, fix };
+}
+/** Whether a statement names every resource (`*`, or NotResource). */
+function onAllResources(s) {
+    return s.notResource || s.resources.includes('*');
+}
+/** At most `n` names, then "and N more". */
+function listNames(names, n = 8) {
+    return names.length <= n
+        ? names.join(', ')
+        : `${names.slice(0, n).join(', ')} and ${names.length - n} more`;
+}
+/** Services whose whole action set a statement names with `svc:*`. */
+function wildcardServices(s) {
+    const out = new Set();
+    if (s.notAction)
+        return out;
+    for (const p of s.patterns) {
+        const m = /^([a-z0-9-]+):\*$/i.exec(p);
+        if (m)
+            out.add(m[1].toLowerCase());
+    }
+    return out;
+}
+function isAdminPattern(p) {
+    return p === '*' || p === '*:*';
+}
+
+;// CONCATENATED MODULE: ./src/lint/fix.ts
+
+
+/** Service prefix → the service principal its resources run roles as. */
+const PASS_ROLE_PRINCIPALS = (() => {
+    const out = {};
+    for (const p of ESCALATION_PATHS) {
+        if (!p.passTo)
+            continue;
+        for (const s of p.steps) {
+            const svc = s.action.split(':')[0];
+            if (svc !== 'iam')
+                out[svc] ??= Array.isArray(p.passTo) ? p.passTo[0] : p.passTo;
+        }
+    }
+    return out;
+})();
+function statementJson(stmt) {
+    return JSON.stringify(stmt, null, 2);
+}
+const FIX_ACTIONS = 25;
+/** The scoped ARNs of the actions' resource types, deduplicated. */
+function scopedResources(actions) {
+    const out = [];
+    for (const a of actions) {
+        for (const t of arnTemplates(a, true)) {
+            const f = fillTemplate(t);
+            if (!out.includes(f))
+                out.push(f);
+        }
+    }
+    return out;
+}
+/** A statement granting exactly these actions on their scoped ARNs (wildcard-only actions keep `*`). */
+function scopedStatementFix(all, sid) {
+    // A fix listing hundreds of actions helps nobody: show the first ones and say how many more.
+    const actions = all.slice(0, FIX_ACTIONS);
+    const more = all.length > FIX_ACTIONS
+        ? ` (the first ${FIX_ACTIONS} of ${all.length} actions; list the rest the same way)`
+        : '';
+    const scopable = actions.filter((a) => a.scopable);
+    const wildcardOnly = actions.filter((a) => !a.scopable);
+    const parts = [];
+    if (scopable.length) {
+        parts.push({
+            ...(sid ? { Sid: sid } : {}),
+            Effect: 'Allow',
+            Action: scopable.map((a) => a.name),
+            Resource: scopedResources(scopable),
+        });
+    }
+    if (wildcardOnly.length)
+        parts.push({ Effect: 'Allow', Action: wildcardOnly.map((a) => a.name), Resource: '*' });
+    const text = parts.map(statementJson).join(',\n');
+    return `Replace the statement with explicit actions on the resources they need (fill in the <placeholders>)${more}:\n${text}`;
+}
+/** PassRole limited to a role path and to the services the policy actually uses. */
+function passRoleFix(all) {
+    const services = new Set();
+    for (const s of all) {
+        if (s.effect !== 'Allow' || s.notAction)
+            continue;
+        for (const p of s.patterns) {
+            const principal = PASS_ROLE_PRINCIPALS[p.split(':')[0].toLowerCase()];
+            if (principal)
+                services.add(principal);
+        }
+    }
+    const list = services.size ? [...services].sort() : ['<service>.amazonaws.com'];
+    return statementJson({
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::*:role/<app-path>/*',
+        Condition: { StringEquals: { 'iam:PassedToService': list.length === 1 ? list[0] : list } },
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/lint/rules/escalation.ts
+
 
 
 
@@ -70558,8 +70893,10 @@ function message(r, policies, user) {
     return m;
 }
 /** Findings for the open paths of a principal. `fallback` locates grants from file-less policies. */
-function escalationFindings(principal, fallback, user) {
-    return openPaths(principal).map((result) => {
+function escalationFindings(principal, fallback, user, 
+/** The principal's open paths when already computed (shared by users with the same policies). */
+results = openPaths(principal)) {
+    return results.map((result) => {
         const { rule, severity } = ruleOf(result);
         const stmts = result.steps.map((s) => s.grant.stmt);
         const policies = [...new Set(stmts.map((s) => s.policy.name))];
@@ -70589,7 +70926,170 @@ function isAdministrator(principal) {
         !s.notAction &&
         s.patterns.some(isAdminPattern) &&
         (s.notResource || s.resources.includes('*')) &&
-        !principal.denies.some((d) => d.actions.size > 0 && d.resources.includes('*')));
+        !principal.denies.some((d) => d.actions.size > 0 && (d.resources.includes('*') || deniesSomeActionWholly(d))));
+}
+/** A Deny on a resource some named action always touches (`instance/*` for ec2:RunInstances). */
+function deniesSomeActionWholly(d) {
+    if (d.notResource || d.resources.length === 0)
+        return false;
+    for (const id of d.actions)
+        if (denyCoversRequiredResource(d, id))
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/lint/remove-deny.ts
+/**
+ * A Deny only restrains a user who cannot take it away. A user allowed to detach the policy that
+ * carries it (iam:DetachUserPolicy on itself), to detach it from her group (iam:DetachGroupPolicy)
+ * or to leave that group (iam:RemoveUserFromGroup) has, one call later, what the Deny removed.
+ */
+
+
+
+
+
+
+/** The grant of `action` on `arn` that is not cancelled, preferring an unconditional one. */
+function grantOn(principal, action, arn) {
+    const info = findAction(action);
+    if (!info)
+        return undefined;
+    const grants = principal.grants(info.id).filter((g) => g.stmt.notResource ||
+        g.stmt.resources.some((r) => {
+            const part = iamResourcePart(r);
+            return part !== null && globsIntersect(part, iamResourcePart(arn));
+        }));
+    return grants.find((g) => g.stmt.cond.gates.length === 0) ?? grants[0];
+}
+const hasDeny = (p, now) => cancellingDenies(prepareStatements(p, now)).length > 0;
+/**
+ * Findings for each way the user can remove a Deny that closes an escalation path (or admin
+ * access). `userName` is `${aws:username}`-free: the ARNs are built from the repository's path.
+ */
+function removableDenyFindings(principal, m, userName, iamPath, now, fallback, before) {
+    const path = normalizeIamPath(iamPath);
+    const removals = [];
+    for (const p of m.direct) {
+        if (!hasDeny(p, now))
+            continue;
+        removals.push({
+            action: 'iam:DetachUserPolicy',
+            removes: [p],
+            after: { direct: m.direct.filter((x) => x !== p), groups: m.groups },
+            arn: `arn:aws:iam::*:user${path}${userName}`,
+            what: `detach ${p.name} from its own user`,
+        });
+    }
+    for (const g of m.groups) {
+        const denying = g.policies.filter((p) => hasDeny(p, now));
+        if (!denying.length)
+            continue;
+        const arn = `arn:aws:iam::*:group${path}${g.name}`;
+        removals.push({
+            action: 'iam:RemoveUserFromGroup',
+            removes: denying,
+            after: { direct: m.direct, groups: m.groups.filter((x) => x !== g) },
+            arn,
+            what: `leave group ${g.name}`,
+        });
+        for (const p of denying) {
+            removals.push({
+                action: 'iam:DetachGroupPolicy',
+                removes: [p],
+                after: {
+                    direct: m.direct,
+                    groups: m.groups.map((x) => x === g ? { name: x.name, policies: x.policies.filter((y) => y !== p) } : x),
+                },
+                arn,
+                what: `detach ${p.name} from its group ${g.name}`,
+            });
+        }
+    }
+    const open = new Set(before.map((r) => r.path.id));
+    const out = [];
+    for (const r of removals) {
+        const grant = grantOn(principal, r.action, r.arn);
+        if (!grant)
+            continue;
+        const stays = [...new Set([...r.after.direct, ...r.after.groups.flatMap((g) => g.policies)])];
+        const after = new Principal(principal.name, stays, now, [], {
+            userArn: principal.userArn,
+            groups: r.after.groups.map((g) => g.name),
+            iamPath,
+        });
+        const gained = isAdministrator(after)
+            ? ['administrator access (`*` on `*`)']
+            : openPaths(after)
+                .filter((x) => x.path.kind === 'escalation' && x.reach === 'broad' && !open.has(x.path.id))
+                .map((x) => `${x.steps.map((s) => s.action.name).join(' + ')} (${x.path.id}, ${x.path.title})`);
+        if (!gained.length)
+            continue;
+        const gated = grant.stmt.cond.gates;
+        const loc = actionLocation({ policy: grant.stmt.policy, fallback }, grant.stmt, r.action);
+        out.push({
+            rule: 'privilege-escalation',
+            severity: gated.length ? 'warning' : 'error',
+            file: loc.file,
+            line: loc.line,
+            policy: [...new Set([grant.stmt.policy.name, ...r.removes.map((p) => p.name)])].join(', '),
+            user: userName,
+            actions: [r.action],
+            message: `User ${userName} can ${r.what} with ${r.action} (remove-own-deny), and so lift the Deny in ${r.removes
+                .map((p) => p.name)
+                .join(' and ')} that restrains it; without it the user has ${gained.join('; ')}.` +
+                (gated.length ? ` Lower confidence: the grant is gated by ${gated.join(' and ')}.` : ''),
+            fix: `Remove ${r.action} from ${grant.stmt.policy.name}, or add "Effect": "Deny" for ${r.action} on "${r.arn}" next to the Deny it protects.`,
+        });
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rules/admin.ts
+/** admin-access (`*`), service-admin (iam:*, sts:*, organizations:*) and service-wildcard. */
+
+
+
+const CRITICAL_SERVICES = new Set(['iam', 'sts', 'organizations']);
+/** Allow statements that grant every action on every resource, none of it denied. */
+function isAdminStatement(ctx, s) {
+    return (s.effect === 'Allow' &&
+        !s.notAction &&
+        s.patterns.some(isAdminPattern) &&
+        onAllResources(s) &&
+        // A Deny that removes part of `*` makes it something less than admin; other rules judge the rest.
+        effective(ctx, s).size === s.actions.size);
+}
+function adminRules(ctx) {
+    const out = [];
+    for (const s of ctx.statements) {
+        if (s.effect !== 'Allow' || s.cond.status === 'never')
+            continue;
+        const eff = effective(ctx, s);
+        if (eff.size === 0)
+            continue;
+        if (isAdminStatement(ctx, s)) {
+            const i = s.patterns.findIndex(isAdminPattern);
+            const gated = s.cond.gates.length ? ` (when ${s.cond.gates.join(' and ')})` : '';
+            out.push(makeFinding(ctx, valueLocation(ctx, s.index, 'Action', i), 'admin-access', 'error', [s.patterns[i]], `Statement ${s.index + 1} allows every action on every resource${gated}: full administrator access, including every privilege-escalation path and the ability to disable logging.`, 'Grant only the actions the users need, on the resources they use; keep administrator access in a separate, MFA-protected role.'));
+            continue;
+        }
+        for (const svc of wildcardServices(s)) {
+            const ids = expandPattern(`${svc}:*`).filter((a) => eff.has(a.id));
+            if (!ids.length)
+                continue;
+            // The verdict comes from what is left after Deny: `iam:*` minus every write is a reader.
+            const readOnly = ids.every((a) => a.level === 'Read' || a.level === 'List');
+            const critical = CRITICAL_SERVICES.has(svc) && !readOnly;
+            const loc = actionLocation(ctx, s, `${svc}:*`);
+            out.push(makeFinding(ctx, loc, critical ? 'service-admin' : 'service-wildcard', critical ? 'error' : 'warning', [`${svc}:*`], critical
+                ? `Statement ${s.index + 1} allows ${svc}:* (${ids.length} actions)${onAllResources(s) ? ' on every resource' : ''}: control of ${svc === 'iam' ? 'every identity and policy, which is administrator access by another step' : svc === 'sts' ? 'role assumption and federation tokens' : 'the whole organization and its accounts'}.`
+                : readOnly && ids.length < expandPattern(`${svc}:*`).length
+                    ? `Statement ${s.index + 1} allows ${svc}:*, of which a Deny leaves only ${ids.length} read and list actions; actions the service adds later are allowed too unless the Deny names them.`
+                    : `Statement ${s.index + 1} allows every ${svc} action (${ids.length}), including ones added to the service later.`, scopedStatementFix(ids.filter((a) => a.level === 'Read' || a.level === 'List').slice(0, 12)).replace('Replace the statement with', `List only the ${svc} actions needed, e.g. for read access,`)));
+        }
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/lint/rules/not-elements.ts
@@ -70822,7 +71322,7 @@ const nearCache = new Map();
 function nearestAction(p, svc) {
     const key = p.toLowerCase();
     if (!nearCache.has(key)) {
-        const candidates = hasWildcard(svc) ? [] : (catalogIndex().byService.get(svc) ?? []).map((a) => a.name);
+        const candidates = hasWildcard(svc) ? [] : serviceActionNames(svc);
         nearCache.set(key, closest(p, candidates));
     }
     return nearCache.get(key);
@@ -70987,6 +71487,9 @@ function reachesFailOn(findings, failOn) {
 
 
 
+
+
+
 /** Lints one policy on its own (plus contextual denies). */
 function lintPolicy(policy, opts = {}) {
     const now = opts.now ?? dataDate().getTime();
@@ -70997,17 +71500,18 @@ function lintPolicy(policy, opts = {}) {
         denies: [...cancellingDenies(statements), ...(opts.denies ?? [])],
         fallback: opts.fallback ?? { file: policy.file ?? policy.arn ?? policy.name, line: 0 },
     };
-    const principal = new Principal(policy.name, [policy], now, opts.denies ?? []);
+    const principal = new Principal(policy.name, [policy], now, opts.denies ?? [], { iamPath: opts.iamPath });
     const esc = isAdministrator(principal) ? [] : escalationFindings(principal, ctx.fallback);
     const paths = new Map(esc.map((e) => [e.result.path.id, weight(e.result)]));
     const findings = esc.map((e) => e.finding);
+    const pathOf = new Map(esc.map((e) => [e.finding, e.result.path.id]));
     if (!opts.escalationOnly) {
         findings.push(...validityRules(ctx), ...adminRules(ctx), ...passRoleRules(ctx), ...notElementRules(ctx));
         // Actions already in an error (an escalation step, PassRole on *) are not repeated as warnings.
         const covered = new Set(findings.filter((f) => f.severity === 'error').flatMap((f) => f.actions));
         findings.push(...scopeRules(ctx, covered), ...sensitiveRules(ctx, covered), ...redundantRules(ctx));
     }
-    return { findings, paths };
+    return { findings, paths, pathOf };
 }
 /** Deny statements of the policies that accompany `policy` in every principal that uses it. */
 function contextualDenies(sets, policy, now) {
@@ -71023,18 +71527,33 @@ function sortFindings(findings) {
         a.line - b.line ||
         a.rule.localeCompare(b.rule));
 }
+/** A key per distinct way of holding policies: users with the same key get the same analysis. */
+const policyIds = new WeakMap();
+function policyId(p) {
+    let id = policyIds.get(p);
+    if (id === undefined)
+        policyIds.set(p, (id = nextId++));
+    return id;
+}
+let nextId = 0;
+/** Whether a statement names one user by a literal ARN (then the analysis depends on who the user is). */
+function namesLiteralUser(policies, now) {
+    return policies.some((p) => prepareStatements(p, now).some((s) => s.resources.some((r) => /:user\//i.test(r) && !/[*?]|\$\{/.test(r.slice(r.toLowerCase().lastIndexOf(':user/'))))));
+}
 function lintDesired(state, opts = {}) {
     const now = (opts.now ?? dataDate()).getTime();
+    const iamPath = normalizeIamPath(state.config.path);
     const sets = principalSets(state);
     const findings = [];
     const perPolicy = new Map();
     for (const p of state.policies) {
-        const r = lintPolicy(p, { now, denies: contextualDenies(sets, p, now) });
+        const r = lintPolicy(p, { now, denies: contextualDenies(sets, p, now), iamPath });
         perPolicy.set(p, r);
         findings.push(...r.findings);
     }
     // AWS managed policies: only sure escalations are reported (their target-dependent breadth is
-    // AWS's design), and none for those risky-managed-policy already reports as errors.
+    // AWS's design), and none for those risky-managed-policy already reports as errors. Command
+    // execution on instances (the SSM family) is the exception: the custom-policy rule applies.
     const managed = new Set(sets.flat().filter((p) => p.file === null));
     for (const p of managed) {
         const at = firstAttachment(state, p);
@@ -71043,33 +71562,75 @@ function lintDesired(state, opts = {}) {
             denies: contextualDenies(sets, p, now),
             fallback: at ? { file: at.file, line: at.line } : { file: p.arn ?? p.name, line: 0 },
             escalationOnly: true,
+            iamPath,
         });
         perPolicy.set(p, r);
-        if (RISKY_MANAGED[p.name]?.severity !== 'error') {
-            findings.push(...r.findings.filter((f) => f.rule === 'privilege-escalation'));
+        const risky = RISKY_MANAGED[p.name];
+        if (risky?.severity !== 'error') {
+            findings.push(...r.findings.filter((f) => f.rule === 'privilege-escalation' ||
+                // risky-managed-policy already names the breadth of the policies it lists.
+                (!risky &&
+                    f.rule === 'privilege-escalation-target-dependent' &&
+                    COMMAND_EXECUTION.has(r.pathOf.get(f) ?? ''))));
         }
     }
     findings.push(...principalRules(state));
-    const prefix = state.config.path.startsWith('/') ? state.config.path : `/${state.config.path}`;
+    const analyses = new Map();
     for (const u of state.users) {
         const policies = userPolicies(state, u);
         if (policies.length === 0)
             continue;
-        const userArn = `arn:aws:iam::*:user${prefix.endsWith('/') ? prefix : `${prefix}/`}${u.name}`;
-        const principal = new Principal(u.name, policies, now, [], userArn, u.groups);
-        if (isAdministrator(principal))
+        const literal = namesLiteralUser(policies, now);
+        const key = `${u.policies
+            .map((r) => resolveRef(state, r))
+            .map((p) => (p ? policyId(p) : -1))
+            .join(',')}|${[...u.groups].sort().join(',')}${literal ? `|${u.name}` : ''}`;
+        let a = analyses.get(key);
+        if (!a) {
+            // Shared by every user with this key: `${aws:username}` stands for whichever of them.
+            const userArn = `arn:aws:iam::*:user${iamPath}${literal ? u.name : '*'}`;
+            const principal = new Principal(u.name, policies, now, [], { userArn, groups: u.groups, iamPath });
+            const admin = isAdministrator(principal);
+            const results = admin ? [] : openPaths(principal);
+            const membership = {
+                direct: u.policies.map((r) => resolveRef(state, r)).filter((p) => p !== null),
+                groups: u.groups.map((g) => ({ name: g, policies: groupPolicies(state, g) })),
+            };
+            const removable = admin
+                ? []
+                : removableDenyFindings(principal, membership, literal ? u.name : '\u0000', iamPath, now, { file: '', line: 0 }, results);
+            a = { principal, results, admin, removable };
+            analyses.set(key, a);
+        }
+        if (a.admin)
             continue;
-        for (const e of escalationFindings(principal, { file: u.source.file, line: u.source.line }, u.name)) {
+        const at = { file: u.source.file, line: u.source.line };
+        for (const e of escalationFindings(a.principal, at, u.name, a.results)) {
             const id = e.result.path.id;
             const w = weight(e.result);
             const shown = policies.some((p) => (perPolicy.get(p)?.paths.get(id) ?? 0) >= w);
             if (!shown)
                 findings.push(e.finding);
         }
+        for (const f of a.removable)
+            findings.push(forUser(f, u.name, at));
     }
     const { kept, ignored } = applyIgnores(findings, state.config.lint.ignore);
-    return { dataVersion: dataVersion(), findings: sortFindings(kept), ignored };
+    return { dataVersion: dataVersion(), findings: sortFindings(kept), ignored, analyses: analyses.size };
 }
+/** A finding computed once for a set of policies, made the user's (name and fallback location). */
+function forUser(f, name, at) {
+    const swap = (t) => t.split('\u0000').join(name);
+    return {
+        ...f,
+        ...(f.file === '' ? at : {}),
+        user: name,
+        message: swap(f.message),
+        fix: swap(f.fix),
+    };
+}
+/** Paths that run commands on an existing instance or container (the SSM family and peers). */
+const COMMAND_EXECUTION = new Set(ESCALATION_PATHS.filter((p) => p.commandExecution).map((p) => p.id));
 
 ;// CONCATENATED MODULE: ./src/model/diagnostic.ts
 function formatDiagnostic(d) {
@@ -86815,10 +87376,232 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/commands/drift.ts
+;// CONCATENATED MODULE: ./src/lint/live.ts
+/**
+ * Lint of what is live (ActualState + DesiredState → findings, no AWS calls), for `drift` and a
+ * later `report`:
+ * - each of the repository's customer managed policies whose live default version grants more
+ *   than its file (widened out of band) gets `live-policy-widened`, naming the new actions;
+ * - each user the repository does not manage is judged on its combined live permissions:
+ *   administrator access or an open escalation path is `unmanaged-user-admin` /
+ *   `unmanaged-user-escalation`, both errors.
+ */
 
-function driftCommand(args, io = defaultIo()) {
-    return planOrDrift(args, 'drift', io);
+
+
+
+
+
+
+
+/** A live policy as a LocatedPolicy without a file (findings point at its ARN or its file). */
+function located(p, file = null) {
+    return { name: p.name, file, arn: p.arn, document: p.document, statementPositions: [], valuePositions: [] };
+}
+/** Actions the live statements allow on resources (or without conditions) that no Allow of the file covers, with those resources. */
+function widened(live, file) {
+    const liveDenies = cancellingDenies(live);
+    const fileDenies = cancellingDenies(file);
+    const fileAllows = file
+        .filter((s) => s.effect === 'Allow')
+        .map((s) => ({ s, ids: effectiveActions(s, fileDenies) }));
+    const out = new Map();
+    for (const s of live) {
+        if (s.effect !== 'Allow')
+            continue;
+        const resources = s.notResource ? ['NotResource ' + s.resources.join(', ')] : s.resources;
+        for (const id of effectiveActions(s, liveDenies)) {
+            const covered = fileAllows.some(({ s: f, ids }) => ids.has(id) &&
+                (f.notResource
+                    ? s.notResource && f.resources.every((r) => s.resources.includes(r))
+                    : !s.notResource && s.resources.every((r) => f.resources.some((fr) => globCovers(fr, r)))) &&
+                // A condition in the file that the live statement dropped is a widening too.
+                (f.cond.status === 'always' ||
+                    JSON.stringify(f.stmt.Condition) === JSON.stringify(s.stmt.Condition)));
+            if (covered)
+                continue;
+            let set = out.get(id);
+            if (!set)
+                out.set(id, (set = new Set()));
+            for (const r of resources)
+                set.add(r);
+        }
+    }
+    return out;
+}
+function widenedPolicyFindings(desired, actual, now) {
+    const path = normalizeIamPath(desired.config.path);
+    const out = [];
+    for (const p of desired.policies) {
+        const live = actual.policies.find((a) => a.name === p.name && normalizeIamPath(a.path) === path);
+        if (!live || !p.file)
+            continue;
+        const diff = widened(prepareStatements(located(live), now), prepareStatements(p, now));
+        if (!diff.size)
+            continue;
+        const names = [...diff.keys()].map((id) => actionById(id).name).sort();
+        const lines = names.slice(0, 20).map((n) => {
+            const id = [...diff.keys()].find((k) => actionById(k).name === n);
+            return `+ ${n} on ${[...diff.get(id)].join(', ')}`;
+        });
+        if (names.length > 20)
+            lines.push(`+ … and ${names.length - 20} more`);
+        // The live document is linted as the file would be: escalation paths it opens that the file did not.
+        const before = new Set(openPaths(new Principal(p.name, [p], now, [], { iamPath: path })).map((r) => r.path.id));
+        const opened = openPaths(new Principal(p.name, [located(live, p.file)], now, [], { iamPath: path })).filter((r) => r.path.kind === 'escalation' && r.reach === 'broad' && !before.has(r.path.id));
+        const paths = opened.length
+            ? ` It now opens ${opened.map((r) => `${r.steps.map((x) => x.action.name).join(' + ')} (${r.path.id}, ${r.path.title})`).join('; ')}.`
+            : '';
+        out.push({
+            rule: 'live-policy-widened',
+            severity: 'error',
+            file: p.file,
+            line: 1,
+            policy: p.name,
+            actions: names,
+            message: `The live default version (${live.defaultVersionId}) of ${live.arn} grants ${names.length} action${names.length === 1 ? '' : 's'} the file does not: ${listNames(names)}. It was changed outside this repository.${paths}\n${lines.join('\n')}`,
+            fix: `Review who changed ${live.arn} (CloudTrail CreatePolicyVersion / SetDefaultPolicyVersion); \`apply\` restores the file's document as a new default version. If the change is wanted, put it in ${p.file} through a pull request.`,
+        });
+    }
+    return out;
+}
+function live_isManaged(u, desired) {
+    return u.tags[MANAGED_TAG.key] === MANAGED_TAG.value || desired.users.some((d) => d.name === u.name);
+}
+/** The live policies a user gets (attached to it and to its groups); ARNs nobody can read offline are listed. */
+function livePolicies(u, actual) {
+    const arns = new Set(u.attachedPolicyArns);
+    for (const g of u.groups)
+        for (const a of actual.groups.find((x) => x.name === g)?.attachedPolicyArns ?? [])
+            arns.add(a);
+    const policies = [];
+    const unknown = [];
+    for (const arn of arns) {
+        const local = actual.policies.find((p) => p.arn === arn);
+        const p = local ? locatedCache(local) : managedLocated(arn);
+        if (p)
+            policies.push(p);
+        else
+            unknown.push(arn);
+    }
+    return { policies, unknown };
+}
+const locatedByPolicy = new WeakMap();
+function locatedCache(p) {
+    let l = locatedByPolicy.get(p);
+    if (!l)
+        locatedByPolicy.set(p, (l = located(p)));
+    return l;
+}
+function unmanagedUserFindings(desired, actual, now) {
+    const out = [];
+    const verdicts = new Map();
+    for (const u of actual.users) {
+        if (live_isManaged(u, desired))
+            continue;
+        const { policies, unknown } = livePolicies(u, actual);
+        if (!policies.length)
+            continue;
+        // Users with the same policies share one analysis (accounts often hold many alike).
+        const key = policies
+            .map((p) => p.arn)
+            .sort()
+            .join('|');
+        let v = verdicts.get(key);
+        if (!v) {
+            const principal = new Principal(u.name, policies, now);
+            const admin = isAdministrator(principal);
+            v = { admin, paths: admin ? [] : openPaths(principal) };
+            verdicts.set(key, v);
+        }
+        const from = policies.map((p) => p.name).join(', ');
+        const inline = u.inlinePolicyNames.length
+            ? ` Its inline policies (${u.inlinePolicyNames.join(', ')}) were not read and may grant more.`
+            : '';
+        const missing = unknown.length ? ` Unknown offline: ${unknown.join(', ')}.` : '';
+        const base = { file: u.arn || `user/${u.name}`, line: 0, user: u.name, policy: from };
+        const fix = `This user is not managed by the repository. Remove the policies that grant this, or bring the user under management (a row in users/*.csv) so its access is reviewed.`;
+        if (v.admin) {
+            out.push({
+                ...base,
+                rule: 'unmanaged-user-admin',
+                severity: 'error',
+                actions: ['*'],
+                message: `Unmanaged user ${u.name} has administrator access (\`*\` on \`*\`) through ${from}.${inline}${missing}`,
+                fix,
+            });
+            continue;
+        }
+        const sure = v.paths.filter((r) => r.path.kind === 'escalation' && r.reach === 'broad' && !r.conditional);
+        for (const r of sure) {
+            out.push({
+                ...base,
+                rule: 'unmanaged-user-escalation',
+                severity: 'error',
+                actions: r.steps.map((s) => s.action.name),
+                message: `Unmanaged user ${u.name} can escalate with ${r.steps.map((s) => s.action.name).join(' + ')} from ${from} (${r.path.id}, ${r.path.title}): ${r.path.how}.${inline}${missing}`,
+                fix,
+            });
+        }
+    }
+    return out;
+}
+/** Findings about what is live: widened policies of the repository and risky unmanaged users. */
+function lintLive(desired, actual, opts = {}) {
+    const now = opts.now ?? Date.now();
+    return [...widenedPolicyFindings(desired, actual, now), ...unmanagedUserFindings(desired, actual, now)];
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+/**
+ * `iam-gitops drift`: the plan of the files against live AWS; exit 0 none, 2 drift, 1 error
+ * (SPEC §4). After the plan it lints what is live: the repository's policies widened out of band
+ * and unmanaged users with administrator access or an escalation path; an error there is drift
+ * too (exit 2).
+ */
+
+
+
+
+
+
+async function driftCommand(args, io = defaultIo()) {
+    // The plan and the live lint share one set of clients (one call log, one credential chain).
+    let clients;
+    const make = io.clients ?? ((r) => createClients({ region: r }));
+    const shared = { ...io, clients: (r) => (clients ??= make(r)) };
+    const code = await planOrDrift(args, 'drift', shared);
+    if (code === 1 || !clients)
+        return code;
+    const findings = await liveFindings(args.dir, clients);
+    if (!findings.length)
+        return code;
+    // JSON on stdout stays one document: the live findings go to stderr then.
+    const write = args.format === 'json' ? io.err : io.out;
+    write(formatLive(findings));
+    return findings.some((f) => f.severity === 'error') ? 2 : code;
+}
+async function liveFindings(dir, clients) {
+    const loaded = await loadDesired(dir);
+    if (!loaded.state)
+        return [];
+    // One more bulk read (GetAccountAuthorizationDetails pages): the plan does not hand out its state.
+    const iam = await readIam(clients);
+    const actual = { ...emptyActualState('', clients.region), ...iam };
+    return lintLive(loaded.state, actual);
+}
+function formatLive(findings) {
+    const lines = ['', `Live lint: ${findings.length} finding${findings.length === 1 ? '' : 's'}`];
+    for (const f of findings) {
+        const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : '']
+            .filter(Boolean)
+            .join(', ');
+        lines.push(`  ${f.severity}: ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}`);
+        for (const l of f.message.split('\n'))
+            lines.push(`    ${l}`);
+        lines.push(`    fix: ${f.fix}`);
+    }
+    return lines.join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/aws/credential-report.ts
@@ -87430,29 +88213,35 @@ function formatJson(result, diff) {
 }
 
 ;// CONCATENATED MODULE: ./src/lint/rule-help.ts
-/** One line of help per rule id (SARIF rule help, docs). */
-const RULE_HELP = {
-    'privilege-escalation': 'The permissions allow a known privilege-escalation path (IAM self-escalation, PassRole to a new compute resource, role trust changes).',
-    'privilege-escalation-target-dependent': 'The permissions escalate if a privileged existing resource (role, function, instance, stack) is reachable.',
-    'privilege-escalation-candidate': 'A less common escalation combination (permissions boundary removal, MFA takeover, KMS grants, new role with a policy).',
-    'admin-access': 'Allow "*" on "*": full administrator access.',
-    'service-admin': 'iam:*, sts:* or organizations:*: control of identities, sessions or accounts.',
-    'service-wildcard': 'svc:* grants every action of a service, including future ones.',
-    'risky-managed-policy': 'An AWS managed policy with (near) administrator power is attached to a user or group.',
-    'passrole-star': 'iam:PassRole on every role without iam:PassedToService.',
-    'allow-not-action': 'Allow with NotAction grants every other action of every service.',
-    'allow-not-resource': 'Allow with NotResource grants every other resource.',
-    'credentials-exposure': 'Actions that return credentials or secrets, on every resource.',
-    'data-exfiltration': 'Bulk data reads on every resource.',
-    'permissions-management-unscoped': 'Permissions-management actions on every resource.',
-    'write-star-scopable': 'Write actions on "*" although they support resource ARNs.',
-    'unknown-service': 'The service prefix does not exist: the entry grants nothing.',
-    'unknown-action': 'The action does not exist: the entry grants nothing.',
-    'resource-mismatch': 'No resource of the statement fits the action: it grants nothing.',
-    'invalid-condition-key': "The condition key is not valid for the statement's actions.",
-    'redundant-statement': 'A statement wholly covered by another statement of the policy.',
-    'direct-user-policy': 'Policies attached directly to a user instead of through a group (CIS 1.15).',
+const lint = (help, ...severities) => ({ help, severities, source: 'lint' });
+const drift = (help, ...severities) => ({ help, severities, source: 'drift' });
+const RULES = {
+    'privilege-escalation': lint('The permissions allow a known privilege-escalation path (IAM self-escalation, PassRole to a new compute resource, role trust changes, a new role trusting the user, removing the Deny that restrains the user).', 'error', 'warning'),
+    'privilege-escalation-target-dependent': lint('The permissions escalate if a privileged existing resource (role, function, instance, stack) is reachable.', 'warning'),
+    'privilege-escalation-candidate': lint('A less common escalation combination (permissions boundary removal, MFA takeover, KMS grants).', 'warning'),
+    'admin-access': lint('Allow "*" on "*": full administrator access.', 'error'),
+    'service-admin': lint('iam:*, sts:* or organizations:* with write actions left after Deny: control of identities, sessions or accounts.', 'error'),
+    'service-wildcard': lint('svc:* grants every action of a service, including future ones.', 'warning'),
+    'risky-managed-policy': lint('An AWS managed policy with (near) administrator power is attached to a user or group.', 'error', 'warning'),
+    'passrole-star': lint('iam:PassRole on every role without iam:PassedToService.', 'error'),
+    'allow-not-action': lint('Allow with NotAction grants every other action of every service.', 'warning'),
+    'allow-not-resource': lint('Allow with NotResource grants every other resource.', 'warning'),
+    'credentials-exposure': lint('Actions that return credentials or secrets, on every resource.', 'warning'),
+    'data-exfiltration': lint('Bulk data reads on every resource.', 'warning'),
+    'permissions-management-unscoped': lint('Permissions-management actions on every resource.', 'error', 'warning'),
+    'write-star-scopable': lint('Write actions on "*" although they support resource ARNs.', 'warning'),
+    'unknown-service': lint('The service prefix does not exist: the entry grants nothing.', 'error'),
+    'unknown-action': lint('The action does not exist: the entry grants nothing.', 'error'),
+    'resource-mismatch': lint('No resource of the statement fits the action: it grants nothing.', 'error', 'warning'),
+    'invalid-condition-key': lint("The condition key is not valid for the statement's actions.", 'warning'),
+    'redundant-statement': lint('A statement wholly covered by another statement of the policy.', 'notice'),
+    'direct-user-policy': lint('Policies attached directly to a user instead of through a group (CIS 1.15).', 'notice'),
+    'live-policy-widened': drift("A repository policy's live default version grants actions or resources its file does not (changed outside the repository).", 'error'),
+    'unmanaged-user-admin': drift('A user the repository does not manage has administrator access.', 'error'),
+    'unmanaged-user-escalation': drift('A user the repository does not manage can escalate through a catalogued path.', 'error'),
 };
+/** One line of help per rule id. */
+const RULE_HELP = Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.help]));
 
 ;// CONCATENATED MODULE: ./src/lint/format-sarif.ts
 
@@ -87792,7 +88581,7 @@ function cisChecks(input) {
  */
 const READ_NAMED = /^[a-z0-9-]+:(Get|List|Describe|CreateSession$)/;
 /** A live document as the lint engine takes it (no file, no positions). */
-function located(name, arn, document) {
+function verdict_located(name, arn, document) {
     return { name, file: null, arn, document, statementPositions: [], valuePositions: [] };
 }
 function verdictOf(user, sources, customDocs, now = dataDate()) {
@@ -87805,16 +88594,19 @@ function verdictOf(user, sources, customDocs, now = dataDate()) {
                 continue;
             seen.add(arn);
             const custom = customDocs.get(arn);
-            const p = custom ? located(arn.slice(arn.lastIndexOf('/') + 1), arn, custom) : managedLocated(arn);
+            const p = custom ? verdict_located(arn.slice(arn.lastIndexOf('/') + 1), arn, custom) : managedLocated(arn);
             if (p)
                 policies.push(p);
             else
                 unknown.push(arn.slice(arn.lastIndexOf('/') + 1));
         }
         for (const i of s.inline)
-            policies.push(located(`inline:${i.name}`, null, i.document));
+            policies.push(verdict_located(`inline:${i.name}`, null, i.document));
     }
-    const principal = new Principal(user.name, policies, now.getTime(), [], user.arn || undefined, user.groups);
+    const principal = new Principal(user.name, policies, now.getTime(), [], {
+        userArn: user.arn || undefined,
+        groups: user.groups,
+    });
     const admin = isAdministrator(principal);
     const escalation = admin
         ? []

@@ -158,7 +158,9 @@ test('refused for a direct push with no pull request', async () => {
   expect(run.calls).toEqual([]);
   expect(run.stdout).toMatch(/::error::iam-gitops: apply refused: commit .{7} was pushed to 'main' directly/);
   expect(run.summary).toMatch(/open a pull request/);
-  expect(gh.writes()).toEqual([]);
+  // No pull request to comment on: the only GitHub write is the labelled issue that says why.
+  expect(gh.writes().map((w) => `${w.method} ${w.path}`)).toEqual([`POST /repos/${gh.fullName}/issues`]);
+  expect(gh.issues('iam-gitops:apply')[0]!.body).toMatch(/pushed to 'main' directly/);
 });
 
 test('a push to another branch is refused without reading AWS', async () => {

@@ -77,7 +77,10 @@ test('validate → plan → apply → plan: exit codes, the changes, and no runt
   expect(plan.status).toBe(2);
   expect(plan.stdout).toMatch(/\+ user ada/);
   expect(plan.stdout).toMatch(/\+ user linus/);
-  const apply = await cli('apply');
+  // The plan printed above is the reviewed one: apply exactly it.
+  const hash = /^Plan hash: ([0-9a-f]{64})$/m.exec(plan.stdout)?.[1];
+  expect(hash).toBeDefined();
+  const apply = await cli('apply', '--plan-hash', hash!);
   expect(apply.status).toBe(0);
   const again = await cli('plan');
   expect(again.status).toBe(0);

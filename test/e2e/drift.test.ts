@@ -15,6 +15,10 @@ beforeAll(async () => {
   [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
 });
 afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
+beforeEach(async () => {
+  gh.reset();
+  await moto.reset();
+});
 
 const LABEL = 'iam-gitops:drift';
 const files = repoFiles([]);
@@ -46,7 +50,8 @@ test('drift opens the issue and fails, the next run updates it in place, a clean
   expect(issue).toMatchObject({ state: 'open', title: 'iam-gitops: the account has drifted from the files' });
   expect(issue.user.login).toBe('github-actions[bot]');
   expect(issue.body).toContain('mallory');
-  expect(gh.labels()).toEqual([LABEL]);
+  // The account report keeps its own issue (the emulator's root account has no MFA: a CIS finding).
+  expect(gh.labels()).toContain(LABEL);
   expect(first.summary).toMatch(/Issue \[#1\]\(.*\) \(`iam-gitops:drift`\): created/);
 
   // More drift: the same issue, rewritten; no second issue.

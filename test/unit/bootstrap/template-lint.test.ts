@@ -85,10 +85,11 @@ test('AdoptPath=/ widens the apply role by exactly what docs/moving-from-the-con
     .filter((f) => !(`${f.rule} ${f.actions.join(',')}` in JUSTIFIED))
     .filter((f) => f.rule !== 'redundant-statement');
   // Groups and customer policies at / are shared with what iam-gitops does not manage: a run may
-  // add a managed user to any group there (an admins group included) and attach an allowed policy.
+  // add a managed user to any group there (an admins group included) and attach an allowed policy
+  // to a user. Attaching to a group at / is in the docs' table too; the lint does not count it as
+  // the role's own escalation, since a role is never a group member.
   expect(extra.map((f) => `${f.severity} ${f.rule} ${f.actions.join(',')}`).sort()).toEqual([
     'error privilege-escalation iam:AddUserToGroup',
-    'warning privilege-escalation iam:AttachGroupPolicy',
     'warning privilege-escalation iam:AttachUserPolicy',
   ]);
 });

@@ -170,6 +170,7 @@ test('apply runs on the default branch in the protected environment, one at a ti
   expect(wf.jobs.apply!.permissions).toEqual({
     contents: 'read',
     'pull-requests': 'write',
+    issues: 'write',
     'id-token': 'write',
   });
   const action = wf.jobs.apply!.steps.find((s) => s.uses?.includes('/iam-gitops@'))!;

@@ -33,7 +33,8 @@ describe('pending subscriptions', () => {
     const hostile = [{ address: 'x***@evil.example`\n\n# Approved <img src=x>\r\n', removed: true as const }];
     const line = pendingSubscriptionsLine(hostile);
     expect(line.split('\n')).toHaveLength(1);
-    expect(line).toContain("`x***@evil.example' # Approved <img src=x> `");
+    // The code span's fence is longer than any backtick run inside it, so nothing breaks out.
+    expect(line).toContain('`` x***@evil.example` # Approved <img src=x>  ``');
     expect(pendingSubscriptionsLine(hostile, 'text').split('\n')).toHaveLength(1);
   });
 
