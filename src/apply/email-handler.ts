@@ -7,7 +7,8 @@
 import { UntagUserCommand, UpdateLoginProfileCommand } from '@aws-sdk/client-iam';
 import { WELCOME_PENDING_TAG } from '../model/desired.js';
 import type { EmailDetails, Operation } from '../model/plan.js';
-import { detailsOf, requireManagedUser } from './iam-common.js';
+import { detailsOf, managedUserTags } from './iam-common.js';
+import { knownUser } from './known.js';
 import { hasLoginProfile, newTemporaryPassword } from './iam-access.js';
 import { forgetPassword, recalledPassword } from './session.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
@@ -16,7 +17,7 @@ import { PASSWORD_PLACEHOLDER, renderWelcomeMail, sendWelcomeMail } from './welc
 export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const d = detailsOf<EmailDetails>(op);
   const { email: config } = ctx.desired.config;
-  const tags = await requireManagedUser(ctx, d.user);
+  const tags = await managedUserTags(ctx, d.user);
   if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
     return { status: 'already-done', note: 'welcome mail already sent' };
   }
@@ -28,10 +29,14 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
 
   let password: string | undefined;
   if (d.console && config.sendPassword) {
-    if (!(await hasLoginProfile(ctx, d.user))) {
+    // A password this run remembers is one it just set: the login exists, no need to ask.
+    password = recalledPassword(ctx, d.user);
+    if (
+      password === undefined &&
+      !(knownUser(ctx, d.user)?.hasLoginProfile || (await hasLoginProfile(ctx, d.user)))
+    ) {
       throw new Error(`${d.user} has no console login yet; the welcome mail waits for it`);
     }
-    password = recalledPassword(ctx, d.user);
     if (password === undefined) {
       // The password from the creating run is lost with that run: replace it with one we know.
       password = await newTemporaryPassword(ctx);
@@ -58,5 +63,7 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
   forgetPassword(ctx, d.user);
   // SES has the mail: only now may the next run stop retrying it.
   await ctx.clients.iam.send(new UntagUserCommand({ UserName: d.user, TagKeys: [WELCOME_PENDING_TAG.key] }));
+  const known = knownUser(ctx, d.user);
+  if (known) delete known.tags[WELCOME_PENDING_TAG.key];
   return { status: 'done', note: password ? 'with temporary password' : undefined };
 }

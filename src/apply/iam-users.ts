@@ -14,11 +14,12 @@ import {
   findUser,
   isManaged,
   NotManagedError,
-  requireManagedUser,
+  managedUserTags,
   tolerate,
   toTagList,
   userTags,
 } from './iam-common.js';
+import { forgetUser, knownAbsentUser, knownUser, noteUser } from './known.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
 
 export function userName(op: Operation): string {
@@ -29,8 +30,9 @@ export function userName(op: Operation): string {
 export async function createUser(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const name = userName(op);
   const d = detailsOf<UserDetails>(op);
-  const existing = await findUser(ctx, name);
-  if (!existing) {
+  // The plan's read says whether the user exists; without one, ask.
+  const absent = knownAbsentUser(ctx, name) || (!knownUser(ctx, name) && !(await findUser(ctx, name)));
+  if (absent) {
     const tags = {
       ...(d.tags ?? {}),
       [MANAGED_TAG.key]: MANAGED_TAG.value,
@@ -46,12 +48,22 @@ export async function createUser(op: Operation, ctx: ApplyContext): Promise<Oper
           PermissionsBoundary: d.permissionsBoundary ?? undefined,
         }),
       );
+      noteUser(ctx, name, {
+        tags,
+        groups: [],
+        attachedPolicyArns: [],
+        hasLoginProfile: false,
+        permissionsBoundaryArn: d.permissionsBoundary ?? null,
+      });
       return { status: 'done' };
     } catch (err) {
-      // Created by a concurrent run between our read and write: fall through to the checks below.
+      // Created by a concurrent run (or by this request before a retry) after the read: from now
+      // on this user is read from AWS, starting with the checks below.
       if (errorCode(err) !== 'EntityAlreadyExists') throw err;
+      forgetUser(ctx, name);
     }
   }
+  // Adoption and conflicts decide on the user's tags as AWS has them now.
   const tags = await userTags(ctx, name);
   if (isManaged(tags)) return { status: 'already-done', note: 'user exists and is managed' };
   if (!d.adopt) {
@@ -69,13 +81,15 @@ export async function createUser(op: Operation, ctx: ApplyContext): Promise<Oper
       new PutUserPermissionsBoundaryCommand({ UserName: name, PermissionsBoundary: d.permissionsBoundary }),
     );
   }
+  forgetUser(ctx, name);
   return { status: 'done', note: 'adopted' };
 }
 
 export async function updateUser(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const name = userName(op);
   const d = detailsOf<UserDetails>(op);
-  const current = await requireManagedUser(ctx, name);
+  const known = knownUser(ctx, name);
+  const current = await managedUserTags(ctx, name);
   let wrote = false;
 
   const toSet = Object.entries(d.tags ?? {}).filter(([k, v]) => current[k] !== v);
@@ -93,8 +107,9 @@ export async function updateUser(op: Operation, ctx: ApplyContext): Promise<Oper
   }
 
   if (d.permissionsBoundary !== undefined) {
-    const user = await findUser(ctx, name);
-    const currentBoundary = user?.PermissionsBoundary?.PermissionsBoundaryArn ?? null;
+    const currentBoundary = known
+      ? known.permissionsBoundaryArn
+      : ((await findUser(ctx, name))?.PermissionsBoundary?.PermissionsBoundaryArn ?? null);
     if (d.permissionsBoundary !== currentBoundary) {
       if (d.permissionsBoundary === null) {
         await tolerate(['NoSuchEntity'], () =>
@@ -111,5 +126,7 @@ export async function updateUser(op: Operation, ctx: ApplyContext): Promise<Oper
       wrote = true;
     }
   }
+  // Tags and boundary as written now; simpler to read them again if a later step needs them.
+  if (wrote) forgetUser(ctx, name);
   return { status: wrote ? 'done' : 'already-done' };
 }

@@ -22,6 +22,15 @@ export interface MailResult {
   error?: string;
 }
 
+/** The AWS calls the apply made (reads and writes; the plan's own read is in plan.stats). */
+export interface ApplyCalls {
+  total: number;
+  /** Per AWS operation, e.g. `{"iam:CreateUser": 10}`. */
+  byApi: Record<string, number>;
+  /** Per plan operation type, e.g. `{user: 10, email: 20}`. */
+  byType: Record<string, number>;
+}
+
 export interface ApplyReport {
   /** True when no operation failed or was skipped. */
   ok: boolean;
@@ -30,6 +39,8 @@ export interface ApplyReport {
   deletedUsers: string[];
   mail: MailResult[];
   counts: Record<OperationResult['status'], number>;
+  /** Absent when the clients keep no call log (unit tests with stub handlers). */
+  calls?: ApplyCalls;
 }
 
 const MAIL_STATUS: Record<OperationResult['status'], MailStatus> = {
@@ -104,6 +115,7 @@ export function formatApplyReport(report: ApplyReport): string {
       `Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`,
     );
   }
+  if (report.calls) lines.push(...formatCalls(report.calls, report.createdUsers.length));
   for (const status of ['failed', 'skipped'] as const) {
     const rs = report.results.filter((r) => r.status === status);
     if (rs.length === 0) continue;
@@ -111,4 +123,19 @@ export function formatApplyReport(report: ApplyReport): string {
     for (const r of rs) lines.push(`  ${operationLine(r)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+const list = (counts: Record<string, number>): string =>
+  Object.entries(counts)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+
+/** `AWS calls: 50 (5.0 per created user); by operation type: …; by AWS operation: …`. */
+export function formatCalls(calls: ApplyCalls, createdUsers: number): string[] {
+  const perUser = createdUsers > 0 ? ` (${(calls.total / createdUsers).toFixed(1)} per created user)` : '';
+  const lines = [`AWS calls: ${calls.total}${perUser}`];
+  if (calls.total > 0) {
+    lines.push(`  by operation type: ${list(calls.byType)}`, `  by AWS operation: ${list(calls.byApi)}`);
+  }
+  return lines;
 }

@@ -1,5 +1,6 @@
 /** The executor's contract with the code that carries out each operation type. */
 import type { AwsClients } from '../aws/clients.js';
+import type { ActualState } from '../model/actual.js';
 import type { DesiredState } from '../model/desired.js';
 import type { Operation } from '../model/plan.js';
 
@@ -8,6 +9,11 @@ export interface ApplyContext {
   accountId: string;
   region: string;
   desired: DesiredState;
+  /**
+   * The account as the plan read it (the same run, seconds earlier). Handlers take existence and
+   * ownership from it instead of asking again; without it, every handler reads what it needs.
+   */
+  actual?: ActualState;
   /** Called with every secret the moment it exists (core.setSecret in the action). */
   maskSecret(value: string): void;
   /** Progress lines for the log; never secrets. */

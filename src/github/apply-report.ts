@@ -1,5 +1,5 @@
 /** The apply report for the pull request comment and the job summary. Pure; never holds secrets. */
-import { formatOperations, type ApplyReport } from '../apply/report.js';
+import { formatCalls, formatOperations, type ApplyReport } from '../apply/report.js';
 import { maskEmails } from '../plan/mask.js';
 import type { ApplyOutcome } from './deps.js';
 
@@ -19,6 +19,7 @@ export function applyMarkdown(report: ApplyReport): string {
       );
     lines.push('');
   }
+  if (report.calls) lines.push(formatCalls(report.calls, report.createdUsers.length).join('  \n'), '');
   const text = formatOperations(report);
   const open = text.split('\n').length <= 12 ? ' open' : '';
   lines.push(

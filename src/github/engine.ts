@@ -1,6 +1,7 @@
 /** Wires the GitHub flows to the real modules: pipeline, renderers, executor, OIDC. */
 import * as core from '@actions/core';
 import { applyPlan } from '../apply/executor.js';
+import { createScrubber } from '../apply/scrubber.js';
 import type { ApplyContext } from '../apply/types.js';
 import { createClients, errorMessage } from '../aws/clients.js';
 import { loadDesired } from '../desired/index.js';
@@ -39,13 +40,20 @@ export function createEngine(s: Settings): Deps {
       return createClients({ region, sesRegion });
     },
     async applyPlan(run, clients) {
+      // The runner masks what setSecret registered; the scrubber also keeps a secret out of a
+      // line before it is written, in one pass per line whatever the number of secrets.
+      const secrets = createScrubber();
       const ctx: ApplyContext = {
         clients,
         accountId: run.plan.accountId,
         region: s.awsRegion,
         desired: run.desired,
-        maskSecret: (v) => core.setSecret(v),
-        log: (m) => core.info(m),
+        actual: run.actual,
+        maskSecret: (v) => {
+          secrets.mask(v);
+          core.setSecret(v);
+        },
+        log: (m) => core.info(secrets.clean(m)),
       };
       try {
         return toOutcome(await applyPlan(run.plan, ctx));
