@@ -14,7 +14,8 @@ import {
   RemoveUserFromGroupCommand,
   TagUserCommand,
 } from '@aws-sdk/client-iam';
-import { WELCOME_PENDING_TAG } from '../model/desired.js';
+import { MAX_USER_TAGS } from '../desired/tags.js';
+import { CONSOLE_TAG_KEY, WELCOME_PENDING_TAG } from '../model/desired.js';
 import type { AttachmentDetails, LoginProfileDetails, MembershipDetails, Operation } from '../model/plan.js';
 import { assertGroupManaged, requireManagedGroup } from './iam-groups.js';
 import { detailsOf, managedUserTags, PAGE, requireManagedUser, tolerate } from './iam-common.js';
@@ -47,14 +48,15 @@ export async function createLoginProfile(op: Operation, ctx: ApplyContext): Prom
   if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
     // Console turned on for an existing user: the `email` operation planned with this one mails the
     // password below. The mark comes first, so a run that dies before the mail leaves it pending and
-    // the next plan sends one (with a fresh password, as this one is lost with the run).
-    await ctx.clients.iam.send(
-      new TagUserCommand({
-        UserName: user,
-        Tags: [{ Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value }],
-      }),
-    );
-    if (known) known.tags[WELCOME_PENDING_TAG.key] = WELCOME_PENDING_TAG.value;
+    // the next plan sends one (with a fresh password, as this one is lost with the run). The same
+    // call records the console for plans that see an older credential report.
+    const mark: Array<{ Key: string; Value: string }> = [
+      { Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value },
+    ];
+    if (CONSOLE_TAG_KEY in tags || Object.keys(tags).length < MAX_USER_TAGS - 1)
+      mark.push({ Key: CONSOLE_TAG_KEY, Value: 'true' });
+    await ctx.clients.iam.send(new TagUserCommand({ UserName: user, Tags: mark }));
+    if (known) for (const t of mark) known.tags[t.Key] = t.Value;
   }
   const password = await newTemporaryPassword(ctx);
   const res = await tolerate(['EntityAlreadyExists'], () =>
@@ -84,12 +86,22 @@ async function deleteLoginProfileOf(op: Operation, ctx: ApplyContext): Promise<O
   const { user } = detailsOf<LoginProfileDetails>(op);
   // Destructive: ownership and state are read from AWS, never taken from the plan's read.
   forgetUser(ctx, user);
-  await requireManagedUser(ctx, user);
-  if (!(await hasLoginProfile(ctx, user))) return { status: 'already-done' };
-  await tolerate(['NoSuchEntity'], () =>
-    ctx.clients.iam.send(new DeleteLoginProfileCommand({ UserName: user })),
-  );
-  return { status: 'done' };
+  const tags = await requireManagedUser(ctx, user);
+  let wrote = false;
+  if (await hasLoginProfile(ctx, user)) {
+    await tolerate(['NoSuchEntity'], () =>
+      ctx.clients.iam.send(new DeleteLoginProfileCommand({ UserName: user })),
+    );
+    wrote = true;
+  }
+  // After the deletion: a run that dies in between leaves `true`, which the next plan confirms.
+  if (tags[CONSOLE_TAG_KEY] === 'true') {
+    await ctx.clients.iam.send(
+      new TagUserCommand({ UserName: user, Tags: [{ Key: CONSOLE_TAG_KEY, Value: 'false' }] }),
+    );
+    wrote = true;
+  }
+  return { status: wrote ? 'done' : 'already-done' };
 }
 
 async function userGroups(ctx: ApplyContext, user: string): Promise<string[]> {

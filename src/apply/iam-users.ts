@@ -7,7 +7,14 @@ import {
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
 import { errorCode } from '../aws/clients.js';
-import { MANAGED_TAG, WELCOME_PENDING_TAG } from '../model/desired.js';
+import { MAX_USER_TAGS } from '../desired/tags.js';
+import {
+  CONSOLE_TAG_KEY,
+  MANAGED_TAG,
+  WELCOME_PENDING_TAG,
+  type DesiredState,
+  type DesiredUser,
+} from '../model/desired.js';
 import type { Operation, UserDetails } from '../model/plan.js';
 import {
   detailsOf,
@@ -33,12 +40,15 @@ export async function createUser(op: Operation, ctx: ApplyContext): Promise<Oper
   // The plan's read says whether the user exists; without one, ask.
   const absent = knownAbsentUser(ctx, name) || (!knownUser(ctx, name) && !(await findUser(ctx, name)));
   if (absent) {
-    const tags = {
+    const tags: Record<string, string> = {
       ...(d.tags ?? {}),
       [MANAGED_TAG.key]: MANAGED_TAG.value,
       // Cleared only once SES accepted the welcome mail, so a crash in between is recovered.
       [WELCOME_PENDING_TAG.key]: WELCOME_PENDING_TAG.value,
     };
+    const console = desiredConsole(ctx, name);
+    if (console !== undefined && Object.keys(tags).length < MAX_USER_TAGS)
+      tags[CONSOLE_TAG_KEY] = String(console);
     try {
       await ctx.clients.iam.send(
         new CreateUserCommand({
@@ -83,6 +93,18 @@ export async function createUser(op: Operation, ctx: ApplyContext): Promise<Oper
   }
   forgetUser(ctx, name);
   return { status: 'done', note: 'adopted' };
+}
+
+const desiredByName = new WeakMap<DesiredState, Map<string, DesiredUser>>();
+
+/** The `console` column of the user in the files this plan was made from, when it is there. */
+function desiredConsole(ctx: ApplyContext, name: string): boolean | undefined {
+  let byName = desiredByName.get(ctx.desired);
+  if (!byName) {
+    byName = new Map(ctx.desired.users.map((u) => [u.name.toLowerCase(), u]));
+    desiredByName.set(ctx.desired, byName);
+  }
+  return byName.get(name.toLowerCase())?.console;
 }
 
 export async function updateUser(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {

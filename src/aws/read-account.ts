@@ -5,7 +5,7 @@
  */
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ActualState } from '../model/actual.js';
-import type { Config } from '../model/desired.js';
+import { CONSOLE_TAG_KEY, MANAGED_TAG, WELCOME_PENDING_TAG, type Config } from '../model/desired.js';
 import { readMonitoring } from '../monitoring/index.js';
 import type { AwsClients } from './clients.js';
 import { errorMessage } from './clients.js';
@@ -38,11 +38,15 @@ export async function readActualState(
   const accountId = identity.Account;
   if (!accountId) throw new Error('sts:GetCallerIdentity returned no account id');
 
-  // Users created after the report (AWS reuses one for up to four hours) are asked directly.
-  const missing = iam.users.filter((u) => !report.passwordEnabled.has(u.name)).map((u) => u.name);
-  const confirmed = await step('login profiles', confirmLoginProfiles(clients, missing));
+  // Users created after the report (AWS reuses one for up to four hours): the console state the
+  // apply recorded on its own users, else one GetLoginProfile each (users made by hand, or whose
+  // welcome mail is still pending, so the record may not hold yet).
+  const missing = iam.users.filter((u) => !report.passwordEnabled.has(u.name));
+  const ask = missing.filter((u) => recordedConsole(u.tags) === undefined).map((u) => u.name);
+  const confirmed = await step('login profiles', confirmLoginProfiles(clients, ask));
   for (const u of iam.users) {
-    u.hasLoginProfile = report.passwordEnabled.get(u.name) ?? confirmed.get(u.name) ?? false;
+    u.hasLoginProfile =
+      report.passwordEnabled.get(u.name) ?? confirmed.get(u.name) ?? recordedConsole(u.tags) ?? false;
   }
 
   const monitoring = await step(
@@ -58,6 +62,18 @@ export async function readActualState(
     sesSenderVerified,
     monitoring,
   };
+}
+
+/**
+ * The console state apply recorded on a user it manages (CONSOLE_TAG_KEY), trusted only once the
+ * welcome mail is out: the pending tag goes last, after every step of the user ran, so the record
+ * then matches what apply did. Undefined when there is no record to trust.
+ */
+export function recordedConsole(tags: Record<string, string>): boolean | undefined {
+  if (tags[MANAGED_TAG.key] !== MANAGED_TAG.value) return undefined;
+  if (tags[WELCOME_PENDING_TAG.key] === WELCOME_PENDING_TAG.value) return undefined;
+  const v = tags[CONSOLE_TAG_KEY];
+  return v === 'true' ? true : v === 'false' ? false : undefined;
 }
 
 /**
