@@ -10,7 +10,8 @@ import type { EmailDetails, Operation } from '../model/plan.js';
 import { detailsOf, managedUserTags } from './iam-common.js';
 import { knownUser } from './known.js';
 import { hasLoginProfile, newTemporaryPassword } from './iam-access.js';
-import { forgetPassword, recalledPassword } from './session.js';
+import { quotaNote } from './send-quota.js';
+import { forgetPassword, mailBudget, recalledPassword } from './session.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
 import { PASSWORD_PLACEHOLDER, renderWelcomeMail, sendWelcomeMail } from './welcome-mail.js';
 
@@ -25,6 +26,13 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
     throw new Error(
       `email.from is not set in iam-gitops.yml: set it to a verified SES identity to mail ${d.user}`,
     );
+  }
+
+  // Within the SES send quota: paced to its rate, and past the day's remainder left pending.
+  const budget = await mailBudget(ctx);
+  if (budget && !(await budget.take())) {
+    forgetPassword(ctx, d.user);
+    return { status: 'deferred', note: quotaNote(budget.quota) };
   }
 
   let password: string | undefined;

@@ -137,7 +137,11 @@ export async function applyPlan(
         },
       });
       ctx.log(
-        `${outcome.status === 'done' ? '✓' : '='} ${label(op)}${outcome.status === 'done' ? '' : ' (already done)'}`,
+        outcome.status === 'done'
+          ? `✓ ${label(op)}`
+          : outcome.status === 'deferred'
+            ? `… ${label(op)} (${outcome.note ?? 'deferred'})`
+            : `= ${label(op)} (already done)`,
       );
       finish(op, { ...summary(op), status: outcome.status, ...(outcome.note ? { note: outcome.note } : {}) });
     } catch (err) {

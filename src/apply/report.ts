@@ -6,7 +6,8 @@ export interface OperationResult {
   type: ChangeType;
   action: ChangeAction;
   name: string;
-  status: 'done' | 'already-done' | 'failed' | 'skipped';
+  /** `deferred`: left for the next run on purpose (see OperationOutcome). */
+  status: 'done' | 'already-done' | 'deferred' | 'failed' | 'skipped';
   note?: string;
   /** failed: what went wrong. */
   error?: string;
@@ -14,12 +15,14 @@ export interface OperationResult {
   skippedBecause?: string;
 }
 
-export type MailStatus = 'sent' | 'already-sent' | 'failed' | 'not-sent';
+export type MailStatus = 'sent' | 'already-sent' | 'deferred' | 'failed' | 'not-sent';
 
 export interface MailResult {
   user: string;
   status: MailStatus;
   error?: string;
+  /** deferred: why, and when it goes. */
+  note?: string;
 }
 
 /** The AWS calls the apply made (reads and writes; the plan's own read is in plan.stats). */
@@ -38,7 +41,8 @@ export interface ApplyReport {
   createdUsers: string[];
   deletedUsers: string[];
   mail: MailResult[];
-  counts: Record<OperationResult['status'], number>;
+  /** `deferred` only when some operation was. */
+  counts: Record<Exclude<OperationResult['status'], 'deferred'>, number> & { deferred?: number };
   /** Absent when the clients keep no call log (unit tests with stub handlers). */
   calls?: ApplyCalls;
 }
@@ -46,14 +50,15 @@ export interface ApplyReport {
 const MAIL_STATUS: Record<OperationResult['status'], MailStatus> = {
   done: 'sent',
   'already-done': 'already-sent',
+  deferred: 'deferred',
   failed: 'failed',
   skipped: 'not-sent',
 };
 
 export function buildReport(changes: Operation[], results: OperationResult[]): ApplyReport {
   const byId = new Map(changes.map((op) => [op.id, op]));
-  const counts = { done: 0, 'already-done': 0, failed: 0, skipped: 0 };
-  for (const r of results) counts[r.status]++;
+  const counts: ApplyReport['counts'] = { done: 0, 'already-done': 0, failed: 0, skipped: 0 };
+  for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   const users = (action: ChangeAction): string[] =>
     results
       .filter((r) => r.type === 'user' && r.action === action && r.status === 'done' && r.note !== 'adopted')
@@ -62,7 +67,12 @@ export function buildReport(changes: Operation[], results: OperationResult[]): A
     .filter((r) => r.type === 'email')
     .map((r): MailResult => {
       const user = (byId.get(r.id)!.details as unknown as EmailDetails).user ?? r.name;
-      return { user, status: MAIL_STATUS[r.status], ...(r.error ? { error: r.error } : {}) };
+      return {
+        user,
+        status: MAIL_STATUS[r.status],
+        ...(r.error ? { error: r.error } : {}),
+        ...(r.status === 'deferred' && r.note ? { note: r.note } : {}),
+      };
     });
   return {
     ok: counts.failed === 0 && counts.skipped === 0,
@@ -77,6 +87,7 @@ export function buildReport(changes: Operation[], results: OperationResult[]): A
 const MARK: Record<OperationResult['status'], string> = {
   done: '✓',
   'already-done': '=',
+  deferred: '…',
   failed: '✗',
   skipped: '-',
 };
@@ -89,7 +100,9 @@ function operationLine(r: OperationResult): string {
         ? ` (skipped: ${r.skippedBecause} failed)`
         : r.status === 'already-done'
           ? ' (already done)'
-          : '';
+          : r.status === 'deferred'
+            ? ` (${r.note ?? 'deferred'})`
+            : '';
   return `${MARK[r.status]} ${r.action} ${r.type} ${r.name}${tail}`;
 }
 
@@ -105,15 +118,12 @@ export function formatOperations(report: ApplyReport): string {
  */
 export function formatApplyReport(report: ApplyReport): string {
   const c = report.counts;
-  const lines: string[] = [
-    `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
-  ];
+  const lines: string[] = [countsLine(c)];
   if (report.createdUsers.length > 0) lines.push(`Created users: ${report.createdUsers.join(', ')}`);
   if (report.deletedUsers.length > 0) lines.push(`Deleted users: ${report.deletedUsers.join(', ')}`);
   for (const m of report.mail) {
-    lines.push(
-      `Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`,
-    );
+    const why = m.error ? ` (${m.error}); the next run retries it` : m.note ? ` (${m.note})` : '';
+    lines.push(`Welcome mail for ${m.user}: ${m.status}${why}`);
   }
   if (report.calls) lines.push(...formatCalls(report.calls, report.createdUsers.length));
   for (const status of ['failed', 'skipped'] as const) {
@@ -123,6 +133,12 @@ export function formatApplyReport(report: ApplyReport): string {
     for (const r of rs) lines.push(`  ${operationLine(r)}`);
   }
   return lines.join('\n') + '\n';
+}
+
+/** `3 applied, 0 already done, 0 failed, 0 skipped[, 2 deferred].` */
+export function countsLine(c: ApplyReport['counts']): string {
+  const deferred = c.deferred ? `, ${c.deferred} deferred` : '';
+  return `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped${deferred}.`;
 }
 
 const list = (counts: Record<string, number>): string =>

@@ -10,6 +10,7 @@ import { applyPlan, PlanRefusedError } from '../apply/executor.js';
 import { comparePlans, formatPlanDifference } from '../apply/plan-compare.js';
 import { formatApplyReport } from '../apply/report.js';
 import { createScrubber } from '../apply/scrubber.js';
+import type { Clock } from '../apply/send-quota.js';
 import { createClients, errorMessage, type AwsClients } from '../aws/clients.js';
 import { reachesFailOn } from '../lint/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
@@ -32,6 +33,8 @@ export interface ApplyIo {
   terminal?: boolean;
   /** Asks the question on the terminal and resolves with the answer. */
   ask?: (question: string) => Promise<string>;
+  /** Paces the welcome mails to the SES send rate; the real clock when absent (tests count sleeps). */
+  clock?: Clock;
 }
 
 export const defaultApplyIo = (): ApplyIo => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
@@ -170,6 +173,7 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
       // The plan's read, seconds old: handlers take existence and ownership from it.
       actual: result.actual,
       maskSecret: secrets.mask,
+      ...(io.clock ? { clock: io.clock } : {}),
       log: (m) => io.out(secrets.clean(m) + '\n'),
     });
     io.out('\n' + secrets.clean(formatApplyReport(report)));

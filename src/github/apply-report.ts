@@ -1,21 +1,18 @@
 /** The apply report for the pull request comment and the job summary. Pure; never holds secrets. */
-import { formatCalls, formatOperations, type ApplyReport } from '../apply/report.js';
+import { countsLine, formatCalls, formatOperations, type ApplyReport } from '../apply/report.js';
 import { maskEmails } from '../plan/mask.js';
 import type { ApplyOutcome } from './deps.js';
 
 export function applyMarkdown(report: ApplyReport): string {
   const c = report.counts;
-  const lines = [
-    `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
-    '',
-  ];
+  const lines = [countsLine(c), ''];
   if (report.createdUsers.length) lines.push(`**Created users:** ${report.createdUsers.join(', ')}`, '');
   if (report.deletedUsers.length) lines.push(`**Deleted users:** ${report.deletedUsers.join(', ')}`, '');
   if (report.mail.length) {
     lines.push('| user | welcome mail |', '| --- | --- |');
     for (const m of report.mail)
       lines.push(
-        `| ${m.user} | ${m.status}${m.error ? ` (${m.error.replace(/\|/g, '\\|')}; the next run retries it)` : ''} |`,
+        `| ${m.user} | ${m.status}${m.error ? ` (${m.error.replace(/\|/g, '\\|')}; the next run retries it)` : m.note ? ` (${m.note})` : ''} |`,
       );
     lines.push('');
   }

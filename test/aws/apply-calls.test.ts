@@ -52,6 +52,10 @@ const row = (i: number): string => `u${i},u${i}@example.com,developers,,${i % 2 
 function harness() {
   const calls = new CallLog(undefined);
   const clients = moto.clients({ calls });
+  // The emulator's SES allows one mail a second: the waits are counted here, not slept.
+  let t = 0;
+  const sleeps: number[] = [];
+  const clock = { now: () => t, sleep: async (ms: number) => void (sleeps.push(ms), (t += ms)) };
   const out: string[] = [];
   const err: string[] = [];
   const io = {
@@ -59,8 +63,9 @@ function harness() {
     err: (t: string) => void err.push(t),
     env: { AWS_REGION: 'us-east-1', GITHUB_REPOSITORY: 'acme/iam' },
     clients: () => clients,
+    clock,
   };
-  return { calls, clients, io, out, err };
+  return { calls, clients, io, out, err, sleeps };
 }
 
 const apply = (dir: string, io: ReturnType<typeof harness>['io']) =>
@@ -80,6 +85,7 @@ test('new users cost at most 1.5× their minimum writes, the report counts the c
   );
   const before = { ...h.calls.byScope };
   h.out.length = 0;
+  h.sleeps.length = 0;
   expect({ code: await apply(dir, h.io), err: h.err.join('') }).toEqual({ code: 0, err: '' });
   const byType = CallLog.since(before, h.calls.byScope);
   const total = Object.values(byType).reduce((a, b) => a + b, 0);
@@ -94,6 +100,9 @@ test('new users cost at most 1.5× their minimum writes, the report counts the c
   expect(text).toContain(`iam:CreateUser ${n}`);
   expect(text).toContain(`iam:CreateLoginProfile ${consoleUsers}`);
   expect(text).toContain(`ses:SendEmail ${n}`);
+  expect(text).toContain('ses:GetSendQuota 1');
+  // n mails at the emulator's one a second: n - 1 waits of a second.
+  expect(h.sleeps).toEqual(Array(n - 1).fill(1000));
   expect((await moto.sentMail()).length).toBe(n + 1);
   const group = await h.clients.iam.send(new GetGroupCommand({ GroupName: 'developers' }));
   expect(group.Users).toHaveLength(n + 1);
@@ -114,7 +123,7 @@ test('a user created outside the run after the plan read it is a conflict: re-re
   h.clients.iam.middlewareStack.add(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     (next: any, context: any) => async (args: any) => {
-      if (once && context.commandName === 'CreateUserCommand') {
+      if (once && context.commandName === 'CreateUserCommand' && args.input.UserName === 'u1') {
         once = false;
         await moto.clients().iam.send(new CreateUserCommand({ UserName: 'u1', Path: '/' }));
       }
