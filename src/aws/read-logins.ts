@@ -23,6 +23,12 @@ export interface CredentialReport {
   /** User name → console password enabled. The root account row is left out. */
   passwordEnabled: Map<string, boolean>;
   generatedAt: Date | null;
+  /**
+   * True when this read made AWS generate the report (the first GenerateCredentialReport did not
+   * answer COMPLETE): it is seconds old. False when AWS handed back an existing one, which may be
+   * up to four hours old.
+   */
+  fresh: boolean;
 }
 
 export async function readCredentialReport(
@@ -33,8 +39,10 @@ export async function readCredentialReport(
   const deadline = opts.timeoutMs ?? 120_000;
   let waited = 0;
   let delay = 250;
+  let fresh: boolean | undefined;
   for (;;) {
     const res = await clients.iam.send(new GenerateCredentialReportCommand({}));
+    fresh ??= res.State !== 'COMPLETE';
     if (res.State === 'COMPLETE') break;
     if (waited >= deadline) {
       throw new Error(
@@ -50,6 +58,7 @@ export async function readCredentialReport(
   return {
     passwordEnabled: parseCredentialReport(text),
     generatedAt: report.GeneratedTime ? new Date(report.GeneratedTime) : null,
+    fresh: fresh ?? false,
   };
 }
 
