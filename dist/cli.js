@@ -33687,7 +33687,7 @@ exports.em_ = GetIdentityVerificationAttributesCommand;
 __webpack_unused_export__ = GetIdentityVerificationAttributesRequest$;
 __webpack_unused_export__ = GetIdentityVerificationAttributesResponse$;
 __webpack_unused_export__ = GetSendQuota$;
-__webpack_unused_export__ = GetSendQuotaCommand;
+exports.ywD = GetSendQuotaCommand;
 __webpack_unused_export__ = GetSendQuotaResponse$;
 __webpack_unused_export__ = GetSendStatistics$;
 __webpack_unused_export__ = GetSendStatisticsCommand;
@@ -64653,7 +64653,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2905);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3350);
 /**
  * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift|import|report> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
@@ -64670,7 +64670,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2905:
+/***/ 3350:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64699,6 +64699,8 @@ var client_kms_dist_cjs = __nccwpck_require__(2632);
 var client_sns_dist_cjs = __nccwpck_require__(8797);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-sts/dist-cjs/index.js
 var client_sts_dist_cjs = __nccwpck_require__(1695);
+// EXTERNAL MODULE: external "node:async_hooks"
+var external_node_async_hooks_ = __nccwpck_require__(6698);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./src/aws/calls.ts
@@ -64708,6 +64710,13 @@ var external_node_fs_ = __nccwpck_require__(3024);
  * emulator is lax, and the role-policy check replays recorded calls against the shipped roles.
  */
 
+
+/** The kind of work the calls made inside `inCallScope` belong to (the apply's operation type). */
+const scope = new external_node_async_hooks_.AsyncLocalStorage();
+/** Runs `fn` so that every AWS call it makes is also counted under `name` (CallLog.byScope). */
+function inCallScope(name, fn) {
+    return scope.run(name, fn);
+}
 /** Fields that may carry secrets; they never reach a recording. */
 const SECRET_FIELDS = new Set([
     'Password',
@@ -64728,6 +64737,8 @@ function redact(input) {
 class CallLog {
     file;
     counts = {};
+    /** Calls per scope (see inCallScope), e.g. `{email: 2000, user: 1000}`. */
+    byScope = {};
     calls = [];
     /** When set, every call is appended to this file as one JSON line (used by end-to-end tests). */
     constructor(file = process.env.IAM_GITOPS_CALL_LOG) {
@@ -64736,6 +64747,9 @@ class CallLog {
     record(service, operation, input) {
         const key = `${service}:${operation}`;
         this.counts[key] = (this.counts[key] ?? 0) + 1;
+        const within = scope.getStore();
+        if (within !== undefined)
+            this.byScope[within] = (this.byScope[within] ?? 0) + 1;
         const call = { service, operation, input: redact(input) };
         this.calls.push(call);
         if (this.file)
@@ -64744,6 +64758,16 @@ class CallLog {
     /** Counts sorted by key, for stable output. */
     snapshot() {
         return Object.fromEntries(Object.entries(this.counts).sort(([a], [b]) => a.localeCompare(b)));
+    }
+    /** What happened between two snapshots (of counts or byScope): the positive differences. */
+    static since(before, after) {
+        const out = {};
+        for (const [k, n] of Object.entries(after).sort(([a], [b]) => a.localeCompare(b))) {
+            const d = n - (before[k] ?? 0);
+            if (d > 0)
+                out[k] = d;
+        }
+        return out;
     }
     total() {
         return Object.values(this.counts).reduce((a, b) => a + b, 0);
@@ -65393,6 +65417,14 @@ const MANAGED_TAG = { key: 'managed-by', value: 'iam-gitops' };
  * finds it sends the mail again (with a fresh temporary password), so a crash never loses a mail.
  */
 const WELCOME_PENDING_TAG = { key: 'iam-gitops:welcome', value: 'pending' };
+/**
+ * Whether the tool gave the user a console login (`true`/`false`): set at creation (inside
+ * CreateUser, no extra call) and when apply turns the console on or off. AWS serves a credential
+ * report up to four hours old; for a user created since, the plan reads the console state from
+ * this tag once the welcome mail is out (the pending tag is gone, so every step before it ran)
+ * instead of one GetLoginProfile per user. Left out when the user already has 50 tags.
+ */
+const CONSOLE_TAG_KEY = 'iam-gitops:console';
 
 ;// CONCATENATED MODULE: ./src/monitoring/filters.ts
 /** The only CIS rendering shipped: the strings Security Hub CloudWatch.1–14 accept unchanged. */
@@ -67699,8 +67731,82 @@ function mfaPolicyDocument() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/apply/known.ts
+const known = new WeakMap();
+/** IAM names are case-insensitive. */
+const userKey = (name) => `user:${name.toLowerCase()}`;
+const groupKey = (name) => `group:${name.toLowerCase()}`;
+function state(ctx) {
+    let k = known.get(ctx);
+    if (k === undefined) {
+        const actual = ctx.actual;
+        k = actual
+            ? {
+                users: new Map(actual.users.map((u) => [userKey(u.name), copyUser(u)])),
+                groups: new Map(actual.groups.map((g) => [
+                    groupKey(g.name),
+                    { path: g.path, attachedPolicyArns: [...g.attachedPolicyArns] },
+                ])),
+                stale: new Set(),
+            }
+            : null;
+        known.set(ctx, k);
+    }
+    return k;
+}
+function copyUser(u) {
+    return {
+        tags: { ...u.tags },
+        groups: [...u.groups],
+        attachedPolicyArns: [...u.attachedPolicyArns],
+        hasLoginProfile: u.hasLoginProfile,
+        permissionsBoundaryArn: u.permissionsBoundaryArn,
+    };
+}
+/** The user as read and written so far, or undefined when only AWS can say (no read, absent, or stale). */
+function knownUser(ctx, name) {
+    const k = state(ctx);
+    if (!k || k.stale.has(userKey(name)))
+        return undefined;
+    return k.users.get(userKey(name));
+}
+/** True only when the plan's read found no such user and nothing since says otherwise. */
+function knownAbsentUser(ctx, name) {
+    const k = state(ctx);
+    return Boolean(k && !k.stale.has(userKey(name)) && !k.users.has(userKey(name)));
+}
+/** Records a user this run created. */
+function noteUser(ctx, name, user) {
+    const k = state(ctx);
+    if (k && !k.stale.has(userKey(name)))
+        k.users.set(userKey(name), user);
+}
+/** After a conflict: this user is read from AWS from now on. */
+function forgetUser(ctx, name) {
+    state(ctx)?.stale.add(userKey(name));
+}
+function knownGroup(ctx, name) {
+    const k = state(ctx);
+    if (!k || k.stale.has(groupKey(name)))
+        return undefined;
+    return k.groups.get(groupKey(name));
+}
+function knownAbsentGroup(ctx, name) {
+    const k = state(ctx);
+    return Boolean(k && !k.stale.has(groupKey(name)) && !k.groups.has(groupKey(name)));
+}
+function noteGroup(ctx, name, group) {
+    const k = state(ctx);
+    if (k && !k.stale.has(groupKey(name)))
+        k.groups.set(groupKey(name), group);
+}
+function forgetGroup(ctx, name) {
+    state(ctx)?.stale.add(groupKey(name));
+}
+
 ;// CONCATENATED MODULE: ./src/apply/iam-common.ts
 /** Helpers shared by the IAM handlers: ownership checks and tolerant calls. */
+
 
 
 
@@ -67749,6 +67855,19 @@ async function requireManagedUser(ctx, name) {
     }
     return tags;
 }
+/**
+ * requireManagedUser, answered from the plan's read when it has the user (the read is seconds
+ * old and the same run's writes are recorded in it); otherwise from AWS.
+ */
+async function managedUserTags(ctx, name) {
+    const known = knownUser(ctx, name);
+    if (!known)
+        return requireManagedUser(ctx, name);
+    if (!isManaged(known.tags)) {
+        throw new NotManagedError('user', name, `no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag`);
+    }
+    return known.tags;
+}
 function iam_common_toTagList(tags) {
     return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
@@ -67762,6 +67881,76 @@ function iam_common_detailsOf(op) {
     return op.details;
 }
 
+;// CONCATENATED MODULE: ./src/desired/tags.ts
+/** The CSV `tags` cell (`k=v;k2=v2`) checked against IAM's tag rules and the tool's own keys. */
+/** IAM allows at most 50 tags per user; the tool adds `managed-by`, `role` and `iam-gitops:welcome`. */
+const MAX_USER_TAGS = 50;
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TOOL_KEYS = new Set(['managed-by', 'role']);
+function parseTags(cell) {
+    const tags = {};
+    const problems = [];
+    const seen = new Map();
+    for (const raw of cell.split(';')) {
+        const part = raw.trim();
+        if (part === '')
+            continue;
+        const eq = part.indexOf('=');
+        if (eq < 0) {
+            problems.push(`tag '${part}' has no value; write key=value (an empty value is key=)`);
+            continue;
+        }
+        const key = part.slice(0, eq).trim();
+        const value = part.slice(eq + 1).trim();
+        const keyProblem = checkTagKey(key);
+        if (keyProblem) {
+            problems.push(keyProblem);
+            continue;
+        }
+        const valueProblem = checkTagValue(key, value);
+        if (valueProblem)
+            problems.push(valueProblem);
+        const first = seen.get(key.toLowerCase());
+        if (first !== undefined) {
+            problems.push(`tag key '${key}' appears twice (tag keys are case-insensitive: '${first}'); keep one`);
+            continue;
+        }
+        seen.set(key.toLowerCase(), key);
+        if (!valueProblem)
+            tags[key] = value;
+    }
+    return { tags, problems };
+}
+function checkTagKey(key) {
+    const lower = key.toLowerCase();
+    if (key === '')
+        return `a tag has an empty key; write key=value`;
+    if (key.length > 128)
+        return `tag key '${key.slice(0, 20)}…' is ${key.length} characters; the limit is 128`;
+    if (!TAG_CHARS.test(key)) {
+        return `tag key '${key}' has characters IAM rejects; use letters, digits, spaces and _ . : / = + - @`;
+    }
+    if (lower.startsWith('aws:'))
+        return `tag key '${key}': the aws: prefix is reserved by AWS`;
+    if (TOOL_KEYS.has(lower)) {
+        return lower === 'role'
+            ? `tag key 'role' is set by iam-gitops from the role column; put the role there instead`
+            : `tag key '${key}' is reserved by iam-gitops, which sets it itself`;
+    }
+    if (lower.startsWith('iam-gitops:'))
+        return `tag key '${key}': the iam-gitops: prefix is reserved by iam-gitops`;
+    return undefined;
+}
+/** Tag values (also the role column, stored as tag `role`). */
+function checkTagValue(key, value) {
+    if (value.length > 256)
+        return `tag '${key}' value is ${value.length} characters; the limit is 256`;
+    if (!TAG_CHARS.test(value)) {
+        return `tag '${key}' value '${value}' has characters IAM rejects; use letters, digits, spaces and _ . : / = + - @`;
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/apply/iam-groups.ts
 /**
  * Groups. IAM groups cannot carry tags, so the IAM path (`path` in iam-gitops.yml) is the mark
@@ -67769,13 +67958,18 @@ function iam_common_detailsOf(op) {
  */
 
 
+
+
 async function findGroup(ctx, name) {
     const res = await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new dist_cjs/* GetGroupCommand */.DyH({ GroupName: name, MaxItems: 1 })));
     return res?.Group ?? null;
 }
 function assertManaged(group, path) {
-    if (group.Path !== path) {
-        throw new NotManagedError('group', group.GroupName, `its path is ${group.Path}, not ${path}`);
+    assertGroupManaged(group.GroupName, group.Path, path);
+}
+function assertGroupManaged(name, actualPath, path) {
+    if (actualPath !== path) {
+        throw new NotManagedError('group', name, `its path is ${actualPath}, not ${path}`);
     }
 }
 /**
@@ -67793,17 +67987,38 @@ async function requireManagedGroup(ctx, name) {
 async function createGroup(op, ctx) {
     const name = nameOf(op);
     const { path } = iam_common_detailsOf(op);
-    const existing = await findGroup(ctx, name);
-    if (existing) {
-        assertManaged(existing, path);
+    const known = knownGroup(ctx, name);
+    if (known) {
+        assertGroupManaged(name, known.path, path);
         return { status: 'already-done' };
     }
-    const res = await tolerate(['EntityAlreadyExists'], () => ctx.clients.iam.send(new dist_cjs/* CreateGroupCommand */.fdx({ GroupName: name, Path: path })));
-    return { status: res ? 'done' : 'already-done' };
+    if (!knownAbsentGroup(ctx, name)) {
+        const existing = await findGroup(ctx, name);
+        if (existing) {
+            assertManaged(existing, path);
+            return { status: 'already-done' };
+        }
+    }
+    try {
+        await ctx.clients.iam.send(new dist_cjs/* CreateGroupCommand */.fdx({ GroupName: name, Path: path }));
+        noteGroup(ctx, name, { path, attachedPolicyArns: [] });
+        return { status: 'done' };
+    }
+    catch (err) {
+        if (errorCode(err) !== 'EntityAlreadyExists')
+            throw err;
+    }
+    // Created since the read (or by this request before a retry): decide on the group as it is now.
+    forgetGroup(ctx, name);
+    const existing = await findGroup(ctx, name);
+    if (existing)
+        assertManaged(existing, path);
+    return { status: 'already-done' };
 }
 async function deleteGroup(op, ctx) {
     const name = nameOf(op);
     const { path } = iam_common_detailsOf(op);
+    forgetGroup(ctx, name);
     const existing = await findGroup(ctx, name);
     if (!existing)
         return { status: 'already-done', note: 'group does not exist' };
@@ -67913,7 +68128,55 @@ async function readPasswordPolicy(iam) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/apply/send-quota.ts
+/**
+ * The SES send quota: at most MaxSendRate mails a second and Max24HourSend a day (the sandbox
+ * allows 1 a second and 200 a day). Read once per run with GetSendQuota; each welcome mail takes
+ * a slot first. Slots are handed out in order and spaced 1/MaxSendRate apart, so concurrent mail
+ * operations never exceed the rate; once the day's remainder is used up, `take` says no and the
+ * mail stays pending (WELCOME_PENDING_TAG) for the next run.
+ */
+
+
+const realClock = { now: () => Date.now(), sleep: realSleep };
+async function readSendQuota(ses) {
+    const q = await ses.send(new client_ses_dist_cjs/* GetSendQuotaCommand */.ywD({}));
+    return {
+        max24HourSend: q.Max24HourSend ?? -1,
+        maxSendRate: q.MaxSendRate ?? 0,
+        sentLast24Hours: q.SentLast24Hours ?? 0,
+    };
+}
+function sendBudget(quota, clock = realClock) {
+    const unlimited = quota.max24HourSend < 0;
+    let left = unlimited ? Infinity : Math.max(0, Math.floor(quota.max24HourSend - quota.sentLast24Hours));
+    const gap = quota.maxSendRate > 0 ? 1000 / quota.maxSendRate : 0;
+    let nextSlot = -Infinity;
+    return {
+        quota,
+        async take() {
+            if (left <= 0)
+                return false;
+            left--;
+            // Reserved before any await, so operations running side by side get distinct slots.
+            const now = clock.now();
+            const slot = Math.max(now, nextSlot);
+            nextSlot = slot + gap;
+            if (slot > now)
+                await clock.sleep(slot - now);
+            return true;
+        },
+    };
+}
+/** Why a mail waits, for the report. */
+function quotaNote(quota) {
+    return (`the SES daily sending quota (${quota.max24HourSend} mails in 24 hours, ` +
+        `${quota.sentLast24Hours} already sent) is used up; the next apply sends it`);
+}
+
 ;// CONCATENATED MODULE: ./src/apply/session.ts
+
+
 
 const sessions = new WeakMap();
 function session(ctx) {
@@ -67946,9 +68209,29 @@ function passwordPolicy(ctx) {
     }
     return s.policy;
 }
+/**
+ * The SES send budget, read once per run (GetSendQuota). null when the quota cannot be read for
+ * lack of permission (a role deployed before this call was needed): mails then go unpaced, as before.
+ */
+function mailBudget(ctx) {
+    const s = session(ctx);
+    if (!s.budget) {
+        s.budget = readSendQuota(ctx.clients.ses).then((quota) => sendBudget(quota, ctx.clock), (err) => {
+            if (!/AccessDenied|NotAuthorized/.test(errorCode(err) ?? ''))
+                throw err;
+            ctx.log(`warning: could not read the SES send quota (${errorCode(err)}); sending without pacing`);
+            return null;
+        });
+        // A failed read is not cached: the retry wrapper may try the step again.
+        s.budget.catch(() => (s.budget = undefined));
+    }
+    return s.budget;
+}
 
 ;// CONCATENATED MODULE: ./src/apply/iam-access.ts
 /** Console logins, group memberships and policy attachments: what a user may do and how they sign in. */
+
+
 
 
 
@@ -67970,20 +68253,30 @@ async function newTemporaryPassword(ctx) {
 }
 async function createLoginProfile(op, ctx) {
     const { user } = iam_common_detailsOf(op);
-    const tags = await requireManagedUser(ctx, user);
-    if (await hasLoginProfile(ctx, user))
+    const tags = await managedUserTags(ctx, user);
+    const known = knownUser(ctx, user);
+    if (known ? known.hasLoginProfile : await hasLoginProfile(ctx, user))
         return { status: 'already-done' };
     if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
         // Console turned on for an existing user: the `email` operation planned with this one mails the
         // password below. The mark comes first, so a run that dies before the mail leaves it pending and
-        // the next plan sends one (with a fresh password, as this one is lost with the run).
-        await ctx.clients.iam.send(new dist_cjs/* TagUserCommand */.pkA({
-            UserName: user,
-            Tags: [{ Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value }],
-        }));
+        // the next plan sends one (with a fresh password, as this one is lost with the run). The same
+        // call records the console for plans that see an older credential report.
+        const mark = [
+            { Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value },
+        ];
+        if (CONSOLE_TAG_KEY in tags || Object.keys(tags).length < MAX_USER_TAGS - 1)
+            mark.push({ Key: CONSOLE_TAG_KEY, Value: 'true' });
+        await ctx.clients.iam.send(new dist_cjs/* TagUserCommand */.pkA({ UserName: user, Tags: mark }));
+        if (known)
+            for (const t of mark)
+                known.tags[t.Key] = t.Value;
     }
     const password = await newTemporaryPassword(ctx);
     const res = await tolerate(['EntityAlreadyExists'], () => ctx.clients.iam.send(new dist_cjs/* CreateLoginProfileCommand */.Q7I({ UserName: user, Password: password, PasswordResetRequired: true })));
+    // Either way the user has a console login now (EntityAlreadyExists says so too).
+    if (known)
+        known.hasLoginProfile = true;
     if (!res)
         return { status: 'already-done' };
     // Only in memory, for this run's welcome mail; a later run issues a fresh one if this is lost.
@@ -68000,11 +68293,20 @@ function deleteLoginProfile(op, ctx) {
 }
 async function deleteLoginProfileOf(op, ctx) {
     const { user } = iam_common_detailsOf(op);
-    await requireManagedUser(ctx, user);
-    if (!(await hasLoginProfile(ctx, user)))
-        return { status: 'already-done' };
-    await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new dist_cjs/* DeleteLoginProfileCommand */.r34({ UserName: user })));
-    return { status: 'done' };
+    // Destructive: ownership and state are read from AWS, never taken from the plan's read.
+    forgetUser(ctx, user);
+    const tags = await requireManagedUser(ctx, user);
+    let wrote = false;
+    if (await hasLoginProfile(ctx, user)) {
+        await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new dist_cjs/* DeleteLoginProfileCommand */.r34({ UserName: user })));
+        wrote = true;
+    }
+    // After the deletion: a run that dies in between leaves `true`, which the next plan confirms.
+    if (tags[CONSOLE_TAG_KEY] === 'true') {
+        await ctx.clients.iam.send(new dist_cjs/* TagUserCommand */.pkA({ UserName: user, Tags: [{ Key: CONSOLE_TAG_KEY, Value: 'false' }] }));
+        wrote = true;
+    }
+    return { status: wrote ? 'done' : 'already-done' };
 }
 async function userGroups(ctx, user) {
     const names = [];
@@ -68016,14 +68318,19 @@ async function userGroups(ctx, user) {
 }
 async function addMembership(op, ctx) {
     const { user, group } = iam_common_detailsOf(op);
-    await requireManagedUser(ctx, user);
-    if ((await userGroups(ctx, user)).includes(group))
+    await managedUserTags(ctx, user);
+    const known = knownUser(ctx, user);
+    const groups = known ? known.groups : await userGroups(ctx, user);
+    if (groups.some((g) => g.toLowerCase() === group.toLowerCase()))
         return { status: 'already-done' };
+    // AddUserToGroup succeeds for a member too, so a membership added since the read is no conflict.
     await ctx.clients.iam.send(new dist_cjs/* AddUserToGroupCommand */.com({ UserName: user, GroupName: group }));
+    known?.groups.push(group);
     return { status: 'done' };
 }
 function removeMembership(op, ctx) {
     const { user, group } = iam_common_detailsOf(op);
+    forgetUser(ctx, user);
     return goneIsDone(async () => {
         await requireManagedUser(ctx, user);
         if (!(await userGroups(ctx, user)).includes(group))
@@ -68049,22 +68356,46 @@ async function requireManagedPrincipal(ctx, d) {
     else
         await requireManagedGroup(ctx, d.principal);
 }
+/** The principal's attached policies as the plan read them, after the ownership check; else undefined. */
+async function knownAttachments(ctx, d) {
+    if (d.principalType === 'user') {
+        if (!knownUser(ctx, d.principal))
+            return undefined;
+        await managedUserTags(ctx, d.principal);
+        return knownUser(ctx, d.principal).attachedPolicyArns;
+    }
+    const group = knownGroup(ctx, d.principal);
+    if (!group)
+        return undefined;
+    assertGroupManaged(d.principal, group.path, ctx.desired.config.path);
+    return group.attachedPolicyArns;
+}
 async function attachPolicy(op, ctx) {
     const d = iam_common_detailsOf(op);
-    await requireManagedPrincipal(ctx, d);
-    if ((await attachedArns(ctx, d)).includes(d.policyArn))
+    let attached = await knownAttachments(ctx, d);
+    if (!attached) {
+        await requireManagedPrincipal(ctx, d);
+        attached = await attachedArns(ctx, d);
+    }
+    if (attached.includes(d.policyArn))
         return { status: 'already-done' };
     const iam = ctx.clients.iam;
+    // Attaching an attached policy succeeds, so one attached since the read is no conflict.
     if (d.principalType === 'user') {
         await iam.send(new dist_cjs/* AttachUserPolicyCommand */.sGv({ UserName: d.principal, PolicyArn: d.policyArn }));
     }
     else {
         await iam.send(new dist_cjs/* AttachGroupPolicyCommand */.Sr2({ GroupName: d.principal, PolicyArn: d.policyArn }));
     }
+    attached.push(d.policyArn);
     return { status: 'done' };
 }
 function detachPolicy(op, ctx) {
     const d = iam_common_detailsOf(op);
+    if (d.principalType === 'user')
+        forgetUser(ctx, d.principal);
+    else
+        forgetGroup(ctx, d.principal);
     return goneIsDone(async () => {
         await requireManagedPrincipal(ctx, d);
         if (!(await attachedArns(ctx, d)).includes(d.policyArn))
@@ -68228,22 +68559,32 @@ async function sendWelcomeMail(ses, from, to, mail, password) {
 
 
 
+
+
 async function sendWelcome(op, ctx) {
     const d = iam_common_detailsOf(op);
     const { email: config } = ctx.desired.config;
-    const tags = await requireManagedUser(ctx, d.user);
+    const tags = await managedUserTags(ctx, d.user);
     if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
         return { status: 'already-done', note: 'welcome mail already sent' };
     }
     if (!config.from) {
         throw new Error(`email.from is not set in iam-gitops.yml: set it to a verified SES identity to mail ${d.user}`);
     }
+    // Within the SES send quota: paced to its rate, and past the day's remainder left pending.
+    const budget = await mailBudget(ctx);
+    if (budget && !(await budget.take())) {
+        forgetPassword(ctx, d.user);
+        return { status: 'deferred', note: quotaNote(budget.quota) };
+    }
     let password;
     if (d.console && config.sendPassword) {
-        if (!(await hasLoginProfile(ctx, d.user))) {
+        // A password this run remembers is one it just set: the login exists, no need to ask.
+        password = recalledPassword(ctx, d.user);
+        if (password === undefined &&
+            !(knownUser(ctx, d.user)?.hasLoginProfile || (await hasLoginProfile(ctx, d.user)))) {
             throw new Error(`${d.user} has no console login yet; the welcome mail waits for it`);
         }
-        password = recalledPassword(ctx, d.user);
         if (password === undefined) {
             // The password from the creating run is lost with that run: replace it with one we know.
             password = await newTemporaryPassword(ctx);
@@ -68269,11 +68610,16 @@ async function sendWelcome(op, ctx) {
     forgetPassword(ctx, d.user);
     // SES has the mail: only now may the next run stop retrying it.
     await ctx.clients.iam.send(new dist_cjs/* UntagUserCommand */.KZ_({ UserName: d.user, TagKeys: [WELCOME_PENDING_TAG.key] }));
+    const known = knownUser(ctx, d.user);
+    if (known)
+        delete known.tags[WELCOME_PENDING_TAG.key];
     return { status: 'done', note: password ? 'with temporary password' : undefined };
 }
 
 ;// CONCATENATED MODULE: ./src/apply/iam-users.ts
 /** `user` create (or adopt) and update. Delete is the offboarding in iam-offboard.ts. */
+
+
 
 
 
@@ -68285,14 +68631,18 @@ function userName(op) {
 async function createUser(op, ctx) {
     const name = userName(op);
     const d = iam_common_detailsOf(op);
-    const existing = await findUser(ctx, name);
-    if (!existing) {
+    // The plan's read says whether the user exists; without one, ask.
+    const absent = knownAbsentUser(ctx, name) || (!knownUser(ctx, name) && !(await findUser(ctx, name)));
+    if (absent) {
         const tags = {
             ...(d.tags ?? {}),
             [MANAGED_TAG.key]: MANAGED_TAG.value,
             // Cleared only once SES accepted the welcome mail, so a crash in between is recovered.
             [WELCOME_PENDING_TAG.key]: WELCOME_PENDING_TAG.value,
         };
+        const console = desiredConsole(ctx, name);
+        if (console !== undefined && Object.keys(tags).length < MAX_USER_TAGS)
+            tags[CONSOLE_TAG_KEY] = String(console);
         try {
             await ctx.clients.iam.send(new dist_cjs/* CreateUserCommand */.nMY({
                 UserName: name,
@@ -68300,14 +68650,24 @@ async function createUser(op, ctx) {
                 Tags: iam_common_toTagList(tags),
                 PermissionsBoundary: d.permissionsBoundary ?? undefined,
             }));
+            noteUser(ctx, name, {
+                tags,
+                groups: [],
+                attachedPolicyArns: [],
+                hasLoginProfile: false,
+                permissionsBoundaryArn: d.permissionsBoundary ?? null,
+            });
             return { status: 'done' };
         }
         catch (err) {
-            // Created by a concurrent run between our read and write: fall through to the checks below.
+            // Created by a concurrent run (or by this request before a retry) after the read: from now
+            // on this user is read from AWS, starting with the checks below.
             if (errorCode(err) !== 'EntityAlreadyExists')
                 throw err;
+            forgetUser(ctx, name);
         }
     }
+    // Adoption and conflicts decide on the user's tags as AWS has them now.
     const tags = await userTags(ctx, name);
     if (isManaged(tags))
         return { status: 'already-done', note: 'user exists and is managed' };
@@ -68322,12 +68682,24 @@ async function createUser(op, ctx) {
     if (d.permissionsBoundary) {
         await ctx.clients.iam.send(new dist_cjs/* PutUserPermissionsBoundaryCommand */.YqB({ UserName: name, PermissionsBoundary: d.permissionsBoundary }));
     }
+    forgetUser(ctx, name);
     return { status: 'done', note: 'adopted' };
+}
+const desiredByName = new WeakMap();
+/** The `console` column of the user in the files this plan was made from, when it is there. */
+function desiredConsole(ctx, name) {
+    let byName = desiredByName.get(ctx.desired);
+    if (!byName) {
+        byName = new Map(ctx.desired.users.map((u) => [u.name.toLowerCase(), u]));
+        desiredByName.set(ctx.desired, byName);
+    }
+    return byName.get(name.toLowerCase())?.console;
 }
 async function updateUser(op, ctx) {
     const name = userName(op);
     const d = iam_common_detailsOf(op);
-    const current = await requireManagedUser(ctx, name);
+    const known = knownUser(ctx, name);
+    const current = await managedUserTags(ctx, name);
     let wrote = false;
     const toSet = Object.entries(d.tags ?? {}).filter(([k, v]) => current[k] !== v);
     if (toSet.length > 0) {
@@ -68341,8 +68713,9 @@ async function updateUser(op, ctx) {
         wrote = true;
     }
     if (d.permissionsBoundary !== undefined) {
-        const user = await findUser(ctx, name);
-        const currentBoundary = user?.PermissionsBoundary?.PermissionsBoundaryArn ?? null;
+        const currentBoundary = known
+            ? known.permissionsBoundaryArn
+            : ((await findUser(ctx, name))?.PermissionsBoundary?.PermissionsBoundaryArn ?? null);
         if (d.permissionsBoundary !== currentBoundary) {
             if (d.permissionsBoundary === null) {
                 await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new dist_cjs/* DeleteUserPermissionsBoundaryCommand */.k2n({ UserName: name })));
@@ -68356,6 +68729,9 @@ async function updateUser(op, ctx) {
             wrote = true;
         }
     }
+    // Tags and boundary as written now; simpler to read them again if a later step needs them.
+    if (wrote)
+        forgetUser(ctx, name);
     return { status: wrote ? 'done' : 'already-done' };
 }
 
@@ -68365,6 +68741,7 @@ async function updateUser(op, ctx) {
  * with DeleteConflict while anything hangs off the user. Each step lists what exists and deletes
  * it, so a run interrupted half-way finishes the job the next time.
  */
+
 
 
 
@@ -68378,6 +68755,8 @@ async function collect(pages, pick) {
 const isVirtualMfa = (serial) => /^arn:aws[\w-]*:iam::\d{12}:mfa\//.test(serial);
 async function offboardUser(op, ctx) {
     const UserName = userName(op);
+    // Destructive: everything below is read from AWS, never taken from the plan's read.
+    forgetUser(ctx, UserName);
     if (!(await findUser(ctx, UserName)))
         return { status: 'already-done', note: 'user does not exist' };
     await requireManagedUser(ctx, UserName);
@@ -68692,10 +69071,92 @@ function defaultHandlers() {
     return { ...monitoringHandlers, ...iamHandlers };
 }
 
+;// CONCATENATED MODULE: ./src/apply/ready-queue.ts
+/**
+ * The executor's ready operations, served in plan order. The operations ready from the start
+ * (already in plan order) are read through a cursor; only those that become ready when a
+ * dependency finishes go into a binary min-heap on their position in the plan. That heap holds
+ * about what the running operations unlocked, not the whole plan, so a plan of n operations
+ * costs O(n log c) comparisons for c in flight, where sorting the whole queue after every
+ * finished operation cost O(n² log n).
+ */
+class ReadyQueue {
+    rank;
+    initial;
+    onCompare;
+    heap = [];
+    next = 0;
+    /**
+     * `initial` must be sorted by `rank` (lower first); `onCompare` is called on every comparison,
+     * so tests can count the work instead of timing it.
+     */
+    constructor(rank, initial = [], onCompare = () => { }) {
+        this.rank = rank;
+        this.initial = initial;
+        this.onCompare = onCompare;
+    }
+    get size() {
+        return this.heap.length + this.initial.length - this.next;
+    }
+    /** The lowest-ranked item, or undefined when empty. */
+    pop() {
+        if (this.next < this.initial.length) {
+            const head = this.initial[this.next];
+            if (this.heap.length === 0 || this.less(head, this.heap[0])) {
+                this.next++;
+                return head;
+            }
+        }
+        return this.popHeap();
+    }
+    push(item) {
+        const h = this.heap;
+        h.push(item);
+        let i = h.length - 1;
+        while (i > 0) {
+            const parent = (i - 1) >> 1;
+            if (!this.less(h[i], h[parent]))
+                break;
+            [h[i], h[parent]] = [h[parent], h[i]];
+            i = parent;
+        }
+    }
+    popHeap() {
+        const h = this.heap;
+        if (h.length === 0)
+            return undefined;
+        const top = h[0];
+        const last = h.pop();
+        if (h.length > 0) {
+            h[0] = last;
+            let i = 0;
+            for (;;) {
+                const l = 2 * i + 1;
+                const r = l + 1;
+                let min = i;
+                if (l < h.length && this.less(h[l], h[min]))
+                    min = l;
+                if (r < h.length && this.less(h[r], h[min]))
+                    min = r;
+                if (min === i)
+                    break;
+                [h[i], h[min]] = [h[min], h[i]];
+                i = min;
+            }
+        }
+        return top;
+    }
+    less(a, b) {
+        this.onCompare();
+        return this.rank(a) < this.rank(b);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/apply/report.ts
 const MAIL_STATUS = {
     done: 'sent',
     'already-done': 'already-sent',
+    deferred: 'deferred',
     failed: 'failed',
     skipped: 'not-sent',
 };
@@ -68703,7 +69164,7 @@ function buildReport(changes, results) {
     const byId = new Map(changes.map((op) => [op.id, op]));
     const counts = { done: 0, 'already-done': 0, failed: 0, skipped: 0 };
     for (const r of results)
-        counts[r.status]++;
+        counts[r.status] = (counts[r.status] ?? 0) + 1;
     const users = (action) => results
         .filter((r) => r.type === 'user' && r.action === action && r.status === 'done' && r.note !== 'adopted')
         .map((r) => r.name);
@@ -68711,7 +69172,12 @@ function buildReport(changes, results) {
         .filter((r) => r.type === 'email')
         .map((r) => {
         const user = byId.get(r.id).details.user ?? r.name;
-        return { user, status: MAIL_STATUS[r.status], ...(r.error ? { error: r.error } : {}) };
+        return {
+            user,
+            status: MAIL_STATUS[r.status],
+            ...(r.error ? { error: r.error } : {}),
+            ...(r.status === 'deferred' && r.note ? { note: r.note } : {}),
+        };
     });
     return {
         ok: counts.failed === 0 && counts.skipped === 0,
@@ -68725,6 +69191,7 @@ function buildReport(changes, results) {
 const MARK = {
     done: '✓',
     'already-done': '=',
+    deferred: '…',
     failed: '✗',
     skipped: '-',
 };
@@ -68735,7 +69202,9 @@ function operationLine(r) {
             ? ` (skipped: ${r.skippedBecause} failed)`
             : r.status === 'already-done'
                 ? ' (already done)'
-                : '';
+                : r.status === 'deferred'
+                    ? ` (${r.note ?? 'deferred'})`
+                    : '';
     return `${MARK[r.status]} ${r.action} ${r.type} ${r.name}${tail}`;
 }
 /** Every operation, one line each (the GitHub report folds this list away). Never a secret. */
@@ -68749,16 +69218,17 @@ function formatOperations(report) {
  */
 function formatApplyReport(report) {
     const c = report.counts;
-    const lines = [
-        `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
-    ];
+    const lines = [countsLine(c)];
     if (report.createdUsers.length > 0)
         lines.push(`Created users: ${report.createdUsers.join(', ')}`);
     if (report.deletedUsers.length > 0)
         lines.push(`Deleted users: ${report.deletedUsers.join(', ')}`);
     for (const m of report.mail) {
-        lines.push(`Welcome mail for ${m.user}: ${m.status}${m.error ? ` (${m.error}); the next run retries it` : ''}`);
+        const why = m.error ? ` (${m.error}); the next run retries it` : m.note ? ` (${m.note})` : '';
+        lines.push(`Welcome mail for ${m.user}: ${m.status}${why}`);
     }
+    if (report.calls)
+        lines.push(...formatCalls(report.calls, report.createdUsers.length));
     for (const status of ['failed', 'skipped']) {
         const rs = report.results.filter((r) => r.status === status);
         if (rs.length === 0)
@@ -68769,6 +69239,23 @@ function formatApplyReport(report) {
     }
     return lines.join('\n') + '\n';
 }
+/** `3 applied, 0 already done, 0 failed, 0 skipped[, 2 deferred].` */
+function countsLine(c) {
+    const deferred = c.deferred ? `, ${c.deferred} deferred` : '';
+    return `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped${deferred}.`;
+}
+const list = (counts) => Object.entries(counts)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+/** `AWS calls: 50 (5.0 per created user); by operation type: …; by AWS operation: …`. */
+function formatCalls(calls, createdUsers) {
+    const perUser = createdUsers > 0 ? ` (${(calls.total / createdUsers).toFixed(1)} per created user)` : '';
+    const lines = [`AWS calls: ${calls.total}${perUser}`];
+    if (calls.total > 0) {
+        lines.push(`  by operation type: ${list(calls.byType)}`, `  by AWS operation: ${list(calls.byApi)}`);
+    }
+    return lines;
+}
 
 ;// CONCATENATED MODULE: ./src/apply/executor.ts
 /**
@@ -68776,6 +69263,8 @@ function formatApplyReport(report) {
  * idempotent, so a run after a crash, or the same plan applied twice, converges. A failed
  * operation does not stop independent ones; everything that depends on it is skipped.
  */
+
+
 
 
 
@@ -68824,6 +69313,8 @@ async function applyPlan(plan, ctx, opts = {}) {
         throw new PlanRefusedError('an offline plan cannot be applied; plan against the live account');
     validatePlanGraph(plan.changes);
     const handlers = opts.handlers ?? defaultHandlers();
+    const callLog = ctx.clients?.calls;
+    const callsBefore = callLog && { api: { ...callLog.counts }, type: { ...callLog.byScope } };
     const concurrency = Math.max(1, opts.concurrency ?? 4);
     const index = new Map(plan.changes.map((op, i) => [op.id, i]));
     const results = new Map();
@@ -68832,7 +69323,8 @@ async function applyPlan(plan, ctx, opts = {}) {
     for (const op of plan.changes)
         for (const dep of op.dependsOn)
             dependents.get(dep).push(op);
-    const ready = plan.changes.filter((op) => op.dependsOn.length === 0);
+    // Plan order among the ready ones keeps runs predictable.
+    const ready = new ReadyQueue((op) => index.get(op.id), plan.changes.filter((op) => op.dependsOn.length === 0), opts.onQueueStep);
     const running = new Set();
     const abort = { set: false };
     const skipDependents = (failed, cause) => {
@@ -68856,8 +69348,6 @@ async function applyPlan(plan, ctx, opts = {}) {
                 if (w.size === 0 && !results.has(dep.id))
                     ready.push(dep);
             }
-            // Plan order among the ready ones keeps runs predictable.
-            ready.sort((a, b) => index.get(a.id) - index.get(b.id));
         }
         if (opts.afterEach) {
             try {
@@ -68878,14 +69368,19 @@ async function applyPlan(plan, ctx, opts = {}) {
         try {
             if (!handler)
                 throw new Error(`no handler for operation type ${op.type}`);
-            const outcome = await withRetry(() => handler(op, ctx), {
+            // Calls are counted per operation type for the report (CallLog.byScope).
+            const outcome = await withRetry(() => inCallScope(op.type, () => handler(op, ctx)), {
                 ...opts.retry,
                 onRetry: (err, attempt, delay) => {
                     ctx.log(`  ${label(op)}: ${describeRetry(err, attempt, delay)}`);
                     opts.retry?.onRetry?.(err, attempt, delay);
                 },
             });
-            ctx.log(`${outcome.status === 'done' ? '✓' : '='} ${label(op)}${outcome.status === 'done' ? '' : ' (already done)'}`);
+            ctx.log(outcome.status === 'done'
+                ? `✓ ${label(op)}`
+                : outcome.status === 'deferred'
+                    ? `… ${label(op)} (${outcome.note ?? 'deferred'})`
+                    : `= ${label(op)} (already done)`);
             finish(op, { ...summary(op), status: outcome.status, ...(outcome.note ? { note: outcome.note } : {}) });
         }
         catch (err) {
@@ -68894,9 +69389,9 @@ async function applyPlan(plan, ctx, opts = {}) {
             finish(op, { ...summary(op), status: 'failed', error });
         }
     };
-    while (!abort.set && (ready.length > 0 || running.size > 0)) {
-        while (!abort.set && ready.length > 0 && running.size < concurrency) {
-            const op = ready.shift();
+    while (!abort.set && (ready.size > 0 || running.size > 0)) {
+        while (!abort.set && ready.size > 0 && running.size < concurrency) {
+            const op = ready.pop();
             const p = run(op).finally(() => running.delete(p));
             running.add(p);
         }
@@ -68907,7 +69402,16 @@ async function applyPlan(plan, ctx, opts = {}) {
     if (abort.set)
         throw abort.error;
     const ordered = plan.changes.map((op) => results.get(op.id));
-    return buildReport(plan.changes, ordered);
+    const report = buildReport(plan.changes, ordered);
+    if (callLog && callsBefore) {
+        const byApi = CallLog.since(callsBefore.api, callLog.counts);
+        report.calls = {
+            total: Object.values(byApi).reduce((a, b) => a + b, 0),
+            byApi,
+            byType: CallLog.since(callsBefore.type, callLog.byScope),
+        };
+    }
+    return report;
 }
 function summary(op) {
     return { id: op.id, type: op.type, action: op.action, name: op.name };
@@ -68942,6 +69446,56 @@ function formatPlanDifference(d) {
     return out.length > 0
         ? out.join('\n') + '\n'
         : '  (the same operations; they differ in details the hash covers)\n';
+}
+
+;// CONCATENATED MODULE: ./src/apply/scrubber.ts
+const SCRUBBED = '***';
+/** `onStep` is called once per set lookup, so tests can count the work instead of timing it. */
+function createScrubber(onStep = () => { }) {
+    const byLength = new Map();
+    /** Distinct secret lengths, longest first; rebuilt only when a new length appears. */
+    let lengths = [];
+    return {
+        mask(secret) {
+            if (!secret)
+                return;
+            let set = byLength.get(secret.length);
+            if (!set) {
+                set = new Set();
+                byLength.set(secret.length, set);
+                lengths = [...byLength.keys()].sort((a, b) => b - a);
+            }
+            set.add(secret);
+        },
+        clean(text) {
+            if (lengths.length === 0 || text.length < lengths[lengths.length - 1])
+                return text;
+            let out = '';
+            let copied = 0;
+            let i = 0;
+            while (i < text.length) {
+                let matched = 0;
+                for (const len of lengths) {
+                    if (i + len > text.length)
+                        continue;
+                    onStep();
+                    if (byLength.get(len).has(text.slice(i, i + len))) {
+                        matched = len;
+                        break;
+                    }
+                }
+                if (matched > 0) {
+                    out += text.slice(copied, i) + SCRUBBED;
+                    i += matched;
+                    copied = i;
+                }
+                else {
+                    i++;
+                }
+            }
+            return copied === 0 ? text : out + text.slice(copied);
+        },
+    };
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -71271,12 +71825,12 @@ function broad(s, a) {
         return true;
     return s.notResource || s.resources.some((r) => r === '*' || /:\*$/.test(r));
 }
-const known = new Map();
+const sensitive_known = new Map();
 /** The list's actions found in the catalogue (resolved once, not per policy). */
 function knownActions(list) {
-    let infos = known.get(list);
+    let infos = sensitive_known.get(list);
     if (!infos)
-        known.set(list, (infos = list.map((n) => findAction(n)).filter((a) => a !== undefined)));
+        sensitive_known.set(list, (infos = list.map((n) => findAction(n)).filter((a) => a !== undefined)));
     return infos;
 }
 function scan(ctx, list, rule, skip, describe) {
@@ -73820,8 +74374,10 @@ async function readCredentialReport(clients, opts = {}) {
     const deadline = opts.timeoutMs ?? 120_000;
     let waited = 0;
     let delay = 250;
+    let fresh;
     for (;;) {
         const res = await clients.iam.send(new dist_cjs/* GenerateCredentialReportCommand */.seh({}));
+        fresh ??= res.State !== 'COMPLETE';
         if (res.State === 'COMPLETE')
             break;
         if (waited >= deadline) {
@@ -73837,6 +74393,7 @@ async function readCredentialReport(clients, opts = {}) {
         passwordEnabled: parseCredentialReport(text),
         generatedAt: report.GeneratedTime ? new Date(report.GeneratedTime) : null,
         csv: text,
+        fresh: fresh ?? false,
     };
 }
 /** The `password_enabled` column by user (`true`/`false`; the root row says `not_supported`). */
@@ -73925,6 +74482,7 @@ async function sesIn(clients, region) {
 
 
 
+
 async function readActualState(clients, config, opts = {}) {
     const step = (what, p) => p.catch((err) => {
         throw new Error(`Could not read ${what}: ${errorMessage(err)}`, { cause: err });
@@ -73940,11 +74498,15 @@ async function readActualState(clients, config, opts = {}) {
     const accountId = identity.Account;
     if (!accountId)
         throw new Error('sts:GetCallerIdentity returned no account id');
-    // Users created after the report (AWS reuses one for up to four hours) are asked directly.
-    const missing = iam.users.filter((u) => !report.passwordEnabled.has(u.name)).map((u) => u.name);
-    const confirmed = await step('login profiles', confirmLoginProfiles(clients, missing));
+    // Users created after the report (AWS reuses one for up to four hours): the console state the
+    // apply recorded on its own users, else one GetLoginProfile each (users made by hand, or whose
+    // welcome mail is still pending, so the record may not hold yet).
+    const missing = iam.users.filter((u) => !report.passwordEnabled.has(u.name));
+    const ask = missing.filter((u) => recordedConsole(u.tags) === undefined).map((u) => u.name);
+    const confirmed = await step('login profiles', confirmLoginProfiles(clients, ask));
     for (const u of iam.users) {
-        u.hasLoginProfile = report.passwordEnabled.get(u.name) ?? confirmed.get(u.name) ?? false;
+        u.hasLoginProfile =
+            report.passwordEnabled.get(u.name) ?? confirmed.get(u.name) ?? recordedConsole(u.tags) ?? false;
     }
     const monitoring = await step('the monitoring baseline', monitoring_readMonitoring(clients, config.monitoring, accountId));
     return {
@@ -73955,15 +74517,30 @@ async function readActualState(clients, config, opts = {}) {
         policies: iam.policies,
         sesSenderVerified,
         monitoring,
+        loginsFresh: report.fresh,
     };
 }
 /**
- * Re-checks the users whose planned console change came from the credential report, which may be
- * up to four hours old: a few GetLoginProfile calls, only for planned changes. Returns whether
- * anything differed (then the caller plans again).
+ * The console state apply recorded on a user it manages (CONSOLE_TAG_KEY), trusted only once the
+ * welcome mail is out: the pending tag goes last, after every step of the user ran, so the record
+ * then matches what apply did. Undefined when there is no record to trust.
+ */
+function recordedConsole(tags) {
+    if (tags[MANAGED_TAG.key] !== MANAGED_TAG.value)
+        return undefined;
+    if (tags[WELCOME_PENDING_TAG.key] === WELCOME_PENDING_TAG.value)
+        return undefined;
+    const v = tags[CONSOLE_TAG_KEY];
+    return v === 'true' ? true : v === 'false' ? false : undefined;
+}
+/**
+ * Re-checks the users whose planned console change came from a credential report AWS handed back
+ * rather than generated for this read (it may be up to four hours old): a few GetLoginProfile
+ * calls, only for planned changes. Returns whether anything differed (then the caller plans again).
  */
 async function refreshLoginProfiles(clients, actual, users) {
-    if (users.length === 0)
+    // A report generated by this read already says what AWS holds now.
+    if (users.length === 0 || actual.loginsFresh)
         return false;
     const fresh = await confirmLoginProfiles(clients, users);
     let changed = false;
@@ -84393,76 +84970,6 @@ function fieldPositions(text, start, values, at) {
     return fields;
 }
 
-;// CONCATENATED MODULE: ./src/desired/tags.ts
-/** The CSV `tags` cell (`k=v;k2=v2`) checked against IAM's tag rules and the tool's own keys. */
-/** IAM allows at most 50 tags per user; the tool adds `managed-by`, `role` and `iam-gitops:welcome`. */
-const MAX_USER_TAGS = 50;
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-const TOOL_KEYS = new Set(['managed-by', 'role']);
-function parseTags(cell) {
-    const tags = {};
-    const problems = [];
-    const seen = new Map();
-    for (const raw of cell.split(';')) {
-        const part = raw.trim();
-        if (part === '')
-            continue;
-        const eq = part.indexOf('=');
-        if (eq < 0) {
-            problems.push(`tag '${part}' has no value; write key=value (an empty value is key=)`);
-            continue;
-        }
-        const key = part.slice(0, eq).trim();
-        const value = part.slice(eq + 1).trim();
-        const keyProblem = checkTagKey(key);
-        if (keyProblem) {
-            problems.push(keyProblem);
-            continue;
-        }
-        const valueProblem = checkTagValue(key, value);
-        if (valueProblem)
-            problems.push(valueProblem);
-        const first = seen.get(key.toLowerCase());
-        if (first !== undefined) {
-            problems.push(`tag key '${key}' appears twice (tag keys are case-insensitive: '${first}'); keep one`);
-            continue;
-        }
-        seen.set(key.toLowerCase(), key);
-        if (!valueProblem)
-            tags[key] = value;
-    }
-    return { tags, problems };
-}
-function checkTagKey(key) {
-    const lower = key.toLowerCase();
-    if (key === '')
-        return `a tag has an empty key; write key=value`;
-    if (key.length > 128)
-        return `tag key '${key.slice(0, 20)}…' is ${key.length} characters; the limit is 128`;
-    if (!TAG_CHARS.test(key)) {
-        return `tag key '${key}' has characters IAM rejects; use letters, digits, spaces and _ . : / = + - @`;
-    }
-    if (lower.startsWith('aws:'))
-        return `tag key '${key}': the aws: prefix is reserved by AWS`;
-    if (TOOL_KEYS.has(lower)) {
-        return lower === 'role'
-            ? `tag key 'role' is set by iam-gitops from the role column; put the role there instead`
-            : `tag key '${key}' is reserved by iam-gitops, which sets it itself`;
-    }
-    if (lower.startsWith('iam-gitops:'))
-        return `tag key '${key}': the iam-gitops: prefix is reserved by iam-gitops`;
-    return undefined;
-}
-/** Tag values (also the role column, stored as tag `role`). */
-function checkTagValue(key, value) {
-    if (value.length > 256)
-        return `tag '${key}' value is ${value.length} characters; the limit is 256`;
-    if (!TAG_CHARS.test(value)) {
-        return `tag '${key}' value '${value}' has characters IAM rejects; use letters, digits, spaces and _ . : / = + - @`;
-    }
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/desired/users.ts
 
 
@@ -87218,6 +87725,7 @@ async function git(dir, argv) {
 
 
 
+
 const defaultApplyIo = () => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
 /** The `plan --format json` output a reviewer approved: its hash and operations, or an error line. */
 async function readApprovedPlan(file) {
@@ -87233,14 +87741,6 @@ async function readApprovedPlan(file) {
     if (!Array.isArray(parsed.changes))
         return `${file}: error: it has no "changes" list; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
     return { file, hash: parsed.hash, changes: parsed.changes };
-}
-/** Replaces every secret seen so far, in case one ever reaches a message. */
-function scrubber() {
-    const secrets = new Set();
-    return {
-        mask: (s) => void (s && secrets.add(s)),
-        clean: (text) => [...secrets].reduce((t, s) => t.split(s).join('***'), text),
-    };
 }
 const finding = (f) => `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
 async function applyCommand(args, rawIo = defaultApplyIo()) {
@@ -87343,7 +87843,8 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
     }
     const sesRegion = desired.config.email.region;
     const all = sesRegion === region ? clients : { ...clients, ses: clientsFor(sesRegion).ses };
-    const secrets = scrubber();
+    // Replaces every secret seen so far, in case one ever reaches a message: one pass per line.
+    const secrets = createScrubber();
     const total = plan.changes.length;
     let finished = 0;
     try {
@@ -87352,7 +87853,10 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
             accountId: plan.accountId,
             region,
             desired,
+            // The plan's read, seconds old: handlers take existence and ownership from it.
+            actual: result.actual,
             maskSecret: secrets.mask,
+            ...(io.clock ? { clock: io.clock } : {}),
             // Quiet by default: the report below has the counts and every failure; --verbose logs each step.
             log: (m) => {
                 if (args.verbose)

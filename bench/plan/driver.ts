@@ -1,8 +1,9 @@
 /**
- * Benchmark driver, bundled by bench/plan.mjs with ncc. Against the emulator at AWS_ENDPOINT_URL:
- * `seed <n>` creates n managed users (in parallel batches); `plan <n>` times the bulk read and
- * the plan of a desired state matching them (1% changed, 10 new); `naive <n>` times a reader that
- * asks IAM per user. Prints one JSON object on stdout.
+ * Benchmark driver, bundled by bench/plan.mjs and bench/apply.mjs with ncc. Against the emulator
+ * at AWS_ENDPOINT_URL: `seed <n>` creates n managed users (in parallel batches); `plan <n>` times
+ * the bulk read and the plan of a desired state matching them (1% changed, 10 new); `naive <n>`
+ * times a reader that asks IAM per user; `apply-rereading <dir>` applies the files of <dir> with
+ * every step re-reading what it needs. Prints one JSON object on stdout.
  */
 import {
   AddUserToGroupCommand,
@@ -19,7 +20,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { createClients, errorCode, type AwsClients } from '../../src/aws/clients.js';
+import { applyPlan } from '../../src/apply/executor.js';
 import { readActualState } from '../../src/aws/read-account.js';
+import { runPlan } from '../../src/pipeline.js';
 import type { Config, DesiredState, DesiredUser } from '../../src/model/desired.js';
 import { diff } from '../../src/plan/diff.js';
 import { planHash } from '../../src/plan/hash.js';
@@ -184,11 +187,47 @@ async function naive(n: number): Promise<object> {
   };
 }
 
+/**
+ * The apply as it was before it reused the plan's read: every step re-reads existence, ownership
+ * and state from AWS (the handlers' path when the context carries no ActualState).
+ */
+async function applyRereading(dir: string): Promise<object> {
+  const c = clients();
+  const r = await runPlan({ dir, repo: 'bench/iam', offline: false, clients: c });
+  if (!r.ok) throw new Error(`invalid bench repository ${dir}`);
+  const before = c.calls.total();
+  const report = await applyPlan(r.plan, {
+    clients: c,
+    accountId: r.plan.accountId,
+    region: c.region,
+    desired: r.desired,
+    maskSecret: () => {},
+    log: () => {},
+  });
+  const calls = c.calls.total() - before;
+  return {
+    ok: report.ok,
+    created: report.createdUsers.length,
+    rereadCalls: calls,
+    rereadPerUser: Math.round((calls / Math.max(1, report.createdUsers.length)) * 100) / 100,
+    rereadByType: report.calls?.byType,
+  };
+}
+
 const [cmd, arg] = process.argv.slice(2);
 const n = Number(arg);
-const run = cmd === 'seed' ? seed : cmd === 'plan' ? plan : cmd === 'naive' ? naive : null;
-if (!run || !Number.isInteger(n)) {
-  process.stderr.write('usage: driver <seed|plan|naive> <users>\n');
+const run =
+  cmd === 'seed'
+    ? seed
+    : cmd === 'plan'
+      ? plan
+      : cmd === 'naive'
+        ? naive
+        : cmd === 'apply-rereading'
+          ? () => applyRereading(arg!)
+          : null;
+if (!run || (cmd !== 'apply-rereading' && !Number.isInteger(n))) {
+  process.stderr.write('usage: driver <seed|plan|naive> <users> | apply-rereading <dir>\n');
   process.exit(2);
 }
 run(n).then(

@@ -8,16 +8,18 @@ import { UntagUserCommand, UpdateLoginProfileCommand } from '@aws-sdk/client-iam
 import { MFA_GROUP_NAME } from '../desired/mfa-policy.js';
 import { WELCOME_PENDING_TAG } from '../model/desired.js';
 import type { EmailDetails, Operation } from '../model/plan.js';
-import { detailsOf, requireManagedUser } from './iam-common.js';
+import { detailsOf, managedUserTags } from './iam-common.js';
+import { knownUser } from './known.js';
 import { hasLoginProfile, newTemporaryPassword } from './iam-access.js';
-import { forgetPassword, recalledPassword } from './session.js';
+import { quotaNote } from './send-quota.js';
+import { forgetPassword, mailBudget, recalledPassword } from './session.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
 import { PASSWORD_PLACEHOLDER, renderWelcomeMail, sendWelcomeMail } from './welcome-mail.js';
 
 export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const d = detailsOf<EmailDetails>(op);
   const { email: config } = ctx.desired.config;
-  const tags = await requireManagedUser(ctx, d.user);
+  const tags = await managedUserTags(ctx, d.user);
   if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
     return { status: 'already-done', note: 'welcome mail already sent' };
   }
@@ -27,12 +29,23 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
     );
   }
 
+  // Within the SES send quota: paced to its rate, and past the day's remainder left pending.
+  const budget = await mailBudget(ctx);
+  if (budget && !(await budget.take())) {
+    forgetPassword(ctx, d.user);
+    return { status: 'deferred', note: quotaNote(budget.quota) };
+  }
+
   let password: string | undefined;
   if (d.console && config.sendPassword) {
-    if (!(await hasLoginProfile(ctx, d.user))) {
+    // A password this run remembers is one it just set: the login exists, no need to ask.
+    password = recalledPassword(ctx, d.user);
+    if (
+      password === undefined &&
+      !(knownUser(ctx, d.user)?.hasLoginProfile || (await hasLoginProfile(ctx, d.user)))
+    ) {
       throw new Error(`${d.user} has no console login yet; the welcome mail waits for it`);
     }
-    password = recalledPassword(ctx, d.user);
     if (password === undefined) {
       // The password from the creating run is lost with that run: replace it with one we know.
       password = await newTemporaryPassword(ctx);
@@ -61,5 +74,7 @@ export async function sendWelcome(op: Operation, ctx: ApplyContext): Promise<Ope
   forgetPassword(ctx, d.user);
   // SES has the mail: only now may the next run stop retrying it.
   await ctx.clients.iam.send(new UntagUserCommand({ UserName: d.user, TagKeys: [WELCOME_PENDING_TAG.key] }));
+  const known = knownUser(ctx, d.user);
+  if (known) delete known.tags[WELCOME_PENDING_TAG.key];
   return { status: 'done', note: password ? 'with temporary password' : undefined };
 }

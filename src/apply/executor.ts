@@ -3,11 +3,13 @@
  * idempotent, so a run after a crash, or the same plan applied twice, converges. A failed
  * operation does not stop independent ones; everything that depends on it is skipped.
  */
+import { CallLog, inCallScope } from '../aws/calls.js';
 import { errorMessage } from '../aws/clients.js';
 import { describeRetry, withRetry, type RetryOptions } from '../aws/retry.js';
 import type { ChangeType, Operation, Plan } from '../model/plan.js';
 import { defaultHandlers } from './handlers.js';
 import type { ApplyContext, OperationHandler } from './types.js';
+import { ReadyQueue } from './ready-queue.js';
 import { buildReport, type ApplyReport, type OperationResult } from './report.js';
 
 export interface ApplyOptions {
@@ -18,6 +20,8 @@ export interface ApplyOptions {
   /** Defaults to the IAM handlers plus monitoringHandlers. */
   handlers?: Partial<Record<ChangeType, OperationHandler>>;
   retry?: RetryOptions;
+  /** Called on every comparison of the ready queue (tests count the executor's work with it). */
+  onQueueStep?: () => void;
 }
 
 export class PlanRefusedError extends Error {
@@ -68,6 +72,8 @@ export async function applyPlan(
     throw new PlanRefusedError('an offline plan cannot be applied; plan against the live account');
   validatePlanGraph(plan.changes);
   const handlers = opts.handlers ?? defaultHandlers();
+  const callLog = ctx.clients?.calls as CallLog | undefined;
+  const callsBefore = callLog && { api: { ...callLog.counts }, type: { ...callLog.byScope } };
   const concurrency = Math.max(1, opts.concurrency ?? 4);
 
   const index = new Map(plan.changes.map((op, i) => [op.id, i]));
@@ -76,7 +82,12 @@ export async function applyPlan(
   const dependents = new Map<string, Operation[]>(plan.changes.map((op) => [op.id, []]));
   for (const op of plan.changes) for (const dep of op.dependsOn) dependents.get(dep)!.push(op);
 
-  const ready: Operation[] = plan.changes.filter((op) => op.dependsOn.length === 0);
+  // Plan order among the ready ones keeps runs predictable.
+  const ready = new ReadyQueue<Operation>(
+    (op) => index.get(op.id)!,
+    plan.changes.filter((op) => op.dependsOn.length === 0),
+    opts.onQueueStep,
+  );
   const running = new Set<Promise<void>>();
   const abort: { error?: unknown; set: boolean } = { set: false };
 
@@ -99,8 +110,6 @@ export async function applyPlan(
         w.delete(op.id);
         if (w.size === 0 && !results.has(dep.id)) ready.push(dep);
       }
-      // Plan order among the ready ones keeps runs predictable.
-      ready.sort((a, b) => index.get(a.id)! - index.get(b.id)!);
     }
     if (opts.afterEach) {
       try {
@@ -119,7 +128,8 @@ export async function applyPlan(
     const handler = handlers[op.type];
     try {
       if (!handler) throw new Error(`no handler for operation type ${op.type}`);
-      const outcome = await withRetry(() => handler(op, ctx), {
+      // Calls are counted per operation type for the report (CallLog.byScope).
+      const outcome = await withRetry(() => inCallScope(op.type, () => handler(op, ctx)), {
         ...opts.retry,
         onRetry: (err, attempt, delay) => {
           ctx.log(`  ${label(op)}: ${describeRetry(err, attempt, delay)}`);
@@ -127,7 +137,11 @@ export async function applyPlan(
         },
       });
       ctx.log(
-        `${outcome.status === 'done' ? '✓' : '='} ${label(op)}${outcome.status === 'done' ? '' : ' (already done)'}`,
+        outcome.status === 'done'
+          ? `✓ ${label(op)}`
+          : outcome.status === 'deferred'
+            ? `… ${label(op)} (${outcome.note ?? 'deferred'})`
+            : `= ${label(op)} (already done)`,
       );
       finish(op, { ...summary(op), status: outcome.status, ...(outcome.note ? { note: outcome.note } : {}) });
     } catch (err) {
@@ -137,9 +151,9 @@ export async function applyPlan(
     }
   };
 
-  while (!abort.set && (ready.length > 0 || running.size > 0)) {
-    while (!abort.set && ready.length > 0 && running.size < concurrency) {
-      const op = ready.shift()!;
+  while (!abort.set && (ready.size > 0 || running.size > 0)) {
+    while (!abort.set && ready.size > 0 && running.size < concurrency) {
+      const op = ready.pop()!;
       const p: Promise<void> = run(op).finally(() => running.delete(p));
       running.add(p);
     }
@@ -149,7 +163,16 @@ export async function applyPlan(
   if (abort.set) throw abort.error;
 
   const ordered = plan.changes.map((op) => results.get(op.id)!);
-  return buildReport(plan.changes, ordered);
+  const report = buildReport(plan.changes, ordered);
+  if (callLog && callsBefore) {
+    const byApi = CallLog.since(callsBefore.api, callLog.counts);
+    report.calls = {
+      total: Object.values(byApi).reduce((a, b) => a + b, 0),
+      byApi,
+      byType: CallLog.since(callsBefore.type, callLog.byScope),
+    };
+  }
+  return report;
 }
 
 function summary(op: Operation): Pick<OperationResult, 'id' | 'type' | 'action' | 'name'> {

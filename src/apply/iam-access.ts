@@ -14,10 +14,12 @@ import {
   RemoveUserFromGroupCommand,
   TagUserCommand,
 } from '@aws-sdk/client-iam';
-import { WELCOME_PENDING_TAG } from '../model/desired.js';
+import { MAX_USER_TAGS } from '../desired/tags.js';
+import { CONSOLE_TAG_KEY, WELCOME_PENDING_TAG } from '../model/desired.js';
 import type { AttachmentDetails, LoginProfileDetails, MembershipDetails, Operation } from '../model/plan.js';
-import { requireManagedGroup } from './iam-groups.js';
-import { detailsOf, PAGE, requireManagedUser, tolerate } from './iam-common.js';
+import { assertGroupManaged, requireManagedGroup } from './iam-groups.js';
+import { detailsOf, managedUserTags, PAGE, requireManagedUser, tolerate } from './iam-common.js';
+import { forgetGroup, forgetUser, knownGroup, knownUser } from './known.js';
 import { generatePassword, satisfiesPolicy } from './password.js';
 import { passwordPolicy, rememberPassword } from './session.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
@@ -40,18 +42,21 @@ export async function newTemporaryPassword(ctx: ApplyContext): Promise<string> {
 
 export async function createLoginProfile(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const { user } = detailsOf<LoginProfileDetails>(op);
-  const tags = await requireManagedUser(ctx, user);
-  if (await hasLoginProfile(ctx, user)) return { status: 'already-done' };
+  const tags = await managedUserTags(ctx, user);
+  const known = knownUser(ctx, user);
+  if (known ? known.hasLoginProfile : await hasLoginProfile(ctx, user)) return { status: 'already-done' };
   if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
     // Console turned on for an existing user: the `email` operation planned with this one mails the
     // password below. The mark comes first, so a run that dies before the mail leaves it pending and
-    // the next plan sends one (with a fresh password, as this one is lost with the run).
-    await ctx.clients.iam.send(
-      new TagUserCommand({
-        UserName: user,
-        Tags: [{ Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value }],
-      }),
-    );
+    // the next plan sends one (with a fresh password, as this one is lost with the run). The same
+    // call records the console for plans that see an older credential report.
+    const mark: Array<{ Key: string; Value: string }> = [
+      { Key: WELCOME_PENDING_TAG.key, Value: WELCOME_PENDING_TAG.value },
+    ];
+    if (CONSOLE_TAG_KEY in tags || Object.keys(tags).length < MAX_USER_TAGS - 1)
+      mark.push({ Key: CONSOLE_TAG_KEY, Value: 'true' });
+    await ctx.clients.iam.send(new TagUserCommand({ UserName: user, Tags: mark }));
+    if (known) for (const t of mark) known.tags[t.Key] = t.Value;
   }
   const password = await newTemporaryPassword(ctx);
   const res = await tolerate(['EntityAlreadyExists'], () =>
@@ -59,6 +64,8 @@ export async function createLoginProfile(op: Operation, ctx: ApplyContext): Prom
       new CreateLoginProfileCommand({ UserName: user, Password: password, PasswordResetRequired: true }),
     ),
   );
+  // Either way the user has a console login now (EntityAlreadyExists says so too).
+  if (known) known.hasLoginProfile = true;
   if (!res) return { status: 'already-done' };
   // Only in memory, for this run's welcome mail; a later run issues a fresh one if this is lost.
   rememberPassword(ctx, user, password);
@@ -77,12 +84,24 @@ export function deleteLoginProfile(op: Operation, ctx: ApplyContext): Promise<Op
 
 async function deleteLoginProfileOf(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const { user } = detailsOf<LoginProfileDetails>(op);
-  await requireManagedUser(ctx, user);
-  if (!(await hasLoginProfile(ctx, user))) return { status: 'already-done' };
-  await tolerate(['NoSuchEntity'], () =>
-    ctx.clients.iam.send(new DeleteLoginProfileCommand({ UserName: user })),
-  );
-  return { status: 'done' };
+  // Destructive: ownership and state are read from AWS, never taken from the plan's read.
+  forgetUser(ctx, user);
+  const tags = await requireManagedUser(ctx, user);
+  let wrote = false;
+  if (await hasLoginProfile(ctx, user)) {
+    await tolerate(['NoSuchEntity'], () =>
+      ctx.clients.iam.send(new DeleteLoginProfileCommand({ UserName: user })),
+    );
+    wrote = true;
+  }
+  // After the deletion: a run that dies in between leaves `true`, which the next plan confirms.
+  if (tags[CONSOLE_TAG_KEY] === 'true') {
+    await ctx.clients.iam.send(
+      new TagUserCommand({ UserName: user, Tags: [{ Key: CONSOLE_TAG_KEY, Value: 'false' }] }),
+    );
+    wrote = true;
+  }
+  return { status: wrote ? 'done' : 'already-done' };
 }
 
 async function userGroups(ctx: ApplyContext, user: string): Promise<string[]> {
@@ -94,14 +113,19 @@ async function userGroups(ctx: ApplyContext, user: string): Promise<string[]> {
 
 export async function addMembership(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const { user, group } = detailsOf<MembershipDetails>(op);
-  await requireManagedUser(ctx, user);
-  if ((await userGroups(ctx, user)).includes(group)) return { status: 'already-done' };
+  await managedUserTags(ctx, user);
+  const known = knownUser(ctx, user);
+  const groups = known ? known.groups : await userGroups(ctx, user);
+  if (groups.some((g) => g.toLowerCase() === group.toLowerCase())) return { status: 'already-done' };
+  // AddUserToGroup succeeds for a member too, so a membership added since the read is no conflict.
   await ctx.clients.iam.send(new AddUserToGroupCommand({ UserName: user, GroupName: group }));
+  known?.groups.push(group);
   return { status: 'done' };
 }
 
 export function removeMembership(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const { user, group } = detailsOf<MembershipDetails>(op);
+  forgetUser(ctx, user);
   return goneIsDone(async () => {
     await requireManagedUser(ctx, user);
     if (!(await userGroups(ctx, user)).includes(group)) return { status: 'already-done' };
@@ -126,21 +150,42 @@ async function requireManagedPrincipal(ctx: ApplyContext, d: AttachmentDetails):
   else await requireManagedGroup(ctx, d.principal);
 }
 
+/** The principal's attached policies as the plan read them, after the ownership check; else undefined. */
+async function knownAttachments(ctx: ApplyContext, d: AttachmentDetails): Promise<string[] | undefined> {
+  if (d.principalType === 'user') {
+    if (!knownUser(ctx, d.principal)) return undefined;
+    await managedUserTags(ctx, d.principal);
+    return knownUser(ctx, d.principal)!.attachedPolicyArns;
+  }
+  const group = knownGroup(ctx, d.principal);
+  if (!group) return undefined;
+  assertGroupManaged(d.principal, group.path, ctx.desired.config.path);
+  return group.attachedPolicyArns;
+}
+
 export async function attachPolicy(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const d = detailsOf<AttachmentDetails>(op);
-  await requireManagedPrincipal(ctx, d);
-  if ((await attachedArns(ctx, d)).includes(d.policyArn)) return { status: 'already-done' };
+  let attached = await knownAttachments(ctx, d);
+  if (!attached) {
+    await requireManagedPrincipal(ctx, d);
+    attached = await attachedArns(ctx, d);
+  }
+  if (attached.includes(d.policyArn)) return { status: 'already-done' };
   const iam = ctx.clients.iam;
+  // Attaching an attached policy succeeds, so one attached since the read is no conflict.
   if (d.principalType === 'user') {
     await iam.send(new AttachUserPolicyCommand({ UserName: d.principal, PolicyArn: d.policyArn }));
   } else {
     await iam.send(new AttachGroupPolicyCommand({ GroupName: d.principal, PolicyArn: d.policyArn }));
   }
+  attached.push(d.policyArn);
   return { status: 'done' };
 }
 
 export function detachPolicy(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const d = detailsOf<AttachmentDetails>(op);
+  if (d.principalType === 'user') forgetUser(ctx, d.principal);
+  else forgetGroup(ctx, d.principal);
   return goneIsDone(async () => {
     await requireManagedPrincipal(ctx, d);
     if (!(await attachedArns(ctx, d)).includes(d.policyArn)) return { status: 'already-done' };

@@ -3,6 +3,7 @@ import { GetUserCommand, paginateListUserTags, type User } from '@aws-sdk/client
 import { errorCode } from '../aws/clients.js';
 import { MANAGED_TAG } from '../model/desired.js';
 import type { Operation } from '../model/plan.js';
+import { knownUser } from './known.js';
 import type { ApplyContext } from './types.js';
 
 export const PAGE = { pageSize: 100 } as const;
@@ -55,6 +56,19 @@ export async function requireManagedUser(ctx: ApplyContext, name: string): Promi
     throw new NotManagedError('user', name, `no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag`);
   }
   return tags;
+}
+
+/**
+ * requireManagedUser, answered from the plan's read when it has the user (the read is seconds
+ * old and the same run's writes are recorded in it); otherwise from AWS.
+ */
+export async function managedUserTags(ctx: ApplyContext, name: string): Promise<Record<string, string>> {
+  const known = knownUser(ctx, name);
+  if (!known) return requireManagedUser(ctx, name);
+  if (!isManaged(known.tags)) {
+    throw new NotManagedError('user', name, `no ${MANAGED_TAG.key}=${MANAGED_TAG.value} tag`);
+  }
+  return known.tags;
 }
 
 export function toTagList(tags: Record<string, string>): Array<{ Key: string; Value: string }> {

@@ -15,7 +15,9 @@ import {
   RemoveUserFromGroupCommand,
 } from '@aws-sdk/client-iam';
 import type { GroupDetails, Operation } from '../model/plan.js';
+import { errorCode } from '../aws/clients.js';
 import { detailsOf, nameOf, NotManagedError, PAGE, tolerate } from './iam-common.js';
+import { forgetGroup, knownAbsentGroup, knownGroup, noteGroup } from './known.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
 
 async function findGroup(ctx: ApplyContext, name: string): Promise<Group | null> {
@@ -26,8 +28,12 @@ async function findGroup(ctx: ApplyContext, name: string): Promise<Group | null>
 }
 
 function assertManaged(group: Group, path: string): void {
-  if (group.Path !== path) {
-    throw new NotManagedError('group', group.GroupName!, `its path is ${group.Path}, not ${path}`);
+  assertGroupManaged(group.GroupName!, group.Path, path);
+}
+
+export function assertGroupManaged(name: string, actualPath: string | undefined, path: string): void {
+  if (actualPath !== path) {
+    throw new NotManagedError('group', name, `its path is ${actualPath}, not ${path}`);
   }
 }
 
@@ -46,20 +52,36 @@ export async function requireManagedGroup(ctx: ApplyContext, name: string): Prom
 export async function createGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const name = nameOf(op);
   const { path } = detailsOf<GroupDetails>(op);
-  const existing = await findGroup(ctx, name);
-  if (existing) {
-    assertManaged(existing, path);
+  const known = knownGroup(ctx, name);
+  if (known) {
+    assertGroupManaged(name, known.path, path);
     return { status: 'already-done' };
   }
-  const res = await tolerate(['EntityAlreadyExists'], () =>
-    ctx.clients.iam.send(new CreateGroupCommand({ GroupName: name, Path: path })),
-  );
-  return { status: res ? 'done' : 'already-done' };
+  if (!knownAbsentGroup(ctx, name)) {
+    const existing = await findGroup(ctx, name);
+    if (existing) {
+      assertManaged(existing, path);
+      return { status: 'already-done' };
+    }
+  }
+  try {
+    await ctx.clients.iam.send(new CreateGroupCommand({ GroupName: name, Path: path }));
+    noteGroup(ctx, name, { path, attachedPolicyArns: [] });
+    return { status: 'done' };
+  } catch (err) {
+    if (errorCode(err) !== 'EntityAlreadyExists') throw err;
+  }
+  // Created since the read (or by this request before a retry): decide on the group as it is now.
+  forgetGroup(ctx, name);
+  const existing = await findGroup(ctx, name);
+  if (existing) assertManaged(existing, path);
+  return { status: 'already-done' };
 }
 
 export async function deleteGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const name = nameOf(op);
   const { path } = detailsOf<GroupDetails>(op);
+  forgetGroup(ctx, name);
   const existing = await findGroup(ctx, name);
   if (!existing) return { status: 'already-done', note: 'group does not exist' };
   assertManaged(existing, path ?? ctx.desired.config.path);

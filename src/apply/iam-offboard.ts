@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-iam';
 import type { Operation } from '../model/plan.js';
 import { findUser, PAGE, requireManagedUser, tolerate } from './iam-common.js';
+import { forgetUser } from './known.js';
 import { userName } from './iam-users.js';
 import type { ApplyContext, OperationOutcome } from './types.js';
 
@@ -41,6 +42,8 @@ const isVirtualMfa = (serial: string): boolean => /^arn:aws[\w-]*:iam::\d{12}:mf
 
 export async function offboardUser(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const UserName = userName(op);
+  // Destructive: everything below is read from AWS, never taken from the plan's read.
+  forgetUser(ctx, UserName);
   if (!(await findUser(ctx, UserName))) return { status: 'already-done', note: 'user does not exist' };
   await requireManagedUser(ctx, UserName);
   const iam = ctx.clients.iam;

@@ -5,11 +5,14 @@
  * tells the next run to issue a fresh one.
  */
 import type { ApplyContext } from './types.js';
+import { errorCode } from '../aws/clients.js';
 import { readPasswordPolicy, type PasswordPolicy } from './password.js';
+import { readSendQuota, sendBudget, type SendBudget } from './send-quota.js';
 
 interface Session {
   passwords: Map<string, string>;
   policy?: Promise<PasswordPolicy>;
+  budget?: Promise<SendBudget | null>;
 }
 
 const sessions = new WeakMap<ApplyContext, Session>();
@@ -48,4 +51,25 @@ export function passwordPolicy(ctx: ApplyContext): Promise<PasswordPolicy> {
     s.policy.catch(() => (s.policy = undefined));
   }
   return s.policy;
+}
+
+/**
+ * The SES send budget, read once per run (GetSendQuota). null when the quota cannot be read for
+ * lack of permission (a role deployed before this call was needed): mails then go unpaced, as before.
+ */
+export function mailBudget(ctx: ApplyContext): Promise<SendBudget | null> {
+  const s = session(ctx);
+  if (!s.budget) {
+    s.budget = readSendQuota(ctx.clients.ses).then(
+      (quota) => sendBudget(quota, ctx.clock),
+      (err: unknown) => {
+        if (!/AccessDenied|NotAuthorized/.test(errorCode(err) ?? '')) throw err;
+        ctx.log(`warning: could not read the SES send quota (${errorCode(err)}); sending without pacing`);
+        return null;
+      },
+    );
+    // A failed read is not cached: the retry wrapper may try the step again.
+    s.budget.catch(() => (s.budget = undefined));
+  }
+  return s.budget;
 }

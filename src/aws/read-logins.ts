@@ -25,6 +25,12 @@ export interface CredentialReport {
   generatedAt: Date | null;
   /** The report as IAM returned it (CSV), for readers that need its other columns. */
   csv: string;
+  /**
+   * True when this read made AWS generate the report (the first GenerateCredentialReport did not
+   * answer COMPLETE): it is seconds old. False when AWS handed back an existing one, which may be
+   * up to four hours old.
+   */
+  fresh: boolean;
 }
 
 export async function readCredentialReport(
@@ -35,8 +41,10 @@ export async function readCredentialReport(
   const deadline = opts.timeoutMs ?? 120_000;
   let waited = 0;
   let delay = 250;
+  let fresh: boolean | undefined;
   for (;;) {
     const res = await clients.iam.send(new GenerateCredentialReportCommand({}));
+    fresh ??= res.State !== 'COMPLETE';
     if (res.State === 'COMPLETE') break;
     if (waited >= deadline) {
       throw new Error(
@@ -53,6 +61,7 @@ export async function readCredentialReport(
     passwordEnabled: parseCredentialReport(text),
     generatedAt: report.GeneratedTime ? new Date(report.GeneratedTime) : null,
     csv: text,
+    fresh: fresh ?? false,
   };
 }
 

@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { applyPlan, PlanRefusedError } from '../apply/executor.js';
 import { comparePlans, formatPlanDifference } from '../apply/plan-compare.js';
 import { formatApplyReport } from '../apply/report.js';
+import { createScrubber } from '../apply/scrubber.js';
+import type { Clock } from '../apply/send-quota.js';
 import { createClients, errorMessage, type AwsClients } from '../aws/clients.js';
 import { reachesFailOn } from '../lint/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
@@ -36,6 +38,8 @@ export interface ApplyIo {
   colour?: Colours;
   /** `[n/N] create user alice` on stderr as operations finish; on by default when stderr is a terminal. */
   progress?: boolean;
+  /** Paces the welcome mails to the SES send rate; the real clock when absent (tests count sleeps). */
+  clock?: Clock;
 }
 
 export const defaultApplyIo = (): ApplyIo => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
@@ -59,15 +63,6 @@ async function readApprovedPlan(file: string): Promise<ApprovedPlan | string> {
   if (!Array.isArray(parsed.changes))
     return `${file}: error: it has no "changes" list; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
   return { file, hash: parsed.hash, changes: parsed.changes as Operation[] };
-}
-
-/** Replaces every secret seen so far, in case one ever reaches a message. */
-function scrubber(): { mask: (s: string) => void; clean: (text: string) => string } {
-  const secrets = new Set<string>();
-  return {
-    mask: (s) => void (s && secrets.add(s)),
-    clean: (text) => [...secrets].reduce((t, s) => t.split(s).join('***'), text),
-  };
 }
 
 const finding = (f: Finding): string =>
@@ -181,7 +176,8 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
 
   const sesRegion = desired.config.email.region;
   const all = sesRegion === region ? clients : { ...clients, ses: clientsFor(sesRegion).ses };
-  const secrets = scrubber();
+  // Replaces every secret seen so far, in case one ever reaches a message: one pass per line.
+  const secrets = createScrubber();
   const total = plan.changes.length;
   let finished = 0;
   try {
@@ -192,7 +188,10 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
         accountId: plan.accountId,
         region,
         desired,
+        // The plan's read, seconds old: handlers take existence and ownership from it.
+        actual: result.actual,
         maskSecret: secrets.mask,
+        ...(io.clock ? { clock: io.clock } : {}),
         // Quiet by default: the report below has the counts and every failure; --verbose logs each step.
         log: (m) => {
           if (args.verbose) io.out(secrets.clean(m) + '\n');

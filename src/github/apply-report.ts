@@ -3,7 +3,7 @@
  * User names and AWS error messages (which may quote an address or a policy) are untrusted: they
  * enter the Markdown only through md.ts, and every address is masked.
  */
-import { formatOperations, type ApplyReport } from '../apply/report.js';
+import { countsLine, formatCalls, formatOperations, type ApplyReport } from '../apply/report.js';
 import { code, fence, prose, table } from '../plan/md.js';
 import { maskEmails } from '../plan/mask.js';
 import { neutralize } from '../safe-text.js';
@@ -13,19 +13,18 @@ const names = (users: string[]): string => users.map(code).join(', ');
 
 export function applyMarkdown(report: ApplyReport): string {
   const c = report.counts;
-  const lines = [
-    `${c.done} applied, ${c['already-done']} already done, ${c.failed} failed, ${c.skipped} skipped.`,
-    '',
-  ];
+  const lines = [countsLine(c), ''];
   if (report.createdUsers.length) lines.push(`**Created users:** ${names(report.createdUsers)}`, '');
   if (report.deletedUsers.length) lines.push(`**Deleted users:** ${names(report.deletedUsers)}`, '');
   if (report.mail.length) {
     const rows = report.mail.map((m) => [
       code(m.user),
-      m.status + (m.error ? ` (${prose(m.error)}; the next run retries it)` : ''),
+      m.status +
+        (m.error ? ` (${prose(m.error)}; the next run retries it)` : m.note ? ` (${prose(m.note)})` : ''),
     ]);
     lines.push(table(['user', 'welcome mail'], rows), '');
   }
+  if (report.calls) lines.push(formatCalls(report.calls, report.createdUsers.length).join('  \n'), '');
   const text = formatOperations(report).trimEnd();
   const open = text.split('\n').length <= 12 ? ' open' : '';
   lines.push(`<details${open}><summary>Operations</summary>`, '', fence('', text), '', '</details>');

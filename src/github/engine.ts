@@ -1,6 +1,7 @@
 /** Wires the GitHub flows to the real modules: pipeline, renderers, executor, OIDC. */
 import * as core from '@actions/core';
 import { applyPlan } from '../apply/executor.js';
+import { createScrubber } from '../apply/scrubber.js';
 import type { ApplyContext } from '../apply/types.js';
 import { createClients, errorMessage } from '../aws/clients.js';
 import { loadDesired } from '../desired/index.js';
@@ -47,15 +48,22 @@ export function createEngine(s: Settings): Deps {
       return createClients({ region, sesRegion });
     },
     async applyPlan(run, clients) {
+      // The runner masks what setSecret registered; the scrubber also keeps a secret out of a
+      // line before it is written, in one pass per line whatever the number of secrets.
+      const secrets = createScrubber();
       const ctx: ApplyContext = {
         clients,
         accountId: run.plan.accountId,
         region: s.awsRegion,
         desired: run.desired,
-        maskSecret: (v) => core.setSecret(v),
+        actual: run.actual,
+        maskSecret: (v) => {
+          secrets.mask(v);
+          core.setSecret(v);
+        },
         // Progress lines carry names and AWS messages (SES names a rejected recipient): no line of
         // them may become a workflow command, and a public log shows no address.
-        log: (m) => core.info(neutralize(maskEmails(m))),
+        log: (m) => core.info(neutralize(maskEmails(secrets.clean(m)))),
       };
       try {
         const report = await applyPlan(run.plan, ctx);

@@ -99,3 +99,12 @@ export const MANAGED_TAG = { key: 'managed-by', value: 'iam-gitops' } as const;
  * finds it sends the mail again (with a fresh temporary password), so a crash never loses a mail.
  */
 export const WELCOME_PENDING_TAG = { key: 'iam-gitops:welcome', value: 'pending' } as const;
+
+/**
+ * Whether the tool gave the user a console login (`true`/`false`): set at creation (inside
+ * CreateUser, no extra call) and when apply turns the console on or off. AWS serves a credential
+ * report up to four hours old; for a user created since, the plan reads the console state from
+ * this tag once the welcome mail is out (the pending tag is gone, so every step before it ran)
+ * instead of one GetLoginProfile per user. Left out when the user already has 50 tags.
+ */
+export const CONSOLE_TAG_KEY = 'iam-gitops:console';

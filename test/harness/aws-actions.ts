@@ -323,6 +323,7 @@ export const ACTION_TABLE: Record<string, Row> = {
   },
 
   'ses:GetIdentityVerificationAttributes': accountWide('ses:GetIdentityVerificationAttributes'),
+  'ses:GetSendQuota': accountWide('ses:GetSendQuota'),
   'ses:SendEmail': {
     fields: ['Source'],
     checks: (i, m) => {

@@ -82,3 +82,26 @@ test('the GitHub report keeps the full operation list, folded', () => {
   expect(md).toContain('= create alarm alarm-3 (already done)');
   expect(md).toContain('✗ create group ops: LimitExceeded: too many groups');
 });
+
+test('a deferred mail is neither a failure nor sent: counted, named with its reason, and the apply is ok', () => {
+  const two = [op('user:carol', 'user', 'carol'), op('email:carol', 'email', 'carol', { user: 'carol' })];
+  const note =
+    'the SES daily sending quota (200 mails in 24 hours, 200 already sent) is used up; the next apply sends it';
+  const report = buildReport(two, [result(two[0]!, 'done'), result(two[1]!, 'deferred', { note })]);
+  report.calls = {
+    total: 5,
+    byApi: { 'iam:CreateUser': 1, 'ses:GetSendQuota': 1 },
+    byType: { user: 1, email: 4 },
+  };
+  expect(report.ok).toBe(true);
+  expect(report.mail).toEqual([{ user: 'carol', status: 'deferred', note }]);
+  const text = formatApplyReport(report);
+  expect(text).toContain('1 applied, 0 already done, 0 failed, 0 skipped, 1 deferred.');
+  expect(text).toContain(`Welcome mail for carol: deferred (${note})`);
+  expect(text).toContain('AWS calls: 5 (5.0 per created user)');
+  expect(text).toContain('by operation type: user 1, email 4');
+  expect(formatOperations(report)).toContain(`… create email carol (${note})`);
+  const md = applyMarkdown(report);
+  expect(md).toContain(`| carol | deferred (${note}) |`);
+  expect(md).toContain('AWS calls: 5 (5.0 per created user)');
+});

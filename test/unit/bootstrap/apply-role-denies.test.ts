@@ -173,7 +173,7 @@ describe('apply role without a permissions boundary', () => {
           // Only actions without resource-level permissions may use "*".
           expect(
             actions.every((a) =>
-              /^(iam:(GetAccount|GenerateCredential|GetCredential)|ses:GetIdentity|cloudtrail:DescribeTrails|logs:(DescribeLogGroups|TestMetricFilter)|kms:CreateKey$)/.test(
+              /^(iam:(GetAccount|GenerateCredential|GetCredential)|ses:(GetIdentity|GetSendQuota)|cloudtrail:DescribeTrails|logs:(DescribeLogGroups|TestMetricFilter)|kms:CreateKey$)/.test(
                 a,
               ),
             ),
