@@ -65,6 +65,10 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
   plan: {
     '--offline': { help: 'plan against an empty account; no AWS access' },
     '--format': FORMAT('text|markdown|json'),
+    '--base': {
+      value: 'git-ref',
+      help: 'add the blast radius: per-user permission gains and losses since this revision',
+    },
   },
   apply: {
     '--plan-hash': { value: 'hash', help: 'apply only if the fresh plan has this hash' },

@@ -8,11 +8,17 @@ import { promisify } from 'node:util';
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { runPlan, type PlanPhase } from '../pipeline.js';
+import { loadDesired } from '../desired/index.js';
+import { lintDesired, type LintResult } from '../lint/index.js';
+import { diffDesired } from '../lint/diff.js';
+import type { DesiredState } from '../model/desired.js';
+import { blastRadius, type BlastRadius } from '../plan/blast.js';
 import { renderJson } from '../plan/render-json.js';
 import { renderMarkdown } from '../plan/render-markdown.js';
 import { renderText } from '../plan/render-text.js';
 import { neutralizeJson } from '../safe-text.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
+import { checkoutBase } from './lint.js';
 import { terminalColours, type Colours } from './colour.js';
 import { guarded, progress } from './output.js';
 
@@ -89,7 +95,13 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: 
   }
   const { plan } = result;
   const offlineReason = args.offline ? '`--offline` was given' : null;
-  if (format === 'json') io.out(neutralizeJson(renderJson(plan)));
+  let blast: BlastRadius | undefined;
+  if (args.base) {
+    const b = await blastAgainst(args.dir, args.base, result.desired, result.lint, io);
+    if (b === null) return 1;
+    blast = b;
+  }
+  if (format === 'json') io.out(neutralizeJson(renderJson(plan, blast)));
   else if (format === 'markdown') {
     const head = await git(args.dir, ['rev-parse', 'HEAD']);
     const plannedAt = (io.now ?? (() => new Date()))().toISOString();
@@ -102,6 +114,7 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: 
         plannedAt,
         dataVersion: result.lint.dataVersion,
         offlineReason,
+        blast,
       }).body,
     );
   } else io.out(renderText({ plan, kind, offlineReason }));
@@ -111,6 +124,39 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: 
     return 1;
   }
   return plan.changes.length > 0 ? 2 : 0;
+}
+
+/**
+ * `plan --base <git-ref>`: the per-user permission gains and losses from that revision's files to
+ * these, summed up (the blast radius the pull request comment shows). null after an error was said;
+ * undefined when the base files are invalid (said as a warning).
+ */
+async function blastAgainst(
+  dir: string,
+  ref: string,
+  head: DesiredState,
+  headLint: LintResult,
+  io: { err: (t: string) => void },
+): Promise<BlastRadius | undefined | null> {
+  let tree: { dir: string; cleanup: () => void };
+  try {
+    tree = checkoutBase(dir, ref);
+  } catch (err) {
+    io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return null;
+  }
+  try {
+    const base = await loadDesired(tree.dir);
+    if (!base.state) {
+      io.err(`warning: the files at ${ref} are invalid; no blast radius\n`);
+      return undefined;
+    }
+    const now = new Date();
+    const diff = diffDesired(base.state, head, lintDesired(base.state, { now }), headLint, { now });
+    return blastRadius(base.state, head, diff, now.getTime(), headLint.findings);
+  } finally {
+    tree.cleanup();
+  }
 }
 
 /**

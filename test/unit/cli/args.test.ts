@@ -39,7 +39,7 @@ test.each([
   [['validate', '--offline'], 'validate does not take --offline (plan does)'],
   [['validate', '--format', 'json'], 'validate does not take --format (lint, plan, drift, report do)'],
   [['lint', '--offline'], 'lint does not take --offline (plan does)'],
-  [['plan', '--base', 'main'], 'plan does not take --base (lint does)'],
+  [['drift', '--base', 'main'], 'drift does not take --base (lint, plan do)'],
   [['plan', '--yes'], 'plan does not take --yes (apply does)'],
   [['drift', '--offline'], 'drift does not take --offline (plan does)'],
   [['apply', '--offline'], 'apply does not take --offline (plan does)'],
