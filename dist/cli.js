@@ -64653,7 +64653,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3350);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3220);
 /**
  * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift|import|report> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
@@ -64670,7 +64670,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3350:
+/***/ 3220:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65011,6 +65011,10 @@ const COMMAND_FLAGS = {
     plan: {
         '--offline': { help: 'plan against an empty account; no AWS access' },
         '--format': FORMAT('text|markdown|json'),
+        '--base': {
+            value: 'git-ref',
+            help: 'add the blast radius: per-user permission gains and losses since this revision',
+        },
     },
     apply: {
         '--plan-hash': { value: 'hash', help: 'apply only if the fresh plan has this hash' },
@@ -86981,6 +86985,253 @@ function progress(io, line) {
 var external_node_child_process_ = __nccwpck_require__(1421);
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./src/lint/diff.ts
+/**
+ * Base → head: per user, the concrete actions gained and lost (grouped by access level,
+ * whole services shown as `svc:*`), and which findings the head introduces.
+ */
+
+
+
+const LEVELS = ['Permissions management', 'Tagging', 'Write', 'Read', 'List'];
+function userActions(state, now) {
+    const out = new Map();
+    for (const u of state.users) {
+        out.set(u.name, new Principal(u.name, userPolicies(state, u), now).allowedActions());
+    }
+    return out;
+}
+/** Concrete actions grouped by access level; a service granted whole is shown as `svc:*`. */
+function compactByLevel(ids) {
+    const { all, byService } = catalogIndex();
+    if (ids.size === all.length)
+        return Object.fromEntries(LEVELS.map((l) => [l, ['*']]));
+    const whole = new Set();
+    for (const [svc, list] of byService)
+        if (list.length > 0 && list.every((a) => ids.has(a.id)))
+            whole.add(svc);
+    const out = {};
+    for (const id of ids) {
+        const a = actionById(id);
+        const name = whole.has(a.service) ? `${a.service}:*` : a.name;
+        const list = (out[a.level] ??= []);
+        if (!list.includes(name))
+            list.push(name);
+    }
+    for (const l of LEVELS)
+        out[l]?.sort();
+    return out;
+}
+function minus(a, b) {
+    const out = new Set();
+    for (const x of a)
+        if (!b.has(x))
+            out.add(x);
+    return out;
+}
+function findingKey(f) {
+    return [f.rule, f.policy ?? '', f.user ?? '', [...f.actions].sort().join(',')].join('|');
+}
+function diffDesired(base, head, baseLint, headLint, opts = {}) {
+    const now = (opts.now ?? dataDate()).getTime();
+    const before = userActions(base, now);
+    const after = userActions(head, now);
+    const users = [];
+    const names = [...new Set([...before.keys(), ...after.keys()])].sort();
+    const empty = new Set();
+    for (const user of names) {
+        const b = before.get(user) ?? empty;
+        const a = after.get(user) ?? empty;
+        const gained = minus(a, b);
+        const lost = minus(b, a);
+        const change = !before.has(user) ? 'added' : !after.has(user) ? 'removed' : 'changed';
+        if (change === 'changed' && gained.size === 0 && lost.size === 0)
+            continue;
+        users.push({
+            user,
+            change,
+            gained: compactByLevel(gained),
+            lost: compactByLevel(lost),
+            gainedCount: gained.size,
+            lostCount: lost.size,
+        });
+    }
+    const baseKeys = new Set(baseLint.findings.map(findingKey));
+    const headKeys = new Set(headLint.findings.map(findingKey));
+    const newFindings = headLint.findings.filter((f) => !baseKeys.has(findingKey(f)));
+    return {
+        users,
+        newFindings,
+        resolvedFindings: baseLint.findings.filter((f) => !headKeys.has(findingKey(f))),
+        unchangedFindings: headLint.findings.length - newFindings.length,
+    };
+}
+
+;// CONCATENATED MODULE: ./src/plan/blast.ts
+
+
+
+
+/** Rules whose new findings mean that someone gains privilege, not merely a style problem. */
+const PRIVILEGE_RULES = new Set([
+    'admin-access',
+    'service-admin',
+    'risky-managed-policy',
+    'privilege-escalation',
+    'passrole-star',
+    'permissions-management-unscoped',
+]);
+const ADMIN_WILDCARDS = new Set(['*', 'iam:*', 'sts:*', 'organizations:*']);
+/** Permissions management (who may grant what), admin wildcards and flagged actions, by name. */
+function isSensitive(action, level, flagged) {
+    return (level === 'Permissions management' || ADMIN_WILDCARDS.has(action) || flagged.has(action.toLowerCase()));
+}
+/** The user's grants by where they come from: each group, each directly attached policy. */
+function sourcesOf(state, u) {
+    const out = new Map();
+    if (!u)
+        return out;
+    for (const g of u.groups)
+        out.set(`group ${g}`, groupPolicies(state, g));
+    for (const r of u.policies) {
+        const p = resolveRef(state, r);
+        if (p)
+            out.set(`policy ${p.name}`, [p]);
+    }
+    return out;
+}
+const docs = (ps) => canonicalJson((ps ?? []).map((p) => [p.name, p.document]));
+/** The sources in `to` that are new or different compared with `from` (for the same user). */
+function changedSources(to, from) {
+    return [...to.keys()].filter((k) => docs(to.get(k)) !== docs(from.get(k)));
+}
+/** Does a compacted action list (`svc:Action`, `svc:*`, `*`) cover `action`? */
+function blast_covers(names, action) {
+    if (names.has('*') || names.has(action))
+        return true;
+    const svc = action.split(':')[0];
+    return names.has(`${svc}:*`);
+}
+/**
+ * `headFindings`: the head's findings; the actions of its privilege findings are shown by name
+ * wherever someone gains them (a PassRole on `*` that existed unused in the base is news to the
+ * users who now get it). Default: only the findings new in the head.
+ */
+function blastRadius(base, head, diff, now, headFindings = diff.newFindings) {
+    const baseUsers = new Map(base.users.map((u) => [u.name, u]));
+    const headUsers = new Map(head.users.map((u) => [u.name, u]));
+    // Each source's grants, computed once per tree: 75 members of one group cost one evaluation.
+    const namesCache = new Map();
+    const namesOf = (tree, label, policies) => {
+        const key = `${tree}\u0000${label}\u0000${docs(policies)}`;
+        let hit = namesCache.get(key);
+        if (!hit) {
+            const by = compactByLevel(new Principal(label, policies, now).allowedActions());
+            namesCache.set(key, (hit = new Set(LEVELS.flatMap((l) => by[l] ?? []))));
+        }
+        return hit;
+    };
+    const gained = new Map();
+    const lost = new Map();
+    const sources = new Map();
+    const source = (via) => {
+        let s = sources.get(via);
+        if (!s)
+            sources.set(via, (s = { gaining: new Set(), losing: new Set(), gained: {}, lost: {} }));
+        return s;
+    };
+    const tally = (into, user, by, causes, side) => {
+        // A whole service (`svc:*`) is listed under each level it has actions in: count it once.
+        const seen = new Set();
+        for (const level of LEVELS) {
+            for (const action of by[level] ?? []) {
+                if (seen.has(action))
+                    continue;
+                seen.add(action);
+                let via = causes.filter(([, names]) => blast_covers(names, action)).map(([label]) => label);
+                if (via.length === 0)
+                    via = causes.length ? causes.map(([label]) => label) : ['changed policies'];
+                let t = into.get(action);
+                if (!t)
+                    into.set(action, (t = { level, users: 0, via: new Map() }));
+                t.users++;
+                for (const v of via) {
+                    t.via.set(v, (t.via.get(v) ?? 0) + 1);
+                    const s = source(v);
+                    (side === 'gained' ? s.gaining : s.losing).add(user);
+                    const list = (s[side][level] ??= []);
+                    list.push(action);
+                }
+            }
+        }
+    };
+    for (const d of diff.users) {
+        const b = sourcesOf(base, baseUsers.get(d.user));
+        const h = sourcesOf(head, headUsers.get(d.user));
+        if (d.gainedCount) {
+            const causes = changedSources(h, b).map((l) => [
+                l,
+                namesOf('head', l, h.get(l)),
+            ]);
+            tally(gained, d.user, d.gained, causes, 'gained');
+        }
+        if (d.lostCount) {
+            const causes = d.change === 'removed'
+                ? [['deletion', new Set(['*'])]]
+                : changedSources(b, h).map((l) => [l, namesOf('base', l, b.get(l))]);
+            tally(lost, d.user, d.lost, causes, 'lost');
+        }
+    }
+    const flagged = new Set(headFindings
+        .filter((f) => PRIVILEGE_RULES.has(f.rule))
+        .flatMap((f) => f.actions.map((a) => a.toLowerCase())));
+    const rank = (l) => LEVELS.indexOf(l);
+    const entries = (m) => [...m]
+        .map(([action, t]) => ({
+        action,
+        level: t.level,
+        users: t.users,
+        sensitive: isSensitive(action, t.level, flagged),
+        via: [...t.via].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([v]) => v),
+    }))
+        .sort((x, y) => Number(y.sensitive) - Number(x.sensitive) ||
+        y.users - x.users ||
+        rank(x.level) - rank(y.level) ||
+        (x.action < y.action ? -1 : x.action > y.action ? 1 : 0));
+    const perLevel = (by) => {
+        const out = {};
+        for (const l of LEVELS)
+            if (by[l]?.length)
+                out[l] = new Set(by[l]).size;
+        return out;
+    };
+    const newPrivilege = diff.newFindings
+        .filter((f) => PRIVILEGE_RULES.has(f.rule))
+        .map((f) => ({
+        rule: f.rule,
+        kind: f.user ? 'user' : f.policy ? 'policy' : 'file',
+        name: f.user ?? f.policy ?? f.file,
+        actions: [...f.actions].sort(),
+    }));
+    return {
+        usersGaining: new Set([...sources.values()].flatMap((s) => [...s.gaining])).size,
+        usersLosing: new Set([...sources.values()].flatMap((s) => [...s.losing])).size,
+        gained: entries(gained),
+        lost: entries(lost),
+        sources: [...sources]
+            .map(([via, s]) => ({
+            via,
+            usersGaining: s.gaining.size,
+            usersLosing: s.losing.size,
+            gained: perLevel(s.gained),
+            lost: perLevel(s.lost),
+        }))
+            .sort((x, y) => Math.max(y.usersGaining, y.usersLosing) - Math.max(x.usersGaining, x.usersLosing) ||
+            (x.via < y.via ? -1 : x.via > y.via ? 1 : 0)),
+        newPrivilege,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/plan/render-json.ts
 function toPlanJson(plan, blast) {
     const out = {
@@ -87569,11 +87820,257 @@ function renderMarkdown(input, limit = COMMENT_LIMIT) {
     return { body, truncated: true, tier: 'summary' };
 }
 
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/lint/format-json.ts
+function formatJson(result, diff) {
+    // Exactly the SPEC's keys: ignored findings are listed by the text report only.
+    const out = { dataVersion: result.dataVersion, findings: result.findings };
+    if (diff)
+        out.diff = diff;
+    return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/lint/rule-help.ts
+const lint = (help, ...severities) => ({ help, severities, source: 'lint' });
+const drift = (help, ...severities) => ({ help, severities, source: 'drift' });
+const RULES = {
+    'privilege-escalation': lint('The permissions allow a known privilege-escalation path (IAM self-escalation, PassRole to a new compute resource, role trust changes, a new role trusting the user, removing the Deny that restrains the user).', 'error', 'warning'),
+    'privilege-escalation-target-dependent': lint('The permissions escalate if a privileged existing resource (role, function, instance, stack) is reachable.', 'warning'),
+    'privilege-escalation-candidate': lint('A less common escalation combination (permissions boundary removal, MFA takeover, KMS grants).', 'warning'),
+    'admin-access': lint('Allow "*" on "*": full administrator access.', 'error'),
+    'service-admin': lint('iam:*, sts:* or organizations:* with write actions left after Deny: control of identities, sessions or accounts.', 'error'),
+    'service-wildcard': lint('svc:* grants every action of a service, including future ones.', 'warning'),
+    'risky-managed-policy': lint('An AWS managed policy with (near) administrator power is attached to a user or group.', 'error', 'warning'),
+    'passrole-star': lint('iam:PassRole on every role without iam:PassedToService.', 'error'),
+    'allow-not-action': lint('Allow with NotAction grants every other action of every service.', 'warning'),
+    'allow-not-resource': lint('Allow with NotResource grants every other resource.', 'warning'),
+    'credentials-exposure': lint('Actions that return credentials or secrets, on every resource.', 'warning'),
+    'data-exfiltration': lint('Bulk data reads on every resource.', 'warning'),
+    'permissions-management-unscoped': lint('Permissions-management actions on every resource.', 'error', 'warning'),
+    'write-star-scopable': lint('Write actions on "*" although they support resource ARNs.', 'warning'),
+    'unknown-service': lint('The service prefix does not exist: the entry grants nothing.', 'error'),
+    'unknown-action': lint('The action does not exist: the entry grants nothing.', 'error'),
+    'resource-mismatch': lint('No resource of the statement fits the action: it grants nothing.', 'error', 'warning'),
+    'invalid-condition-key': lint("The condition key is not valid for the statement's actions.", 'warning'),
+    'redundant-statement': lint('A statement wholly covered by another statement of the policy.', 'notice'),
+    'direct-user-policy': lint('Policies attached directly to a user instead of through a group (CIS 1.15).', 'notice'),
+    'live-policy-widened': drift("A repository policy's live default version grants actions or resources its file does not (changed outside the repository).", 'error'),
+    'unmanaged-user-admin': drift('A user the repository does not manage has administrator access.', 'error'),
+    'unmanaged-user-escalation': drift('A user the repository does not manage can escalate through a catalogued path.', 'error'),
+};
+/** One line of help per rule id. */
+const RULE_HELP = Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.help]));
+
+;// CONCATENATED MODULE: ./src/lint/format-sarif.ts
+
+const LEVEL = {
+    error: 'error',
+    warning: 'warning',
+    notice: 'note',
+};
+function formatSarif(result) {
+    const ids = [...new Set(result.findings.map((f) => f.rule))].sort();
+    const rules = ids.map((id) => ({
+        id,
+        name: id,
+        shortDescription: { text: RULE_HELP[id] ?? id },
+        help: { text: RULE_HELP[id] ?? id },
+    }));
+    const results = result.findings.map((f) => ({
+        ruleId: f.rule,
+        ruleIndex: ids.indexOf(f.rule),
+        level: LEVEL[f.severity],
+        message: { text: `${f.message}\nFix: ${f.fix}` },
+        locations: [
+            {
+                physicalLocation: {
+                    artifactLocation: { uri: f.file },
+                    region: { startLine: Math.max(1, f.line) },
+                },
+            },
+        ],
+        properties: {
+            actions: f.actions,
+            ...(f.policy ? { policy: f.policy } : {}),
+            ...(f.user ? { user: f.user } : {}),
+        },
+    }));
+    const sarif = {
+        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+        version: '2.1.0',
+        runs: [
+            {
+                tool: {
+                    driver: {
+                        name: 'iam-gitops lint',
+                        informationUri: 'https://github.com/iam-gitops/iam-gitops',
+                        semanticVersion: '0.1.0',
+                        rules,
+                        properties: { dataVersion: result.dataVersion },
+                    },
+                },
+                results,
+            },
+        ],
+    };
+    return `${JSON.stringify(sarif, null, 2)}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/lint/format-text.ts
+
+const TITLES = { error: 'Errors', warning: 'Warnings', notice: 'Notices' };
+function indent(s, by = '      ') {
+    return s
+        .split('\n')
+        .map((l) => by + l)
+        .join('\n');
+}
+function finding(f, isNew) {
+    const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : '']
+        .filter(Boolean)
+        .join(', ');
+    const head = `  ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}${isNew ? ' [new]' : ''}`;
+    return `${head}\n${indent(f.message, '    ')}\n    fix:\n${indent(f.fix)}`;
+}
+function format_text_levels(by) {
+    return LEVELS.filter((l) => by[l]?.length).map((l) => `      ${l}: ${by[l].join(', ')}`);
+}
+function formatText(result, diff) {
+    const lines = [`iam-gitops lint — IAM data ${result.dataVersion}`, ''];
+    const fresh = new Set(diff?.newFindings.map(findingKey) ?? []);
+    for (const sev of ['error', 'warning', 'notice']) {
+        const list = result.findings.filter((f) => f.severity === sev);
+        if (!list.length)
+            continue;
+        lines.push(`${TITLES[sev]} (${list.length}):`);
+        for (const f of list)
+            lines.push(finding(f, fresh.has(findingKey(f))), '');
+    }
+    if (!result.findings.length)
+        lines.push('No findings.', '');
+    if (result.ignored.length) {
+        lines.push(`Ignored by lint.ignore (${result.ignored.length}):`);
+        for (const { finding: f, reason } of result.ignored)
+            lines.push(`  ${f.file}:${f.line}: ${f.rule} — ${reason}`);
+        lines.push('');
+    }
+    if (diff) {
+        lines.push('Permission changes against the base:');
+        if (!diff.users.length)
+            lines.push('  none');
+        for (const u of diff.users) {
+            lines.push(`  ${u.user} (${u.change}): +${u.gainedCount} / -${u.lostCount} actions`);
+            if (u.gainedCount)
+                lines.push('    gained:', ...format_text_levels(u.gained));
+            if (u.lostCount)
+                lines.push('    lost:', ...format_text_levels(u.lost));
+        }
+        lines.push('', `Findings: ${diff.newFindings.length} new, ${diff.unchangedFindings} already present, ${diff.resolvedFindings.length} resolved.`);
+    }
+    const count = (s) => result.findings.filter((f) => f.severity === s).length;
+    lines.push(`${count('error')} error(s), ${count('warning')} warning(s), ${count('notice')} notice(s).`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/lint.ts
+/** `iam-gitops lint [--format text|json|sarif] [--base <git-ref>]` (SPEC §4). */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const FORMATS = ['text', 'json', 'sarif'];
+/** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
+function checkoutBase(dir, ref) {
+    // git would read `--output=<file>` or `--remote=<url>` as an option of `git archive`, not a revision.
+    if (ref.startsWith('-'))
+        throw new Error(`--base '${ref}' starts with '-', which git reads as an option; name a branch, tag or commit`);
+    const git = (args, input) => (0,external_node_child_process_.execFileSync)('git', args, {
+        cwd: dir,
+        input,
+        maxBuffer: 512 * 1024 * 1024,
+        stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const prefix = git(['rev-parse', '--show-prefix']).toString('utf8').trim();
+    const tmp = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'iam-gitops-base-'));
+    const cleanup = () => (0,external_node_fs_.rmSync)(tmp, { recursive: true, force: true });
+    try {
+        const tar = git(['archive', '--format=tar', prefix ? `${ref}:${prefix.replace(/\/$/, '')}` : ref]);
+        (0,external_node_child_process_.execFileSync)('tar', ['-x', '-C', tmp], { input: tar });
+    }
+    catch (e) {
+        cleanup();
+        const msg = e instanceof Error && 'stderr' in e ? String(e.stderr).trim() : String(e);
+        throw new Error(`--base ${ref}: cannot read that revision with git archive (${msg || 'git failed'}); use a branch, tag or commit that exists locally (fetch it first in CI, e.g. fetch-depth: 0)`);
+    }
+    return { dir: tmp, cleanup };
+}
+async function load(dir, io, label) {
+    const r = await loadDesired(dir);
+    for (const d of r.diagnostics)
+        if (d.severity === 'error' || label === 'head')
+            io.err(`${label === 'base' ? '[base] ' : ''}${formatDiagnostic(d)}\n`);
+    return r.state;
+}
+async function lintCommand(args, rawIo = {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    colour: terminalColours(),
+}, now = new Date()) {
+    const format = (args.format ?? 'text');
+    const io = guarded(rawIo, { data: format !== 'text' });
+    if (!FORMATS.includes(format)) {
+        io.err(`error: --format must be one of ${FORMATS.join(', ')} (got '${args.format}')\n`);
+        return 1;
+    }
+    const head = await load(args.dir, io, 'head');
+    if (!head) {
+        io.err('error: fix the errors above before linting (see `iam-gitops validate`)\n');
+        return 1;
+    }
+    const result = lintDesired(head, { now });
+    let diff;
+    if (args.base) {
+        const base = checkoutBase(args.dir, args.base);
+        try {
+            const baseState = await load(base.dir, io, 'base');
+            if (baseState)
+                diff = diffDesired(baseState, head, lintDesired(baseState, { now }), result, { now });
+            else
+                io.err(`warning: the files at ${args.base} are invalid; no permission diff\n`);
+        }
+        finally {
+            base.cleanup();
+        }
+    }
+    io.out(format === 'json'
+        ? neutralizeJson(formatJson(result, diff))
+        : format === 'sarif'
+            ? neutralizeJson(formatSarif(result))
+            : formatText(result, diff));
+    return reachesFailOn(result.findings, head.config.lint.failOn) ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/plan.ts
 /**
  * `iam-gitops plan [--offline] [--format text|markdown|json]`: exit 0 no changes, 2 changes,
  * 1 error (SPEC §4). `drift` is the same plan against live AWS, worded as drift.
  */
+
+
+
+
+
 
 
 
@@ -87605,15 +88102,15 @@ const PHASE = {
 function phaseProgress(io, kind) {
     return (phase) => progress(io, `[${kind}] ${PHASE[phase]}…`);
 }
-const FORMATS = ['text', 'markdown', 'json'];
+const plan_FORMATS = ['text', 'markdown', 'json'];
 function planCommand(args, io = defaultIo()) {
     return planOrDrift(args, 'plan', io);
 }
 async function planOrDrift(args, kind, rawIo) {
     const format = args.format ?? 'text';
     const io = guarded(rawIo, { data: format !== 'text' });
-    if (!FORMATS.includes(format)) {
-        io.err(`error: --format must be one of ${FORMATS.join(', ')}, not '${format}'\n`);
+    if (!plan_FORMATS.includes(format)) {
+        io.err(`error: --format must be one of ${plan_FORMATS.join(', ')}, not '${format}'\n`);
         return 1;
     }
     if (kind === 'drift' && args.offline) {
@@ -87644,8 +88141,15 @@ async function planOrDrift(args, kind, rawIo) {
     }
     const { plan } = result;
     const offlineReason = args.offline ? '`--offline` was given' : null;
+    let blast;
+    if (args.base) {
+        const b = await blastAgainst(args.dir, args.base, result.desired, result.lint, io);
+        if (b === null)
+            return 1;
+        blast = b;
+    }
     if (format === 'json')
-        io.out(neutralizeJson(renderJson(plan)));
+        io.out(neutralizeJson(renderJson(plan, blast)));
     else if (format === 'markdown') {
         const head = await git(args.dir, ['rev-parse', 'HEAD']);
         const plannedAt = (io.now ?? (() => new Date()))().toISOString();
@@ -87657,6 +88161,7 @@ async function planOrDrift(args, kind, rawIo) {
             plannedAt,
             dataVersion: result.lint.dataVersion,
             offlineReason,
+            blast,
         }).body);
     }
     else
@@ -87667,6 +88172,34 @@ async function planOrDrift(args, kind, rawIo) {
         return 1;
     }
     return plan.changes.length > 0 ? 2 : 0;
+}
+/**
+ * `plan --base <git-ref>`: the per-user permission gains and losses from that revision's files to
+ * these, summed up (the blast radius the pull request comment shows). null after an error was said;
+ * undefined when the base files are invalid (said as a warning).
+ */
+async function blastAgainst(dir, ref, head, headLint, io) {
+    let tree;
+    try {
+        tree = checkoutBase(dir, ref);
+    }
+    catch (err) {
+        io.err(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+        return null;
+    }
+    try {
+        const base = await loadDesired(tree.dir);
+        if (!base.state) {
+            io.err(`warning: the files at ${ref} are invalid; no blast radius\n`);
+            return undefined;
+        }
+        const now = new Date();
+        const diff = diffDesired(base.state, head, lintDesired(base.state, { now }), headLint, { now });
+        return blastRadius(base.state, head, diff, now.getTime(), headLint.findings);
+    }
+    finally {
+        tree.cleanup();
+    }
 }
 /**
  * What the plan hash is bound to, the same in the CLI and the action: GITHUB_REPOSITORY, else
@@ -87742,7 +88275,7 @@ async function readApprovedPlan(file) {
         return `${file}: error: it has no "changes" list; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
     return { file, hash: parsed.hash, changes: parsed.changes };
 }
-const finding = (f) => `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
+const apply_finding = (f) => `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
 async function applyCommand(args, rawIo = defaultApplyIo()) {
     const io = guarded(rawIo);
     // Decided before anything is read: without a pinned plan or --yes, someone must confirm at a terminal.
@@ -87816,12 +88349,12 @@ async function applyCommand(args, rawIo = defaultApplyIo()) {
         if (!args.allowLintErrors) {
             io.err(`error: refused: ${what}; nothing was applied. Fix them (see \`iam-gitops lint\`), or pass --allow-lint-errors to apply anyway:\n`);
             for (const f of failing)
-                io.err(finding(f));
+                io.err(apply_finding(f));
             return 1;
         }
         io.err(`warning: applying despite ${what}, because --allow-lint-errors was given:\n`);
         for (const f of failing)
-            io.err(finding(f));
+            io.err(apply_finding(f));
     }
     if (plan.changes.length === 0) {
         io.out('No changes: the account matches the files.\n');
@@ -88621,329 +89154,6 @@ async function readEmails(file, io) {
         return null;
     }
     return new Map(records.map((r) => [r.fields[u]?.value.toLowerCase() ?? '', r.fields[e]?.value ?? '']));
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-;// CONCATENATED MODULE: ./src/lint/diff.ts
-/**
- * Base → head: per user, the concrete actions gained and lost (grouped by access level,
- * whole services shown as `svc:*`), and which findings the head introduces.
- */
-
-
-
-const LEVELS = ['Permissions management', 'Tagging', 'Write', 'Read', 'List'];
-function userActions(state, now) {
-    const out = new Map();
-    for (const u of state.users) {
-        out.set(u.name, new Principal(u.name, userPolicies(state, u), now).allowedActions());
-    }
-    return out;
-}
-/** Concrete actions grouped by access level; a service granted whole is shown as `svc:*`. */
-function compactByLevel(ids) {
-    const { all, byService } = catalogIndex();
-    if (ids.size === all.length)
-        return Object.fromEntries(LEVELS.map((l) => [l, ['*']]));
-    const whole = new Set();
-    for (const [svc, list] of byService)
-        if (list.length > 0 && list.every((a) => ids.has(a.id)))
-            whole.add(svc);
-    const out = {};
-    for (const id of ids) {
-        const a = actionById(id);
-        const name = whole.has(a.service) ? `${a.service}:*` : a.name;
-        const list = (out[a.level] ??= []);
-        if (!list.includes(name))
-            list.push(name);
-    }
-    for (const l of LEVELS)
-        out[l]?.sort();
-    return out;
-}
-function minus(a, b) {
-    const out = new Set();
-    for (const x of a)
-        if (!b.has(x))
-            out.add(x);
-    return out;
-}
-function findingKey(f) {
-    return [f.rule, f.policy ?? '', f.user ?? '', [...f.actions].sort().join(',')].join('|');
-}
-function diffDesired(base, head, baseLint, headLint, opts = {}) {
-    const now = (opts.now ?? dataDate()).getTime();
-    const before = userActions(base, now);
-    const after = userActions(head, now);
-    const users = [];
-    const names = [...new Set([...before.keys(), ...after.keys()])].sort();
-    const empty = new Set();
-    for (const user of names) {
-        const b = before.get(user) ?? empty;
-        const a = after.get(user) ?? empty;
-        const gained = minus(a, b);
-        const lost = minus(b, a);
-        const change = !before.has(user) ? 'added' : !after.has(user) ? 'removed' : 'changed';
-        if (change === 'changed' && gained.size === 0 && lost.size === 0)
-            continue;
-        users.push({
-            user,
-            change,
-            gained: compactByLevel(gained),
-            lost: compactByLevel(lost),
-            gainedCount: gained.size,
-            lostCount: lost.size,
-        });
-    }
-    const baseKeys = new Set(baseLint.findings.map(findingKey));
-    const headKeys = new Set(headLint.findings.map(findingKey));
-    const newFindings = headLint.findings.filter((f) => !baseKeys.has(findingKey(f)));
-    return {
-        users,
-        newFindings,
-        resolvedFindings: baseLint.findings.filter((f) => !headKeys.has(findingKey(f))),
-        unchangedFindings: headLint.findings.length - newFindings.length,
-    };
-}
-
-;// CONCATENATED MODULE: ./src/lint/format-json.ts
-function formatJson(result, diff) {
-    // Exactly the SPEC's keys: ignored findings are listed by the text report only.
-    const out = { dataVersion: result.dataVersion, findings: result.findings };
-    if (diff)
-        out.diff = diff;
-    return `${JSON.stringify(out, null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/lint/rule-help.ts
-const lint = (help, ...severities) => ({ help, severities, source: 'lint' });
-const drift = (help, ...severities) => ({ help, severities, source: 'drift' });
-const RULES = {
-    'privilege-escalation': lint('The permissions allow a known privilege-escalation path (IAM self-escalation, PassRole to a new compute resource, role trust changes, a new role trusting the user, removing the Deny that restrains the user).', 'error', 'warning'),
-    'privilege-escalation-target-dependent': lint('The permissions escalate if a privileged existing resource (role, function, instance, stack) is reachable.', 'warning'),
-    'privilege-escalation-candidate': lint('A less common escalation combination (permissions boundary removal, MFA takeover, KMS grants).', 'warning'),
-    'admin-access': lint('Allow "*" on "*": full administrator access.', 'error'),
-    'service-admin': lint('iam:*, sts:* or organizations:* with write actions left after Deny: control of identities, sessions or accounts.', 'error'),
-    'service-wildcard': lint('svc:* grants every action of a service, including future ones.', 'warning'),
-    'risky-managed-policy': lint('An AWS managed policy with (near) administrator power is attached to a user or group.', 'error', 'warning'),
-    'passrole-star': lint('iam:PassRole on every role without iam:PassedToService.', 'error'),
-    'allow-not-action': lint('Allow with NotAction grants every other action of every service.', 'warning'),
-    'allow-not-resource': lint('Allow with NotResource grants every other resource.', 'warning'),
-    'credentials-exposure': lint('Actions that return credentials or secrets, on every resource.', 'warning'),
-    'data-exfiltration': lint('Bulk data reads on every resource.', 'warning'),
-    'permissions-management-unscoped': lint('Permissions-management actions on every resource.', 'error', 'warning'),
-    'write-star-scopable': lint('Write actions on "*" although they support resource ARNs.', 'warning'),
-    'unknown-service': lint('The service prefix does not exist: the entry grants nothing.', 'error'),
-    'unknown-action': lint('The action does not exist: the entry grants nothing.', 'error'),
-    'resource-mismatch': lint('No resource of the statement fits the action: it grants nothing.', 'error', 'warning'),
-    'invalid-condition-key': lint("The condition key is not valid for the statement's actions.", 'warning'),
-    'redundant-statement': lint('A statement wholly covered by another statement of the policy.', 'notice'),
-    'direct-user-policy': lint('Policies attached directly to a user instead of through a group (CIS 1.15).', 'notice'),
-    'live-policy-widened': drift("A repository policy's live default version grants actions or resources its file does not (changed outside the repository).", 'error'),
-    'unmanaged-user-admin': drift('A user the repository does not manage has administrator access.', 'error'),
-    'unmanaged-user-escalation': drift('A user the repository does not manage can escalate through a catalogued path.', 'error'),
-};
-/** One line of help per rule id. */
-const RULE_HELP = Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.help]));
-
-;// CONCATENATED MODULE: ./src/lint/format-sarif.ts
-
-const LEVEL = {
-    error: 'error',
-    warning: 'warning',
-    notice: 'note',
-};
-function formatSarif(result) {
-    const ids = [...new Set(result.findings.map((f) => f.rule))].sort();
-    const rules = ids.map((id) => ({
-        id,
-        name: id,
-        shortDescription: { text: RULE_HELP[id] ?? id },
-        help: { text: RULE_HELP[id] ?? id },
-    }));
-    const results = result.findings.map((f) => ({
-        ruleId: f.rule,
-        ruleIndex: ids.indexOf(f.rule),
-        level: LEVEL[f.severity],
-        message: { text: `${f.message}\nFix: ${f.fix}` },
-        locations: [
-            {
-                physicalLocation: {
-                    artifactLocation: { uri: f.file },
-                    region: { startLine: Math.max(1, f.line) },
-                },
-            },
-        ],
-        properties: {
-            actions: f.actions,
-            ...(f.policy ? { policy: f.policy } : {}),
-            ...(f.user ? { user: f.user } : {}),
-        },
-    }));
-    const sarif = {
-        $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-        version: '2.1.0',
-        runs: [
-            {
-                tool: {
-                    driver: {
-                        name: 'iam-gitops lint',
-                        informationUri: 'https://github.com/iam-gitops/iam-gitops',
-                        semanticVersion: '0.1.0',
-                        rules,
-                        properties: { dataVersion: result.dataVersion },
-                    },
-                },
-                results,
-            },
-        ],
-    };
-    return `${JSON.stringify(sarif, null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/lint/format-text.ts
-
-const TITLES = { error: 'Errors', warning: 'Warnings', notice: 'Notices' };
-function indent(s, by = '      ') {
-    return s
-        .split('\n')
-        .map((l) => by + l)
-        .join('\n');
-}
-function format_text_finding(f, isNew) {
-    const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : '']
-        .filter(Boolean)
-        .join(', ');
-    const head = `  ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}${isNew ? ' [new]' : ''}`;
-    return `${head}\n${indent(f.message, '    ')}\n    fix:\n${indent(f.fix)}`;
-}
-function format_text_levels(by) {
-    return LEVELS.filter((l) => by[l]?.length).map((l) => `      ${l}: ${by[l].join(', ')}`);
-}
-function formatText(result, diff) {
-    const lines = [`iam-gitops lint — IAM data ${result.dataVersion}`, ''];
-    const fresh = new Set(diff?.newFindings.map(findingKey) ?? []);
-    for (const sev of ['error', 'warning', 'notice']) {
-        const list = result.findings.filter((f) => f.severity === sev);
-        if (!list.length)
-            continue;
-        lines.push(`${TITLES[sev]} (${list.length}):`);
-        for (const f of list)
-            lines.push(format_text_finding(f, fresh.has(findingKey(f))), '');
-    }
-    if (!result.findings.length)
-        lines.push('No findings.', '');
-    if (result.ignored.length) {
-        lines.push(`Ignored by lint.ignore (${result.ignored.length}):`);
-        for (const { finding: f, reason } of result.ignored)
-            lines.push(`  ${f.file}:${f.line}: ${f.rule} — ${reason}`);
-        lines.push('');
-    }
-    if (diff) {
-        lines.push('Permission changes against the base:');
-        if (!diff.users.length)
-            lines.push('  none');
-        for (const u of diff.users) {
-            lines.push(`  ${u.user} (${u.change}): +${u.gainedCount} / -${u.lostCount} actions`);
-            if (u.gainedCount)
-                lines.push('    gained:', ...format_text_levels(u.gained));
-            if (u.lostCount)
-                lines.push('    lost:', ...format_text_levels(u.lost));
-        }
-        lines.push('', `Findings: ${diff.newFindings.length} new, ${diff.unchangedFindings} already present, ${diff.resolvedFindings.length} resolved.`);
-    }
-    const count = (s) => result.findings.filter((f) => f.severity === s).length;
-    lines.push(`${count('error')} error(s), ${count('warning')} warning(s), ${count('notice')} notice(s).`);
-    return `${lines.join('\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/commands/lint.ts
-/** `iam-gitops lint [--format text|json|sarif] [--base <git-ref>]` (SPEC §4). */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const lint_FORMATS = ['text', 'json', 'sarif'];
-/** Extracts the repository tree of `ref` (the part under `dir`) into a temporary directory. */
-function checkoutBase(dir, ref) {
-    // git would read `--output=<file>` or `--remote=<url>` as an option of `git archive`, not a revision.
-    if (ref.startsWith('-'))
-        throw new Error(`--base '${ref}' starts with '-', which git reads as an option; name a branch, tag or commit`);
-    const git = (args, input) => (0,external_node_child_process_.execFileSync)('git', args, {
-        cwd: dir,
-        input,
-        maxBuffer: 512 * 1024 * 1024,
-        stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const prefix = git(['rev-parse', '--show-prefix']).toString('utf8').trim();
-    const tmp = (0,external_node_fs_.mkdtempSync)(external_node_path_default().join((0,external_node_os_.tmpdir)(), 'iam-gitops-base-'));
-    const cleanup = () => (0,external_node_fs_.rmSync)(tmp, { recursive: true, force: true });
-    try {
-        const tar = git(['archive', '--format=tar', prefix ? `${ref}:${prefix.replace(/\/$/, '')}` : ref]);
-        (0,external_node_child_process_.execFileSync)('tar', ['-x', '-C', tmp], { input: tar });
-    }
-    catch (e) {
-        cleanup();
-        const msg = e instanceof Error && 'stderr' in e ? String(e.stderr).trim() : String(e);
-        throw new Error(`--base ${ref}: cannot read that revision with git archive (${msg || 'git failed'}); use a branch, tag or commit that exists locally (fetch it first in CI, e.g. fetch-depth: 0)`);
-    }
-    return { dir: tmp, cleanup };
-}
-async function load(dir, io, label) {
-    const r = await loadDesired(dir);
-    for (const d of r.diagnostics)
-        if (d.severity === 'error' || label === 'head')
-            io.err(`${label === 'base' ? '[base] ' : ''}${formatDiagnostic(d)}\n`);
-    return r.state;
-}
-async function lintCommand(args, rawIo = {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
-    colour: terminalColours(),
-}, now = new Date()) {
-    const format = (args.format ?? 'text');
-    const io = guarded(rawIo, { data: format !== 'text' });
-    if (!lint_FORMATS.includes(format)) {
-        io.err(`error: --format must be one of ${lint_FORMATS.join(', ')} (got '${args.format}')\n`);
-        return 1;
-    }
-    const head = await load(args.dir, io, 'head');
-    if (!head) {
-        io.err('error: fix the errors above before linting (see `iam-gitops validate`)\n');
-        return 1;
-    }
-    const result = lintDesired(head, { now });
-    let diff;
-    if (args.base) {
-        const base = checkoutBase(args.dir, args.base);
-        try {
-            const baseState = await load(base.dir, io, 'base');
-            if (baseState)
-                diff = diffDesired(baseState, head, lintDesired(baseState, { now }), result, { now });
-            else
-                io.err(`warning: the files at ${args.base} are invalid; no permission diff\n`);
-        }
-        finally {
-            base.cleanup();
-        }
-    }
-    io.out(format === 'json'
-        ? neutralizeJson(formatJson(result, diff))
-        : format === 'sarif'
-            ? neutralizeJson(formatSarif(result))
-            : formatText(result, diff));
-    return reachesFailOn(result.findings, head.config.lint.failOn) ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/report/cis.ts
