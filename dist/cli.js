@@ -88826,31 +88826,9 @@ function configYaml(existing, result) {
 }
 
 ;// CONCATENATED MODULE: ./src/adopt/policy-json.ts
-const TOP = ['Version', 'Id', 'Statement'];
-const STATEMENT = [
-    'Sid',
-    'Effect',
-    'Principal',
-    'NotPrincipal',
-    'Action',
-    'NotAction',
-    'Resource',
-    'NotResource',
-    'Condition',
-];
-function ordered(obj, order) {
-    const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
-    // Unknown keys keep their relative order after the known ones (sort is stable).
-    return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => rank(a) - rank(b)));
-}
+
 function policy_json_policyJson(doc) {
-    const top = ordered(doc, TOP);
-    const s = top.Statement;
-    if (Array.isArray(s))
-        top.Statement = s.map((x) => ordered(x, STATEMENT));
-    else if (s && typeof s === 'object')
-        top.Statement = ordered(s, STATEMENT);
-    return JSON.stringify(top, null, 2) + '\n';
+    return policyJson(doc) + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/adopt/select.ts

@@ -2,8 +2,8 @@
  * Apply on merge, run as `node dist/index.js`: the happy path, then every refusal, each of which
  * must leave AWS untouched (no write call in the run's call log) and say why on the pull request.
  */
-import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import type { GitHubServer } from '../harness/github-server.js';
+import type { Moto } from '../harness/moto.js';
 import { runAction } from '../harness/action-runner.js';
 import { parseMeta } from '../../src/github/comment.js';
 import {
@@ -18,22 +18,14 @@ import {
   pushPayload,
   repoFiles,
   sha,
-  verifySender,
   APPLY_ROLE,
   config,
+  useServers,
 } from './scenario.js';
 
 let gh: GitHubServer;
 let moto: Moto;
-beforeAll(async () => {
-  [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
-});
-afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
-beforeEach(async () => {
-  gh.reset();
-  await moto.reset();
-  await verifySender(moto);
-});
+useServers((g, m) => ([gh, moto] = [g, m]));
 
 const ctx = () => ({ gh, moto });
 const HEAD = sha('pr-head');

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runAction, writeRepo, type ActionRun } from '../harness/action-runner.js';
 import { formParams, forward, readBody, serviceOf } from '../harness/gap-proxy.js';
-import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import type { GitHubServer } from '../harness/github-server.js';
+import type { Moto } from '../harness/moto.js';
 import {
   applyRun,
   approvedPr,
@@ -19,20 +19,12 @@ import {
   PLAN_ROLE,
   repoFiles,
   sha,
-  verifySender,
+  useServers,
 } from './scenario.js';
 
 let gh: GitHubServer;
 let moto: Moto;
-beforeAll(async () => {
-  [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
-});
-afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
-beforeEach(async () => {
-  gh.reset();
-  await moto.reset();
-  await verifySender(moto);
-});
+useServers((g, m) => ([gh, moto] = [g, m]));
 
 const ctx = () => ({ gh, moto });
 const botBody = (n: number) => gh.comments(n).find((c) => c.user.login === 'github-actions[bot]')?.body ?? '';

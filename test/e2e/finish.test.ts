@@ -7,23 +7,15 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { GetLoginProfileCommand, ListUsersCommand } from '@aws-sdk/client-iam';
-import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import type { GitHubServer } from '../harness/github-server.js';
+import type { Moto } from '../harness/moto.js';
 import { startScriptProxy, type ScriptStep } from '../harness/script-proxy.js';
 import { parseMeta } from '../../src/github/comment.js';
-import { applyRun, approvedPr, driftUser, iamUserNames, repoFiles, sha, verifySender } from './scenario.js';
+import { applyRun, approvedPr, driftUser, iamUserNames, repoFiles, sha, useServers } from './scenario.js';
 
 let gh: GitHubServer;
 let moto: Moto;
-beforeAll(async () => {
-  [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
-});
-afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
-beforeEach(async () => {
-  gh.reset();
-  await moto.reset();
-  await verifySender(moto);
-});
+useServers((g, m) => ([gh, moto] = [g, m]));
 
 const ctx = () => ({ gh, moto });
 const MERGE = sha('merge-3');

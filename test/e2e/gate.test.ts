@@ -4,8 +4,8 @@
  * its own gate, text a workflow can write into the plan comment, and merges of invalid files.
  * Every refusal leaves AWS untouched and says why on the pull request.
  */
-import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import type { GitHubServer } from '../harness/github-server.js';
+import type { Moto } from '../harness/moto.js';
 import { composeComment, parseMeta } from '../../src/github/comment.js';
 import {
   after,
@@ -17,20 +17,12 @@ import {
   postedAt,
   repoFiles,
   sha,
-  verifySender,
+  useServers,
 } from './scenario.js';
 
 let gh: GitHubServer;
 let moto: Moto;
-beforeAll(async () => {
-  [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
-});
-afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
-beforeEach(async () => {
-  gh.reset();
-  await moto.reset();
-  await verifySender(moto);
-});
+useServers((g, m) => ([gh, moto] = [g, m]));
 
 const ctx = () => ({ gh, moto });
 const HEAD = sha('gate-head');

@@ -3,31 +3,14 @@
  * merged pull request (people are notified; an edit notifies nobody) with a link to the run, and
  * still marks the plan comment. A re-run finds the plan comment again, not the result.
  */
-import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import type { GitHubServer } from '../harness/github-server.js';
+import type { Moto } from '../harness/moto.js';
 import { MARKER as PLAN_MARKER, parseMeta, RESULT_MARKER } from '../../src/github/comment.js';
-import {
-  after,
-  applyRun,
-  iamUserNames,
-  planRun,
-  postedAt,
-  repoFiles,
-  sha,
-  verifySender,
-} from './scenario.js';
+import { after, applyRun, iamUserNames, planRun, postedAt, repoFiles, sha, useServers } from './scenario.js';
 
 let gh: GitHubServer;
 let moto: Moto;
-beforeAll(async () => {
-  [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
-});
-afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
-beforeEach(async () => {
-  gh.reset();
-  await moto.reset();
-  await verifySender(moto);
-});
+useServers((g, m) => ([gh, moto] = [g, m]));
 
 const ctx = () => ({ gh, moto });
 const HEAD = sha('pr-head');

@@ -8,8 +8,8 @@ import { CreateUserCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { parseMeta } from '../../src/github/comment.js';
 import { runAction, type ActionRun, type RunOptions } from '../harness/action-runner.js';
-import type { GitHubServer } from '../harness/github-server.js';
-import type { Moto } from '../harness/moto.js';
+import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
+import { startMoto, type Moto } from '../harness/moto.js';
 
 export const PLAN_ROLE = 'arn:aws:iam::123456789012:role/iam-gitops-plan';
 export const APPLY_ROLE = 'arn:aws:iam::123456789012:role/iam-gitops-apply';
@@ -158,6 +158,26 @@ export async function approvedPr(
   });
   ctx.gh.merge(number, sha(`merge-${number}`));
   return plan;
+}
+
+/**
+ * The servers of an end-to-end file: the local GitHub API and the emulator, started once for the
+ * file, reset before each test with the SES sender verified, stopped at the end. `use` receives
+ * them when they are up.
+ */
+export function useServers(use: (gh: GitHubServer, moto: Moto) => void): void {
+  let gh: GitHubServer | undefined;
+  let moto: Moto | undefined;
+  beforeAll(async () => {
+    [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
+    use(gh, moto);
+  });
+  afterAll(async () => Promise.all([gh?.stop(), moto?.stop()]));
+  beforeEach(async () => {
+    gh!.reset();
+    await moto!.reset();
+    await verifySender(moto!);
+  });
 }
 
 /** SES refuses a sender that is not verified; the account's owner does this once. */

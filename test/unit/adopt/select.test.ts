@@ -28,7 +28,7 @@ const opts = (over: Partial<ImportOptions> = {}): ImportOptions => ({
   ...over,
 });
 
-test('policy files are written in IAM key order, unknown keys last, values untouched', () => {
+test('policy files are written in IAM key order, values untouched', () => {
   const text = policyJson({
     Statement: [
       {
