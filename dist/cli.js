@@ -67977,16 +67977,19 @@ function assertGroupManaged(name, actualPath, path) {
     }
 }
 /**
- * Refuses to touch a group outside the managed path, or outside adoptPaths when the config adopts
- * (NoSuchEntity when it does not exist).
+ * Refuses a group at `actualPath` unless it is under the managed path, or under adoptPaths when
+ * the config adopts: one rule whether the path came from the plan's read or from a fresh one.
  */
+function assertGroupInScope(ctx, name, actualPath) {
+    const { path, adopt, adoptPaths } = ctx.desired.config;
+    if (adopt && actualPath !== undefined && adoptPaths.includes(actualPath))
+        return;
+    assertGroupManaged(name, actualPath, path);
+}
+/** Refuses to touch a group out of scope (NoSuchEntity when it does not exist). */
 async function requireManagedGroup(ctx, name) {
     const res = await ctx.clients.iam.send(new dist_cjs/* GetGroupCommand */.DyH({ GroupName: name, MaxItems: 1 }));
-    const { path, adopt, adoptPaths } = ctx.desired.config;
-    const at = res.Group.Path ?? '';
-    if (adopt && adoptPaths.includes(at))
-        return;
-    assertManaged(res.Group, path);
+    assertGroupInScope(ctx, name, res.Group.Path);
 }
 async function createGroup(op, ctx) {
     const name = nameOf(op);
@@ -68371,7 +68374,7 @@ async function knownAttachments(ctx, d) {
     const group = knownGroup(ctx, d.principal);
     if (!group)
         return undefined;
-    assertGroupManaged(d.principal, group.path, ctx.desired.config.path);
+    assertGroupInScope(ctx, d.principal, group.path);
     return group.attachedPolicyArns;
 }
 async function attachPolicy(op, ctx) {

@@ -17,7 +17,7 @@ import {
 import { MAX_USER_TAGS } from '../desired/tags.js';
 import { CONSOLE_TAG_KEY, WELCOME_PENDING_TAG } from '../model/desired.js';
 import type { AttachmentDetails, LoginProfileDetails, MembershipDetails, Operation } from '../model/plan.js';
-import { assertGroupManaged, requireManagedGroup } from './iam-groups.js';
+import { assertGroupInScope, requireManagedGroup } from './iam-groups.js';
 import { detailsOf, managedUserTags, PAGE, requireManagedUser, tolerate } from './iam-common.js';
 import { forgetGroup, forgetUser, knownGroup, knownUser } from './known.js';
 import { generatePassword, satisfiesPolicy } from './password.js';
@@ -159,7 +159,7 @@ async function knownAttachments(ctx: ApplyContext, d: AttachmentDetails): Promis
   }
   const group = knownGroup(ctx, d.principal);
   if (!group) return undefined;
-  assertGroupManaged(d.principal, group.path, ctx.desired.config.path);
+  assertGroupInScope(ctx, d.principal, group.path);
   return group.attachedPolicyArns;
 }
 

@@ -38,15 +38,19 @@ export function assertGroupManaged(name: string, actualPath: string | undefined,
 }
 
 /**
- * Refuses to touch a group outside the managed path, or outside adoptPaths when the config adopts
- * (NoSuchEntity when it does not exist).
+ * Refuses a group at `actualPath` unless it is under the managed path, or under adoptPaths when
+ * the config adopts: one rule whether the path came from the plan's read or from a fresh one.
  */
+export function assertGroupInScope(ctx: ApplyContext, name: string, actualPath: string | undefined): void {
+  const { path, adopt, adoptPaths } = ctx.desired.config;
+  if (adopt && actualPath !== undefined && adoptPaths.includes(actualPath)) return;
+  assertGroupManaged(name, actualPath, path);
+}
+
+/** Refuses to touch a group out of scope (NoSuchEntity when it does not exist). */
 export async function requireManagedGroup(ctx: ApplyContext, name: string): Promise<void> {
   const res = await ctx.clients.iam.send(new GetGroupCommand({ GroupName: name, MaxItems: 1 }));
-  const { path, adopt, adoptPaths } = ctx.desired.config;
-  const at = res.Group!.Path ?? '';
-  if (adopt && adoptPaths.includes(at)) return;
-  assertManaged(res.Group!, path);
+  assertGroupInScope(ctx, name, res.Group!.Path);
 }
 
 export async function createGroup(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {

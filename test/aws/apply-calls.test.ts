@@ -136,7 +136,7 @@ test('a user created outside the run after the plan read it is a conflict: re-re
   const text = h.out.join('');
   expect(text).toMatch(/✗ create user u1: .*u1 exists but is not managed by iam-gitops/);
   // Nothing that depends on u1 ran on the unmanaged user.
-  expect(text).toMatch(/- skipped create membership u1 → developers/);
+  expect(text).toMatch(/- create membership u1 → developers \(skipped: user:u1 failed\)/);
   const tags = await moto.clients().iam.send(new ListUserTagsCommand({ UserName: 'u1' }));
   expect(tags.Tags ?? []).toEqual([]);
   // u0 was created and mailed all the same.

@@ -296,8 +296,10 @@ test('after the takeover, the files keep the adopted group and policy at / where
   });
 
   const apply = harness();
-  expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), apply.io)).toBe(0);
+  const code = await applyCommand(parseArgs(['apply', '--dir', dir, '--yes']), apply.io);
   expect(apply.err()).not.toMatch(/not managed/);
+  expect(apply.out()).not.toMatch(/not managed/);
+  expect(code).toBe(0);
   expect(
     apply.calls
       .writes()

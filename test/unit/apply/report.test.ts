@@ -102,6 +102,6 @@ test('a deferred mail is neither a failure nor sent: counted, named with its rea
   expect(text).toContain('by operation type: user 1, email 4');
   expect(formatOperations(report)).toContain(`… create email carol (${note})`);
   const md = applyMarkdown(report);
-  expect(md).toContain(`| carol | deferred (${note}) |`);
+  expect(md).toContain(`| \`carol\` | deferred (${note}) |`);
   expect(md).toContain('AWS calls: 5 (5.0 per created user)');
 });
