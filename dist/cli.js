@@ -86315,7 +86315,7 @@ function planHash(operations, repo) {
 const OFFLINE_ACCOUNT_ID = '000000000000';
 async function runPlan(opts) {
     opts.onPhase?.('files');
-    const loaded = await loadDesired(opts.dir, { configPath: opts.configPath });
+    const loaded = opts.loaded ?? (await loadDesired(opts.dir, { configPath: opts.configPath }));
     const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
     if (!loaded.state || errors.length > 0)
         return { ok: false, diagnostics: loaded.diagnostics };

@@ -5,7 +5,7 @@
 import type { AwsClients } from './aws/clients.js';
 import { readActualState, refreshLoginProfiles, type ReadOptions } from './aws/read-account.js';
 import { withGate, type GateSettings } from './config/gate.js';
-import { loadDesired } from './desired/index.js';
+import { loadDesired, type LoadResult } from './desired/index.js';
 import { lintDesired, type LintResult } from './lint/index.js';
 import { emptyActualState, type ActualState } from './model/actual.js';
 import type { DesiredState } from './model/desired.js';
@@ -29,6 +29,8 @@ export interface PlanRunOptions {
   read?: ReadOptions;
   /** The gate settings in force (on GitHub: the stricter of base and head), replacing the files' own. */
   gate?: GateSettings;
+  /** The files as already read and validated (the flows read them before AWS); read here when absent. */
+  loaded?: LoadResult;
   /** Told when each phase starts, for progress on a terminal. */
   onPhase?: (phase: PlanPhase) => void;
 }
@@ -52,7 +54,7 @@ export const OFFLINE_ACCOUNT_ID = '000000000000';
 
 export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
   opts.onPhase?.('files');
-  const loaded = await loadDesired(opts.dir, { configPath: opts.configPath });
+  const loaded = opts.loaded ?? (await loadDesired(opts.dir, { configPath: opts.configPath }));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
   if (!loaded.state || errors.length > 0) return { ok: false, diagnostics: loaded.diagnostics };
   const desired = opts.gate

@@ -45,6 +45,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
     offline: false,
     clients,
     gate: gate.gate.settings,
+    loaded: gate.loaded,
   });
   if (!run.ok)
     return refuse(s, d, gate, 'the merged files are invalid', diagnosticsMarkdown(run.diagnostics));

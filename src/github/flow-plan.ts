@@ -3,6 +3,7 @@
  * annotations, outputs, the one sticky comment and the job summary.
  */
 import * as core from '@actions/core';
+import type { LoadResult } from '../desired/index.js';
 import type { Settings } from '../inputs.js';
 import type { Plan } from '../model/plan.js';
 import type { AwsClients } from '../aws/clients.js';
@@ -37,10 +38,9 @@ async function gateFor(
   s: Settings,
   d: Deps,
   pr: PullPayload | undefined,
+  loaded: LoadResult,
 ): Promise<EffectiveGate | undefined> {
-  if (!pr) return undefined;
-  const loaded = await d.loadDesired(s.dir, s.configPath);
-  if (!loaded.state) return undefined;
+  if (!pr || !loaded.state) return undefined;
   try {
     return await gateInForce(d.api, s, pr.base.sha, loaded.state);
   } catch (err) {
@@ -93,7 +93,9 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   const pr = s.payload.pull_request as PullPayload | undefined;
   const offline = offlineReason(s, pr);
   if (offline) core.info(neutralize(`Planning offline: ${offline}.`));
-  const gate = await gateFor(s, d, pr);
+  // The files are read once: for the gate settings they carry, then for the plan.
+  const loaded = await d.loadDesired(s.dir, s.configPath);
+  const gate = await gateFor(s, d, pr, loaded);
   let clients: AwsClients | undefined;
   if (!offline) clients = await d.awsClients(s.planRoleToAssume, s.awsRegion);
   const run = await d.runPlan({
@@ -103,6 +105,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
     offline: Boolean(offline),
     clients,
     gate: gate?.settings,
+    loaded,
   });
   const gateBlock = gateMarkdown(gate);
 
@@ -118,11 +121,8 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
   let summary: string;
   if (run.ok) {
     const ops = fingerprints(run.plan);
-    const reserve =
-      2000 +
-      gateBlock.length +
-      (ops ? JSON.stringify(ops).length : 0) +
-      (pinOf(run.plan.changes)?.length ?? 0);
+    const pin = pinOf(run.plan.changes);
+    const reserve = 2000 + gateBlock.length + (ops ? JSON.stringify(ops).length : 0) + (pin?.length ?? 0);
     const blast = pr
       ? await blastFor(s.dir, s.configPath, base, run.desired, run.lint, d.now())
       : { note: 'there is no pull request to compare with' };
@@ -152,7 +152,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
       truncated: rendered.truncated,
       counts: countChanges(run.plan.changes),
       ops,
-      pin: pinOf(run.plan.changes),
+      pin,
       status: 'planned',
     };
   } else {

@@ -7,6 +7,7 @@
  */
 import { effectiveGate, gateSettingsOf, readGateSettings, type EffectiveGate } from '../config/gate.js';
 import type { Settings } from '../inputs.js';
+import type { LoadResult } from '../desired/index.js';
 import type { DesiredState } from '../model/desired.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { Plan } from '../model/plan.js';
@@ -35,6 +36,8 @@ export type GateResult =
       pr: PullRequest;
       meta: CommentMeta;
       desired: DesiredState;
+      /** The merged files as the gate read and validated them; the plan uses the same reading. */
+      loaded: LoadResult;
       gate: EffectiveGate;
     } & GateContext)
   | ({ ok: false; reason: string; detail?: string } & GateContext);
@@ -184,7 +187,7 @@ export async function checkGate(s: Settings, d: Deps): Promise<GateResult> {
     roles.set(login.toLowerCase(), await d.api.permissionOf(login));
   const approvals = evaluateApprovals({ ...facts, roles, required: gate.settings.requiredApprovals });
   if (!approvals.ok) return { ok: false, reason: `not approved: ${approvals.message}`, ...ctx, approvals };
-  return { ...ctx, ok: true, approvals, pr, meta, desired: loaded.state, gate };
+  return { ...ctx, ok: true, approvals, pr, meta, desired: loaded.state, loaded, gate };
 }
 
 export type SamePlan =
