@@ -64653,7 +64653,7 @@ function(e,t){for(var r=0;r<t.length;r++){var i=t[r];i.enumerable=i.enumerable||
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3220);
+/* harmony import */ var _commands_dispatch_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8363);
 /**
  * The command line (SPEC §4): `iam-gitops <validate|lint|plan|apply|drift|import|report> [options]`.
  * Each command lives in src/commands/<name>.ts and returns its exit code; src/commands/dispatch.ts
@@ -64670,7 +64670,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3220:
+/***/ 8363:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65370,7 +65370,7 @@ function describeRetry(err, attempt, delayMs) {
     return `attempt ${attempt} failed (${errorMessage(err)}); retrying in ${delayMs} ms`;
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/aws-errors.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/aws-errors.ts
 /** AWS error matching that survives the SDK's two spellings (`NoSuchEntity` / `NoSuchEntityException`). */
 
 function hasCode(err, ...codes) {
@@ -65430,7 +65430,7 @@ const WELCOME_PENDING_TAG = { key: 'iam-gitops:welcome', value: 'pending' };
  */
 const CONSOLE_TAG_KEY = 'iam-gitops:console';
 
-;// CONCATENATED MODULE: ./src/monitoring/filters.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/filters.ts
 /** The only CIS rendering shipped: the strings Security Hub CloudWatch.1–14 accept unchanged. */
 const CIS_MODE = 'cis-exact';
 /** Every name starts with this, so one prefix reads them all back. */
@@ -65587,7 +65587,7 @@ function selectFilters(sets) {
 }
 const ALL_FILTERS = [...CUSTOM_FILTERS, ...CIS_FILTERS];
 
-;// CONCATENATED MODULE: ./src/monitoring/policies.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/policies.ts
 /** The resource and trust policies of the baseline (cis-monitoring §6, §7.2, §7.3). */
 /** CloudTrail may read the ACL and write its logs, only for our trail; TLS only for everyone. */
 function bucketPolicy(bucket, accountId, trailArn) {
@@ -65769,7 +65769,7 @@ function safeDecode(text) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/desired.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/desired.ts
 /** The baseline as exact settings: names, ARNs and documents derived from the config. */
 
 
@@ -65905,7 +65905,7 @@ function desiredAlarm(f, config, topicArn) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/read.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/read.ts
 /**
  * Reads the baseline's resources with a fixed number of calls, whatever the account holds.
  * Reads only; a resource that does not exist reads as null.
@@ -66179,7 +66179,7 @@ async function readKey(clients) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/actual.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/actual.ts
 /** What the baseline's resources look like in the account (stored opaque in ActualState.monitoring). */
 function emptyActualMonitoring() {
     return {
@@ -66277,7 +66277,7 @@ function namespaceProblem(name) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/mask.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/mask.ts
 /** Alarm e-mail addresses as PR comments and notes show them (SPEC §3): `s***@example.com`. */
 function maskEmail(email) {
     const at = email.lastIndexOf('@');
@@ -66286,7 +66286,7 @@ function maskEmail(email) {
     return `${email[0]}***${email.slice(at)}`;
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/filter-pattern.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/filter-pattern.ts
 /**
  * An offline evaluator for the CloudWatch Logs JSON filter-pattern syntax the baseline ships:
  * `{ … }`, `$.a.b` / `$.a[0]` selectors, `=` `!=` with quoted or unquoted strings (a `*` wildcard
@@ -66572,7 +66572,7 @@ function compileFilterPattern(src) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/sample-events.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/sample-events.ts
 /**
  * CloudTrail records the shipped filter patterns are proven against before they are written,
  * modelled on the records CloudTrail documents (console sign-in events, management events).
@@ -66751,7 +66751,7 @@ const SAMPLE_EVENTS = [
     },
 ];
 
-;// CONCATENATED MODULE: ./src/monitoring/self-test.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/self-test.ts
 /**
  * Proves each filter pattern against the sample CloudTrail records before it is written: it must
  * parse, fire on every record that names its item and on no other.
@@ -66800,7 +66800,7 @@ function describeFailures(results) {
         .map((r) => `metric filter ${r.item}: pattern self-test failed: ${r.problems.join('; ')}`);
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/plan.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/plan.ts
 /**
  * Pure: the baseline's desired settings against what was read → create/update operations in the
  * order of cis-monitoring §1, each with the exact settings and, for updates, the drifted fields.
@@ -67194,7 +67194,7 @@ function withDependencies(ops) {
     return sorted;
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/util.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/util.ts
 function detailsOf(op) {
     return op.details;
 }
@@ -67208,7 +67208,7 @@ function needs(op, field) {
 /** Tags as the SDKs' `[{Key, Value}]` lists. */
 const toTagList = (tags) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/bucket.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/bucket.ts
 /** The trail bucket: created, public access blocked, encrypted, CloudTrail-only TLS policy, tagged. */
 
 
@@ -67278,7 +67278,7 @@ const bucketHandler = async (op, ctx) => {
     return { status: 'done' };
 };
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/kms-key.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/kms-key.ts
 /**
  * The trail's key when iam-gitops creates it: CreateKey with the CloudTrail key policy, the alias
  * by which every later run finds it, then yearly rotation (CloudTrail.2, CIS 3.6). The policy is
@@ -67323,7 +67323,7 @@ const kmsKeyHandler = async (op, ctx) => {
     return { status: 'done', note: created ? 'created' : 'rotation enabled' };
 };
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/log-group-role.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/log-group-role.ts
 /** The log group CloudTrail writes to and the role it assumes to do so. */
 
 
@@ -67387,7 +67387,7 @@ const roleHandler = async (op, ctx) => {
     return { status: 'done' };
 };
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/metrics.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/metrics.ts
 /** Metric filters (self-tested before any write) and their alarms. */
 
 
@@ -67484,7 +67484,7 @@ const alarmHandler = async (op, ctx) => {
     return { status: 'done' };
 };
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/topic.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/topic.ts
 /** The alarm topic (CloudWatch-only publish policy) and its e-mail subscriptions. */
 
 
@@ -67561,7 +67561,7 @@ async function unsubscribe(sns, d, who, log) {
     return { status: 'done', note: `${who}: removed` };
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/trail.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/trail.ts
 /**
  * The trail: CreateTrail when absent, else UpdateTrail (AWS refuses a second create), event
  * selectors for all management events, then StartLogging when it is not logging.
@@ -67621,7 +67621,7 @@ function trailHandler(sleep, delays = ROLE_PROPAGATION_DELAYS_MS) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/handlers/index.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/handlers/index.ts
 
 
 
@@ -67643,7 +67643,7 @@ function createMonitoringHandlers(opts = {}) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/monitoring/index.ts
+;// CONCATENATED MODULE: ./src/targets/monitoring/index.ts
 
 
 
@@ -67808,7 +67808,7 @@ function forgetGroup(ctx, name) {
     state(ctx)?.stale.add(groupKey(name));
 }
 
-;// CONCATENATED MODULE: ./src/apply/iam-common.ts
+;// CONCATENATED MODULE: ./src/targets/iam/handlers/common.ts
 /** Helpers shared by the IAM handlers: ownership checks and tolerant calls. */
 
 
@@ -67872,7 +67872,7 @@ async function managedUserTags(ctx, name) {
     }
     return known.tags;
 }
-function iam_common_toTagList(tags) {
+function common_toTagList(tags) {
     return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 /** The entity an operation names: `details.name` when the planner set one, else the operation's name. */
@@ -67881,7 +67881,7 @@ function nameOf(op) {
     return typeof d.name === 'string' ? d.name : op.name;
 }
 /** `details` as the planner wrote it, typed. */
-function iam_common_detailsOf(op) {
+function common_detailsOf(op) {
     return op.details;
 }
 
@@ -67955,7 +67955,7 @@ function checkTagValue(key, value) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/apply/iam-groups.ts
+;// CONCATENATED MODULE: ./src/targets/iam/handlers/groups.ts
 /**
  * Groups. IAM groups cannot carry tags, so the IAM path (`path` in iam-gitops.yml) is the mark
  * of a group the tool manages.
@@ -67993,7 +67993,7 @@ async function requireManagedGroup(ctx, name) {
 }
 async function createGroup(op, ctx) {
     const name = nameOf(op);
-    const { path } = iam_common_detailsOf(op);
+    const { path } = common_detailsOf(op);
     const known = knownGroup(ctx, name);
     if (known) {
         assertGroupManaged(name, known.path, path);
@@ -68024,7 +68024,7 @@ async function createGroup(op, ctx) {
 }
 async function deleteGroup(op, ctx) {
     const name = nameOf(op);
-    const { path } = iam_common_detailsOf(op);
+    const { path } = common_detailsOf(op);
     forgetGroup(ctx, name);
     const existing = await findGroup(ctx, name);
     if (!existing)
@@ -68055,7 +68055,7 @@ async function deleteGroup(op, ctx) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/apply/password.ts
+;// CONCATENATED MODULE: ./src/targets/iam/password.ts
 /**
  * Temporary console passwords: drawn with crypto.randomInt and built to satisfy the account's
  * password policy, whatever it requires. Kept only in memory, masked by the caller at once.
@@ -68235,7 +68235,7 @@ function mailBudget(ctx) {
     return s.budget;
 }
 
-;// CONCATENATED MODULE: ./src/apply/iam-access.ts
+;// CONCATENATED MODULE: ./src/targets/iam/handlers/access.ts
 /** Console logins, group memberships and policy attachments: what a user may do and how they sign in. */
 
 
@@ -68259,7 +68259,7 @@ async function newTemporaryPassword(ctx) {
     return password;
 }
 async function createLoginProfile(op, ctx) {
-    const { user } = iam_common_detailsOf(op);
+    const { user } = common_detailsOf(op);
     const tags = await managedUserTags(ctx, user);
     const known = knownUser(ctx, user);
     if (known ? known.hasLoginProfile : await hasLoginProfile(ctx, user))
@@ -68299,7 +68299,7 @@ function deleteLoginProfile(op, ctx) {
     return goneIsDone(() => deleteLoginProfileOf(op, ctx));
 }
 async function deleteLoginProfileOf(op, ctx) {
-    const { user } = iam_common_detailsOf(op);
+    const { user } = common_detailsOf(op);
     // Destructive: ownership and state are read from AWS, never taken from the plan's read.
     forgetUser(ctx, user);
     const tags = await requireManagedUser(ctx, user);
@@ -68324,7 +68324,7 @@ async function userGroups(ctx, user) {
     return names;
 }
 async function addMembership(op, ctx) {
-    const { user, group } = iam_common_detailsOf(op);
+    const { user, group } = common_detailsOf(op);
     await managedUserTags(ctx, user);
     const known = knownUser(ctx, user);
     const groups = known ? known.groups : await userGroups(ctx, user);
@@ -68336,7 +68336,7 @@ async function addMembership(op, ctx) {
     return { status: 'done' };
 }
 function removeMembership(op, ctx) {
-    const { user, group } = iam_common_detailsOf(op);
+    const { user, group } = common_detailsOf(op);
     forgetUser(ctx, user);
     return goneIsDone(async () => {
         await requireManagedUser(ctx, user);
@@ -68378,7 +68378,7 @@ async function knownAttachments(ctx, d) {
     return group.attachedPolicyArns;
 }
 async function attachPolicy(op, ctx) {
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     let attached = await knownAttachments(ctx, d);
     if (!attached) {
         await requireManagedPrincipal(ctx, d);
@@ -68398,7 +68398,7 @@ async function attachPolicy(op, ctx) {
     return { status: 'done' };
 }
 function detachPolicy(op, ctx) {
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     if (d.principalType === 'user')
         forgetUser(ctx, d.principal);
     else
@@ -68418,7 +68418,7 @@ function detachPolicy(op, ctx) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/apply/welcome-mail.ts
+;// CONCATENATED MODULE: ./src/targets/iam/welcome-mail.ts
 /**
  * The welcome mail: a pure template (HTML and text) and the SES v1 sender. The template is the
  * only place a temporary password is ever put into text, and only when the config allows it.
@@ -68552,7 +68552,7 @@ async function sendWelcomeMail(ses, from, to, mail, password) {
     return res.MessageId;
 }
 
-;// CONCATENATED MODULE: ./src/apply/email-handler.ts
+;// CONCATENATED MODULE: ./src/targets/iam/handlers/email.ts
 /**
  * The `email` operation: the welcome mail, crash-safe. A user is created with WELCOME_PENDING_TAG;
  * the tag goes only after SES accepted the mail. A run that finds the tag but does not hold the
@@ -68569,7 +68569,7 @@ async function sendWelcomeMail(ses, from, to, mail, password) {
 
 
 async function sendWelcome(op, ctx) {
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     const { email: config } = ctx.desired.config;
     const tags = await managedUserTags(ctx, d.user);
     if (tags[WELCOME_PENDING_TAG.key] !== WELCOME_PENDING_TAG.value) {
@@ -68623,7 +68623,7 @@ async function sendWelcome(op, ctx) {
     return { status: 'done', note: password ? 'with temporary password' : undefined };
 }
 
-;// CONCATENATED MODULE: ./src/apply/iam-users.ts
+;// CONCATENATED MODULE: ./src/targets/iam/handlers/users.ts
 /** `user` create (or adopt) and update. Delete is the offboarding in iam-offboard.ts. */
 
 
@@ -68637,7 +68637,7 @@ function userName(op) {
 }
 async function createUser(op, ctx) {
     const name = userName(op);
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     // The plan's read says whether the user exists; without one, ask.
     const absent = knownAbsentUser(ctx, name) || (!knownUser(ctx, name) && !(await findUser(ctx, name)));
     if (absent) {
@@ -68654,7 +68654,7 @@ async function createUser(op, ctx) {
             await ctx.clients.iam.send(new dist_cjs/* CreateUserCommand */.nMY({
                 UserName: name,
                 Path: d.path,
-                Tags: iam_common_toTagList(tags),
+                Tags: common_toTagList(tags),
                 PermissionsBoundary: d.permissionsBoundary ?? undefined,
             }));
             noteUser(ctx, name, {
@@ -68684,7 +68684,7 @@ async function createUser(op, ctx) {
     // Adoption: the user keeps its credentials; it gets the mark, the planned tags and the boundary.
     await ctx.clients.iam.send(new dist_cjs/* TagUserCommand */.pkA({
         UserName: name,
-        Tags: iam_common_toTagList({ ...(d.tags ?? {}), [MANAGED_TAG.key]: MANAGED_TAG.value }),
+        Tags: common_toTagList({ ...(d.tags ?? {}), [MANAGED_TAG.key]: MANAGED_TAG.value }),
     }));
     if (d.permissionsBoundary) {
         await ctx.clients.iam.send(new dist_cjs/* PutUserPermissionsBoundaryCommand */.YqB({ UserName: name, PermissionsBoundary: d.permissionsBoundary }));
@@ -68704,7 +68704,7 @@ function desiredConsole(ctx, name) {
 }
 async function updateUser(op, ctx) {
     const name = userName(op);
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     const known = knownUser(ctx, name);
     const current = await managedUserTags(ctx, name);
     let wrote = false;
@@ -68742,7 +68742,7 @@ async function updateUser(op, ctx) {
     return { status: wrote ? 'done' : 'already-done' };
 }
 
-;// CONCATENATED MODULE: ./src/apply/iam-offboard.ts
+;// CONCATENATED MODULE: ./src/targets/iam/handlers/offboard.ts
 /**
  * Offboarding a user removed from the CSVs, in the order IAM requires (SPEC §3): DeleteUser fails
  * with DeleteConflict while anything hangs off the user. Each step lists what exists and deletes
@@ -68944,7 +68944,7 @@ function policyJson(value) {
     return JSON.stringify(iamOrdered(value), null, 2);
 }
 
-;// CONCATENATED MODULE: ./src/apply/iam-policies.ts
+;// CONCATENATED MODULE: ./src/targets/iam/handlers/policies.ts
 /** Customer managed policies: created with the managed tag under the managed path, versioned on change. */
 
 
@@ -68954,14 +68954,14 @@ function policyJson(value) {
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_VERSIONS = 5;
 function policyArn(op, ctx) {
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     return d.arn ?? `arn:aws:iam::${ctx.accountId}:policy${d.path}${nameOf(op)}`;
 }
 async function findPolicy(ctx, arn) {
     const res = await tolerate(['NoSuchEntity'], () => ctx.clients.iam.send(new dist_cjs/* GetPolicyCommand */.s4W({ PolicyArn: arn })));
     return res?.Policy ?? null;
 }
-function iam_policies_assertManaged(policy, path) {
+function policies_assertManaged(policy, path) {
     if (policy.Path !== path) {
         throw new NotManagedError('policy', policy.PolicyName, `its path is ${policy.Path}, not ${path}`);
     }
@@ -68974,10 +68974,10 @@ async function versions(ctx, arn) {
     return out;
 }
 async function createPolicy(op, ctx) {
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     const existing = await findPolicy(ctx, policyArn(op, ctx));
     if (existing) {
-        iam_policies_assertManaged(existing, d.path);
+        policies_assertManaged(existing, d.path);
         return { status: 'already-done' };
     }
     if (!d.document)
@@ -68986,19 +68986,19 @@ async function createPolicy(op, ctx) {
         PolicyName: nameOf(op),
         Path: d.path,
         PolicyDocument: d.document,
-        Tags: iam_common_toTagList({ [MANAGED_TAG.key]: MANAGED_TAG.value }),
+        Tags: common_toTagList({ [MANAGED_TAG.key]: MANAGED_TAG.value }),
     })));
     return { status: res ? 'done' : 'already-done' };
 }
 async function updatePolicy(op, ctx) {
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     const arn = policyArn(op, ctx);
     if (!d.document)
         throw new Error(`policy ${nameOf(op)}: the plan carries no document`);
     const existing = await findPolicy(ctx, arn);
     if (!existing)
         throw new Error(`policy ${nameOf(op)} (${arn}) does not exist; re-run plan`);
-    iam_policies_assertManaged(existing, d.path);
+    policies_assertManaged(existing, d.path);
     const current = await ctx.clients.iam.send(new dist_cjs/* GetPolicyVersionCommand */.G45({ PolicyArn: arn, VersionId: existing.DefaultVersionId }));
     const wanted = canonicalJson(JSON.parse(d.document));
     if (canonicalJson(decodePolicyDocument(current.PolicyVersion?.Document ?? '{}')) === wanted) {
@@ -69017,12 +69017,12 @@ async function updatePolicy(op, ctx) {
     return { status: 'done' };
 }
 async function deletePolicy(op, ctx) {
-    const d = iam_common_detailsOf(op);
+    const d = common_detailsOf(op);
     const arn = policyArn(op, ctx);
     const existing = await findPolicy(ctx, arn);
     if (!existing)
         return { status: 'already-done', note: 'policy does not exist' };
-    iam_policies_assertManaged(existing, d.path ?? ctx.desired.config.path);
+    policies_assertManaged(existing, d.path ?? ctx.desired.config.path);
     const iam = ctx.clients.iam;
     const gone = ['NoSuchEntity'];
     // DeletePolicy needs the policy detached everywhere and only its default version left.
@@ -69047,7 +69047,7 @@ async function deletePolicy(op, ctx) {
     return { status: 'done' };
 }
 
-;// CONCATENATED MODULE: ./src/apply/handlers.ts
+;// CONCATENATED MODULE: ./src/targets/handlers.ts
 
 
 
@@ -72199,7 +72199,7 @@ function formatDiagnostic(d) {
     return `${where}: ${d.severity}: ${d.message}`;
 }
 
-;// CONCATENATED MODULE: ./src/aws/read-iam.ts
+;// CONCATENATED MODULE: ./src/targets/iam/read.ts
 /**
  * Users, groups and customer managed policies in one paginated bulk read
  * (GetAccountAuthorizationDetails): the cost is the number of pages, never a call per user.
@@ -74367,7 +74367,7 @@ const sync_parse = function (data, opts = {}) {
 
 
 
-;// CONCATENATED MODULE: ./src/aws/read-logins.ts
+;// CONCATENATED MODULE: ./src/targets/iam/read-logins.ts
 /**
  * Which users have a console password, from the IAM credential report: one report for the whole
  * account instead of GetLoginProfile per user.
@@ -74442,7 +74442,7 @@ async function confirmLoginProfiles(clients, users, concurrency = 4) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/aws/read-ses.ts
+;// CONCATENATED MODULE: ./src/targets/iam/read-ses.ts
 /** Whether the welcome mail's sender (`email.from`) is a verified SES identity in `email.region`. */
 
 /** The address or its domain verified → true; SES sends from either. */
@@ -74477,7 +74477,7 @@ async function sesIn(clients, region) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/aws/read-account.ts
+;// CONCATENATED MODULE: ./src/targets/read-account.ts
 /**
  * The live account as ActualState, read in bulk: IAM authorization details (paginated), the
  * credential report, the caller identity, the mail sender's SES status and the monitoring
@@ -85797,7 +85797,7 @@ function mask_maskEmails(text) {
     return text.replace(mask_EMAIL, '$1***@$2');
 }
 
-;// CONCATENATED MODULE: ./src/plan/diff-users.ts
+;// CONCATENATED MODULE: ./src/targets/iam/diff-users.ts
 
 
 
@@ -85989,7 +85989,7 @@ function planOffboarding(ctx, a) {
     ctx.ops.add('delete', 'user', ids.user(a.name), a.name, details, deps);
 }
 
-;// CONCATENATED MODULE: ./src/plan/diff-groups.ts
+;// CONCATENATED MODULE: ./src/targets/iam/diff-groups.ts
 
 
 
@@ -86057,7 +86057,7 @@ function planGroupDeletions(ctx) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan/diff-policies.ts
+;// CONCATENATED MODULE: ./src/targets/iam/diff-policies.ts
 
 
 
@@ -86172,7 +86172,7 @@ function assertDependenciesFirst(ops) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/plan/diff.ts
+;// CONCATENATED MODULE: ./src/targets/plan.ts
 
 
 

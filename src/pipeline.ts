@@ -3,7 +3,7 @@
  * actual state (live or empty) → plan.
  */
 import type { AwsClients } from './aws/clients.js';
-import { readActualState, refreshLoginProfiles, type ReadOptions } from './aws/read-account.js';
+import { readActualState, refreshLoginProfiles, type ReadOptions } from './targets/read-account.js';
 import { withGate, type GateSettings } from './config/gate.js';
 import { loadDesired, type LoadResult } from './desired/index.js';
 import { lintDesired, type LintResult } from './lint/index.js';
@@ -11,7 +11,7 @@ import { emptyActualState, type ActualState } from './model/actual.js';
 import type { DesiredState } from './model/desired.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import type { Plan } from './model/plan.js';
-import { diff } from './plan/diff.js';
+import { diff } from './targets/plan.js';
 import { planHash } from './plan/hash.js';
 
 export interface PlanRunOptions {

@@ -21,10 +21,10 @@ import {
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { createClients, errorCode, type AwsClients } from '../../src/aws/clients.js';
 import { applyPlan } from '../../src/apply/executor.js';
-import { readActualState } from '../../src/aws/read-account.js';
+import { readActualState } from '../../src/targets/read-account.js';
 import { runPlan } from '../../src/pipeline.js';
 import type { Config, DesiredState, DesiredUser } from '../../src/model/desired.js';
-import { diff } from '../../src/plan/diff.js';
+import { diff } from '../../src/targets/plan.js';
 import { planHash } from '../../src/plan/hash.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
 import { testConfig } from '../../test/helpers/config.js';

@@ -3,7 +3,7 @@
  * what cannot be expressed listed and what needs a person's decision named. Pure: no AWS, no files.
  */
 import type { CredentialRow } from '../aws/credential-report.js';
-import type { IamSnapshot } from '../aws/read-iam.js';
+import type { IamSnapshot } from '../targets/iam/read.js';
 import { isEmail } from '../config/rules.js';
 import { findManagedPolicy, isAwsManagedArn } from '../catalog/managed.js';
 import { resolvePolicyRef } from '../desired/policy-ref.js';

@@ -7,7 +7,7 @@ import { CallLog, inCallScope } from '../aws/calls.js';
 import { errorMessage } from '../aws/clients.js';
 import { describeRetry, withRetry, type RetryOptions } from '../aws/retry.js';
 import type { ChangeType, Operation, Plan } from '../model/plan.js';
-import { defaultHandlers } from './handlers.js';
+import { defaultHandlers } from '../targets/handlers.js';
 import type { ApplyContext, OperationHandler } from './types.js';
 import { ReadyQueue } from './ready-queue.js';
 import { buildReport, type ApplyReport, type OperationResult } from './report.js';

@@ -8,6 +8,6 @@ export {
   type OperationResult,
 } from './report.js';
 export { comparePlans, formatPlanDifference, type PlanDifference } from './plan-compare.js';
-export { defaultHandlers, iamHandlers } from './handlers.js';
-export { renderWelcomeMail, type WelcomeMail, type WelcomeMailInput } from './welcome-mail.js';
+export { defaultHandlers, iamHandlers } from '../targets/handlers.js';
+export { renderWelcomeMail, type WelcomeMail, type WelcomeMailInput } from '../targets/iam/welcome-mail.js';
 export type { ApplyContext, OperationHandler, OperationOutcome } from './types.js';

@@ -6,7 +6,7 @@
  */
 import type { ApplyContext } from './types.js';
 import { errorCode } from '../aws/clients.js';
-import { readPasswordPolicy, type PasswordPolicy } from './password.js';
+import { readPasswordPolicy, type PasswordPolicy } from '../targets/iam/password.js';
 import { readSendQuota, sendBudget, type SendBudget } from './send-quota.js';
 
 interface Session {

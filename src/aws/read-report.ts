@@ -17,8 +17,12 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from './clients.js';
 import { errorCode, errorMessage } from './clients.js';
 import { parseCredentialRows, type CredentialRow } from './credential-report.js';
-import { readIam, type IamSnapshot } from './read-iam.js';
-import { confirmLoginProfiles, readCredentialReport, type LoginReadOptions } from './read-logins.js';
+import { readIam, type IamSnapshot } from '../targets/iam/read.js';
+import {
+  confirmLoginProfiles,
+  readCredentialReport,
+  type LoginReadOptions,
+} from '../targets/iam/read-logins.js';
 
 export interface ReportAccount {
   accountId: string;

@@ -5,7 +5,7 @@
  * too (exit 2).
  */
 import { createClients, type AwsClients } from '../aws/clients.js';
-import { readIam } from '../aws/read-iam.js';
+import { readIam } from '../targets/iam/read.js';
 import { loadDesired } from '../desired/index.js';
 import { lintLive } from '../lint/live.js';
 import { emptyActualState } from '../model/actual.js';

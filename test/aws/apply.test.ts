@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { applyPlan } from '../../src/apply/executor.js';
-import { satisfiesPolicy, AWS_DEFAULT_PASSWORD_POLICY } from '../../src/apply/password.js';
+import { satisfiesPolicy, AWS_DEFAULT_PASSWORD_POLICY } from '../../src/targets/iam/password.js';
 import { formatApplyReport } from '../../src/apply/report.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { iamGapsCapture, mailedPassword } from '../harness/capture.js';

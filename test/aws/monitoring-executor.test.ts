@@ -4,7 +4,11 @@
  */
 import { startMoto, ACCOUNT_ID, REGION, type Moto } from '../harness/moto.js';
 import { applyPlan } from '../../src/apply/executor.js';
-import { createMonitoringHandlers, planMonitoring, readMonitoring } from '../../src/monitoring/index.js';
+import {
+  createMonitoringHandlers,
+  planMonitoring,
+  readMonitoring,
+} from '../../src/targets/monitoring/index.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { ClientPlugin } from '../../src/aws/clients.js';
 import { applyContext, monitoringConfig } from '../unit/monitoring/support.js';

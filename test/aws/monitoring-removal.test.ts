@@ -16,7 +16,11 @@ import { CreateBucketCommand, GetBucketLoggingCommand, PutBucketPolicyCommand } 
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { startMoto, ACCOUNT_ID, REGION, type Moto } from '../harness/moto.js';
 import { startMonitoringGapProxy, type MonitoringGapProxy } from '../harness/monitoring-gap-proxy.js';
-import { createMonitoringHandlers, planMonitoring, readMonitoring } from '../../src/monitoring/index.js';
+import {
+  createMonitoringHandlers,
+  planMonitoring,
+  readMonitoring,
+} from '../../src/targets/monitoring/index.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { MonitoringConfig } from '../../src/model/desired.js';
 import { parseArgs } from '../../src/commands/args.js';

@@ -8,8 +8,12 @@ import { GetTrailStatusCommand, StopLoggingCommand, UpdateTrailCommand } from '@
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { startMoto, ACCOUNT_ID, REGION, type Moto } from '../harness/moto.js';
-import { createMonitoringHandlers, planMonitoring, readMonitoring } from '../../src/monitoring/index.js';
-import type { ActualMonitoring } from '../../src/monitoring/actual.js';
+import {
+  createMonitoringHandlers,
+  planMonitoring,
+  readMonitoring,
+} from '../../src/targets/monitoring/index.js';
+import type { ActualMonitoring } from '../../src/targets/monitoring/actual.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { MonitoringConfig } from '../../src/model/desired.js';
 import { applyContext, monitoringConfig, runOperations } from '../unit/monitoring/support.js';

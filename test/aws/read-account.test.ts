@@ -11,7 +11,7 @@ import {
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
-import { readActualState } from '../../src/aws/read-account.js';
+import { readActualState } from '../../src/targets/read-account.js';
 import type { Config } from '../../src/model/desired.js';
 import { ACCOUNT_ID, startMoto, type Moto } from '../harness/moto.js';
 import { config as baseConfig } from '../unit/plan/fixtures.js';

@@ -1,6 +1,6 @@
 /** IAM returns policy documents URL-encoded; the emulator does not, so the decoding is tested here directly. */
 import { decodePolicyDocument, decodePolicyText } from '../../src/aws/decode.js';
-import { parseCredentialReport } from '../../src/aws/read-logins.js';
+import { parseCredentialReport } from '../../src/targets/iam/read-logins.js';
 
 const DOC = {
   Version: '2012-10-17',

@@ -11,8 +11,8 @@ import {
   type UserDetail,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { readIam } from '../../src/aws/read-iam.js';
-import { confirmLoginProfiles, readCredentialReport } from '../../src/aws/read-logins.js';
+import { readIam } from '../../src/targets/iam/read.js';
+import { confirmLoginProfiles, readCredentialReport } from '../../src/targets/iam/read-logins.js';
 
 const iamMock = mockClient(IAMClient);
 beforeEach(() => iamMock.reset());

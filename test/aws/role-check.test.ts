@@ -12,9 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { CreateAccessKeyCommand, CreateLoginProfileCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { applyPlan } from '../../src/apply/executor.js';
-import { iamHandlers } from '../../src/apply/handlers.js';
+import { iamHandlers } from '../../src/targets/handlers.js';
 import { CallLog, type RecordedCall } from '../../src/aws/calls.js';
-import { createMonitoringHandlers, planMonitoring, readMonitoring } from '../../src/monitoring/index.js';
+import {
+  createMonitoringHandlers,
+  planMonitoring,
+  readMonitoring,
+} from '../../src/targets/monitoring/index.js';
 import { runPlan } from '../../src/pipeline.js';
 import { newAccountModel, type AccountModel } from '../harness/aws-actions.js';
 import { iamGapsCapture } from '../harness/capture.js';

@@ -10,7 +10,7 @@ import { GetLoginProfileCommand, paginateListUsers, TagUserCommand } from '@aws-
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CallLog } from '../../src/aws/calls.js';
 import { errorCode } from '../../src/aws/clients.js';
-import { confirmLoginProfiles, readCredentialReport } from '../../src/aws/read-logins.js';
+import { confirmLoginProfiles, readCredentialReport } from '../../src/targets/iam/read-logins.js';
 import { parseArgs } from '../../src/commands/args.js';
 import { applyCommand } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/pipeline.js';

@@ -12,7 +12,7 @@ import type { DesiredState, DesiredUser } from '../../src/model/desired.js';
 import type { Plan } from '../../src/model/plan.js';
 import type { PolicyDocument } from '../../src/model/policy.js';
 import { blastRadius } from '../../src/plan/blast.js';
-import { diff } from '../../src/plan/diff.js';
+import { diff } from '../../src/targets/plan.js';
 import { planHash } from '../../src/plan/hash.js';
 import { renderMarkdown, type ReportInput } from '../../src/plan/render-markdown.js';
 import { buildReport } from '../../src/apply/report.js';

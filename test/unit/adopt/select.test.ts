@@ -1,5 +1,5 @@
 /** import's pure core: which users, how each becomes a row, and what stops the import. */
-import type { IamSnapshot } from '../../../src/aws/read-iam.js';
+import type { IamSnapshot } from '../../../src/targets/iam/read.js';
 import { buildImport, type ImportOptions } from '../../../src/adopt/select.js';
 import { policyJson } from '../../../src/adopt/policy-json.js';
 import type { ActualUser } from '../../../src/model/actual.js';

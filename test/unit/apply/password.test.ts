@@ -3,7 +3,7 @@ import {
   generatePassword,
   satisfiesPolicy,
   type PasswordPolicy,
-} from '../../../src/apply/password.js';
+} from '../../../src/targets/iam/password.js';
 
 const strict = (minimumLength: number): PasswordPolicy => ({
   minimumLength,

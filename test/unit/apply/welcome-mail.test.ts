@@ -2,7 +2,7 @@ import {
   mailCarriesPassword,
   renderWelcomeMail,
   type WelcomeMailInput,
-} from '../../../src/apply/welcome-mail.js';
+} from '../../../src/targets/iam/welcome-mail.js';
 
 const base: WelcomeMailInput = {
   user: 'alice',

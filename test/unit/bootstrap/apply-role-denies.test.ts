@@ -49,7 +49,7 @@ const call = (service: string, operation: string, input: Record<string, unknown>
   input,
 });
 const managedTag = [{ Key: 'managed-by', Value: 'iam-gitops' }];
-/** What every creation carries (src/apply/iam-users.ts): the mark and the pending welcome mail. */
+/** What every creation carries (src/targets/iam/handlers/users.ts): the mark and the pending welcome mail. */
 const creationTags = [...managedTag, { Key: 'iam-gitops:welcome', Value: 'pending' }];
 
 /** The role with AdministratorAccess added: what only its explicit denials still stop. */
@@ -301,7 +301,7 @@ describe('the permissions boundary is out of the apply role’s reach', () => {
 });
 
 /**
- * Groups carry no tags: their exact path is the tool's mark (src/apply/iam-groups.ts). `IamPath*`
+ * Groups carry no tags: their exact path is the tool's mark (src/targets/iam/handlers/groups.ts). `IamPath*`
  * also matches deeper paths, which belong to someone else.
  */
 describe('only managed groups, users and policies: exactly IamPath', () => {

@@ -2,7 +2,7 @@ import {
   compileFilterPattern,
   FilterPatternError,
   parseFilterPattern,
-} from '../../../src/monitoring/filter-pattern.js';
+} from '../../../src/targets/monitoring/filter-pattern.js';
 
 const event = {
   eventName: 'ConsoleLogin',

@@ -24,8 +24,8 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createClients } from '../../../src/aws/clients.js';
-import { createMonitoringHandlers } from '../../../src/monitoring/index.js';
-import { planMonitoring } from '../../../src/monitoring/plan.js';
+import { createMonitoringHandlers } from '../../../src/targets/monitoring/index.js';
+import { planMonitoring } from '../../../src/targets/monitoring/plan.js';
 import type { Operation } from '../../../src/model/plan.js';
 import { applyContext, monitoringConfig } from './support.js';
 

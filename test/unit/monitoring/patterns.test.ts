@@ -3,10 +3,15 @@
  * exactly the records the table names, and on no other.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { ALL_FILTERS, CIS_FILTERS, CUSTOM_FILTERS, selectFilters } from '../../../src/monitoring/filters.js';
-import { compileFilterPattern } from '../../../src/monitoring/filter-pattern.js';
-import { selfTestPattern, selfTestPatterns } from '../../../src/monitoring/self-test.js';
-import { SAMPLE_EVENTS } from '../../../src/monitoring/sample-events.js';
+import {
+  ALL_FILTERS,
+  CIS_FILTERS,
+  CUSTOM_FILTERS,
+  selectFilters,
+} from '../../../src/targets/monitoring/filters.js';
+import { compileFilterPattern } from '../../../src/targets/monitoring/filter-pattern.js';
+import { selfTestPattern, selfTestPatterns } from '../../../src/targets/monitoring/self-test.js';
+import { SAMPLE_EVENTS } from '../../../src/targets/monitoring/sample-events.js';
 
 const dir = new URL('../../fixtures/cloudtrail/', import.meta.url);
 const expected = JSON.parse(readFileSync(new URL('expected-patterns.json', dir), 'utf8')) as {

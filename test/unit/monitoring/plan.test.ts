@@ -1,7 +1,7 @@
-import { planMonitoring } from '../../../src/monitoring/index.js';
-import { desiredBaseline } from '../../../src/monitoring/desired.js';
-import type { ActualMonitoring } from '../../../src/monitoring/actual.js';
-import { ALL_FILTERS } from '../../../src/monitoring/filters.js';
+import { planMonitoring } from '../../../src/targets/monitoring/index.js';
+import { desiredBaseline } from '../../../src/targets/monitoring/desired.js';
+import type { ActualMonitoring } from '../../../src/targets/monitoring/actual.js';
+import { ALL_FILTERS } from '../../../src/targets/monitoring/filters.js';
 import { monitoringConfig } from './support.js';
 
 const ctx = { accountId: '111122223333', region: 'eu-west-1', adopt: false };

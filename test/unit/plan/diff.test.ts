@@ -1,4 +1,4 @@
-import { diff } from '../../../src/plan/diff.js';
+import { diff } from '../../../src/targets/plan.js';
 import type { Operation } from '../../../src/model/plan.js';
 import { WELCOME_PENDING_TAG } from '../../../src/model/desired.js';
 import {

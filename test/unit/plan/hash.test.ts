@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assertNoSecrets, planHash } from '../../../src/plan/hash.js';
-import { diff } from '../../../src/plan/diff.js';
+import { diff } from '../../../src/targets/plan.js';
 import { runPlan } from '../../../src/pipeline.js';
 import type { Operation } from '../../../src/model/plan.js';
 import { actual, aws, custom, desired, policy, S3_READ, user } from './fixtures.js';

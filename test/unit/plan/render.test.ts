@@ -1,4 +1,4 @@
-import { diff } from '../../../src/plan/diff.js';
+import { diff } from '../../../src/targets/plan.js';
 import { planHash } from '../../../src/plan/hash.js';
 import { COMMENT_LIMIT, PLAN_MARKER, renderMarkdown } from '../../../src/plan/render-markdown.js';
 import { renderSummary } from '../../../src/plan/render-summary.js';

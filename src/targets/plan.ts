@@ -1,0 +1,83 @@
+/**
+ * The planner: desired state + actual state → ordered operations and the errors that refuse the
+ * plan. Pure: no AWS, no clock.
+ */
+import type { ActualState } from '../model/actual.js';
+import type { DesiredState } from '../model/desired.js';
+import type { MonitoringUnchanged, Operation } from '../model/plan.js';
+import { planMonitoring } from './monitoring/index.js';
+import { newContext, type Unchanged } from '../plan/context.js';
+import { maskEmail } from '../plan/mask.js';
+import { planGroupDeletions, planGroups } from './iam/diff-groups.js';
+import { planPolicies, planPolicyDeletions } from './iam/diff-policies.js';
+import { planUsers } from './iam/diff-users.js';
+import { orderOperations } from '../plan/order.js';
+
+export interface DiffOptions {
+  /** Plan the monitoring baseline too (default true). */
+  monitoring?: boolean;
+}
+
+export interface DiffResult {
+  /** Ordered: every operation after the ones it depends on. */
+  operations: Operation[];
+  /** Problems that refuse the plan. */
+  errors: string[];
+  /**
+   * IAM resources found exactly as desired (reported as one count, never as operations); with the
+   * monitoring baseline's when it was planned.
+   */
+  unchanged: Unchanged & { monitoring?: MonitoringUnchanged };
+}
+
+export function diff(desired: DesiredState, actual: ActualState, opts: DiffOptions = {}): DiffResult {
+  const ctx = newContext(desired, actual);
+  planPolicies(ctx);
+  planGroups(ctx);
+  planUsers(ctx);
+  planGroupDeletions(ctx);
+  planPolicyDeletions(ctx);
+  checkSender(ctx.ops.all(), desired, actual, ctx.errors);
+
+  let monitoring: Operation[] = [];
+  let monitoringUnchanged: MonitoringUnchanged | undefined;
+  if (opts.monitoring !== false) {
+    const m = planMonitoring(desired.config.monitoring, actual.monitoring, {
+      accountId: actual.accountId,
+      region: actual.region,
+      adopt: desired.config.adopt,
+    });
+    monitoring = m.operations;
+    ctx.errors.push(...m.errors);
+    monitoringUnchanged = {
+      enabled: desired.config.monitoring.enabled,
+      count: m.unchanged,
+      byType: m.unchangedByType,
+      ...(m.pending.length ? { pending: m.pending } : {}),
+    };
+  }
+  return {
+    operations: orderOperations(ctx.ops.all(), monitoring),
+    errors: ctx.errors,
+    unchanged: monitoringUnchanged ? { ...ctx.unchanged, monitoring: monitoringUnchanged } : ctx.unchanged,
+  };
+}
+
+/** A welcome mail that cannot be sent is better refused now than discovered half-way through apply. */
+function checkSender(ops: Operation[], desired: DesiredState, actual: ActualState, errors: string[]): void {
+  const mails = ops.filter((o) => o.type === 'email').length;
+  if (mails === 0) return;
+  const { from, region } = desired.config.email;
+  if (!from) {
+    errors.push(
+      `${mails} welcome ${mails === 1 ? 'mail is' : 'mails are'} planned but email.from is not set in ` +
+        `iam-gitops.yml; set it to an SES-verified address`,
+    );
+  } else if (actual.sesSenderVerified === false) {
+    errors.push(
+      // Masked here: this text reaches the comment and refusal details, which quote it as it is.
+      `email.from ${maskEmail(from)} is not a verified SES identity in ${region}; verify the address or its domain in ` +
+        `SES (${region}) before new users can be mailed`,
+    );
+  }
+}
