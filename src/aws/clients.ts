@@ -11,6 +11,9 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { CallLog } from './calls.js';
 
@@ -24,6 +27,9 @@ export interface AwsClients {
   sns: SNSClient;
   sts: STSClient;
   kms: KMSClient;
+  organizations: OrganizationsClient;
+  identitystore: IdentitystoreClient;
+  ssoadmin: SSOAdminClient;
   region: string;
   calls: CallLog;
 }
@@ -45,6 +51,8 @@ export interface ClientOptions {
   plugins?: ClientPlugin[];
   /** SES region may differ from the main region (`email.region`). */
   sesRegion?: string;
+  /** Identity Center's region may differ too (`identityCenter.region`). */
+  identityCenterRegion?: string;
 }
 
 export function createClients(opts: ClientOptions): AwsClients {
@@ -81,6 +89,16 @@ export function createClients(opts: ClientOptions): AwsClients {
     sns: wire(new SNSClient(base), 'sns'),
     sts: wire(new STSClient(base), 'sts'),
     kms: wire(new KMSClient(base), 'kms'),
+    // Organizations answers in us-east-1 whatever the account's region (its one endpoint).
+    organizations: wire(new OrganizationsClient({ ...base, region: 'us-east-1' }), 'organizations'),
+    identitystore: wire(
+      new IdentitystoreClient({ ...base, region: opts.identityCenterRegion ?? opts.region }),
+      'identitystore',
+    ),
+    ssoadmin: wire(
+      new SSOAdminClient({ ...base, region: opts.identityCenterRegion ?? opts.region }),
+      'sso-admin',
+    ),
     region: opts.region,
     calls,
   };

@@ -5,6 +5,19 @@ export const DEFAULT_CONFIG_FILE = 'iam-gitops.yml';
 
 export function defaultConfig(): Config {
   return {
+    accounts: [],
+    defaultAccount: null,
+    organization: null,
+    hub: null,
+    identityCenter: {
+      enabled: false,
+      region: null,
+      instanceArn: null,
+      sessionDuration: 'PT8H',
+      relayState: null,
+      defaultIdentity: 'identity-center',
+      portalUrl: null,
+    },
     path: '/iam-gitops/',
     permissionsBoundary: null,
     requiredApprovals: 1,

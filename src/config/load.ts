@@ -6,6 +6,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { resolvePolicyRef } from '../desired/policy-ref.js';
 import { closest } from '../suggest.js';
 import { defaultConfig } from './defaults.js';
+import { accountListProblems, buildAccounts } from './accounts.js';
 import { pathLabel, yamlPosition } from './positions.js';
 import { IAM_NAME_CHARS } from './rules.js';
 import { configSchema, knownKeys, type RawConfig } from './schema.js';
@@ -126,6 +127,7 @@ function buildConfig(
     if (!r.ok)
       push('error', yamlPosition(doc, lc, ['permissionsBoundary']), `permissionsBoundary: ${r.message}`);
   }
+  const accountPart = buildAccounts(file, raw, doc, lc, push);
   const groups: Config['groups'] = {};
   const seen = new Map<string, string>();
   for (const [name, g] of Object.entries(raw.groups ?? {})) {
@@ -160,11 +162,20 @@ function buildConfig(
         `group '${name}' has ${g.policies.length} policies; IAM attaches at most ${MAX_GROUP_POLICIES} managed policies to a group: merge some into one custom policy`,
       );
     }
-    groups[name] = { policies, source: { file, line: keyPos.line, col: keyPos.col } };
+    const accounts = g.accounts ?? null;
+    if (accounts) {
+      const at = yamlPosition(doc, lc, ['groups', name, 'accounts']);
+      for (const p of accountListProblems(accounts, { ...accountPart }))
+        push('error', at, `groups.${name}.accounts: ${p}`);
+    }
+    groups[name] = { policies, accounts, source: { file, line: keyPos.line, col: keyPos.col } };
   }
   const lint = raw.lint ?? d.lint;
   if (raw.mfa === 'required') out.mfaAt = yamlPosition(doc, lc, ['mfa'], 'key');
+  const ic = raw.identityCenter ?? d.identityCenter;
   return {
+    ...accountPart,
+    identityCenter: { ...ic },
     path: raw.path,
     permissionsBoundary: raw.permissionsBoundary,
     requiredApprovals: raw.requiredApprovals,

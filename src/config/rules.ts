@@ -14,6 +14,19 @@ export const RETENTION_DAYS = [
 ] as const;
 /** A KMS key ARN (not an alias: CloudTrail would follow a re-pointed alias without a plan). */
 export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+/** An IAM role ARN (the account id must be the one it names). */
+export const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/;
+/** A role name, optionally with its path (`iam-gitops-apply`, `/iam-gitops/iam-gitops-apply`). */
+export const ROLE_NAME = /^(\/[\w+=,.@-]+)*\/?[\w+=,.@-]{1,64}$/;
+/** Short account names used in the files: letters, digits, `.`, `_`, `-`. */
+export const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const ACCOUNT_ID = /^\d{12}$/;
+/** Organizations ids: the root (r-…) or an OU (ou-…). */
+export const OU_ID = /^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+/** Identity Center instance ARN. */
+export const SSO_INSTANCE_ARN = /^arn:aws[a-z-]*:sso:::instance\/(sso)?ins-[a-zA-Z0-9-.]{16}$/;
+/** ISO 8601 durations Identity Center accepts for a permission set session (1–12 hours). */
+export const SESSION_DURATION = /^PT([1-9]|1[0-2])H$/;
 export const ALARM_SETS = ['console-login-failures', 's3-bucket-changes', 'cis'] as const;
 
 export function isEmail(s: string): boolean {

@@ -5,6 +5,13 @@
 import * as z from 'zod';
 import { defaultConfig } from './defaults.js';
 import {
+  ACCOUNT_ID,
+  ACCOUNT_NAME,
+  OU_ID,
+  ROLE_ARN,
+  ROLE_NAME,
+  SESSION_DURATION,
+  SSO_INSTANCE_ARN,
   ALARM_SETS,
   IAM_PATH,
   KMS_KEY_ARN,
@@ -30,10 +37,29 @@ function ruled(problem: (s: string) => string | undefined) {
 
 const email = z.string().refine(isEmail, 'is not an email address (name@example.com)');
 
+/** An account list: short names or `*` (all accounts). */
+const accountList = z.array(
+  z.string().refine((s) => s === '*' || ACCOUNT_NAME.test(s), 'must be an account name from accounts: or *'),
+);
+
 const group = z
-  .strictObject({ policies: z.array(z.string()).default([]) })
+  .strictObject({ policies: z.array(z.string()).default([]), accounts: accountList.optional() })
   .nullable()
-  .transform((g) => g ?? { policies: [] });
+  .transform((g) => g ?? { policies: [] as string[], accounts: undefined as string[] | undefined });
+
+const roleArn = z
+  .string()
+  .regex(ROLE_ARN, 'must be a role ARN (arn:aws:iam::<12-digit account>:role/<name>)');
+
+const account = z.strictObject({
+  id: z
+    .union([z.string(), z.number()])
+    .transform((v) => String(v))
+    .refine((s) => ACCOUNT_ID.test(s), "must be the 12-digit account id, quoted ('012345678901')"),
+  planRole: roleArn.optional(),
+  applyRole: roleArn.optional(),
+  region: z.string().regex(REGION, 'must be an AWS region like us-east-1').optional(),
+});
 
 const ignore = z.strictObject({
   rule: z.string().min(1, 'needs the rule id it silences'),
@@ -137,6 +163,71 @@ export const configSchema = z.strictObject({
     })
     .nullable()
     .default(D.lint),
+  accounts: z
+    .record(
+      z
+        .string()
+        .regex(ACCOUNT_NAME, 'account names are 1–64 of A-Z a-z 0-9 . _ - (start with a letter or digit)'),
+      account,
+    )
+    .nullable()
+    .default({}),
+  defaultAccount: z.string().nullable().default(D.defaultAccount),
+  organization: z
+    .strictObject({
+      ou: z
+        .array(z.string().regex(OU_ID, 'must be an OU id (ou-xxxx-xxxxxxxx) or the root id (r-xxxx)'))
+        .default([]),
+      exclude: z.array(z.union([z.string(), z.number()]).transform((v) => String(v))).default([]),
+    })
+    .nullable()
+    .default(null),
+  hub: z
+    .strictObject({
+      memberPlanRole: z
+        .string()
+        .regex(ROLE_NAME, 'must be a role name (iam-gitops-member-plan) or path/name'),
+      memberApplyRole: z
+        .string()
+        .regex(ROLE_NAME, 'must be a role name (iam-gitops-member-apply) or path/name'),
+      externalId: z
+        .string()
+        .regex(/^[\w+=,.@:/-]{2,1224}$/, 'must be 2–1224 of A-Z a-z 0-9 + = , . @ : / - _')
+        .nullable()
+        .default(null),
+    })
+    .nullable()
+    .default(null),
+  identityCenter: z
+    .strictObject({
+      enabled: z.boolean().default(D.identityCenter.enabled),
+      region: z.string().regex(REGION, 'must be an AWS region like us-east-1').nullable().default(null),
+      instanceArn: z
+        .string()
+        .regex(SSO_INSTANCE_ARN, 'must be an Identity Center instance ARN (arn:aws:sso:::instance/ssoins-…)')
+        .nullable()
+        .default(null),
+      sessionDuration: z
+        .string()
+        .regex(SESSION_DURATION, 'must be PT1H … PT12H (ISO 8601 hours)')
+        .default(D.identityCenter.sessionDuration),
+      relayState: z
+        .string()
+        .refine((s) => URL.canParse(s) && s.startsWith('https://'), 'must be an https:// URL')
+        .nullable()
+        .default(null),
+      defaultIdentity: z.enum(['iam', 'identity-center']).default(D.identityCenter.defaultIdentity),
+      portalUrl: z
+        .string()
+        .refine(
+          (s) => URL.canParse(s) && s.startsWith('https://'),
+          'must be an https:// URL (https://d-xxxxxxxxxx.awsapps.com/start)',
+        )
+        .nullable()
+        .default(null),
+    })
+    .nullable()
+    .default(D.identityCenter),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

@@ -119,6 +119,7 @@ export async function loadDesired(dir: string, opts: LoadOptions = {}): Promise<
       configFile: configRel,
       seen,
       referencedPolicies: referenced,
+      config: configLoad.config,
     });
     diagnostics.push(...r.diagnostics);
     users.push(...r.users);

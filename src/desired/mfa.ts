@@ -61,6 +61,8 @@ export function requireMfa(input: MfaInput): Diagnostic[] {
   });
   config.groups[MFA_GROUP_NAME] = {
     policies: [{ kind: 'custom', name: MFA_POLICY_NAME }],
+    // Every account a console user reaches holds the group (src/accounts/project.ts).
+    accounts: ['*'],
     source: { file: configFile, line: at.line, col: at.col },
   };
   for (const u of users) {

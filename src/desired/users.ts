@@ -1,5 +1,6 @@
 /** One users/*.csv file → DesiredUser rows, checked against IAM's rules and the config. */
-import type { DesiredUser, PolicyRef, SourceRef } from '../model/desired.js';
+import type { Config, DesiredUser, PolicyRef, SourceRef } from '../model/desired.js';
+import { accountListProblems } from '../config/accounts.js';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { isEmail } from '../config/rules.js';
 import { closest } from '../suggest.js';
@@ -16,6 +17,11 @@ export const COLUMNS = [
   'tags',
   'role',
   'policy',
+  'accounts',
+  'identity',
+  'given_name',
+  'family_name',
+  'display_name',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 /** Headers people write for a known column, which edit distance would not find. */
@@ -29,6 +35,15 @@ const SYNONYMS: Record<string, Column> = {
   'e-mail': 'email',
   'email address': 'email',
   'job title': 'role',
+  account: 'accounts',
+  'first name': 'given_name',
+  first_name: 'given_name',
+  givenname: 'given_name',
+  'last name': 'family_name',
+  last_name: 'family_name',
+  surname: 'family_name',
+  familyname: 'family_name',
+  displayname: 'display_name',
   title: 'role',
 };
 const USERNAME = /^[A-Za-z0-9+=,.@_-]{1,64}$/;
@@ -47,6 +62,8 @@ export interface UsersContext {
   seen: Map<string, SourceRef>;
   /** Filled with the custom policies rows reference. */
   referencedPolicies: Set<string>;
+  /** The account names the `accounts` column may use (absent: no accounts declared). */
+  config?: Pick<Config, 'accounts' | 'organization'>;
 }
 
 export function readUsersFile(
@@ -183,8 +200,38 @@ function readRow(
         `${role !== null ? 'role, ' : ''}iam-gitops:welcome) the user would have ${total}; IAM allows ${MAX_USER_TAGS}`,
     );
   }
+  const accountsCell = cell('accounts');
+  let accounts: string[] | null = null;
+  if (accountsCell && accountsCell.value.trim() !== '') {
+    accounts = splitList(accountsCell.value);
+    const cfg = ctx.config ?? { accounts: [], organization: null };
+    for (const p of accountListProblems(accounts, cfg)) error(accountsCell, `accounts: ${p}`);
+  }
+  const identityCell = cell('identity');
+  const identityValue = (identityCell?.value ?? '').trim().toLowerCase();
+  let identity: DesiredUser['identity'] = null;
+  if (identityValue === 'iam') identity = 'iam';
+  else if (['identity-center', 'identitycenter', 'sso'].includes(identityValue)) identity = 'identity-center';
+  else if (identityValue !== '' && identityCell)
+    error(identityCell, `identity must be iam or identity-center (got '${identityCell.value}')`);
+  const text = (c: Column, max: number): string | null => {
+    const f = cell(c);
+    const v = f?.value.trim() ?? '';
+    if (v === '') return null;
+    if (v.length > max) error(f!, `${c} is ${v.length} characters; Identity Center allows ${max}`);
+    return v;
+  };
+  const givenName = text('given_name', 1024);
+  const familyName = text('family_name', 1024);
+  const displayName = text('display_name', 1024);
   if (errors > 0) return undefined;
   return {
+    // Written only when the row gives them, so rows of single-account IAM repositories stay as they were.
+    ...(accounts ? { accounts } : {}),
+    ...(identity ? { identity } : {}),
+    ...(givenName ? { givenName } : {}),
+    ...(familyName ? { familyName } : {}),
+    ...(displayName ? { displayName } : {}),
     name,
     email,
     groups,

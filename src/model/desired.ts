@@ -40,7 +40,70 @@ export interface LintIgnore {
   reason: string;
 }
 
+/** One AWS account the repository manages (iam-gitops.yml `accounts:`, or found by `organization:`). */
+export interface AccountConfig {
+  /** Short name the files use (`accounts` column, groups' `accounts:`). */
+  name: string;
+  /** 12 digits. */
+  id: string;
+  /** Role the plan assumes through GitHub OIDC; null → the hub's member role, or the action input. */
+  planRole: string | null;
+  /** Role the apply assumes; null → the hub's member role, or the action input. */
+  applyRole: string | null;
+  /** null → the action's / command line's region. */
+  region: string | null;
+  source: SourceRef;
+}
+
+/** `organization:` — accounts discovered with AWS Organizations at plan time. */
+export interface OrganizationConfig {
+  /** OU ids (ou-… or the root r-…) whose ACTIVE accounts are managed, sub-OUs included; [] → the whole organization. */
+  ou: string[];
+  /** Account ids or names never managed. */
+  exclude: string[];
+  source: SourceRef;
+}
+
+/**
+ * `hub:` — one OIDC role (in the management or a tooling account) that assumes a role of the
+ * same name in every member account, with an external id and a session name naming the run.
+ */
+export interface HubConfig {
+  /** Role name (or path/name) in each member account the plan assumes from the hub. */
+  memberPlanRole: string;
+  /** Role name (or path/name) in each member account the apply assumes from the hub. */
+  memberApplyRole: string;
+  /** sts:ExternalId the member roles require; null → none. */
+  externalId: string | null;
+}
+
+/** `identityCenter:` — people and groups in IAM Identity Center instead of (or beside) IAM users. */
+export interface IdentityCenterConfig {
+  enabled: boolean;
+  /** The instance's region; null → the action's region. */
+  region: string | null;
+  /** null → discovered with ListInstances (exactly one must exist). */
+  instanceArn: string | null;
+  /** Permission sets' session duration, ISO 8601 (PT1H … PT12H). */
+  sessionDuration: string;
+  relayState: string | null;
+  /** Where people live when the CSV's `identity` column is empty. */
+  defaultIdentity: 'iam' | 'identity-center';
+  /** AWS access portal URL for the welcome mail; null → not mentioned. */
+  portalUrl: string | null;
+}
+
 export interface Config {
+  /**
+   * Accounts by short name; [] → a single-account repository (the account the credentials
+   * reach), exactly as before accounts existed.
+   */
+  accounts: AccountConfig[];
+  /** Where users and groups without an `accounts` field live; null → the first of `accounts`. */
+  defaultAccount: string | null;
+  organization: OrganizationConfig | null;
+  hub: HubConfig | null;
+  identityCenter: IdentityCenterConfig;
   path: string;
   permissionsBoundary: string | null;
   requiredApprovals: number;
@@ -51,7 +114,10 @@ export interface Config {
    * policies the files name are taken over where they are (their path is kept).
    */
   adoptPaths: string[];
-  groups: Record<string, { policies: PolicyRef[]; source: SourceRef }>;
+  /**
+   * `accounts`: the account names the group reaches (`*` → all); null → the default account.
+   */
+  groups: Record<string, { policies: PolicyRef[]; accounts?: string[] | null; source: SourceRef }>;
   email: {
     from: string | null;
     region: string;
@@ -81,6 +147,17 @@ export interface DesiredUser {
   console: boolean;
   tags: Record<string, string>;
   role: string | null;
+  /**
+   * Account names (`*` → all) from the CSV's `accounts` column; null → the accounts its groups
+   * reach, or the default account when it has none.
+   */
+  accounts?: string[] | null;
+  /** From the `identity` column; null → `identityCenter.defaultIdentity` when enabled, else `iam`. */
+  identity?: 'iam' | 'identity-center' | null;
+  /** Identity Center names (columns `given_name`, `family_name`, `display_name`); null → derived. */
+  givenName?: string | null;
+  familyName?: string | null;
+  displayName?: string | null;
   source: SourceRef;
 }
 

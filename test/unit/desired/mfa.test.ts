@@ -39,6 +39,7 @@ test('console users join the MFA group, which carries the shipped policy; others
   expect(s.users.find((u) => u.name === 'ci')!.groups).toEqual([]);
   expect(s.config.groups[MFA_GROUP_NAME]).toEqual({
     policies: [{ kind: 'custom', name: MFA_POLICY_NAME }],
+    accounts: ['*'],
     source: { file: 'iam-gitops.yml', line: 4, col: 1 },
   });
   const p = s.policies.find((x) => x.name === MFA_POLICY_NAME)!;

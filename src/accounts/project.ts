@@ -1,0 +1,68 @@
+/**
+ * The desired state of one account, cut from the repository's desired state: accounts are a
+ * dimension of the same files, not a copy of them. Pure.
+ *
+ * - A group reaches the accounts its `accounts:` lists (`*` → all), or the default account.
+ * - A user lives in the accounts its `accounts` column lists (`*` → all); without the column,
+ *   in every account one of its groups reaches, or the default account when it has no groups.
+ * - In an account, a user joins only the groups that reach that account.
+ * - A custom policy goes where a kept user or group uses it; an unused one to the default account.
+ */
+import { MFA_GROUP_NAME } from '../desired/mfa-policy.js';
+import type { DesiredState, DesiredUser } from '../model/desired.js';
+
+/** The account names a list reaches: `*` → all; null/undefined → `fallback`. */
+export function reach(
+  list: readonly string[] | null | undefined,
+  fallback: readonly string[],
+  all: readonly string[],
+): string[] {
+  if (!list) return [...fallback];
+  if (list.includes('*')) return [...all];
+  return all.filter((a) => list.includes(a));
+}
+
+export function groupAccounts(desired: DesiredState, group: string, all: readonly string[]): string[] {
+  const g = desired.config.groups[group];
+  return reach(g?.accounts, defaultOf(desired, all), all);
+}
+
+export function userAccounts(desired: DesiredState, user: DesiredUser, all: readonly string[]): string[] {
+  if (user.accounts) return reach(user.accounts, [], all);
+  const own = user.groups.filter((g) => !isToolGroup(desired, g));
+  if (own.length === 0) return defaultOf(desired, all);
+  const out = new Set<string>();
+  for (const g of own) for (const a of groupAccounts(desired, g, all)) out.add(a);
+  return all.filter((a) => out.has(a));
+}
+
+/** `all` in order: the account names of this run (declared and discovered). */
+export function desiredFor(desired: DesiredState, account: string, all: readonly string[]): DesiredState {
+  const groups: DesiredState['config']['groups'] = {};
+  for (const [name, g] of Object.entries(desired.config.groups))
+    if (groupAccounts(desired, name, all).includes(account)) groups[name] = g;
+  const users = desired.users
+    .filter((u) => userAccounts(desired, u, all).includes(account))
+    .map((u) => ({ ...u, groups: u.groups.filter((g) => g in groups) }));
+  const used = new Set<string>();
+  for (const g of Object.values(groups))
+    for (const p of g.policies) if (p.kind === 'custom') used.add(p.name);
+  for (const u of users) for (const p of u.policies) if (p.kind === 'custom') used.add(p.name);
+  const everywhere = new Set<string>();
+  for (const g of Object.values(desired.config.groups))
+    for (const p of g.policies) if (p.kind === 'custom') everywhere.add(p.name);
+  for (const u of desired.users) for (const p of u.policies) if (p.kind === 'custom') everywhere.add(p.name);
+  const isDefault = defaultOf(desired, all).includes(account);
+  const policies = desired.policies.filter((p) => used.has(p.name) || (isDefault && !everywhere.has(p.name)));
+  return { ...desired, config: { ...desired.config, groups }, users, policies };
+}
+
+function defaultOf(desired: DesiredState, all: readonly string[]): string[] {
+  const d = desired.config.defaultAccount ?? all[0];
+  return d !== undefined && all.includes(d) ? [d] : [];
+}
+
+/** Groups the tool adds itself (the MFA group): they follow the users, never decide where users go. */
+function isToolGroup(_desired: DesiredState, group: string): boolean {
+  return group === MFA_GROUP_NAME;
+}
