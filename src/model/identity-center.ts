@@ -1,0 +1,65 @@
+/**
+ * What IAM Identity Center holds, as the bulk reader returns it (src/targets/identity-center/).
+ * Import, report and the plan read the same snapshot.
+ */
+
+export interface IcUser {
+  userId: string;
+  userName: string;
+  displayName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  /** Primary e-mail address. */
+  email: string | null;
+  /** True when iam-gitops created it (or adopted it) and may change or delete it. */
+  managed: boolean;
+}
+
+export interface IcGroup {
+  groupId: string;
+  displayName: string;
+  description: string | null;
+  managed: boolean;
+}
+
+export interface IcMembership {
+  membershipId: string;
+  groupId: string;
+  userId: string;
+}
+
+export interface IcPermissionSet {
+  arn: string;
+  name: string;
+  description: string | null;
+  sessionDuration: string | null;
+  relayState: string | null;
+  tags: Record<string, string>;
+  /** AWS managed policy ARNs attached. */
+  managedPolicies: string[];
+  /** Customer managed policy references (must exist in each account it is provisioned to). */
+  customerManagedPolicies: Array<{ name: string; path: string }>;
+  /** The inline policy document as JSON text, or null. */
+  inlinePolicy: string | null;
+  managed: boolean;
+}
+
+export interface IcAssignment {
+  accountId: string;
+  permissionSetArn: string;
+  principalType: 'USER' | 'GROUP';
+  principalId: string;
+}
+
+export interface IdentityCenterSnapshot {
+  instanceArn: string;
+  identityStoreId: string;
+  region: string;
+  users: IcUser[];
+  groups: IcGroup[];
+  memberships: IcMembership[];
+  permissionSets: IcPermissionSet[];
+  assignments: IcAssignment[];
+  /** Permission set ARN → the account ids it is provisioned to. */
+  provisioned: Record<string, string[]>;
+}
