@@ -95,23 +95,26 @@ export function resolveAccounts(desired: DesiredState, discovered: OrgAccount[] 
     const names = accounts.map((a) => a.name);
     const known = new Set(names);
     const ambiguous = new Set([...bySlug].filter(([, v]) => v.length > 1).map(([k]) => k));
-    const where = new Map<string, string[]>();
-    const note = (name: string, place: string) => {
+    // Per unknown name, the places that use it: one problem per name, however many rows repeat it.
+    const where = new Map<string, Array<{ at: string; what: string }>>();
+    const note = (name: string, source: SourceRef, what: string) => {
       if (name === '*' || known.has(name) || ambiguous.has(name)) return;
-      where.set(name, [...(where.get(name) ?? []), place]);
+      where.set(name, [...(where.get(name) ?? []), { at: at(source), what }]);
     };
     for (const [g, def] of Object.entries(config.groups))
-      for (const n of def.accounts ?? []) note(n, `${at(def.source)} (groups.${g}.accounts)`);
-    for (const u of desired.users)
-      for (const n of u.accounts ?? []) note(n, `${at(u.source)} (user ${u.name})`);
+      for (const n of def.accounts ?? []) note(n, def.source, `groups.${g}.accounts`);
+    for (const u of desired.users) for (const n of u.accounts ?? []) note(n, u.source, `user ${u.name}`);
     for (const [name, places] of where) {
       const near = closest(name, names);
       const more = places.length > 3 ? ` and ${places.length - 3} more` : '';
       problems.push(
-        `${places[0]!.replace(/ \(.*$/, '')}: account '${name}' is neither declared under accounts: nor an ACTIVE, ` +
+        `${places[0]!.at}: account '${name}' is neither declared under accounts: nor an ACTIVE, ` +
           `not excluded account of the organization` +
           (near ? `; did you mean '${near}'?` : ` (accounts: ${names.join(', ') || 'none'})`) +
-          ` — used at ${places.slice(0, 3).join(', ')}${more}`,
+          ` — used at ${places
+            .slice(0, 3)
+            .map((p) => `${p.at} (${p.what})`)
+            .join(', ')}${more}`,
       );
     }
     const def = config.defaultAccount;
