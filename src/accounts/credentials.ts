@@ -155,7 +155,14 @@ function refreshing(fetch: () => Promise<AwsCredentialIdentity>, now: () => numb
   return { provider, fetches: () => count };
 }
 
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
 export function makeClientsFor(opts: CredentialOptions): ClientsFor {
+  // Refused before any call: STS would refuse it once per account.
+  if (!SESSION_NAME.test(opts.sessionName))
+    throw new Error(
+      `role session name '${opts.sessionName}' is invalid: use 2–64 characters of letters, digits and _+=,.@-`,
+    );
   const now = opts.now ?? Date.now;
   const github = opts.oidcToken !== undefined;
   const mask = opts.maskSecret ?? (github ? (v: string) => core.setSecret(v) : () => {});
@@ -187,6 +194,14 @@ export function makeClientsFor(opts: CredentialOptions): ClientsFor {
     return r;
   };
 
+  // One STS client per hub role, signing with the hub's (refreshing) credentials.
+  const hubClients = new Map<string, STSClient>();
+  const hubSts = (role: string): STSClient => {
+    let c = hubClients.get(role);
+    if (!c) hubClients.set(role, (c = sts(opts.region, oidc(role).provider)));
+    return c;
+  };
+
   let caller: Promise<string> | null = null;
   const callerAccount = () =>
     (caller ??= ambient.send(new GetCallerIdentityCommand({})).then((r) => String(r.Account)));
@@ -195,7 +210,7 @@ export function makeClientsFor(opts: CredentialOptions): ClientsFor {
     account: ResolvedAccount,
     path: Extract<AccessPath, { kind: 'assume' }>,
   ): AwsCredentialIdentityProvider => {
-    const source = path.via === 'hub' ? sts(opts.region, oidc(path.hubRole!).provider) : ambient;
+    const source = path.via === 'hub' ? hubSts(path.hubRole!) : ambient;
     return refreshing(async () => {
       try {
         const res = await source.send(
