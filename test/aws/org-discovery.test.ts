@@ -1,6 +1,7 @@
 /**
  * Account discovery against the emulator's Organizations API: an organization with OUs, sub-OUs,
- * a closed account and enough accounts to need a second page.
+ * a closed account and enough accounts to need more pages. Discovery only reads, so the tests
+ * share one organization, built once (each account the emulator creates costs seconds).
  */
 import {
   CloseAccountCommand,
@@ -22,7 +23,6 @@ beforeAll(async () => {
   moto = await startMoto();
 });
 afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
 
 const cfg = (ou: string[], exclude: string[] = []): OrganizationConfig => ({
   ou,
@@ -40,7 +40,17 @@ async function account(o: OrganizationsClient, name: string, parent: string, roo
   return id;
 }
 
-/** root ─ Workloads (prod, staging, Legacy [closed]) ─ Teams (Team A, Team B) ; root ─ Sandbox (play) */
+type Org = Awaited<ReturnType<typeof organization>>;
+let org: Org;
+beforeAll(async () => {
+  org = await organization(moto.clients());
+});
+
+/**
+ * root ─ Workloads (Prod, Staging, Legacy [closed]) ─ Teams (Team A, Team B)
+ * root ─ Sandbox (play)
+ * root ─ Big (acct-0 … acct-6) ─ Sub 0 … Sub 4; Sub 4 (deep)
+ */
 async function organization(clients: AwsClients) {
   const o = clients.organizations;
   await o.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
@@ -51,6 +61,9 @@ async function organization(clients: AwsClients) {
   const workloads = await ou('Workloads', root);
   const teams = await ou('Teams', workloads);
   const sandbox = await ou('Sandbox', root);
+  const big = await ou('Big', root);
+  const subs: string[] = [];
+  for (let i = 0; i < 5; i++) subs.push(await ou(`Sub ${i}`, big));
   const ids = {
     prod: await account(o, 'Prod', workloads, root),
     staging: await account(o, 'Staging', workloads, root),
@@ -59,15 +72,16 @@ async function organization(clients: AwsClients) {
     teamB: await account(o, 'Team B', teams, root),
     play: await account(o, 'play', sandbox, root),
   };
+  const bigIds: string[] = [];
+  for (let i = 0; i < 7; i++) bigIds.push(await account(o, `acct-${i}`, big, root));
+  bigIds.push(await account(o, 'deep', subs[4]!, root));
   await o.send(new CloseAccountCommand({ AccountId: ids.legacy }));
-  return { root, workloads, teams, sandbox, ids };
+  return { root, workloads, teams, sandbox, big, subs, ids, bigIds };
 }
 
 test('an OU filter finds the ACTIVE accounts of the OU and of every OU below it, minus exclude by id or name', async () => {
   const cap = capture();
   const clients = moto.clients({ plugins: [cap.plugin] });
-  const org = await organization(clients);
-  cap.calls.length = 0;
 
   const found = await discoverAccounts(clients, cfg([org.workloads], ['team b', org.ids.staging]));
   expect(found.map((a) => [a.name, a.status, a.parent])).toEqual([
@@ -96,20 +110,26 @@ test('an OU filter finds the ACTIVE accounts of the OU and of every OU below it,
 test('an OU and its own sub-OU both listed: each account once, each OU walked once', async () => {
   const cap = capture();
   const clients = moto.clients({ plugins: [cap.plugin] });
-  const org = await organization(clients);
-  cap.calls.length = 0;
   const found = await discoverAccounts(clients, cfg([org.teams, org.workloads]));
   expect(found.map((a) => a.name).sort()).toEqual(['Prod', 'Staging', 'Team A', 'Team B']);
   expect(cap.inputs('organizations:ListAccountsForParent')).toHaveLength(2);
 });
 
-test('no OU: the whole organization with ListAccounts, ACTIVE only, the management account included', async () => {
+test('no OU: the whole organization with ListAccounts, ACTIVE only, minus the management account excluded by name', async () => {
   const cap = capture();
   const clients = moto.clients({ plugins: [cap.plugin] });
-  const org = await organization(clients);
-  cap.calls.length = 0;
   const found = await discoverAccounts(clients, cfg([], ['master']));
-  expect(found.map((a) => a.name).sort()).toEqual(['Prod', 'Staging', 'Team A', 'Team B', 'play']);
+  expect(found.map((a) => a.name).sort()).toEqual(
+    [
+      'Prod',
+      'Staging',
+      'Team A',
+      'Team B',
+      'play',
+      'deep',
+      ...Array.from({ length: 7 }, (_, i) => `acct-${i}`),
+    ].sort(),
+  );
   expect(found.every((a) => a.parent === '')).toBe(true);
   expect(found.map((a) => a.id)).not.toContain(org.ids.legacy);
   expect(cap.sequence('organizations')).toEqual(['ListAccounts']);
@@ -118,49 +138,34 @@ test('no OU: the whole organization with ListAccounts, ACTIVE only, the manageme
 test('every page is read: NextToken is followed for accounts and for OUs', async () => {
   const cap = capture();
   const clients = moto.clients({ plugins: [cap.plugin] });
-  const o = clients.organizations;
-  await o.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-  const root = (await o.send(new ListRootsCommand({}))).Roots![0]!.Id!;
-  const big = (await o.send(new CreateOrganizationalUnitCommand({ ParentId: root, Name: 'Big' })))
-    .OrganizationalUnit!.Id!;
-  const subs: string[] = [];
-  for (let i = 0; i < 5; i++)
-    subs.push(
-      (await o.send(new CreateOrganizationalUnitCommand({ ParentId: big, Name: `Sub ${i}` })))
-        .OrganizationalUnit!.Id!,
-    );
-  const ids: string[] = [];
-  for (let i = 0; i < 7; i++) ids.push(await account(o, `acct-${i}`, big, root));
-  ids.push(await account(o, 'deep', subs[4]!, root));
-  cap.calls.length = 0;
-
-  const found = await discoverAccounts(clients, cfg([big]), { pageSize: 3 });
-  expect(found.map((a) => a.id).sort()).toEqual([...ids].sort());
-  const forBig = cap.inputs('organizations:ListAccountsForParent').filter((i) => i.ParentId === big);
+  const found = await discoverAccounts(clients, cfg([org.big]), { pageSize: 3 });
+  expect(found.map((a) => a.id).sort()).toEqual([...org.bigIds].sort());
+  const forBig = cap.inputs('organizations:ListAccountsForParent').filter((i) => i.ParentId === org.big);
   expect(forBig.map((i) => [i.MaxResults, i.NextToken !== undefined])).toEqual([
     [3, false],
     [3, true],
     [3, true],
   ]);
-  const ous = cap.inputs('organizations:ListOrganizationalUnitsForParent').filter((i) => i.ParentId === big);
+  const ous = cap
+    .inputs('organizations:ListOrganizationalUnitsForParent')
+    .filter((i) => i.ParentId === org.big);
   expect(ous.map((i) => i.NextToken !== undefined)).toEqual([false, true]);
   // Sub-OUs from the second page are walked too: the deep account is found.
-  expect(found.find((a) => a.name === 'deep')?.parent).toBe(subs[4]);
+  expect(found.find((a) => a.name === 'deep')?.parent).toBe(org.subs[4]);
 
   cap.calls.length = 0;
   const whole = await discoverAccounts(clients, cfg([]), { pageSize: 4 });
-  expect(whole).toHaveLength(9); // the management account, 7 in Big, 1 deep
+  expect(whole).toHaveLength(14); // 15 accounts with the management account, one closed
   expect(cap.inputs('organizations:ListAccounts').map((i) => i.NextToken !== undefined)).toEqual([
     false,
+    true,
     true,
     true,
   ]);
 });
 
 test('an OU that does not exist names the file:line and how to find the ids', async () => {
-  const clients = moto.clients();
-  await organization(clients);
-  await expect(discoverAccounts(clients, cfg(['ou-abcd-nothere1']))).rejects.toThrow(
+  await expect(discoverAccounts(moto.clients(), cfg(['ou-abcd-nothere1']))).rejects.toThrow(
     /^iam-gitops\.yml:9: organization\.ou: 'ou-abcd-nothere1' is not an OU or root of this organization .*aws organizations list-roots/,
   );
 });
