@@ -51,6 +51,11 @@ export interface CredentialOptions {
   identityCenterRegion?: string;
   /** Clock for the refresh decision; tests pass their own. */
   now?: () => number;
+  /**
+   * Where the exchanges (OIDC, AssumeRole, GetCallerIdentity) are counted; default: a log of their
+   * own. Never an account's log: they are the hub's or the caller's calls, not the member role's.
+   */
+  exchangeCalls?: CallLog;
 }
 
 /** An account the credentials cannot reach: names the account and the fix. */
@@ -168,7 +173,7 @@ export function makeClientsFor(opts: CredentialOptions): ClientsFor {
   const mask = opts.maskSecret ?? (github ? (v: string) => core.setSecret(v) : () => {});
   // The exchanges (OIDC, AssumeRole, GetCallerIdentity) have their own log: they are not calls
   // the member role makes, so they stay out of an account's call log and its role-policy check.
-  const exchangeCalls = new CallLog();
+  const exchangeCalls = opts.exchangeCalls ?? new CallLog();
   const sts = (region: string, credentials?: AwsCredentialIdentityProvider): STSClient =>
     createClients({ region, credentials, calls: exchangeCalls, plugins: opts.plugins }).sts;
   const ambient = sts(opts.region);
@@ -204,7 +209,13 @@ export function makeClientsFor(opts: CredentialOptions): ClientsFor {
 
   let caller: Promise<string> | null = null;
   const callerAccount = () =>
-    (caller ??= ambient.send(new GetCallerIdentityCommand({})).then((r) => String(r.Account)));
+    (caller ??= ambient
+      .send(new GetCallerIdentityCommand({}))
+      .then((r) => String(r.Account))
+      .catch((err: unknown) => {
+        caller = null; // not remembered: signing in and asking again must work
+        throw err;
+      }));
 
   const assume = (
     account: ResolvedAccount,

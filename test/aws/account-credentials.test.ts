@@ -11,6 +11,7 @@ import {
   makeClientsFor,
   type CredentialOptions,
 } from '../../src/accounts/credentials.js';
+import { CallLog } from '../../src/aws/calls.js';
 import type { ClientPlugin } from '../../src/aws/clients.js';
 import type { ResolvedAccount } from '../../src/model/accounts.js';
 import { awsError, capture, motoAccount } from '../harness/capture.js';
@@ -73,6 +74,7 @@ test('hub: one OIDC exchange per hub role, then AssumeRole into each member role
   const sig = signers();
   const masked: string[] = [];
   let tokens = 0;
+  const exchanges = new CallLog(undefined);
   const opts: CredentialOptions = {
     region: REGION,
     oidcToken: async () => {
@@ -85,6 +87,7 @@ test('hub: one OIDC exchange per hub role, then AssumeRole into each member role
     sessionName: SESSION,
     plugins: [cap.plugin, sig.plugin],
     maskSecret: (v) => masked.push(v),
+    exchangeCalls: exchanges,
   };
   const clientsFor = makeClientsFor(opts);
   const a = account('alpha', A);
@@ -143,6 +146,7 @@ test('hub: one OIDC exchange per hub role, then AssumeRole into each member role
   expect(masked).toHaveLength(2 + 3 * 2 + 3 * 4);
   // The exchanges stay out of the accounts' call logs (they are not the member role's calls).
   expect(aApply.calls.counts['sts:AssumeRole']).toBeUndefined();
+  expect(exchanges.snapshot()).toEqual({ 'sts:AssumeRole': 4, 'sts:AssumeRoleWithWebIdentity': 2 });
   expect(bApply.calls.counts['iam:CreateUser']).toBe(1);
 });
 
