@@ -17,6 +17,10 @@ import type { ActualMonitoring } from '../../src/targets/monitoring/actual.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { MonitoringConfig } from '../../src/model/desired.js';
 import { applyContext, monitoringConfig, runOperations } from '../unit/monitoring/support.js';
+import { deployStackResources } from '../harness/e2e-role-check.js';
+import { newAccountModel } from '../harness/aws-actions.js';
+import { checkCalls, deployedRole, describeDenials } from '../harness/role-check.js';
+import type { StackContext } from '../harness/cfn-template.js';
 
 const BUCKET = `iam-gitops-trail-${ACCOUNT_ID}-${REGION}`;
 const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT_ID}:trail/iam-gitops`;
@@ -109,4 +113,58 @@ test('an account in no organization: the read says so and the plan refuses with 
   expect(plan.errors).toHaveLength(1);
   expect(plan.errors[0]).toContain('belongs to no AWS Organizations organization');
   expect(plan.errors[0]).toContain('set monitoring.account');
+});
+
+test("the holding account's stack suffices: its delivery role is the one the organization trail wants, every call is allowed", async () => {
+  const setup = moto.clients();
+  const orgId = await createOrganization(setup);
+  const stack: StackContext = {
+    accountId: ACCOUNT_ID,
+    region: REGION,
+    stackName: 'iam-gitops',
+    parameters: {
+      GitHubOrg: 'acme',
+      GitHubRepo: 'aws-users',
+      SesIdentityArn: `arn:aws:ses:${REGION}:${ACCOUNT_ID}:identity/iam@example.com`,
+      SesFromAddress: 'iam@example.com',
+      OrganizationTrailId: orgId,
+    },
+  };
+  expect(await deployStackResources(setup, stack)).not.toBeNull();
+
+  const planClients = moto.clients();
+  const plan = planMonitoring(orgTrail(), await readMonitoring(planClients, orgTrail(), ACCOUNT_ID), ctx);
+  expect(plan.errors).toEqual([]);
+  // The stack made the delivery role with the organization's streams: nothing to create or repair.
+  expect(plan.operations.filter((o) => o.type === 'role')).toEqual([]);
+  const planDenials = await checkCalls(
+    planClients.calls.calls,
+    deployedRole(stack, 'plan'),
+    newAccountModel(ACCOUNT_ID, REGION),
+  );
+  expect(describeDenials(planDenials)).toBe('');
+
+  const applyClients = moto.clients();
+  await converge(applyClients, orgTrail());
+  expect(requests(applyClients, 'CreateTrail').map((r) => r.IsOrganizationTrail)).toEqual([true]);
+  const applyDenials = await checkCalls(
+    applyClients.calls.calls,
+    deployedRole(stack, 'apply'),
+    newAccountModel(ACCOUNT_ID, REGION),
+  );
+  expect(describeDenials(applyDenials)).toBe('');
+  // And the same calls under a stack without OrganizationTrailId are refused exactly where the
+  // organization comes in.
+  const { OrganizationTrailId: _, ...rest } = stack.parameters;
+  const plain = await checkCalls(
+    applyClients.calls.calls,
+    deployedRole({ ...stack, parameters: rest }, 'apply'),
+    newAccountModel(ACCOUNT_ID, REGION),
+  );
+  expect([...new Set(plain.map((d) => d.check.action))].sort()).toEqual([
+    'iam:CreateServiceLinkedRole',
+    'iam:GetRole',
+    'organizations:DescribeOrganization',
+    'organizations:ListAWSServiceAccessForOrganization',
+  ]);
 });

@@ -4,7 +4,7 @@
  * single-account roles, and the only way into them is the hub role of the same run, inside the
  * organization, with the external id. Evaluated with iam-simulate like the other bootstrap tests.
  */
-import { deployedRole, evaluate, type DeployedRole, type NamedPolicy } from '../../harness/role-check.js';
+import { deployedRole, evaluate, roleIn, type DeployedRole } from '../../harness/role-check.js';
 import {
   HUB_TEMPLATE_PATH,
   loadTemplate,
@@ -85,20 +85,16 @@ function hubStack(parameters: Record<string, string> = {}): StackContext {
   };
 }
 
-interface RoleProps {
-  RoleName: string;
-  AssumeRolePolicyDocument: NamedPolicy['policy'];
-  Policies: Array<{ PolicyName: string; PolicyDocument: NamedPolicy['policy'] }>;
+function role(path: string, stack: StackContext, logicalId: string): DeployedRole {
+  return roleIn(path, stack, logicalId);
 }
 
-function role(path: string, stack: StackContext, logicalId: string): DeployedRole {
-  const props = new TemplateResolver(loadTemplate(path), stack).properties(logicalId) as unknown as RoleProps;
-  return {
-    arn: `arn:aws:iam::${stack.accountId}:role/${props.RoleName}`,
-    trust: props.AssumeRolePolicyDocument,
-    policies: props.Policies.map((p) => ({ name: p.PolicyName, policy: p.PolicyDocument })),
-  };
-}
+/** Policy names differ where they must (managed policy names are unique per account); documents may not. */
+const documents = (r: DeployedRole) =>
+  r.policies.map((p) => ({
+    name: p.name.replace(/^.*-organization-trail$/, '*-organization-trail'),
+    policy: p.policy,
+  }));
 
 const memberRole = (kind: 'plan' | 'apply', parameters: Record<string, string> = {}) =>
   role(MEMBER_TEMPLATE_PATH, memberStack(parameters), kind === 'plan' ? 'MemberPlanRole' : 'MemberApplyRole');
@@ -108,7 +104,7 @@ const hubRole = (kind: 'plan' | 'apply', parameters: Record<string, string> = {}
 describe('the member roles keep the limits of the single-account roles', () => {
   test.each(Object.entries(VARIANTS))('same statements as PlanRole and ApplyRole (%s)', (_name, params) => {
     for (const kind of ['plan', 'apply'] as const) {
-      expect(memberRole(kind, params).policies).toEqual(deployedRole(singleStack(params), kind).policies);
+      expect(documents(memberRole(kind, params))).toEqual(documents(deployedRole(singleStack(params), kind)));
     }
   });
 
