@@ -1,4 +1,5 @@
 /** monitoring.organizationTrail and monitoring.account in iam-gitops.yml: validated against the accounts. */
+import { readFileSync } from 'node:fs';
 import { loadConfig } from '../../../src/config/load.js';
 
 const load = (yaml: string) => loadConfig('iam-gitops.yml', yaml, new Set());
@@ -47,4 +48,25 @@ test('monitoring.account without organizationTrail is a warning: it would change
       'organizationTrail: true every account gets its own trail, so remove monitoring.account or set ' +
       'organizationTrail: true',
   ]);
+});
+
+describe("docs/deploy.md's many-accounts snippets load as they are written", () => {
+  const text = readFileSync(new URL('../../../docs/deploy.md', import.meta.url), 'utf8');
+  const section = text.slice(text.indexOf('## 7. Many accounts'));
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+  test('a role per account, the hub with organization:, the organization trail (with the accounts above)', () => {
+    expect(blocks).toHaveLength(3);
+    const [perAccount, hub, trail] = blocks as [string, string, string];
+    for (const yaml of [perAccount, hub, `${perAccount}${trail}`]) expect(problems(yaml)).toEqual([]);
+    expect(load(hub).config.hub).toEqual({
+      memberPlanRole: 'iam-gitops-member-plan',
+      memberApplyRole: 'iam-gitops-member-apply',
+      externalId: '3f9c0d6e8b1a4c27a5e0f19d2b7c6e41',
+    });
+    expect(load(`${perAccount}${trail}`).config.monitoring).toMatchObject({
+      organizationTrail: true,
+      account: 'prod',
+    });
+  });
 });
