@@ -58,9 +58,21 @@ export function desiredFor(desired: DesiredState, account: string, all: readonly
   // An organization trail lives in one account (monitoring.account, else the default account),
   // with its filters and alarms; every other account plans no baseline of its own.
   const m = desired.config.monitoring;
-  const holdsTrail = !m.organizationTrail || account === (m.account ?? defaultOf(desired, all)[0]);
+  const holdsTrail = !m.organizationTrail || account === organizationTrailAccount(desired, all);
   const monitoring = holdsTrail ? m : { ...m, enabled: false };
   return { ...desired, config: { ...desired.config, groups, monitoring }, users, policies };
+}
+
+/**
+ * The account that holds monitoring.organizationTrail among this run's accounts; null when the
+ * option is off, or the named account is not among them (then no account plans the baseline:
+ * the caller reports it).
+ */
+export function organizationTrailAccount(desired: DesiredState, all: readonly string[]): string | null {
+  const m = desired.config.monitoring;
+  if (!m.organizationTrail) return null;
+  const name = m.account ?? defaultOf(desired, all)[0];
+  return name !== undefined && all.includes(name) ? name : null;
 }
 
 function defaultOf(desired: DesiredState, all: readonly string[]): string[] {

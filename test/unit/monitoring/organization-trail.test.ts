@@ -6,7 +6,7 @@
 import { planMonitoring } from '../../../src/targets/monitoring/index.js';
 import { desiredBaseline, OFFLINE_ORGANIZATION_ID } from '../../../src/targets/monitoring/desired.js';
 import type { ActualMonitoring } from '../../../src/targets/monitoring/actual.js';
-import { desiredFor } from '../../../src/accounts/project.js';
+import { desiredFor, organizationTrailAccount } from '../../../src/accounts/project.js';
 import { defaultConfig } from '../../../src/config/defaults.js';
 import type { AccountConfig, DesiredState } from '../../../src/model/desired.js';
 import { monitoringConfig } from './support.js';
@@ -231,6 +231,14 @@ describe('which accounts plan the baseline (desiredFor)', () => {
 
   test('without monitoring.account the organization trail goes to the default account', () => {
     expect(enabledIn(desired({ organizationTrail: true }))).toEqual(['prod']);
+  });
+
+  test('monitoring.account not among the accounts of the run: none plans it, and the caller can tell', () => {
+    const d = desired({ organizationTrail: true, account: 'log-archive' });
+    expect(enabledIn(d)).toEqual([]);
+    expect(organizationTrailAccount(d, ALL)).toBeNull();
+    expect(organizationTrailAccount(desired({ organizationTrail: true }), ALL)).toBe('prod');
+    expect(organizationTrailAccount(desired({ account: 'audit' }), ALL)).toBeNull();
   });
 
   test('without organizationTrail every account plans its own baseline', () => {
