@@ -13,6 +13,8 @@ import {
   type StackContext,
 } from '../../harness/cfn-template.js';
 import type { AuthCheck } from '../../harness/aws-actions.js';
+import { lintPolicy } from '../../../src/lint/index.js';
+import type { PolicyDocument } from '../../../src/model/policy.js';
 
 const HUB_ACCOUNT = '111122223333';
 const MEMBER = '444455556666';
@@ -351,4 +353,23 @@ describe('only the hub role, with the external id, inside the organization, reac
     expect(t.Parameters.ExternalId!.NoEcho).toBe(true);
     expect(JSON.stringify(t.Outputs)).not.toContain('ExternalId');
   });
+});
+
+test("the hub roles and the organization trail's policy pass the project's own lint without a finding", () => {
+  const lint = (r: DeployedRole) =>
+    r.policies.flatMap((p) =>
+      lintPolicy({
+        name: p.name,
+        file: 'bootstrap',
+        arn: null,
+        document: p.policy as unknown as PolicyDocument,
+        statementPositions: [],
+        valuePositions: [],
+      }).findings.map((f) => `${p.name}: ${f.rule} ${f.actions.join(',')}`),
+    );
+  expect(lint(hubRole('plan', { DiscoverAccounts: 'true' }))).toEqual([]);
+  expect(lint(hubRole('apply', { DiscoverAccounts: 'true' }))).toEqual([]);
+  const member = memberRole('apply', { OrganizationTrailId: ORG });
+  expect(member.policies.at(-1)!.name).toBe('iam-gitops-member-apply-organization-trail');
+  expect(lint({ ...member, policies: member.policies.slice(-1) })).toEqual([]);
 });
