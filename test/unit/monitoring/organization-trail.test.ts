@@ -3,7 +3,8 @@
  * and delivery role open to the organization's log prefix and streams, every other account
  * planning no baseline; and a single account's baseline exactly as before.
  */
-import { planMonitoring } from '../../../src/targets/monitoring/index.js';
+import { planMonitoring, readMonitoring } from '../../../src/targets/monitoring/index.js';
+import type { AwsClients } from '../../../src/aws/clients.js';
 import { desiredBaseline, OFFLINE_ORGANIZATION_ID } from '../../../src/targets/monitoring/desired.js';
 import type { ActualMonitoring } from '../../../src/targets/monitoring/actual.js';
 import { desiredFor, organizationTrailAccount } from '../../../src/accounts/project.js';
@@ -244,5 +245,51 @@ describe('which accounts plan the baseline (desiredFor)', () => {
   test('without organizationTrail every account plans its own baseline', () => {
     expect(enabledIn(desired({}))).toEqual(ALL);
     expect(enabledIn(desired({ enabled: false, organizationTrail: true }))).toEqual([]);
+  });
+});
+
+describe('reading the organization', () => {
+  /** Every service answers empty; Organizations answers `organization`. */
+  function clients(organization: unknown): AwsClients {
+    const empty = { send: async () => ({}) };
+    const calls: string[] = [];
+    return {
+      region: REGION,
+      s3: empty,
+      logs: empty,
+      iam: empty,
+      cloudtrail: empty,
+      sns: empty,
+      cloudwatch: empty,
+      kms: empty,
+      organizations: {
+        send: async (command: { constructor: { name: string } }) => {
+          calls.push(command.constructor.name);
+          return organization;
+        },
+      },
+      calls,
+    } as unknown as AwsClients;
+  }
+
+  test('the id is read once and kept', async () => {
+    const c = clients({ Organization: { Id: ORG, MasterAccountId: ACCOUNT } });
+    const actual = (await readMonitoring(c, orgConfig(), ACCOUNT)) as ActualMonitoring;
+    expect(actual.organization).toEqual({ id: ORG, managementAccountId: ACCOUNT });
+    expect((c as unknown as { calls: string[] }).calls).toEqual(['DescribeOrganizationCommand']);
+  });
+
+  test('an id of another shape never reaches a policy: the read fails, naming the call', async () => {
+    const c = clients({ Organization: { Id: 'o-abc/*"}],"Principal":"*', MasterAccountId: ACCOUNT } });
+    await expect(readMonitoring(c, orgConfig(), ACCOUNT)).rejects.toThrow(
+      /^reading the organization \(organizations:DescribeOrganization\): DescribeOrganization answered an organization id of unexpected form/,
+    );
+  });
+
+  test('without organizationTrail the organization is not read', async () => {
+    const c = clients({ Organization: { Id: ORG } });
+    const actual = (await readMonitoring(c, monitoringConfig(), ACCOUNT)) as ActualMonitoring;
+    expect('organization' in actual).toBe(false);
+    expect((c as unknown as { calls: string[] }).calls).toEqual([]);
   });
 });
