@@ -51,6 +51,11 @@ export interface CredentialOptions {
   identityCenterRegion?: string;
   /** Clock for the refresh decision; tests pass their own. */
   now?: () => number;
+  /**
+   * Where the exchanges (OIDC, AssumeRole, GetCallerIdentity) are counted; default: a log of their
+   * own. Never an account's log: they are the hub's or the caller's calls, not the member role's.
+   */
+  exchangeCalls?: CallLog;
 }
 
 /** An account the credentials cannot reach: names the account and the fix. */
@@ -155,13 +160,20 @@ function refreshing(fetch: () => Promise<AwsCredentialIdentity>, now: () => numb
   return { provider, fetches: () => count };
 }
 
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
 export function makeClientsFor(opts: CredentialOptions): ClientsFor {
+  // Refused before any call: STS would refuse it once per account.
+  if (!SESSION_NAME.test(opts.sessionName))
+    throw new Error(
+      `role session name '${opts.sessionName}' is invalid: use 2–64 characters of letters, digits and _+=,.@-`,
+    );
   const now = opts.now ?? Date.now;
   const github = opts.oidcToken !== undefined;
   const mask = opts.maskSecret ?? (github ? (v: string) => core.setSecret(v) : () => {});
   // The exchanges (OIDC, AssumeRole, GetCallerIdentity) have their own log: they are not calls
   // the member role makes, so they stay out of an account's call log and its role-policy check.
-  const exchangeCalls = new CallLog();
+  const exchangeCalls = opts.exchangeCalls ?? new CallLog();
   const sts = (region: string, credentials?: AwsCredentialIdentityProvider): STSClient =>
     createClients({ region, credentials, calls: exchangeCalls, plugins: opts.plugins }).sts;
   const ambient = sts(opts.region);
@@ -187,15 +199,29 @@ export function makeClientsFor(opts: CredentialOptions): ClientsFor {
     return r;
   };
 
+  // One STS client per hub role, signing with the hub's (refreshing) credentials.
+  const hubClients = new Map<string, STSClient>();
+  const hubSts = (role: string): STSClient => {
+    let c = hubClients.get(role);
+    if (!c) hubClients.set(role, (c = sts(opts.region, oidc(role).provider)));
+    return c;
+  };
+
   let caller: Promise<string> | null = null;
   const callerAccount = () =>
-    (caller ??= ambient.send(new GetCallerIdentityCommand({})).then((r) => String(r.Account)));
+    (caller ??= ambient
+      .send(new GetCallerIdentityCommand({}))
+      .then((r) => String(r.Account))
+      .catch((err: unknown) => {
+        caller = null; // not remembered: signing in and asking again must work
+        throw err;
+      }));
 
   const assume = (
     account: ResolvedAccount,
     path: Extract<AccessPath, { kind: 'assume' }>,
   ): AwsCredentialIdentityProvider => {
-    const source = path.via === 'hub' ? sts(opts.region, oidc(path.hubRole!).provider) : ambient;
+    const source = path.via === 'hub' ? hubSts(path.hubRole!) : ambient;
     return refreshing(async () => {
       try {
         const res = await source.send(

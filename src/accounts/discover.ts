@@ -15,6 +15,7 @@ import type { OrganizationConfig } from '../model/desired.js';
 
 export interface OrgAccount {
   id: string;
+  /** The AWS account name: untrusted (the account's own root user may rename it), printable ASCII. */
   name: string;
   email: string;
   status: string;
