@@ -80,6 +80,8 @@ test('plan → three sections; apply --plan-hash <combined> → each account wri
 
   const plan = await cli(['plan', '--format', 'json']);
   expect({ status: plan.status, stderr: plan.stderr }).toEqual({ status: 2, stderr: expect.any(String) });
+  // Nothing on stderr but the tool's own words: no runtime warning of the Node the action runs on.
+  expect(plan.stderr).not.toMatch(/^\(node:\d+\) .*Warning/m);
   const json = JSON.parse(plan.stdout) as AccountsPlanJson;
   expect(json.sections.map((s) => [s.account, s.accountId, s.error, s.plan?.accountId])).toEqual([
     ['a', IDS.a, null, IDS.a],
