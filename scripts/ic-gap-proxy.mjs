@@ -322,6 +322,7 @@ export async function startIcGapProxy(target, opts = {}) {
     }
     const headers = { ...up.headers };
     delete headers['content-length'];
+    delete headers['transfer-encoding'];
     res.writeHead(up.status, { ...headers, 'content-length': String(out.length) }).end(out);
   };
 

@@ -72,7 +72,8 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
   let actual: ActualState;
   if (opts.offline || !clients) {
     actual = emptyActualState(OFFLINE_ACCOUNT_ID, clients?.region ?? opts.region ?? 'us-east-1');
-    if (desired.config.identityCenter.enabled) actual.identityCenter = emptyIdentityCenterSnapshot(actual.region);
+    if (desired.config.identityCenter.enabled)
+      actual.identityCenter = emptyIdentityCenterSnapshot(actual.region);
   } else {
     opts.onPhase?.('account');
     actual = await readActualState(clients, desired.config, opts.read);
