@@ -84,3 +84,18 @@ export const IC_USER_TYPE = 'iam-gitops';
 export const IC_USER_TYPE_PENDING = 'iam-gitops:welcome-pending';
 /** A managed group's Description starts with this. */
 export const IC_GROUP_DESCRIPTION_PREFIX = 'managed-by=iam-gitops';
+
+/** An instance with nothing in it: what an offline plan plans against. */
+export function emptyIdentityCenterSnapshot(region = 'us-east-1'): IdentityCenterSnapshot {
+  return {
+    instanceArn: 'arn:aws:sso:::instance/ssoins-0000000000000000',
+    identityStoreId: 'd-0000000000',
+    region,
+    users: [],
+    groups: [],
+    memberships: [],
+    permissionSets: [],
+    assignments: [],
+    provisioned: {},
+  };
+}
