@@ -14,6 +14,7 @@
 import { MFA_GROUP_NAME } from '../desired/mfa-policy.js';
 import { groupAccounts } from '../accounts/project.js';
 import type { Config, DesiredState, DesiredUser } from '../model/desired.js';
+import { identityOf, permissionSetName } from '../targets/identity-center/desired.js';
 import type { Finding } from '../model/finding.js';
 import type { LocatedPolicy } from '../model/policy.js';
 import { Principal } from './effective.js';
@@ -33,9 +34,10 @@ export interface IdentityCenterScope {
 
 /** Whether the person lives in Identity Center (the CSV's `identity`, else the config's default). */
 export function isIdentityCenterPerson(config: Config, user: DesiredUser): boolean {
-  if (!config.identityCenter.enabled) return false;
-  return (user.identity ?? config.identityCenter.defaultIdentity) === 'identity-center';
+  return identityOf(user, config) === 'identity-center';
 }
+
+export { permissionSetName };
 
 /** The person's groups that exist in Identity Center (the MFA group is an IAM console matter). */
 export function personGroups(user: DesiredUser): string[] {
@@ -49,14 +51,6 @@ export function identityCenterGroups(state: DesiredState): string[] {
     if (isIdentityCenterPerson(state.config, u))
       for (const g of personGroups(u)) if (g in state.config.groups) out.add(g);
   return [...out].sort();
-}
-
-/**
- * The name of a group's permission set as it appears in findings: `iam-gitops-<group>` cut to
- * the 32 characters AWS allows.
- */
-export function permissionSetName(group: string): string {
-  return `iam-gitops-${group}`.slice(0, 32);
 }
 
 /** Per-policy results already reported, to leave out what a combination does not add. */
