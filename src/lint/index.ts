@@ -44,6 +44,12 @@ export interface LintOptions {
    * for one account's cut (src/accounts/project.ts) when another section lints Identity Center.
    */
   identityCenter?: IdentityCenterScope | false;
+  /**
+   * The state is this account's cut (src/accounts/project.ts `desiredFor`): the Identity Center
+   * part reports the permission sets assigned to this account and each person's permission sets
+   * here, named with the account. Ignored when `identityCenter` is given.
+   */
+  account?: string;
 }
 
 export interface PolicyLintOptions {
@@ -180,7 +186,12 @@ export function lintDesired(given: DesiredState, opts: LintOptions = {}): LintRe
     }
   }
   findings.push(...principalRules(given));
-  const scope = ic ? (opts.identityCenter ?? defaultScope(given)) : false;
+  const scope = ic
+    ? (opts.identityCenter ??
+      (opts.account !== undefined
+        ? { full: given, accounts: [opts.account], nameAccounts: true }
+        : defaultScope(given)))
+    : false;
   if (scope)
     findings.push(...lintIdentityCenter(scope, { now, iamPath, shown: (p) => perPolicy.get(p)?.paths }));
   const analyses = new Map<string, SetAnalysis>();

@@ -2,6 +2,7 @@
  * The lint of Identity Center people: permission sets as principals, and each person's permission
  * sets per account together (the account each group's permission set is assigned to).
  */
+import { desiredFor } from '../../../src/accounts/project.js';
 import { lintDesired } from '../../../src/lint/index.js';
 import { permissionSetName } from '../../../src/lint/identity-center.js';
 import type { AccountConfig, DesiredState } from '../../../src/model/desired.js';
@@ -159,6 +160,42 @@ describe('single-account and IAM-only repositories', () => {
   test('identityCenter: false leaves the Identity Center part to another section', () => {
     const fs = escalations(lint(icState(twoGroups()), { identityCenter: false }));
     expect(fs.filter((f) => f.user === 'ana')).toEqual([]);
+  });
+
+  test('one account’s cut with { account } gives exactly that account’s findings of the whole files', () => {
+    const full = icState(
+      twoGroups({
+        groups: {
+          builders: ['create-roles'],
+          operators: ['attach-role-policies'],
+          both: ['create-roles', 'attach-role-policies'],
+        },
+        users: [
+          { name: 'ana', groups: ['builders', 'operators'] },
+          { name: 'ben', groups: ['builders', 'both'] },
+        ],
+        reach: { builders: ['dev', 'prod'], operators: ['dev'], both: ['prod'] },
+      }),
+    );
+    const key = (f: Finding): string =>
+      `${f.rule} ${f.user ?? ''} ${f.account ?? ''} ${(f.permissionSets ?? []).join(',')}`;
+    const whole = lint(full).filter((f) => f.permissionSets);
+    for (const account of ['dev', 'prod']) {
+      const cut = lint(desiredFor(full, account, ['dev', 'prod']), { account }).filter(
+        (f) => f.permissionSets,
+      );
+      // The people's findings are the account's; the permission sets are those assigned there.
+      expect(cut.filter((f) => f.user).map(key)).toEqual(whole.filter((f) => f.account === account).map(key));
+      // dev: ana's two sets together; prod: none (ben's `both` says it all on its own).
+      expect(cut.filter((f) => f.user).map((f) => f.user)).toEqual(account === 'dev' ? ['ana'] : []);
+    }
+    // In prod, ben's permission set `both` opens the path on its own: reported for the set, not for ben.
+    const prod = lint(desiredFor(full, 'prod', ['dev', 'prod']), { account: 'prod' });
+    expect(
+      escalations(prod)
+        .filter((f) => f.permissionSets && !f.user)
+        .map((f) => f.permissionSets),
+    ).toEqual([[permissionSetName('both')]]);
   });
 
   test('people with the same permission sets share one analysis', async () => {
