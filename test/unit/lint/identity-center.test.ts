@@ -3,6 +3,8 @@
  * sets per account together (the account each group's permission set is assigned to).
  */
 import { desiredFor } from '../../../src/accounts/project.js';
+import { formatSarif } from '../../../src/lint/format-sarif.js';
+import { formatText } from '../../../src/lint/format-text.js';
 import { lintDesired } from '../../../src/lint/index.js';
 import { permissionSetName } from '../../../src/lint/identity-center.js';
 import type { AccountConfig, DesiredState } from '../../../src/model/desired.js';
@@ -209,4 +211,22 @@ describe('single-account and IAM-only repositories', () => {
     // Two permission sets, one combination (in dev), the policies on their own: not one per person.
     expect(analysisCounter.openPaths - before).toBeLessThan(10);
   });
+});
+
+test('text and SARIF name the person, the account and the permission sets', () => {
+  const r = lintDesired(icState(twoGroups()), { now: NOW });
+  const text = formatText(r);
+  expect(text).toMatch(
+    /: privilege-escalation \(policy create-roles, attach-role-policies, person ana, account dev\)/,
+  );
+  const sarif = JSON.parse(formatSarif(r)) as {
+    runs: Array<{ results: Array<{ properties: Record<string, unknown> }> }>;
+  };
+  const props = sarif.runs[0]!.results.map((x) => x.properties).filter((p) => p.user === 'ana');
+  expect(props).toEqual([
+    expect.objectContaining({
+      account: 'dev',
+      permissionSets: [permissionSetName('builders'), permissionSetName('operators')],
+    }),
+  ]);
 });
