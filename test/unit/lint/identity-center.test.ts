@@ -2,7 +2,13 @@
  * The lint of Identity Center people: permission sets as principals, and each person's permission
  * sets per account together (the account each group's permission set is assigned to).
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { desiredFor } from '../../../src/accounts/project.js';
+import { parseArgs } from '../../../src/commands/args.js';
+import { lintCommand } from '../../../src/commands/lint.js';
+import { analysisCounter } from '../../../src/lint/escalation.js';
 import { formatSarif } from '../../../src/lint/format-sarif.js';
 import { formatText } from '../../../src/lint/format-text.js';
 import { lintDesired } from '../../../src/lint/index.js';
@@ -200,8 +206,7 @@ describe('single-account and IAM-only repositories', () => {
     ).toEqual([[permissionSetName('both')]]);
   });
 
-  test('people with the same permission sets share one analysis', async () => {
-    const { analysisCounter } = await import('../../../src/lint/escalation.js');
+  test('people with the same permission sets share one analysis', () => {
     const many = twoGroups({
       users: Array.from({ length: 30 }, (_, i) => ({ name: `p${i}`, groups: ['builders', 'operators'] })),
     });
@@ -229,4 +234,51 @@ test('text and SARIF name the person, the account and the permission sets', () =
       permissionSets: [permissionSetName('builders'), permissionSetName('operators')],
     }),
   ]);
+});
+
+test('`lint` on the files: the person, the account and both permission sets, and exit 1', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ic-lint-'));
+  try {
+    mkdirSync(path.join(dir, 'users'));
+    mkdirSync(path.join(dir, 'policies'));
+    const policy = (action: string): string =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }],
+      });
+    writeFileSync(path.join(dir, 'policies/create-roles.json'), policy('iam:CreateRole'));
+    writeFileSync(path.join(dir, 'policies/attach-role-policies.json'), policy('iam:AttachRolePolicy'));
+    writeFileSync(
+      path.join(dir, 'iam-gitops.yml'),
+      [
+        'accounts:',
+        "  dev: { id: '111111111111' }",
+        "  prod: { id: '222222222222' }",
+        'identityCenter: { enabled: true }',
+        'groups:',
+        '  builders: { policies: [create-roles], accounts: [dev, prod] }',
+        '  operators: { policies: [attach-role-policies], accounts: [dev] }',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      path.join(dir, 'users/people.csv'),
+      'username,email,groups\nana,ana@example.com,builders;operators\nben,ben@example.com,builders\n',
+    );
+    let out = '';
+    const code = await lintCommand(
+      parseArgs(['lint', '--dir', dir, '--format', 'json']),
+      { out: (t) => void (out += t), err: () => undefined },
+      NOW,
+    );
+    expect(code).toBe(1);
+    const found = (JSON.parse(out) as { findings: Finding[] }).findings.filter(
+      (f) => f.rule === 'privilege-escalation',
+    );
+    expect(found.map((f) => [f.user, f.account, f.permissionSets])).toEqual([
+      ['ana', 'dev', ['iam-gitops-builders', 'iam-gitops-operators']],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
