@@ -50,6 +50,7 @@ export function diff(full: DesiredState, actual: ActualState, opts: DiffOptions 
   planGroupDeletions(ctx);
   planPolicyDeletions(ctx);
   checkSender(ctx.ops.all(), desired, actual, ctx.errors);
+  ctx.errors.push(...icDisabledErrors(full));
 
   let ic: Operation[] = [];
   let icUnchanged: IdentityCenterUnchanged | undefined;
@@ -97,6 +98,18 @@ export function diff(full: DesiredState, actual: ActualState, opts: DiffOptions 
       ...(icUnchanged ? { identityCenter: icUnchanged } : {}),
     },
   };
+}
+
+/** A person the CSV puts in Identity Center while it is off would silently become an IAM user: refuse. */
+function icDisabledErrors(desired: DesiredState): string[] {
+  if (desired.config.identityCenter.enabled) return [];
+  return desired.users
+    .filter((u) => u.identity === 'identity-center')
+    .map(
+      (u) =>
+        `${u.name} (${u.source.file}${u.source.line > 0 ? `:${u.source.line}` : ''}) has identity identity-center, but ` +
+        'identityCenter.enabled is not true in iam-gitops.yml; enable Identity Center there, or set identity to iam',
+    );
 }
 
 /** Identity Center's welcome mails need the same sender as IAM's. */

@@ -135,8 +135,9 @@ async function createUser(op: Operation, ctx: ApplyContext): Promise<OperationOu
     return done;
   } catch (err) {
     if (errorCode(err) !== 'ConflictException') throw err;
+    // Made since the plan's read (a run that stopped after creating it): look, then judge.
     rt.users.delete(nameKey(d.userName));
-    const now = await findUser(ctx, rt, d.userName);
+    const now = await findUser(ctx, rt, d.userName, true);
     if (now?.managed) return already();
     throw notOurs('user', d.userName);
   }
@@ -309,17 +310,24 @@ async function createSet(op: Operation, ctx: ApplyContext): Promise<OperationOut
     existing.managed = true;
     return { status: 'done', note: 'adopted' };
   }
-  const res = await c.send(
-    new CreatePermissionSetCommand({
-      InstanceArn: rt.instanceArn,
-      Name: d.name,
-      Description: d.description,
-      SessionDuration: d.sessionDuration,
-      ...(d.relayState ? { RelayState: d.relayState } : {}),
-      // Tagged in the same call: there is never an untagged set of ours.
-      Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }],
-    }),
+  const res = await tolerate(['ConflictException'], () =>
+    c.send(
+      new CreatePermissionSetCommand({
+        InstanceArn: rt.instanceArn,
+        Name: d.name,
+        Description: d.description,
+        SessionDuration: d.sessionDuration,
+        ...(d.relayState ? { RelayState: d.relayState } : {}),
+        // Tagged in the same call: there is never an untagged set of ours.
+        Tags: [{ Key: MANAGED_TAG.key, Value: MANAGED_TAG.value }],
+      }),
+    ),
   );
+  if (!res) {
+    const now = await findSet(ctx, rt, d.name, true);
+    if (now?.managed) return already();
+    throw notOurs('permission set', d.name);
+  }
   rt.sets.set(nameKey(d.name), { arn: res.PermissionSet!.PermissionSetArn!, name: d.name, managed: true });
   return done;
 }

@@ -36,6 +36,11 @@ export interface IcRuntime {
   memberships: Map<string, string>;
   /** `accountId|setArn|groupId` of the group assignments that exist. */
   assignments: Set<string>;
+  /**
+   * True when this started from the plan's read of the same run: a name it does not hold did not
+   * exist seconds ago, so creating it needs no lookup first (a conflict still triggers one).
+   */
+  fromPlanRead: boolean;
 }
 
 const runtimes = new WeakMap<ApplyContext, Promise<IcRuntime>>();
@@ -48,8 +53,10 @@ export function icRuntime(ctx: ApplyContext): Promise<IcRuntime> {
   if (!r) {
     const snapshot = ctx.actual?.identityCenter;
     r = snapshot
-      ? Promise.resolve(fromSnapshot(snapshot))
-      : readIdentityCenter(ctx.clients, ctx.desired.config.identityCenter).then(fromSnapshot);
+      ? Promise.resolve(fromSnapshot(snapshot, true))
+      : readIdentityCenter(ctx.clients, ctx.desired.config.identityCenter).then((s) =>
+          fromSnapshot(s, false),
+        );
     runtimes.set(ctx, r);
     // A failed read is not cached: the retry wrapper may try the step again.
     r.catch(() => runtimes.delete(ctx));
@@ -57,8 +64,9 @@ export function icRuntime(ctx: ApplyContext): Promise<IcRuntime> {
   return r;
 }
 
-function fromSnapshot(s: IdentityCenterSnapshot): IcRuntime {
+function fromSnapshot(s: IdentityCenterSnapshot, fromPlanRead: boolean): IcRuntime {
   return {
+    fromPlanRead,
     instanceArn: s.instanceArn,
     identityStoreId: s.identityStoreId,
     users: new Map(s.users.map((u) => [nameKey(u.userName), { ...u }])),
@@ -76,9 +84,15 @@ function fromSnapshot(s: IdentityCenterSnapshot): IcRuntime {
 }
 
 /** The user by name: known, else asked (GetUserId + DescribeUser); null when it does not exist. */
-export async function findUser(ctx: ApplyContext, rt: IcRuntime, userName: string): Promise<IcUser | null> {
+export async function findUser(
+  ctx: ApplyContext,
+  rt: IcRuntime,
+  userName: string,
+  ask = false,
+): Promise<IcUser | null> {
   const known = rt.users.get(nameKey(userName));
   if (known) return known;
+  if (rt.fromPlanRead && !ask) return null;
   try {
     const id = await ctx.clients.identitystore.send(
       new GetUserIdCommand({
@@ -98,9 +112,15 @@ export async function findUser(ctx: ApplyContext, rt: IcRuntime, userName: strin
   }
 }
 
-export async function findGroup(ctx: ApplyContext, rt: IcRuntime, name: string): Promise<IcGroup | null> {
+export async function findGroup(
+  ctx: ApplyContext,
+  rt: IcRuntime,
+  name: string,
+  ask = false,
+): Promise<IcGroup | null> {
   const known = rt.groups.get(nameKey(name));
   if (known) return known;
+  if (rt.fromPlanRead && !ask) return null;
   try {
     const id = await ctx.clients.identitystore.send(
       new GetGroupIdCommand({
@@ -125,9 +145,11 @@ export async function findSet(
   ctx: ApplyContext,
   rt: IcRuntime,
   name: string,
+  ask = false,
 ): Promise<Pick<IcPermissionSet, 'arn' | 'name' | 'managed'> | null> {
   const known = rt.sets.get(nameKey(name));
   if (known) return known;
+  if (rt.fromPlanRead && !ask) return null;
   const c = ctx.clients.ssoadmin;
   for await (const page of paginateListPermissionSets(
     { client: c, pageSize: 100 },
