@@ -7,6 +7,7 @@
  *   in every account one of its groups reaches, or the default account when it has no groups.
  * - In an account, a user joins only the groups that reach that account.
  * - A custom policy goes where a kept user or group uses it; an unused one to the default account.
+ * - With monitoring.organizationTrail, only the trail's account plans the monitoring baseline.
  */
 import { MFA_GROUP_NAME } from '../desired/mfa-policy.js';
 import type { DesiredState, DesiredUser } from '../model/desired.js';
@@ -54,7 +55,24 @@ export function desiredFor(desired: DesiredState, account: string, all: readonly
   for (const u of desired.users) for (const p of u.policies) if (p.kind === 'custom') everywhere.add(p.name);
   const isDefault = defaultOf(desired, all).includes(account);
   const policies = desired.policies.filter((p) => used.has(p.name) || (isDefault && !everywhere.has(p.name)));
-  return { ...desired, config: { ...desired.config, groups }, users, policies };
+  // An organization trail lives in one account (monitoring.account, else the default account),
+  // with its filters and alarms; every other account plans no baseline of its own.
+  const m = desired.config.monitoring;
+  const holdsTrail = !m.organizationTrail || account === organizationTrailAccount(desired, all);
+  const monitoring = holdsTrail ? m : { ...m, enabled: false };
+  return { ...desired, config: { ...desired.config, groups, monitoring }, users, policies };
+}
+
+/**
+ * The account that holds monitoring.organizationTrail among this run's accounts; null when the
+ * option is off, or the named account is not among them (then no account plans the baseline:
+ * the caller reports it).
+ */
+export function organizationTrailAccount(desired: DesiredState, all: readonly string[]): string | null {
+  const m = desired.config.monitoring;
+  if (!m.organizationTrail) return null;
+  const name = m.account ?? defaultOf(desired, all)[0];
+  return name !== undefined && all.includes(name) ? name : null;
 }
 
 function defaultOf(desired: DesiredState, all: readonly string[]): string[] {

@@ -38,6 +38,8 @@ export function defaultConfig(): Config {
       period: 300,
       kmsKey: null,
       accessLogBucket: null,
+      organizationTrail: false,
+      account: null,
     },
     mfa: 'optional',
     lint: { failOn: 'error', ignore: [] },

@@ -7,6 +7,7 @@ import { resolvePolicyRef } from '../desired/policy-ref.js';
 import { closest } from '../suggest.js';
 import { defaultConfig } from './defaults.js';
 import { accountListProblems, buildAccounts } from './accounts.js';
+import { checkOrganizationTrail } from './organization-trail.js';
 import { pathLabel, yamlPosition } from './positions.js';
 import { IAM_NAME_CHARS } from './rules.js';
 import { configSchema, knownKeys, type RawConfig } from './schema.js';
@@ -128,6 +129,7 @@ function buildConfig(
       push('error', yamlPosition(doc, lc, ['permissionsBoundary']), `permissionsBoundary: ${r.message}`);
   }
   const accountPart = buildAccounts(file, raw, doc, lc, push);
+  checkOrganizationTrail(monitoring, accountPart, doc, lc, push);
   const groups: Config['groups'] = {};
   const seen = new Map<string, string>();
   for (const [name, g] of Object.entries(raw.groups ?? {})) {

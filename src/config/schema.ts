@@ -152,6 +152,12 @@ export const configSchema = z.strictObject({
         .nullable()
         .default(D.monitoring.kmsKey),
       accessLogBucket: ruled(bucketNameProblem).nullable().default(D.monitoring.accessLogBucket),
+      organizationTrail: z.boolean().default(D.monitoring.organizationTrail),
+      account: z
+        .string()
+        .regex(ACCOUNT_NAME, 'must be an account name from accounts:')
+        .nullable()
+        .default(D.monitoring.account),
     })
     .nullable()
     .default(D.monitoring),

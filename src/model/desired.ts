@@ -31,6 +31,13 @@ export interface MonitoringConfig {
   kmsKey: string | null;
   /** Bucket that receives S3 server access logs of the trail bucket; null → not configured. */
   accessLogBucket: string | null;
+  /**
+   * Many accounts only: one organization trail (IsOrganizationTrail) in `account`, with the
+   * filters and alarms there, instead of the baseline in every account.
+   */
+  organizationTrail: boolean;
+  /** The account that holds the organization trail; null → the default account. */
+  account: string | null;
 }
 
 export interface LintIgnore {

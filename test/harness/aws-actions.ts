@@ -157,6 +157,22 @@ function passTrailRole(i: Input): AuthCheck[] {
   return role ? one('iam:PassRole', role, { 'iam:PassedToService': 'cloudtrail.amazonaws.com' }) : [];
 }
 
+/**
+ * An organization trail (IsOrganizationTrail): CloudTrail checks the organization and its trusted
+ * access with the caller's permissions and creates its service-linked role on first use
+ * (CloudTrail user guide, "Prepare for creating a trail for your organization").
+ */
+function organizationTrail(i: Input, m: AccountModel): AuthCheck[] {
+  if (i.IsOrganizationTrail !== true) return [];
+  const slr = `arn:aws:iam::${m.accountId}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`;
+  return [
+    ...one('organizations:DescribeOrganization', '*'),
+    ...one('organizations:ListAWSServiceAccessForOrganization', '*'),
+    ...one('iam:GetRole', slr),
+    ...one('iam:CreateServiceLinkedRole', slr, { 'iam:AWSServiceName': 'cloudtrail.amazonaws.com' }),
+  ];
+}
+
 export const ACTION_TABLE: Record<string, Row> = {
   // STS: GetCallerIdentity needs no permission; AssumeRoleWithWebIdentity is decided by the
   // trust policy (checked in test/unit/bootstrap), not by the role's own policy.
@@ -364,13 +380,21 @@ export const ACTION_TABLE: Record<string, Row> = {
   'logs:TagResource': { fields: ['resourceArn'], checks: (i) => one('logs:TagResource', str(i.resourceArn)) },
 
   'cloudtrail:DescribeTrails': accountWide('cloudtrail:DescribeTrails'),
+  // monitoring.organizationTrail reads the organization id (no resource-level permission).
+  'organizations:DescribeOrganization': accountWide('organizations:DescribeOrganization'),
   'cloudtrail:CreateTrail': {
     fields: ['Name', 'CloudWatchLogsRoleArn'],
-    checks: (i, m) => one('cloudtrail:CreateTrail', trailArn(m, str(i.Name))).concat(passTrailRole(i)),
+    checks: (i, m) =>
+      one('cloudtrail:CreateTrail', trailArn(m, str(i.Name)))
+        .concat(passTrailRole(i))
+        .concat(organizationTrail(i, m)),
   },
   'cloudtrail:UpdateTrail': {
     fields: ['Name', 'CloudWatchLogsRoleArn'],
-    checks: (i, m) => one('cloudtrail:UpdateTrail', trailArn(m, str(i.Name))).concat(passTrailRole(i)),
+    checks: (i, m) =>
+      one('cloudtrail:UpdateTrail', trailArn(m, str(i.Name)))
+        .concat(passTrailRole(i))
+        .concat(organizationTrail(i, m)),
   },
   'cloudtrail:StartLogging': trail('cloudtrail:StartLogging'),
   'cloudtrail:GetTrailStatus': trail('cloudtrail:GetTrailStatus'),

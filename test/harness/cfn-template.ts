@@ -8,11 +8,21 @@ import { fileURLToPath } from 'node:url';
 import { parse, YAMLMap, type Tags } from 'yaml';
 
 export const TEMPLATE_PATH = fileURLToPath(new URL('../../bootstrap/iam-gitops-roles.yml', import.meta.url));
+/** The StackSet template of the member roles and the template of the hub roles that assume them. */
+export const MEMBER_TEMPLATE_PATH = fileURLToPath(
+  new URL('../../bootstrap/iam-gitops-member-roles.yml', import.meta.url),
+);
+export const HUB_TEMPLATE_PATH = fileURLToPath(
+  new URL('../../bootstrap/iam-gitops-hub-roles.yml', import.meta.url),
+);
 
 type Json = unknown;
 
 export interface CfnTemplate {
-  Parameters: Record<string, { Type: string; Default?: string; AllowedValues?: string[] }>;
+  Parameters: Record<
+    string,
+    { Type: string; Default?: string; AllowedValues?: string[]; AllowedPattern?: string; NoEcho?: boolean }
+  >;
   Conditions: Record<string, Json>;
   Resources: Record<string, { Type: string; Condition?: string; Properties: Record<string, Json> }>;
   Outputs: Record<string, { Value: Json }>;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { RecordedCall } from '../../src/aws/calls.js';
 import { applyToModel, checksFor, type AccountModel, type AuthCheck } from './aws-actions.js';
-import { loadTemplate, TemplateResolver, type StackContext } from './cfn-template.js';
+import { loadTemplate, TEMPLATE_PATH, TemplateResolver, type StackContext } from './cfn-template.js';
 
 export type RoleName = 'plan' | 'apply';
 const LOGICAL_ID: Record<RoleName, string> = { plan: 'PlanRole', apply: 'ApplyRole' };
@@ -23,18 +23,40 @@ export interface DeployedRole {
   trust: NamedPolicy['policy'];
 }
 
-/** The role's inline policies and trust policy with the stack's parameters resolved. */
+/**
+ * The role's policies (inline, then the managed policies the template attaches to it) and trust
+ * policy with the stack's parameters resolved.
+ */
 export function deployedRole(stack: StackContext, role: RoleName): DeployedRole {
-  const resolver = new TemplateResolver(loadTemplate(), stack);
-  const props = resolver.properties(LOGICAL_ID[role]) as {
+  return roleIn(TEMPLATE_PATH, stack, LOGICAL_ID[role]);
+}
+
+/** deployedRole for any role of any bootstrap template. */
+export function roleIn(templatePath: string, stack: StackContext, logicalId: string): DeployedRole {
+  const resolver = new TemplateResolver(loadTemplate(templatePath), stack);
+  const props = resolver.properties(logicalId) as {
     RoleName: string;
     AssumeRolePolicyDocument: NamedPolicy['policy'];
     Policies: Array<{ PolicyName: string; PolicyDocument: NamedPolicy['policy'] }>;
   };
+  const attached = Object.entries(resolver.template.Resources)
+    .filter(([id, r]) => r.Type === 'AWS::IAM::ManagedPolicy' && resolver.exists(id))
+    .map(
+      ([id]) =>
+        resolver.properties(id) as {
+          ManagedPolicyName: string;
+          Roles?: string[];
+          PolicyDocument: NamedPolicy['policy'];
+        },
+    )
+    .filter((p) => (p.Roles ?? []).includes(props.RoleName));
   return {
     arn: `arn:aws:iam::${stack.accountId}:role/${props.RoleName}`,
     trust: props.AssumeRolePolicyDocument,
-    policies: props.Policies.map((p) => ({ name: p.PolicyName, policy: p.PolicyDocument })),
+    policies: [
+      ...props.Policies.map((p) => ({ name: p.PolicyName, policy: p.PolicyDocument })),
+      ...attached.map((p) => ({ name: p.ManagedPolicyName, policy: p.PolicyDocument })),
+    ],
   };
 }
 

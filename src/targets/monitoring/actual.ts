@@ -46,6 +46,8 @@ export interface ActualTrail {
   kmsKeyId?: string | null;
   /** Null for a trail homed in another region (not readable here). */
   isLogging: boolean | null;
+  /** IsOrganizationTrail: the trail logs every account of the organization. */
+  isOrganizationTrail?: boolean;
   eventSelectors: Array<Record<string, unknown>>;
   advancedEventSelectors: number;
   tags: Record<string, string>;
@@ -111,6 +113,17 @@ export interface ActualMonitoring {
   alarms: ActualAlarm[];
   /** Absent unless monitoring.kmsKey is `create`; null when no key carries the alias. */
   kmsKey?: ActualKmsKey | null;
+  /**
+   * The organization the account belongs to (DescribeOrganization), read only with
+   * monitoring.organizationTrail; null when the account is in none; absent when not read.
+   */
+  organization?: ActualOrganization | null;
+}
+
+export interface ActualOrganization {
+  /** o-… : the prefix CloudTrail writes the member accounts' logs under. */
+  id: string;
+  managementAccountId: string;
 }
 
 function emptyActualMonitoring(): ActualMonitoring {

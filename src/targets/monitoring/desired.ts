@@ -20,7 +20,15 @@ const MANAGED_TAGS: Record<string, string> = { [MANAGED_TAG.key]: MANAGED_TAG.va
 export interface BaselineContext {
   accountId: string;
   region: string;
+  /**
+   * The organization's id, for monitoring.organizationTrail (read with DescribeOrganization);
+   * null/absent → OFFLINE_ORGANIZATION_ID, as an offline plan stands in for the account id.
+   */
+  organizationId?: string | null;
 }
+
+/** Stands in for the organization id where none was read (an offline plan). */
+export const OFFLINE_ORGANIZATION_ID = 'o-0000000000';
 
 export interface DesiredEventSelector {
   ReadWriteType: 'All';
@@ -106,6 +114,8 @@ export interface DesiredBaseline {
     kmsKeyId?: string;
     eventSelectors: DesiredEventSelector[];
     isLogging: true;
+    /** Present (true) only for monitoring.organizationTrail, so a single account's plan is as before. */
+    isOrganizationTrail?: boolean;
     tags: Record<string, string>;
   };
   topic: { topicName: string; topicArn: string; policy: PolicyJson; tags: Record<string, string> };
@@ -134,11 +144,12 @@ export function desiredBaseline(config: MonitoringConfig, ctx: BaselineContext):
   const topicArn = topicArnFor(accountId, region);
   const aliasArn = `arn:aws:kms:${region}:${accountId}:${KEY_ALIAS}`;
   const filters = selectFilters(config.alarms);
+  const orgId = config.organizationTrail ? (ctx.organizationId ?? OFFLINE_ORGANIZATION_ID) : null;
   return {
     bucket: {
       bucket,
       region,
-      policy: bucketPolicy(bucket, accountId, trailArn),
+      policy: bucketPolicy(bucket, accountId, trailArn, orgId),
       publicAccessBlock: {
         BlockPublicAcls: true,
         IgnorePublicAcls: true,
@@ -172,7 +183,7 @@ export function desiredBaseline(config: MonitoringConfig, ctx: BaselineContext):
       arn: roleArn,
       trustPolicy: trailRoleTrustPolicy(),
       policyName: ROLE_POLICY_NAME,
-      policy: trailRolePolicy(region, accountId, config.logGroup),
+      policy: trailRolePolicy(region, accountId, config.logGroup, orgId),
       tags: { ...MANAGED_TAGS },
     },
     trail: {
@@ -196,6 +207,7 @@ export function desiredBaseline(config: MonitoringConfig, ctx: BaselineContext):
         },
       ],
       isLogging: true,
+      ...(orgId ? { isOrganizationTrail: true } : {}),
       tags: { ...MANAGED_TAGS },
     },
     topic: {

@@ -50,8 +50,15 @@ export function planMonitoring(
 ): MonitoringPlan {
   const unchangedByType: Partial<Record<ChangeType, number>> = {};
   if (!config.enabled) return { operations: [], errors: [], unchanged: 0, unchangedByType, pending: [] };
-  const desired = desiredBaseline(config, ctx);
   const actual = asActualMonitoring(actualRaw);
+  if (config.organizationTrail && actual.organization === null) {
+    const error =
+      `monitoring.organizationTrail: account ${ctx.accountId} belongs to no AWS Organizations organization ` +
+      '(DescribeOrganization: AWSOrganizationsNotInUseException); set monitoring.account in iam-gitops.yml to the ' +
+      "management account or CloudTrail's delegated administrator, or remove organizationTrail";
+    return { operations: [], errors: [error], unchanged: 0, unchangedByType, pending: [] };
+  }
+  const desired = desiredBaseline(config, { ...ctx, organizationId: actual.organization?.id ?? null });
   const errors: string[] = [];
   const ops: Operation[] = [];
   const pending: PendingSubscription[] = [];
@@ -258,8 +265,14 @@ function planTrail(
     );
   check(drift, 'eventSelectors', t.eventSelectors, want.eventSelectors, allManagement);
   check(drift, 'isLogging', t.isLogging, want.isLogging);
+  // Checked when either side is an organization trail: a single account's plan reads as before, and
+  // turning organizationTrail off turns the trail back into one for its own account.
+  const wantOrg = want.isOrganizationTrail === true;
+  const isOrg = t.isOrganizationTrail === true;
+  if (wantOrg || isOrg) check(drift, 'isOrganizationTrail', isOrg, wantOrg);
   tagDrift(drift, t.tags, want.tags);
-  add('trail', want.trailName, want.trailName, want, drift, own.adopt);
+  const settings = isOrg && !wantOrg ? { ...want, isOrganizationTrail: false } : want;
+  add('trail', want.trailName, want.trailName, settings, drift, own.adopt);
 }
 
 function planTopic(

@@ -2,9 +2,29 @@
 
 export type PolicyJson = Record<string, unknown>;
 
-/** CloudTrail may read the ACL and write its logs, only for our trail; TLS only for everyone. */
-export function bucketPolicy(bucket: string, accountId: string, trailArn: string): PolicyJson {
+/**
+ * CloudTrail may read the ACL and write its logs, only for our trail; TLS only for everyone. An
+ * organization trail (`organizationId`) also writes the member accounts' logs under
+ * AWSLogs/<organization id>/, still only for our trail (CloudTrail user guide, "Create or update an
+ * Amazon S3 bucket to use to store the log files for an organization trail").
+ */
+export function bucketPolicy(
+  bucket: string,
+  accountId: string,
+  trailArn: string,
+  organizationId: string | null = null,
+): PolicyJson {
   const sourceArn = { StringEquals: { 'aws:SourceArn': trailArn } };
+  const write = (sid: string, prefix: string) => ({
+    Sid: sid,
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: `arn:aws:s3:::${bucket}/AWSLogs/${prefix}/*`,
+    Condition: {
+      StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn },
+    },
+  });
   return {
     Version: '2012-10-17',
     Statement: [
@@ -16,16 +36,8 @@ export function bucketPolicy(bucket: string, accountId: string, trailArn: string
         Resource: `arn:aws:s3:::${bucket}`,
         Condition: sourceArn,
       },
-      {
-        Sid: 'AWSCloudTrailWrite',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudtrail.amazonaws.com' },
-        Action: 's3:PutObject',
-        Resource: `arn:aws:s3:::${bucket}/AWSLogs/${accountId}/*`,
-        Condition: {
-          StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': trailArn },
-        },
-      },
+      write('AWSCloudTrailWrite', accountId),
+      ...(organizationId ? [write('AWSCloudTrailOrganizationWrite', organizationId)] : []),
       {
         Sid: 'DenyInsecureTransport',
         Effect: 'Deny',
@@ -103,8 +115,19 @@ export function trailRoleTrustPolicy(): PolicyJson {
   };
 }
 
-/** Only the log streams CloudTrail creates in our log group. */
-export function trailRolePolicy(region: string, accountId: string, logGroup: string): PolicyJson {
+/**
+ * Only the log streams CloudTrail creates in our log group; for an organization trail also the
+ * member accounts' streams, which CloudTrail names `<organization id>_<account id>_CloudTrail_…`.
+ * bootstrap/iam-gitops-roles.yml's TrailDeliveryRole deploys the same document.
+ */
+export function trailRolePolicy(
+  region: string,
+  accountId: string,
+  logGroup: string,
+  organizationId: string | null = null,
+): PolicyJson {
+  const streams = `arn:aws:logs:${region}:${accountId}:log-group:${logGroup}:log-stream:`;
+  const own = `${streams}${accountId}_CloudTrail_${region}*`;
   return {
     Version: '2012-10-17',
     Statement: [
@@ -112,7 +135,7 @@ export function trailRolePolicy(region: string, accountId: string, logGroup: str
         Sid: 'CloudTrailToCloudWatchLogs',
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: `arn:aws:logs:${region}:${accountId}:log-group:${logGroup}:log-stream:${accountId}_CloudTrail_${region}*`,
+        Resource: organizationId ? [own, `${streams}${organizationId}_*`] : own,
       },
     ],
   };

@@ -32,6 +32,7 @@ import {
   ListTagsForResourceCommand as ListAlarmTagsCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
+import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
 import type { AwsClients } from '../../aws/clients.js';
 import type { MonitoringConfig } from '../../model/desired.js';
 import type {
@@ -41,6 +42,7 @@ import type {
   ActualLogGroup,
   ActualMetricFilter,
   ActualMonitoring,
+  ActualOrganization,
   ActualRole,
   ActualTopic,
   ActualTrail,
@@ -58,24 +60,30 @@ export async function readMonitoring(
   if (!config.enabled) return null;
   const region = clients.region;
   const wanted = new Set(selectFilters(config.alarms).map((f) => f.name));
-  const [bucket, logGroup, role, trail, topic, metricFilters, alarms, kmsKey] = await Promise.all([
-    withContext('reading the trail bucket', () =>
-      readBucket(
-        clients,
-        config.bucket ?? defaultBucketName(accountId, region),
-        config.accessLogBucket !== null,
+  const [bucket, logGroup, role, trail, topic, metricFilters, alarms, kmsKey, organization] =
+    await Promise.all([
+      withContext('reading the trail bucket', () =>
+        readBucket(
+          clients,
+          config.bucket ?? defaultBucketName(accountId, region),
+          config.accessLogBucket !== null,
+        ),
       ),
-    ),
-    withContext('reading the trail log group', () => readLogGroup(clients, config.logGroup)),
-    withContext('reading the CloudTrail delivery role', () => readRole(clients)),
-    withContext('reading the trail', () => readTrail(clients, config.trailName, region)),
-    withContext('reading the alarm topic', () => readTopic(clients, topicArnFor(accountId, region))),
-    withContext('reading the metric filters', () => readMetricFilters(clients, config.logGroup)),
-    withContext('reading the alarms', () => readAlarms(clients, wanted)),
-    config.kmsKey === 'create'
-      ? withContext('reading the trail key', () => readKey(clients))
-      : Promise.resolve(undefined),
-  ]);
+      withContext('reading the trail log group', () => readLogGroup(clients, config.logGroup)),
+      withContext('reading the CloudTrail delivery role', () => readRole(clients)),
+      withContext('reading the trail', () => readTrail(clients, config.trailName, region)),
+      withContext('reading the alarm topic', () => readTopic(clients, topicArnFor(accountId, region))),
+      withContext('reading the metric filters', () => readMetricFilters(clients, config.logGroup)),
+      withContext('reading the alarms', () => readAlarms(clients, wanted)),
+      config.kmsKey === 'create'
+        ? withContext('reading the trail key', () => readKey(clients))
+        : Promise.resolve(undefined),
+      config.organizationTrail
+        ? withContext('reading the organization (organizations:DescribeOrganization)', () =>
+            readOrganization(clients),
+          )
+        : Promise.resolve(undefined),
+    ]);
   return {
     bucket,
     logGroup,
@@ -85,7 +93,23 @@ export async function readMonitoring(
     metricFilters,
     alarms,
     ...(kmsKey === undefined ? {} : { kmsKey }),
+    ...(organization === undefined ? {} : { organization }),
   };
+}
+
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+
+/** The organization id an organization trail writes under; null when the account is in none. */
+async function readOrganization(clients: AwsClients): Promise<ActualOrganization | null> {
+  const res = await orMissing(() => clients.organizations.send(new DescribeOrganizationCommand({})), null, [
+    'AWSOrganizationsNotInUseException',
+  ]);
+  const org = res?.Organization;
+  if (!org?.Id) return null;
+  // The id goes into the bucket and delivery-role policies: only the documented shape passes.
+  if (!ORGANIZATION_ID.test(org.Id))
+    throw new Error(`DescribeOrganization answered an organization id of unexpected form`);
+  return { id: org.Id, managementAccountId: org.MasterAccountId ?? '' };
 }
 
 async function readBucket(
@@ -196,6 +220,7 @@ async function readTrail(clients: AwsClients, name: string, region: string): Pro
     cloudWatchLogsRoleArn: trail.CloudWatchLogsRoleArn ?? null,
     kmsKeyId: trail.KmsKeyId ?? null,
     isLogging: null,
+    isOrganizationTrail: trail.IsOrganizationTrail === true,
     eventSelectors: [],
     advancedEventSelectors: 0,
     tags: {},

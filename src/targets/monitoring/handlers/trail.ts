@@ -1,6 +1,7 @@
 /**
  * The trail: CreateTrail when absent, else UpdateTrail (AWS refuses a second create), event
- * selectors for all management events, then StartLogging when it is not logging.
+ * selectors for all management events, then StartLogging when it is not logging. An organization
+ * trail is the same calls with IsOrganizationTrail.
  */
 import {
   AddTagsCommand,
@@ -41,6 +42,8 @@ export function trailHandler(sleep: Sleep, delays: number[] = ROLE_PROPAGATION_D
       CloudWatchLogsLogGroupArn: d.cloudWatchLogsLogGroupArn,
       CloudWatchLogsRoleArn: d.cloudWatchLogsRoleArn,
       ...(d.kmsKeyId ? { KmsKeyId: d.kmsKeyId } : {}),
+      // Only the organization trail's plan names it (true; false when turning one back).
+      ...(d.isOrganizationTrail !== undefined ? { IsOrganizationTrail: d.isOrganizationTrail } : {}),
     };
     const tagList = toTagList(d.tags);
     const retrying = async (what: string, call: () => Promise<unknown>) => {
