@@ -24,6 +24,8 @@ import { parseArgs } from '../../src/commands/args.js';
 import { importCommand } from '../../src/commands/import.js';
 import type { PlanIo } from '../../src/commands/plan.js';
 import { reportCommand } from '../../src/commands/report.js';
+import type { Settings } from '../../src/inputs.js';
+import { scheduledReport } from '../../src/github/report-hook.js';
 import { loadDesired } from '../../src/desired/index.js';
 import type { DesiredState } from '../../src/model/desired.js';
 import type { Plan } from '../../src/model/plan.js';
@@ -290,4 +292,16 @@ test('import: the instance into files that plan with no Identity Center change; 
   expect(again.plan.errors).toEqual([]);
   expect(again.plan.unchanged?.identityCenter).toMatchObject({ users: 2, groups: 2, permissionSets: 2 });
   expect(icOps(again.plan).map((o) => `${o.action} ${o.type} ${o.name}`)).toEqual([]);
+});
+
+test('the scheduled report (drift job) carries the Identity Center part and counts its errors', async () => {
+  await instance();
+  const h = harness();
+  const desired = await load(repo(FILES));
+  const r = await scheduledReport({ clients: h.clients, desired, settings: {} as Settings });
+  expect(r.markdown).toContain('### IAM Identity Center');
+  expect(r.markdown).toMatch(/\| `carol` \| unmanaged \| prod \(111111111111\) \| Admin \(direct\) \|/);
+  // carol (admin in prod, not in the files) is the one error; there is no IAM user at all.
+  expect(r.errors).toBe(1);
+  expectReadOnly(h.calls);
 });
