@@ -22,11 +22,15 @@ import { openPaths, type PathResult } from './escalation.js';
 import { groupPolicies } from './policies.js';
 import { escalationFindings, isAdministrator, weight } from './rules/escalation.js';
 
-/** What the Identity Center lint runs over: the whole repository and the accounts of this run. */
+/** What the Identity Center lint runs over, and for which accounts. */
 export interface IdentityCenterScope {
-  /** The full desired state (not one account's cut): group memberships and assignments span accounts. */
+  /**
+   * The whole files with every account of the run in `accounts`, or one account's cut
+   * (src/accounts/project.ts `desiredFor`) with that account alone: a cut keeps exactly the
+   * groups assigned there and each person's memberships of them.
+   */
   full: DesiredState;
-  /** The account names of this run, in order; a single-account repository passes one name. */
+  /** The account names, in order; a single-account repository passes one name. */
   accounts: string[];
   /** Whether findings name the account (multi-account repositories). */
   nameAccounts: boolean;
