@@ -11,6 +11,7 @@ import { emptyActualState, type ActualState } from './model/actual.js';
 import type { DesiredState } from './model/desired.js';
 import type { Diagnostic } from './model/diagnostic.js';
 import type { Plan } from './model/plan.js';
+import { emptyIdentityCenterSnapshot } from './model/identity-center.js';
 import { diff } from './targets/plan.js';
 import { planHash } from './plan/hash.js';
 
@@ -121,20 +122,27 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
       opts.offlineAccountId ?? OFFLINE_ACCOUNT_ID,
       clients?.region ?? opts.region ?? 'us-east-1',
     );
+    if (desired.config.identityCenter.enabled)
+      actual.identityCenter = emptyIdentityCenterSnapshot(actual.region);
   } else {
     opts.onPhase?.('account');
     actual = await readActualState(clients, desired.config, opts.read);
   }
 
   opts.onPhase?.('diff');
-  let result = diff(desired, actual);
+  // Identity Center is planned here for a single-account repository (many accounts: the default
+  // account's section, src/pipeline-accounts.ts); its assignments go to this one account.
+  const diffOpts = desired.config.identityCenter.enabled
+    ? { identityCenter: { full: desired, accounts: [{ name: 'default', id: actual.accountId }] } }
+    : {};
+  let result = diff(desired, actual, diffOpts);
   if (!opts.offline && clients) {
     // The credential report may be hours old: confirm the console changes it suggests, then plan again.
     const existing = new Set(actual.users.map((u) => u.name));
     const toConfirm = result.operations
       .filter((o) => o.type === 'login-profile' && existing.has(String(o.details.user)))
       .map((o) => String(o.details.user));
-    if (await refreshLoginProfiles(clients, actual, toConfirm)) result = diff(desired, actual);
+    if (await refreshLoginProfiles(clients, actual, toConfirm)) result = diff(desired, actual, diffOpts);
   }
 
   const plan: Plan = {

@@ -40,6 +40,11 @@ export interface ImportRow {
   console: boolean;
   tags: Record<string, string>;
   role: string | null;
+  /** Identity Center people: the `identity` column and their names (absent for IAM users). */
+  identity?: 'identity-center';
+  givenName?: string | null;
+  familyName?: string | null;
+  displayName?: string | null;
 }
 
 export interface ImportResult {
@@ -48,6 +53,10 @@ export interface ImportResult {
   policies: Array<{ name: string; text: string }>;
   /** Groups to declare in iam-gitops.yml, with their policy references. */
   groups: Record<string, string[]>;
+  /** Identity Center groups: the account names their permission set reaches (absent: the default account). */
+  groupAccounts?: Record<string, string[]>;
+  /** Identity Center people were imported: iam-gitops.yml gets `identityCenter: { enabled: true }`. */
+  identityCenter?: boolean;
   /** Paths outside `path` that were adopted in place (--keep-path). */
   adoptPaths: string[];
   /** Credentials iam-gitops cannot express, left as they are. */

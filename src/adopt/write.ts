@@ -9,13 +9,28 @@ function cell(v: string): string {
 }
 
 export function usersCsv(rows: ImportRow[]): string {
-  const lines = ['username,email,groups,policies,console,tags,role'];
+  // The Identity Center columns only when someone lives there: an IAM import is written as before.
+  const ic = rows.some((r) => r.identity);
+  const lines = [
+    'username,email,groups,policies,console,tags,role' +
+      (ic ? ',identity,given_name,family_name,display_name' : ''),
+  ];
   for (const r of rows) {
     const tags = Object.entries(r.tags)
       .map(([k, v]) => `${k}=${v}`)
       .join(';');
+    const extra = ic ? [r.identity ?? 'iam', r.givenName ?? '', r.familyName ?? '', r.displayName ?? ''] : [];
     lines.push(
-      [r.username, r.email, r.groups.join(';'), r.policies.join(';'), String(r.console), tags, r.role ?? '']
+      [
+        r.username,
+        r.email,
+        r.groups.join(';'),
+        r.policies.join(';'),
+        String(r.console),
+        tags,
+        r.role ?? '',
+        ...extra,
+      ]
         .map(cell)
         .join(','),
     );
@@ -43,10 +58,13 @@ export function configYaml(existing: string | null, result: ImportResult): strin
     doc.set('adoptPaths', seq);
   }
   for (const [name, policies] of Object.entries(result.groups)) {
-    const node = doc.createNode({ policies });
+    const accounts = result.groupAccounts?.[name];
+    const node = doc.createNode(accounts ? { policies, accounts } : { policies });
     (node.get('policies', true) as unknown as YAMLSeq).flow = true;
+    if (accounts) (node.get('accounts', true) as unknown as YAMLSeq).flow = true;
     doc.setIn(['groups', name], node);
   }
+  if (result.identityCenter) doc.setIn(['identityCenter', 'enabled'], true);
   if (existing === null) doc.setIn(['monitoring', 'enabled'], false);
   return doc.toString();
 }

@@ -10,7 +10,10 @@ import path from 'node:path';
 import { createClients } from '../aws/clients.js';
 import { readReportAccount } from '../aws/read-report.js';
 import { IMPORT_CSV, configYaml, usersCsv } from '../adopt/write.js';
-import { buildImport, type ImportSelection } from '../adopt/select.js';
+import { buildImport, type ImportResult, type ImportSelection } from '../adopt/select.js';
+import { buildIdentityCenterImport } from '../adopt/identity-center.js';
+import { readIdentityCenter } from '../targets/identity-center/read.js';
+import type { DesiredState } from '../model/desired.js';
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js';
 import { parseCsv } from '../desired/csv.js';
 import { loadDesired } from '../desired/index.js';
@@ -48,10 +51,19 @@ export async function importCommand(args: CliArgs, rawIo: PlanIo = defaultIo()):
     return 1;
   }
   const config = loaded?.state?.config;
-  const clients = (io.clients ?? ((r: string) => createClients({ region: r })))(regionOf(io.env));
+  const ic = config?.identityCenter;
+  const clients = (
+    io.clients ?? ((r: string) => createClients({ region: r, identityCenterRegion: ic?.region ?? undefined }))
+  )(regionOf(io.env));
   const account = await readReportAccount(clients);
+  // Identity Center people too, with identityCenter.enabled (reads only); --path is IAM's.
+  const snap = ic?.enabled && select.pathPrefix === undefined ? await readIdentityCenter(clients, ic) : null;
+  const icNames = new Set((snap?.users ?? []).map((u) => u.userName.toLowerCase()));
   const result = buildImport(account.iam, account.credentials, {
-    select,
+    select:
+      snap && select.users
+        ? { ...select, users: select.users.filter((u) => !icNames.has(u.toLowerCase())) }
+        : select,
     path: config?.path ?? '/iam-gitops/',
     keepPath: args.keepPath,
     emailTag: args.emailTag ?? 'email',
@@ -59,6 +71,7 @@ export async function importCommand(args: CliArgs, rawIo: PlanIo = defaultIo()):
     inFiles: new Set((loaded?.state?.users ?? []).map((u) => u.name.toLowerCase())),
     declaredGroups: new Set(Object.keys(config?.groups ?? {})),
   });
+  if (snap && loaded?.state) addIdentityCenter(result, snap, loaded.state, account.accountId, select, emails);
   const csvPath = path.join(args.dir, IMPORT_CSV);
   if (existsSync(csvPath) && result.rows.length > 0) {
     result.problems.push(`${IMPORT_CSV} exists; rename it (any users/*.csv name works) and import again`);
@@ -104,6 +117,52 @@ export async function importCommand(args: CliArgs, rawIo: PlanIo = defaultIo()):
       'then iam-gitops plan (it should only add the managed-by tag to each user), then a pull request\n',
   );
   return 0;
+}
+
+/** The Identity Center part merged into the import: its people, groups and policy files. */
+function addIdentityCenter(
+  result: ImportResult,
+  snap: Parameters<typeof buildIdentityCenterImport>[0],
+  state: DesiredState,
+  accountId: string,
+  select: ImportSelection,
+  emails: ReadonlyMap<string, string>,
+): void {
+  const c = state.config;
+  const ic = buildIdentityCenterImport(snap, {
+    select: select.users ? { all: false, users: select.users } : { all: true },
+    accounts: c.accounts,
+    defaultAccount: c.defaultAccount,
+    accountId,
+    emails,
+    inFiles: new Set(state.users.map((u) => u.name.toLowerCase())),
+    declaredGroups: new Set(Object.keys(c.groups)),
+    customPolicies: new Set(state.policies.map((p) => p.name)),
+    sessionDuration: c.identityCenter.sessionDuration,
+    relayState: c.identityCenter.relayState,
+  });
+  const iamNames = new Set(result.rows.map((r) => r.username.toLowerCase()));
+  for (const row of ic.rows)
+    if (iamNames.has(row.username.toLowerCase()))
+      result.problems.push(
+        `${row.username} is both an IAM user and an Identity Center user: import one of them (--users names either)`,
+      );
+  for (const g of Object.keys(ic.groups))
+    if (g in result.groups)
+      result.problems.push(
+        `group ${g} exists in IAM and in Identity Center: the files have one group per name; rename one and import again`,
+      );
+  result.rows.push(...ic.rows);
+  result.rows.sort((a, b) => (a.username < b.username ? -1 : 1));
+  const names = new Set(result.policies.map((p) => p.name));
+  result.policies.push(...ic.policies.filter((p) => !names.has(p.name)));
+  Object.assign(result.groups, ic.groups);
+  result.groupAccounts = ic.groupAccounts;
+  result.identityCenter = ic.rows.length > 0 || Object.keys(ic.groups).length > 0;
+  result.kept.push(...ic.kept);
+  result.decisions.push(...ic.decisions);
+  result.skipped.push(...ic.skipped);
+  result.problems.push(...ic.problems);
 }
 
 /** --emails: a CSV with `username,email` columns. */

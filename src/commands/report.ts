@@ -1,11 +1,13 @@
 /**
  * `iam-gitops report [--format text|markdown|json|csv]`: every IAM user of the account, managed
- * or not, with what it can do, and the CIS identity checks. Exit 0 clean, 2 a failed check or an
+ * or not, with what it can do, and the CIS identity checks; with `identityCenter.enabled`, every
+ * Identity Center person with the accounts and permission sets they reach. Exit 0 clean, 2 a failed check or an
  * error (an unmanaged user with admin or an escalation path), 1 the report could not be made.
  */
 import { isMultiAccount } from '../accounts/resolve.js';
 import { createClients } from '../aws/clients.js';
 import { readReportAccount } from '../aws/read-report.js';
+import { readIdentityCenter } from '../targets/identity-center/read.js';
 import { loadDesired } from '../desired/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { buildReport, reportFails } from '../report/build.js';
@@ -39,9 +41,19 @@ export async function reportCommand(args: CliArgs, rawIo: PlanIo = defaultIo()):
     return 1;
   }
   const region = regionOf(io.env);
-  const clients = (io.clients ?? ((r: string) => createClients({ region: r })))(region);
+  // Identity Center lives in its instance's region (identityCenter.region); reads only.
+  const ic = loaded.state?.config.identityCenter;
+  const clients = (
+    io.clients ?? ((r: string) => createClients({ region: r, identityCenterRegion: ic?.region ?? undefined }))
+  )(region);
   const account = await readReportAccount(clients);
-  const report = buildReport({ account, desired: loaded.state, now: (io.now ?? (() => new Date()))() });
+  const identityCenter = ic?.enabled ? await readIdentityCenter(clients, ic) : null;
+  const report = buildReport({
+    account,
+    desired: loaded.state,
+    now: (io.now ?? (() => new Date()))(),
+    identityCenter,
+  });
   const text = renderReport(report, format);
   io.out(format === 'json' ? neutralizeJson(text) : text);
   const calls = clients.calls.total();

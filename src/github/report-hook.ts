@@ -7,15 +7,19 @@ import { readReportAccount } from '../aws/read-report.js';
 import { maskEmails } from '../plan/mask.js';
 import { buildReport } from '../report/build.js';
 import { renderMarkdownReport } from '../report/render.js';
+import { readIdentityCenter } from '../targets/identity-center/read.js';
 import type { ReportHook } from './flow-drift.js';
 
 export const scheduledReport: ReportHook = async ({ clients, desired }) => {
   const account = await readReportAccount(clients);
-  const report = buildReport({ account, desired, now: new Date() });
+  const ic = desired?.config.identityCenter;
+  const identityCenter = ic?.enabled ? await readIdentityCenter(clients, ic) : null;
+  const report = buildReport({ account, desired, now: new Date(), identityCenter });
   const failedChecks = report.checks.filter((c) => c.status === 'fail').length;
+  const errors = report.errors.length + (report.identityCenter?.errors.length ?? 0);
   return {
     markdown: maskEmails(renderMarkdownReport(report)),
-    errors: report.errors.length,
-    findings: report.errors.length + failedChecks,
+    errors,
+    findings: errors + failedChecks,
   };
 };

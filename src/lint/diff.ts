@@ -66,7 +66,9 @@ function minus(a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> {
 }
 
 export function findingKey(f: Finding): string {
-  return [f.rule, f.policy ?? '', f.user ?? '', [...f.actions].sort().join(',')].join('|');
+  const key = [f.rule, f.policy ?? '', f.user ?? '', [...f.actions].sort().join(',')].join('|');
+  // The same person's finding in two accounts is two findings; IAM findings keep their key.
+  return f.account === undefined ? key : `${key}|${f.account}`;
 }
 
 export function diffDesired(

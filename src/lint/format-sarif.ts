@@ -34,6 +34,8 @@ export function formatSarif(result: LintResult): string {
       actions: f.actions,
       ...(f.policy ? { policy: f.policy } : {}),
       ...(f.user ? { user: f.user } : {}),
+      ...(f.account ? { account: f.account } : {}),
+      ...(f.permissionSets ? { permissionSets: f.permissionSets } : {}),
     },
   }));
   const sarif = {

@@ -13,7 +13,11 @@ function indent(s: string, by = '      '): string {
 }
 
 function finding(f: Finding, isNew: boolean): string {
-  const who = [f.policy ? `policy ${f.policy}` : '', f.user ? `user ${f.user}` : '']
+  const who = [
+    f.policy ? `policy ${f.policy}` : '',
+    f.user ? `${f.permissionSets ? 'person' : 'user'} ${f.user}` : '',
+    f.account ? `account ${f.account}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const head = `  ${f.file}:${f.line}: ${f.rule}${who ? ` (${who})` : ''}${isNew ? ' [new]' : ''}`;

@@ -19,6 +19,7 @@ import { scopeRules } from './rules/scope.js';
 import { sensitiveRules } from './rules/sensitive.js';
 import { validityRules } from './rules/validity.js';
 import { applyIgnores } from './ignore.js';
+import { isIdentityCenterPerson, lintIdentityCenter, type IdentityCenterScope } from './identity-center.js';
 
 export { reachesFailOn } from './ignore.js';
 
@@ -36,6 +37,19 @@ export interface LintResult {
 export interface LintOptions {
   /** "Now" for date conditions; default: the catalogue's data date (a lower bound of now). */
   now?: Date;
+  /**
+   * The Identity Center part (only with `identityCenter.enabled`): people and permission sets span
+   * accounts, so it runs once over the full desired state. Default: the state given, over the
+   * declared accounts (or the one account of a single-account repository). `false`: leave it out,
+   * for one account's cut (src/accounts/project.ts) when another section lints Identity Center.
+   */
+  identityCenter?: IdentityCenterScope | false;
+  /**
+   * The state is this account's cut (src/accounts/project.ts `desiredFor`): the Identity Center
+   * part reports the permission sets assigned to this account and each person's permission sets
+   * here, named with the account. Ignored when `identityCenter` is given.
+   */
+  account?: string;
 }
 
 export interface PolicyLintOptions {
@@ -127,9 +141,14 @@ interface SetAnalysis {
   removable: Finding[];
 }
 
-export function lintDesired(state: DesiredState, opts: LintOptions = {}): LintResult {
+export function lintDesired(given: DesiredState, opts: LintOptions = {}): LintResult {
   const now = (opts.now ?? dataDate()).getTime();
-  const iamPath = normalizeIamPath(state.config.path);
+  const iamPath = normalizeIamPath(given.config.path);
+  const ic = given.config.identityCenter.enabled;
+  // Identity Center people are no IAM users: their permissions are their permission sets'.
+  const state = ic
+    ? { ...given, users: given.users.filter((u) => !isIdentityCenterPerson(given.config, u)) }
+    : given;
   const sets = principalSets(state);
   const findings: Finding[] = [];
   const perPolicy = new Map<LocatedPolicy, PolicyLint>();
@@ -166,7 +185,15 @@ export function lintDesired(state: DesiredState, opts: LintOptions = {}): LintRe
       );
     }
   }
-  findings.push(...principalRules(state));
+  findings.push(...principalRules(given));
+  const scope = ic
+    ? (opts.identityCenter ??
+      (opts.account !== undefined
+        ? { full: given, accounts: [opts.account], nameAccounts: true }
+        : defaultScope(given)))
+    : false;
+  if (scope)
+    findings.push(...lintIdentityCenter(scope, { now, iamPath, shown: (p) => perPolicy.get(p)?.paths }));
   const analyses = new Map<string, SetAnalysis>();
   for (const u of state.users) {
     const policies = userPolicies(state, u);
@@ -213,6 +240,14 @@ export function lintDesired(state: DesiredState, opts: LintOptions = {}): LintRe
   }
   const { kept, ignored } = applyIgnores(findings, state.config.lint.ignore);
   return { dataVersion: dataVersion(), findings: sortFindings(kept), ignored, analyses: analyses.size };
+}
+
+/** The whole repository, over the declared accounts, or the one account of a single-account repository. */
+function defaultScope(state: DesiredState): IdentityCenterScope {
+  const names = state.config.accounts.map((a) => a.name);
+  const multi = names.length > 0 || state.config.organization !== null;
+  const accounts = names.length ? names : [state.config.defaultAccount ?? 'default'];
+  return { full: state, accounts, nameAccounts: multi };
 }
 
 /** A finding computed once for a set of policies, made the user's (name and fallback location). */

@@ -1,4 +1,5 @@
 /** What exists in the AWS account, as read by `aws/` (bulk reads only). */
+import type { IdentityCenterSnapshot } from './identity-center.js';
 import type { PolicyDocument } from './policy.js';
 
 export interface ActualUser {
@@ -55,6 +56,11 @@ export interface ActualState {
    * up to four hours old).
    */
   loginsFresh?: boolean;
+  /**
+   * IAM Identity Center as read from the instance (src/targets/identity-center/read.ts); absent or
+   * null when `identityCenter.enabled` is false or this account's section does not plan it.
+   */
+  identityCenter?: IdentityCenterSnapshot | null;
 }
 
 export function emptyActualState(accountId = '000000000000', region = 'us-east-1'): ActualState {

@@ -12,6 +12,13 @@ export interface Finding {
   policy?: string;
   /** Present when the finding is about a user's combined permissions. */
   user?: string;
+  /**
+   * The account a finding about an Identity Center person holds in (multi-account repositories);
+   * absent for IAM users and single-account repositories.
+   */
+  account?: string;
+  /** The Identity Center permission sets involved, when the finding is about them. */
+  permissionSets?: string[];
   /** The IAM actions involved, `service:Action` form. */
   actions: string[];
   /** What is wrong and the attack path or consequence. */

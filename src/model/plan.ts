@@ -19,7 +19,16 @@ export type ChangeType =
   | 'subscription'
   | 'metric-filter'
   | 'alarm'
-  | 'kms-key';
+  | 'kms-key'
+  // IAM Identity Center (src/targets/identity-center/ops.ts has their details).
+  | 'ic-user'
+  | 'ic-group'
+  | 'ic-membership'
+  | 'permission-set'
+  | 'permission-set-policy'
+  | 'provisioning'
+  | 'assignment'
+  | 'ic-email';
 
 /**
  * One step. `details` holds everything the executor needs and nothing secret: passwords are
@@ -105,7 +114,21 @@ export interface Plan {
   offline: boolean;
   accountId: string;
   /** IAM resources already as desired, by kind (reported as one count, not as operations). */
-  unchanged?: { users: number; groups: number; policies: number; monitoring?: MonitoringUnchanged };
+  unchanged?: {
+    users: number;
+    groups: number;
+    policies: number;
+    monitoring?: MonitoringUnchanged;
+    /** Identity Center entities already as desired (absent when Identity Center was not planned). */
+    identityCenter?: IdentityCenterUnchanged;
+  };
+}
+
+export interface IdentityCenterUnchanged {
+  users: number;
+  groups: number;
+  permissionSets: number;
+  assignments: number;
 }
 
 /** The monitoring baseline's resources already as desired (absent when the baseline was not planned). */

@@ -6,6 +6,7 @@
 import type { Plan } from '../model/plan.js';
 import { maskEmails } from './mask.js';
 import { monitoringUnchangedLine } from './monitoring-line.js';
+import { icUnchangedLine, identityCenterSection } from '../targets/identity-center/render.js';
 import type { BlastRadius } from './blast.js';
 import {
   blastSection,
@@ -16,7 +17,7 @@ import {
   statusLine,
   type ApprovalsInput,
 } from './first-screen.js';
-import { prose } from './md.js';
+import { esc, prose } from './md.js';
 import {
   deletionsBlock,
   errorsBlock,
@@ -127,6 +128,8 @@ export function renderReport(
   if (!drift && input.approvals)
     parts.push(nextSteps(input.approvals, failing.length > 0 || plan.errors.length > 0));
   parts.push(monitoringUnchangedLine(plan));
+  const icSame = icUnchangedLine(plan);
+  if (icSame) parts.push(`<sub>${esc(icSame)}</sub>`);
   // The folded detail.
   if (tier === 'summary') {
     parts.push(summaryCounts(view));
@@ -134,6 +137,7 @@ export function renderReport(
     parts.push(usersSection(view, tier, maxRows));
     parts.push(groupsSection(view.groups, tier));
     parts.push(policiesSection(view, tier));
+    parts.push(identityCenterSection(view.identityCenter, tier));
     parts.push(monitoringSection(view, tier));
   }
   const above = new Set(failing.slice(0, tier === 'summary' ? 0 : firstErrors));

@@ -5,6 +5,7 @@ import { maskEmails } from './mask.js';
 import { buildView, findingsBySeverity, plural } from './view.js';
 import { policyJson } from './canonical.js';
 import { monitoringUnchangedLine } from './monitoring-line.js';
+import { IC_TYPES, icDiffLines, icSuffix, icUnchangedLine } from '../targets/identity-center/render.js';
 
 const MARK: Record<string, string> = { create: '+', update: '~', delete: '-', 'no-op': ' ' };
 
@@ -32,7 +33,9 @@ export function renderText({ plan, kind = 'plan', offlineReason }: TextInput): s
   }
   if (plan.changes.length) out.push('');
   for (const op of plan.changes) {
-    out.push(`  ${MARK[op.action] ?? '?'} ${op.type} ${op.name}${suffix(op.details, op.type, op.action)}`);
+    const more = IC_TYPES.has(op.type) ? icSuffix(op) : suffix(op.details, op.type, op.action);
+    out.push(`  ${MARK[op.action] ?? '?'} ${op.type} ${op.name}${more}`);
+    for (const line of icDiffLines(op)) out.push(`      ${line}`);
     if (op.type === 'policy' && op.action === 'update') {
       const before = policyJson(JSON.parse(String(op.details.previousDocument ?? '{}')));
       const after = policyJson(JSON.parse(String(op.details.document ?? '{}')));
@@ -48,6 +51,8 @@ export function renderText({ plan, kind = 'plan', offlineReason }: TextInput): s
   else out.push(`${word}: ${create} to create, ${update} to change, ${del} to delete.${same}`);
   const monitoring = monitoringUnchangedLine(plan, 'text');
   if (monitoring) out.push(monitoring);
+  const ic = icUnchangedLine(plan);
+  if (ic) out.push(ic);
   const f = findingsBySeverity(plan.findings);
   if (plan.findings.length) {
     out.push(

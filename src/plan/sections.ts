@@ -7,6 +7,7 @@ import type { Operation, Plan } from '../model/plan.js';
 import { code, details, esc, fence, fold, htmlCode, prose, table } from './md.js';
 import { unifiedDiff } from './line-diff.js';
 import { findingsBySeverity, plural, type GroupRow, type PlanView, type UserRow } from './view.js';
+import { IC_DELETED_NOUN } from '../targets/identity-center/render.js';
 
 export type Tier = 'full' | 'compact' | 'summary';
 
@@ -62,6 +63,7 @@ export function totalsLine(view: PlanView, plan: Plan, noun: string): string {
     ['group', view.groups],
     ['custom policy', view.policies],
     ['monitoring resource', view.monitoring],
+    ['Identity Center change', view.identityCenter],
   ];
   for (const [noun1, rows] of others) {
     if (!rows.length) continue;
@@ -81,6 +83,8 @@ export function totalsLine(view: PlanView, plan: Plan, noun: string): string {
 function describeDeletion(op: Operation): string {
   if (op.type === 'user')
     return `user ${code(op.name)} (offboarded: console login, access keys, MFA, group memberships and policies removed first)`;
+  if (op.type === 'ic-user') return `Identity Center user ${code(op.name)} (group memberships removed first)`;
+  if (IC_DELETED_NOUN[op.type]) return `${IC_DELETED_NOUN[op.type]![0]} ${code(op.name)}`;
   return `${op.type} ${code(op.name)}`;
 }
 
@@ -105,6 +109,7 @@ const DELETED_NOUN: Record<string, [string, string]> = {
   user: ['user', 'users'],
   group: ['group', 'groups'],
   policy: ['custom policy', 'custom policies'],
+  ...IC_DELETED_NOUN,
 };
 
 /** `deletes 4 users, 1 group and removes 6 console logins`, or '' when nothing is removed. */
@@ -114,7 +119,9 @@ export function deletionPhrase(view: PlanView): string {
     const noun = DELETED_NOUN[d.type] ? d.type : 'monitoring';
     byType.set(noun, (byType.get(noun) ?? 0) + 1);
   }
-  const order = ['user', 'group', 'policy', 'monitoring'].filter((t) => byType.has(t));
+  const order = ['user', 'group', 'policy', ...Object.keys(IC_DELETED_NOUN), 'monitoring'].filter((t) =>
+    byType.has(t),
+  );
   const named = order.map((t) => {
     const n = byType.get(t)!;
     const [one, many] = DELETED_NOUN[t] ?? ['monitoring resource', 'monitoring resources'];
@@ -318,5 +325,7 @@ export function summaryCounts(view: PlanView): string {
   if (view.groups.length) lines.push(`- groups: ${by(view.groups)}`);
   if (view.policies.length) lines.push(`- custom policies: ${by(view.policies)}`);
   if (view.monitoring.length) lines.push(`- monitoring: ${plural(view.monitoring.length, 'operation')}`);
+  if (view.identityCenter.length)
+    lines.push(`- IAM Identity Center: ${plural(view.identityCenter.length, 'operation')}`);
   return lines.join('\n');
 }

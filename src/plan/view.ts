@@ -3,6 +3,7 @@ import type { Finding } from '../model/finding.js';
 import type { Operation, Plan } from '../model/plan.js';
 import { policyJson } from './canonical.js';
 import { policyNameOf } from './ops.js';
+import { IC_DELETED_NOUN, IC_TYPES } from '../targets/identity-center/render.js';
 
 export interface UserRow {
   name: string;
@@ -60,7 +61,9 @@ export interface PlanView {
   groups: GroupRow[];
   policies: PolicyRow[];
   monitoring: Operation[];
-  /** Deletions of whole resources (users, groups, policies, monitoring), called out first. */
+  /** IAM Identity Center operations, in plan order. */
+  identityCenter: Operation[];
+  /** Deletions of whole resources (users, groups, policies, monitoring, Identity Center), called out first. */
   deletions: Operation[];
 }
 
@@ -108,10 +111,16 @@ export function buildView(plan: Pick<Plan, 'changes'>): PlanView {
   };
   const policies: PolicyRow[] = [];
   const monitoring: Operation[] = [];
+  const identityCenter: Operation[] = [];
   const deletions: Operation[] = [];
   for (const op of plan.changes) {
     const d = op.details;
     if (op.action === 'delete' && ['user', 'group', 'policy'].includes(op.type)) deletions.push(op);
+    if (IC_TYPES.has(op.type)) {
+      identityCenter.push(op);
+      if (op.action === 'delete' && IC_DELETED_NOUN[op.type]) deletions.push(op);
+      continue;
+    }
     if (!IAM_TYPES.has(op.type)) {
       monitoring.push(op);
       if (op.action === 'delete') deletions.push(op);
@@ -188,6 +197,7 @@ export function buildView(plan: Pick<Plan, 'changes'>): PlanView {
     groups: [...groups.values()].sort(byRisk),
     policies: policies.sort(byRisk),
     monitoring,
+    identityCenter,
     deletions,
   };
 }

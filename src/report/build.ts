@@ -6,6 +6,8 @@
 import { ROOT_ROW } from '../aws/credential-report.js';
 import type { ReportAccount } from '../aws/read-report.js';
 import type { DesiredState } from '../model/desired.js';
+import type { IdentityCenterSnapshot } from '../model/identity-center.js';
+import { buildIdentityCenterReport } from './identity-center.js';
 import type { PolicyDocument } from '../model/policy.js';
 import { cisChecks } from './cis.js';
 import type { Report, ReportError, ReportUser } from './model.js';
@@ -19,12 +21,14 @@ export interface ReportInput {
   /** The repository's files, or null when they were not read (every user counts as unmanaged). */
   desired: DesiredState | null;
   now: Date;
+  /** IAM Identity Center as read (with `identityCenter.enabled`); absent → no Identity Center part. */
+  identityCenter?: IdentityCenterSnapshot | null;
 }
 
 const nameOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function buildReport({ account, desired, now }: ReportInput): Report {
+export function buildReport({ account, desired, now, identityCenter }: ReportInput): Report {
   const { iam } = account;
   const inFiles = new Set((desired?.users ?? []).map((u) => u.name.toLowerCase()));
   const customDocs = new Map<string, PolicyDocument>(iam.policies.map((p) => [p.arn, p.document]));
@@ -107,10 +111,15 @@ export function buildReport({ account, desired, now }: ReportInput): Report {
       passwordPolicy: account.passwordPolicy,
     }),
     errors,
+    ...(identityCenter ? { identityCenter: buildIdentityCenterReport(identityCenter, desired) } : {}),
   };
 }
 
 /** Whether the report asks for action: an error, or a failed check. */
 export function reportFails(r: Report): boolean {
-  return r.errors.length > 0 || r.checks.some((c) => c.status === 'fail');
+  return (
+    r.errors.length > 0 ||
+    (r.identityCenter?.errors.length ?? 0) > 0 ||
+    r.checks.some((c) => c.status === 'fail')
+  );
 }

@@ -1,4 +1,5 @@
 /** The `report` value: every user with what it can do, and the CIS identity checks. Renderers read only this. */
+import type { IdentityCenterReport } from './identity-center.js';
 
 export interface ReportKey {
   /** Credential-report slot (1 or 2). */
@@ -80,4 +81,6 @@ export interface Report {
   checks: CisCheck[];
   /** Unmanaged users with admin or escalation paths. */
   errors: ReportError[];
+  /** Who reaches which account with which permission set; absent when Identity Center is off. */
+  identityCenter?: IdentityCenterReport;
 }

@@ -3,6 +3,7 @@
  * spreadsheet). Names come from the account, so markdown escapes them and CSV defuses formulas.
  */
 import { code, esc, table } from '../plan/md.js';
+import type { IdentityCenterReport } from './identity-center.js';
 import type { CisCheck, Report, ReportKey, ReportUser } from './model.js';
 
 export const REPORT_FORMATS = ['text', 'markdown', 'json', 'csv'] as const;
@@ -64,6 +65,7 @@ export function renderTextReport(r: Report): string {
     out.push('', `Errors (${r.errors.length}):`);
     for (const e of r.errors) out.push(`  error: ${e.message}`, `    fix: ${e.fix}`);
   }
+  if (r.identityCenter) out.push('', ...icText(r.identityCenter));
   const failed = r.checks.filter((c) => c.status === 'fail').length;
   out.push(
     '',
@@ -116,7 +118,90 @@ export function renderMarkdownReport(r: Report): string {
     ),
     '',
   );
+  if (r.identityCenter) out.push(...icMarkdown(r.identityCenter));
   return out.join('\n');
+}
+
+const icManaged = (u: { inFiles: boolean; managed: boolean }): string =>
+  u.inFiles ? (u.managed ? 'managed' : 'in files') : u.managed ? 'marked, not in files' : 'unmanaged';
+const accountOf = (a: { account: string | null; accountId: string }): string =>
+  a.account ? `${a.account} (${a.accountId})` : a.accountId;
+
+/** Per person: each account and the permission sets that reach it, with the group they come through. */
+function accessByUser(ic: IdentityCenterReport): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  for (const a of ic.access) {
+    const byAccount = out.get(a.userName) ?? new Map<string, string[]>();
+    const key = accountOf(a);
+    byAccount.set(key, [
+      ...(byAccount.get(key) ?? []),
+      `${a.permissionSet} (${a.via ? `group ${a.via}` : 'direct'})`,
+    ]);
+    out.set(a.userName, byAccount);
+  }
+  return out;
+}
+
+function icText(ic: IdentityCenterReport): string[] {
+  const out = [
+    `IAM Identity Center ${ic.instanceArn} (${ic.region}):`,
+    `  Permission sets (${ic.permissionSets.length}):`,
+  ];
+  for (const p of ic.permissionSets) {
+    out.push(`    ${p.name} [${p.managed ? 'managed' : 'unmanaged'}]: ${p.verdict.summary}`);
+    out.push(`      accounts: ${p.accounts.join(', ') || 'none'}`);
+  }
+  const access = accessByUser(ic);
+  out.push(`  People (${ic.users.length}):`);
+  for (const u of ic.users) {
+    out.push(
+      `    ${u.userName} [${icManaged(u)}]${u.groups.length ? ` groups: ${u.groups.join(', ')}` : ''}`,
+    );
+    const reach = access.get(u.userName);
+    if (!reach) out.push('      no account');
+    for (const [account, sets] of reach ?? []) out.push(`      ${account}: ${sets.join(', ')}`);
+  }
+  if (ic.errors.length) {
+    out.push(`  Errors (${ic.errors.length}):`);
+    for (const e of ic.errors) out.push(`    error: ${e.message}`, `      fix: ${e.fix}`);
+  }
+  return out;
+}
+
+function icMarkdown(ic: IdentityCenterReport): string[] {
+  const access = accessByUser(ic);
+  return [
+    `### IAM Identity Center`,
+    '',
+    `Instance ${code(ic.instanceArn)} in ${esc(ic.region)}: ${plural(ic.users.length, 'person')}, ${plural(ic.permissionSets.length, 'permission set')}, ${plural(ic.errors.length, 'error')}.`,
+    '',
+    ...ic.errors.map((e) => `- **${esc(e.user)}**: ${esc(e.message)}. Fix: ${esc(e.fix)}`),
+    ...(ic.errors.length ? [''] : []),
+    table(
+      ['person', 'files', 'account', 'permission sets'],
+      ic.users.flatMap((u) => {
+        const reach = [...(access.get(u.userName) ?? new Map<string, string[]>())];
+        if (!reach.length) return [[code(u.userName), icManaged(u), 'none', '']];
+        return reach.map(([account, sets]) => [
+          code(u.userName),
+          icManaged(u),
+          esc(account),
+          esc(sets.join(', ')),
+        ]);
+      }),
+    ),
+    '',
+    table(
+      ['permission set', 'managed', 'verdict', 'accounts'],
+      ic.permissionSets.map((p) => [
+        code(p.name),
+        p.managed ? 'yes' : 'no',
+        esc(p.verdict.summary),
+        esc(p.accounts.join(', ')),
+      ]),
+    ),
+    '',
+  ];
 }
 
 /** A spreadsheet runs a cell starting with = + - @ (or a tab/CR) as a formula: quote it as text. */

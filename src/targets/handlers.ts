@@ -1,4 +1,7 @@
-/** Which handler carries out which operation: IAM here, the monitoring baseline from monitoring/. */
+/**
+ * Which handler carries out which operation: IAM here, the monitoring baseline from monitoring/,
+ * IAM Identity Center from identity-center/.
+ */
 import type { ChangeAction, ChangeType, Operation } from '../model/plan.js';
 import { monitoringHandlers } from './monitoring/index.js';
 import { sendWelcome } from './iam/handlers/email.js';
@@ -15,6 +18,7 @@ import { offboardUser } from './iam/handlers/offboard.js';
 import { createPolicy, deletePolicy, updatePolicy } from './iam/handlers/policies.js';
 import { createUser, updateUser } from './iam/handlers/users.js';
 import type { OperationHandler } from '../apply/types.js';
+import { identityCenterHandlers } from './identity-center/handlers.js';
 
 type ByAction = Partial<Record<ChangeAction, OperationHandler>>;
 
@@ -41,5 +45,5 @@ export const iamHandlers: Partial<Record<ChangeType, OperationHandler>> = Object
 ) as Partial<Record<ChangeType, OperationHandler>>;
 
 export function defaultHandlers(): Partial<Record<ChangeType, OperationHandler>> {
-  return { ...monitoringHandlers, ...iamHandlers };
+  return { ...monitoringHandlers, ...iamHandlers, ...identityCenterHandlers };
 }

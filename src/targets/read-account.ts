@@ -12,8 +12,15 @@ import { errorMessage } from '../aws/clients.js';
 import { readIam } from './iam/read.js';
 import { confirmLoginProfiles, readCredentialReport, type LoginReadOptions } from './iam/read-logins.js';
 import { readSenderVerified } from './iam/read-ses.js';
+import { readIdentityCenter } from './identity-center/read.js';
 
-export type ReadOptions = LoginReadOptions;
+export interface ReadOptions extends LoginReadOptions {
+  /**
+   * Read IAM Identity Center (default: `identityCenter.enabled`). Over many accounts only the
+   * section that plans Identity Center (the default account's) reads it; the others pass false.
+   */
+  identityCenter?: boolean;
+}
 
 export async function readActualState(
   clients: AwsClients,
@@ -24,7 +31,8 @@ export async function readActualState(
     p.catch((err: unknown) => {
       throw new Error(`Could not read ${what}: ${errorMessage(err)}`, { cause: err });
     });
-  const [identity, iam, report, sesSenderVerified] = await Promise.all([
+  const readIc = opts.identityCenter ?? config.identityCenter.enabled;
+  const [identity, iam, report, sesSenderVerified, identityCenter] = await Promise.all([
     step('the caller identity (sts:GetCallerIdentity)', clients.sts.send(new GetCallerIdentityCommand({}))),
     step('IAM users, groups and policies (iam:GetAccountAuthorizationDetails)', readIam(clients)),
     step('the IAM credential report', readCredentialReport(clients, opts)),
@@ -32,6 +40,12 @@ export async function readActualState(
       ? step(
           `the SES status of ${config.email.from} in ${config.email.region}`,
           readSenderVerified(clients, config.email.from, config.email.region),
+        )
+      : Promise.resolve(null),
+    readIc
+      ? step(
+          'IAM Identity Center (sso-admin, identitystore)',
+          readIdentityCenter(clients, config.identityCenter),
         )
       : Promise.resolve(null),
   ]);
@@ -62,6 +76,7 @@ export async function readActualState(
     sesSenderVerified,
     monitoring,
     loginsFresh: report.fresh,
+    ...(identityCenter ? { identityCenter } : {}),
   };
 }
 

@@ -50,9 +50,16 @@ function fixFor(r: PathResult, principal: Principal, custom = false): string {
   }
 }
 
-function message(r: PathResult, policies: string[], user?: string): string {
+/** Who holds the combination, from the actions and the policies that grant them ("User ann combines …"). */
+export type Subject = (actions: string, policies: string[]) => string;
+
+function message(r: PathResult, policies: string[], user?: string, subject?: Subject): string {
   const actions = r.steps.map((s) => s.action.name).join(' + ');
-  const who = user ? `User ${user} combines ${actions} from ${policies.join(' and ')}` : `Allows ${actions}`;
+  const who = subject
+    ? subject(actions, policies)
+    : user
+      ? `User ${user} combines ${actions} from ${policies.join(' and ')}`
+      : `Allows ${actions}`;
   let m = `${who} (${r.path.id}, ${r.path.title}): ${r.path.how}.`;
   if (r.path.kind === 'target-dependent')
     m += ' This escalates only if such a privileged resource already exists.';
@@ -74,6 +81,8 @@ export function escalationFindings(
   user?: string,
   /** The principal's open paths when already computed (shared by users with the same policies). */
   results: PathResult[] = openPaths(principal),
+  /** Names the holder when it is not an IAM user (an Identity Center permission set or person). */
+  subject?: Subject,
 ): EscalationFinding[] {
   return results.map((result) => {
     const { rule, severity } = ruleOf(result);
@@ -93,7 +102,7 @@ export function escalationFindings(
       policy: policies.join(', '),
       ...(user ? { user } : {}),
       actions: result.steps.map((s) => s.action.name),
-      message: message(result, policies, user),
+      message: message(result, policies, user, subject),
       fix: fixFor(result, principal),
     };
     return { result, finding };
