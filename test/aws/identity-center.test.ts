@@ -35,7 +35,9 @@ import type { DesiredState } from '../../src/model/desired.js';
 import type { Operation, Plan } from '../../src/model/plan.js';
 import { runPlan } from '../../src/pipeline.js';
 import { identityCenterHandlers } from '../../src/targets/identity-center/handlers.js';
-import { STATUS_CHECKS } from '../../src/targets/identity-center/handlers.js';
+import { CONFLICT_ATTEMPTS, STATUS_CHECKS } from '../../src/targets/identity-center/handlers.js';
+import { readIdentityCenter } from '../../src/targets/identity-center/read.js';
+import { defaultConfig } from '../../src/config/defaults.js';
 import { diff } from '../../src/targets/plan.js';
 import { readActualState } from '../../src/targets/read-account.js';
 
@@ -561,4 +563,81 @@ test('provisioning that never finishes stops after a bounded number of status ch
   );
   expect(proxy.find('DescribePermissionSetProvisioningStatus')).toHaveLength(STATUS_CHECKS);
   expect(sleeps).toBe(STATUS_CHECKS);
+});
+
+test('a write refused while an earlier one propagates (ConflictException) is tried again, a bounded number of times', async () => {
+  const c = clients();
+  await verifySender(c);
+  const dir = repo(FIVE);
+  await converge(c, dir);
+  write(dir, { 'policies/dev-s3.json': policy('s3:GetObjectAcl', 'dev-data') });
+  const p = await planMulti(c, dir);
+  proxy.clear();
+  proxy.state.conflicts.set('ProvisionPermissionSet', 2);
+  await apply(c, p);
+  // Two refusals, then the first account's call went through, then the second account's.
+  expect(proxy.find('ProvisionPermissionSet').map((r) => r.status)).toEqual([400, 400, 200, 200]);
+
+  write(dir, { 'policies/dev-s3.json': policy('s3:GetObjectTagging', 'dev-data') });
+  const q = await planMulti(c, dir);
+  proxy.clear();
+  proxy.state.conflicts.set('ProvisionPermissionSet', 100);
+  const report = await applyPlan(q.plan, ctxFor(c, q));
+  expect(report.results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual([
+    'provisioning:iam-gitops-developers',
+  ]);
+  expect(proxy.find('ProvisionPermissionSet')).toHaveLength(CONFLICT_ATTEMPTS);
+});
+
+describe('reading the instance', () => {
+  const ic = (over: Partial<ReturnType<typeof defaultConfig>['identityCenter']> = {}) => ({
+    ...defaultConfig().identityCenter,
+    enabled: true,
+    ...over,
+  });
+  const INSTANCE = 'arn:aws:sso:::instance/ssoins-1111111111111111';
+
+  test('without instanceArn exactly one instance must exist; none or two is an error that says what to set', async () => {
+    const c = clients();
+    proxy.state.instances = [];
+    await expect(readIdentityCenter(c, ic())).rejects.toThrow(
+      /no IAM Identity Center instance exists in us-east-1 .*enable Identity Center/,
+    );
+    proxy.state.instances = [
+      { InstanceArn: INSTANCE, IdentityStoreId: 'd-1111111111' },
+      { InstanceArn: 'arn:aws:sso:::instance/ssoins-2222222222222222', IdentityStoreId: 'd-2222222222' },
+    ];
+    await expect(readIdentityCenter(c, ic())).rejects.toThrow(
+      /2 Identity Center instances exist .*set identityCenter\.instanceArn to the one to manage/,
+    );
+    await expect(
+      readIdentityCenter(c, ic({ instanceArn: 'arn:aws:sso:::instance/ssoins-3333333333333333' })),
+    ).rejects.toThrow(
+      /identityCenter\.instanceArn arn:aws:sso:::instance\/ssoins-3333333333333333 is not an Identity Center instance/,
+    );
+  });
+
+  test('users are read in pages (101 users: two ListUsers calls), and every call is counted', async () => {
+    const c = clients();
+    const id = await storeId(c);
+    for (let i = 0; i < 101; i += 20)
+      await Promise.all(
+        Array.from({ length: Math.min(20, 101 - i) }, (_, j) =>
+          c.identitystore.send(
+            new CreateUserCommand({
+              IdentityStoreId: id,
+              UserName: `person${i + j}`,
+              DisplayName: `P ${i + j}`,
+              Name: { GivenName: 'P', FamilyName: String(i + j) },
+            }),
+          ),
+        ),
+      );
+    const counted = moto.clients({ endpoint: proxy.url });
+    const snapshot = await readIdentityCenter(counted, ic());
+    expect(snapshot.users).toHaveLength(101);
+    expect(snapshot.users.every((u) => !u.managed)).toBe(true);
+    expect(counted.calls.counts['identitystore:ListUsers']).toBe(2);
+    expect(counted.calls.counts['sso-admin:ListInstances']).toBe(1);
+  });
 });
