@@ -251,7 +251,10 @@ test('five people, two groups, two accounts: plan → apply → plan finds nothi
     familyName: 'Lima',
   });
 
-  await apply(c, p);
+  const report = await apply(c, p);
+  // The apply's report (and the action's created-users / mail-status outputs) count the people.
+  expect([...report.createdUsers].sort()).toEqual(['ana', 'jane.doe', 'li.wei', 'max.mustermann', 'sam.o']);
+  expect(report.mail.map((m) => m.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
 
   // What reached AWS, where moto does not check.
   const created = proxy.find('CreatePermissionSet').map((r) => r.params);
