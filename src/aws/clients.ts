@@ -42,7 +42,7 @@ export type AnyClient = { middlewareStack: any; config: any };
 
 export interface ClientOptions {
   region: string;
-  /** Static credentials, or a provider (another client's, to reach a second region with the same identity). */
+  /** Fixed keys, or a provider the SDK asks again when the keys near their expiry. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Defaults to AWS_ENDPOINT_URL when set. */
   endpoint?: string;

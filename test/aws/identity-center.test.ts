@@ -37,6 +37,9 @@ import { runPlan } from '../../src/pipeline.js';
 import { identityCenterHandlers } from '../../src/targets/identity-center/handlers.js';
 import { CONFLICT_ATTEMPTS, STATUS_CHECKS } from '../../src/targets/identity-center/handlers.js';
 import { readIdentityCenter } from '../../src/targets/identity-center/read.js';
+import { runPlanAccounts } from '../../src/pipeline-accounts.js';
+import { applyAccounts } from '../../src/apply/accounts.js';
+import { IDS, motoClientsFor, THREE, THREE_YAML } from '../harness/accounts.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { diff } from '../../src/targets/plan.js';
 import { readActualState } from '../../src/targets/read-account.js';
@@ -643,4 +646,75 @@ describe('reading the instance', () => {
     expect(counted.calls.counts['identitystore:ListUsers']).toBe(2);
     expect(counted.calls.counts['sso-admin:ListInstances']).toBe(1);
   });
+});
+
+test('over many accounts, Identity Center is read and planned once, in the default account’s section, and assigned in the others', async () => {
+  const clientsFor = motoClientsFor(moto, { endpoint: () => proxy.url });
+  for (const a of THREE)
+    await (
+      await clientsFor(a, 'apply')
+    ).ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-multi-'));
+  dirs.push(dir);
+  write(dir, {
+    'iam-gitops.yml': [
+      THREE_YAML,
+      'identityCenter:',
+      '  enabled: true',
+      'groups:',
+      '  developers:',
+      '    policies: [ReadOnlyAccess]',
+      '    accounts: [a, b]',
+      '  ops:',
+      '    policies: [ReadOnlyAccess]',
+      '    accounts: [c]',
+      'email:',
+      '  from: iam@example.com',
+      'monitoring:',
+      '  enabled: false',
+      '',
+    ].join('\n'),
+    'users/people.csv':
+      'username,email,groups,identity\n' +
+      'jane.doe,jane@example.com,developers,\n' +
+      'li.wei,li@example.com,developers,\n' +
+      'ci.bot,ci@example.com,ops,iam\n',
+  });
+  const plan = async () => {
+    const run = await runPlanAccounts({ dir, repo: 'acme/iam', offline: false, accounts: THREE, clientsFor });
+    if (!run.ok) throw new Error(JSON.stringify(run.diagnostics));
+    return run;
+  };
+  const run = await plan();
+  const section = (name: string) => run.multi.sections.find((x) => x.account === name)!;
+  expect(run.multi.sections.map((x) => x.error)).toEqual([null, null, null]);
+  expect(
+    icOps(section('a').plan!)
+      .filter((o) => o.type === 'assignment')
+      .map((o) => o.details.accountId),
+  ).toEqual([IDS.a, IDS.b]);
+  expect(icOps(section('b').plan!)).toEqual([]);
+  expect(icOps(section('c').plan!)).toEqual([]);
+  // Only the default account's section talks to Identity Center.
+  const icCalls = (name: string) =>
+    Object.keys(clientsFor.calls.get(name)!.counts).filter((k) => /^(sso-admin|identitystore):/.test(k));
+  expect(icCalls('a').length).toBeGreaterThan(0);
+  expect(icCalls('b')).toEqual([]);
+  expect(icCalls('c')).toEqual([]);
+  // The IAM user lives in c only; the Identity Center people are IAM users nowhere.
+  expect(
+    section('c')
+      .plan!.changes.filter((o) => o.type === 'user')
+      .map((o) => o.name),
+  ).toEqual(['ci.bot']);
+  expect(section('a').plan!.changes.filter((o) => o.type === 'user')).toEqual([]);
+
+  const results = await applyAccounts({ run, clientsFor, maskSecret: () => {} });
+  expect(results.map((r) => [r.account, r.ok])).toEqual([
+    ['a', true],
+    ['b', true],
+    ['c', true],
+  ]);
+  const again = await plan();
+  for (const s of again.multi.sections) expect(s.plan!.changes).toEqual([]);
 });
