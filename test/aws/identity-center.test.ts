@@ -718,3 +718,34 @@ test('over many accounts, Identity Center is read and planned once, in the defau
   const again = await plan();
   for (const s of again.multi.sections) expect(s.plan!.changes).toEqual([]);
 });
+
+test('a run that created people and stopped before their welcome mail mails them in the next run, and only them', async () => {
+  const c = clients();
+  await verifySender(c);
+  const dir = repo(FIVE);
+  const p = await planMulti(c, dir);
+  // The crash: everything but the mails ran.
+  const noMail = { ...p.plan, changes: p.plan.changes.filter((o) => o.type !== 'ic-email') };
+  await applyPlan(noMail, ctxFor(c, p));
+  expect(await moto.sentMail()).toEqual([]);
+
+  const next = await planMulti(c, dir);
+  expect(icOps(next.plan).filter((o) => o.type !== 'ic-email')).toEqual([]);
+  expect(next.plan.changes.filter((o) => o.type === 'ic-email').map((o) => o.name)).toEqual([
+    'ana',
+    'jane.doe',
+    'li.wei',
+    'max.mustermann',
+    'sam.o',
+  ]);
+  await apply(c, next);
+  expect((await moto.sentMail()).map((m) => m.destinations.ToAddresses[0]).sort()).toEqual([
+    'ana@example.com',
+    'jane@example.com',
+    'li@example.com',
+    'max@example.com',
+    'sam@example.com',
+  ]);
+  // Marked as mailed: the plan after that has nothing left, not even a mail.
+  expect((await planMulti(c, dir)).plan.changes.filter((o) => o.type === 'ic-email')).toEqual([]);
+});
