@@ -316,6 +316,25 @@ test('five people, two groups, two accounts: plan → apply → plan finds nothi
     permissionSets: 2,
     assignments: 3,
   });
+
+  // The read's cost: fixed lists, one per group, seven per permission set, one per set and account.
+  const counted = moto.clients({ endpoint: proxy.url });
+  await readIdentityCenter(counted, again.desired.config.identityCenter);
+  const calls = counted.calls.counts;
+  expect(calls).toEqual({
+    'sso-admin:ListInstances': 1,
+    'identitystore:ListUsers': 1,
+    'identitystore:ListGroups': 1,
+    'sso-admin:ListPermissionSets': 1,
+    'identitystore:ListGroupMemberships': 2,
+    'sso-admin:DescribePermissionSet': 2,
+    'sso-admin:ListTagsForResource': 2,
+    'sso-admin:ListManagedPoliciesInPermissionSet': 2,
+    'sso-admin:ListCustomerManagedPolicyReferencesInPermissionSet': 2,
+    'sso-admin:GetInlinePolicyForPermissionSet': 2,
+    'sso-admin:ListAccountsForProvisionedPermissionSet': 4,
+    'sso-admin:ListAccountAssignments': 3,
+  });
 });
 
 test('a policy change re-provisions exactly the affected permission set, in every account it is in', async () => {
