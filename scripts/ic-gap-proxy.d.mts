@@ -18,6 +18,10 @@ export interface IcGapProxy {
     failProvision: Set<string>;
     users: Map<string, Record<string, unknown>>;
     groups: Map<string, Record<string, unknown>>;
+    /** When set: what ListInstances answers. */
+    instances: Array<{ InstanceArn: string; IdentityStoreId: string }> | null;
+    /** action → how many more times to answer ConflictException. */
+    conflicts: Map<string, number>;
   };
   find(action: string): IcProxyRequest[];
   clear(): void;

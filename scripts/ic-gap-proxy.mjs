@@ -83,6 +83,10 @@ export async function startIcGapProxy(target, opts = {}) {
     /** user id → attribute overlay; group id → overlay */
     users: new Map(),
     groups: new Map(),
+    /** When set: what ListInstances answers (tests of instance discovery). */
+    instances: null,
+    /** action → how many more times to answer ConflictException (AWS: a write still propagating). */
+    conflicts: new Map(),
   };
 
   const notFound = (reply, message) =>
@@ -120,7 +124,16 @@ export async function startIcGapProxy(target, opts = {}) {
 
   /** Answers locally; returns true when it did. */
   const local = (action, p, reply) => {
+    const conflicts = state.conflicts.get(action) ?? 0;
+    if (conflicts > 0) {
+      state.conflicts.set(action, conflicts - 1);
+      const message = 'Another operation is in progress (proxy: injected conflict)';
+      return (reply(400, { __type: 'ConflictException', message, Message: message }), true);
+    }
     switch (action) {
+      case 'ListInstances':
+        if (!state.instances) return false;
+        return (reply(200, { Instances: state.instances }), true);
       case 'ListTagsForResource':
         return (
           reply(200, {
@@ -343,8 +356,10 @@ export async function startIcGapProxy(target, opts = {}) {
     /** Forget everything (with the emulator's reset between tests). */
     reset() {
       requests.splice(0);
-      for (const k of ['tags', 'version', 'provisioned', 'statuses', 'users', 'groups']) state[k].clear();
+      for (const k of ['tags', 'version', 'provisioned', 'statuses', 'users', 'groups', 'conflicts'])
+        state[k].clear();
       state.failProvision.clear();
+      state.instances = null;
       state.polls = opts.polls ?? 1;
     },
     stop: () =>

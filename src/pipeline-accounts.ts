@@ -65,6 +65,10 @@ export async function runPlanAccounts(opts: MultiPlanOptions): Promise<MultiPlan
     throw new Error('runPlanAccounts: clientsFor is required unless offline');
   const chosen = opts.only ? opts.accounts.filter((a) => opts.only!.includes(a.name)) : opts.accounts;
 
+  // IAM Identity Center is planned once, in the default account's section (the account that
+  // reaches the instance), over the whole files and every account of the run.
+  const icAccount = desired.config.defaultAccount ?? allNames[0];
+  const icAccounts = opts.accounts.map((a) => ({ name: a.name, id: a.id }));
   const sections: AccountSection[] = new Array(chosen.length);
   const runs: Record<string, AccountRun> = {};
   await eachBounded(chosen, opts.concurrency ?? DEFAULT_ACCOUNT_CONCURRENCY, async (account, i) => {
@@ -73,11 +77,13 @@ export async function runPlanAccounts(opts: MultiPlanOptions): Promise<MultiPlan
       const clients = opts.offline ? undefined : await opts.clientsFor!(account, 'plan');
       const run = await planAccount(desiredFor(desired, account.name, allNames), {
         repo: sectionRepo(opts.repo, account.id),
+        account: account.name,
         offline: opts.offline,
         clients,
         region: account.region ?? opts.region,
         offlineAccountId: account.id,
         read: opts.read,
+        identityCenter: account.name === icAccount ? { full: desired, accounts: icAccounts } : false,
       });
       // Credentials that reach another account than the one named would plan the wrong account.
       if (!opts.offline && run.actual.accountId !== account.id)

@@ -13,6 +13,7 @@ import type { Diagnostic } from './model/diagnostic.js';
 import type { Plan } from './model/plan.js';
 import { emptyIdentityCenterSnapshot } from './model/identity-center.js';
 import { diff } from './targets/plan.js';
+import type { IcAccount } from './targets/identity-center/desired.js';
 import { planHash } from './plan/hash.js';
 
 export interface PlanRunOptions {
@@ -84,6 +85,8 @@ export async function loadForPlan(
 }
 
 export interface AccountPlanOptions {
+  /** The account name when this is one section of a plan over many accounts. */
+  account?: string;
   /** What the hash is bound to: the repository, or for one section of many, sectionRepo(repo, id). */
   repo: string;
   offline: boolean;
@@ -94,6 +97,13 @@ export interface AccountPlanOptions {
   offlineAccountId?: string;
   read?: ReadOptions;
   onPhase?: (phase: PlanPhase) => void;
+  /**
+   * IAM Identity Center, when `identityCenter.enabled`: planned in this account over the whole
+   * files and every account of the run (the default account's section), or `false`: neither read
+   * nor planned here (the other sections). Absent: a single-account repository, which plans it
+   * with its one account.
+   */
+  identityCenter?: { full: DesiredState; accounts: IcAccount[] } | false;
 }
 
 export interface AccountPlan {
@@ -110,30 +120,35 @@ export interface AccountPlan {
 export async function planAccount(desired: DesiredState, opts: AccountPlanOptions): Promise<AccountPlan> {
   // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
   opts.onPhase?.('lint');
-  const lint = lintDesired(desired, { now: new Date() });
+  // A section lints its account's cut: Identity Center people with the permission sets assigned there.
+  const lint = lintDesired(desired, { now: new Date(), ...(opts.account ? { account: opts.account } : {}) });
 
   const clients = opts.clients;
   if (!opts.offline && !clients) throw new Error('runPlan: AWS clients are required unless offline');
   const before = clients?.calls.snapshot() ?? {};
   const started = Date.now();
+  const planIc = desired.config.identityCenter.enabled && opts.identityCenter !== false;
   let actual: ActualState;
   if (opts.offline || !clients) {
     actual = emptyActualState(
       opts.offlineAccountId ?? OFFLINE_ACCOUNT_ID,
       clients?.region ?? opts.region ?? 'us-east-1',
     );
-    if (desired.config.identityCenter.enabled)
-      actual.identityCenter = emptyIdentityCenterSnapshot(actual.region);
+    if (planIc) actual.identityCenter = emptyIdentityCenterSnapshot(actual.region);
   } else {
     opts.onPhase?.('account');
-    actual = await readActualState(clients, desired.config, opts.read);
+    actual = await readActualState(clients, desired.config, { ...opts.read, identityCenter: planIc });
   }
 
   opts.onPhase?.('diff');
-  // Identity Center is planned here for a single-account repository (many accounts: the default
-  // account's section, src/pipeline-accounts.ts); its assignments go to this one account.
-  const diffOpts = desired.config.identityCenter.enabled
-    ? { identityCenter: { full: desired, accounts: [{ name: 'default', id: actual.accountId }] } }
+  // Identity Center: a single-account repository's assignments go to its one account.
+  const diffOpts = planIc
+    ? {
+        identityCenter: opts.identityCenter || {
+          full: desired,
+          accounts: [{ name: 'default', id: actual.accountId }],
+        },
+      }
     : {};
   let result = diff(desired, actual, diffOpts);
   if (!opts.offline && clients) {

@@ -61,10 +61,17 @@ export function buildReport(changes: Operation[], results: OperationResult[]): A
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   const users = (action: ChangeAction): string[] =>
     results
-      .filter((r) => r.type === 'user' && r.action === action && r.status === 'done' && r.note !== 'adopted')
+      // IAM users and Identity Center people alike (the same name twice when a person moved).
+      .filter(
+        (r) =>
+          (r.type === 'user' || r.type === 'ic-user') &&
+          r.action === action &&
+          r.status === 'done' &&
+          r.note !== 'adopted',
+      )
       .map((r) => r.name);
   const mail = results
-    .filter((r) => r.type === 'email')
+    .filter((r) => r.type === 'email' || r.type === 'ic-email')
     .map((r): MailResult => {
       const user = (byId.get(r.id)!.details as unknown as EmailDetails).user ?? r.name;
       return {

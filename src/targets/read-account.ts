@@ -13,6 +13,7 @@ import { readIam } from './iam/read.js';
 import { confirmLoginProfiles, readCredentialReport, type LoginReadOptions } from './iam/read-logins.js';
 import { readSenderVerified } from './iam/read-ses.js';
 import { readIdentityCenter } from './identity-center/read.js';
+import { icClients } from './identity-center/clients.js';
 
 export interface ReadOptions extends LoginReadOptions {
   /**
@@ -45,7 +46,7 @@ export async function readActualState(
     readIc
       ? step(
           'IAM Identity Center (sso-admin, identitystore)',
-          readIdentityCenter(clients, config.identityCenter),
+          readIdentityCenter(icClients(clients, config.identityCenter), config.identityCenter),
         )
       : Promise.resolve(null),
   ]);

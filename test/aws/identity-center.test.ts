@@ -35,7 +35,12 @@ import type { DesiredState } from '../../src/model/desired.js';
 import type { Operation, Plan } from '../../src/model/plan.js';
 import { runPlan } from '../../src/pipeline.js';
 import { identityCenterHandlers } from '../../src/targets/identity-center/handlers.js';
-import { STATUS_CHECKS } from '../../src/targets/identity-center/handlers.js';
+import { CONFLICT_ATTEMPTS, STATUS_CHECKS } from '../../src/targets/identity-center/handlers.js';
+import { readIdentityCenter } from '../../src/targets/identity-center/read.js';
+import { runPlanAccounts } from '../../src/pipeline-accounts.js';
+import { applyAccounts } from '../../src/apply/accounts.js';
+import { IDS, motoClientsFor, THREE, THREE_YAML } from '../harness/accounts.js';
+import { defaultConfig } from '../../src/config/defaults.js';
 import { diff } from '../../src/targets/plan.js';
 import { readActualState } from '../../src/targets/read-account.js';
 
@@ -249,7 +254,10 @@ test('five people, two groups, two accounts: plan → apply → plan finds nothi
     familyName: 'Lima',
   });
 
-  await apply(c, p);
+  const report = await apply(c, p);
+  // The apply's report (and the action's created-users / mail-status outputs) count the people.
+  expect([...report.createdUsers].sort()).toEqual(['ana', 'jane.doe', 'li.wei', 'max.mustermann', 'sam.o']);
+  expect(report.mail.map((m) => m.status)).toEqual(['sent', 'sent', 'sent', 'sent', 'sent']);
 
   // What reached AWS, where moto does not check.
   const created = proxy.find('CreatePermissionSet').map((r) => r.params);
@@ -307,6 +315,25 @@ test('five people, two groups, two accounts: plan → apply → plan finds nothi
     groups: 2,
     permissionSets: 2,
     assignments: 3,
+  });
+
+  // The read's cost: fixed lists, one per group, seven per permission set, one per set and account.
+  const counted = moto.clients({ endpoint: proxy.url });
+  await readIdentityCenter(counted, again.desired.config.identityCenter);
+  const calls = counted.calls.counts;
+  expect(calls).toEqual({
+    'sso-admin:ListInstances': 1,
+    'identitystore:ListUsers': 1,
+    'identitystore:ListGroups': 1,
+    'sso-admin:ListPermissionSets': 1,
+    'identitystore:ListGroupMemberships': 2,
+    'sso-admin:DescribePermissionSet': 2,
+    'sso-admin:ListTagsForResource': 2,
+    'sso-admin:ListManagedPoliciesInPermissionSet': 2,
+    'sso-admin:ListCustomerManagedPolicyReferencesInPermissionSet': 2,
+    'sso-admin:GetInlinePolicyForPermissionSet': 2,
+    'sso-admin:ListAccountsForProvisionedPermissionSet': 4,
+    'sso-admin:ListAccountAssignments': 3,
   });
 });
 
@@ -561,4 +588,183 @@ test('provisioning that never finishes stops after a bounded number of status ch
   );
   expect(proxy.find('DescribePermissionSetProvisioningStatus')).toHaveLength(STATUS_CHECKS);
   expect(sleeps).toBe(STATUS_CHECKS);
+});
+
+test('a write refused while an earlier one propagates (ConflictException) is tried again, a bounded number of times', async () => {
+  const c = clients();
+  await verifySender(c);
+  const dir = repo(FIVE);
+  await converge(c, dir);
+  write(dir, { 'policies/dev-s3.json': policy('s3:GetObjectAcl', 'dev-data') });
+  const p = await planMulti(c, dir);
+  proxy.clear();
+  proxy.state.conflicts.set('ProvisionPermissionSet', 2);
+  await apply(c, p);
+  // Two refusals, then the first account's call went through, then the second account's.
+  expect(proxy.find('ProvisionPermissionSet').map((r) => r.status)).toEqual([400, 400, 200, 200]);
+
+  write(dir, { 'policies/dev-s3.json': policy('s3:GetObjectTagging', 'dev-data') });
+  const q = await planMulti(c, dir);
+  proxy.clear();
+  proxy.state.conflicts.set('ProvisionPermissionSet', 100);
+  const report = await applyPlan(q.plan, ctxFor(c, q));
+  expect(report.results.filter((r) => r.status === 'failed').map((r) => r.id)).toEqual([
+    'provisioning:iam-gitops-developers',
+  ]);
+  expect(proxy.find('ProvisionPermissionSet')).toHaveLength(CONFLICT_ATTEMPTS);
+});
+
+describe('reading the instance', () => {
+  const ic = (over: Partial<ReturnType<typeof defaultConfig>['identityCenter']> = {}) => ({
+    ...defaultConfig().identityCenter,
+    enabled: true,
+    ...over,
+  });
+  const INSTANCE = 'arn:aws:sso:::instance/ssoins-1111111111111111';
+
+  test('without instanceArn exactly one instance must exist; none or two is an error that says what to set', async () => {
+    const c = clients();
+    proxy.state.instances = [];
+    await expect(readIdentityCenter(c, ic())).rejects.toThrow(
+      /no IAM Identity Center instance exists in us-east-1 .*enable Identity Center/,
+    );
+    proxy.state.instances = [
+      { InstanceArn: INSTANCE, IdentityStoreId: 'd-1111111111' },
+      { InstanceArn: 'arn:aws:sso:::instance/ssoins-2222222222222222', IdentityStoreId: 'd-2222222222' },
+    ];
+    await expect(readIdentityCenter(c, ic())).rejects.toThrow(
+      /2 Identity Center instances exist .*set identityCenter\.instanceArn to the one to manage/,
+    );
+    await expect(
+      readIdentityCenter(c, ic({ instanceArn: 'arn:aws:sso:::instance/ssoins-3333333333333333' })),
+    ).rejects.toThrow(
+      /identityCenter\.instanceArn arn:aws:sso:::instance\/ssoins-3333333333333333 is not an Identity Center instance/,
+    );
+  });
+
+  test('users are read in pages (101 users: two ListUsers calls), and every call is counted', async () => {
+    const c = clients();
+    const id = await storeId(c);
+    for (let i = 0; i < 101; i += 20)
+      await Promise.all(
+        Array.from({ length: Math.min(20, 101 - i) }, (_, j) =>
+          c.identitystore.send(
+            new CreateUserCommand({
+              IdentityStoreId: id,
+              UserName: `person${i + j}`,
+              DisplayName: `P ${i + j}`,
+              Name: { GivenName: 'P', FamilyName: String(i + j) },
+            }),
+          ),
+        ),
+      );
+    const counted = moto.clients({ endpoint: proxy.url });
+    const snapshot = await readIdentityCenter(counted, ic());
+    expect(snapshot.users).toHaveLength(101);
+    expect(snapshot.users.every((u) => !u.managed)).toBe(true);
+    expect(counted.calls.counts['identitystore:ListUsers']).toBe(2);
+    expect(counted.calls.counts['sso-admin:ListInstances']).toBe(1);
+  });
+});
+
+test('over many accounts, Identity Center is read and planned once, in the default account’s section, and assigned in the others', async () => {
+  const clientsFor = motoClientsFor(moto, { endpoint: () => proxy.url });
+  for (const a of THREE)
+    await (
+      await clientsFor(a, 'apply')
+    ).ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
+  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-multi-'));
+  dirs.push(dir);
+  write(dir, {
+    'iam-gitops.yml': [
+      THREE_YAML,
+      'identityCenter:',
+      '  enabled: true',
+      'groups:',
+      '  developers:',
+      '    policies: [ReadOnlyAccess]',
+      '    accounts: [a, b]',
+      '  ops:',
+      '    policies: [ReadOnlyAccess]',
+      '    accounts: [c]',
+      'email:',
+      '  from: iam@example.com',
+      'monitoring:',
+      '  enabled: false',
+      '',
+    ].join('\n'),
+    'users/people.csv':
+      'username,email,groups,identity\n' +
+      'jane.doe,jane@example.com,developers,\n' +
+      'li.wei,li@example.com,developers,\n' +
+      'ci.bot,ci@example.com,ops,iam\n',
+  });
+  const plan = async () => {
+    const run = await runPlanAccounts({ dir, repo: 'acme/iam', offline: false, accounts: THREE, clientsFor });
+    if (!run.ok) throw new Error(JSON.stringify(run.diagnostics));
+    return run;
+  };
+  const run = await plan();
+  const section = (name: string) => run.multi.sections.find((x) => x.account === name)!;
+  expect(run.multi.sections.map((x) => x.error)).toEqual([null, null, null]);
+  expect(
+    icOps(section('a').plan!)
+      .filter((o) => o.type === 'assignment')
+      .map((o) => o.details.accountId),
+  ).toEqual([IDS.a, IDS.b]);
+  expect(icOps(section('b').plan!)).toEqual([]);
+  expect(icOps(section('c').plan!)).toEqual([]);
+  // Only the default account's section talks to Identity Center.
+  const icCalls = (name: string) =>
+    Object.keys(clientsFor.calls.get(name)!.counts).filter((k) => /^(sso-admin|identitystore):/.test(k));
+  expect(icCalls('a').length).toBeGreaterThan(0);
+  expect(icCalls('b')).toEqual([]);
+  expect(icCalls('c')).toEqual([]);
+  // The IAM user lives in c only; the Identity Center people are IAM users nowhere.
+  expect(
+    section('c')
+      .plan!.changes.filter((o) => o.type === 'user')
+      .map((o) => o.name),
+  ).toEqual(['ci.bot']);
+  expect(section('a').plan!.changes.filter((o) => o.type === 'user')).toEqual([]);
+
+  const results = await applyAccounts({ run, clientsFor, maskSecret: () => {} });
+  expect(results.map((r) => [r.account, r.ok])).toEqual([
+    ['a', true],
+    ['b', true],
+    ['c', true],
+  ]);
+  const again = await plan();
+  for (const s of again.multi.sections) expect(s.plan!.changes).toEqual([]);
+});
+
+test('a run that created people and stopped before their welcome mail mails them in the next run, and only them', async () => {
+  const c = clients();
+  await verifySender(c);
+  const dir = repo(FIVE);
+  const p = await planMulti(c, dir);
+  // The crash: everything but the mails ran.
+  const noMail = { ...p.plan, changes: p.plan.changes.filter((o) => o.type !== 'ic-email') };
+  await applyPlan(noMail, ctxFor(c, p));
+  expect(await moto.sentMail()).toEqual([]);
+
+  const next = await planMulti(c, dir);
+  expect(icOps(next.plan).filter((o) => o.type !== 'ic-email')).toEqual([]);
+  expect(next.plan.changes.filter((o) => o.type === 'ic-email').map((o) => o.name)).toEqual([
+    'ana',
+    'jane.doe',
+    'li.wei',
+    'max.mustermann',
+    'sam.o',
+  ]);
+  await apply(c, next);
+  expect((await moto.sentMail()).map((m) => m.destinations.ToAddresses[0]).sort()).toEqual([
+    'ana@example.com',
+    'jane@example.com',
+    'li@example.com',
+    'max@example.com',
+    'sam@example.com',
+  ]);
+  // Marked as mailed: the plan after that has nothing left, not even a mail.
+  expect((await planMulti(c, dir)).plan.changes.filter((o) => o.type === 'ic-email')).toEqual([]);
 });

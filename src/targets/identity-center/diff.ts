@@ -103,7 +103,8 @@ export function planIdentityCenter(
       const previous: PermissionSetDetails['previous'] = {};
       if ((a.description ?? '') !== ps.description) previous.description = a.description;
       if ((a.sessionDuration ?? 'PT1H') !== ps.sessionDuration) previous.sessionDuration = a.sessionDuration;
-      if ((a.relayState ?? null) !== ps.relayState) previous.relayState = a.relayState;
+      // UpdatePermissionSet cannot clear a relay state: without one in the config it is left as it is.
+      if (ps.relayState !== null && a.relayState !== ps.relayState) previous.relayState = a.relayState;
       if (Object.keys(previous).length > 0) {
         const details: PermissionSetDetails = {
           name: ps.name,

@@ -3,6 +3,7 @@
  * one. A person is created with UserType IC_USER_TYPE_PENDING; only after SES accepted the mail
  * does the type become IC_USER_TYPE, so a run that stops in between mails them next time.
  */
+import { icOf } from './clients.js';
 import { UpdateUserCommand } from '@aws-sdk/client-identitystore';
 import { IC_USER_TYPE } from '../../model/identity-center.js';
 import type { Operation } from '../../model/plan.js';
@@ -38,7 +39,7 @@ export async function sendIcWelcome(op: Operation, ctx: ApplyContext): Promise<O
   });
   await sendWelcomeMail(ctx.clients.ses, email.from, d.email, mail);
   // SES has the mail: only now may the next run stop sending it.
-  await ctx.clients.identitystore.send(
+  await icOf(ctx).identitystore.send(
     new UpdateUserCommand({
       IdentityStoreId: rt.identityStoreId,
       UserId: u.userId,

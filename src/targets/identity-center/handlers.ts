@@ -5,6 +5,7 @@
  * calls (ProvisionPermissionSet, Create/DeleteAccountAssignment) are tracked with their status
  * calls to the end, within a bounded number of checks.
  */
+import { icOf } from './clients.js';
 import {
   CreateGroupCommand,
   CreateGroupMembershipCommand,
@@ -68,6 +69,26 @@ async function tolerate<T>(codes: string[], fn: () => Promise<T>): Promise<T | u
   }
 }
 
+/** Attempts of a write AWS refuses with ConflictException while an earlier one propagates. */
+export const CONFLICT_ATTEMPTS = 5;
+
+/**
+ * `fn`, again after a pause when Identity Center answers ConflictException: "a previous write did
+ * not have time to propagate" (or a provisioning of the same set still runs). Only for writes where
+ * a conflict cannot mean "already done".
+ */
+async function afterConflicts<T>(ctx: ApplyContext, fn: () => Promise<T>): Promise<T> {
+  const sleep = ctx.clock?.sleep ?? realClock.sleep;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (errorCode(err) !== 'ConflictException' || attempt >= CONFLICT_ATTEMPTS) throw err;
+      await sleep(delay(attempt));
+    }
+  }
+}
+
 function notOurs(kind: string, name: string): Error {
   return new Error(
     `${kind} ${name} exists in Identity Center but is not managed by iam-gitops (it changed since the plan); ` +
@@ -97,7 +118,7 @@ async function createUser(op: Operation, ctx: ApplyContext): Promise<OperationOu
     if (existing.managed) return already();
     if (!d.adopt) throw notOurs('user', d.userName);
     // Adopted: marked as ours with the mail still to send, and its names and address set.
-    await ctx.clients.identitystore.send(
+    await icOf(ctx).identitystore.send(
       new UpdateUserCommand({
         IdentityStoreId: rt.identityStoreId,
         UserId: existing.userId,
@@ -111,7 +132,7 @@ async function createUser(op: Operation, ctx: ApplyContext): Promise<OperationOu
     return { status: 'done', note: 'adopted' };
   }
   try {
-    const res = await ctx.clients.identitystore.send(
+    const res = await icOf(ctx).identitystore.send(
       new CreateUserCommand({
         IdentityStoreId: rt.identityStoreId,
         UserName: d.userName,
@@ -149,7 +170,7 @@ async function updateUser(op: Operation, ctx: ApplyContext): Promise<OperationOu
   const u = await findUser(ctx, rt, d.userName);
   if (!u) throw new Error(`user ${d.userName} no longer exists in Identity Center; plan again`);
   if (!u.managed) throw notOurs('user', d.userName);
-  await ctx.clients.identitystore.send(
+  await icOf(ctx).identitystore.send(
     new UpdateUserCommand({
       IdentityStoreId: rt.identityStoreId,
       UserId: u.userId,
@@ -166,7 +187,7 @@ async function deleteUser(op: Operation, ctx: ApplyContext): Promise<OperationOu
   if (!u) return already('already deleted');
   if (!u.managed) throw notOurs('user', d.userName);
   await tolerate(['ResourceNotFoundException'], () =>
-    ctx.clients.identitystore.send(
+    icOf(ctx).identitystore.send(
       new DeleteUserCommand({ IdentityStoreId: rt.identityStoreId, UserId: u.userId }),
     ),
   );
@@ -184,7 +205,7 @@ async function createGroup(op: Operation, ctx: ApplyContext): Promise<OperationO
   if (existing) {
     if (existing.managed) return already();
     if (!d.adopt) throw notOurs('group', d.group);
-    await ctx.clients.identitystore.send(
+    await icOf(ctx).identitystore.send(
       new UpdateGroupCommand({
         IdentityStoreId: rt.identityStoreId,
         GroupId: existing.groupId,
@@ -194,7 +215,7 @@ async function createGroup(op: Operation, ctx: ApplyContext): Promise<OperationO
     Object.assign(existing, { managed: true, description });
     return { status: 'done', note: 'adopted' };
   }
-  const res = await ctx.clients.identitystore.send(
+  const res = await icOf(ctx).identitystore.send(
     new CreateGroupCommand({
       IdentityStoreId: rt.identityStoreId,
       DisplayName: d.group,
@@ -217,7 +238,7 @@ async function deleteGroup(op: Operation, ctx: ApplyContext): Promise<OperationO
   if (!g) return already('already deleted');
   if (!g.managed) throw notOurs('group', d.group);
   await tolerate(['ResourceNotFoundException'], () =>
-    ctx.clients.identitystore.send(
+    icOf(ctx).identitystore.send(
       new DeleteGroupCommand({ IdentityStoreId: rt.identityStoreId, GroupId: g.groupId }),
     ),
   );
@@ -239,7 +260,7 @@ async function addMember(op: Operation, ctx: ApplyContext): Promise<OperationOut
   const k = `${g.groupId}|${u.userId}`;
   if (rt.memberships.has(k)) return already();
   const res = await tolerate(['ConflictException'], () =>
-    ctx.clients.identitystore.send(
+    icOf(ctx).identitystore.send(
       new CreateGroupMembershipCommand({
         IdentityStoreId: rt.identityStoreId,
         GroupId: g.groupId,
@@ -261,7 +282,7 @@ async function removeMember(op: Operation, ctx: ApplyContext): Promise<Operation
   let id = rt.memberships.get(k);
   if (!id) {
     const res = await tolerate(['ResourceNotFoundException'], () =>
-      ctx.clients.identitystore.send(
+      icOf(ctx).identitystore.send(
         new GetGroupMembershipIdCommand({
           IdentityStoreId: rt.identityStoreId,
           GroupId: g.groupId,
@@ -274,7 +295,7 @@ async function removeMember(op: Operation, ctx: ApplyContext): Promise<Operation
   if (!id) return already('already gone');
   const membershipId = id;
   await tolerate(['ResourceNotFoundException'], () =>
-    ctx.clients.identitystore.send(
+    icOf(ctx).identitystore.send(
       new DeleteGroupMembershipCommand({ IdentityStoreId: rt.identityStoreId, MembershipId: membershipId }),
     ),
   );
@@ -295,7 +316,7 @@ async function createSet(op: Operation, ctx: ApplyContext): Promise<OperationOut
   const d = details<PermissionSetDetails>(op);
   const rt = await icRuntime(ctx);
   const existing = await findSet(ctx, rt, d.name);
-  const c = ctx.clients.ssoadmin;
+  const c = icOf(ctx).ssoadmin;
   if (existing) {
     if (existing.managed) return already();
     if (!d.adopt) throw notOurs('permission set', d.name);
@@ -333,14 +354,16 @@ async function createSet(op: Operation, ctx: ApplyContext): Promise<OperationOut
 }
 
 function updateSetAttributes(ctx: ApplyContext, rt: IcRuntime, arn: string, d: PermissionSetDetails) {
-  return ctx.clients.ssoadmin.send(
-    new UpdatePermissionSetCommand({
-      InstanceArn: rt.instanceArn,
-      PermissionSetArn: arn,
-      Description: d.description,
-      SessionDuration: d.sessionDuration,
-      ...(d.relayState ? { RelayState: d.relayState } : {}),
-    }),
+  return afterConflicts(ctx, () =>
+    icOf(ctx).ssoadmin.send(
+      new UpdatePermissionSetCommand({
+        InstanceArn: rt.instanceArn,
+        PermissionSetArn: arn,
+        Description: d.description,
+        SessionDuration: d.sessionDuration,
+        ...(d.relayState ? { RelayState: d.relayState } : {}),
+      }),
+    ),
   );
 }
 
@@ -359,8 +382,10 @@ async function deleteSet(op: Operation, ctx: ApplyContext): Promise<OperationOut
   if (!s) return already('already deleted');
   if (!s.managed) throw notOurs('permission set', d.name);
   await tolerate(['ResourceNotFoundException'], () =>
-    ctx.clients.ssoadmin.send(
-      new DeletePermissionSetCommand({ InstanceArn: rt.instanceArn, PermissionSetArn: s.arn }),
+    afterConflicts(ctx, () =>
+      icOf(ctx).ssoadmin.send(
+        new DeletePermissionSetCommand({ InstanceArn: rt.instanceArn, PermissionSetArn: s.arn }),
+      ),
     ),
   );
   rt.sets.delete(nameKey(d.name));
@@ -372,7 +397,7 @@ async function setPolicy(op: Operation, ctx: ApplyContext): Promise<OperationOut
   const rt = await icRuntime(ctx);
   const s = await ownSet(ctx, rt, d.permissionSet);
   const base = { InstanceArn: rt.instanceArn, PermissionSetArn: s.arn };
-  const c = ctx.clients.ssoadmin;
+  const c = icOf(ctx).ssoadmin;
   const remove = op.action === 'delete';
   let res: unknown;
   if (d.kind === 'aws') {
@@ -407,7 +432,9 @@ async function setPolicy(op: Operation, ctx: ApplyContext): Promise<OperationOut
       ? await tolerate(['ResourceNotFoundException'], () =>
           c.send(new DeleteInlinePolicyFromPermissionSetCommand(base)),
         )
-      : await c.send(new PutInlinePolicyToPermissionSetCommand({ ...base, InlinePolicy: d.document! }));
+      : await afterConflicts(ctx, () =>
+          c.send(new PutInlinePolicyToPermissionSetCommand({ ...base, InlinePolicy: d.document! })),
+        );
   }
   return res === undefined ? already() : done;
 }
@@ -446,16 +473,18 @@ async function provision(op: Operation, ctx: ApplyContext): Promise<OperationOut
   const d = details<ProvisioningDetails>(op);
   const rt = await icRuntime(ctx);
   const s = await ownSet(ctx, rt, d.permissionSet);
-  const c = ctx.clients.ssoadmin;
+  const c = icOf(ctx).ssoadmin;
   // One account at a time: AWS refuses a second provisioning of the same set while one runs.
   for (const accountId of d.accounts) {
-    const res = await c.send(
-      new ProvisionPermissionSetCommand({
-        InstanceArn: rt.instanceArn,
-        PermissionSetArn: s.arn,
-        TargetType: 'AWS_ACCOUNT',
-        TargetId: accountId,
-      }),
+    const res = await afterConflicts(ctx, () =>
+      c.send(
+        new ProvisionPermissionSetCommand({
+          InstanceArn: rt.instanceArn,
+          PermissionSetArn: s.arn,
+          TargetType: 'AWS_ACCOUNT',
+          TargetId: accountId,
+        }),
+      ),
     );
     await track(
       ctx,
@@ -478,7 +507,7 @@ async function provision(op: Operation, ctx: ApplyContext): Promise<OperationOut
 async function assignment(op: Operation, ctx: ApplyContext): Promise<OperationOutcome> {
   const d = details<AssignmentDetails>(op);
   const rt = await icRuntime(ctx);
-  const c = ctx.clients.ssoadmin;
+  const c = icOf(ctx).ssoadmin;
   const [g, s] = await Promise.all([findGroup(ctx, rt, d.group), findSet(ctx, rt, d.permissionSet)]);
   const what = `assignment of ${d.permissionSet} to group ${d.group} in ${d.account}`;
   if (op.action === 'delete') {
@@ -521,15 +550,17 @@ async function assignment(op: Operation, ctx: ApplyContext): Promise<OperationOu
   const k = `${d.accountId}|${s.arn}|${g.groupId}`;
   if (rt.assignments.has(k)) return already();
   // Creating the assignment also provisions the set to the account when it is not there yet.
-  const res = await c.send(
-    new CreateAccountAssignmentCommand({
-      InstanceArn: rt.instanceArn,
-      TargetId: d.accountId,
-      TargetType: 'AWS_ACCOUNT',
-      PermissionSetArn: s.arn,
-      PrincipalType: 'GROUP',
-      PrincipalId: g.groupId,
-    }),
+  const res = await afterConflicts(ctx, () =>
+    c.send(
+      new CreateAccountAssignmentCommand({
+        InstanceArn: rt.instanceArn,
+        TargetId: d.accountId,
+        TargetType: 'AWS_ACCOUNT',
+        PermissionSetArn: s.arn,
+        PrincipalType: 'GROUP',
+        PrincipalId: g.groupId,
+      }),
+    ),
   );
   await track(
     ctx,

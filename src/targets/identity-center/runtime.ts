@@ -4,6 +4,7 @@
  * one, from a fresh read; what the run creates is added as it goes. A name it does not know is
  * looked up in AWS before anything is created (a crashed run may have made it already).
  */
+import { icOf } from './clients.js';
 import {
   DescribeGroupCommand,
   DescribeUserCommand,
@@ -54,9 +55,7 @@ export function icRuntime(ctx: ApplyContext): Promise<IcRuntime> {
     const snapshot = ctx.actual?.identityCenter;
     r = snapshot
       ? Promise.resolve(fromSnapshot(snapshot, true))
-      : readIdentityCenter(ctx.clients, ctx.desired.config.identityCenter).then((s) =>
-          fromSnapshot(s, false),
-        );
+      : readIdentityCenter(icOf(ctx), ctx.desired.config.identityCenter).then((s) => fromSnapshot(s, false));
     runtimes.set(ctx, r);
     // A failed read is not cached: the retry wrapper may try the step again.
     r.catch(() => runtimes.delete(ctx));
@@ -94,13 +93,13 @@ export async function findUser(
   if (known) return known;
   if (rt.fromPlanRead && !ask) return null;
   try {
-    const id = await ctx.clients.identitystore.send(
+    const id = await icOf(ctx).identitystore.send(
       new GetUserIdCommand({
         IdentityStoreId: rt.identityStoreId,
         AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: userName } },
       }),
     );
-    const u = await ctx.clients.identitystore.send(
+    const u = await icOf(ctx).identitystore.send(
       new DescribeUserCommand({ IdentityStoreId: rt.identityStoreId, UserId: id.UserId! }),
     );
     const user = toUser(u);
@@ -122,13 +121,13 @@ export async function findGroup(
   if (known) return known;
   if (rt.fromPlanRead && !ask) return null;
   try {
-    const id = await ctx.clients.identitystore.send(
+    const id = await icOf(ctx).identitystore.send(
       new GetGroupIdCommand({
         IdentityStoreId: rt.identityStoreId,
         AlternateIdentifier: { UniqueAttribute: { AttributePath: 'displayName', AttributeValue: name } },
       }),
     );
-    const g = await ctx.clients.identitystore.send(
+    const g = await icOf(ctx).identitystore.send(
       new DescribeGroupCommand({ IdentityStoreId: rt.identityStoreId, GroupId: id.GroupId! }),
     );
     const group = toGroup(g);
@@ -150,7 +149,7 @@ export async function findSet(
   const known = rt.sets.get(nameKey(name));
   if (known) return known;
   if (rt.fromPlanRead && !ask) return null;
-  const c = ctx.clients.ssoadmin;
+  const c = icOf(ctx).ssoadmin;
   for await (const page of paginateListPermissionSets(
     { client: c, pageSize: 100 },
     { InstanceArn: rt.instanceArn },

@@ -255,3 +255,46 @@ test('the welcome mail carries no password, names the portal, and escapes what t
   expect(mail.text).toMatch(/invitation e-mail from AWS IAM Identity Center/);
   expect(mail.text).not.toMatch(/password:/i);
 });
+
+test('a changed session duration or relay state updates the set and re-provisions it where it is; no relay state leaves it alone', () => {
+  const d = state([user('jane.doe', { groups: ['developers'] })], {});
+  const first = plan(d);
+  const inline = String(
+    first.operations.find((o) => o.type === 'permission-set-policy' && o.details.kind === 'inline')!.details
+      .document,
+  );
+  const arn = 'arn:aws:sso:::permissionSet/ssoins-0000000000000000/ps-1111111111111111';
+  const snapshot = (over: {
+    sessionDuration?: string;
+    relayState?: string | null;
+  }): IdentityCenterSnapshot => ({
+    ...emptyIdentityCenterSnapshot(),
+    permissionSets: [
+      {
+        arn,
+        name: 'iam-gitops-developers',
+        description: 'iam-gitops group developers',
+        sessionDuration: over.sessionDuration ?? 'PT8H',
+        relayState: over.relayState ?? null,
+        tags: { 'managed-by': 'iam-gitops' },
+        managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        customerManagedPolicies: [],
+        inlinePolicy: inline,
+        managed: true,
+      },
+    ],
+    provisioned: { [arn]: ['111111111111', '123456789012'] },
+  });
+  const setOps = (r: ReturnType<typeof plan>) =>
+    r.operations
+      .filter((o) => o.type === 'permission-set' || o.type === 'provisioning')
+      .map((o) => `${o.action} ${o.type}`);
+  expect(setOps(plan(d, snapshot({})))).toEqual([]);
+  const longer = plan(d, snapshot({ sessionDuration: 'PT1H' }));
+  expect(setOps(longer)).toEqual(['update permission-set', 'create provisioning']);
+  expect(longer.operations.find((o) => o.type === 'provisioning')!.details.accounts).toEqual([
+    '111111111111',
+    '123456789012',
+  ]);
+  expect(setOps(plan(d, snapshot({ relayState: 'https://console.aws.amazon.com/' })))).toEqual([]);
+});
