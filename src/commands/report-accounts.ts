@@ -10,6 +10,8 @@ import { errorMessage } from '../aws/clients.js';
 import type { DesiredState } from '../model/desired.js';
 import { eachBounded, DEFAULT_ACCOUNT_CONCURRENCY } from '../pipeline-accounts.js';
 import { buildReport, reportFails } from '../report/build.js';
+import { icClients } from '../targets/identity-center/clients.js';
+import { readIdentityCenter } from '../targets/identity-center/read.js';
 import type { Report } from '../report/model.js';
 import { renderReport, type ReportFormat } from '../report/render.js';
 import { neutralizeJson } from '../safe-text.js';
@@ -38,6 +40,10 @@ export async function reportAccountsCommand(
   const names = accounts.all.map((a) => a.name);
   const now = (io.now ?? (() => new Date()))();
   const tell = accountProgress(io, 'report');
+  // Identity Center spans the organization: it is read once, in the default account's section
+  // (the account that holds the instance), as the plan does.
+  const ic = desired.config.identityCenter;
+  const icAccount = ic.enabled ? (desired.config.defaultAccount ?? names[0]) : undefined;
   const sections: Section[] = new Array(chosen.length);
   await eachBounded(chosen, DEFAULT_ACCOUNT_CONCURRENCY, async (a, i) => {
     tell(a.name, 'start');
@@ -46,7 +52,14 @@ export async function reportAccountsCommand(
       const account = await readReportAccount(clients);
       if (account.accountId !== a.id)
         throw new Error(`the credentials for '${a.name}' reach account ${account.accountId}, not ${a.id}`);
-      const report = buildReport({ account, desired: desiredFor(desired, a.name, names), now });
+      const identityCenter =
+        a.name === icAccount ? await readIdentityCenter(icClients(clients, ic), ic) : null;
+      const report = buildReport({
+        account,
+        desired: desiredFor(desired, a.name, names),
+        now,
+        identityCenter,
+      });
       sections[i] = { account: a.name, accountId: a.id, report, error: null, calls: clients.calls.total() };
       tell(a.name, 'done');
     } catch (err) {

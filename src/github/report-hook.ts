@@ -7,13 +7,14 @@ import { readReportAccount } from '../aws/read-report.js';
 import { maskEmails } from '../plan/mask.js';
 import { buildReport } from '../report/build.js';
 import { renderMarkdownReport } from '../report/render.js';
+import { icClients } from '../targets/identity-center/clients.js';
 import { readIdentityCenter } from '../targets/identity-center/read.js';
 import type { ReportHook } from './flow-drift.js';
 
 export const scheduledReport: ReportHook = async ({ clients, desired }) => {
   const account = await readReportAccount(clients);
   const ic = desired?.config.identityCenter;
-  const identityCenter = ic?.enabled ? await readIdentityCenter(clients, ic) : null;
+  const identityCenter = ic?.enabled ? await readIdentityCenter(icClients(clients, ic), ic) : null;
   const report = buildReport({ account, desired, now: new Date(), identityCenter });
   const failedChecks = report.checks.filter((c) => c.status === 'fail').length;
   const errors = report.errors.length + (report.identityCenter?.errors.length ?? 0);
