@@ -124,13 +124,13 @@ function role(which: 'plan' | 'apply', instanceArn: string, storeId: string): De
     parameters: { InstanceArn: instanceArn, IdentityStoreId: storeId },
   });
   const props = r.properties(which === 'plan' ? 'PlanIdentityCenterPolicy' : 'ApplyIdentityCenterPolicy') as {
-    PolicyName: string;
+    ManagedPolicyName: string;
     PolicyDocument: NamedPolicy['policy'];
   };
   return {
     arn: `arn:aws:iam::${ACCOUNT_ID}:role/iam-gitops-${which}`,
     trust: { Version: '2012-10-17', Statement: [] },
-    policies: [{ name: props.PolicyName, policy: props.PolicyDocument }],
+    policies: [{ name: props.ManagedPolicyName, policy: props.PolicyDocument }],
   };
 }
 

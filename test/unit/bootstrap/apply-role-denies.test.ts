@@ -618,26 +618,3 @@ describe('plan role', () => {
     expect(allowed).toEqual([]);
   });
 });
-
-/** IAM refuses a role whose inline policies add up to more than 10,240 characters (whitespace aside). */
-test('the apply role fits IAM’s inline policy quota with a boundary and several allowed policies', () => {
-  const allowed = [
-    'ReadOnlyAccess',
-    'job-function/ViewOnlyAccess',
-    'job-function/Billing',
-    'AmazonS3ReadOnlyAccess',
-    'CloudWatchReadOnlyAccess',
-    'AWSSupportAccess',
-  ].map((n) => `arn:aws:iam::aws:policy/${n}`);
-  const role = deployedRole(
-    stack({
-      PermissionsBoundaryArn: BOUNDARY,
-      AllowAdoption: 'true',
-      AllowedPolicyArns: allowed.join(','),
-      CreateTrailKey: 'true',
-    }),
-    'apply',
-  );
-  const size = role.policies.reduce((n, p) => n + p.name.length + JSON.stringify(p.policy).length, 0);
-  expect(size).toBeLessThan(10240);
-});

@@ -36,11 +36,11 @@ function stack(parameters: Record<string, string> = {}): StackContext {
 function role(which: 'plan' | 'apply', parameters: Record<string, string> = {}): DeployedRole {
   const r = new TemplateResolver(loadTemplate(TEMPLATE), stack(parameters));
   const id = which === 'plan' ? 'PlanIdentityCenterPolicy' : 'ApplyIdentityCenterPolicy';
-  const props = r.properties(id) as { PolicyName: string; PolicyDocument: NamedPolicy['policy'] };
+  const props = r.properties(id) as { ManagedPolicyName: string; PolicyDocument: NamedPolicy['policy'] };
   return {
     arn: `arn:aws:iam::${ACCOUNT}:role/iam-gitops-${which}`,
     trust: { Version: '2012-10-17', Statement: [] },
-    policies: [{ name: props.PolicyName, policy: props.PolicyDocument }],
+    policies: [{ name: props.ManagedPolicyName, policy: props.PolicyDocument }],
   };
 }
 
