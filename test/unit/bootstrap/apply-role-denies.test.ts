@@ -618,3 +618,49 @@ describe('plan role', () => {
     expect(allowed).toEqual([]);
   });
 });
+
+/**
+ * CloudFormation puts the managed policies it attaches to the apply role at /, which AdoptPath=/
+ * reaches (VersionAdoptPathPolicies): a new default version of one would give the role anything.
+ */
+describe('the apply role’s own managed policies are out of its reach', () => {
+  const own = ['iam-gitops-apply-monitoring', 'iam-gitops-apply-adopt-path', 'iam-gitops-organization-trail'];
+  const writes = [
+    'iam:CreatePolicyVersion',
+    'iam:DeletePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:DeletePolicy',
+    'iam:TagPolicy',
+    'iam:UntagPolicy',
+  ];
+
+  test.each([
+    [
+      'with AdoptPath=/',
+      stack({ AllowAdoption: 'true', AdoptPath: '/', OrganizationTrailId: 'o-abcdefghij' }),
+    ],
+    ['by default', stack()],
+  ])('none can be rewritten, deleted or re-tagged %s, even with more granted later', async (_when, s) => {
+    const role = deployedRole(s, 'apply');
+    expect(role.policies.map((p) => p.name)).toContain('iam-gitops-apply-monitoring');
+    for (const r of [role, withAdministratorAccess(role)]) {
+      const allowed: string[] = [];
+      for (const name of own)
+        for (const action of writes) {
+          const arn = `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+          if ((await evaluate(r, { action, resource: arn, context: {} }, ACCOUNT)).allowed)
+            allowed.push(`${action} ${name}`);
+        }
+      expect(allowed).toEqual([]);
+    }
+  });
+
+  test('other customer policies at / stay the tool’s to version with AdoptPath=/', async () => {
+    const role = deployedRole(stack({ AllowAdoption: 'true', AdoptPath: '/' }), 'apply');
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/dev-s3`;
+    expect(
+      (await evaluate(role, { action: 'iam:CreatePolicyVersion', resource: arn, context: {} }, ACCOUNT))
+        .allowed,
+    ).toBe(true);
+  });
+});
