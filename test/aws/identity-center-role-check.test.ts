@@ -123,7 +123,9 @@ function role(which: 'plan' | 'apply', instanceArn: string, storeId: string): De
     stackName: 'iam-gitops-identity-center',
     parameters: { InstanceArn: instanceArn, IdentityStoreId: storeId },
   });
-  const props = r.properties(which === 'plan' ? 'PlanIdentityCenterPolicy' : 'ApplyIdentityCenterPolicy') as {
+  const props = r.properties(
+    which === 'plan' ? 'PlanIdentityCenterManagedPolicy' : 'ApplyIdentityCenterManagedPolicy',
+  ) as {
     ManagedPolicyName: string;
     PolicyDocument: NamedPolicy['policy'];
   };

@@ -35,7 +35,7 @@ function stack(parameters: Record<string, string> = {}): StackContext {
 
 function role(which: 'plan' | 'apply', parameters: Record<string, string> = {}): DeployedRole {
   const r = new TemplateResolver(loadTemplate(TEMPLATE), stack(parameters));
-  const id = which === 'plan' ? 'PlanIdentityCenterPolicy' : 'ApplyIdentityCenterPolicy';
+  const id = which === 'plan' ? 'PlanIdentityCenterManagedPolicy' : 'ApplyIdentityCenterManagedPolicy';
   const props = r.properties(id) as { ManagedPolicyName: string; PolicyDocument: NamedPolicy['policy'] };
   return {
     arn: `arn:aws:iam::${ACCOUNT}:role/iam-gitops-${which}`,
