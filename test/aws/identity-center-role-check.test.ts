@@ -123,14 +123,16 @@ function role(which: 'plan' | 'apply', instanceArn: string, storeId: string): De
     stackName: 'iam-gitops-identity-center',
     parameters: { InstanceArn: instanceArn, IdentityStoreId: storeId },
   });
-  const props = r.properties(which === 'plan' ? 'PlanIdentityCenterPolicy' : 'ApplyIdentityCenterPolicy') as {
-    PolicyName: string;
+  const props = r.properties(
+    which === 'plan' ? 'PlanIdentityCenterManagedPolicy' : 'ApplyIdentityCenterManagedPolicy',
+  ) as {
+    ManagedPolicyName: string;
     PolicyDocument: NamedPolicy['policy'];
   };
   return {
     arn: `arn:aws:iam::${ACCOUNT_ID}:role/iam-gitops-${which}`,
     trust: { Version: '2012-10-17', Statement: [] },
-    policies: [{ name: props.PolicyName, policy: props.PolicyDocument }],
+    policies: [{ name: props.ManagedPolicyName, policy: props.PolicyDocument }],
   };
 }
 

@@ -619,25 +619,48 @@ describe('plan role', () => {
   });
 });
 
-/** IAM refuses a role whose inline policies add up to more than 10,240 characters (whitespace aside). */
-test('the apply role fits IAM’s inline policy quota with a boundary and several allowed policies', () => {
-  const allowed = [
-    'ReadOnlyAccess',
-    'job-function/ViewOnlyAccess',
-    'job-function/Billing',
-    'AmazonS3ReadOnlyAccess',
-    'CloudWatchReadOnlyAccess',
-    'AWSSupportAccess',
-  ].map((n) => `arn:aws:iam::aws:policy/${n}`);
-  const role = deployedRole(
-    stack({
-      PermissionsBoundaryArn: BOUNDARY,
-      AllowAdoption: 'true',
-      AllowedPolicyArns: allowed.join(','),
-      CreateTrailKey: 'true',
-    }),
-    'apply',
-  );
-  const size = role.policies.reduce((n, p) => n + p.name.length + JSON.stringify(p.policy).length, 0);
-  expect(size).toBeLessThan(10240);
+/**
+ * CloudFormation puts the managed policies it attaches to the apply role at /, which AdoptPath=/
+ * reaches (VersionAdoptPathPolicies): a new default version of one would give the role anything.
+ */
+describe('the apply role’s own managed policies are out of its reach', () => {
+  const own = ['iam-gitops-apply-monitoring', 'iam-gitops-apply-adopt-path', 'iam-gitops-organization-trail'];
+  const writes = [
+    'iam:CreatePolicyVersion',
+    'iam:DeletePolicyVersion',
+    'iam:SetDefaultPolicyVersion',
+    'iam:DeletePolicy',
+    'iam:TagPolicy',
+    'iam:UntagPolicy',
+  ];
+
+  test.each([
+    [
+      'with AdoptPath=/',
+      stack({ AllowAdoption: 'true', AdoptPath: '/', OrganizationTrailId: 'o-abcdefghij' }),
+    ],
+    ['by default', stack()],
+  ])('none can be rewritten, deleted or re-tagged %s, even with more granted later', async (_when, s) => {
+    const role = deployedRole(s, 'apply');
+    expect(role.policies.map((p) => p.name)).toContain('iam-gitops-apply-monitoring');
+    for (const r of [role, withAdministratorAccess(role)]) {
+      const allowed: string[] = [];
+      for (const name of own)
+        for (const action of writes) {
+          const arn = `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+          if ((await evaluate(r, { action, resource: arn, context: {} }, ACCOUNT)).allowed)
+            allowed.push(`${action} ${name}`);
+        }
+      expect(allowed).toEqual([]);
+    }
+  });
+
+  test('other customer policies at / stay the tool’s to version with AdoptPath=/', async () => {
+    const role = deployedRole(stack({ AllowAdoption: 'true', AdoptPath: '/' }), 'apply');
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/dev-s3`;
+    expect(
+      (await evaluate(role, { action: 'iam:CreatePolicyVersion', resource: arn, context: {} }, ACCOUNT))
+        .allowed,
+    ).toBe(true);
+  });
 });

@@ -35,12 +35,12 @@ function stack(parameters: Record<string, string> = {}): StackContext {
 
 function role(which: 'plan' | 'apply', parameters: Record<string, string> = {}): DeployedRole {
   const r = new TemplateResolver(loadTemplate(TEMPLATE), stack(parameters));
-  const id = which === 'plan' ? 'PlanIdentityCenterPolicy' : 'ApplyIdentityCenterPolicy';
-  const props = r.properties(id) as { PolicyName: string; PolicyDocument: NamedPolicy['policy'] };
+  const id = which === 'plan' ? 'PlanIdentityCenterManagedPolicy' : 'ApplyIdentityCenterManagedPolicy';
+  const props = r.properties(id) as { ManagedPolicyName: string; PolicyDocument: NamedPolicy['policy'] };
   return {
     arn: `arn:aws:iam::${ACCOUNT}:role/iam-gitops-${which}`,
     trust: { Version: '2012-10-17', Statement: [] },
-    policies: [{ name: props.PolicyName, policy: props.PolicyDocument }],
+    policies: [{ name: props.ManagedPolicyName, policy: props.PolicyDocument }],
   };
 }
 
@@ -261,4 +261,40 @@ describe('the template', () => {
     );
     expect(found.map((f) => `${f.severity} ${f.rule} ${f.actions.join(',')}`)).toEqual([]);
   });
+});
+
+/**
+ * The two policies sit at /, which the apply role's AdoptPath=/ reaches: a new default version of
+ * either would widen the plan or apply role itself.
+ */
+test('the apply role can rewrite, delete or re-tag neither Identity Center policy, even with more granted later', async () => {
+  const apply = role('apply');
+  const wider: DeployedRole = {
+    ...apply,
+    policies: [
+      ...apply.policies,
+      {
+        name: 'granted-later',
+        policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+      },
+    ],
+  };
+  const allowedWrites: string[] = [];
+  for (const name of ['iam-gitops-plan-identity-center', 'iam-gitops-apply-identity-center'])
+    for (const action of [
+      'iam:CreatePolicyVersion',
+      'iam:SetDefaultPolicyVersion',
+      'iam:DeletePolicy',
+      'iam:UntagPolicy',
+    ]) {
+      const check = { action, resource: `arn:aws:iam::${ACCOUNT}:policy/${name}`, context: {} };
+      if (await allowed(wider, [check])) allowedWrites.push(`${action} ${name}`);
+    }
+  expect(allowedWrites).toEqual([]);
+  // The denial is about these two only.
+  expect(
+    await allowed(wider, [
+      { action: 'iam:CreatePolicyVersion', resource: `arn:aws:iam::${ACCOUNT}:policy/dev-s3`, context: {} },
+    ]),
+  ).toBe(true);
 });

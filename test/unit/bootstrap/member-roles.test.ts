@@ -91,11 +91,17 @@ function role(path: string, stack: StackContext, logicalId: string): DeployedRol
   return roleIn(path, stack, logicalId);
 }
 
-/** Policy names differ where they must (managed policy names are unique per account); documents may not. */
+/**
+ * Policy names differ where they must (managed policy names are unique per account, and a StackSet
+ * instance has no stack name to derive them from), and so do the ARNs of those policies in the
+ * statements that keep them out of the role's reach; nothing else may.
+ */
+const OWN_POLICY = /^.*-(monitoring|adopt-path|organization-trail)$/;
+const OWN_POLICY_ARN = /(:policy\/)[^"/]*-(monitoring|adopt-path|organization-trail)"/g;
 const documents = (r: DeployedRole) =>
   r.policies.map((p) => ({
-    name: p.name.replace(/^.*-organization-trail$/, '*-organization-trail'),
-    policy: p.policy,
+    name: p.name.replace(OWN_POLICY, '*-$1'),
+    policy: JSON.parse(JSON.stringify(p.policy).replace(OWN_POLICY_ARN, '$1*-$2"')) as unknown,
   }));
 
 const memberRole = (kind: 'plan' | 'apply', parameters: Record<string, string> = {}) =>
