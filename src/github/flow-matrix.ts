@@ -1,0 +1,56 @@
+/**
+ * `mode: accounts`: the account names to apply, as the JSON list a workflow's matrix reads
+ * (`strategy.matrix.account: ${{ fromJSON(needs.accounts.outputs.accounts) }}`). Declared accounts
+ * come from the files; with `organization:` the accounts are discovered through the plan role. A
+ * single-account repository gets `[""]`: one job with no `account`, the apply as before.
+ */
+import * as core from '@actions/core';
+import type { Settings } from '../inputs.js';
+import { code, table } from '../plan/md.js';
+import { neutralize } from '../safe-text.js';
+import { annotate, collectProblems } from './annotations.js';
+import type { Deps } from './deps.js';
+import { isMultiAccount } from './multi-account.js';
+import { diagnosticsMarkdown, writeSummary } from './status.js';
+
+/** GitHub runs at most this many jobs from one matrix. */
+export const MATRIX_LIMIT = 256;
+
+export async function matrixFlow(s: Settings, d: Deps): Promise<void> {
+  const loaded = await d.loadDesired(s.dir, s.configPath);
+  const errors = loaded.diagnostics.filter((x) => x.severity === 'error');
+  if (!loaded.state || errors.length) {
+    annotate(collectProblems(loaded.diagnostics, [], s.dirFromWorkspace));
+    await writeSummary(diagnosticsMarkdown(loaded.diagnostics));
+    core.setFailed(
+      `iam-gitops: the files are invalid (${errors.length} error${errors.length === 1 ? '' : 's'}).`,
+    );
+    return;
+  }
+  if (!isMultiAccount(loaded.state.config) || !d.accounts) {
+    core.setOutput('accounts', JSON.stringify(['']));
+    core.info('Single-account repository: one apply job, no account input.');
+    return;
+  }
+  const resolved = await d.accounts.resolve(loaded.state, 'plan', false);
+  for (const p of resolved.problems) core.warning(neutralize(`iam-gitops: ${p}`));
+  const names = resolved.accounts.map((a) => a.name);
+  if (names.length > MATRIX_LIMIT) {
+    core.setFailed(
+      `iam-gitops: ${names.length} accounts are more than one matrix runs (${MATRIX_LIMIT} jobs); ` +
+        'split the accounts over several workflows by organization.ou, or apply them in one job (leave out the matrix and the account input).',
+    );
+    return;
+  }
+  core.setOutput('accounts', JSON.stringify(names));
+  core.info(neutralize(`Accounts: ${names.join(', ') || '(none)'}.`));
+  await writeSummary(
+    [
+      `### iam-gitops: ${names.length} account${names.length === 1 ? '' : 's'}`,
+      table(
+        ['account', 'id', 'from'],
+        resolved.accounts.map((a) => [code(a.name), code(a.id), a.origin]),
+      ),
+    ].join('\n\n'),
+  );
+}
