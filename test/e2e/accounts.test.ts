@@ -1,0 +1,276 @@
+/**
+ * Many accounts through `node dist/index.js`, against the local GitHub API and the emulator with
+ * three accounts (moto keeps each account's state apart; the OIDC exchange into a role of another
+ * account yields that account's credentials). One pull request, one comment with a section per
+ * account, one approval; then the shipped workflow's jobs: `mode: accounts` computes the matrix and
+ * one run per account applies it with the `account` input, each passing the gate for its own
+ * section only.
+ */
+import { GetGroupCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import type { AwsClients, ClientPlugin } from '../../src/aws/clients.js';
+import { parseMeta } from '../../src/github/comment.js';
+import { runAction, type ActionRun } from '../harness/action-runner.js';
+import { startGapProxy, type GapProxy } from '../harness/gap-proxy.js';
+import { startGitHubServer, type GitHubServer } from '../harness/github-server.js';
+import { startMoto, type Moto } from '../harness/moto.js';
+import { startScriptProxy } from '../harness/script-proxy.js';
+import { after, postedAt, prPayload, pushPayload, quietStderr, SENDER, sha } from './scenario.js';
+
+const IDS = { main: '123456789012', b: '111111111111', c: '222222222222' } as const;
+type Name = keyof typeof IDS;
+const role = (name: Name, kind: string) => `arn:aws:iam::${IDS[name]}:role/iam-gitops-${kind}`;
+
+let gh: GitHubServer;
+let moto: Moto;
+let gaps: GapProxy;
+beforeAll(async () => {
+  [gh, moto] = await Promise.all([startGitHubServer(), startMoto()]);
+  gaps = await startGapProxy({ target: moto.url });
+});
+afterAll(async () => Promise.all([gh?.stop(), moto?.stop(), gaps?.stop()]));
+beforeEach(async () => {
+  gh.reset();
+  gaps.clear();
+  await moto.reset();
+  for (const name of Object.keys(IDS) as Name[])
+    await clientsOf(name).ses.send(new VerifyEmailIdentityCommand({ EmailAddress: SENDER }));
+});
+
+/** The emulator's clients acting in one account (moto's per-request account header). */
+function clientsOf(name: Name): AwsClients {
+  const inAccount: ClientPlugin = (client) => {
+    client.middlewareStack.add(
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (next: any) => async (args: any) => {
+        args.request.headers['x-moto-account-id'] = IDS[name];
+        return next(args);
+      },
+      { step: 'build', name: 'motoAccount' },
+    );
+  };
+  return moto.clients({ plugins: [inAccount] });
+}
+
+async function users(name: Name): Promise<string[]> {
+  const out = await clientsOf(name).iam.send(new ListUsersCommand({}));
+  return (out.Users ?? []).map((u) => u.UserName!).sort();
+}
+
+async function hasGroup(name: Name, group: string): Promise<boolean> {
+  try {
+    await clientsOf(name).iam.send(new GetGroupCommand({ GroupName: group }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function hasUser(name: Name, user: string): Promise<boolean> {
+  try {
+    await clientsOf(name).iam.send(new GetUserCommand({ UserName: user }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CONFIG = [
+  'requiredApprovals: 1',
+  'email:',
+  `  from: ${SENDER}`,
+  '  region: us-east-1',
+  'monitoring:',
+  '  enabled: false',
+  'accounts:',
+  ...(Object.keys(IDS) as Name[]).flatMap((n) => [
+    `  ${n}:`,
+    `    id: '${IDS[n]}'`,
+    `    planRole: ${role(n, 'plan')}`,
+    `    applyRole: ${role(n, 'apply')}`,
+  ]),
+  'defaultAccount: main',
+].join('\n');
+
+/** The repository: `devs` reaches `devAccounts`; each user row is `name,groups,accounts`. */
+function files(devAccounts: string[], rows: string[]): Record<string, string> {
+  return {
+    'iam-gitops.yml': `${CONFIG}\ngroups:\n  devs:\n    policies: []\n    accounts: [${devAccounts.join(', ')}]\n`,
+    'users/team.csv':
+      [
+        'username,email,groups,console,accounts',
+        ...rows.map((r) => {
+          const [name, groups, accounts] = r.split(',');
+          return `${name},${name}@example.com,${groups},false,${accounts}`;
+        }),
+      ].join('\n') + '\n',
+  };
+}
+
+const botComment = (pr: number) => gh.comments(pr).find((c) => c.user.login === 'github-actions[bot]')!;
+
+function plan(pr: number, f: Record<string, string>): Promise<ActionRun> {
+  gh.addPull({ number: pr, author: 'alice', headSha: sha(`head-${pr}`), baseSha: sha(`base-${pr}`) });
+  return runAction({
+    github: gh,
+    moto,
+    gaps,
+    files: f,
+    eventName: 'pull_request',
+    payload: prPayload(gh, pr),
+    sha: sha(`merge-preview-${pr}`),
+    ref: `refs/pull/${pr}/merge`,
+  });
+}
+
+function approve(pr: number, at = after(postedAt(gh, pr))): void {
+  gh.addReview(pr, { login: 'bob', state: 'APPROVED', commitId: sha(`head-${pr}`), submittedAt: at });
+}
+
+function push(
+  pr: number,
+  f: Record<string, string>,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<ActionRun> {
+  const merge = sha(`merge-${pr}`);
+  return runAction({
+    github: gh,
+    moto,
+    gaps,
+    files: f,
+    eventName: 'push',
+    payload: pushPayload(gh, merge),
+    sha: merge,
+    ref: `refs/heads/${gh.defaultBranch}`,
+    inputs: { mode: 'apply', ...inputs },
+    env,
+  });
+}
+
+/** The shipped workflow: the matrix job, then one apply job per account it lists. */
+async function matrix(pr: number, f: Record<string, string>): Promise<string[]> {
+  const run = await push(pr, f, { mode: 'accounts' });
+  expect(run.exitCode).toBe(0);
+  return JSON.parse(run.outputs.accounts!) as string[];
+}
+
+// carol is in devs (main and b); dave lives in c only; erin has no groups (the default account).
+const START = files(['main', 'b'], ['carol,devs,', 'dave,,c', 'erin,,']);
+
+describe('a pull request across three accounts', () => {
+  test('one comment with three sections → approval → the matrix applies each account; b fails, is retried alone and converges', async () => {
+    const planned = await plan(1, START);
+    expect(planned.exitCode).toBe(0);
+    const comments = gh.comments(1).filter((c) => c.user.login === 'github-actions[bot]');
+    expect(comments).toHaveLength(1);
+    const meta = parseMeta(comments[0]!.body)!;
+    expect(meta.accounts!.map((a) => [a.account, a.id, a.counts.create > 0])).toEqual([
+      ['main', IDS.main, true],
+      ['b', IDS.b, true],
+      ['c', IDS.c, true],
+    ]);
+    // Each section has its own hash, bound to its account; the combined hash is another.
+    const hashes = new Set([meta.hash, ...meta.accounts!.map((a) => a.hash)]);
+    expect(hashes.size).toBe(4);
+    for (const n of Object.keys(IDS))
+      expect(comments[0]!.body).toContain(`#### \`${n}\` <sub>(account ${IDS[n as Name]})</sub>`);
+    expect(planned.outputs['plan-hash']).toBe(meta.hash);
+    // Planning never writes.
+    expect(planned.writes).toEqual([]);
+
+    approve(1);
+    gh.merge(1, sha('merge-1'));
+    const accounts = await matrix(1, START);
+    expect(accounts).toEqual(['main', 'b', 'c']);
+
+    // b's job meets a denied CreateGroup once: its apply fails, the others apply.
+    const script = await startScriptProxy(gaps.url, [
+      {
+        action: 'CreateGroup',
+        times: 1,
+        error: { status: 403, code: 'AccessDenied', message: 'denied for the test' },
+      },
+    ]);
+    try {
+      const runs: Record<string, ActionRun> = {};
+      for (const name of accounts)
+        runs[name] = await push(
+          1,
+          START,
+          { account: name },
+          name === 'b' ? { AWS_ENDPOINT_URL: script.url } : {},
+        );
+      expect(script.played).toEqual(['CreateGroup:error']);
+      expect(runs.main!.exitCode).toBe(0);
+      expect(runs.c!.exitCode).toBe(0);
+      expect(runs.b!.exitCode).toBe(1);
+      expect(quietStderr(runs.b!.stderr)).toBe('');
+    } finally {
+      await script.stop();
+    }
+    expect(await users('main')).toEqual(['carol', 'erin']);
+    expect(await hasGroup('main', 'devs')).toBe(true);
+    expect(await users('c')).toEqual(['dave']);
+    expect(await hasGroup('c', 'devs')).toBe(false);
+    expect(await hasGroup('b', 'devs')).toBe(false);
+    // b's failure keeps b's issue open; no other account has one.
+    expect(gh.issues('iam-gitops:apply:b').filter((i) => i.state === 'open')).toHaveLength(1);
+    expect(gh.issues('iam-gitops:apply:main')).toHaveLength(0);
+
+    // The re-run of b's job alone finishes b's approved section and closes its issue.
+    const retried = await push(1, START, { account: 'b' });
+    expect(retried.exitCode).toBe(0);
+    expect(await hasGroup('b', 'devs')).toBe(true);
+    expect(await users('b')).toEqual(['carol']);
+    expect(gh.issues('iam-gitops:apply:b').filter((i) => i.state === 'open')).toHaveLength(0);
+    // It touched b only: main and c are as the first jobs left them.
+    expect(await users('main')).toEqual(['carol', 'erin']);
+    expect(await users('c')).toEqual(['dave']);
+
+    // A user removed from one account only (pull request numbers follow GitHub's shared issue numbering) is offboarded there only (all accounts in one job).
+    const next = files(['main', 'b'], ['carol,devs,main', 'dave,,c', 'erin,,']);
+    const second = await plan(12, next);
+    expect(second.exitCode).toBe(0);
+    const meta2 = parseMeta(botComment(12).body)!;
+    // Deletions in b only (the user and its membership).
+    expect(meta2.accounts!.map((a) => [a.account, a.counts.delete > 0])).toEqual([
+      ['main', false],
+      ['b', true],
+      ['c', false],
+    ]);
+    approve(12);
+    gh.merge(12, sha('merge-12'));
+    const applied = await push(12, next);
+    expect(applied.exitCode).toBe(0);
+    expect(await hasUser('b', 'carol')).toBe(false);
+    expect(await hasUser('main', 'carol')).toBe(true);
+    expect(applied.outputs['deleted-users']).toBe('b/carol');
+  }, 300_000);
+
+  test('an edited section, or an approval older than the plan, refuses the job before any AWS write', async () => {
+    await plan(3, START);
+    approve(3);
+    gh.merge(3, sha('merge-3'));
+    // Someone with write access rewrites b's section hash in the plan comment.
+    const bot = botComment(3);
+    const meta = parseMeta(bot.body)!;
+    const forged = meta.accounts!.find((a) => a.account === 'b')!.hash!;
+    bot.body = bot.body.replace(forged, '0'.repeat(64));
+    const edited = await push(3, START, { account: 'b' });
+    expect(edited.exitCode).toBe(1);
+    expect(edited.stdout).toMatch(/not the ones its combined hash binds/);
+    expect(edited.writes.filter((c) => c.service === 'iam')).toEqual([]);
+    expect(await users('b')).toEqual([]);
+
+    // An approval given before the plan comment was posted does not count, whatever the account.
+    await plan(4, START);
+    approve(4, new Date(Date.parse(postedAt(gh, 4)) - 60_000).toISOString());
+    gh.merge(4, sha('merge-4'));
+    const stale = await push(4, START, { account: 'main' });
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stdout).toMatch(/not approved/);
+    expect(stale.writes.filter((c) => c.service === 'iam')).toEqual([]);
+    expect(await users('main')).toEqual([]);
+  }, 300_000);
+});
