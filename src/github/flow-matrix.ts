@@ -32,7 +32,8 @@ export async function matrixFlow(s: Settings, d: Deps): Promise<void> {
     core.info('Single-account repository: one apply job, no account input.');
     return;
   }
-  const resolved = await d.accounts.resolve(loaded.state, 'plan', false);
+  // Discovery (organization:) lists the accounts with the role this job was given.
+  const resolved = await d.accounts.resolve(loaded.state, s.roleToAssume ? 'apply' : 'plan', false);
   for (const p of resolved.problems) core.warning(neutralize(`iam-gitops: ${p}`));
   const names = resolved.accounts.map((a) => a.name);
   if (names.length > MATRIX_LIMIT) {
