@@ -12,7 +12,7 @@ import { maskEmails } from './mask.js';
 import { code, prose, table } from './md.js';
 import { renderReport, type ReportInput } from './render-markdown.js';
 import type { Tier } from './sections.js';
-import { buildView, countChanges } from './view.js';
+import { buildView, countChanges, type PlanView } from './view.js';
 
 export interface AccountsReportInput {
   multi: MultiPlan;
@@ -126,8 +126,8 @@ function head(input: AccountsReportInput): string {
   return parts.join('\n\n');
 }
 
-/** One account's section at one level of detail. */
-function section(s: AccountSection, level: Level, input: AccountsReportInput): string {
+/** One account's section at one level of detail; `view` is the section's plan view, built once. */
+function section(s: AccountSection, level: Level, input: AccountsReportInput, view?: PlanView): string {
   const title = `#### ${code(s.account)} <sub>(account ${s.accountId})</sub>`;
   if (!s.plan) return `${title}\n\n❌ The plan of this account failed: ${prose(s.error ?? 'unknown error')}`;
   if (level.tier === 'line')
@@ -146,7 +146,7 @@ function section(s: AccountSection, level: Level, input: AccountsReportInput): s
     failOn: input.failOn,
     fullReportHint: input.fullReportHint,
   };
-  const body = renderReport(report, level.tier, buildView(s.plan), level.rows);
+  const body = renderReport(report, level.tier, view ?? buildView(s.plan), level.rows);
   // The report's own title names the tool; the account's heading replaces it.
   return `${title}\n\n${body.slice(body.indexOf('\n') + 1).trim()}`;
 }
@@ -156,7 +156,8 @@ export function renderAccountsMarkdown(input: AccountsReportInput, budget: numbe
   const top = maskEmails(head(input));
   const sections = input.multi.sections;
   const level = sections.map(() => 0);
-  const text = sections.map((s) => maskEmails(section(s, LEVELS[0]!, input)));
+  const views = sections.map((s) => (s.plan ? buildView(s.plan) : undefined));
+  const text = sections.map((s, i) => maskEmails(section(s, LEVELS[0]!, input, views[i])));
   const total = (): number => top.length + text.reduce((n, t) => n + t.length + 2, 0) + 200;
   while (total() > budget) {
     // The largest section that can still give up detail does so first.
@@ -165,7 +166,7 @@ export function renderAccountsMarkdown(input: AccountsReportInput, budget: numbe
       if (level[i]! < LEVELS.length - 1 && (pick < 0 || text[i]!.length > text[pick]!.length)) pick = i;
     if (pick < 0) break;
     level[pick]!++;
-    text[pick] = maskEmails(section(sections[pick]!, LEVELS[level[pick]!]!, input));
+    text[pick] = maskEmails(section(sections[pick]!, LEVELS[level[pick]!]!, input, views[pick]));
   }
   const cut = sections.filter((_, i) => LEVELS[level[i]!]!.tier === 'line').map((s) => s.account);
   const parts = [top, ...text];
