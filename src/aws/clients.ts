@@ -14,7 +14,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
-import type { AwsCredentialIdentity } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { CallLog } from './calls.js';
 
 export interface AwsClients {
@@ -42,7 +42,8 @@ export type AnyClient = { middlewareStack: any; config: any };
 
 export interface ClientOptions {
   region: string;
-  credentials?: AwsCredentialIdentity;
+  /** Fixed keys, or a provider the SDK asks again when the keys near their expiry. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Defaults to AWS_ENDPOINT_URL when set. */
   endpoint?: string;
   /** Defaults to AWS_MAX_ATTEMPTS or 8: throttling and 5xx are retried with adaptive backoff. */
