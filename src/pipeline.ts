@@ -53,6 +53,25 @@ export type PlanRun =
 export const OFFLINE_ACCOUNT_ID = '000000000000';
 
 export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
+  const loaded = await loadForPlan(opts);
+  if (!loaded.ok) return loaded;
+  const one = await planAccount(loaded.desired, {
+    repo: opts.repo,
+    offline: opts.offline,
+    clients: opts.clients,
+    region: opts.region,
+    read: opts.read,
+    onPhase: opts.onPhase,
+  });
+  return { ok: true, diagnostics: loaded.diagnostics, ...one };
+}
+
+/** The files, read (or taken as already read) and validated, with the gate in force applied. */
+export async function loadForPlan(
+  opts: Pick<PlanRunOptions, 'dir' | 'configPath' | 'gate' | 'loaded' | 'onPhase'>,
+): Promise<
+  { ok: false; diagnostics: Diagnostic[] } | { ok: true; diagnostics: Diagnostic[]; desired: DesiredState }
+> {
   opts.onPhase?.('files');
   const loaded = opts.loaded ?? (await loadDesired(opts.dir, { configPath: opts.configPath }));
   const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
@@ -60,6 +79,34 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
   const desired = opts.gate
     ? { ...loaded.state, config: withGate(loaded.state.config, opts.gate) }
     : loaded.state;
+  return { ok: true, diagnostics: loaded.diagnostics, desired };
+}
+
+export interface AccountPlanOptions {
+  /** What the hash is bound to: the repository, or for one section of many, sectionRepo(repo, id). */
+  repo: string;
+  offline: boolean;
+  /** Required unless offline. */
+  clients?: AwsClients;
+  region?: string;
+  /** The account an offline plan names (default OFFLINE_ACCOUNT_ID). */
+  offlineAccountId?: string;
+  read?: ReadOptions;
+  onPhase?: (phase: PlanPhase) => void;
+}
+
+export interface AccountPlan {
+  desired: DesiredState;
+  actual: ActualState;
+  lint: LintResult;
+  plan: Plan;
+}
+
+/**
+ * One account: lint → read (live or empty) → diff → plan. The single-account plan and each
+ * section of a plan over many accounts are this same function, so they cannot drift apart.
+ */
+export async function planAccount(desired: DesiredState, opts: AccountPlanOptions): Promise<AccountPlan> {
   // Date conditions (aws:CurrentTime, aws:TokenIssueTime) are decided against the time of the plan.
   opts.onPhase?.('lint');
   const lint = lintDesired(desired, { now: new Date() });
@@ -70,7 +117,10 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
   const started = Date.now();
   let actual: ActualState;
   if (opts.offline || !clients) {
-    actual = emptyActualState(OFFLINE_ACCOUNT_ID, clients?.region ?? opts.region ?? 'us-east-1');
+    actual = emptyActualState(
+      opts.offlineAccountId ?? OFFLINE_ACCOUNT_ID,
+      clients?.region ?? opts.region ?? 'us-east-1',
+    );
   } else {
     opts.onPhase?.('account');
     actual = await readActualState(clients, desired.config, opts.read);
@@ -100,11 +150,14 @@ export async function runPlan(opts: PlanRunOptions): Promise<PlanRun> {
     accountId: actual.accountId,
     unchanged: result.unchanged,
   };
-  return { ok: true, diagnostics: loaded.diagnostics, desired, actual, lint, plan };
+  return { desired, actual, lint, plan };
 }
 
 /** The calls this run made, when the CallLog was already in use. */
-function callsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+export function callsSince(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, n] of Object.entries(after)) {
     const d = n - (before[k] ?? 0);
