@@ -10,11 +10,9 @@ import type { BlastRadius } from '../plan/blast.js';
 import type { ApprovalsInput } from '../plan/first-screen.js';
 import type { GateSettings } from '../config/gate.js';
 import type { DesiredState } from '../model/desired.js';
-import type { ActualState } from '../model/actual.js';
-import type { Diagnostic } from '../model/diagnostic.js';
-import type { Plan } from '../model/plan.js';
-import type { LintResult } from '../lint/index.js';
-import type { MultiPlan, ResolvedAccount } from '../model/accounts.js';
+import type { ResolvedAccount } from '../model/accounts.js';
+import type { Purpose } from '../accounts/credentials.js';
+import type { MultiPlanRun } from '../pipeline-accounts.js';
 
 export type OkRun = Extract<PlanRun, { ok: true }>;
 
@@ -50,20 +48,9 @@ export interface RenderOptions {
   approvals?: ApprovalsInput;
 }
 
-/** Whose role an account's clients carry: the read-only plan role, or the apply role. */
-export type Purpose = 'plan' | 'apply';
-
+export type { Purpose } from '../accounts/credentials.js';
 /** A plan over the accounts of the run (runPlanAccounts). */
-export type MultiRun =
-  | { ok: false; diagnostics: Diagnostic[] }
-  | {
-      ok: true;
-      diagnostics: Diagnostic[];
-      desired: DesiredState;
-      multi: MultiPlan;
-      /** Per account name that could be planned: its run, as runPlan gives it for one account. */
-      runs: Record<string, { desired: DesiredState; actual: ActualState; lint: LintResult; plan: Plan }>;
-    };
+export type MultiRun = MultiPlanRun;
 export type OkMultiRun = Extract<MultiRun, { ok: true }>;
 
 export interface AccountOutcome {

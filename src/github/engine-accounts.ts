@@ -1,151 +1,155 @@
 /**
- * Wires the multi-account flows to AWS: each account's clients (its own role through GitHub OIDC,
- * or the action's role), the plan of each account section and the apply of each account, a few
- * accounts at a time.
+ * Wires the multi-account flows to the accounts core: the accounts of the run (declared, and
+ * discovered with AWS Organizations through the action's role), each account's clients through
+ * GitHub OIDC (its own role, or the hub role that assumes each member role), runPlanAccounts and
+ * applyAccounts, with the apply's log and secrets handled as in a single-account apply.
  */
 import * as core from '@actions/core';
-import { multiPlanHash, sectionRepo } from '../accounts/hash.js';
-import { desiredFor } from '../accounts/project.js';
+import { makeClientsFor, type ClientsFor } from '../accounts/credentials.js';
+import { discoverAccounts } from '../accounts/discover.js';
+import { resolveAccounts } from '../accounts/resolve.js';
+import { applyAccounts } from '../apply/accounts.js';
+import { createScrubber } from '../apply/scrubber.js';
 import { createClients, errorMessage, type AwsClients } from '../aws/clients.js';
 import type { Settings } from '../inputs.js';
-import type { AccountSection, ResolvedAccount } from '../model/accounts.js';
 import type { DesiredState } from '../model/desired.js';
-import { runPlan } from '../pipeline.js';
+import { pendingAfterApply, pendingSubscriptionsLine } from '../plan/monitoring-line.js';
+import { maskEmails } from '../plan/mask.js';
+import { runPlanAccounts } from '../pipeline-accounts.js';
 import { neutralize } from '../safe-text.js';
+import { failureText, toOutcome } from './apply-report.js';
 import { oidcClients } from './aws-access.js';
-import type { AccountOutcome, AccountsEngine, ApplyOutcome, MultiRun, OkRun, Purpose } from './deps.js';
+import type { AccountOutcome, AccountsEngine, ApplyOutcome, MultiRun, Purpose } from './deps.js';
 
-/** Accounts planned or applied at once: each holds its own clients and bulk reads. */
-export const ACCOUNT_CONCURRENCY = 4;
+const failed = (error: string): ApplyOutcome => ({
+  ok: false,
+  createdUsers: [],
+  deletedUsers: [],
+  mail: {},
+  markdown: '',
+  error: failureText(error),
+});
 
-/** Runs `work` over `items`, at most `limit` at once, results in the order of `items`. */
-export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]!);
-    }
+export function createAccountsEngine(s: Settings): AccountsEngine {
+  let made: { clientsFor: ClientsFor; key: string } | null = null;
+  /** One credential cache for the run, made when the files (hub:, email.region) are known. */
+  const clientsFor = (desired: DesiredState): ClientsFor => {
+    const key = JSON.stringify([desired.config.hub, desired.config.email.region]);
+    if (made?.key !== key)
+      made = {
+        key,
+        clientsFor: makeClientsFor({
+          region: s.awsRegion,
+          ...(s.oidcAvailable ? { oidcToken: () => core.getIDToken('sts.amazonaws.com') } : {}),
+          planRole: s.planRoleToAssume,
+          applyRole: s.roleToAssume,
+          hub: desired.config.hub,
+          sessionName: s.sessionName ?? `iam-gitops-${s.runId || 'local'}-1`,
+          sesRegion: desired.config.email.region,
+          maskSecret: (v) => core.setSecret(v),
+          log: (m) => core.info(neutralize(m)),
+        }),
+      };
+    return made.clientsFor;
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
+  let lastDesired: DesiredState | null = null;
 
-/** The declared accounts of the files, as the run resolves them. */
-export function declaredAccounts(desired: DesiredState): ResolvedAccount[] {
-  return desired.config.accounts.map((a) => ({
-    name: a.name,
-    id: a.id,
-    planRole: a.planRole,
-    applyRole: a.applyRole,
-    region: a.region,
-    origin: 'declared' as const,
-  }));
-}
-
-export function createAccountsEngine(
-  s: Settings,
-  applyOne: (run: OkRun, clients: AwsClients) => Promise<ApplyOutcome>,
-): AccountsEngine {
-  const cache = new Map<string, Promise<AwsClients>>();
-  /** The accounts of the last plan, by name: the apply assumes the same roles. */
-  const known = new Map<string, ResolvedAccount>();
-  let sesRegion: string | undefined;
-  const clients = (account: ResolvedAccount, purpose: Purpose): Promise<AwsClients> => {
-    const key = `${account.id}:${purpose}`;
-    let made = cache.get(key);
-    if (!made) {
-      const role =
-        purpose === 'apply'
-          ? (account.applyRole ?? s.roleToAssume)
-          : (account.planRole ?? s.planRoleToAssume ?? s.roleToAssume);
-      const region = account.region ?? s.awsRegion;
-      made = role
-        ? oidcClients(s, role, region, sesRegion)
-        : Promise.resolve(createClients({ region, sesRegion }));
-      // A failed exchange is not cached: a retry in the same run may succeed.
-      made.catch(() => cache.delete(key));
-      cache.set(key, made);
-    }
-    return made;
+  /** The organization is listed with the action's role for `purpose` (the hub, or the management account's). */
+  const discoveryClients = async (purpose: Purpose): Promise<AwsClients> => {
+    const role =
+      purpose === 'apply' ? (s.roleToAssume ?? s.planRoleToAssume) : (s.planRoleToAssume ?? s.roleToAssume);
+    if (role) return oidcClients(s, role, s.awsRegion);
+    core.info('No role to assume for discovery: using the AWS credentials already in the environment.');
+    return createClients({ region: s.awsRegion });
   };
 
   return {
-    clients,
-    async resolve(desired) {
-      const problems: string[] = [];
-      if (desired.config.organization)
-        problems.push(
-          'organization: discovery is not available in this build; only the accounts declared under accounts: are planned',
-        );
-      return { accounts: declaredAccounts(desired), problems };
+    async resolve(desired, purpose, offline) {
+      lastDesired = desired;
+      const org = desired.config.organization;
+      if (!org) return resolveAccounts(desired, null);
+      if (offline) {
+        const r = resolveAccounts(desired, null);
+        return {
+          accounts: r.accounts,
+          problems: [
+            ...r.problems,
+            'organization: the accounts of the organization are not listed in an offline plan; only the declared ones are planned',
+          ],
+        };
+      }
+      const clients = await discoveryClients(purpose);
+      try {
+        return resolveAccounts(desired, await discoverAccounts(clients, org));
+      } finally {
+        clients.sts.destroy();
+      }
     },
     async plan(opts): Promise<MultiRun> {
-      const loaded = opts.loaded;
-      const errors = loaded.diagnostics.filter((x) => x.severity === 'error');
-      if (!loaded.state || errors.length) return { ok: false, diagnostics: loaded.diagnostics };
-      const desired = loaded.state;
-      sesRegion = desired.config.email.region;
-      const repo = `${s.repo.owner}/${s.repo.repo}`;
-      const all = opts.accounts.map((a) => a.name);
-      const chosen = opts.only ? opts.accounts.filter((a) => opts.only!.includes(a.name)) : opts.accounts;
-      for (const a of chosen) known.set(a.name, a);
-      const runs: Extract<MultiRun, { ok: true }>['runs'] = {};
-      const sections = await mapLimit(
-        chosen,
-        ACCOUNT_CONCURRENCY,
-        async (account): Promise<AccountSection> => {
-          try {
-            const run = await runPlan({
-              dir: s.dir,
-              configPath: s.configPath,
-              repo: sectionRepo(repo, account.id),
-              offline: opts.offline,
-              clients: opts.offline ? undefined : await clients(account, opts.purpose),
-              region: account.region ?? s.awsRegion,
-              gate: opts.gate,
-              loaded: { ...loaded, state: desiredFor(desired, account.name, all) },
-            });
-            if (!run.ok) throw new Error('the files are invalid');
-            runs[account.name] = { desired: run.desired, actual: run.actual, lint: run.lint, plan: run.plan };
-            return { account: account.name, accountId: account.id, plan: run.plan, error: null };
-          } catch (err) {
-            const error = neutralize(errorMessage(err));
-            core.warning(`Account ${account.name} (${account.id}) could not be planned: ${error}`);
-            return { account: account.name, accountId: account.id, plan: null, error };
-          }
+      const desired = opts.loaded.state;
+      if (desired) lastDesired = desired;
+      const real = desired ? clientsFor(desired) : undefined;
+      return runPlanAccounts({
+        dir: s.dir,
+        configPath: s.configPath,
+        repo: `${s.repo.owner}/${s.repo.repo}`,
+        offline: opts.offline,
+        region: s.awsRegion,
+        gate: opts.gate,
+        loaded: opts.loaded,
+        accounts: opts.accounts,
+        ...(opts.only ? { only: opts.only } : {}),
+        // The apply's re-plan reads with the apply role, as a single-account apply does.
+        ...(real ? { clientsFor: (a) => real(a, opts.purpose) } : {}),
+        onAccount: (name, phase) => {
+          if (phase === 'failed')
+            core.warning(neutralize(`Account ${name} could not be planned; see its section.`));
         },
-      );
-      return {
-        ok: true,
-        diagnostics: loaded.diagnostics,
-        desired,
-        multi: { hash: multiPlanHash(sections, repo), sections },
-        runs,
-      };
+      });
     },
     async apply(run, names): Promise<AccountOutcome[]> {
-      const sections = run.multi.sections.filter((x) => names.includes(x.account) && run.runs[x.account]);
-      return mapLimit(sections, ACCOUNT_CONCURRENCY, async (section) => {
-        const one = run.runs[section.account]!;
-        const account = known.get(section.account)!;
-        let outcome: ApplyOutcome;
-        try {
-          const c = await clients(account, 'apply');
-          outcome = await applyOne({ ok: true, diagnostics: run.diagnostics, ...one }, c);
-        } catch (err) {
-          outcome = {
-            ok: false,
-            createdUsers: [],
-            deletedUsers: [],
-            mail: {},
-            markdown: '',
-            error: neutralize(errorMessage(err)),
-          };
-        }
-        return { account: section.account, accountId: section.accountId, outcome };
+      if (names.length === 0) return [];
+      const secrets = createScrubber();
+      const results = await applyAccounts({
+        run,
+        clientsFor: clientsFor(lastDesired ?? run.desired),
+        only: names,
+        maskSecret: (v) => {
+          secrets.mask(v);
+          core.setSecret(v);
+        },
+        // Progress lines carry names and AWS messages: never a workflow command, no address.
+        log: (account, m) => core.info(neutralize(maskEmails(secrets.clean(`[${account}] ${m}`)))),
       });
+      return results.map((r) => {
+        let outcome: ApplyOutcome;
+        if (r.report) {
+          outcome = toOutcome(r.report);
+          const section = run.multi.sections.find((x) => x.account === r.account);
+          const pending =
+            section?.plan && pendingSubscriptionsLine(pendingAfterApply(section.plan, r.report.results));
+          if (pending) outcome = { ...outcome, markdown: `${outcome.markdown}\n\n${pending}` };
+          if (!r.ok && r.error && !outcome.error) outcome = { ...outcome, error: failureText(r.error) };
+        } else
+          outcome = r.ok
+            ? {
+                ok: true,
+                createdUsers: [],
+                deletedUsers: [],
+                mail: {},
+                markdown: 'Nothing to do in this account.',
+              }
+            : failed(r.error ?? 'unknown error');
+        return { account: r.account, accountId: r.accountId, outcome };
+      });
+    },
+    async clients(account, purpose) {
+      if (!lastDesired) throw new Error('clients: the files were not read yet');
+      try {
+        return await clientsFor(lastDesired)(account, purpose);
+      } catch (err) {
+        throw new Error(errorMessage(err));
+      }
     },
   };
 }

@@ -84,6 +84,6 @@ export function createEngine(s: Settings): Deps {
     },
     now: () => new Date(),
   };
-  deps.accounts = createAccountsEngine(s, (run, clients) => deps.applyPlan(run, clients));
+  deps.accounts = createAccountsEngine(s);
   return deps;
 }

@@ -21,7 +21,7 @@ import { setApplyOutputs, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { upsertComment } from './sticky.js';
 import { keepIssue } from './tracked-issue.js';
-import { isMultiAccount } from './multi-account.js';
+import { isMultiAccount } from '../accounts/resolve.js';
 import { applyAccountsFlow } from './flow-apply-accounts.js';
 
 const RECOVER = `${FINISH_FAILED_APPLY} For anything else, open a new pull request with the fix.`;

@@ -17,7 +17,7 @@ import type { Deps } from './deps.js';
 import { changeCount, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { scheduledReport } from './report-hook.js';
-import { isMultiAccount } from './multi-account.js';
+import { isMultiAccount } from '../accounts/resolve.js';
 import { driftAccountsFlow } from './flow-drift-accounts.js';
 import { ISSUE_BODY_LIMIT, keepIssue, type TrackedIssue, type TrackedOutcome } from './tracked-issue.js';
 

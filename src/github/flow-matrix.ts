@@ -10,7 +10,7 @@ import { code, table } from '../plan/md.js';
 import { neutralize } from '../safe-text.js';
 import { annotate, collectProblems } from './annotations.js';
 import type { Deps } from './deps.js';
-import { isMultiAccount } from './multi-account.js';
+import { isMultiAccount } from '../accounts/resolve.js';
 import { diagnosticsMarkdown, writeSummary } from './status.js';
 
 /** GitHub runs at most this many jobs from one matrix. */

@@ -22,7 +22,7 @@ import { failingFindings as failing } from '../plan/first-screen.js';
 import { prose } from '../plan/md.js';
 import { neutralize } from '../safe-text.js';
 import { gateInForce } from './gate.js';
-import { isMultiAccount } from './multi-account.js';
+import { isMultiAccount } from '../accounts/resolve.js';
 import { planAccountsFlow } from './flow-plan-accounts.js';
 
 interface PullPayload {
