@@ -6,7 +6,7 @@
  * one run per account applies it with the `account` input, each passing the gate for its own
  * section only.
  */
-import { GetGroupCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { CreateUserCommand, GetGroupCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import type { AwsClients, ClientPlugin } from '../../src/aws/clients.js';
 import { parseMeta } from '../../src/github/comment.js';
@@ -272,5 +272,51 @@ describe('a pull request across three accounts', () => {
     expect(stale.stdout).toMatch(/not approved/);
     expect(stale.writes.filter((c) => c.service === 'iam')).toEqual([]);
     expect(await users('main')).toEqual([]);
+  }, 300_000);
+
+  test('drift in one account: one drift issue with a section per account, the account named; the step fails', async () => {
+    // Every account as the files want it (the first merge applied in one job), then a user made behind the tool's back in c.
+    await plan(21, START);
+    approve(21);
+    gh.merge(21, sha('merge-21'));
+    expect((await push(21, START)).exitCode).toBe(0);
+    await clientsOf('c').iam.send(
+      new CreateUserCommand({
+        UserName: 'mallory',
+        Path: '/iam-gitops/',
+        Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }],
+      }),
+    );
+    const drift = await runAction({
+      github: gh,
+      moto,
+      gaps,
+      files: START,
+      eventName: 'schedule',
+      payload: {},
+      sha: sha('main-head'),
+      ref: `refs/heads/${gh.defaultBranch}`,
+    });
+    expect(drift.exitCode).toBe(1);
+    expect(drift.stdout).toMatch(/::error::iam-gitops: drift in c \(issue #\d+\)/);
+    const issues = gh.issues('iam-gitops:drift');
+    expect(issues).toHaveLength(1);
+    const body = issues[0]!.body;
+    for (const n of Object.keys(IDS) as Name[])
+      expect(body).toContain(`#### \`${n}\` <sub>(account ${IDS[n]})</sub>`);
+    expect(body).toMatch(/\| `c` \| `222222222222` \|[^\n]*⚠️ \d+ changes?, \d+ to delete \|/);
+    expect(body).toMatch(/\| `main` \| `123456789012` \|[^\n]*✅ no drift \|/);
+    expect(body).toContain('mallory');
+    // The drift check never writes to AWS.
+    expect(drift.writes).toEqual([]);
+    // One report issue (the emulator's accounts fail CIS checks: no root MFA, no password policy),
+    // each account's report under its heading, read with that account's own credentials.
+    const report = gh.issues('iam-gitops:report');
+    expect(report).toHaveLength(1);
+    for (const n of Object.keys(IDS) as Name[])
+      expect(report[0]!.body).toContain(
+        `#### \`${n}\` <sub>(account ${IDS[n]})</sub>\n\n#### IAM report for account ${IDS[n]}`,
+      );
+    expect(await hasUser('c', 'mallory')).toBe(true);
   }, 300_000);
 });
