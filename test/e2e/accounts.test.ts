@@ -7,6 +7,13 @@
  * section only.
  */
 import { CreateUserCommand, GetGroupCommand, GetUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  CreateOrganizationalUnitCommand,
+  ListRootsCommand,
+  MoveAccountCommand,
+} from '@aws-sdk/client-organizations';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import type { AwsClients, ClientPlugin } from '../../src/aws/clients.js';
 import { parseMeta } from '../../src/github/comment.js';
@@ -318,5 +325,50 @@ describe('a pull request across three accounts', () => {
         `#### \`${n}\` <sub>(account ${IDS[n]})</sub>\n\n#### IAM report for account ${IDS[n]}`,
       );
     expect(await hasUser('c', 'mallory')).toBe(true);
+  }, 300_000);
+
+  test('mode accounts: declared accounts from the files; with organization: the OU’s accounts found through the action’s role', async () => {
+    // Declared only: no AWS call at all.
+    gh.addPull({ number: 31, author: 'alice', headSha: sha('head-31'), baseSha: sha('base-31') });
+    const declared = await push(31, START, { mode: 'accounts' });
+    expect(declared.exitCode).toBe(0);
+    expect(JSON.parse(declared.outputs.accounts!)).toEqual(['main', 'b', 'c']);
+    expect(declared.calls).toEqual([]);
+
+    // An organization in the management account (main): a Workloads OU with two accounts, one outside it.
+    const o = clientsOf('main').organizations;
+    await o.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    const root = (await o.send(new ListRootsCommand({}))).Roots![0]!.Id!;
+    const ou = (await o.send(new CreateOrganizationalUnitCommand({ ParentId: root, Name: 'Workloads' })))
+      .OrganizationalUnit!.Id!;
+    const made: string[] = [];
+    for (const name of ['Prod EU', 'Staging', 'Outside']) {
+      const id = (
+        await o.send(
+          new CreateAccountCommand({ AccountName: name, Email: `${name.replace(' ', '')}@example.com` }),
+        )
+      ).CreateAccountStatus!.AccountId!;
+      made.push(id);
+      if (name !== 'Outside')
+        await o.send(
+          new MoveAccountCommand({ AccountId: id, SourceParentId: root, DestinationParentId: ou }),
+        );
+    }
+    const withOrg = {
+      ...START,
+      'iam-gitops.yml': START['iam-gitops.yml']!.replace(
+        'defaultAccount: main',
+        `defaultAccount: main\norganization:\n  ou: [${ou}]`,
+      ),
+    };
+    const found = await push(31, withOrg, { mode: 'accounts', 'role-to-assume': role('main', 'apply') });
+    expect(found.exitCode).toBe(0);
+    // Declared first, then the discovered ones by the slug of their name; the account outside the OU is not listed.
+    expect(JSON.parse(found.outputs.accounts!)).toEqual(['main', 'b', 'c', 'prod-eu', 'staging']);
+    expect(found.summary).toContain(made[0]);
+    expect(found.summary).not.toContain(made[2]);
+    expect(found.calls.filter((c) => c.service === 'organizations').map((c) => c.operation)).toContain(
+      'ListAccountsForParent',
+    );
   }, 300_000);
 });
