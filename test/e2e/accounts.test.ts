@@ -165,7 +165,7 @@ async function matrix(pr: number, f: Record<string, string>): Promise<string[]> 
 // carol is in devs (main and b); dave lives in c only; erin has no groups (the default account).
 const START = files(['main', 'b'], ['carol,devs,', 'dave,,c', 'erin,,']);
 
-describe('a pull request across three accounts', () => {
+describe('many accounts through dist/index.js', () => {
   test('one comment with three sections → approval → the matrix applies each account; b fails, is retried alone and converges', async () => {
     const planned = await plan(1, START);
     expect(planned.exitCode).toBe(0);
@@ -370,5 +370,28 @@ describe('a pull request across three accounts', () => {
     expect(found.calls.filter((c) => c.service === 'organizations').map((c) => c.operation)).toContain(
       'ListAccountsForParent',
     );
+  }, 300_000);
+
+  test('a single-account repository: the matrix has one empty entry, and an account input is refused before AWS', async () => {
+    const single = {
+      'iam-gitops.yml': CONFIG.split('\naccounts:')[0] + '\n',
+      'users/team.csv': 'username,email,groups,console\nerin,erin@example.com,,false\n',
+    };
+    gh.addPull({ number: 41, author: 'alice', headSha: sha('head-41'), baseSha: sha('base-41') });
+    const list = await push(41, single, { mode: 'accounts' });
+    expect(list.exitCode).toBe(0);
+    expect(JSON.parse(list.outputs.accounts!)).toEqual(['']);
+
+    await plan(42, single);
+    approve(42);
+    gh.merge(42, sha('merge-42'));
+    const named = await push(42, single, { account: 'main', 'role-to-assume': role('main', 'apply') });
+    expect(named.exitCode).toBe(1);
+    expect(named.stdout).toMatch(/the input account is 'main', but iam-gitops.yml declares no accounts/);
+    expect(named.writes).toEqual([]);
+    // The same job without the input applies as before.
+    const applied = await push(42, single, { 'role-to-assume': role('main', 'apply') });
+    expect(applied.exitCode).toBe(0);
+    expect(await users('main')).toEqual(['erin']);
   }, 300_000);
 });
