@@ -148,7 +148,8 @@ export async function applyAccountsFlow(
       });
       continue;
     }
-    if (same.mode === 'nothing-left') {
+    // The approved section had nothing to do, or an earlier run did it all: nothing to apply.
+    if (same.mode === 'nothing-left' || same.remaining === 0) {
       results.set(section.account, {
         ...base,
         result: 'nothing-left',
