@@ -61,12 +61,15 @@ export interface AccountOutcome {
 
 /** The multi-account side of the engine (src/github/engine-accounts.ts). */
 export interface AccountsEngine {
-  /** The accounts of this run (declared, and found with `organization:`), with problems to report. */
+  /**
+   * The accounts of this run (declared, and found with `organization:`): `problems` fail the check
+   * (an unknown name, a name two accounts share), `notes` only inform (discovery skipped offline).
+   */
   resolve(
     desired: DesiredState,
     purpose: Purpose,
     offline: boolean,
-  ): Promise<{ accounts: ResolvedAccount[]; problems: string[] }>;
+  ): Promise<{ accounts: ResolvedAccount[]; problems: string[]; notes?: string[] }>;
   /** Plans `only` these accounts (all when absent), each with its own clients for `purpose`. */
   plan(opts: {
     loaded: LoadResult;

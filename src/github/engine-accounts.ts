@@ -69,11 +69,9 @@ export function createAccountsEngine(s: Settings): AccountsEngine {
       const org = desired.config.organization;
       if (!org) return resolveAccounts(desired, null);
       if (offline) {
-        const r = resolveAccounts(desired, null);
         return {
-          accounts: r.accounts,
-          problems: [
-            ...r.problems,
+          ...resolveAccounts(desired, null),
+          notes: [
             'organization: the accounts of the organization are not listed in an offline plan; only the declared ones are planned',
           ],
         };

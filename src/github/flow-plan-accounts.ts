@@ -62,6 +62,7 @@ export async function planAccountsFlow(
   const desired = i.loaded.state!;
   const resolved = await d.accounts.resolve(desired, 'plan', Boolean(i.offline));
   for (const p of resolved.problems) core.warning(neutralize(`iam-gitops: ${p}`));
+  for (const n of resolved.notes ?? []) core.info(neutralize(`iam-gitops: ${n}.`));
   const run = await d.accounts.plan({
     loaded: i.loaded,
     gate: i.gate?.settings,
@@ -78,7 +79,7 @@ export async function planAccountsFlow(
   const head = i.pr?.head.sha ?? s.sha;
   const base = i.pr?.base.sha ?? '';
   const plannedAt = d.now().toISOString();
-  const accountsBlock = problemsBlock(resolved.problems);
+  const accountsBlock = problemsBlock([...resolved.problems, ...(resolved.notes ?? [])]);
   const top = [i.gateBlock, accountsBlock].filter(Boolean).join('\n\n');
   if (!run.ok) {
     const report = diagnosticsMarkdown(run.diagnostics);
