@@ -5,6 +5,7 @@
  * single-account repository gets `[""]`: one job with no `account`, the apply as before.
  */
 import * as core from '@actions/core';
+import { errorMessage } from '../aws/clients.js';
 import type { Settings } from '../inputs.js';
 import { code, table } from '../plan/md.js';
 import { neutralize } from '../safe-text.js';
@@ -33,7 +34,19 @@ export async function matrixFlow(s: Settings, d: Deps): Promise<void> {
     return;
   }
   // Discovery (organization:) lists the accounts with the role this job was given.
-  const resolved = await d.accounts.resolve(loaded.state, s.roleToAssume ? 'apply' : 'plan', false);
+  let resolved: Awaited<ReturnType<typeof d.accounts.resolve>>;
+  try {
+    resolved = await d.accounts.resolve(loaded.state, s.roleToAssume ? 'apply' : 'plan', false);
+  } catch (err) {
+    core.setFailed(
+      neutralize(
+        `iam-gitops: the accounts of the organization could not be listed: ${errorMessage(err)}. ` +
+          'With organization:, give the accounts job `id-token: write`, `environment: iam-apply` and ' +
+          '`role-to-assume` (docs/deploy.md, "The apply matrix").',
+      ),
+    );
+    return;
+  }
   for (const p of resolved.problems) core.warning(neutralize(`iam-gitops: ${p}`));
   const names = resolved.accounts.map((a) => a.name);
   if (names.length > MATRIX_LIMIT) {
