@@ -394,4 +394,36 @@ describe('many accounts through dist/index.js', () => {
     expect(applied.exitCode).toBe(0);
     expect(await users('main')).toEqual(['erin']);
   }, 300_000);
+
+  test('all accounts in one job: an account that drifted since approval is refused alone; the others apply', async () => {
+    await plan(51, START);
+    approve(51);
+    gh.merge(51, sha('merge-51'));
+    // Behind the plan's back, after the approval: a managed user appears in b.
+    await clientsOf('b').iam.send(
+      new CreateUserCommand({
+        UserName: 'mallory',
+        Path: '/iam-gitops/',
+        Tags: [{ Key: 'managed-by', Value: 'iam-gitops' }],
+      }),
+    );
+    const run = await push(51, START);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toMatch(/::error::iam-gitops: account b refused\./);
+    // b is untouched (mallory stays, no group); main and c got their approved sections.
+    expect(await users('b')).toEqual(['mallory']);
+    expect(await hasGroup('b', 'devs')).toBe(false);
+    expect(await users('main')).toEqual(['carol', 'erin']);
+    expect(await users('c')).toEqual(['dave']);
+    // One result comment with a row per account; b's own issue says why.
+    const result = gh.comments(51).filter((c) => c.body.startsWith('<!-- iam-gitops:result -->'));
+    expect(result).toHaveLength(1);
+    expect(result[0]!.body).toMatch(/\| `main` \| `123456789012` \| ✅ applied \|/);
+    expect(result[0]!.body).toMatch(/\| `b` \| `111111111111` \| 🛑 refused \|/);
+    expect(result[0]!.body).toMatch(/\| `c` \| `222222222222` \| ✅ applied \|/);
+    const issue = gh.issues('iam-gitops:apply:b');
+    expect(issue).toHaveLength(1);
+    expect(issue[0]!.body).toMatch(/never approved[\s\S]*mallory/);
+    expect(gh.issues('iam-gitops:apply:main')).toHaveLength(0);
+  }, 300_000);
 });
