@@ -122,7 +122,14 @@ function head(input: AccountsReportInput): string {
       'each section has its own hash, and an apply job for one account checks its section only.</sub>',
   );
   if (!drift && input.approvals)
-    parts.push(nextSteps(input.approvals, failed.length > 0 || blocked.length > 0));
+    parts.push(
+      // One approval covers every section; each account's apply then checks its own section.
+      nextSteps(input.approvals, failed.length > 0 || blocked.length > 0).replace(
+        'applies only if the plan is exactly this one (same hash)',
+        "applies each account only if its plan is exactly that account's section below (same section hash); " +
+          'a failed account is re-run alone',
+      ),
+    );
   return parts.join('\n\n');
 }
 

@@ -70,6 +70,9 @@ describe('renderAccountsMarkdown', () => {
     expect(md).toMatch(/\| `staging` \| `222222222222` \| – \| – \| – \| – \| ❌ plan failed \|/);
     expect(md).toMatch(/\| `sandbox` \|[^\n]*✅ no changes \|/);
     expect(md).toMatch(/Not ready: 1 account could not be planned/);
+    // The next steps speak of sections, not of one plan.
+    expect(md).toContain("applies each account only if its plan is exactly that account's section below");
+    expect(md).not.toContain('applies only if the plan is exactly this one');
   });
 
   test('an AWS error text cannot open markdown structure, HTML or ping anyone in its section', () => {
