@@ -8,7 +8,7 @@
  */
 import { desiredFor } from './accounts/project.js';
 import { multiPlanHash, sectionRepo } from './accounts/hash.js';
-import type { AwsClients } from './aws/clients.js';
+import type { ClientsFor, Purpose } from './accounts/credentials.js';
 import { errorMessage } from './aws/clients.js';
 import type { LintResult } from './lint/index.js';
 import type { AccountSection, MultiPlan, ResolvedAccount } from './model/accounts.js';
@@ -19,9 +19,7 @@ import type { Plan } from './model/plan.js';
 import { closest } from './suggest.js';
 import { loadForPlan, planAccount, type PlanRunOptions } from './pipeline.js';
 
-export type Purpose = 'plan' | 'apply';
-/** The clients of one account for one purpose (src/accounts/credentials.ts makes the real ones). */
-export type ClientsFor = (account: ResolvedAccount, purpose: Purpose) => Promise<AwsClients>;
+export type { ClientsFor, Purpose };
 
 export interface MultiPlanOptions extends Omit<PlanRunOptions, 'clients'> {
   accounts: ResolvedAccount[];

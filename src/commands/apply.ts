@@ -6,6 +6,8 @@
  * before the first AWS write. Exit 0 applied (or nothing to do), 1 error or refused (SPEC §4).
  */
 import { readFile } from 'node:fs/promises';
+import type { ClientsFor } from '../accounts/credentials.js';
+import { isMultiAccount } from '../accounts/resolve.js';
 import { applyPlan, PlanRefusedError } from '../apply/executor.js';
 import { comparePlans, formatPlanDifference } from '../apply/plan-compare.js';
 import { formatApplyReport } from '../apply/report.js';
@@ -16,6 +18,7 @@ import { reachesFailOn } from '../lint/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
 import type { Operation } from '../model/plan.js';
+import { loadDesired } from '../desired/index.js';
 import { runPlan } from '../pipeline.js';
 import { renderText } from '../plan/render-text.js';
 import { pendingAfterApply, pendingSubscriptionsLine } from '../plan/monitoring-line.js';
@@ -23,6 +26,8 @@ import { dirIsRepo, regionOf, type CliArgs } from './args.js';
 import { askOnTerminal, confirmed, onTerminal } from './confirm.js';
 import type { Colours } from './colour.js';
 import { guarded, progress } from './output.js';
+import { noAccountsError } from './accounts.js';
+import { applyAccountsCommand } from './apply-accounts.js';
 import { defaultIo, phaseProgress, repoIdentity } from './plan.js';
 
 export interface ApplyIo {
@@ -40,6 +45,8 @@ export interface ApplyIo {
   progress?: boolean;
   /** Paces the welcome mails to the SES send rate; the real clock when absent (tests count sleeps). */
   clock?: Clock;
+  /** With accounts: tests pass clients per account pointed at the emulator. */
+  clientsFor?: ClientsFor;
 }
 
 export const defaultApplyIo = (): ApplyIo => ({ ...defaultIo(), terminal: onTerminal(), ask: askOnTerminal });
@@ -82,6 +89,14 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
     return 1;
   }
   if (!(await dirIsRepo(args, io))) return 1;
+  const repo = await repoIdentity(args.dir, io.env);
+  const loaded = await loadDesired(args.dir);
+  if (loaded.state && isMultiAccount(loaded.state.config))
+    return applyAccountsCommand(args, io, { ...loaded, state: loaded.state }, repo, mustAsk);
+  if (args.accounts.length) {
+    io.err(noAccountsError(args.accounts));
+    return 1;
+  }
   let approved: ApprovedPlan | undefined;
   if (args.approvedPlan !== undefined) {
     const read = await readApprovedPlan(args.approvedPlan);
@@ -103,13 +118,13 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
   const region = regionOf(io.env);
   const clientsFor = io.clients ?? ((r: string) => createClients({ region: r }));
   const clients = clientsFor(region);
-  const repo = await repoIdentity(args.dir, io.env);
   const result = await runPlan({
     dir: args.dir,
     repo,
     offline: false,
     clients,
     region,
+    loaded,
     onPhase: phaseProgress(io, 'apply'),
   });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');

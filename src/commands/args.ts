@@ -28,6 +28,8 @@ export interface CliArgs {
   emailTag: string | undefined;
   emails: string | undefined;
   dryRun: boolean;
+  /** plan, apply, drift, report on a multi-account repository: these accounts only (default all). */
+  accounts: string[];
 }
 
 export class UsageError extends Error {
@@ -44,6 +46,8 @@ interface FlagSpec {
   /** Placeholder for the value (`--dir <path>`); absent for a switch. */
   value?: string;
   help: string;
+  /** May be given more than once (each value is collected). */
+  repeat?: boolean;
 }
 
 const COMMON: Record<string, FlagSpec> = {
@@ -54,6 +58,12 @@ const COMMON: Record<string, FlagSpec> = {
 };
 
 const FORMAT = (formats: string): FlagSpec => ({ value: formats, help: 'output format (default text)' });
+
+const ACCOUNT: FlagSpec = {
+  value: 'name',
+  help: 'with accounts: or organization:, this account only (repeat for more; default all)',
+  repeat: true,
+};
 
 /** The flags of each command, besides the common ones. */
 export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
@@ -69,6 +79,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
       value: 'git-ref',
       help: 'add the blast radius: per-user permission gains and losses since this revision',
     },
+    '--account': ACCOUNT,
   },
   apply: {
     '--plan-hash': { value: 'hash', help: 'apply only if the fresh plan has this hash' },
@@ -79,9 +90,11 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
     '--yes': { help: 'apply the fresh plan without asking (no hash pinned)' },
     '--allow-lint-errors': { help: 'apply even when lint findings reach lint.failOn' },
     '--verbose': { help: 'log every operation as it runs (default: the summary and the failures)' },
+    '--account': ACCOUNT,
   },
   drift: {
     '--format': FORMAT('text|markdown|json'),
+    '--account': ACCOUNT,
   },
   import: {
     '--all': { help: 'import every user of the account' },
@@ -94,6 +107,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
   },
   report: {
     '--format': FORMAT('text|markdown|json|csv'),
+    '--account': ACCOUNT,
   },
 };
 
@@ -138,6 +152,7 @@ const FIELD: Record<string, keyof CliArgs> = {
   '--email-tag': 'emailTag',
   '--emails': 'emails',
   '--dry-run': 'dryRun',
+  '--account': 'accounts',
 };
 
 /**
@@ -167,6 +182,7 @@ export function parseArgs(argv: string[]): CliArgs {
     emailTag: undefined,
     emails: undefined,
     dryRun: false,
+    accounts: [],
   };
   // First pass: find the command, so that flag errors can name the command's own flags.
   const command = findCommand(argv);
@@ -192,7 +208,7 @@ export function parseArgs(argv: string[]): CliArgs {
     const flag = a === '-h' ? '--help' : eq > 0 ? a.slice(0, eq) : a;
     const spec = valid[flag];
     if (!spec) throw new UsageError(unknownFlag(flag, command), command);
-    if (seen.has(flag)) throw new UsageError(`${flag} is given twice; give it once`, command);
+    if (seen.has(flag) && !spec.repeat) throw new UsageError(`${flag} is given twice; give it once`, command);
     seen.add(flag);
     const field = FIELD[flag]!;
     if (!spec.value) {
@@ -205,6 +221,12 @@ export function parseArgs(argv: string[]): CliArgs {
       throw new UsageError(`${flag} needs a value: ${flag} <${spec.value}>`, command);
     }
     if (eq < 0) i++;
+    if (spec.repeat) {
+      const list = (args as unknown as Record<string, string[]>)[field]!;
+      if (list.includes(v)) throw new UsageError(`${flag} ${v} is given twice; give it once`, command);
+      list.push(v);
+      continue;
+    }
     (args as unknown as Record<string, unknown>)[field] = v;
   }
   return args;

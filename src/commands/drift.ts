@@ -4,6 +4,7 @@
  * and unmanaged users with administrator access or an escalation path; an error there is drift
  * too (exit 2).
  */
+import { isMultiAccount } from '../accounts/resolve.js';
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { readIam } from '../targets/iam/read.js';
 import { loadDesired } from '../desired/index.js';
@@ -14,6 +15,9 @@ import type { CliArgs } from './args.js';
 import { defaultIo, planOrDrift, type PlanIo } from './plan.js';
 
 export async function driftCommand(args: CliArgs, io: PlanIo = defaultIo()): Promise<number> {
+  // Many accounts: each account's live lint comes with its section (src/commands/plan-accounts.ts).
+  const files = await loadDesired(args.dir).catch(() => null);
+  if (files?.state && isMultiAccount(files.state.config)) return planOrDrift(args, 'drift', io);
   // The plan and the live lint share one set of clients (one call log, one credential chain).
   let clients: AwsClients | undefined;
   const make = io.clients ?? ((r: string) => createClients({ region: r }));

@@ -40,7 +40,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     about: [
       'Plans the files against the live account (read-only calls; AWS credentials from the',
       'standard chain), or against an empty account with --offline. Progress goes to stderr on a',
-      'terminal; the plan goes to stdout.',
+      'terminal; the plan goes to stdout. With accounts: or organization: in iam-gitops.yml, one',
+      'section per account (--account for some) and the combined hash that apply takes.',
     ],
     exits: [
       [0, 'no changes'],
@@ -55,7 +56,9 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'fresh plan must have that hash), --yes, or a `yes` typed at a terminal. Lint findings at',
       'lint.failOn refuse it unless --allow-lint-errors. Every refusal happens before the first',
       'AWS write. Prints the summary and the failures; --verbose logs every operation. On a',
-      'terminal, stderr shows progress as [n/N] per operation.',
+      'terminal, stderr shows progress as [n/N] per operation. With many accounts: the combined',
+      "hash, or with one --account that section's hash; a failed account is reported, the others",
+      'are applied, and `--account <name>` retries it.',
     ],
     exits: [
       [0, 'applied, or nothing to do'],
@@ -64,6 +67,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     examples: [
       'iam-gitops plan --format json > plan.json   # review it, then:',
       'iam-gitops apply --approved-plan plan.json',
+      'iam-gitops apply --account dev --approved-plan plan.json   # one account of a reviewed plan',
     ],
   },
   drift: {

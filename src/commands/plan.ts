@@ -5,6 +5,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { ClientsFor } from '../accounts/credentials.js';
+import { isMultiAccount } from '../accounts/resolve.js';
 import { createClients, type AwsClients } from '../aws/clients.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import { runPlan, type PlanPhase } from '../pipeline.js';
@@ -20,6 +22,8 @@ import { neutralizeJson } from '../safe-text.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
 import { checkoutBase } from './lint.js';
 import { terminalColours, type Colours } from './colour.js';
+import { noAccountsError } from './accounts.js';
+import { planOrDriftAccounts } from './plan-accounts.js';
 import { guarded, progress } from './output.js';
 
 const run = promisify(execFile);
@@ -34,6 +38,8 @@ export interface PlanIo {
   colour?: Colours;
   /** Progress lines on stderr (plan phases, apply operations); on by default when stderr is a terminal. */
   progress?: boolean;
+  /** With accounts: tests pass clients per account pointed at the emulator (src/accounts/credentials.ts otherwise). */
+  clientsFor?: ClientsFor;
 }
 
 export const defaultIo = (): PlanIo => ({
@@ -74,18 +80,29 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: 
     return 1;
   }
   if (!(await dirIsRepo(args, io))) return 1;
+  const repo = await repoIdentity(args.dir, io.env);
+  const phase = phaseProgress(io, kind);
+  phase('files');
+  const loaded = await loadDesired(args.dir);
+  if (loaded.state && isMultiAccount(loaded.state.config))
+    return planOrDriftAccounts(args, kind, io, { ...loaded, state: loaded.state }, repo);
+  if (args.accounts.length) {
+    io.err(noAccountsError(args.accounts));
+    return 1;
+  }
   const region = regionOf(io.env);
   const clients = args.offline
     ? undefined
     : (io.clients ?? ((r: string) => createClients({ region: r })))(region);
-  const repo = await repoIdentity(args.dir, io.env);
   const result = await runPlan({
     dir: args.dir,
     repo,
     offline: args.offline,
     clients,
     region,
-    onPhase: phaseProgress(io, kind),
+    loaded,
+    // The files were read above.
+    onPhase: (p) => p !== 'files' && phase(p),
   });
   for (const d of result.diagnostics) io.err(formatDiagnostic(d) + '\n');
   if (!result.ok) {

@@ -3,6 +3,7 @@
  * or not, with what it can do, and the CIS identity checks. Exit 0 clean, 2 a failed check or an
  * error (an unmanaged user with admin or an escalation path), 1 the report could not be made.
  */
+import { isMultiAccount } from '../accounts/resolve.js';
 import { createClients } from '../aws/clients.js';
 import { readReportAccount } from '../aws/read-report.js';
 import { loadDesired } from '../desired/index.js';
@@ -12,6 +13,8 @@ import { REPORT_FORMATS, renderReport, type ReportFormat } from '../report/rende
 import { neutralizeJson } from '../safe-text.js';
 import { dirIsRepo, regionOf, type CliArgs } from './args.js';
 import { guarded } from './output.js';
+import { noAccountsError } from './accounts.js';
+import { reportAccountsCommand } from './report-accounts.js';
 import { defaultIo, type PlanIo } from './plan.js';
 
 export async function reportCommand(args: CliArgs, rawIo: PlanIo = defaultIo()): Promise<number> {
@@ -28,6 +31,12 @@ export async function reportCommand(args: CliArgs, rawIo: PlanIo = defaultIo()):
     for (const d of loaded.diagnostics.filter((x) => x.severity === 'error'))
       io.err(formatDiagnostic(d) + '\n');
     io.err('warning: the files are invalid; every user is reported as not in the files\n');
+  }
+  if (loaded.state && isMultiAccount(loaded.state.config))
+    return reportAccountsCommand(args, io, loaded.state, format);
+  if (args.accounts.length) {
+    io.err(noAccountsError(args.accounts));
+    return 1;
   }
   const region = regionOf(io.env);
   const clients = (io.clients ?? ((r: string) => createClients({ region: r })))(region);

@@ -11,7 +11,7 @@ import type { Settings } from '../inputs.js';
 import { lintLive } from '../lint/live.js';
 import type { Finding } from '../model/finding.js';
 import { code, prose } from '../plan/md.js';
-import { renderAccountsMarkdown } from '../plan/render-accounts.js';
+import { renderAccountsMarkdown } from '../plan/render-accounts-markdown.js';
 import { neutralize } from '../safe-text.js';
 import { annotate, collectProblems, problemsMarkdown } from './annotations.js';
 import type { AccountsEngine, Deps } from './deps.js';

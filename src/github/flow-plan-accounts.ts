@@ -13,7 +13,7 @@ import type { Settings } from '../inputs.js';
 import type { Finding } from '../model/finding.js';
 import { failingFindings } from '../plan/first-screen.js';
 import { prose } from '../plan/md.js';
-import { renderAccountsMarkdown, type AccountsReportInput } from '../plan/render-accounts.js';
+import { renderAccountsMarkdown, type AccountsReportInput } from '../plan/render-accounts-markdown.js';
 import { countChanges } from '../plan/view.js';
 import { neutralize } from '../safe-text.js';
 import { annotate, collectProblems, problemsMarkdown } from './annotations.js';

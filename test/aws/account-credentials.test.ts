@@ -20,7 +20,9 @@ import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
 let moto: Moto;
 const saved = { ...process.env };
 beforeAll(async () => {
-  moto = await startMoto();
+  // No AWS managed policies in each new account: nothing here attaches one, and loading them
+  // costs the emulator about two seconds per account.
+  moto = await startMoto({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' });
   // The factory builds its own clients: the ambient credentials and endpoint come from the environment.
   Object.assign(process.env, moto.env());
 });
@@ -300,4 +302,30 @@ test('keys are fetched once per account and purpose for every client and call; e
   // Each request fetched again (the SDK may ask twice for keys it finds expired).
   expect(afterOne).toBeGreaterThan(before);
   expect(cap.inputs('sts:AssumeRole').length).toBeGreaterThan(afterOne);
+});
+
+test('fifty accounts asked for at once: one OIDC exchange for the hub, one AssumeRole per account', async () => {
+  const exchanges = new CallLog(undefined);
+  let tokens = 0;
+  const clientsFor = makeClientsFor({
+    region: REGION,
+    oidcToken: async () => {
+      tokens++;
+      return TOKEN;
+    },
+    planRole: `arn:aws:iam::${HUB_PLAN}:role/hub-plan`,
+    hub: { memberPlanRole: 'iam-gitops-plan', memberApplyRole: 'a', externalId: 'ext-7f3a' },
+    sessionName: SESSION,
+    maskSecret: () => {},
+    exchangeCalls: exchanges,
+  });
+  const fifty = Array.from({ length: 50 }, (_, i) => account(`acct-${i}`, String(400000000000 + i)));
+  const all = await Promise.all(fifty.map((a) => clientsFor(a, 'plan')));
+  expect(new Set(all).size).toBe(50);
+  expect(tokens).toBe(1);
+  expect(exchanges.snapshot()).toEqual({ 'sts:AssumeRole': 50, 'sts:AssumeRoleWithWebIdentity': 1 });
+  expect(new Set(exchanges.calls.map((c) => c.input.RoleArn)).size).toBe(51);
+  // Each set of keys acts in its own account.
+  const who = await all[37]!.sts.send(new GetCallerIdentityCommand({}));
+  expect(who.Account).toBe('400000000037');
 });

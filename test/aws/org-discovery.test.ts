@@ -12,15 +12,21 @@ import {
   MoveAccountCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
+import { CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
+import { makeClientsFor } from '../../src/accounts/credentials.js';
 import { discoverAccounts, DiscoveryError } from '../../src/accounts/discover.js';
+import { resolveAccounts } from '../../src/accounts/resolve.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import type { OrganizationConfig } from '../../src/model/desired.js';
-import { awsError, capture } from '../harness/capture.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { testConfig } from '../helpers/config.js';
+import { awsError, capture, motoAccount } from '../harness/capture.js';
+import { REGION, startMoto, type Moto } from '../harness/moto.js';
 
 let moto: Moto;
 beforeAll(async () => {
-  moto = await startMoto();
+  // No AWS managed policies in each new account: nothing here attaches one, and loading them
+  // costs the emulator about two seconds per account.
+  moto = await startMoto({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' });
 });
 afterAll(async () => moto?.stop());
 
@@ -201,4 +207,48 @@ test('from an account outside any organization, or a member without delegation, 
   await expect(discoverAccounts(clients, cfg(['ou-abcd-12345678']))).rejects.toThrow(
     /only the management account or a delegated administrator may list accounts\. Run the plan with a role in the management account, or register this account as a delegated administrator/,
   );
+});
+
+test('discovered, resolved and reached: each account of an OU gets clients that act in that account', async () => {
+  const discovered = await discoverAccounts(moto.clients(), cfg([org.teams]));
+  const desired = {
+    config: testConfig({ defaultAccount: 'team-a', organization: cfg([org.teams]) }),
+    users: [],
+    policies: [],
+  };
+  const { accounts, problems } = resolveAccounts(desired, discovered);
+  expect(problems).toEqual([]);
+  expect(accounts.map((a) => [a.name, a.id])).toEqual([
+    ['team-a', org.ids.teamA],
+    ['team-b', org.ids.teamB],
+  ]);
+  const cap = capture();
+  const clientsFor = makeClientsFor({
+    region: REGION,
+    hub: { memberPlanRole: 'iam-gitops-plan', memberApplyRole: 'iam-gitops-apply', externalId: 'x-1' },
+    sessionName: 'iam-gitops-cli',
+    plugins: [cap.plugin],
+  });
+  // The factory's clients take the ambient keys and the endpoint from the environment.
+  const saved = { ...process.env };
+  Object.assign(process.env, moto.env());
+  try {
+    const b = await clientsFor(accounts[1]!, 'apply');
+    await b.iam.send(new CreateUserCommand({ UserName: 'in-team-b' }));
+  } finally {
+    process.env = saved;
+  }
+  expect(cap.inputs('sts:AssumeRole')).toEqual([
+    {
+      RoleArn: `arn:aws:iam::${org.ids.teamB}:role/iam-gitops-apply`,
+      RoleSessionName: 'iam-gitops-cli',
+      ExternalId: 'x-1',
+    },
+  ]);
+  const list = async (id: string) =>
+    ((await moto.clients({ plugins: [motoAccount(id)] }).iam.send(new ListUsersCommand({}))).Users ?? []).map(
+      (u) => u.UserName,
+    );
+  expect(await list(org.ids.teamB)).toEqual(['in-team-b']);
+  expect(await list(org.ids.teamA)).toEqual([]);
 });

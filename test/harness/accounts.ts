@@ -71,7 +71,10 @@ export function motoClientsFor(
           );
         const out = await moto.clients().sts.send(
           new AssumeRoleCommand({
-            RoleArn: (purpose === 'plan' ? a.planRole : a.applyRole)!,
+            // Discovered accounts have no roles of their own: the member role, as with hub:.
+            RoleArn:
+              (purpose === 'plan' ? a.planRole : a.applyRole) ??
+              `arn:aws:iam::${a.id}:role/iam-gitops-member-${purpose}`,
             RoleSessionName: 'iam-gitops-test',
             ExternalId: 'test',
           }),

@@ -31,7 +31,7 @@ test('a mistyped flag is refused with a did-you-mean and the valid flags, before
   const lines = r.err.trimEnd().split('\n');
   expect(lines).toEqual([
     "error: unknown option '--plan-hsh' for apply; did you mean '--plan-hash'?",
-    'usage: iam-gitops apply [--plan-hash <hash>] [--approved-plan <plan.json>] [--yes] [--allow-lint-errors] [--verbose] [--dir <path>] [--debug] [--help] [--version]',
+    'usage: iam-gitops apply [--plan-hash <hash>] [--approved-plan <plan.json>] [--yes] [--allow-lint-errors] [--verbose] [--account <name>] [--dir <path>] [--debug] [--help] [--version]',
   ]);
 });
 

@@ -1,117 +1,82 @@
-/**
- * The multi-account report: a summary table first, a section per account with its own hash, a
- * failed account shown with its error without hiding the others, and the comment limit kept by
- * giving up detail in the largest sections first, saying which were cut.
- */
-import { multiPlanHash } from '../../../src/accounts/hash.js';
-import type { AccountSection } from '../../../src/model/accounts.js';
-import type { Plan } from '../../../src/model/plan.js';
-import { renderAccountsMarkdown, type AccountsReportInput } from '../../../src/plan/render-accounts.js';
-import { COMMENT_LIMIT } from '../../../src/plan/render-markdown.js';
-import { bigPr, smallPr } from '../../helpers/conversation.js';
+/** A plan over many accounts as text and JSON: every section, its headline, its failure, the combined hash. */
+import type { MultiPlan } from '../../../src/model/accounts.js';
+import type { Operation, Plan } from '../../../src/model/plan.js';
+import { headline, renderAccountsJson, renderAccountsText } from '../../../src/plan/render-accounts.js';
 
-const REPO = 'acme/iam';
-// Building the large pull request (a lint of 300 users) is the slow part: once for the file.
-let big: Plan;
-beforeAll(() => {
-  big = bigPr().plan;
+const op = (action: Operation['action'], type: Operation['type'], name: string): Operation => ({
+  id: `${type}:${name}`,
+  action,
+  type,
+  name,
+  details: {},
+  dependsOn: [],
 });
 
-function input(sections: AccountSection[]): AccountsReportInput {
-  return {
-    multi: { hash: multiPlanHash(sections, REPO), sections },
-    head: 'a'.repeat(40),
-    base: 'b'.repeat(40),
-    plannedAt: '2026-11-29T20:00:00.000Z',
-    approvals: { required: 1 },
+const plan = (accountId: string, changes: Operation[], errors: string[] = []): Plan => ({
+  hash: accountId.repeat(6).slice(0, 64).padEnd(64, '0'),
+  changes,
+  findings: [],
+  stats: { awsCalls: {} },
+  errors,
+  offline: false,
+  accountId,
+});
+
+const multi: MultiPlan = {
+  hash: 'f'.repeat(64),
+  sections: [
+    { account: 'prod', accountId: '111111111111', plan: plan('111111111111', []), error: null },
+    {
+      account: 'dev',
+      accountId: '222222222222',
+      plan: plan('222222222222', [op('create', 'user', 'bob'), op('delete', 'user', 'carol')]),
+      error: null,
+    },
+    {
+      account: 'sandbox',
+      accountId: '333333333333',
+      plan: null,
+      error: 'account sandbox (333333333333): could not assume arn:aws:iam::333333333333:role/x\nmore',
+    },
+  ],
+};
+
+test('text: a section per account, a summary line each (deletions named, failures first line), the combined hash', () => {
+  const text = renderAccountsText({ multi });
+  expect(text).toMatch(/^iam-gitops plan — 3 accounts\n/);
+  expect(text).toContain('=== account prod (111111111111) ===\niam-gitops plan — account 111111111111');
+  expect(text).toContain('=== account sandbox (333333333333) ===\n✗ could not be planned: account sandbox');
+  expect(text).toContain(
+    [
+      'Summary (3 accounts):',
+      '  prod     no changes',
+      '  dev      1 to create, 0 to change, 1 to delete (deletes user carol)',
+      '  sandbox  ERROR: account sandbox (333333333333): could not assume arn:aws:iam::333333333333:role/x',
+      '1 account could not be planned.',
+      `Combined plan hash (every account above): ${'f'.repeat(64)}`,
+    ].join('\n'),
+  );
+});
+
+test('drift words and a refused plan in the headline', () => {
+  const s = { account: 'x', accountId: '1', plan: plan('1', [], ['maxDeletes']), error: null };
+  expect(headline(s, 'drift')).toBe('no drift; REFUSED: 1 error');
+});
+
+test('JSON: the combined hash and each section with its plan or its error', () => {
+  const json = JSON.parse(renderAccountsJson(multi)) as {
+    hash: string;
+    sections: Array<{
+      account: string;
+      error: string | null;
+      plan: { hash: string; changes: unknown[] } | null;
+    }>;
   };
-}
-
-const section = (
-  account: string,
-  id: string,
-  plan: Plan | null,
-  error: string | null = null,
-): AccountSection => ({
-  account,
-  accountId: id,
-  plan: plan ? { ...plan, hash: `${account}-${plan.hash}`.slice(0, 64) } : null,
-  error,
-});
-
-describe('renderAccountsMarkdown', () => {
-  test('summary table first, the combined hash, then a section per account; a failed account keeps its error', () => {
-    const small = smallPr().plan;
-    const sections = [
-      section('prod', '111111111111', small),
-      section('staging', '222222222222', null, 'AccessDenied: sts:AssumeRole on iam-gitops-member-plan'),
-      section('sandbox', '333333333333', { ...small, changes: [] }),
-    ];
-    const out = renderAccountsMarkdown(input(sections), COMMENT_LIMIT);
-    const md = out.markdown;
-    expect(out.truncated).toBe(false);
-    const table = md.indexOf('| account | id |');
-    const first = md.indexOf('#### `prod`');
-    expect(table).toBeGreaterThan(0);
-    expect(first).toBeGreaterThan(table);
-    expect(md).toContain(input(sections).multi.hash);
-    // Every section under its own heading, in order, each with its own hash.
-    const heads = [...md.matchAll(/^#### `(\w+)` <sub>\(account (\d+)\)<\/sub>$/gm)].map((m) => [m[1], m[2]]);
-    expect(heads).toEqual([
-      ['prod', '111111111111'],
-      ['staging', '222222222222'],
-      ['sandbox', '333333333333'],
-    ]);
-    expect(md).toContain(sections[0]!.plan!.hash);
-    expect(md).toContain(sections[2]!.plan!.hash);
-    expect(md).toMatch(
-      /❌ The plan of this account failed: AccessDenied: sts:AssumeRole on iam-gitops-member-plan/,
-    );
-    expect(md).toMatch(/\| `staging` \| `222222222222` \| – \| – \| – \| – \| ❌ plan failed \|/);
-    expect(md).toMatch(/\| `sandbox` \|[^\n]*✅ no changes \|/);
-    expect(md).toMatch(/Not ready: 1 account could not be planned/);
-    // The next steps speak of sections, not of one plan.
-    expect(md).toContain("applies each account only if its plan is exactly that account's section below");
-    expect(md).not.toContain('applies only if the plan is exactly this one');
-  });
-
-  test('an AWS error text cannot open markdown structure, HTML or ping anyone in its section', () => {
-    const sections = [
-      section(
-        'prod',
-        '111111111111',
-        null,
-        '<img src=x onerror=alert(1)>\n# heading @octocat [x](https://evil)',
-      ),
-    ];
-    const md = renderAccountsMarkdown(input(sections), COMMENT_LIMIT).markdown;
-    expect(md).not.toContain('<img');
-    expect(md).not.toMatch(/^# heading/m);
-    expect(md).not.toContain('@octocat');
-    expect(md).not.toContain('](https://evil)');
-  });
-
-  test('sixty large accounts fit GitHub’s limit: the largest sections give up detail first, and the cut ones are named', () => {
-    const sections = Array.from({ length: 60 }, (_, i) =>
-      section(`acct-${String(i).padStart(2, '0')}`, String(100000000000 + i), big),
-    );
-    sections.push(section('tiny', '999999999999', { ...smallPr().plan }));
-    const out = renderAccountsMarkdown(input(sections), COMMENT_LIMIT - 5000);
-    expect(out.markdown.length).toBeLessThanOrEqual(COMMENT_LIMIT - 5000);
-    expect(out.truncated).toBe(true);
-    // Every account still has its heading and its row; the small one kept its detail.
-    for (const s of sections) expect(out.markdown).toContain(`#### \`${s.account}\``);
-    expect(out.cut.length).toBeGreaterThan(0);
-    expect(out.cut).not.toContain('tiny');
-    expect(out.markdown).toMatch(/shown in one line to fit a comment/);
-    // A cut section still shows its hash.
-    expect(out.markdown).toContain(`${sections[0]!.plan!.hash}`);
-  });
-
-  test('with room to spare nothing is cut', () => {
-    const sections = [section('a', '100000000001', big), section('b', '100000000002', big)];
-    const roomy = renderAccountsMarkdown(input(sections), COMMENT_LIMIT * 10);
-    expect(roomy.truncated).toBe(false);
-    expect(roomy.cut).toEqual([]);
-  });
+  expect(json.hash).toBe('f'.repeat(64));
+  expect(json.sections.map((s) => [s.account, s.plan?.changes.length ?? null, s.error !== null])).toEqual([
+    ['prod', 0, false],
+    ['dev', 2, false],
+    ['sandbox', null, true],
+  ]);
+  expect(json.sections[1]!.plan!.hash).toBe(multi.sections[1]!.plan!.hash);
 });
