@@ -60,6 +60,13 @@ export async function planAccountsFlow(
   i: PlanAccountsInput,
 ): Promise<void> {
   const desired = i.loaded.state!;
+  // The comment is one for all accounts: a plan job of one account would replace the others' sections.
+  if (s.account)
+    core.warning(
+      neutralize(
+        `iam-gitops: the account input (${s.account}) is for apply jobs; the plan plans every account into one comment.`,
+      ),
+    );
   const resolved = await d.accounts.resolve(desired, 'plan', Boolean(i.offline));
   for (const p of resolved.problems) core.warning(neutralize(`iam-gitops: ${p}`));
   for (const n of resolved.notes ?? []) core.info(neutralize(`iam-gitops: ${n}.`));
@@ -69,7 +76,6 @@ export async function planAccountsFlow(
     accounts: resolved.accounts,
     offline: Boolean(i.offline),
     purpose: 'plan',
-    ...(s.account ? { only: [s.account] } : {}),
   });
   const findings = run.ok ? uniqueFindings(run) : [];
   const problems = collectProblems(run.diagnostics, findings, s.dirFromWorkspace);
