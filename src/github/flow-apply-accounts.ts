@@ -14,7 +14,7 @@ import { failingFindings } from '../plan/first-screen.js';
 import { neutralize } from '../safe-text.js';
 import { annotate, collectProblems } from './annotations.js';
 import type { AccountsEngine, ApplyOutcome, Deps } from './deps.js';
-import { outcomeText, postResult, refusalText, setStatus } from './flow-apply.js';
+import { outcomeText, postResult, refusalText, setStatus, trackFailure } from './flow-apply.js';
 import type { GateResult } from './gate.js';
 import { setMultiPlanOutputs } from './outputs.js';
 import { checkSameSection, sectionsBound, type SectionMeta } from './sections.js';
@@ -224,7 +224,9 @@ async function refuseAll(s: Settings, d: Deps, gate: OkGate, reason: string, det
   if (!s.account) await setStatus(d, gate, 'refused', text);
   await postResult(s, d, gate, text);
   await writeSummary(text);
+  // Before any account is known: the account's own issue in a matrix job, else the repository's.
   if (s.account) await trackAccount(d, s, gate, s.account, text);
+  else await trackFailure(d, s, gate, text);
   core.setFailed(`iam-gitops: apply refused: ${neutralize(reason)}.`);
 }
 

@@ -118,7 +118,12 @@ export const APPLY_LABEL = 'iam-gitops:apply';
  * finish it. The next successful apply closes it. Best effort: the step's own result already says
  * what happened, so a token without `issues: write` costs a warning only.
  */
-async function trackFailure(d: Deps, s: Settings, ctx: GateContext, text: string | null): Promise<void> {
+export async function trackFailure(
+  d: Deps,
+  s: Settings,
+  ctx: GateContext,
+  text: string | null,
+): Promise<void> {
   const pr = ctx.pr ? `#${ctx.pr.number}` : `commit ${s.sha.slice(0, 7)}`;
   const run = `${s.serverUrl}/${s.repo.owner}/${s.repo.repo}/actions/runs/${s.runId}`;
   try {
