@@ -186,6 +186,8 @@ export async function applyAccountsFlow(
   if (!only) await setStatus(d, gate, bad.length ? 'apply-failed' : 'applied', text);
   await postResult(s, d, gate, text);
   await writeSummary(text);
+  // Every account applied: a repository-wide refusal from before is over (failures stay per account).
+  if (bad.length === 0) await trackFailure(d, s, gate, null);
   for (const r of ordered)
     await trackAccount(
       d,
