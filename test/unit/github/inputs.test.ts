@@ -85,7 +85,10 @@ test('explicit values are read, with hyphenated input names and the API URL at c
 });
 
 test.each([
-  [{ mode: 'deploy' }, /Input mode must be one of auto, plan, apply, drift, check-changes, accounts; got 'deploy'/],
+  [
+    { mode: 'deploy' },
+    /Input mode must be one of auto, plan, apply, drift, check-changes, accounts; got 'deploy'/,
+  ],
   [{ 'role-to-assume': 'apply-role' }, /Input role-to-assume must be an IAM role ARN.*got 'apply-role'/],
   [
     { 'plan-role-to-assume': 'arn:aws:iam::1234:role/x' },
