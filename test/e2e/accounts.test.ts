@@ -183,8 +183,13 @@ describe('many accounts through dist/index.js', () => {
     for (const n of Object.keys(IDS))
       expect(comments[0]!.body).toContain(`#### \`${n}\` <sub>(account ${IDS[n as Name]})</sub>`);
     expect(planned.outputs['plan-hash']).toBe(meta.hash);
-    // Planning never writes.
+    // Planning never writes; each account costs the same bulk read as one account does.
     expect(planned.writes).toEqual([]);
+    const count = (op: string) => planned.calls.filter((c) => c.operation === op).length;
+    expect(count('GetAccountAuthorizationDetails')).toBe(3);
+    expect(count('AssumeRoleWithWebIdentity')).toBe(3);
+    // One OIDC exchange, one identity check and the bulk read per account: at most 8 calls each.
+    expect(planned.calls.length).toBeLessThanOrEqual(3 * 8);
 
     approve(1);
     gh.merge(1, sha('merge-1'));
