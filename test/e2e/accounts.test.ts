@@ -431,4 +431,46 @@ describe('many accounts through dist/index.js', () => {
     expect(issue[0]!.body).toMatch(/never approved[\s\S]*mallory/);
     expect(gh.issues('iam-gitops:apply:main')).toHaveLength(0);
   }, 300_000);
+
+  test('one hub role: the plan job assumes each member role with the external id and a session naming the run', async () => {
+    const hubRepo = {
+      ...START,
+      'iam-gitops.yml': START['iam-gitops.yml']!.split('\n')
+        .filter((l) => !/^\s+(planRole|applyRole):/.test(l))
+        .join('\n')
+        .replace(
+          'defaultAccount: main',
+          'defaultAccount: main\nhub:\n  memberPlanRole: iam-gitops-member-plan\n  memberApplyRole: iam-gitops-member-apply\n  externalId: acme-iam',
+        ),
+    };
+    gh.addPull({ number: 61, author: 'alice', headSha: sha('head-61'), baseSha: sha('base-61') });
+    const run = await runAction({
+      github: gh,
+      moto,
+      gaps,
+      files: hubRepo,
+      eventName: 'pull_request',
+      payload: prPayload(gh, 61),
+      sha: sha('merge-preview-61'),
+      ref: 'refs/pull/61/merge',
+      inputs: { 'plan-role-to-assume': role('main', 'hub') },
+    });
+    expect(run.exitCode).toBe(0);
+    // One OIDC exchange into the hub, then one AssumeRole per member account.
+    expect(
+      run.calls.filter((c) => c.operation === 'AssumeRoleWithWebIdentity').map((c) => c.input.RoleArn),
+    ).toEqual([role('main', 'hub')]);
+    const assumed = run.calls.filter((c) => c.operation === 'AssumeRole').map((c) => c.input);
+    expect(assumed.map((i) => i.RoleArn).sort()).toEqual(
+      (Object.keys(IDS) as Name[]).map((n) => `arn:aws:iam::${IDS[n]}:role/iam-gitops-member-plan`).sort(),
+    );
+    for (const i of assumed)
+      expect(i).toMatchObject({ ExternalId: 'acme-iam', RoleSessionName: 'iam-gitops-4242-1' });
+    const meta = parseMeta(botComment(61).body)!;
+    expect(meta.accounts!.map((a) => [a.account, a.hash !== null])).toEqual([
+      ['main', true],
+      ['b', true],
+      ['c', true],
+    ]);
+  }, 300_000);
 });
