@@ -16,7 +16,9 @@ import { prose } from '../plan/md.js';
 import { renderAccountsMarkdown, type AccountsReportInput } from '../plan/render-accounts-markdown.js';
 import { countChanges } from '../plan/view.js';
 import { neutralize } from '../safe-text.js';
+import { lintDesired } from '../lint/index.js';
 import { annotate, collectProblems, problemsMarkdown } from './annotations.js';
+import { blastFor } from './base-state.js';
 import type { CommentMeta } from './comment.js';
 import type { AccountsEngine, Deps, OkMultiRun } from './deps.js';
 import { setMultiPlanOutputs } from './outputs.js';
@@ -100,6 +102,17 @@ export async function planAccountsFlow(
 
   const failOn = run.desired.config.lint.failOn;
   const sections = sectionsMeta(run.multi);
+  // The people's permission changes, base → head, once for the repository: display only.
+  const blast = i.pr
+    ? await blastFor(
+        s.dir,
+        s.configPath,
+        base,
+        run.desired,
+        lintDesired(run.desired, { now: d.now() }),
+        d.now(),
+      )
+    : { note: 'there is no pull request to compare with' };
   const input: AccountsReportInput = {
     multi: run.multi,
     head,
@@ -110,6 +123,7 @@ export async function planAccountsFlow(
     failOn,
     gateChanges: (i.gate?.changes ?? []).map(describeGateChange),
     approvals: { required: run.desired.config.requiredApprovals },
+    ...('blast' in blast ? { blast: blast.blast } : { blastNote: blast.note }),
   };
   const reserve = 2000 + top.length + JSON.stringify(sections).length;
   const rendered = renderAccountsMarkdown(input, COMMENT_BUDGET - reserve);

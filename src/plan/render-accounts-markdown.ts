@@ -7,7 +7,14 @@
  * was cut. Pure; every email address is masked.
  */
 import type { AccountSection, MultiPlan } from '../model/accounts.js';
-import { failingFindings, nextSteps, type ApprovalsInput } from './first-screen.js';
+import type { BlastRadius } from './blast.js';
+import {
+  blastSection,
+  failingFindings,
+  newPrivilegeBlock,
+  nextSteps,
+  type ApprovalsInput,
+} from './first-screen.js';
 import { maskEmails } from './mask.js';
 import { code, prose, table } from './md.js';
 import { renderReport, type ReportInput } from './render-markdown.js';
@@ -25,6 +32,12 @@ export interface AccountsReportInput {
   failOn?: 'error' | 'warning' | 'never';
   gateChanges?: string[];
   approvals?: ApprovalsInput;
+  /**
+   * Base → head permission changes of the people, whatever the account (plan/blast.ts); or why
+   * they are not shown.
+   */
+  blast?: BlastRadius;
+  blastNote?: string;
   /** Where the rest is when a section is cut (default: "the job summary of this run"). */
   fullReportHint?: string;
 }
@@ -121,6 +134,12 @@ function head(input: AccountsReportInput): string {
     `<sub>combined hash ${'`'}${input.multi.hash}${'`'} · it binds every account's section below; ` +
       'each section has its own hash, and an apply job for one account checks its section only.</sub>',
   );
+  if (!drift) {
+    parts.push(newPrivilegeBlock(input.blast, 20));
+    parts.push(blastSection(input.blast, false, 10));
+    if (!input.blast && input.blastNote)
+      parts.push(`<sub>Blast radius not shown: ${prose(input.blastNote)}.</sub>`);
+  }
   if (!drift && input.approvals)
     parts.push(
       // One approval covers every section; each account's apply then checks its own section.
@@ -130,7 +149,7 @@ function head(input: AccountsReportInput): string {
           'a failed account is re-run alone',
       ),
     );
-  return parts.join('\n\n');
+  return parts.filter(Boolean).join('\n\n');
 }
 
 /** One account's section at one level of detail; `view` is the section's plan view, built once. */

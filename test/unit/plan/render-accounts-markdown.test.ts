@@ -16,8 +16,10 @@ import { bigPr, smallPr } from '../../helpers/conversation.js';
 const REPO = 'acme/iam';
 // Building the large pull request (a lint of 300 users) is the slow part: once for the file.
 let big: Plan;
+let bigInput: ReturnType<typeof bigPr>;
 beforeAll(() => {
-  big = bigPr().plan;
+  bigInput = bigPr();
+  big = bigInput.plan;
 });
 
 function input(sections: AccountSection[]): AccountsReportInput {
@@ -116,5 +118,18 @@ describe('renderAccountsMarkdown', () => {
     const roomy = renderAccountsMarkdown(input(sections), COMMENT_LIMIT * 10);
     expect(roomy.truncated).toBe(false);
     expect(roomy.cut).toEqual([]);
+  });
+
+  test('the new privilege and the blast radius of the people come once, above the accounts', () => {
+    const sections = [section('a', '100000000001', big), section('b', '100000000002', big)];
+    const md = renderAccountsMarkdown({ ...input(sections), blast: bigInput.blast }, COMMENT_LIMIT).markdown;
+    expect(md.match(/\*\*New privilege:\*\*/g)).toHaveLength(1);
+    expect(md.indexOf('**New privilege:**')).toBeLessThan(md.indexOf('#### `a`'));
+    expect(md).toMatch(/^#### Blast radius: /m);
+    const without = renderAccountsMarkdown(
+      { ...input(sections), blastNote: 'the base commit is unknown' },
+      COMMENT_LIMIT,
+    );
+    expect(without.markdown).toContain('Blast radius not shown: the base commit is unknown.');
   });
 });
