@@ -6,9 +6,10 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { ACCOUNT_NAME } from './config/rules.js';
 
-export type Mode = 'plan' | 'apply' | 'drift' | 'check-changes';
-const MODES = ['auto', 'plan', 'apply', 'drift', 'check-changes'] as const;
+export type Mode = 'plan' | 'apply' | 'drift' | 'check-changes' | 'accounts';
+const MODES = ['auto', 'plan', 'apply', 'drift', 'check-changes', 'accounts'] as const;
 
 /** The parts of `github.context` the action reads (a plain object in tests). */
 export interface ContextLike {
@@ -49,6 +50,13 @@ export interface Settings {
   serverUrl: string;
   /** The runner offers an OIDC token (the job has `id-token: write`). */
   oidcAvailable: boolean;
+  /**
+   * The `account` input: this job plans and applies only that account of a multi-account
+   * repository (a matrix job); null → every account in one job.
+   */
+  account?: string | null;
+  /** `iam-gitops-<run id>-<attempt>`: names the run in every AWS session it opens. */
+  sessionName?: string;
 }
 
 export class InputError extends Error {}
@@ -163,6 +171,14 @@ export function getSettings(
     );
   const dirFromWorkspace = path.relative(workspace, dir).split(path.sep).join('/');
 
+  // A name only: it selects a section of the plan and names a label, so nothing else gets through.
+  const account = core.getInput('account') || null;
+  if (account !== null && !ACCOUNT_NAME.test(account))
+    throw new InputError(
+      `Input account must be an account name from iam-gitops.yml (1–64 of A-Z a-z 0-9 . _ -); got '${account}'.`,
+    );
+  const attempt = /^\d+$/.test(env.GITHUB_RUN_ATTEMPT ?? '') ? env.GITHUB_RUN_ATTEMPT : '1';
+
   return {
     mode,
     auto: requested === 'auto',
@@ -182,5 +198,7 @@ export function getSettings(
     apiUrl: env.GITHUB_API_URL || 'https://api.github.com',
     serverUrl: serverUrl(env.GITHUB_SERVER_URL),
     oidcAvailable: Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN),
+    account,
+    sessionName: `iam-gitops-${context.runId || 'local'}-${attempt}`,
   };
 }

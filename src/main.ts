@@ -1,5 +1,5 @@
 /**
- * The action's entry: reads the settings, picks plan | apply | drift | check-changes, and turns any error into
+ * The action's entry: reads the settings, picks plan | apply | drift | check-changes | accounts, and turns any error into
  * one failed step with a clear message (a stack trace only with ACTIONS_STEP_DEBUG).
  */
 import * as core from '@actions/core';
@@ -11,6 +11,7 @@ import { planFlow } from './github/flow-plan.js';
 import { applyFlow } from './github/flow-apply.js';
 import { driftFlow } from './github/flow-drift.js';
 import { checkChangesFlow } from './github/flow-changes.js';
+import { matrixFlow } from './github/flow-matrix.js';
 
 export async function run(): Promise<void> {
   try {
@@ -33,6 +34,9 @@ export async function run(): Promise<void> {
         break;
       case 'check-changes':
         await checkChangesFlow(settings);
+        break;
+      case 'accounts':
+        await matrixFlow(settings, deps);
         break;
     }
   } catch (err) {

@@ -23,7 +23,7 @@ export async function oidcClients(
     const creds = await assumeRoleWithOidc({
       roleArn: role,
       region,
-      sessionName: `iam-gitops-${s.runId || 'local'}`,
+      sessionName: s.sessionName ?? `iam-gitops-${s.runId || 'local'}`,
       getIdToken: (audience) => core.getIDToken(audience),
       maskSecret: (v) => core.setSecret(v),
       sts: bootstrap.sts,

@@ -4,6 +4,7 @@
  */
 
 import { META_PREFIX, PLAN_MARKER, renderMeta, type CommentMetaOut } from '../plan/render-markdown.js';
+import type { SectionMeta } from './sections.js';
 
 /** The renderer's marker: a rendered report and our comment are found by the same line. */
 export const MARKER = PLAN_MARKER;
@@ -26,6 +27,11 @@ export interface CommentMeta extends CommentMetaOut {
   ops?: string[];
   /** The approved operations' digests (src/plan/pin.ts), when they fit: a re-run finishes only these. */
   pin?: string;
+  /**
+   * A plan over many accounts: one entry per account section (src/github/sections.ts); `hash` is
+   * then the combined hash over them. Absent for a single-account repository.
+   */
+  accounts?: SectionMeta[];
   /** The last apply's outcome on this comment, if any. */
   status?: 'planned' | 'applying' | 'applied' | 'apply-failed' | 'refused' | 'invalid';
 }

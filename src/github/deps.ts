@@ -8,6 +8,11 @@ import type { PlanRun, PlanRunOptions } from '../pipeline.js';
 import type { GitHubApi } from './api.js';
 import type { BlastRadius } from '../plan/blast.js';
 import type { ApprovalsInput } from '../plan/first-screen.js';
+import type { GateSettings } from '../config/gate.js';
+import type { DesiredState } from '../model/desired.js';
+import type { ResolvedAccount } from '../model/accounts.js';
+import type { Purpose } from '../accounts/credentials.js';
+import type { MultiPlanRun } from '../pipeline-accounts.js';
 
 export type OkRun = Extract<PlanRun, { ok: true }>;
 
@@ -43,6 +48,43 @@ export interface RenderOptions {
   approvals?: ApprovalsInput;
 }
 
+export type { Purpose } from '../accounts/credentials.js';
+/** A plan over the accounts of the run (runPlanAccounts). */
+export type MultiRun = MultiPlanRun;
+export type OkMultiRun = Extract<MultiRun, { ok: true }>;
+
+export interface AccountOutcome {
+  account: string;
+  accountId: string;
+  outcome: ApplyOutcome;
+}
+
+/** The multi-account side of the engine (src/github/engine-accounts.ts). */
+export interface AccountsEngine {
+  /**
+   * The accounts of this run (declared, and found with `organization:`): `problems` fail the check
+   * (an unknown name, a name two accounts share), `notes` only inform (discovery skipped offline).
+   */
+  resolve(
+    desired: DesiredState,
+    purpose: Purpose,
+    offline: boolean,
+  ): Promise<{ accounts: ResolvedAccount[]; problems: string[]; notes?: string[] }>;
+  /** Plans `only` these accounts (all when absent), each with its own clients for `purpose`. */
+  plan(opts: {
+    loaded: LoadResult;
+    gate?: GateSettings;
+    accounts: ResolvedAccount[];
+    only?: string[];
+    offline: boolean;
+    purpose: Purpose;
+  }): Promise<MultiRun>;
+  /** Applies the named accounts' plans of `run`, at most a few accounts at once; one account's failure stops no other. */
+  apply(run: OkMultiRun, accounts: string[]): Promise<AccountOutcome[]>;
+  /** One account's clients (cached): the account report of the scheduled run reads with them. */
+  clients(account: ResolvedAccount, purpose: Purpose): Promise<AwsClients>;
+}
+
 export interface Deps {
   api: GitHubApi;
   runPlan(opts: PlanRunOptions): Promise<PlanRun>;
@@ -54,5 +96,7 @@ export interface Deps {
   /** Clients for a role through GitHub OIDC, or the ambient credentials when role is null. */
   awsClients(role: string | null, region: string, sesRegion?: string): Promise<AwsClients>;
   applyPlan(run: OkRun, clients: AwsClients): Promise<ApplyOutcome>;
+  /** Multi-account repositories (`accounts:` or `organization:`); absent: single-account only. */
+  accounts?: AccountsEngine;
   now(): Date;
 }

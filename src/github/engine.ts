@@ -15,6 +15,7 @@ import { maskEmails } from '../plan/mask.js';
 import { createGitHubApi } from './api.js';
 import { failureText, toOutcome } from './apply-report.js';
 import { oidcClients } from './aws-access.js';
+import { createAccountsEngine } from './engine-accounts.js';
 import type { Deps, OkRun, RenderOptions } from './deps.js';
 
 const input = (run: OkRun, o: RenderOptions) => ({
@@ -33,7 +34,7 @@ const input = (run: OkRun, o: RenderOptions) => ({
 });
 
 export function createEngine(s: Settings): Deps {
-  return {
+  const deps: Deps = {
     api: createGitHubApi(s.githubToken, s.repo, s.apiUrl),
     runPlan,
     loadDesired: (dir, configPath) => loadDesired(dir, { configPath }),
@@ -54,7 +55,7 @@ export function createEngine(s: Settings): Deps {
       const ctx: ApplyContext = {
         clients,
         accountId: run.plan.accountId,
-        region: s.awsRegion,
+        region: clients.region,
         desired: run.desired,
         actual: run.actual,
         maskSecret: (v) => {
@@ -83,4 +84,6 @@ export function createEngine(s: Settings): Deps {
     },
     now: () => new Date(),
   };
+  deps.accounts = createAccountsEngine(s);
+  return deps;
 }

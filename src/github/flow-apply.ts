@@ -21,6 +21,8 @@ import { setApplyOutputs, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { upsertComment } from './sticky.js';
 import { keepIssue } from './tracked-issue.js';
+import { isMultiAccount } from '../accounts/resolve.js';
+import { applyAccountsFlow } from './flow-apply-accounts.js';
 
 const RECOVER = `${FINISH_FAILED_APPLY} For anything else, open a new pull request with the fix.`;
 
@@ -36,6 +38,15 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
   core.info(neutralize(`Pull request #${gate.pr.number}: ${gate.approvals.message}.`));
   for (const c of gate.gate.changes)
     core.info(neutralize(`Gate setting changed by this pull request: ${describeGateChange(c)}.`));
+  if (isMultiAccount(gate.desired.config) && d.accounts)
+    return applyAccountsFlow(s, { ...d, accounts: d.accounts }, gate);
+  if (s.account)
+    return refuse(
+      s,
+      d,
+      gate,
+      `the input account is '${s.account}', but iam-gitops.yml declares no accounts; leave account empty for a single-account repository`,
+    );
 
   const clients = await d.awsClients(s.roleToAssume, s.awsRegion, gate.desired.config.email.region);
   const run = await d.runPlan({
@@ -107,7 +118,12 @@ export const APPLY_LABEL = 'iam-gitops:apply';
  * finish it. The next successful apply closes it. Best effort: the step's own result already says
  * what happened, so a token without `issues: write` costs a warning only.
  */
-async function trackFailure(d: Deps, s: Settings, ctx: GateContext, text: string | null): Promise<void> {
+export async function trackFailure(
+  d: Deps,
+  s: Settings,
+  ctx: GateContext,
+  text: string | null,
+): Promise<void> {
   const pr = ctx.pr ? `#${ctx.pr.number}` : `commit ${s.sha.slice(0, 7)}`;
   const run = `${s.serverUrl}/${s.repo.owner}/${s.repo.repo}/actions/runs/${s.runId}`;
   try {
@@ -146,7 +162,7 @@ async function refuse(
 }
 
 /** Puts a status block on the pull request's plan comment, keeping the plan below it. Best effort. */
-async function setStatus(
+export async function setStatus(
   d: Deps,
   ctx: GateContext,
   status: CommentMeta['status'],
@@ -174,7 +190,7 @@ async function setStatus(
  * again, not this. Too long for a comment: the folded detail is left to the run's summary. Best
  * effort: the plan comment's status and the job summary say the same.
  */
-async function postResult(s: Settings, d: Deps, ctx: GateContext, text: string): Promise<void> {
+export async function postResult(s: Settings, d: Deps, ctx: GateContext, text: string): Promise<void> {
   if (!ctx.pr) return;
   try {
     await d.api.createComment(ctx.pr.number, resultComment(text, s.runId, runUrl(s)));

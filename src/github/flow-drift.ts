@@ -17,6 +17,8 @@ import type { Deps } from './deps.js';
 import { changeCount, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
 import { scheduledReport } from './report-hook.js';
+import { isMultiAccount } from '../accounts/resolve.js';
+import { driftAccountsFlow } from './flow-drift-accounts.js';
 import { ISSUE_BODY_LIMIT, keepIssue, type TrackedIssue, type TrackedOutcome } from './tracked-issue.js';
 
 export const DRIFT_LABEL = 'iam-gitops:drift';
@@ -57,6 +59,9 @@ export async function driftFlow(
   d: Deps,
   report: ReportHook | null = accountReportHook,
 ): Promise<void> {
+  const loaded = await d.loadDesired(s.dir, s.configPath);
+  if (loaded.state && isMultiAccount(loaded.state.config) && d.accounts)
+    return driftAccountsFlow(s, { ...d, accounts: d.accounts }, loaded, report);
   const role = s.roleToAssume ?? s.planRoleToAssume;
   const clients = await d.awsClients(role, s.awsRegion);
   const run = await d.runPlan({
@@ -65,6 +70,7 @@ export async function driftFlow(
     repo: `${s.repo.owner}/${s.repo.repo}`,
     offline: false,
     clients,
+    loaded,
   });
   // What is live is linted too: policies widened out of band, unmanaged users with admin or a path.
   const live = run.ok ? lintLive(run.desired, run.actual, { now: d.now().getTime() }) : [];
@@ -105,7 +111,7 @@ export async function driftFlow(
     const body = n
       ? [head, stripHeader(d.renderComment(run, { ...rendered, budget: ISSUE_BUDGET }).markdown)].join('\n\n')
       : '';
-    const kept = await keep(d, {
+    const kept = await keepTracked(d, {
       label: DRIFT_LABEL,
       title: 'iam-gitops: the account has drifted from the files',
       body,
@@ -143,7 +149,7 @@ export async function driftFlow(
     }
     if (r) {
       summary.push(r.markdown);
-      const kept = await keep(d, {
+      const kept = await keepTracked(d, {
         label: REPORT_LABEL,
         title: 'iam-gitops: account report findings',
         body: r.markdown,
@@ -168,7 +174,10 @@ export async function driftFlow(
 }
 
 /** keepIssue, turned into a summary line and, when GitHub refused, a failure that names the fix. */
-async function keep(d: Deps, t: TrackedIssue): Promise<{ note: string; issue?: number; error?: string }> {
+export async function keepTracked(
+  d: Deps,
+  t: TrackedIssue,
+): Promise<{ note: string; issue?: number; error?: string }> {
   let out: TrackedOutcome;
   try {
     out = await keepIssue(d.api, t);

@@ -22,6 +22,8 @@ import { failingFindings as failing } from '../plan/first-screen.js';
 import { prose } from '../plan/md.js';
 import { neutralize } from '../safe-text.js';
 import { gateInForce } from './gate.js';
+import { isMultiAccount } from '../accounts/resolve.js';
+import { planAccountsFlow } from './flow-plan-accounts.js';
 
 interface PullPayload {
   number: number;
@@ -66,13 +68,13 @@ export function gateMarkdown(g: EffectiveGate | undefined): string {
 }
 
 /** Why the plan must be offline, or null when it can read the live account. */
-export function offlineReason(s: Settings, pr: PullPayload | undefined): string | null {
+export function offlineReason(s: Settings, pr: PullPayload | undefined, ownRoles = false): string | null {
   // The merge queue's check proves the merged files valid and within lint.failOn; the live
   // account is read by each pull request's plan and again by the apply, which refuses any plan
   // nobody approved. The plan role trusts pull request jobs only, so no role is asked for here.
   if (s.eventName === 'merge_group')
     return 'a merge queue check is planned offline (the apply re-plans against the account before any change)';
-  if (!s.planRoleToAssume) return 'no `plan-role-to-assume` is set';
+  if (!s.planRoleToAssume && !ownRoles) return 'no `plan-role-to-assume` is set';
   const own = `${s.repo.owner}/${s.repo.repo}`;
   if (pr && pr.head.repo && pr.head.repo.full_name !== own)
     return `the pull request comes from the fork ${pr.head.repo.full_name}, which gets no OIDC token`;
@@ -91,11 +93,29 @@ export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): bo
 
 export async function planFlow(s: Settings, d: Deps): Promise<void> {
   const pr = s.payload.pull_request as PullPayload | undefined;
-  const offline = offlineReason(s, pr);
-  if (offline) core.info(neutralize(`Planning offline: ${offline}.`));
   // The files are read once: for the gate settings they carry, then for the plan.
   const loaded = await d.loadDesired(s.dir, s.configPath);
+  // Every declared account with its own plan role needs no plan-role-to-assume.
+  const accounts = loaded.state?.config.accounts ?? [];
+  const ownRoles =
+    accounts.length > 0 && accounts.every((a) => a.planRole) && !loaded.state?.config.organization;
+  const offline = offlineReason(s, pr, ownRoles);
+  if (offline) core.info(neutralize(`Planning offline: ${offline}.`));
   const gate = await gateFor(s, d, pr, loaded);
+  if (loaded.state && isMultiAccount(loaded.state.config) && d.accounts)
+    return planAccountsFlow(
+      s,
+      { ...d, accounts: d.accounts },
+      {
+        pr,
+        loaded,
+        gate,
+        gateBlock: gateMarkdown(gate),
+        offline,
+        post: (meta, report, block) =>
+          pr ? postComment(s, d, pr.number, meta, report, block) : Promise.resolve(),
+      },
+    );
   let clients: AwsClients | undefined;
   if (!offline) clients = await d.awsClients(s.planRoleToAssume, s.awsRegion);
   const run = await d.runPlan({
@@ -187,7 +207,7 @@ export async function planFlow(s: Settings, d: Deps): Promise<void> {
  * is when reviewers could first see this plan. A token that may not write (fork, read-only) only
  * costs a warning.
  */
-async function postComment(
+export async function postComment(
   s: Settings,
   d: Deps,
   issue: number,

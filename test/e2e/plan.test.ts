@@ -183,7 +183,7 @@ test('an invalid input fails the step with a clear message before anything is re
   const run = await planRun(ctx(), 1, repoFiles(team), { inputs: { mode: 'deploy' } });
   expect(run.exitCode).toBe(1);
   expect(run.stdout).toContain(
-    "::error::iam-gitops: Input mode must be one of auto, plan, apply, drift, check-changes; got 'deploy'.",
+    "::error::iam-gitops: Input mode must be one of auto, plan, apply, drift, check-changes, accounts; got 'deploy'.",
   );
   expect(run.calls).toEqual([]);
   expect(gh.requests).toEqual([]);

@@ -14,6 +14,9 @@ type Job = {
   if?: string;
   permissions?: Record<string, string>;
   environment?: string;
+  needs?: string;
+  outputs?: Record<string, string>;
+  strategy?: { 'fail-fast'?: boolean; 'max-parallel'?: number; matrix?: Record<string, unknown> };
   steps: Step[];
 };
 type Workflow = {
@@ -178,6 +181,27 @@ test('apply runs on the default branch in the protected environment, one at a ti
     mode: 'apply',
     'role-to-assume': '${{ vars.IAM_GITOPS_APPLY_ROLE_ARN }}',
   });
+});
+
+test('apply: a first job lists the accounts, a matrix job per account applies it with the account input', () => {
+  const wf = load('iam-apply.yml');
+  const list = wf.jobs.accounts!;
+  // Listing declared accounts reads the checkout only: no OIDC token, no environment.
+  expect(list.permissions).toEqual({ contents: 'read' });
+  expect(list.environment).toBeUndefined();
+  const step = list.steps.find((s) => s.uses?.includes('/iam-gitops@'))!;
+  expect(step.with).toEqual({ mode: 'accounts' });
+  expect(list.outputs).toEqual({
+    accounts: `\${{ steps.${(step as { id?: string }).id}.outputs.accounts }}`,
+  });
+  const apply = wf.jobs.apply!;
+  expect(apply.needs).toBe('accounts');
+  // One account's failure cancels no other account's apply; bounded parallelism.
+  expect(apply.strategy!['fail-fast']).toBe(false);
+  expect(apply.strategy!['max-parallel']).toBeGreaterThan(0);
+  expect(apply.strategy!.matrix).toEqual({ account: '${{ fromJSON(needs.accounts.outputs.accounts) }}' });
+  const action = apply.steps.find((s) => s.uses?.includes('/iam-gitops@'))!;
+  expect(action.with).toMatchObject({ mode: 'apply', account: '${{ matrix.account }}' });
 });
 
 test('drift runs on a schedule and on demand with the read-only role only', () => {

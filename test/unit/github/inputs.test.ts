@@ -47,6 +47,8 @@ test('defaults: auto mode, no roles, us-east-1, the workspace root, iam-gitops.y
     dirFromWorkspace: '',
     apiUrl: 'https://api.github.com',
     oidcAvailable: false,
+    account: null,
+    sessionName: 'iam-gitops-1-1',
   });
 });
 
@@ -83,7 +85,10 @@ test('explicit values are read, with hyphenated input names and the API URL at c
 });
 
 test.each([
-  [{ mode: 'deploy' }, /Input mode must be one of auto, plan, apply, drift, check-changes; got 'deploy'/],
+  [
+    { mode: 'deploy' },
+    /Input mode must be one of auto, plan, apply, drift, check-changes, accounts; got 'deploy'/,
+  ],
   [{ 'role-to-assume': 'apply-role' }, /Input role-to-assume must be an IAM role ARN.*got 'apply-role'/],
   [
     { 'plan-role-to-assume': 'arn:aws:iam::1234:role/x' },
@@ -91,6 +96,9 @@ test.each([
   ],
   [{ 'aws-region': 'Europe' }, /Input aws-region must be an AWS region like us-east-1; got 'Europe'/],
   [{ 'github-token': '' }, /Input github-token is empty/],
+  // The account names a label and a section: a value with a newline or a workflow command is refused.
+  [{ account: 'prod\n::stop-commands::x' }, /Input account must be an account name/],
+  [{ account: '../prod' }, /Input account must be an account name/],
   [{ config: '../secrets.yml' }, /Input config must be a path inside working-directory/],
   [{ 'working-directory': 'nope' }, /Input working-directory 'nope' is not a directory/],
 ])('invalid input %j is a clear error', (inputs, message) => {
