@@ -34,6 +34,7 @@ import { diff } from '../../src/targets/plan.js';
 import { readActualState } from '../../src/targets/read-account.js';
 import { startGapProxy, type GapProxy } from '../harness/gap-proxy.js';
 import { startMoto, type Moto } from '../harness/moto.js';
+import { motoClientsFor } from '../harness/accounts.js';
 
 let moto: Moto;
 let proxy: IcGapProxy;
@@ -55,7 +56,8 @@ beforeEach(async () => {
   proxy.reset();
 });
 
-const PROD = { name: 'prod', id: '111111111111' };
+// prod is the emulator's own account, where the instance lives; dev is reached by AssumeRole.
+const PROD = { name: 'prod', id: '123456789012' };
 const DEV = { name: 'dev', id: '222222222222' };
 const ACCOUNTS = [PROD, DEV];
 
@@ -229,13 +231,22 @@ function expectReadOnly(calls: CallLog): void {
 test('report: who reaches which account with which permission set, through which group; reads only', async () => {
   await instance();
   const h = harness();
+  const others = motoClientsFor(moto);
+  h.io.clientsFor = async (a, purpose) => (a.name === PROD.name ? h.clients : others(a, purpose));
   const code = await reportCommand(parseArgs(['report', '--dir', repo(FILES), '--format', 'json']), h.io);
   // carol is not in the files and holds AdministratorAccess in prod: an error, the report fails.
   expect(code).toBe(2);
-  const report = JSON.parse(h.out()) as Report;
+  // One section per account; Identity Center is read once, in the default account's (prod).
+  const doc = JSON.parse(h.out()) as { accounts: Array<{ account: string; report: Report | null }> };
+  expect(doc.accounts.map((a) => [a.account, a.report !== null])).toEqual([
+    ['prod', true],
+    ['dev', true],
+  ]);
+  expect(doc.accounts[1]!.report!.identityCenter ?? null).toBeNull();
+  const report = doc.accounts[0]!.report!;
   const ic = report.identityCenter!;
   expect(ic.access.map((a) => `${a.userName} ${a.account} ${a.permissionSet} ${a.via ?? 'direct'}`)).toEqual([
-    // By account id: prod (111…) before dev (222…).
+    // By account id: prod (123…) before dev (222…).
     'ana prod iam-gitops-developers developers',
     'ana dev iam-gitops-builders builders',
     'ana dev iam-gitops-developers developers',
@@ -300,7 +311,7 @@ test('the scheduled report (drift job) carries the Identity Center part and coun
   const desired = await load(repo(FILES));
   const r = await scheduledReport({ clients: h.clients, desired, settings: {} as Settings });
   expect(r.markdown).toContain('### IAM Identity Center');
-  expect(r.markdown).toMatch(/\| `carol` \| unmanaged \| prod \(111111111111\) \| Admin \(direct\) \|/);
+  expect(r.markdown).toMatch(/\| `carol` \| unmanaged \| prod \(123456789012\) \| Admin \(direct\) \|/);
   // carol (admin in prod, not in the files) is the one error; there is no IAM user at all.
   expect(r.errors).toBe(1);
   expectReadOnly(h.calls);
