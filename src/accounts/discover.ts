@@ -3,6 +3,8 @@
  * (ListAccounts) or the listed OUs and every OU below them (ListAccountsForParent +
  * ListOrganizationalUnitsForParent). Every list is paginated; only ACTIVE accounts count (a
  * suspended or closing account cannot be planned); `exclude` drops ids or names.
+ * `listOrganization` gives every account found, before those two filters, so the accounts core
+ * can tell an `exclude` entry that matches nothing (a typo that would manage the account) apart.
  */
 import {
   paginateListAccounts,
@@ -38,7 +40,24 @@ export class DiscoveryError extends Error {
 /** AWS marks accounts with `State` now; older answers (and the emulator) carry `Status` too. */
 export const accountState = (a: Account): string => String(a.State ?? a.Status ?? 'UNKNOWN');
 
+/** The accounts of the run among those found: ACTIVE, and not named by `exclude` (id or AWS name, any case). */
+export function keptAccounts(found: readonly OrgAccount[], org: OrganizationConfig): OrgAccount[] {
+  const excluded = new Set(org.exclude.map((e) => e.toLowerCase()));
+  return found.filter(
+    (a) => a.status === 'ACTIVE' && !excluded.has(a.id) && !excluded.has(a.name.toLowerCase()),
+  );
+}
+
 export async function discoverAccounts(
+  clients: AwsClients,
+  org: OrganizationConfig,
+  opts: DiscoverOptions = {},
+): Promise<OrgAccount[]> {
+  return keptAccounts(await listOrganization(clients, org, opts), org);
+}
+
+/** Every account under `organization.ou` (or in the organization), whatever its state or `exclude`. */
+export async function listOrganization(
   clients: AwsClients,
   org: OrganizationConfig,
   opts: DiscoverOptions = {},
@@ -88,10 +107,7 @@ export async function discoverAccounts(
     if (err instanceof DiscoveryError) throw err;
     throw new DiscoveryError(explain(err, where));
   }
-  const excluded = new Set(org.exclude.map((e) => e.toLowerCase()));
-  return [...found.values()].filter(
-    (a) => a.status === 'ACTIVE' && !excluded.has(a.id) && !excluded.has(a.name.toLowerCase()),
-  );
+  return [...found.values()];
 }
 
 function explain(err: unknown, where: string): string {

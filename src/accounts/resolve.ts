@@ -7,12 +7,14 @@
 import type { ResolvedAccount } from '../model/accounts.js';
 import type { Config, DesiredState, SourceRef } from '../model/desired.js';
 import { closest } from '../suggest.js';
-import type { OrgAccount } from './discover.js';
+import { keptAccounts, type OrgAccount } from './discover.js';
 
 export interface AccountResolution {
   accounts: ResolvedAccount[];
   /** Unknown names in the files (with did-you-mean), names two accounts share, a missing default account … */
   problems: string[];
+  /** What plans anyway but is likely a mistake (an `organization.exclude` entry that matches no account); absent when none. */
+  warnings?: string[];
 }
 
 export function isMultiAccount(config: Config): boolean {
@@ -29,9 +31,15 @@ export function accountSlug(name: string): string {
 
 const at = (s: SourceRef) => `${s.file}:${s.line}`;
 
-export function resolveAccounts(desired: DesiredState, discovered: OrgAccount[] | null): AccountResolution {
+/**
+ * `found`: every account the organization listed (listOrganization: any state, before `exclude`),
+ * or null when it was not listed (no organization:, or offline).
+ */
+export function resolveAccounts(desired: DesiredState, found: OrgAccount[] | null): AccountResolution {
   const config = desired.config;
   const problems: string[] = [];
+  const warnings: string[] = [];
+  const discovered = found && config.organization ? keptAccounts(found, config.organization) : found;
   const accounts: ResolvedAccount[] = config.accounts.map((a) => ({
     name: a.name,
     id: a.id,
@@ -117,19 +125,73 @@ export function resolveAccounts(desired: DesiredState, discovered: OrgAccount[] 
             .join(', ')}${more}`,
       );
     }
+    warnings.push(...unmatchedExcludes(desired, found ?? []));
+    // A name the files would use for an excluded account: the entry itself, or the slug of the account it excludes.
+    const excludedNames = new Set(org.exclude.map((e) => e.toLowerCase()));
+    const kept = new Set(discovered.map((a) => a.id));
+    for (const a of found ?? [])
+      if (!kept.has(a.id) && a.status === 'ACTIVE') excludedNames.add(accountSlug(a.name));
+    const isExcluded = (name: string) => excludedNames.has(name.toLowerCase());
     const def = config.defaultAccount;
     if (def !== null && !known.has(def)) {
-      const isExcluded = org.exclude.some((e) => e.toLowerCase() === def.toLowerCase());
       const near = closest(def, names);
       problems.push(
         `${config.source ?? 'iam-gitops.yml'}: defaultAccount: '${def}' ` +
-          (isExcluded
+          (isExcluded(def)
             ? 'is excluded by organization.exclude; users and groups without an accounts field would have nowhere to go: ' +
               'choose another defaultAccount or remove it from exclude'
             : 'is not among the accounts (declared, or ACTIVE in the organization and not excluded)' +
               (near ? `; did you mean '${near}'?` : '')),
       );
     }
+    // With organization: monitoring.account is checked only here; an account outside the run
+    // would leave every account without the trail, and no plan would say so.
+    const m = config.monitoring;
+    if (m.organizationTrail && m.account !== null && !known.has(m.account) && !ambiguous.has(m.account)) {
+      const trail = m.account;
+      const near = closest(trail, names);
+      problems.push(
+        `${config.source ?? 'iam-gitops.yml'}: monitoring.account: '${trail}' ` +
+          (isExcluded(trail)
+            ? 'is excluded by organization.exclude, so no account would hold the organization trail: ' +
+              'choose another monitoring.account or remove it from exclude'
+            : 'is not among the accounts (declared, or ACTIVE in the organization and not excluded), so no ' +
+              'account would hold the organization trail' +
+              (near ? `; did you mean '${near}'?` : ` (accounts: ${names.join(', ') || 'none'})`)),
+      );
+    }
   }
-  return { accounts, problems };
+  return warnings.length ? { accounts, problems, warnings } : { accounts, problems };
+}
+
+/**
+ * `organization.exclude` entries that name no account the organization listed: nothing is
+ * excluded by them, so the account the user meant is managed. An entry naming a declared account
+ * is a problem of its own (above), not a typo.
+ */
+function unmatchedExcludes(desired: DesiredState, found: readonly OrgAccount[]): string[] {
+  const org = desired.config.organization;
+  if (!org) return [];
+  const known = new Set<string>();
+  for (const a of found) known.add(a.id).add(a.name.toLowerCase());
+  for (const a of desired.config.accounts) known.add(a.id).add(a.name.toLowerCase());
+  const awsNames = found.map((a) => a.name);
+  const out: string[] = [];
+  for (const entry of org.exclude) {
+    if (known.has(entry.toLowerCase())) continue;
+    const bySlug = found.find((a) => accountSlug(a.name) === entry.toLowerCase());
+    const near = bySlug ? undefined : closest(entry, awsNames);
+    const nearAccount = near === undefined ? undefined : found.find((a) => a.name === near);
+    out.push(
+      `${at(org.source)}: organization.exclude: '${entry}' matches no account of the organization, so it ` +
+        'excludes nothing' +
+        (bySlug
+          ? `; '${entry}' is the name the files give '${bySlug.name}' (${bySlug.id}), but exclude takes the ` +
+            `AWS name or the id: write '${bySlug.name}' or '${bySlug.id}'`
+          : nearAccount
+            ? `; did you mean '${nearAccount.name}' (${nearAccount.id})?`
+            : '; an entry is an account id or its AWS name (any case)'),
+    );
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * the run (declared, then discovered with the credentials at hand), each account's clients, and
  * `--account` checked against them. A repository with neither never comes here.
  */
-import { discoverAccounts } from '../accounts/discover.js';
+import { listOrganization } from '../accounts/discover.js';
 import { makeClientsFor, type ClientsFor } from '../accounts/credentials.js';
 import { resolveAccounts } from '../accounts/resolve.js';
 import { createClients, errorMessage, type AwsClients } from '../aws/clients.js';
@@ -49,7 +49,7 @@ export async function runAccounts(
     progress(io, '[accounts] listing the organization…');
     try {
       const clients = (io.clients ?? ((r: string) => createClients({ region: r })))(region);
-      discovered = await discoverAccounts(clients, config.organization);
+      discovered = await listOrganization(clients, config.organization);
     } catch (err) {
       io.err(
         `error: the organization's accounts could not be listed: ${errorMessage(err)}; ` +
@@ -59,6 +59,7 @@ export async function runAccounts(
     }
   }
   const resolution = resolveAccounts(desired, discovered);
+  for (const w of resolution.warnings ?? []) io.err(`warning: ${w}\n`);
   for (const p of resolution.problems) io.err(`error: ${p}\n`);
   if (resolution.problems.length) return null;
   if (config.organization && opts.offline)

@@ -63,13 +63,14 @@ export interface AccountOutcome {
 export interface AccountsEngine {
   /**
    * The accounts of this run (declared, and found with `organization:`): `problems` fail the check
-   * (an unknown name, a name two accounts share), `notes` only inform (discovery skipped offline).
+   * (an unknown name, a name two accounts share), `warnings` are likely mistakes that still plan
+   * (an exclude entry that matches no account), `notes` only inform (discovery skipped offline).
    */
   resolve(
     desired: DesiredState,
     purpose: Purpose,
     offline: boolean,
-  ): Promise<{ accounts: ResolvedAccount[]; problems: string[]; notes?: string[] }>;
+  ): Promise<{ accounts: ResolvedAccount[]; problems: string[]; warnings?: string[]; notes?: string[] }>;
   /** Plans `only` these accounts (all when absent), each with its own clients for `purpose`. */
   plan(opts: {
     loaded: LoadResult;

@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core';
 import { makeClientsFor, type ClientsFor } from '../accounts/credentials.js';
-import { discoverAccounts } from '../accounts/discover.js';
+import { listOrganization } from '../accounts/discover.js';
 import { resolveAccounts } from '../accounts/resolve.js';
 import { applyAccounts } from '../apply/accounts.js';
 import { createScrubber } from '../apply/scrubber.js';
@@ -78,7 +78,7 @@ export function createAccountsEngine(s: Settings): AccountsEngine {
       }
       const clients = await discoveryClients(purpose);
       try {
-        return resolveAccounts(desired, await discoverAccounts(clients, org));
+        return resolveAccounts(desired, await listOrganization(clients, org));
       } finally {
         clients.sts.destroy();
       }

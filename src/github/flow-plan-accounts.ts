@@ -70,7 +70,8 @@ export async function planAccountsFlow(
       ),
     );
   const resolved = await d.accounts.resolve(desired, 'plan', Boolean(i.offline));
-  for (const p of resolved.problems) core.warning(neutralize(`iam-gitops: ${p}`));
+  for (const p of [...resolved.problems, ...(resolved.warnings ?? [])])
+    core.warning(neutralize(`iam-gitops: ${p}`));
   for (const n of resolved.notes ?? []) core.info(neutralize(`iam-gitops: ${n}.`));
   const run = await d.accounts.plan({
     loaded: i.loaded,
@@ -87,7 +88,11 @@ export async function planAccountsFlow(
   const head = i.pr?.head.sha ?? s.sha;
   const base = i.pr?.base.sha ?? '';
   const plannedAt = d.now().toISOString();
-  const accountsBlock = problemsBlock([...resolved.problems, ...(resolved.notes ?? [])]);
+  const accountsBlock = problemsBlock([
+    ...resolved.problems,
+    ...(resolved.warnings ?? []),
+    ...(resolved.notes ?? []),
+  ]);
   const top = [i.gateBlock, accountsBlock].filter(Boolean).join('\n\n');
   if (!run.ok) {
     const report = diagnosticsMarkdown(run.diagnostics);

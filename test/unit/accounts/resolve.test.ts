@@ -195,3 +195,87 @@ test('without organization: only the declared accounts, and the names were check
   expect(r.accounts.map((a) => [a.name, a.origin])).toEqual([['prod', 'declared']]);
   expect(r.problems).toEqual([]);
 });
+
+describe('monitoring.account of an organization trail, checked once the organization answered', () => {
+  const trail = (account: string | null, exclude: string[] = []) =>
+    state({
+      defaultAccount: 'analytics',
+      organization: organization(exclude),
+      monitoring: { ...testConfig().monitoring, organizationTrail: true, account },
+    });
+  const found = [org('222222222222', 'Analytics'), org('666666666666', 'Log Archive')];
+
+  test('a name that is no account of the run is a problem with did-you-mean: no account would hold the trail', () => {
+    expect(resolveAccounts(trail('log-archiv'), found).problems).toEqual([
+      "iam-gitops.yml: monitoring.account: 'log-archiv' is not among the accounts (declared, or ACTIVE in the " +
+        "organization and not excluded), so no account would hold the organization trail; did you mean 'log-archive'?",
+    ]);
+    expect(resolveAccounts(trail('security'), found).problems).toEqual([
+      "iam-gitops.yml: monitoring.account: 'security' is not among the accounts (declared, or ACTIVE in the " +
+        'organization and not excluded), so no account would hold the organization trail (accounts: analytics, log-archive)',
+    ]);
+  });
+
+  test('an excluded account named as the trail account says so', () => {
+    // Excluded by its AWS name, named in the files by its slug.
+    expect(resolveAccounts(trail('log-archive', ['Log Archive']), found).problems).toEqual([
+      "iam-gitops.yml: monitoring.account: 'log-archive' is excluded by organization.exclude, so no account " +
+        'would hold the organization trail: choose another monitoring.account or remove it from exclude',
+    ]);
+  });
+
+  test('an account of the run, the default account, or offline: no problem', () => {
+    expect(resolveAccounts(trail('log-archive'), found).problems).toEqual([]);
+    expect(resolveAccounts(trail(null), found).problems).toEqual([]);
+    expect(resolveAccounts(trail('log-archiv'), null).problems).toEqual([]);
+  });
+});
+
+describe('organization.exclude entries that match no account of the organization', () => {
+  const found = [
+    org('222222222222', 'Analytics'),
+    org('333333333333', 'Sandbox Zeta'),
+    org('444444444444', 'Legacy', 'SUSPENDED'),
+  ];
+  const withExclude = (exclude: string[]) =>
+    state({ defaultAccount: 'analytics', organization: organization(exclude) });
+
+  test('the accounts listed are cut here: not ACTIVE, or excluded by AWS name (any case) or id', () => {
+    const r = resolveAccounts(withExclude(['sandbox zeta']), found);
+    expect(r.accounts.map((a) => a.name)).toEqual(['analytics']);
+    expect(resolveAccounts(withExclude(['333333333333']), found).accounts.map((a) => a.name)).toEqual([
+      'analytics',
+    ]);
+  });
+
+  test('an entry that matches an account, even one not ACTIVE, is no warning', () => {
+    const r = resolveAccounts(withExclude(['Sandbox Zeta', '222222222222', 'legacy']), found);
+    expect(r.warnings).toBeUndefined();
+  });
+
+  test('a typo is a warning with did-you-mean, and the account it meant is still managed', () => {
+    const r = resolveAccounts(withExclude(['Sandbox Ztea']), found);
+    expect(r.problems).toEqual([]);
+    expect(r.accounts.map((a) => a.name)).toEqual(['analytics', 'sandbox-zeta']);
+    expect(r.warnings).toEqual([
+      "iam-gitops.yml:7: organization.exclude: 'Sandbox Ztea' matches no account of the organization, so it " +
+        "excludes nothing; did you mean 'Sandbox Zeta' (333333333333)?",
+    ]);
+  });
+
+  test("the files' slug of an account is not its AWS name: the warning says what to write", () => {
+    expect(resolveAccounts(withExclude(['sandbox-zeta']), found).warnings).toEqual([
+      "iam-gitops.yml:7: organization.exclude: 'sandbox-zeta' matches no account of the organization, so it " +
+        "excludes nothing; 'sandbox-zeta' is the name the files give 'Sandbox Zeta' (333333333333), but exclude " +
+        "takes the AWS name or the id: write 'Sandbox Zeta' or '333333333333'",
+    ]);
+  });
+
+  test('nothing near: the warning says what an entry is; offline nothing is judged', () => {
+    expect(resolveAccounts(withExclude(['999999999999']), found).warnings).toEqual([
+      "iam-gitops.yml:7: organization.exclude: '999999999999' matches no account of the organization, so it " +
+        'excludes nothing; an entry is an account id or its AWS name (any case)',
+    ]);
+    expect(resolveAccounts(withExclude(['999999999999']), null).warnings).toBeUndefined();
+  });
+});
