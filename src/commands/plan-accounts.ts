@@ -2,6 +2,7 @@
  * `plan` and `drift` on a repository with `accounts:` or `organization:`: one section per account
  * (`--account` for some), the combined hash, exit 0 no changes anywhere, 2 changes, 1 an error in
  * any account (the other sections are still printed). Drift adds each account's live lint.
+ * `--format markdown` is the pull request comment's report (with `--base`, its blast radius).
  */
 import type { LoadResult } from '../desired/index.js';
 import { desiredFor } from '../accounts/project.js';
@@ -9,12 +10,16 @@ import { lintLive } from '../lint/live.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
 import { runPlanAccounts } from '../pipeline-accounts.js';
+import type { BlastRadius } from '../plan/blast.js';
 import { renderAccountsJson, renderAccountsText, sectionPlans } from '../plan/render-accounts.js';
+import { renderAccountsMarkdown } from '../plan/render-accounts-markdown.js';
+import { COMMENT_LIMIT } from '../plan/render-markdown.js';
+import { lintDesired } from '../lint/index.js';
 import { neutralizeJson } from '../safe-text.js';
 import { regionOf, type CliArgs } from './args.js';
 import { accountProgress, runAccounts } from './accounts.js';
 import { formatLive } from './drift.js';
-import type { PlanIo } from './plan.js';
+import { blastAgainst, git, type PlanIo } from './plan.js';
 
 export async function planOrDriftAccounts(
   args: CliArgs,
@@ -24,15 +29,14 @@ export async function planOrDriftAccounts(
   repo: string,
 ): Promise<number> {
   const format = args.format ?? 'text';
-  if (format === 'markdown') {
+  // The blast radius is about the people, once for the repository: the comment shows it above the
+  // accounts, and only the markdown report has a place for it (the JSON's sections are per account).
+  if (args.base && (format !== 'markdown' || kind !== 'plan')) {
     io.err(
-      `error: --format markdown renders one account; this repository has many: use --format text or json ` +
-        '(the pull request comment shows the sections)\n',
+      `error: --base: on a repository with many accounts the blast radius is shown once, above the accounts, ` +
+        `in the pull request comment's report only: use \`plan --format markdown --base ${args.base}\` to see it, ` +
+        'or leave out --base\n',
     );
-    return 1;
-  }
-  if (args.base) {
-    io.err('error: --base (the blast radius) works on a single-account repository only; leave it out\n');
     return 1;
   }
   const region = regionOf(io.env);
@@ -58,7 +62,38 @@ export async function planOrDriftAccounts(
   const { multi } = result;
   const offlineReason = args.offline ? '`--offline` was given' : null;
   if (format === 'json') io.out(neutralizeJson(renderAccountsJson(multi)));
-  else io.out(renderAccountsText({ multi, kind, offlineReason }));
+  else if (format === 'markdown') {
+    // The pull request comment's report, to preview it locally: the same renderer and budget.
+    let blast: BlastRadius | undefined;
+    if (args.base) {
+      const b = await blastAgainst(
+        args.dir,
+        args.base,
+        result.desired,
+        lintDesired(result.desired, { now: new Date() }),
+        io,
+      );
+      if (b === null) return 1;
+      blast = b;
+    }
+    const rendered = renderAccountsMarkdown(
+      {
+        multi,
+        kind,
+        head: await git(args.dir, ['rev-parse', 'HEAD']),
+        base: '',
+        plannedAt: (io.now ?? (() => new Date()))().toISOString(),
+        dataVersion: Object.values(result.runs)[0]?.lint.dataVersion,
+        offlineReason,
+        failOn: result.desired.config.lint.failOn,
+        approvals: { required: result.desired.config.requiredApprovals },
+        ...(blast ? { blast } : {}),
+        fullReportHint: '`--format text` (every account in full)',
+      },
+      COMMENT_LIMIT,
+    );
+    io.out(rendered.markdown);
+  } else io.out(renderAccountsText({ multi, kind, offlineReason }));
 
   let code = sectionPlans(multi).some((p) => p.changes.length > 0) ? 2 : 0;
   for (const s of multi.sections) {
@@ -67,7 +102,8 @@ export async function planOrDriftAccounts(
   }
   if (kind === 'drift') {
     // The live lint of each account, from the state its plan just read (no second read).
-    const write = format === 'json' ? io.err : io.out;
+    // Only the text report has room for it; JSON and markdown keep stdout one document.
+    const write = format === 'text' ? io.out : io.err;
     for (const [name, run] of Object.entries(result.runs)) {
       const all = accounts.all.map((a) => a.name);
       const findings: Finding[] = lintLive(desiredFor(result.desired, name, all), run.actual);

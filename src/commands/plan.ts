@@ -148,7 +148,7 @@ export async function planOrDrift(args: CliArgs, kind: 'plan' | 'drift', rawIo: 
  * these, summed up (the blast radius the pull request comment shows). null after an error was said;
  * undefined when the base files are invalid (said as a warning).
  */
-async function blastAgainst(
+export async function blastAgainst(
   dir: string,
   ref: string,
   head: DesiredState,
@@ -200,7 +200,7 @@ export function normalizeRemote(url: string): string {
   return host!.toLowerCase() === 'github.com' ? repoPath : `${host!.toLowerCase()}/${repoPath}`;
 }
 
-async function git(dir: string, argv: string[]): Promise<string> {
+export async function git(dir: string, argv: string[]): Promise<string> {
   try {
     const { stdout } = await run('git', ['-C', dir, ...argv], { timeout: 10_000 });
     return stdout.trim();
