@@ -56,7 +56,7 @@ async function organization() {
   };
 }
 
-function repo(ou: string, reach: string): string {
+function repo(ou: string, reach: string, exclude: string[] = []): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-org-cli-'));
   dirs.push(dir);
   writeFileSync(
@@ -71,6 +71,7 @@ function repo(ou: string, reach: string): string {
       'defaultAccount: mgmt',
       'organization:',
       `  ou: [${ou}]`,
+      `  exclude: [${exclude.join(', ')}]`,
       'groups:',
       '  developers:',
       '    policies: [ReadOnlyAccess]',
@@ -136,4 +137,25 @@ test('organization: the OU accounts are planned after the declared one, by their
   expect(typo.err.join('')).toMatch(/account 'dev-tem' is neither declared .*; did you mean 'dev-team'\?/);
   expect(typo.out.join('')).toBe('');
   expect(accountCalls()).toBe(before);
+
+  // An exclude entry written as the files' slug matches no AWS name: it excludes nothing, and says so.
+  const loose = { out: [] as string[], err: [] as string[] };
+  const excluding = repo(org.workloads, 'prod', ['dev-team', 'Prod']);
+  const planned = await planCommand(
+    parseArgs(['plan', '--dir', excluding, '--format', 'json', '--account', 'mgmt']),
+    {
+      ...io,
+      out: (t: string) => void loose.out.push(t),
+      err: (t: string) => void loose.err.push(t),
+    },
+  );
+  expect(loose.err.join('')).toContain(
+    "warning: iam-gitops.yml:8: organization.exclude: 'dev-team' matches no account of the organization, so it " +
+      `excludes nothing; 'dev-team' is the name the files give 'Dev Team' (${org.dev}), but exclude takes the ` +
+      `AWS name or the id: write 'Dev Team' or '${org.dev}'\n`,
+  );
+  // 'Prod' matched and excluded its account; groups then name an account that is not in the run.
+  expect(loose.err.join('')).not.toContain("'Prod' matches no account");
+  expect(loose.err.join('')).toMatch(/account 'prod' is neither declared/);
+  expect(planned).toBe(1);
 });
