@@ -198,3 +198,29 @@ test('every account planned: one comment, the combined hash at the top, the chec
   expect(body.indexOf(meta.hash)).toBeLessThan(body.indexOf('#### `prod`'));
   expect(process.exitCode).toBeUndefined();
 });
+
+test('a resolution warning (an exclude entry that matches nothing) is in the comment and the log, and fails nothing', async () => {
+  const s = settings(repo());
+  const api = fakeApi();
+  const engine = createEngine(s);
+  const real = engine.accounts!;
+  const warning =
+    "iam-gitops.yml:12: organization.exclude: 'sandbx' matches no account of the organization, so it excludes nothing";
+  await planFlow(s, {
+    ...engine,
+    api,
+    now: () => new Date('2026-11-29T20:00:00Z'),
+    accounts: {
+      ...real,
+      async resolve(desired, purpose, offline) {
+        return { ...(await real.resolve(desired, purpose, offline)), warnings: [warning] };
+      },
+    },
+  });
+  const body = api.comments[0]!.body!;
+  expect(body).toContain('### ⚠️ Accounts');
+  expect(body).toContain("organization.exclude: 'sandbx' matches no account");
+  expect(body.indexOf('### ⚠️ Accounts')).toBeLessThan(body.indexOf('#### `prod`'));
+  expect(out.join('')).toContain(`::warning::iam-gitops: ${warning}`);
+  expect(process.exitCode).toBeUndefined();
+});
