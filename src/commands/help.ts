@@ -41,7 +41,8 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'Plans the files against the live account (read-only calls; AWS credentials from the',
       'standard chain), or against an empty account with --offline. Progress goes to stderr on a',
       'terminal; the plan goes to stdout. With accounts: or organization: in iam-gitops.yml, one',
-      'section per account (--account for some) and the combined hash that apply takes.',
+      'section per account (--account for some) and the combined hash that apply takes;',
+      '--format markdown is then the pull request comment (--base only with it).',
     ],
     exits: [
       [0, 'no changes'],
