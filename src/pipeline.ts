@@ -143,12 +143,7 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
   opts.onPhase?.('diff');
   // Identity Center: a single-account repository's assignments go to its one account.
   const diffOpts = planIc
-    ? {
-        identityCenter: opts.identityCenter || {
-          full: desired,
-          accounts: [{ name: 'default', id: actual.accountId }],
-        },
-      }
+    ? { identityCenter: opts.identityCenter || { full: desired, accounts: [soleAccount(desired, actual)] } }
     : {};
   let result = diff(desired, actual, diffOpts);
   if (!opts.offline && clients) {
@@ -174,6 +169,16 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
     unchanged: result.unchanged,
   };
   return { desired, actual, lint, plan };
+}
+
+/**
+ * The one account of a single-account plan, as the plan lines, the comment and the welcome mail
+ * name it: its name under `accounts:` when declared there, else its id (a reader knows the id;
+ * a name the files never wrote would say nothing).
+ */
+export function soleAccount(desired: DesiredState, actual: ActualState): IcAccount {
+  const declared = desired.config.accounts.find((a) => a.id === actual.accountId);
+  return { name: declared?.name ?? actual.accountId, id: actual.accountId };
 }
 
 /** The calls this run made, when the CallLog was already in use. */
