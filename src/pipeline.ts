@@ -6,7 +6,8 @@ import type { AwsClients } from './aws/clients.js';
 import { readActualState, refreshLoginProfiles, type ReadOptions } from './targets/read-account.js';
 import { withGate, type GateSettings } from './config/gate.js';
 import { loadDesired, type LoadResult } from './desired/index.js';
-import { lintDesired, type LintResult } from './lint/index.js';
+import { applyIgnores } from './lint/ignore.js';
+import { lintDesired, sortFindings, type LintResult } from './lint/index.js';
 import { emptyActualState, type ActualState } from './model/actual.js';
 import type { DesiredState } from './model/desired.js';
 import type { Diagnostic } from './model/diagnostic.js';
@@ -155,10 +156,20 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
     if (await refreshLoginProfiles(clients, actual, toConfirm)) result = diff(desired, actual, diffOpts);
   }
 
+  // What the diff found live and cannot change joins the lint findings (and obeys lint.ignore).
+  const live = applyIgnores(result.findings, desired.config.lint.ignore);
+  const checked: LintResult =
+    result.findings.length > 0
+      ? {
+          ...lint,
+          findings: sortFindings([...lint.findings, ...live.kept]),
+          ignored: [...lint.ignored, ...live.ignored],
+        }
+      : lint;
   const plan: Plan = {
     hash: planHash(result.operations, opts.repo),
     changes: result.operations,
-    findings: lint.findings,
+    findings: checked.findings,
     stats: {
       awsCalls: callsSince(before, clients?.calls.snapshot() ?? {}),
       durationMs: Date.now() - started,
@@ -168,7 +179,7 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
     accountId: actual.accountId,
     unchanged: result.unchanged,
   };
-  return { desired, actual, lint, plan };
+  return { desired, actual, lint: checked, plan };
 }
 
 /**
