@@ -22,6 +22,8 @@ export interface IcGapProxy {
     instances: Array<{ InstanceArn: string; IdentityStoreId: string }> | null;
     /** action → how many more times to answer ConflictException. */
     conflicts: Map<string, number>;
+    /** AWS managed policy ARN as the emulator stores it → the real one (policies under a path). */
+    managedArns: Map<string, string>;
   };
   find(action: string): IcProxyRequest[];
   clear(): void;

@@ -11,10 +11,50 @@
 //     their Describe… calls report IN_PROGRESS `polls` times before SUCCEEDED (or FAILED on demand);
 //   - identity store updates: UpdateUser and UpdateGroup (moto has neither) are kept as overlays the
 //     proxy applies to ListUsers / DescribeUser / ListGroups / DescribeGroup answers;
-//   - pagination of its own lists (MaxResults, NextToken).
+//   - pagination of its own lists (MaxResults, NextToken);
+//   - AWS managed policies under a path (job-function/ViewOnlyAccess): moto looks a policy up by the
+//     last part of its ARN and always expects `policy/<name>` (it reads no path), so it refuses the
+//     real ARN `policy/job-function/ViewOnlyAccess` and accepts `policy/ViewOnlyAccess`, which AWS
+//     refuses. The proxy answers as AWS does: it refuses an ARN that is not the policy's real one
+//     (ResourceNotFoundException), hands moto the form it knows, and gives the real ARN back in
+//     ListManagedPoliciesInPermissionSet. The real ARNs come from dist/data/managed-policies.json.gz.
 // Shared by the tests (test/aws/identity-center.test.ts) and `npm run demo:identity-center`.
 import { createServer, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+const AWS_POLICY_ARN = /^arn:([a-z-]+):iam::aws:policy\/((?:[^/]+\/)*)([^/]+)$/;
+let realArns;
+
+/** AWS managed policy name → its ARN (partition aws), or an empty map when the data is not built. */
+function managedPolicyArns() {
+  if (realArns) return realArns;
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const file = path.resolve(here, '../dist/data/managed-policies.json.gz');
+  realArns = new Map();
+  if (existsSync(file)) {
+    const data = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8'));
+    for (const [name, p] of Object.entries(data.policies ?? {})) realArns.set(name, p.arn);
+  }
+  return realArns;
+}
+
+/**
+ * An AWS managed policy ARN as AWS knows it and as moto stores it, or null when the ARN names no
+ * such policy (AWS: ResourceNotFoundException). Unknown names pass as they are (moto decides).
+ */
+function managedPolicyForms(arn) {
+  const m = AWS_POLICY_ARN.exec(arn ?? '');
+  if (!m) return { real: arn, moto: arn };
+  const [, partition, , name] = m;
+  const known = managedPolicyArns().get(name);
+  const real = known ? known.replace(/^arn:aws:/, `arn:${partition}:`) : arn;
+  if (real !== arn) return null;
+  return { real, moto: `arn:${partition}:iam::aws:policy/${name}` };
+}
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -33,7 +73,8 @@ function forward(target, req, body) {
         port: target.port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: target.host },
+        // The body may have been rewritten (outgoing): its length, not the client's.
+        headers: { ...req.headers, host: target.host, 'content-length': String(body.length) },
       },
       (res) => {
         const chunks = [];
@@ -87,6 +128,8 @@ export async function startIcGapProxy(target, opts = {}) {
     instances: null,
     /** action → how many more times to answer ConflictException (AWS: a write still propagating). */
     conflicts: new Map(),
+    /** AWS managed policy ARN as moto stores it → the real one (policies under a path). */
+    managedArns: new Map(),
   };
 
   const notFound = (reply, message) =>
@@ -131,6 +174,12 @@ export async function startIcGapProxy(target, opts = {}) {
       return (reply(400, { __type: 'ConflictException', message, Message: message }), true);
     }
     switch (action) {
+      case 'AttachManagedPolicyToPermissionSet':
+      case 'DetachManagedPolicyFromPermissionSet': {
+        if (managedPolicyForms(p.ManagedPolicyArn)) return false;
+        const message = `Policy does not exist with ARN: ${p.ManagedPolicyArn}`;
+        return (reply(400, { __type: 'ResourceNotFoundException', message, Message: message }), true);
+      }
       case 'ListInstances':
         if (!state.instances) return false;
         return (reply(200, { Instances: state.instances }), true);
@@ -279,6 +328,14 @@ export async function startIcGapProxy(target, opts = {}) {
         } = answer.AccountAssignmentDeletionStatus ?? {};
         return { AccountAssignmentDeletionStatus: track('delete-assignment', body) };
       }
+      case 'ListManagedPoliciesInPermissionSet':
+        return {
+          ...answer,
+          AttachedManagedPolicies: (answer.AttachedManagedPolicies ?? []).map((a) => ({
+            ...a,
+            Arn: state.managedArns.get(a.Arn) ?? a.Arn,
+          })),
+        };
       case 'ListUsers':
         return { ...answer, Users: (answer.Users ?? []).map((u) => overlay(u, state.users.get(u.UserId))) };
       case 'DescribeUser':
@@ -295,6 +352,16 @@ export async function startIcGapProxy(target, opts = {}) {
           state.version.set(p.PermissionSetArn, versionOf(p.PermissionSetArn) + 1);
         return answer;
     }
+  };
+
+  /** The request body moto gets: an AWS managed policy under a path in the form moto knows. */
+  const outgoing = (action, p, body) => {
+    if (action !== 'AttachManagedPolicyToPermissionSet' && action !== 'DetachManagedPolicyFromPermissionSet')
+      return body;
+    const forms = managedPolicyForms(p.ManagedPolicyArn);
+    if (!forms || forms.moto === forms.real) return body;
+    state.managedArns.set(forms.moto, forms.real);
+    return Buffer.from(JSON.stringify({ ...p, ManagedPolicyArn: forms.moto }));
   };
 
   const handle = async (req, res) => {
@@ -321,7 +388,7 @@ export async function startIcGapProxy(target, opts = {}) {
         .end(out);
     };
     if (isIc && local(action, params, reply)) return;
-    const up = await forward(upstream, req, body);
+    const up = await forward(upstream, req, isIc ? outgoing(action, params, body) : body);
     record.status = up.status;
     let out = up.body;
     if (isIc && up.status === 200) {
@@ -356,7 +423,16 @@ export async function startIcGapProxy(target, opts = {}) {
     /** Forget everything (with the emulator's reset between tests). */
     reset() {
       requests.splice(0);
-      for (const k of ['tags', 'version', 'provisioned', 'statuses', 'users', 'groups', 'conflicts'])
+      for (const k of [
+        'tags',
+        'version',
+        'provisioned',
+        'statuses',
+        'users',
+        'groups',
+        'conflicts',
+        'managedArns',
+      ])
         state[k].clear();
       state.failProvision.clear();
       state.instances = null;

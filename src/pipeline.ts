@@ -6,7 +6,8 @@ import type { AwsClients } from './aws/clients.js';
 import { readActualState, refreshLoginProfiles, type ReadOptions } from './targets/read-account.js';
 import { withGate, type GateSettings } from './config/gate.js';
 import { loadDesired, type LoadResult } from './desired/index.js';
-import { lintDesired, type LintResult } from './lint/index.js';
+import { applyIgnores } from './lint/ignore.js';
+import { lintDesired, sortFindings, type LintResult } from './lint/index.js';
 import { emptyActualState, type ActualState } from './model/actual.js';
 import type { DesiredState } from './model/desired.js';
 import type { Diagnostic } from './model/diagnostic.js';
@@ -143,12 +144,7 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
   opts.onPhase?.('diff');
   // Identity Center: a single-account repository's assignments go to its one account.
   const diffOpts = planIc
-    ? {
-        identityCenter: opts.identityCenter || {
-          full: desired,
-          accounts: [{ name: 'default', id: actual.accountId }],
-        },
-      }
+    ? { identityCenter: opts.identityCenter || { full: desired, accounts: [soleAccount(desired, actual)] } }
     : {};
   let result = diff(desired, actual, diffOpts);
   if (!opts.offline && clients) {
@@ -160,10 +156,20 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
     if (await refreshLoginProfiles(clients, actual, toConfirm)) result = diff(desired, actual, diffOpts);
   }
 
+  // What the diff found live and cannot change joins the lint findings (and obeys lint.ignore).
+  const live = applyIgnores(result.findings, desired.config.lint.ignore);
+  const checked: LintResult =
+    result.findings.length > 0
+      ? {
+          ...lint,
+          findings: sortFindings([...lint.findings, ...live.kept]),
+          ignored: [...lint.ignored, ...live.ignored],
+        }
+      : lint;
   const plan: Plan = {
     hash: planHash(result.operations, opts.repo),
     changes: result.operations,
-    findings: lint.findings,
+    findings: checked.findings,
     stats: {
       awsCalls: callsSince(before, clients?.calls.snapshot() ?? {}),
       durationMs: Date.now() - started,
@@ -173,7 +179,17 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
     accountId: actual.accountId,
     unchanged: result.unchanged,
   };
-  return { desired, actual, lint, plan };
+  return { desired, actual, lint: checked, plan };
+}
+
+/**
+ * The one account of a single-account plan, as the plan lines, the comment and the welcome mail
+ * name it: its name under `accounts:` when declared there, else its id (a reader knows the id;
+ * a name the files never wrote would say nothing).
+ */
+export function soleAccount(desired: DesiredState, actual: ActualState): IcAccount {
+  const declared = desired.config.accounts.find((a) => a.id === actual.accountId);
+  return { name: declared?.name ?? actual.accountId, id: actual.accountId };
 }
 
 /** The calls this run made, when the CallLog was already in use. */

@@ -187,7 +187,14 @@ export function buildIdentityCenterImport(
         `permission set ${ps.name} has the session duration ${ps.sessionDuration}; identityCenter.sessionDuration ` +
           `is ${opts.sessionDuration}, which the plan will set: change the config to keep ${ps.sessionDuration}`,
       );
-    if ((ps.relayState ?? null) !== opts.relayState)
+    // Identity Center cannot remove a relay state: with none in the config the set keeps its own.
+    if (ps.relayState && opts.relayState === null)
+      r.decisions.push(
+        `permission set ${ps.name} has the relay state ${ps.relayState}; identityCenter.relayState is none, and ` +
+          'Identity Center cannot remove a relay state, so the set keeps it and the plan warns (relay-state-kept): ' +
+          'set identityCenter.relayState to it to keep it, or see docs/file-formats.md to clear it',
+      );
+    else if ((ps.relayState ?? null) !== opts.relayState)
       r.decisions.push(
         `permission set ${ps.name} has the relay state ${ps.relayState ?? 'none'}; identityCenter.relayState is ` +
           `${opts.relayState ?? 'none'}, which the plan will set`,

@@ -69,6 +69,10 @@ export const RULES: Record<string, RuleInfo> = {
     'error',
   ),
   'unmanaged-user-admin': drift('A user the repository does not manage has administrator access.', 'error'),
+  'relay-state-kept': drift(
+    'A permission set iam-gitops manages keeps a relay state identityCenter.relayState no longer sets (Identity Center cannot remove one).',
+    'warning',
+  ),
   'unmanaged-user-escalation': drift(
     'A user the repository does not manage can escalate through a catalogued path.',
     'error',

@@ -4,6 +4,7 @@
  */
 import type { ActualState } from '../model/actual.js';
 import type { DesiredState } from '../model/desired.js';
+import type { Finding } from '../model/finding.js';
 import type { IdentityCenterUnchanged, MonitoringUnchanged, Operation } from '../model/plan.js';
 import { planMonitoring } from './monitoring/index.js';
 import { newContext, type Unchanged } from '../plan/context.js';
@@ -33,6 +34,8 @@ export interface DiffResult {
   operations: Operation[];
   /** Problems that refuse the plan. */
   errors: string[];
+  /** Warnings about what is live that the plan cannot change (Identity Center's relay state). */
+  findings: Finding[];
   /**
    * IAM resources found exactly as desired (reported as one count, never as operations); with the
    * monitoring baseline's when it was planned.
@@ -53,6 +56,7 @@ export function diff(full: DesiredState, actual: ActualState, opts: DiffOptions 
   ctx.errors.push(...icDisabledErrors(full));
 
   let ic: Operation[] = [];
+  const findings: Finding[] = [];
   let icUnchanged: IdentityCenterUnchanged | undefined;
   if (opts.identityCenter && full.config.identityCenter.enabled) {
     if (!actual.identityCenter) {
@@ -67,6 +71,7 @@ export function diff(full: DesiredState, actual: ActualState, opts: DiffOptions 
       );
       ic = p.operations;
       ctx.errors.push(...p.errors);
+      findings.push(...p.findings);
       icUnchanged = p.unchanged;
       checkIcSender(ic, full, actual, ctx.errors);
     }
@@ -92,6 +97,7 @@ export function diff(full: DesiredState, actual: ActualState, opts: DiffOptions 
   return {
     operations: orderOperations(ctx.ops.all(), [...ic, ...monitoring]),
     errors: ctx.errors,
+    findings,
     unchanged: {
       ...ctx.unchanged,
       ...(monitoringUnchanged ? { monitoring: monitoringUnchanged } : {}),

@@ -3,7 +3,7 @@
  * proxy (scripts/ic-gap-proxy.mjs), which answers what moto lacks (tags, provisioning and its
  * status, asynchronous assignment status, UpdateUser / UpdateGroup) and records every request.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetUserCommand, ListUsersCommand as ListIamUsersCommand } from '@aws-sdk/client-iam';
@@ -16,6 +16,7 @@ import {
   ListUsersCommand,
 } from '@aws-sdk/client-identitystore';
 import {
+  AttachManagedPolicyToPermissionSetCommand,
   CreateAccountAssignmentCommand,
   CreatePermissionSetCommand,
   ListInstancesCommand,
@@ -767,4 +768,111 @@ test('a run that created people and stopped before their welcome mail mails them
   ]);
   // Marked as mailed: the plan after that has nothing left, not even a mail.
   expect((await planMulti(c, dir)).plan.changes.filter((o) => o.type === 'ic-email')).toEqual([]);
+});
+
+/** A single-account repository with one Identity Center group; `extra`: more iam-gitops.yml lines. */
+function single(policies: string, extra: string[] = []): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-one-'));
+  dirs.push(dir);
+  write(dir, {
+    'iam-gitops.yml': [
+      'identityCenter:',
+      '  enabled: true',
+      ...extra,
+      'groups:',
+      '  viewers:',
+      `    policies: [${policies}]`,
+      'email:',
+      '  from: iam@example.com',
+      'monitoring:',
+      '  enabled: false',
+      '',
+    ].join('\n'),
+    'users/people.csv': `${HEADER}jane.doe,jane@example.com,viewers,,\n`,
+  });
+  return dir;
+}
+
+const instanceArn = async (c: AwsClients): Promise<string> =>
+  (await c.ssoadmin.send(new ListInstancesCommand({}))).Instances![0]!.InstanceArn!;
+
+async function planOne(c: AwsClients, dir: string) {
+  const r = await runPlan({ dir, repo: 'example/iam', offline: false, clients: c });
+  if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+  return r;
+}
+
+test('an AWS managed policy under a path (job-function/ViewOnlyAccess) is attached by its real ARN, and the next plan has nothing to change', async () => {
+  const c = clients();
+  await verifySender(c);
+  const dir = single('ViewOnlyAccess');
+  const first = await planOne(c, dir);
+  const real = 'arn:aws:iam::aws:policy/job-function/ViewOnlyAccess';
+  expect(ofType(first.plan, 'permission-set-policy', 'create').map((o) => o.details.arn)).toEqual([real]);
+  await apply(c, first);
+  // What AWS receives is the real ARN, never the name without its path.
+  expect(
+    proxy.find('AttachManagedPolicyToPermissionSet').map((r) => [r.params.ManagedPolicyArn, r.status]),
+  ).toEqual([[real, 200]]);
+  expect((await planOne(c, dir)).plan.changes).toEqual([]);
+
+  // The proxy answers as AWS does: the ARN without the path names no policy.
+  const set = (await c.ssoadmin.send(new ListPermissionSetsCommand({ InstanceArn: await instanceArn(c) })))
+    .PermissionSets![0]!;
+  await expect(
+    c.ssoadmin.send(
+      new AttachManagedPolicyToPermissionSetCommand({
+        InstanceArn: await instanceArn(c),
+        PermissionSetArn: set,
+        ManagedPolicyArn: 'arn:aws:iam::aws:policy/ViewOnlyAccess',
+      }),
+    ),
+  ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+
+  // Dropping it detaches it by the same real ARN.
+  write(dir, {
+    'iam-gitops.yml': readFileSync(path.join(dir, 'iam-gitops.yml'), 'utf8').replace(
+      'ViewOnlyAccess',
+      'ReadOnlyAccess',
+    ),
+  });
+  const swapped = await planOne(c, dir);
+  expect(
+    ofType(swapped.plan, 'permission-set-policy').map((o) => `${o.action} ${String(o.details.arn)}`),
+  ).toEqual(['create arn:aws:iam::aws:policy/ReadOnlyAccess', `delete ${real}`]);
+  await apply(c, swapped);
+  expect(proxy.find('DetachManagedPolicyFromPermissionSet').map((r) => r.params.ManagedPolicyArn)).toEqual([
+    real,
+  ]);
+  expect((await planOne(c, dir)).plan.changes).toEqual([]);
+});
+
+test('a relay state removed from iam-gitops.yml stays on the set: the plan has no change but a relay-state-kept warning, which lint.ignore can acknowledge', async () => {
+  const c = clients();
+  await verifySender(c);
+  const url = 'https://console.aws.amazon.com/s3/';
+  const dir = single('ReadOnlyAccess', [`  relayState: ${url}`]);
+  await apply(c, await planOne(c, dir));
+  expect(proxy.find('CreatePermissionSet').map((r) => r.params.RelayState)).toEqual([url]);
+
+  const config = readFileSync(path.join(dir, 'iam-gitops.yml'), 'utf8');
+  write(dir, { 'iam-gitops.yml': config.replace(`  relayState: ${url}\n`, '') });
+  proxy.clear();
+  const after = await planOne(c, dir);
+  expect(after.plan.changes).toEqual([]);
+  expect(after.plan.findings.map((f) => [f.rule, f.severity, f.permissionSets])).toEqual([
+    ['relay-state-kept', 'warning', ['iam-gitops-viewers']],
+  ]);
+  expect(after.lint.findings).toEqual(after.plan.findings);
+  await apply(c, after);
+  expect(proxy.find('UpdatePermissionSet')).toEqual([]);
+
+  write(dir, {
+    'iam-gitops.yml':
+      config.replace(`  relayState: ${url}\n`, '') +
+      'lint:\n  ignore:\n    - rule: relay-state-kept\n      reason: set by hand in the console on purpose\n',
+  });
+  const acknowledged = await planOne(c, dir);
+  expect(acknowledged.plan.findings).toEqual([]);
+  expect(acknowledged.lint.ignored.map((i) => i.finding.rule)).toEqual(['relay-state-kept']);
 });

@@ -8,6 +8,7 @@
  */
 import type { DesiredState } from '../../model/desired.js';
 import { MANAGED_TAG } from '../../model/desired.js';
+import type { Finding } from '../../model/finding.js';
 import {
   IC_GROUP_DESCRIPTION_PREFIX,
   type IcGroup,
@@ -38,6 +39,8 @@ export interface IcPlan {
   errors: string[];
   /** Facts reviewers should read next to the plan (e.g. referenced customer managed policies). */
   notes: string[];
+  /** Warnings about what is live that the plan cannot change (shown with the lint findings). */
+  findings: Finding[];
   unchanged: IdentityCenterUnchanged;
 }
 
@@ -57,6 +60,7 @@ export function planIdentityCenter(
   const ops = new OperationList();
   const errors = [...want.errors];
   const notes: string[] = [];
+  const findings: Finding[] = [];
   const unchanged: IdentityCenterUnchanged = { users: 0, groups: 0, permissionSets: 0, assignments: 0 };
   const adopt = desired.config.adopt;
 
@@ -86,6 +90,7 @@ export function planIdentityCenter(
       continue;
     }
     ownSet.set(ps.name, a ?? null);
+    if (a?.relayState && ps.relayState === null) findings.push(relayStateKept(ps.name, a.relayState, g));
     const setId = icIds.permissionSet(ps.name);
     let changed = false;
     if (!a || !a.managed) {
@@ -103,7 +108,8 @@ export function planIdentityCenter(
       const previous: PermissionSetDetails['previous'] = {};
       if ((a.description ?? '') !== ps.description) previous.description = a.description;
       if ((a.sessionDuration ?? 'PT1H') !== ps.sessionDuration) previous.sessionDuration = a.sessionDuration;
-      // UpdatePermissionSet cannot clear a relay state: without one in the config it is left as it is.
+      // UpdatePermissionSet cannot clear a relay state (RelayState is 1–240 characters; omitted, it is
+      // kept): without one in the config it is left as it is, with the warning above.
       if (ps.relayState !== null && a.relayState !== ps.relayState) previous.relayState = a.relayState;
       if (Object.keys(previous).length > 0) {
         const details: PermissionSetDetails = {
@@ -426,11 +432,40 @@ export function planIdentityCenter(
     ops.add('create', 'ic-email', icIds.email(u.userName), u.userName, details, after);
   }
 
-  return { operations: orderIc(ops.all()), errors, notes, unchanged };
+  return { operations: orderIc(ops.all()), errors, notes, findings, unchanged };
 
   function principalName(type: 'USER' | 'GROUP', id: string): string {
     return type === 'GROUP' ? (groupsById.get(id)?.displayName ?? id) : (usersById.get(id)?.userName ?? id);
   }
+}
+
+/** Rule id of the warning on a permission set that keeps a relay state the config no longer sets. */
+export const RELAY_STATE_KEPT = 'relay-state-kept';
+
+/**
+ * Identity Center has no call that removes a permission set's relay state: UpdatePermissionSet
+ * takes a RelayState of 1–240 characters or none (then the old one stays), and CreatePermissionSet
+ * is the only other writer. So a relay state removed from iam-gitops.yml stays on the set; the plan
+ * says so rather than showing "no changes" while the portal still opens the old page.
+ */
+function relayStateKept(set: string, live: string, g: IcDesiredGroup): Finding {
+  return {
+    rule: RELAY_STATE_KEPT,
+    severity: 'warning',
+    file: g.source.file,
+    line: g.source.line,
+    permissionSets: [set],
+    actions: [],
+    message:
+      `permission set ${set} (group ${g.name}) keeps the relay state ${JSON.stringify(live)}: ` +
+      'identityCenter.relayState is not set, and Identity Center cannot remove a relay state ' +
+      '(UpdatePermissionSet only replaces it with another URL), so the access portal still opens that page',
+    fix:
+      'set identityCenter.relayState in iam-gitops.yml: to that URL to keep it, or to https://console.aws.amazon.com/ ' +
+      '(the console home, where the portal goes without a relay state); or clear it by hand as docs/file-formats.md ' +
+      'describes under "Relay state" (remove its assignments and delete it in Identity Center; the next plan ' +
+      'creates it again without one)',
+  };
 }
 
 /** A permission set's policies: attach, detach, and the inline policy put, replaced or removed. */

@@ -79,7 +79,7 @@ export interface AssignmentDetails {
   group: string;
   permissionSet: string;
   accountId: string;
-  /** The account's name in iam-gitops.yml (or `default`), for reviewers. */
+  /** The account's name in iam-gitops.yml (a single-account repository: its id), for reviewers. */
   account: string;
 }
 

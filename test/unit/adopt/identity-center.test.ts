@@ -123,6 +123,25 @@ describe('Identity Center import', () => {
     expect(r.decisions.filter((d) => d.includes('session duration'))).toHaveLength(2);
   });
 
+  test('a relay state the config does not set is named as kept (Identity Center cannot remove one), not as changed', () => {
+    const snap = snapshot();
+    snap.permissionSets[0] = { ...snap.permissionSets[0]!, relayState: 'https://console.aws.amazon.com/s3/' };
+    const kept = buildIdentityCenterImport(snap, opts()).decisions.filter((d) => d.includes('relay state'));
+    expect(kept).toEqual([
+      expect.stringContaining('iam-gitops-builders has the relay state https://console.aws.amazon.com/s3/'),
+    ]);
+    expect(kept[0]).toMatch(
+      /cannot remove a relay state, so the set keeps it and the plan warns \(relay-state-kept\)/,
+    );
+    expect(kept[0]).not.toMatch(/which the plan will set/);
+    // A relay state in the config is set on every set: then the plan does change it.
+    const set = buildIdentityCenterImport(
+      snap,
+      opts({ relayState: 'https://console.aws.amazon.com/' }),
+    ).decisions;
+    expect(set.filter((d) => d.includes('which the plan will set'))).toHaveLength(2);
+  });
+
   test('people already in the files and groups already declared are not imported again', () => {
     const r = buildIdentityCenterImport(
       snapshot(),

@@ -298,3 +298,70 @@ test('a changed session duration or relay state updates the set and re-provision
   ]);
   expect(setOps(plan(d, snapshot({ relayState: 'https://console.aws.amazon.com/' })))).toEqual([]);
 });
+
+test('a relay state the config no longer sets stays on the set, and the plan warns on that set instead of "no changes"', () => {
+  const d = state([user('jane.doe', { groups: ['developers'] })], {});
+  const made = plan(d);
+  const inline = String(
+    made.operations.find((o) => o.type === 'permission-set-policy' && o.details.kind === 'inline')!.details
+      .document,
+  );
+  const arn = 'arn:aws:sso:::permissionSet/ssoins-0000000000000000/ps-2222222222222222';
+  const live = (relayState: string | null): IdentityCenterSnapshot => ({
+    ...emptyIdentityCenterSnapshot(),
+    permissionSets: [
+      {
+        arn,
+        name: 'iam-gitops-developers',
+        description: 'iam-gitops group developers',
+        sessionDuration: 'PT8H',
+        relayState,
+        tags: { 'managed-by': 'iam-gitops' },
+        managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        customerManagedPolicies: [],
+        inlinePolicy: inline,
+        managed: true,
+      },
+    ],
+    provisioned: { [arn]: [ACCOUNT.id] },
+  });
+  const kept = plan(d, live('https://console.aws.amazon.com/s3/'));
+  // No operation can remove it (UpdatePermissionSet takes 1–240 characters or keeps the old one).
+  expect(kept.operations.filter((o) => o.type === 'permission-set' || o.type === 'provisioning')).toEqual([]);
+  expect(kept.findings).toEqual([
+    expect.objectContaining({
+      rule: 'relay-state-kept',
+      severity: 'warning',
+      file: 'iam-gitops.yml',
+      line: 4,
+      permissionSets: ['iam-gitops-developers'],
+    }),
+  ]);
+  expect(kept.findings[0]!.message).toContain('"https://console.aws.amazon.com/s3/"');
+  expect(kept.findings[0]!.fix).toContain('https://console.aws.amazon.com/');
+  // Nothing to say when the set has none, or the config sets one (then it is updated as usual).
+  expect(plan(d, live(null)).findings).toEqual([]);
+  const set = state([user('jane.doe', { groups: ['developers'] })], {
+    identityCenter: { ...icConfig().identityCenter, relayState: 'https://console.aws.amazon.com/' },
+  });
+  const replaced = plan(set, live('https://console.aws.amazon.com/s3/'));
+  expect(replaced.findings).toEqual([]);
+  expect(replaced.operations.map((o) => `${o.action} ${o.type}`)).toContain('update permission-set');
+
+  // The whole plan carries the warning next to the lint findings: the text says it under "No changes".
+  const actual = { ...emptyActualState(ACCOUNT.id, 'us-east-1'), identityCenter: live('https://x.example/') };
+  const r = diff(d, actual, { monitoring: false, identityCenter: { full: d, accounts: [ACCOUNT] } });
+  expect(r.findings.map((f) => f.rule)).toEqual(['relay-state-kept']);
+  const p: Plan = {
+    hash: 'h',
+    changes: r.operations.filter((o) => o.type === 'permission-set'),
+    findings: r.findings,
+    stats: { awsCalls: {} },
+    errors: [],
+    offline: false,
+    accountId: ACCOUNT.id,
+  };
+  expect(renderText({ plan: p })).toMatch(
+    /No changes\.[\s\S]*warning relay-state-kept iam-gitops\.yml:4: permission set iam-gitops-developers/,
+  );
+});
