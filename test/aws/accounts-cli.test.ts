@@ -3,8 +3,7 @@
  * JSON sections, --account), apply with the combined hash, with one section's hash, with an
  * approved plan file, a failing account and its retry, drift and report per account.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListUsersCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
@@ -16,19 +15,10 @@ import { planCommand } from '../../src/commands/plan.js';
 import { reportCommand } from '../../src/commands/report.js';
 import type { AccountsPlanJson } from '../../src/plan/render-accounts.js';
 import { IDS, motoClientsFor, THREE, THREE_YAML } from '../harness/accounts.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo } from '../harness/use-moto.js';
 import { startScriptProxy } from '../harness/script-proxy.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const CONFIG = [
   'path: /iam-gitops/',
@@ -47,12 +37,10 @@ const CONFIG = [
 ].join('\n');
 
 function repo(csv: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-accounts-cli-'));
-  dirs.push(dir);
-  writeFileSync(path.join(dir, 'iam-gitops.yml'), CONFIG);
-  mkdirSync(path.join(dir, 'users'));
-  writeFileSync(path.join(dir, 'users/team.csv'), 'username,email,groups,console\n' + csv);
-  return dir;
+  return tempRepo('iam-gitops-accounts-cli-', {
+    'iam-gitops.yml': CONFIG,
+    'users/team.csv': 'username,email,groups,console\n' + csv,
+  });
 }
 
 function io(clientsFor: ClientsFor) {
@@ -236,9 +224,7 @@ test('a single-account plan file is refused on a multi-account repository, and -
   expect(await applyCommand(parseArgs(['apply', '--dir', dir, '--approved-plan', file]), t.io)).toBe(1);
   expect(t.errors()).toContain('it is the plan of one account, and this repository has many');
 
-  const single = mkdtempSync(path.join(tmpdir(), 'iam-gitops-single-'));
-  dirs.push(single);
-  writeFileSync(path.join(single, 'iam-gitops.yml'), 'monitoring:\n  enabled: false\n');
+  const single = tempRepo('iam-gitops-single-', { 'iam-gitops.yml': 'monitoring:\n  enabled: false\n' });
   const s = io(clientsFor);
   expect(await planCommand(parseArgs(['plan', '--dir', single, '--offline', '--account', 'a']), s.io)).toBe(
     1,

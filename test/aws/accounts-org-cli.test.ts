@@ -4,9 +4,6 @@
  * planned after the declared ones; a name the organization does not have is an error with a
  * suggestion, before any account is read.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   CreateAccountCommand,
   CreateOrganizationalUnitCommand,
@@ -19,17 +16,10 @@ import { parseArgs } from '../../src/commands/args.js';
 import { planCommand } from '../../src/commands/plan.js';
 import type { AccountsPlanJson } from '../../src/plan/render-accounts.js';
 import { account, motoClientsFor } from '../harness/accounts.js';
-import { ACCOUNT_ID, startMoto, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID } from '../harness/moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
+const moto = useMoto();
 
 /** root ─ Workloads (Prod, Dev Team); root ─ Sandbox (Play). */
 async function organization() {
@@ -57,11 +47,8 @@ async function organization() {
 }
 
 function repo(ou: string, reach: string, exclude: string[] = []): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-org-cli-'));
-  dirs.push(dir);
-  writeFileSync(
-    path.join(dir, 'iam-gitops.yml'),
-    [
+  return tempRepo('iam-gitops-org-cli-', {
+    'iam-gitops.yml': [
       'path: /iam-gitops/',
       'accounts:',
       '  mgmt:',
@@ -82,13 +69,8 @@ function repo(ou: string, reach: string, exclude: string[] = []): string {
       '  enabled: false',
       '',
     ].join('\n'),
-  );
-  mkdirSync(path.join(dir, 'users'));
-  writeFileSync(
-    path.join(dir, 'users/team.csv'),
-    'username,email,groups\nalice,alice@example.com,developers\n',
-  );
-  return dir;
+    'users/team.csv': 'username,email,groups\nalice,alice@example.com,developers\n',
+  });
 }
 
 test('organization: the OU accounts are planned after the declared one, by their slugs; a typo is caught first', async () => {

@@ -3,9 +3,6 @@
  * honours AssumeRole into it): sections, per-account projection, isolation of a failing account,
  * the retry of that account alone, and the per-account cost of the read.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CreateUserCommand, ListUsersCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { applyAccounts } from '../../src/apply/accounts.js';
@@ -14,19 +11,10 @@ import { planHash } from '../../src/plan/hash.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { runPlanAccounts, type ClientsFor, type MultiPlanRun } from '../../src/pipeline-accounts.js';
 import { account, IDS, motoClientsFor, THREE, THREE_YAML } from '../harness/accounts.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo, writeFiles } from '../harness/use-moto.js';
 import { startScriptProxy } from '../harness/script-proxy.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const noWait = { sleep: async () => {} };
 const HEADER = 'username,email,groups,console,role,accounts\n';
@@ -49,18 +37,15 @@ function config(groups: string[]): string {
 }
 
 function repo(groups: string[], csv: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-accounts-'));
-  dirs.push(dir);
-  write(dir, groups, csv);
-  return dir;
+  return tempRepo('iam-gitops-accounts-', files(groups, csv));
 }
 
 function write(dir: string, groups: string[], csv: string): void {
-  const files = { 'iam-gitops.yml': config(groups), 'users/team.csv': csv };
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
+  writeFiles(dir, files(groups, csv));
+}
+
+function files(groups: string[], csv: string): Record<string, string> {
+  return { 'iam-gitops.yml': config(groups), 'users/team.csv': csv };
 }
 
 /** The sender verified in every account (each account's SES is its own). */

@@ -2,26 +2,14 @@
  * The apply takes existence and ownership from the plan's bulk read: new users cost about the
  * writes they need, a second apply writes nothing, and the report counts the calls.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CreateUserCommand, GetGroupCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CallLog } from '../../src/aws/calls.js';
 import { parseArgs } from '../../src/commands/args.js';
 import { applyCommand } from '../../src/commands/apply.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo, writeFiles } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const CONFIG = [
   'path: /iam-gitops/',
@@ -36,15 +24,13 @@ const CONFIG = [
 ].join('\n');
 
 function repo(dir: string | null, rows: string[]): string {
-  const d = dir ?? mkdtempSync(path.join(tmpdir(), 'iam-gitops-calls-'));
-  if (!dir) dirs.push(d);
-  mkdirSync(path.join(d, 'users'), { recursive: true });
-  writeFileSync(path.join(d, 'iam-gitops.yml'), CONFIG);
-  writeFileSync(
-    path.join(d, 'users/team.csv'),
-    ['username,email,groups,policies,console,role', ...rows, ''].join('\n'),
-  );
-  return d;
+  const files = {
+    'iam-gitops.yml': CONFIG,
+    'users/team.csv': ['username,email,groups,policies,console,role', ...rows, ''].join('\n'),
+  };
+  if (!dir) return tempRepo('iam-gitops-calls-', files);
+  writeFiles(dir, files);
+  return dir;
 }
 
 const row = (i: number): string => `u${i},u${i}@example.com,developers,,${i % 2 === 0},engineer`;

@@ -4,8 +4,7 @@
  * refusal is checked against the emulator: zero AWS writes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListUsersCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
@@ -15,20 +14,11 @@ import { applyCommand, type ApplyIo } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/pipeline.js';
 import { toPlanJson } from '../../src/plan/render-json.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
+const moto = useMoto();
 // A verified sender: without it every plan is refused for the mail, which would hide the gate under test.
 beforeEach(async () => {
-  await moto.reset();
   await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
 });
 
@@ -53,18 +43,11 @@ const CLEAN = policy(['s3:GetObject'], 'arn:aws:s3:::dev-bucket/*');
 const PASSROLE_STAR = policy(['s3:GetObject', 'iam:PassRole'], '*');
 
 function repo(rows: string[], policyText = CLEAN): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-apply-cli-'));
-  dirs.push(dir);
-  const files = {
+  return tempRepo('iam-gitops-apply-cli-', {
     'iam-gitops.yml': CONFIG,
     'policies/dev-s3.json': policyText,
     'users/team.csv': ['username,email,groups,console', ...rows, ''].join('\n'),
-  };
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  });
 }
 
 const ALICE = 'alice,alice@example.com,developers,true';
@@ -249,8 +232,7 @@ test('without a terminal and without --yes or a hash, apply refuses before any A
 describe('dist/cli.js', () => {
   const cli = path.resolve('dist/cli.js');
   const run = (args: string[]) => {
-    const log = path.join(mkdtempSync(path.join(tmpdir(), 'iam-gitops-calls-')), 'calls.jsonl');
-    dirs.push(path.dirname(log));
+    const log = path.join(tempRepo('iam-gitops-calls-'), 'calls.jsonl');
     const r = spawnSync(process.execPath, [cli, ...args], {
       env: { ...process.env, ...moto.env(), GITHUB_REPOSITORY: 'acme/iam', IAM_GITOPS_CALL_LOG: log },
       encoding: 'utf8',

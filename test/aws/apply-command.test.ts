@@ -1,6 +1,5 @@
 /** `apply` end to end on a fixture repository: fresh plans from runPlan, hash checks, crash recovery. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetGroupCommand, ListUsersCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
@@ -11,18 +10,9 @@ import { applyCommand } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/pipeline.js';
 import { toPlanJson } from '../../src/plan/render-json.js';
 import { iamGapsCapture, mailedPassword, motoAccount, wireSecrets } from '../harness/capture.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const CONFIG = [
   'path: /iam-gitops/',
@@ -41,18 +31,11 @@ const POLICY = JSON.stringify({
 });
 
 function repo(rows: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-apply-'));
-  dirs.push(dir);
-  const files = {
+  return tempRepo('iam-gitops-apply-', {
     'iam-gitops.yml': CONFIG,
     'policies/dev-s3.json': POLICY,
     'users/team.csv': ['username,email,groups,policies,console,role', ...rows, ''].join('\n'),
-  };
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  });
 }
 
 const ROWS = [

@@ -1,6 +1,5 @@
 /** Console turned on for an existing user: the same apply creates the login and mails its password. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListUserTagsCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
@@ -10,18 +9,9 @@ import { applyCommand } from '../../src/commands/apply.js';
 import { WELCOME_PENDING_TAG } from '../../src/model/desired.js';
 import { runPlan } from '../../src/pipeline.js';
 import { mailedPassword } from '../harness/capture.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const CONFIG = [
   'path: /iam-gitops/',
@@ -35,23 +25,22 @@ const CONFIG = [
   '',
 ].join('\n');
 
-function writeUsers(dir: string, bobConsole: boolean): void {
+function users(bobConsole: boolean): string {
   const rows = [
     'username,email,groups,console,role',
     'alice,alice@example.com,developers,true,engineer',
     `bob,bob@example.com,developers,${bobConsole},analyst`,
     '',
   ];
-  writeFileSync(path.join(dir, 'users/team.csv'), rows.join('\n'));
+  return rows.join('\n');
+}
+
+function writeUsers(dir: string, bobConsole: boolean): void {
+  writeFileSync(path.join(dir, 'users/team.csv'), users(bobConsole));
 }
 
 function repo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-console-'));
-  dirs.push(dir);
-  mkdirSync(path.join(dir, 'users'), { recursive: true });
-  writeFileSync(path.join(dir, 'iam-gitops.yml'), CONFIG);
-  writeUsers(dir, false);
-  return dir;
+  return tempRepo('iam-gitops-console-', { 'iam-gitops.yml': CONFIG, 'users/team.csv': users(false) });
 }
 
 test('console off → on: the plan has the login and the mail; the mailed password is the one IAM holds', async () => {

@@ -5,16 +5,12 @@ import { applyPlan } from '../../src/apply/executor.js';
 import { emptyActualState } from '../../src/model/actual.js';
 import { iamGapsCapture, mailedPassword } from '../harness/capture.js';
 import { startFaultProxy } from '../harness/fault-proxy.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { type Moto } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 import { context, plan } from '../unit/apply/fixtures.js';
 import { PATH, scenarioOps, USERS } from '../unit/apply/scenario.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 type SentMail = Awaited<ReturnType<Moto['sentMail']>>;
 

@@ -25,16 +25,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { applyPlan } from '../../src/apply/executor.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 import { context, op, plan } from '../unit/apply/fixtures.js';
 import { DEV_S3, DEV_S3_DOC, PATH, READONLY } from '../unit/apply/scenario.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const retry = { sleep: async () => {} };
 const MANAGED = [{ Key: 'managed-by', Value: 'iam-gitops' }];

@@ -13,16 +13,12 @@ import { satisfiesPolicy, AWS_DEFAULT_PASSWORD_POLICY } from '../../src/targets/
 import { formatApplyReport } from '../../src/apply/report.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { iamGapsCapture, mailedPassword } from '../harness/capture.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { type Moto } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 import { context, op, plan } from '../unit/apply/fixtures.js';
 import { BOUNDARY, DEV_S3, PATH, READONLY, scenarioOps, USERS } from '../unit/apply/scenario.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const noWait = { sleep: async () => {} };
 

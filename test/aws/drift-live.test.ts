@@ -3,9 +3,6 @@
  * band (a new default version) is reported with the actions it gained; an unmanaged user with
  * administrator access is an error.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   AttachUserPolicyCommand,
   CreatePolicyCommand,
@@ -16,18 +13,9 @@ import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { parseArgs } from '../../src/commands/args.js';
 import { driftCommand } from '../../src/commands/drift.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const FILE = {
   Version: '2012-10-17',
@@ -35,18 +23,11 @@ const FILE = {
 };
 
 function repo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-drift-live-'));
-  dirs.push(dir);
-  const files: Record<string, string> = {
+  return tempRepo('iam-gitops-drift-live-', {
     'iam-gitops.yml': 'path: /iam-gitops/\nemail:\n  from: iam@example.com\nmonitoring:\n  enabled: false\n',
     'users/team.csv': 'username,email,groups,policies,console,role\nann,ann@example.com,,reports,false,dev\n',
     'policies/reports.json': JSON.stringify(FILE, null, 2),
-  };
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  });
 }
 
 /** The account as an earlier apply left it: ann with the reports policy attached. */

@@ -1,13 +1,8 @@
 import { CreateUserCommand, GetUserCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand, SendEmailCommand } from '@aws-sdk/client-ses';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 test('a real round trip: IAM user created through the SDK is read back, and the call is counted', async () => {
   const c = moto.clients();

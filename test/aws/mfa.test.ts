@@ -3,9 +3,6 @@
  * console user and the shipped policy; the welcome mail explains enrolment; turning it off plans the
  * group and policy away. And the credential-report helper that names console users without MFA.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   CreateLoginProfileCommand,
   CreateUserCommand,
@@ -25,19 +22,10 @@ import { CallLog } from '../../src/aws/calls.js';
 import { MFA_GROUP_NAME, MFA_POLICY_NAME, mfaPolicyDocument } from '../../src/desired/mfa-policy.js';
 import { runPlan } from '../../src/pipeline.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
+const moto = useMoto();
 beforeEach(async () => {
-  await moto.reset();
   await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
 });
 
@@ -57,20 +45,15 @@ const config = (mfa: string) =>
   ].join('\n');
 
 function repo(cfg: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-mfa-aws-'));
-  dirs.push(dir);
-  mkdirSync(path.join(dir, 'users'));
-  writeFileSync(path.join(dir, 'iam-gitops.yml'), cfg);
-  writeFileSync(
-    path.join(dir, 'users/team.csv'),
-    [
+  return tempRepo('iam-gitops-mfa-aws-', {
+    'iam-gitops.yml': cfg,
+    'users/team.csv': [
       'username,email,groups,console',
       'alice,alice@example.com,developers,true',
       'bob,bob@example.com,developers,false',
       '',
     ].join('\n'),
-  );
-  return dir;
+  });
 }
 
 const noWait = { sleep: async () => {} };

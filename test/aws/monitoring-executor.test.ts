@@ -2,7 +2,8 @@
  * The baseline through the real executor (dependency order, 4 at a time): the dependencies the
  * planner declares are enough for concurrent runs, and a failed trail holds back only what needs it.
  */
-import { startMoto, ACCOUNT_ID, REGION, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID, REGION } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 import { applyPlan } from '../../src/apply/executor.js';
 import {
   createMonitoringHandlers,
@@ -13,12 +14,7 @@ import type { Plan } from '../../src/model/plan.js';
 import type { ClientPlugin } from '../../src/aws/clients.js';
 import { applyContext, monitoringConfig } from '../unit/monitoring/support.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const ctx = { accountId: ACCOUNT_ID, region: REGION, adopt: false };
 const asPlan = (changes: Plan['changes']): Plan => ({

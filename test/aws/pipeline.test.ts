@@ -1,7 +1,4 @@
 /** runPlan and the plan/drift commands on a fixture repository against the emulator. */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   AddUserToGroupCommand,
   AttachUserPolicyCommand,
@@ -15,18 +12,9 @@ import { parseArgs } from '../../src/commands/args.js';
 import { planCommand } from '../../src/commands/plan.js';
 import { driftCommand } from '../../src/commands/drift.js';
 import type { AwsClients } from '../../src/aws/clients.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { useMoto, tempRepo } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const CONFIG = [
   'path: /iam-gitops/',
@@ -42,14 +30,7 @@ const CONFIG = [
 ].join('\n');
 
 function repo(csv: string, extra: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-pipeline-'));
-  dirs.push(dir);
-  const files = { 'iam-gitops.yml': CONFIG, 'users/team.csv': csv, ...extra };
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempRepo('iam-gitops-pipeline-', { 'iam-gitops.yml': CONFIG, 'users/team.csv': csv, ...extra });
 }
 
 const HEADER = 'username,email,groups,policies,console,role\n';

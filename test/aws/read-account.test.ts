@@ -13,15 +13,11 @@ import {
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { readActualState } from '../../src/targets/read-account.js';
 import type { Config } from '../../src/model/desired.js';
-import { ACCOUNT_ID, startMoto, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 import { config as baseConfig } from '../unit/plan/fixtures.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const PATH = '/iam-gitops/';
 const V1 = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] };
