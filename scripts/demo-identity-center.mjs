@@ -6,92 +6,40 @@
 //   re-provisions exactly that permission set → apply → the welcome mail (no password).
 // The emulator (moto) has Identity Center's identity store and admin APIs; a local proxy
 // (scripts/ic-gap-proxy.mjs) answers what it lacks. Nothing here talks to real AWS.
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  cliRunner,
+  demoEnv,
+  ensureDemoNode,
+  hashOf,
+  mailText,
+  requireCli,
+  sentMail,
+  step,
+  verifySender,
+} from './demo-run.mjs';
 import { startEmulator } from './emulator.mjs';
 import { startIcGapProxy } from './ic-gap-proxy.mjs';
-import { ensureNode24, NODE24_VERSION } from './setup-node24.mjs';
 
-if (process.version !== `v${NODE24_VERSION}`) {
-  let node24;
-  try {
-    node24 = ensureNode24();
-  } catch (err) {
-    console.error(`error: ${err.message}`);
-    process.exit(1);
-  }
-  const r = spawnSync(node24, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
-  process.exit(r.status ?? 1);
-}
+ensureDemoNode(import.meta.url);
 
 const cli = path.resolve('dist/cli.js');
-if (!existsSync(cli)) {
-  console.error('error: dist/cli.js is missing: run `npm run package` first.');
-  process.exit(1);
-}
+requireCli(cli);
 const example = path.resolve(process.argv[2] ?? 'examples/identity-center');
 const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-demo-'));
 cpSync(example, dir, { recursive: true });
-
-const step = (title) => console.log(`\n\x1b[1m━━ ${title}\x1b[0m`);
 
 step('starting the AWS emulator (moto) and the Identity Center gap proxy');
 const emu = await startEmulator();
 const proxy = await startIcGapProxy(emu.url);
 console.log(`emulator at ${emu.url}, proxy at ${proxy.url}`);
-const env = {
-  ...process.env,
-  AWS_ENDPOINT_URL: proxy.url,
-  AWS_ACCESS_KEY_ID: 'demo',
-  AWS_SECRET_ACCESS_KEY: 'demo',
-  AWS_REGION: 'us-east-1',
-  AWS_DEFAULT_REGION: 'us-east-1',
-  AWS_EC2_METADATA_DISABLED: 'true',
-  GITHUB_REPOSITORY: process.env.GITHUB_REPOSITORY ?? 'example/iam',
-};
-
-// Asynchronous on purpose (see scripts/demo.mjs): the emulator's log pipe must keep draining.
-async function run(args, expected) {
-  console.log(`$ iam-gitops ${args.join(' ')}`);
-  const child = spawn(process.execPath, [cli, ...args, '--dir', dir], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (c) => {
-    out += c;
-    process.stdout.write(c);
-  });
-  const status = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  if (!expected.includes(status))
-    throw new Error(`iam-gitops ${args[0]} exited with ${status}, expected ${expected.join(' or ')}`);
-  return out;
-}
-
-const hashOf = (plan) => {
-  const hash = /^Plan hash: ([0-9a-f]{64})$/m.exec(plan)?.[1];
-  if (!hash) throw new Error('the plan printed no "Plan hash:" line');
-  return hash;
-};
+const run = cliRunner({ cli, dir, env: demoEnv(proxy.url) });
 
 let failed = false;
 try {
-  const { SESClient, VerifyEmailIdentityCommand } = await import('@aws-sdk/client-ses');
-  const ses = new SESClient({
-    region: 'us-east-1',
-    endpoint: emu.url,
-    credentials: { accessKeyId: 'demo', secretAccessKey: 'demo' },
-  });
-  await ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
-  console.log('verified SES sender iam@example.com in the emulator');
+  await verifySender(emu.url, 'iam@example.com');
 
   step('1. validate the files');
   await run(['validate'], [0]);
@@ -120,15 +68,11 @@ try {
   );
 
   step('7. a welcome mail to an Identity Center person (no password: Identity Center sends its invitation)');
-  const data = await (await fetch(`${emu.url}/moto-api/data.json`)).json();
-  const mails = data.ses?.Message ?? [];
+  const mails = await sentMail(emu.url);
   console.log(`${mails.length} welcome mail(s) sent`);
   const mail = mails.find((m) => /Identity Center/.test(String(m.body)));
   if (mail) {
-    const text = String(mail.body)
-      .replace(/<(br|\/p|\/li|\/h\d|\/tr)[^>]*>/gi, '\n')
-      .replace(/<[^>]+>/g, '')
-      .replace(/\n{3,}/g, '\n\n');
+    const text = mailText(mail.body);
     console.log(
       `To: ${mail.destinations.ToAddresses.join(', ')}\nSubject: ${mail.subject}\n\n${text.trim()}`,
     );
