@@ -15,22 +15,20 @@ import { CallLog } from '../../src/aws/calls.js';
 import type { ClientPlugin } from '../../src/aws/clients.js';
 import type { ResolvedAccount } from '../../src/model/accounts.js';
 import { awsError, capture, motoAccount } from '../harness/capture.js';
-import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID, REGION } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 
-let moto: Moto;
+// No AWS managed policies in each new account: nothing here attaches one, and loading them
+// costs the emulator about two seconds per account.
+const moto = useMoto({ env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' } });
 const saved = { ...process.env };
-beforeAll(async () => {
-  // No AWS managed policies in each new account: nothing here attaches one, and loading them
-  // costs the emulator about two seconds per account.
-  moto = await startMoto({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' });
+beforeAll(() => {
   // The factory builds its own clients: the ambient credentials and endpoint come from the environment.
   Object.assign(process.env, moto.env());
 });
-afterAll(async () => {
+afterAll(() => {
   process.env = saved;
-  await moto?.stop();
 });
-beforeEach(async () => moto.reset());
 
 const A = '222222222222';
 const B = '333333333333';

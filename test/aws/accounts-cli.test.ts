@@ -15,7 +15,7 @@ import { planCommand } from '../../src/commands/plan.js';
 import { reportCommand } from '../../src/commands/report.js';
 import type { AccountsPlanJson } from '../../src/plan/render-accounts.js';
 import { IDS, motoClientsFor, THREE, THREE_YAML } from '../harness/accounts.js';
-import { useMoto, tempRepo } from '../harness/use-moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 import { startScriptProxy } from '../harness/script-proxy.js';
 
 const moto = useMoto();

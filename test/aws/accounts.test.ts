@@ -11,7 +11,7 @@ import { planHash } from '../../src/plan/hash.js';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { runPlanAccounts, type ClientsFor, type MultiPlanRun } from '../../src/pipeline-accounts.js';
 import { account, IDS, motoClientsFor, THREE, THREE_YAML } from '../harness/accounts.js';
-import { useMoto, tempRepo, writeFiles } from '../harness/use-moto.js';
+import { tempRepo, useMoto, writeFiles } from '../harness/use-moto.js';
 import { startScriptProxy } from '../harness/script-proxy.js';
 
 const moto = useMoto();

@@ -7,7 +7,7 @@ import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CallLog } from '../../src/aws/calls.js';
 import { parseArgs } from '../../src/commands/args.js';
 import { applyCommand } from '../../src/commands/apply.js';
-import { useMoto, tempRepo, writeFiles } from '../harness/use-moto.js';
+import { tempRepo, useMoto, writeFiles } from '../harness/use-moto.js';
 
 const moto = useMoto();
 

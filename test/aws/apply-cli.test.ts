@@ -14,7 +14,7 @@ import { applyCommand, type ApplyIo } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/pipeline.js';
 import { toPlanJson } from '../../src/plan/render-json.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { useMoto, tempRepo } from '../harness/use-moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
 const moto = useMoto();
 // A verified sender: without it every plan is refused for the mail, which would hide the gate under test.

@@ -10,7 +10,7 @@ import { applyCommand } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/pipeline.js';
 import { toPlanJson } from '../../src/plan/render-json.js';
 import { iamGapsCapture, mailedPassword, motoAccount, wireSecrets } from '../harness/capture.js';
-import { useMoto, tempRepo } from '../harness/use-moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
 const moto = useMoto();
 

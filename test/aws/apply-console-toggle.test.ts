@@ -9,7 +9,7 @@ import { applyCommand } from '../../src/commands/apply.js';
 import { WELCOME_PENDING_TAG } from '../../src/model/desired.js';
 import { runPlan } from '../../src/pipeline.js';
 import { mailedPassword } from '../harness/capture.js';
-import { useMoto, tempRepo } from '../harness/use-moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
 const moto = useMoto();
 

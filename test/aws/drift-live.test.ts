@@ -13,7 +13,7 @@ import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import type { AwsClients } from '../../src/aws/clients.js';
 import { parseArgs } from '../../src/commands/args.js';
 import { driftCommand } from '../../src/commands/drift.js';
-import { useMoto, tempRepo } from '../harness/use-moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
 const moto = useMoto();
 

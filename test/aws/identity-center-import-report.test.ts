@@ -4,8 +4,7 @@
  * a permission set made by hand. Both commands only read: the client call log and the proxy's
  * request log hold no write.
  */
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AttachManagedPolicyToPermissionSetCommand } from '@aws-sdk/client-sso-admin';
 import { CreateUserCommand } from '@aws-sdk/client-identitystore';
@@ -15,7 +14,6 @@ import {
   ListInstancesCommand,
 } from '@aws-sdk/client-sso-admin';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
-import { startIcGapProxy, type IcGapProxy } from '../../scripts/ic-gap-proxy.mjs';
 import { desiredFor } from '../../src/accounts/project.js';
 import { applyPlan } from '../../src/apply/executor.js';
 import { CallLog, isReadOperation } from '../../src/aws/calls.js';
@@ -32,29 +30,11 @@ import type { Plan } from '../../src/model/plan.js';
 import type { Report } from '../../src/report/model.js';
 import { diff } from '../../src/targets/plan.js';
 import { readActualState } from '../../src/targets/read-account.js';
-import { startGapProxy, type GapProxy } from '../harness/gap-proxy.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { tempRepo, useIcGapProxy, useMoto } from '../harness/use-moto.js';
 import { motoClientsFor } from '../harness/accounts.js';
 
-let moto: Moto;
-let proxy: IcGapProxy;
-let iamGaps: GapProxy;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-  iamGaps = await startGapProxy({ target: moto.url });
-  proxy = await startIcGapProxy(iamGaps.url);
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await proxy?.stop();
-  await iamGaps?.stop();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  proxy.reset();
-});
+const moto = useMoto();
+const proxy = useIcGapProxy(moto);
 
 // prod is the emulator's own account, where the instance lives; dev is reached by AssumeRole.
 const PROD = { name: 'prod', id: '123456789012' };
@@ -105,13 +85,7 @@ const FILES = {
 };
 
 function repo(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-read-'));
-  dirs.push(dir);
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  return tempRepo('iam-gitops-ic-read-', files);
 }
 
 async function load(dir: string): Promise<DesiredState> {

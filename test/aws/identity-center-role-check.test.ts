@@ -4,13 +4,9 @@
  * re-provision, remove everything) is replayed with iam-simulate against the deployed policy,
  * once per resource AWS authorises for it, with the permission set's tags at that time.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListInstancesCommand } from '@aws-sdk/client-sso-admin';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
-import { startIcGapProxy, type IcGapProxy } from '../../scripts/ic-gap-proxy.mjs';
 import { desiredFor } from '../../src/accounts/project.js';
 import { applyPlan } from '../../src/apply/executor.js';
 import { CallLog, type RecordedCall } from '../../src/aws/calls.js';
@@ -21,27 +17,14 @@ import { diff } from '../../src/targets/plan.js';
 import { readActualState } from '../../src/targets/read-account.js';
 import type { AuthCheck } from '../harness/aws-actions.js';
 import { loadTemplate, TemplateResolver } from '../harness/cfn-template.js';
-import { startGapProxy, type GapProxy } from '../harness/gap-proxy.js';
-import { ACCOUNT_ID, startMoto, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID } from '../harness/moto.js';
+import { tempRepo, useIcGapProxy, useMoto, writeFiles } from '../harness/use-moto.js';
 import { evaluate, type DeployedRole, type NamedPolicy } from '../harness/role-check.js';
 
 const TEMPLATE = fileURLToPath(new URL('../../bootstrap/iam-gitops-identity-center.yml', import.meta.url));
 
-let moto: Moto;
-let proxy: IcGapProxy;
-let iamGaps: GapProxy;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-  iamGaps = await startGapProxy({ target: moto.url });
-  proxy = await startIcGapProxy(iamGaps.url);
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await proxy?.stop();
-  await iamGaps?.stop();
-  await moto?.stop();
-});
+const moto = useMoto({ reset: false });
+const proxy = useIcGapProxy(moto, { reset: false });
 
 const ACCOUNTS = [
   { name: 'prod', id: '111111111111' },
@@ -75,13 +58,6 @@ const CONFIG = (people: boolean) =>
   ].join('\n');
 const doc = (action: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-}
 
 /** Plans the default account's section over both accounts and applies it. */
 async function planAndApply(c: AwsClients, dir: string): Promise<Plan> {
@@ -212,9 +188,8 @@ test('every Identity Center call of plan and apply (create, re-provision, remove
   const calls = new CallLog(undefined);
   const c = moto.clients({ endpoint: proxy.url, calls });
   await c.ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-roles-'));
-  dirs.push(dir);
-  write(dir, {
+  const dir = tempRepo('iam-gitops-ic-roles-');
+  writeFiles(dir, {
     'iam-gitops.yml': CONFIG(true),
     'users/people.csv':
       'username,email,groups\nana,ana@example.com,developers;admins\nben,ben@example.com,developers\n',
@@ -228,11 +203,11 @@ test('every Identity Center call of plan and apply (create, re-provision, remove
 
   await planAndApply(c, dir);
   seen();
-  write(dir, { 'policies/dev-s3.json': doc('s3:GetObjectVersion') });
+  writeFiles(dir, { 'policies/dev-s3.json': doc('s3:GetObjectVersion') });
   const changed = await planAndApply(c, dir);
   expect(changed.changes.map((o) => o.type)).toContain('provisioning');
   seen();
-  write(dir, { 'iam-gitops.yml': CONFIG(false), 'users/people.csv': 'username,email,groups\n' });
+  writeFiles(dir, { 'iam-gitops.yml': CONFIG(false), 'users/people.csv': 'username,email,groups\n' });
   const removed = await planAndApply(c, dir);
   expect(removed.changes.filter((o) => o.action === 'delete').length).toBeGreaterThan(0);
 

@@ -3,8 +3,7 @@
  * proxy (scripts/ic-gap-proxy.mjs), which answers what moto lacks (tags, provisioning and its
  * status, asynchronous assignment status, UpdateUser / UpdateGroup) and records every request.
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetUserCommand, ListUsersCommand as ListIamUsersCommand } from '@aws-sdk/client-iam';
 import {
@@ -23,9 +22,7 @@ import {
   ListPermissionSetsCommand,
 } from '@aws-sdk/client-sso-admin';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
-import { startIcGapProxy, type IcGapProxy } from '../../scripts/ic-gap-proxy.mjs';
-import { startMoto, type Moto } from '../harness/moto.js';
-import { startGapProxy, type GapProxy } from '../harness/gap-proxy.js';
+import { tempRepo, useIcGapProxy, useMoto, writeFiles } from '../harness/use-moto.js';
 import { desiredFor } from '../../src/accounts/project.js';
 import { applyPlan } from '../../src/apply/executor.js';
 import type { ApplyContext } from '../../src/apply/types.js';
@@ -45,26 +42,8 @@ import { defaultConfig } from '../../src/config/defaults.js';
 import { diff } from '../../src/targets/plan.js';
 import { readActualState } from '../../src/targets/read-account.js';
 
-let moto: Moto;
-let proxy: IcGapProxy;
-let iamGaps: GapProxy;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-  // Identity Center's gaps in front of IAM's (offboarding an IAM user calls what moto lacks).
-  iamGaps = await startGapProxy({ target: moto.url });
-  proxy = await startIcGapProxy(iamGaps.url);
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await proxy?.stop();
-  await iamGaps?.stop();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  proxy.reset();
-});
+const moto = useMoto();
+const proxy = useIcGapProxy(moto);
 
 const PROD = { name: 'prod', id: '111111111111' };
 const DEV = { name: 'dev', id: '222222222222' };
@@ -111,8 +90,7 @@ const FIVE = [
 ];
 
 function repo(rows: string[], files: Record<string, string> = {}): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-'));
-  dirs.push(dir);
+  const dir = tempRepo('iam-gitops-ic-');
   const all = {
     'iam-gitops.yml': MULTI_CONFIG,
     'users/people.csv': HEADER + rows.map((r) => `${r}\n`).join(''),
@@ -120,15 +98,8 @@ function repo(rows: string[], files: Record<string, string> = {}): string {
     'policies/ops-read.json': policy('s3:ListBucket', 'ops-logs'),
     ...files,
   };
-  write(dir, all);
+  writeFiles(dir, all);
   return dir;
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
 }
 
 function clients(): AwsClients {
@@ -345,7 +316,7 @@ test('a policy change re-provisions exactly the affected permission set, in ever
   await converge(c, dir);
   proxy.clear();
 
-  write(dir, { 'policies/dev-s3.json': policy('s3:GetObjectVersion', 'dev-data') });
+  writeFiles(dir, { 'policies/dev-s3.json': policy('s3:GetObjectVersion', 'dev-data') });
   const p = await planMulti(c, dir);
   expect(icOps(p.plan).map((o) => `${o.action} ${o.type} ${o.name}`)).toEqual([
     'update permission-set-policy iam-gitops-developers ← inline policy (dev-s3)',
@@ -375,7 +346,7 @@ test('a run that changed a policy and stopped before provisioning is provisioned
   const dir = repo(FIVE);
   await converge(c, dir);
 
-  write(dir, { 'policies/ops-read.json': policy('s3:GetBucketLocation', 'ops-logs') });
+  writeFiles(dir, { 'policies/ops-read.json': policy('s3:GetBucketLocation', 'ops-logs') });
   const p = await planMulti(c, dir);
   // The crash: only the policy write ran.
   const policyOnly = { ...p.plan, changes: ofType(p.plan, 'permission-set-policy') };
@@ -399,7 +370,9 @@ test('a person removed loses their memberships and is deleted; the others stay',
   const dir = repo(FIVE);
   await converge(c, dir);
 
-  write(dir, { 'users/people.csv': HEADER + FIVE.filter((r) => !r.startsWith('ana,')).join('\n') + '\n' });
+  writeFiles(dir, {
+    'users/people.csv': HEADER + FIVE.filter((r) => !r.startsWith('ana,')).join('\n') + '\n',
+  });
   const p = await planMulti(c, dir);
   expect(icOps(p.plan).map((o) => `${o.action} ${o.type} ${o.name}`)).toEqual([
     'delete ic-membership ana → admins',
@@ -472,7 +445,7 @@ test('unmanaged users, groups, memberships and permission sets are never changed
   const first = await converge(c, dir);
   expect(icOps(first.plan).some((o) => /outsider|contractors|hand-made/.test(o.id))).toBe(false);
   // Everyone leaves the files: only what iam-gitops made goes.
-  write(dir, {
+  writeFiles(dir, {
     'users/people.csv': HEADER,
     'iam-gitops.yml': MULTI_CONFIG.replace('maxDeletes: 3', 'maxDeletes: 5'),
   });
@@ -496,7 +469,7 @@ test('unmanaged users, groups, memberships and permission sets are never changed
   expect(sets).toEqual([handArn]);
 
   // A desired name that an unmanaged user holds refuses the plan (adopt: true would take it over).
-  write(dir, { 'users/people.csv': `${HEADER}outsider,out@example.com,developers,,\n` });
+  writeFiles(dir, { 'users/people.csv': `${HEADER}outsider,out@example.com,developers,,\n` });
   const clash = await planMulti(c, dir);
   expect(clash.plan.errors.join('\n')).toMatch(
     /outsider \(users\/people\.csv:2\) already exists in Identity Center but is not managed by iam-gitops/,
@@ -522,9 +495,8 @@ test('IAM users and Identity Center people in one repository; a person moving to
     '',
   ].join('\n');
   const csv = (rows: string[]) => `username,email,groups,console,identity\n${rows.join('\n')}\n`;
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-both-'));
-  dirs.push(dir);
-  write(dir, {
+  const dir = tempRepo('iam-gitops-ic-both-');
+  writeFiles(dir, {
     'iam-gitops.yml': config,
     'users/people.csv': csv([
       'root.keeper,keeper@example.com,break-glass,true,iam',
@@ -551,7 +523,7 @@ test('IAM users and Identity Center people in one repository; a person moving to
   expect((await run()).plan.changes).toEqual([]);
 
   // ci.bot moves to Identity Center: offboarded from IAM, created in Identity Center, one plan.
-  write(dir, {
+  writeFiles(dir, {
     'users/people.csv': csv([
       'root.keeper,keeper@example.com,break-glass,true,iam',
       'ci.bot,ci@example.com,developers,false,identity-center',
@@ -576,7 +548,7 @@ test('provisioning that never finishes stops after a bounded number of status ch
   await verifySender(c);
   const dir = repo(FIVE);
   await converge(c, dir);
-  write(dir, { 'policies/dev-s3.json': policy('s3:PutObject', 'dev-data') });
+  writeFiles(dir, { 'policies/dev-s3.json': policy('s3:PutObject', 'dev-data') });
   const p = await planMulti(c, dir);
   proxy.clear();
   proxy.state.polls = 1000;
@@ -596,7 +568,7 @@ test('a write refused while an earlier one propagates (ConflictException) is tri
   await verifySender(c);
   const dir = repo(FIVE);
   await converge(c, dir);
-  write(dir, { 'policies/dev-s3.json': policy('s3:GetObjectAcl', 'dev-data') });
+  writeFiles(dir, { 'policies/dev-s3.json': policy('s3:GetObjectAcl', 'dev-data') });
   const p = await planMulti(c, dir);
   proxy.clear();
   proxy.state.conflicts.set('ProvisionPermissionSet', 2);
@@ -604,7 +576,7 @@ test('a write refused while an earlier one propagates (ConflictException) is tri
   // Two refusals, then the first account's call went through, then the second account's.
   expect(proxy.find('ProvisionPermissionSet').map((r) => r.status)).toEqual([400, 400, 200, 200]);
 
-  write(dir, { 'policies/dev-s3.json': policy('s3:GetObjectTagging', 'dev-data') });
+  writeFiles(dir, { 'policies/dev-s3.json': policy('s3:GetObjectTagging', 'dev-data') });
   const q = await planMulti(c, dir);
   proxy.clear();
   proxy.state.conflicts.set('ProvisionPermissionSet', 100);
@@ -674,9 +646,8 @@ test('over many accounts, Identity Center is read and planned once, in the defau
     await (
       await clientsFor(a, 'apply')
     ).ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-multi-'));
-  dirs.push(dir);
-  write(dir, {
+  const dir = tempRepo('iam-gitops-ic-multi-');
+  writeFiles(dir, {
     'iam-gitops.yml': [
       THREE_YAML,
       'identityCenter:',
@@ -772,9 +743,8 @@ test('a run that created people and stopped before their welcome mail mails them
 
 /** A single-account repository with one Identity Center group; `extra`: more iam-gitops.yml lines. */
 function single(policies: string, extra: string[] = []): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-ic-one-'));
-  dirs.push(dir);
-  write(dir, {
+  const dir = tempRepo('iam-gitops-ic-one-');
+  writeFiles(dir, {
     'iam-gitops.yml': [
       'identityCenter:',
       '  enabled: true',
@@ -830,7 +800,7 @@ test('an AWS managed policy under a path (job-function/ViewOnlyAccess) is attach
   ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
   // Dropping it detaches it by the same real ARN.
-  write(dir, {
+  writeFiles(dir, {
     'iam-gitops.yml': readFileSync(path.join(dir, 'iam-gitops.yml'), 'utf8').replace(
       'ViewOnlyAccess',
       'ReadOnlyAccess',
@@ -856,7 +826,7 @@ test('a relay state removed from iam-gitops.yml stays on the set: the plan has n
   expect(proxy.find('CreatePermissionSet').map((r) => r.params.RelayState)).toEqual([url]);
 
   const config = readFileSync(path.join(dir, 'iam-gitops.yml'), 'utf8');
-  write(dir, { 'iam-gitops.yml': config.replace(`  relayState: ${url}\n`, '') });
+  writeFiles(dir, { 'iam-gitops.yml': config.replace(`  relayState: ${url}\n`, '') });
   proxy.clear();
   const after = await planOne(c, dir);
   expect(after.plan.changes).toEqual([]);
@@ -867,7 +837,7 @@ test('a relay state removed from iam-gitops.yml stays on the set: the plan has n
   await apply(c, after);
   expect(proxy.find('UpdatePermissionSet')).toEqual([]);
 
-  write(dir, {
+  writeFiles(dir, {
     'iam-gitops.yml':
       config.replace(`  relayState: ${url}\n`, '') +
       'lint:\n  ignore:\n    - rule: relay-state-kept\n      reason: set by hand in the console on purpose\n',

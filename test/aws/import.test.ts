@@ -4,8 +4,7 @@
  * profiles, access keys) → `import` → `validate` clean → `plan` with only the takeovers (ownership
  * tags) → `apply` → `plan` with no changes; the credentials untouched.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   AddUserToGroupCommand,
@@ -33,20 +32,11 @@ import { newAccountModel } from '../harness/aws-actions.js';
 import { iamGapsCapture } from '../harness/capture.js';
 import { stackFor } from '../harness/e2e-role-check.js';
 import { checkCalls, deployedRole } from '../harness/role-check.js';
-import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID, REGION } from '../harness/moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
-let moto: Moto;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMoto();
+beforeEach(async () => {});
 
 const DEV_S3 = {
   Version: '2012-10-17',
@@ -110,10 +100,9 @@ function harness() {
 }
 
 function emptyRepo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-import-'));
-  dirs.push(dir);
-  writeFileSync(path.join(dir, 'emails.csv'), 'username,email\nci-bot,platform@example.com\n');
-  return dir;
+  return tempRepo('iam-gitops-import-', {
+    'emails.csv': 'username,email\nci-bot,platform@example.com\n',
+  });
 }
 
 async function credentials(user: string) {

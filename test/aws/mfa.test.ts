@@ -22,7 +22,7 @@ import { CallLog } from '../../src/aws/calls.js';
 import { MFA_GROUP_NAME, MFA_POLICY_NAME, mfaPolicyDocument } from '../../src/desired/mfa-policy.js';
 import { runPlan } from '../../src/pipeline.js';
 import { iamGapsCapture } from '../harness/capture.js';
-import { useMoto, tempRepo } from '../harness/use-moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
 const moto = useMoto();
 beforeEach(async () => {

@@ -5,16 +5,14 @@
  * plan, apply and drift; the retention warning; the trail key and access logging planned,
  * applied and converged.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DescribeAlarmsCommand, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeMetricFiltersCommand, PutMetricFilterCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
 import { CreateBucketCommand, GetBucketLoggingCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
-import { startMoto, ACCOUNT_ID, REGION, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID, REGION } from '../harness/moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 import { startMonitoringGapProxy, type MonitoringGapProxy } from '../harness/monitoring-gap-proxy.js';
 import {
   createMonitoringHandlers,
@@ -39,20 +37,13 @@ const LOG_GROUP = '/iam-gitops/cloudtrail';
 const BUCKET = `iam-gitops-trail-${ACCOUNT_ID}-${REGION}`;
 const ctx = { accountId: ACCOUNT_ID, region: REGION, adopt: false };
 
-let moto: Moto;
+const moto = useMoto();
 let proxy: MonitoringGapProxy;
-const dirs: string[] = [];
 beforeAll(async () => {
-  moto = await startMoto();
   proxy = await startMonitoringGapProxy(moto.url);
 });
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await proxy?.stop();
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
+afterAll(async () => proxy?.stop());
+beforeEach(() => {
   proxy.clear();
   proxy.pending.clear();
 });
@@ -210,19 +201,12 @@ test('a pending subscription is subscribed once, then reported as pending, never
 });
 
 function repo(monitoring: string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-monitoring-'));
-  dirs.push(dir);
-  const files = {
+  return tempRepo('iam-gitops-monitoring-', {
     'iam-gitops.yml': ['path: /iam-gitops/', 'monitoring:', ...monitoring.map((l) => `  ${l}`), ''].join(
       '\n',
     ),
     'users/team.csv': 'username,email,groups,policies,console,role\n',
-  };
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
-    writeFileSync(path.join(dir, rel), text);
-  }
-  return dir;
+  });
 }
 
 function cli() {

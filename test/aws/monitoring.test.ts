@@ -7,7 +7,8 @@ import { PutMetricFilterCommand, PutRetentionPolicyCommand } from '@aws-sdk/clie
 import { GetTrailStatusCommand, StopLoggingCommand, UpdateTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { startMoto, ACCOUNT_ID, REGION, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID, REGION } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 import {
   createMonitoringHandlers,
   planMonitoring,
@@ -27,12 +28,7 @@ const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT_ID}:trail/iam-gitops`;
 const TOPIC_ARN = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:iam-gitops-alarms`;
 const ctxFor = (adopt = false) => ({ accountId: ACCOUNT_ID, region: REGION, adopt });
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const handlers = createMonitoringHandlers({ sleep: async () => undefined });
 

@@ -3,13 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import { assumeRoleWithOidc, OIDC_AUDIENCE } from '../../src/aws/oidc.js';
 import { awsError, capture } from '../harness/capture.js';
-import { ACCOUNT_ID, REGION, startMoto, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID, REGION } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
+const moto = useMoto({ reset: false });
 
 const ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/iam-gitops-apply`;
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm8vcjplbnZpcm9ubWVudDpwcm9kIn0.c2ln';

@@ -20,15 +20,12 @@ import type { AwsClients } from '../../src/aws/clients.js';
 import type { OrganizationConfig } from '../../src/model/desired.js';
 import { testConfig } from '../helpers/config.js';
 import { awsError, capture, motoAccount } from '../harness/capture.js';
-import { REGION, startMoto, type Moto } from '../harness/moto.js';
+import { REGION } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 
-let moto: Moto;
-beforeAll(async () => {
-  // No AWS managed policies in each new account: nothing here attaches one, and loading them
-  // costs the emulator about two seconds per account.
-  moto = await startMoto({ MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' });
-});
-afterAll(async () => moto?.stop());
+// No AWS managed policies in each new account: nothing here attaches one, and loading them
+// costs the emulator about two seconds per account. No reset: the tests share one organization.
+const moto = useMoto({ env: { MOTO_IAM_LOAD_MANAGED_POLICIES: 'false' }, reset: false });
 
 const cfg = (ou: string[], exclude: string[] = []): OrganizationConfig => ({
   ou,

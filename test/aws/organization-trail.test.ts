@@ -7,7 +7,8 @@
 import { CreateOrganizationCommand } from '@aws-sdk/client-organizations';
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
-import { startMoto, ACCOUNT_ID, REGION, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID, REGION } from '../harness/moto.js';
+import { useMoto } from '../harness/use-moto.js';
 import {
   createMonitoringHandlers,
   planMonitoring,
@@ -27,12 +28,7 @@ const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT_ID}:trail/iam-gitops`;
 const ctx = { accountId: ACCOUNT_ID, region: REGION, adopt: false };
 const orgTrail = () => monitoringConfig({ organizationTrail: true, account: 'audit' });
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => moto?.stop());
-beforeEach(async () => moto.reset());
+const moto = useMoto();
 
 const handlers = createMonitoringHandlers({ sleep: async () => undefined });
 const requests = (c: AwsClients, operation: string) =>

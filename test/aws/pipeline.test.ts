@@ -12,7 +12,7 @@ import { parseArgs } from '../../src/commands/args.js';
 import { planCommand } from '../../src/commands/plan.js';
 import { driftCommand } from '../../src/commands/drift.js';
 import type { AwsClients } from '../../src/aws/clients.js';
-import { useMoto, tempRepo } from '../harness/use-moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
 const moto = useMoto();
 

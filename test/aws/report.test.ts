@@ -10,16 +10,14 @@ import {
   CreateUserCommand,
   UpdateAccountPasswordPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { CallLog } from '../../src/aws/calls.js';
 import { parseArgs } from '../../src/commands/args.js';
 import type { PlanIo } from '../../src/commands/plan.js';
 import { reportCommand } from '../../src/commands/report.js';
 import type { Report } from '../../src/report/model.js';
 import { IAM_GAPS, startGapProxy, type GapProxy } from '../harness/gap-proxy.js';
-import { ACCOUNT_ID, startMoto, type Moto } from '../harness/moto.js';
+import { ACCOUNT_ID } from '../harness/moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
 const ago = (days: number, hours = 0) =>
@@ -141,11 +139,10 @@ const CSV = [
   '',
 ].join('\n');
 
-let moto: Moto;
+// No reset: the tests read the users one beforeAll seeds.
+const moto = useMoto({ reset: false });
 let proxy: GapProxy;
-const dirs: string[] = [];
 beforeAll(async () => {
-  moto = await startMoto();
   proxy = await startGapProxy({
     target: moto.url,
     answers: {
@@ -157,11 +154,7 @@ beforeAll(async () => {
     },
   });
 });
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await proxy?.stop();
-  await moto?.stop();
-});
+afterAll(async () => proxy?.stop());
 
 async function seed(): Promise<void> {
   const iam = moto.clients().iam;
@@ -198,17 +191,11 @@ async function seed(): Promise<void> {
 }
 
 function repo(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-report-'));
-  dirs.push(dir);
-  writeFileSync(path.join(dir, 'iam-gitops.yml'), 'path: /\nadopt: true\n');
-  // alice is in the files; the others are not.
-  const users = path.join(dir, 'users');
-  mkdirSync(users);
-  writeFileSync(
-    path.join(users, 'team.csv'),
-    'username,email,policies,console\nalice,alice@example.com,ReadOnlyAccess,true\n',
-  );
-  return dir;
+  return tempRepo('iam-gitops-report-', {
+    'iam-gitops.yml': 'path: /\nadopt: true\n',
+    // alice is in the files; the others are not.
+    'users/team.csv': 'username,email,policies,console\nalice,alice@example.com,ReadOnlyAccess,true\n',
+  });
 }
 
 async function run(format: string) {

@@ -3,9 +3,6 @@
  * keeps serving the report of before the onboarding, a plan after onboarding costs the same calls
  * whatever the number of new users, and is still right. The options measured side by side.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { GetLoginProfileCommand, paginateListUsers, TagUserCommand } from '@aws-sdk/client-iam';
 import { VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
 import { CallLog } from '../../src/aws/calls.js';
@@ -14,21 +11,12 @@ import { confirmLoginProfiles, readCredentialReport } from '../../src/targets/ia
 import { parseArgs } from '../../src/commands/args.js';
 import { applyCommand } from '../../src/commands/apply.js';
 import { runPlan } from '../../src/pipeline.js';
-import { startMoto, type Moto } from '../harness/moto.js';
+import { tempRepo, useMoto } from '../harness/use-moto.js';
 import { startStaleReportProxy, type StaleReportProxy } from '../harness/stale-report-proxy.js';
 
-let moto: Moto;
+const moto = useMoto();
 let proxy: StaleReportProxy;
-const dirs: string[] = [];
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-  await moto?.stop();
-});
 beforeEach(async () => {
-  await moto.reset();
   proxy = await startStaleReportProxy(moto.url);
   await moto.clients().ses.send(new VerifyEmailIdentityCommand({ EmailAddress: 'iam@example.com' }));
   // The report AWS will keep serving: made before any user exists.
@@ -40,13 +28,11 @@ const CONFIG = 'path: /iam-gitops/\nemail:\n  from: iam@example.com\nmonitoring:
 const noWait = { sleep: async () => {} };
 
 function repo(users: Array<[string, boolean]>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'iam-gitops-stale-'));
-  dirs.push(dir);
-  mkdirSync(path.join(dir, 'users'));
-  writeFileSync(path.join(dir, 'iam-gitops.yml'), CONFIG);
   const rows = users.map(([u, c]) => `${u},${u}@example.com,${c}`);
-  writeFileSync(path.join(dir, 'users/team.csv'), ['username,email,console', ...rows, ''].join('\n'));
-  return dir;
+  return tempRepo('iam-gitops-stale-', {
+    'iam-gitops.yml': CONFIG,
+    'users/team.csv': ['username,email,console', ...rows, ''].join('\n'),
+  });
 }
 
 const team = (n: number): Array<[string, boolean]> =>
