@@ -32,6 +32,10 @@ export interface GitHubApi {
   permissionOf(login: string): Promise<string>;
   /** A file's text at a commit, or null when it does not exist there. */
   fileAt(path: string, ref: string): Promise<string | null>;
+  /** The commit a branch points at now. */
+  branchHead(branch: string): Promise<string>;
+  /** The files changed from `base` to `head`; null when GitHub lists only part of them (over 300). */
+  changedBetween(base: string, head: string): Promise<string[] | null>;
   deleteComment(id: number): Promise<void>;
   /** Issues (never pull requests) carrying `label`, open or all, across every page. */
   listIssues(label: string, state: 'open' | 'all'): Promise<Issue[]>;
@@ -134,6 +138,20 @@ export function createGitHubApi(token: string, repo: RepoRef, baseUrl?: string):
         if (httpStatus(err) === 404) return 'none';
         throw err;
       }
+    },
+    async branchHead(branch) {
+      const r = await octokit.rest.repos.getBranch({ ...repo, branch });
+      return r.data.commit.sha;
+    },
+    async changedBetween(base, head) {
+      const r = await octokit.rest.repos.compareCommitsWithBasehead({
+        ...repo,
+        basehead: `${base}...${head}`,
+      });
+      const files = r.data.files ?? [];
+      // GitHub lists at most 300 files of a comparison: a partial list cannot prove "nothing relevant".
+      if (files.length >= 300) return null;
+      return files.flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]));
     },
     async fileAt(path, ref) {
       try {

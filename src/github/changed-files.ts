@@ -94,7 +94,11 @@ const isLink = (p: string): Promise<boolean> =>
  * The paths the plan reads, as written and, for symbolic links inside the repository, where they
  * lead: `users/team.csv -> ../people/team.csv` is watched through `people/team.csv` too.
  */
-export async function watched(root: string, inputs: ChangeInputs): Promise<Watched> {
+export async function watched(
+  root: string,
+  inputs: Pick<ChangeInputs, 'dir' | 'configPath' | 'workflowRef' | 'repository'>,
+  opts: { workflow?: boolean } = {},
+): Promise<Watched> {
   const realRoot = await realpath(root);
   const base = rel(realRoot, await realpath(inputs.dir));
   const join = (...parts: string[]) => path.posix.join(base || '.', ...parts);
@@ -105,8 +109,10 @@ export async function watched(root: string, inputs: ChangeInputs): Promise<Watch
       { dir: join('policies'), ext: '.json' },
     ],
   };
-  const wf = workflowFile(inputs.workflowRef, inputs.repository);
-  w.files.add(wf ?? '.github/workflows/iam-plan.yml');
+  if (opts.workflow !== false) {
+    const wf = workflowFile(inputs.workflowRef, inputs.repository);
+    w.files.add(wf ?? '.github/workflows/iam-plan.yml');
+  }
 
   const linked = async (p: string): Promise<string | undefined> => {
     if (!(await isLink(p))) return undefined;
@@ -134,6 +140,24 @@ export async function watched(root: string, inputs: ChangeInputs): Promise<Watch
 async function git(cwd: string, args: string[]): Promise<string> {
   const { stdout } = await run('git', args, { cwd, maxBuffer: 256 * 1024 * 1024, timeout: 60_000 });
   return stdout;
+}
+
+/**
+ * Of `files` (repository-relative), those that decide the desired state of the files under `dir`
+ * (the workflow aside); every one when `dir` is not a git checkout, as nothing can be ruled out.
+ */
+export async function desiredFilesAmong(
+  files: readonly string[],
+  inputs: Pick<ChangeInputs, 'dir' | 'configPath' | 'repository'>,
+): Promise<string[]> {
+  let root: string;
+  try {
+    root = (await git(inputs.dir, ['rev-parse', '--show-toplevel'])).trim();
+  } catch {
+    return [...files];
+  }
+  const w = await watched(root, { ...inputs, workflowRef: undefined }, { workflow: false });
+  return files.filter((f) => isWatched(f, w));
 }
 
 export async function checkChanges(inputs: ChangeInputs): Promise<ChangeCheck> {

@@ -5,6 +5,7 @@
  * merged onto. The plan comment is display and a hash pin; nothing written inside it loosens the
  * gate. Reads GitHub and the files; AWS is not touched here.
  */
+import { desiredFilesAmong } from './changed-files.js';
 import { effectiveGate, gateSettingsOf, readGateSettings, type EffectiveGate } from '../config/gate.js';
 import type { Settings } from '../inputs.js';
 import type { LoadResult } from '../desired/index.js';
@@ -136,6 +137,9 @@ export async function checkGate(s: Settings, d: Deps): Promise<GateResult> {
   const own = await readOwnComment(d.api, pr.number);
   const ctx: GateContext = { pr, comment: own.comment, meta: own.meta, identity: own.identity };
 
+  const superseded = await supersededBy(s, d, defaultBranch);
+  if (superseded) return { ok: false, reason: superseded, ...ctx };
+
   // The files first: an invalid merge is refused for what is wrong, with every file:line.
   const loaded = await d.loadDesired(s.dir, s.configPath);
   const errors = loaded.diagnostics.filter((x) => x.severity === 'error');
@@ -230,4 +234,40 @@ export function checkSamePlan(meta: CommentMeta, fresh: Plan): SamePlan {
     reason: `the plan changed since it was approved (approved ${meta.hash.slice(0, 12)}, now ${fresh.hash.slice(0, 12)}); the account or the files moved. Re-run the plan on a new pull request and approve it again`,
     detail: planDiff(meta, fresh),
   };
+}
+
+/**
+ * Why this push may no longer apply: the default branch has moved on to a commit that changes the
+ * files the plan reads. Re-running an older apply (a failed job, "Re-run all jobs") would put the
+ * older files back over what was merged and applied after it; the newer push's own run applies.
+ * A later commit that leaves those files alone (a README) does not stop a re-run.
+ */
+async function supersededBy(s: Settings, d: Deps, branch: string): Promise<string | undefined> {
+  let head: string;
+  let changed: string[] | null;
+  try {
+    head = await d.api.branchHead(branch);
+    if (head === s.sha) return undefined;
+    changed = await d.api.changedBetween(s.sha, head);
+  } catch (err) {
+    return (
+      `whether '${branch}' has moved on since commit ${short(s.sha)} could not be read from GitHub ` +
+      `(${err instanceof Error ? err.message : String(err)}); grant the job \`contents: read\``
+    );
+  }
+  const relevant =
+    changed === null
+      ? null
+      : await desiredFilesAmong(changed, {
+          dir: s.dir,
+          configPath: s.configPath,
+          repository: `${s.repo.owner}/${s.repo.repo}`,
+        });
+  if (relevant !== null && relevant.length === 0) return undefined;
+  const what = relevant === null ? 'more files than GitHub lists' : relevant.slice(0, 5).join(', ');
+  return (
+    `'${branch}' has moved on from commit ${short(s.sha)} to ${short(head)}, which changes ${what}; ` +
+    'applying this older commit would undo that change. The run for the newer commit applies it: ' +
+    're-run that one instead'
+  );
 }

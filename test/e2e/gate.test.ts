@@ -4,6 +4,11 @@
  * its own gate, text a workflow can write into the plan comment, and merges of invalid files.
  * Every refusal leaves AWS untouched and says why on the pull request.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { writeRepo } from '../harness/action-runner.js';
 import type { GitHubServer } from '../harness/github-server.js';
 import type { Moto } from '../harness/moto.js';
 import { composeComment, parseMeta } from '../../src/github/comment.js';
@@ -227,5 +232,33 @@ describe('an invalid merge is refused for what is wrong', () => {
     expect(run.stdout).toMatch(/apply refused: the merged files are invalid/);
     expect(run.summary).toMatch(/iam-gitops\.yml:\d+:\d+/);
     expect(run.calls).toEqual([]);
+  });
+});
+
+describe('a re-run of an older apply cannot undo what was merged after it', () => {
+  test('once the default branch moved on to a commit that changes users/, the older apply is refused; a README-only commit does not stop it', async () => {
+    const at = await plannedPr();
+    approve('bob', at);
+    gh.merge(5, MERGE);
+    // The apply job's checkout: a git work tree, so the gate can tell which paths the plan reads.
+    const workspace = mkdtempSync(path.join(tmpdir(), 'iam-gitops-rerun-'));
+    writeRepo(workspace, files);
+    execFileSync('git', ['init', '-q'], { cwd: workspace });
+    const later = sha('gate-later');
+    gh.setBranchHead(gh.defaultBranch, later);
+
+    gh.setCompare(MERGE, later, ['README.md', 'users/team.csv']);
+    const refused = await applyRun(ctx(), MERGE, files, { workspace });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.writes).toEqual([]);
+    expect(await iamUserNames(moto)).toEqual([]);
+    expect(comment().body).toMatch(
+      /has moved on from commit \S+ to \S+, which changes users\/team\.csv; applying this older commit would undo that change/,
+    );
+
+    gh.setCompare(MERGE, later, ['README.md']);
+    const run = await applyRun(ctx(), MERGE, files, { workspace });
+    expect(run.exitCode).toBe(0);
+    expect(await iamUserNames(moto)).toEqual(['carol', 'dave']);
   });
 });

@@ -124,6 +124,13 @@ export interface GitHubServer {
   merge(number: number, sha: string): void;
   /** Associates a commit with pull requests (GET /commits/{sha}/pulls). */
   associate(sha: string, numbers: number[]): void;
+  /**
+   * Where a branch points (GET /branches/{name}); by default the default branch points at the
+   * commit last merged or associated, as after a push.
+   */
+  setBranchHead(branch: string, sha: string): void;
+  /** The files a comparison lists (GET /compare/{base}...{head}); by default none. */
+  setCompare(base: string, head: string, files: string[]): void;
   addComment(issue: number, login: string, body: string, at?: string): CommentState;
   addReview(
     pull: number,
@@ -154,6 +161,9 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
   const repo = opts.repo ?? 'iam';
   const fullName = `${owner}/${repo}`;
   let nextId = 1000;
+  const branchHeads = new Map<string, string>();
+  let lastPushed: string | undefined;
+  const comparisons = new Map<string, string[]>();
   const users = new Map<string, User>();
   const user = (login: string): User => {
     let u = users.get(login);
@@ -394,6 +404,22 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
       const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
       return send(200, { permission, role_name: role, user: user(login) });
     }
+    if (method === 'GET' && (m = new RegExp(`^${base}/branches/([^/]+)$`).exec(p))) {
+      const name = decodeURIComponent(m[1]!);
+      const sha = branchHeads.get(name) ?? (name === gh.defaultBranch ? lastPushed : undefined);
+      if (!sha) return fail(404, 'Branch not found');
+      return send(200, { name, commit: { sha } });
+    }
+    if (
+      method === 'GET' &&
+      (m = new RegExp(`^${base}/compare/([0-9a-f]{7,40})\\.\\.\\.([0-9a-f]{7,40})$`).exec(p))
+    ) {
+      const files = comparisons.get(`${m[1]}...${m[2]}`) ?? [];
+      return send(200, {
+        status: 'ahead',
+        files: files.map((filename) => ({ filename, status: 'modified' })),
+      });
+    }
     if (method === 'GET' && (m = new RegExp(`^${base}/contents/(.+)$`).exec(p))) {
       const ref = query.ref ?? gh.defaultBranch;
       const text = files.get(`${ref}:${decodeURIComponent(m[1]!)}`);
@@ -526,6 +552,13 @@ export async function startGitHubServer(opts: { owner?: string; repo?: string } 
     },
     associate(sha, numbers) {
       commitPulls.set(sha, [...new Set([...(commitPulls.get(sha) ?? []), ...numbers])]);
+      lastPushed = sha;
+    },
+    setBranchHead(branch, sha) {
+      branchHeads.set(branch, sha);
+    },
+    setCompare(base, head, files) {
+      comparisons.set(`${base}...${head}`, files);
     },
     addComment(issue, login, body, at) {
       const when = at ?? new Date().toISOString();

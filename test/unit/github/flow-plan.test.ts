@@ -87,6 +87,8 @@ function fakeApi(
     listReviews: async () => [],
     listPullCommits: async () => [],
     permissionOf: async () => 'none',
+    branchHead: async () => 'a'.repeat(40),
+    changedBetween: async () => [],
     fileAt: async (p: string, ref: string) =>
       p === 'iam-gitops.yml' && ref === 'b'.repeat(40) ? baseConfig : null,
     deleteComment: async (id: number) => {
