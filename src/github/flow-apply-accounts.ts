@@ -7,6 +7,7 @@
  * the matrix of the shipped workflow runs one such job per account.
  */
 import * as core from '@actions/core';
+import { createHash } from 'node:crypto';
 import { closest } from '../suggest.js';
 import type { Settings } from '../inputs.js';
 import { code, prose, table } from '../plan/md.js';
@@ -23,9 +24,19 @@ import { keepIssue } from './tracked-issue.js';
 
 type OkGate = Extract<GateResult, { ok: true }>;
 
-/** The label of an account's tracked issue while its last apply did not finish. */
+/** GitHub refuses a label longer than this, and the issue with it. */
+const LABEL_MAX = 50;
+
+/**
+ * The label of an account's tracked issue while its last apply did not finish. An account name
+ * may be 64 characters, a label only 50: a longer one keeps its start and gets a digest of the
+ * whole name after `~`, which no account name holds, so it is never another account's label.
+ */
 export function accountLabel(account: string): string {
-  return `iam-gitops:apply:${account}`;
+  const label = `iam-gitops:apply:${account}`;
+  if (label.length <= LABEL_MAX) return label;
+  const digest = createHash('sha256').update(account.toLowerCase()).digest('hex').slice(0, 8);
+  return `${label.slice(0, LABEL_MAX - digest.length - 1)}~${digest}`;
 }
 
 export interface AccountResult {

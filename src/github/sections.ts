@@ -52,7 +52,9 @@ export function sectionsMeta(multi: MultiPlan, pinsBudget = PINS_BUDGET): Sectio
 /**
  * Whether the sections in the metadata are the ones its combined hash binds. The metadata is
  * written by the plan job, but anyone with write access can edit a comment: a section whose hash
- * or account was changed without the plan job no longer matches the combined hash.
+ * or account was changed without the plan job no longer matches the combined hash. A consistency
+ * check, not a signature: the hash has no key, and the pins and counts are outside it. What holds
+ * against an edit before the merge is the comment's own timestamp (gate.ts planPostedAt).
  */
 export function sectionsBound(meta: CommentMeta, repo: string): boolean {
   if (!Array.isArray(meta.accounts)) return false;

@@ -48,3 +48,16 @@ test('a matrix job of one account: its headline and the advice to re-run this jo
 test('each account has its own issue label', () => {
   expect(accountLabel('prod')).toBe('iam-gitops:apply:prod');
 });
+
+test('a long account name still gets a label GitHub accepts (50 characters at most), one per account', () => {
+  const a = `${'a'.repeat(40)}-prod`;
+  const b = `${'a'.repeat(40)}-test`;
+  expect(accountLabel('x'.repeat(33))).toBe(`iam-gitops:apply:${'x'.repeat(33)}`);
+  for (const name of [a, b, 'z'.repeat(64)]) {
+    expect(accountLabel(name).length).toBeLessThanOrEqual(50);
+    expect(accountLabel(name).startsWith('iam-gitops:apply:')).toBe(true);
+  }
+  expect(accountLabel(a)).not.toBe(accountLabel(b));
+  // A shortened label is never the label of another (valid) account name.
+  expect(accountLabel(a).slice('iam-gitops:apply:'.length)).not.toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+});
