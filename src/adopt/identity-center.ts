@@ -7,7 +7,7 @@
  * a person directly) is named. Pure: a snapshot in, files' content out.
  */
 import { findManagedPolicy, isAwsManagedArn } from '../catalog/managed.js';
-import { isEmail } from '../config/rules.js';
+import { IAM_NAME_CHARS, isEmail } from '../config/rules.js';
 import { resolvePolicyRef } from '../desired/policy-ref.js';
 import type { IdentityCenterSnapshot, IcPermissionSet } from '../model/identity-center.js';
 import type { PolicyDocument } from '../model/policy.js';
@@ -139,6 +139,15 @@ export function buildIdentityCenterImport(
   const policyFiles = new Map<string, string>();
   for (const name of [...wantedGroups].sort()) {
     if (opts.declaredGroups.has(name)) continue;
+    // The name becomes a key of iam-gitops.yml, a CSV cell and a file name (policies/<group>-permission-set.json):
+    // only what iam-gitops.yml accepts as a group name, never a path or a cell separator.
+    if (name.length > 128 || !IAM_NAME_CHARS.test(name)) {
+      r.problems.push(
+        `Identity Center group ${JSON.stringify(name)} has a name iam-gitops.yml cannot hold (1–128 of A-Z a-z 0-9 ` +
+          '+ = , . @ _ -): rename it in Identity Center, or leave its people out with --users, and import again',
+      );
+      continue;
+    }
     const group = snap.groups.find((g) => g.displayName === name)!;
     const assigned = snap.assignments.filter(
       (a) => a.principalType === 'GROUP' && a.principalId === group.groupId,

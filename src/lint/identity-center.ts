@@ -14,7 +14,7 @@
 import { MFA_GROUP_NAME } from '../desired/mfa-policy.js';
 import { groupAccounts } from '../accounts/project.js';
 import type { Config, DesiredState, DesiredUser } from '../model/desired.js';
-import { identityOf, permissionSetName } from '../targets/identity-center/desired.js';
+import { icGroupNames, identityOf, permissionSetName } from '../targets/identity-center/desired.js';
 import type { Finding } from '../model/finding.js';
 import type { LocatedPolicy } from '../model/policy.js';
 import { Principal } from './effective.js';
@@ -46,15 +46,6 @@ export { permissionSetName };
 /** The person's groups that exist in Identity Center (the MFA group is an IAM console matter). */
 export function personGroups(user: DesiredUser): string[] {
   return user.groups.filter((g) => g !== MFA_GROUP_NAME);
-}
-
-/** Config groups with at least one Identity Center member, sorted: each has a permission set. */
-export function identityCenterGroups(state: DesiredState): string[] {
-  const out = new Set<string>();
-  for (const u of state.users)
-    if (isIdentityCenterPerson(state.config, u))
-      for (const g of personGroups(u)) if (g in state.config.groups) out.add(g);
-  return [...out].sort();
 }
 
 /** Per-policy results already reported, to leave out what a combination does not add. */
@@ -94,7 +85,7 @@ export function lintIdentityCenter(scope: IdentityCenterScope, ctx: IdentityCent
   const addsToPolicies = (policies: LocatedPolicy[], id: string, w: number): boolean =>
     !policies.some((p) => (ctx.shown(p)?.get(id) ?? 0) >= w);
 
-  for (const group of identityCenterGroups(full)) {
+  for (const group of icGroupNames(full)) {
     const policies = groupPolicies(full, group);
     const ps = permissionSetName(group);
     const principal = sessionPrincipal(ps, policies, ctx);

@@ -106,7 +106,8 @@ export function iamPart(desired: DesiredState): DesiredState {
   return { ...desired, users, config: { ...config, groups } };
 }
 
-function icGroupNames(desired: DesiredState): string[] {
+/** Config groups with at least one Identity Center member, sorted: each has a permission set. */
+export function icGroupNames(desired: DesiredState): string[] {
   const out = new Set<string>();
   for (const u of desired.users)
     if (identityOf(u, desired.config) === 'identity-center')

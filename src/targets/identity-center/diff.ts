@@ -371,6 +371,32 @@ export function planIdentityCenter(
   const wantedGroups = new Set(want.groups.map((g) => key(g.name)));
   for (const g of snapshot.groups) {
     if (!g.managed || wantedGroups.has(key(g.displayName))) continue;
+    // DeleteGroup takes the group's memberships and assignments with it: those of people and
+    // permission sets iam-gitops does not manage are not ours to remove (as for IAM groups).
+    const foreign = [
+      ...[...(memberOf.get(g.groupId) ?? [])]
+        .filter((userId) => !usersById.get(userId)?.managed)
+        .map((userId) => `member ${principalName('USER', userId)}`),
+      ...snapshot.assignments
+        .filter(
+          (x) =>
+            x.principalType === 'GROUP' &&
+            x.principalId === g.groupId &&
+            !setsByArn.get(x.permissionSetArn)?.managed,
+        )
+        .map(
+          (x) =>
+            `permission set ${setsByArn.get(x.permissionSetArn)?.name ?? x.permissionSetArn} in ${x.accountId}`,
+        ),
+    ];
+    if (foreign.length > 0) {
+      errors.push(
+        `group ${g.displayName} is no longer in the files, but it still has ${foreign.length} member(s) or ` +
+          `assignment(s) iam-gitops does not manage (${foreign.slice(0, 3).join(', ')}); remove them in Identity ` +
+          'Center first, or keep the group in iam-gitops.yml',
+      );
+      continue;
+    }
     ops.add(
       'delete',
       'ic-group',

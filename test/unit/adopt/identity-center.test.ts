@@ -72,6 +72,20 @@ describe('Identity Center import', () => {
     expect(r.missing).toEqual(['zed']);
   });
 
+  test('a group name iam-gitops.yml cannot hold (a path, a cell separator) stops the import: no policy file is named after it', () => {
+    const s = snapshot();
+    // Renamed by hand in Identity Center; its permission set has an inline policy, written as policies/<group>-permission-set.json.
+    s.groups[0]!.displayName = '../../outside;admins';
+    const r = buildIdentityCenterImport(s, opts());
+    expect(r.problems).toEqual([
+      expect.stringContaining(
+        'Identity Center group "../../outside;admins" has a name iam-gitops.yml cannot hold',
+      ),
+    ]);
+    expect(r.policies).toEqual([]);
+    expect(Object.keys(r.groups)).toEqual(['operators']);
+  });
+
   test('a customer managed policy the repository lacks stops the import with the fix', () => {
     const r = buildIdentityCenterImport(snapshot(), opts({ customPolicies: new Set() }));
     expect(r.problems).toEqual([

@@ -365,3 +365,66 @@ test('a relay state the config no longer sets stays on the set, and the plan war
     /No changes\.[\s\S]*warning relay-state-kept iam-gitops\.yml:4: permission set iam-gitops-developers/,
   );
 });
+
+test('a managed group the files dropped is not deleted while people or permission sets iam-gitops does not manage still use it', () => {
+  const person = (userId: string, userName: string, managed: boolean) => ({
+    userId,
+    userName,
+    displayName: userName,
+    givenName: userName,
+    familyName: userName,
+    email: `${userName}@example.com`,
+    managed,
+  });
+  const oldTeam = {
+    groupId: 'g-old',
+    displayName: 'old-team',
+    description: 'managed-by=iam-gitops',
+    managed: true,
+  };
+  const base: IdentityCenterSnapshot = {
+    ...emptyIdentityCenterSnapshot(),
+    users: [person('u-ours', 'ours', true), person('u-hand', 'by-hand', false)],
+    groups: [oldTeam],
+    memberships: [{ membershipId: 'm-1', groupId: 'g-old', userId: 'u-ours' }],
+  };
+  const d = state([user('ours', { groups: ['developers'], identity: 'identity-center' })]);
+  const groupDeletes = (s: IdentityCenterSnapshot) =>
+    plan(d, s).operations.filter((o) => o.type === 'ic-group' && o.action === 'delete');
+  // Only its own people in it: emptied, then deleted.
+  expect(groupDeletes(base).map((o) => o.name)).toEqual(['old-team']);
+
+  // Someone added by hand: DeleteGroup would take that membership with it.
+  const withHandMember = {
+    ...base,
+    memberships: [...base.memberships, { membershipId: 'm-2', groupId: 'g-old', userId: 'u-hand' }],
+  };
+  expect(groupDeletes(withHandMember)).toEqual([]);
+  expect(plan(d, withHandMember).errors.join('\n')).toMatch(
+    /group old-team is no longer in the files, but .* does not manage \(member by-hand\); remove them/,
+  );
+
+  // Assigned by hand to a permission set iam-gitops does not manage.
+  const handSet = {
+    arn: 'arn:aws:sso:::permissionSet/ssoins-0000000000000000/ps-hand',
+    name: 'hand-made',
+    description: null,
+    sessionDuration: null,
+    relayState: null,
+    tags: {},
+    managedPolicies: [],
+    customerManagedPolicies: [],
+    inlinePolicy: null,
+    managed: false,
+  };
+  const withHandSet: IdentityCenterSnapshot = {
+    ...base,
+    permissionSets: [handSet],
+    assignments: [
+      { accountId: ACCOUNT.id, permissionSetArn: handSet.arn, principalType: 'GROUP', principalId: 'g-old' },
+    ],
+    provisioned: { [handSet.arn]: [ACCOUNT.id] },
+  };
+  expect(groupDeletes(withHandSet)).toEqual([]);
+  expect(plan(d, withHandSet).errors.join('\n')).toMatch(/\(permission set hand-made in 123456789012\)/);
+});
