@@ -28,6 +28,7 @@ import { regionOf, type CliArgs } from './args.js';
 import { accountProgress, runAccounts } from './accounts.js';
 import type { ApplyIo } from './apply.js';
 import { confirmed } from './confirm.js';
+import { lintRefuses } from './lint-gate.js';
 import { progress } from './output.js';
 
 interface ApprovedSections {
@@ -62,9 +63,6 @@ async function readApprovedSections(file: string): Promise<ApprovedSections | st
   }
   return { file, hash: parsed.hash, sections };
 }
-
-const finding = (f: Finding): string =>
-  `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
 
 export async function applyAccountsCommand(
   args: CliArgs,
@@ -154,18 +152,7 @@ export async function applyAccountsCommand(
   const failing = uniqueFindings(sectionPlans(multi).flatMap((p) => p.findings)).filter((f) =>
     reachesFailOn([f], failOn),
   );
-  if (failing.length) {
-    const what = `${plural(failing.length, 'lint finding')} at lint.failOn: ${failOn}`;
-    if (!args.allowLintErrors) {
-      io.err(
-        `error: refused: ${what}; nothing was applied. Fix them (see \`iam-gitops lint\`), or pass --allow-lint-errors to apply anyway:\n`,
-      );
-      for (const f of failing) io.err(finding(f));
-      return 1;
-    }
-    io.err(`warning: applying despite ${what}, because --allow-lint-errors was given:\n`);
-    for (const f of failing) io.err(finding(f));
-  }
+  if (lintRefuses(failing, failOn, args.allowLintErrors, io.err)) return 1;
 
   const total = sectionPlans(multi).reduce((n, p) => n + p.changes.length, 0);
   const broken = sections.filter((s) => !s.plan || s.plan.errors.length > 0);
