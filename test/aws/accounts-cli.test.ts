@@ -285,3 +285,20 @@ test('drift and report: a section per account', async () => {
   expect(csv.text().split('\n')[0]).toMatch(/^account,user,/);
   expect(csv.text()).toMatch(/^c,bob,/m);
 });
+
+test('report --format markdown: an account that cannot be read shows its error as inert text, one line', async () => {
+  const base = motoClientsFor(moto);
+  const clientsFor: ClientsFor = (a, purpose) =>
+    a.name === 'b'
+      ? Promise.reject(new Error('denied\n# Injected [click](https://evil.example/) <img src=x>'))
+      : base(a, purpose);
+  const dir = repo(CSV);
+  const r = io(clientsFor);
+  expect(
+    await reportCommand(parseArgs(['report', '--dir', dir, '--format', 'markdown', '--account', 'b']), r.io),
+  ).toBe(1);
+  expect(r.text()).toContain('error: could not be read: denied');
+  expect(r.text()).not.toMatch(/^# Injected/m);
+  expect(r.text()).not.toContain('](https://evil.example/)');
+  expect(r.text()).not.toContain('<img');
+});
