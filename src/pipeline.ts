@@ -187,16 +187,13 @@ export async function planAccount(desired: DesiredState, opts: AccountPlanOption
  * name it: its name under `accounts:` when declared there, else its id (a reader knows the id;
  * a name the files never wrote would say nothing).
  */
-export function soleAccount(desired: DesiredState, actual: ActualState): IcAccount {
+function soleAccount(desired: DesiredState, actual: ActualState): IcAccount {
   const declared = desired.config.accounts.find((a) => a.id === actual.accountId);
   return { name: declared?.name ?? actual.accountId, id: actual.accountId };
 }
 
 /** The calls this run made, when the CallLog was already in use. */
-export function callsSince(
-  before: Record<string, number>,
-  after: Record<string, number>,
-): Record<string, number> {
+function callsSince(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [k, n] of Object.entries(after)) {
     const d = n - (before[k] ?? 0);

@@ -38,7 +38,7 @@ export class DiscoveryError extends Error {
 }
 
 /** AWS marks accounts with `State` now; older answers (and the emulator) carry `Status` too. */
-export const accountState = (a: Account): string => String(a.State ?? a.Status ?? 'UNKNOWN');
+const accountState = (a: Account): string => String(a.State ?? a.Status ?? 'UNKNOWN');
 
 /** The accounts of the run among those found: ACTIVE, and not named by `exclude` (id or AWS name, any case). */
 export function keptAccounts(found: readonly OrgAccount[], org: OrganizationConfig): OrgAccount[] {

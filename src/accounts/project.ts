@@ -30,7 +30,7 @@ export function groupAccounts(desired: DesiredState, group: string, all: readonl
 
 export function userAccounts(desired: DesiredState, user: DesiredUser, all: readonly string[]): string[] {
   if (user.accounts) return reach(user.accounts, [], all);
-  const own = user.groups.filter((g) => !isToolGroup(desired, g));
+  const own = user.groups.filter((g) => !isToolGroup(g));
   if (own.length === 0) return defaultOf(desired, all);
   const out = new Set<string>();
   for (const g of own) for (const a of groupAccounts(desired, g, all)) out.add(a);
@@ -45,14 +45,8 @@ export function desiredFor(desired: DesiredState, account: string, all: readonly
   const users = desired.users
     .filter((u) => userAccounts(desired, u, all).includes(account))
     .map((u) => ({ ...u, groups: u.groups.filter((g) => g in groups) }));
-  const used = new Set<string>();
-  for (const g of Object.values(groups))
-    for (const p of g.policies) if (p.kind === 'custom') used.add(p.name);
-  for (const u of users) for (const p of u.policies) if (p.kind === 'custom') used.add(p.name);
-  const everywhere = new Set<string>();
-  for (const g of Object.values(desired.config.groups))
-    for (const p of g.policies) if (p.kind === 'custom') everywhere.add(p.name);
-  for (const u of desired.users) for (const p of u.policies) if (p.kind === 'custom') everywhere.add(p.name);
+  const used = customPolicies(Object.values(groups), users);
+  const everywhere = customPolicies(Object.values(desired.config.groups), desired.users);
   const isDefault = defaultOf(desired, all).includes(account);
   const policies = desired.policies.filter((p) => used.has(p.name) || (isDefault && !everywhere.has(p.name)));
   // An organization trail lives in one account (monitoring.account, else the default account),
@@ -75,12 +69,23 @@ export function organizationTrailAccount(desired: DesiredState, all: readonly st
   return name !== undefined && all.includes(name) ? name : null;
 }
 
+/** The custom policies these groups and users attach. */
+function customPolicies(
+  groups: ReadonlyArray<DesiredState['config']['groups'][string]>,
+  users: readonly DesiredUser[],
+): Set<string> {
+  const out = new Set<string>();
+  for (const { policies } of [...groups, ...users])
+    for (const p of policies) if (p.kind === 'custom') out.add(p.name);
+  return out;
+}
+
 function defaultOf(desired: DesiredState, all: readonly string[]): string[] {
   const d = desired.config.defaultAccount ?? all[0];
   return d !== undefined && all.includes(d) ? [d] : [];
 }
 
 /** Groups the tool adds itself (the MFA group): they follow the users, never decide where users go. */
-function isToolGroup(_desired: DesiredState, group: string): boolean {
+function isToolGroup(group: string): boolean {
   return group === MFA_GROUP_NAME;
 }

@@ -19,7 +19,9 @@ import type { LoadResult } from '../desired/index.js';
 import { reachesFailOn } from '../lint/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
 import type { Finding } from '../model/finding.js';
-import type { Operation } from '../model/plan.js';
+import { multiPlanHash } from '../accounts/hash.js';
+import type { AccountSection } from '../model/accounts.js';
+import type { Operation, Plan } from '../model/plan.js';
 import { runPlanAccounts, type MultiPlanRun } from '../pipeline-accounts.js';
 import { pendingAfterApply, pendingSubscriptionsLine } from '../plan/monitoring-line.js';
 import { renderAccountsText, sectionPlans } from '../plan/render-accounts.js';
@@ -28,16 +30,19 @@ import { regionOf, type CliArgs } from './args.js';
 import { accountProgress, runAccounts } from './accounts.js';
 import type { ApplyIo } from './apply.js';
 import { confirmed } from './confirm.js';
+import { lintRefuses } from './lint-gate.js';
 import { progress } from './output.js';
 
 interface ApprovedSections {
   file: string;
   hash: string;
   sections: Map<string, { hash: string | null; changes: Operation[] }>;
+  /** The file's sections hash to its `hash` (so a pinned --plan-hash pins them too). */
+  bound: boolean;
 }
 
 /** `plan --format json` of a multi-account repository, or an error line. */
-async function readApprovedSections(file: string): Promise<ApprovedSections | string> {
+async function readApprovedSections(file: string, repo: string): Promise<ApprovedSections | string> {
   let parsed: { hash?: unknown; sections?: unknown };
   try {
     parsed = JSON.parse(await readFile(file, 'utf8')) as typeof parsed;
@@ -51,6 +56,7 @@ async function readApprovedSections(file: string): Promise<ApprovedSections | st
   if (!Array.isArray(parsed.sections))
     return bad('it is the plan of one account, and this repository has many (it has no "sections")');
   const sections = new Map<string, { hash: string | null; changes: Operation[] }>();
+  const rows: AccountSection[] = [];
   for (const s of parsed.sections as Array<Record<string, unknown>>) {
     const plan = s?.plan as { hash?: unknown; changes?: unknown } | null | undefined;
     if (typeof s?.account !== 'string') return bad('a section names no account');
@@ -59,12 +65,15 @@ async function readApprovedSections(file: string): Promise<ApprovedSections | st
       hash,
       changes: Array.isArray(plan?.changes) ? (plan.changes as Operation[]) : [],
     });
+    rows.push({
+      account: s.account,
+      accountId: String(s.accountId),
+      plan: hash === null ? null : ({ hash } as Plan),
+      error: typeof s.error === 'string' ? s.error : null,
+    });
   }
-  return { file, hash: parsed.hash, sections };
+  return { file, hash: parsed.hash, sections, bound: multiPlanHash(rows, repo) === parsed.hash };
 }
-
-const finding = (f: Finding): string =>
-  `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
 
 export async function applyAccountsCommand(
   args: CliArgs,
@@ -75,7 +84,7 @@ export async function applyAccountsCommand(
 ): Promise<number> {
   let approved: ApprovedSections | undefined;
   if (args.approvedPlan !== undefined) {
-    const read = await readApprovedSections(args.approvedPlan);
+    const read = await readApprovedSections(args.approvedPlan, repo);
     if (typeof read === 'string') {
       io.err(read + '\n');
       return 1;
@@ -111,6 +120,14 @@ export async function applyAccountsCommand(
     io.err(
       `error: --plan-hash ${args.planHash} is not the hash of ${approved.file} (${approved.hash}); ` +
         'pass the hash of the plan that was approved, or only one of the flags; nothing was applied\n',
+    );
+    return 1;
+  }
+  // The sections below are what is checked: with a pinned hash they must be the ones it was computed over.
+  if (args.planHash !== undefined && approved && !approved.bound) {
+    io.err(
+      `error: refused: the sections of ${approved.file} do not hash to ${approved.hash}: the file was edited ` +
+        'after `iam-gitops plan --format json`; pass the unedited file; nothing was applied\n',
     );
     return 1;
   }
@@ -154,18 +171,7 @@ export async function applyAccountsCommand(
   const failing = uniqueFindings(sectionPlans(multi).flatMap((p) => p.findings)).filter((f) =>
     reachesFailOn([f], failOn),
   );
-  if (failing.length) {
-    const what = `${plural(failing.length, 'lint finding')} at lint.failOn: ${failOn}`;
-    if (!args.allowLintErrors) {
-      io.err(
-        `error: refused: ${what}; nothing was applied. Fix them (see \`iam-gitops lint\`), or pass --allow-lint-errors to apply anyway:\n`,
-      );
-      for (const f of failing) io.err(finding(f));
-      return 1;
-    }
-    io.err(`warning: applying despite ${what}, because --allow-lint-errors was given:\n`);
-    for (const f of failing) io.err(finding(f));
-  }
+  if (lintRefuses(failing, failOn, args.allowLintErrors, io.err)) return 1;
 
   const total = sectionPlans(multi).reduce((n, p) => n + p.changes.length, 0);
   const broken = sections.filter((s) => !s.plan || s.plan.errors.length > 0);

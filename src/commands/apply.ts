@@ -16,7 +16,6 @@ import type { Clock } from '../apply/send-quota.js';
 import { createClients, errorMessage, type AwsClients } from '../aws/clients.js';
 import { reachesFailOn } from '../lint/index.js';
 import { formatDiagnostic } from '../model/diagnostic.js';
-import type { Finding } from '../model/finding.js';
 import type { Operation } from '../model/plan.js';
 import { loadDesired } from '../desired/index.js';
 import { runPlan } from '../pipeline.js';
@@ -27,6 +26,7 @@ import { askOnTerminal, confirmed, onTerminal } from './confirm.js';
 import type { Colours } from './colour.js';
 import { guarded, progress } from './output.js';
 import { noAccountsError } from './accounts.js';
+import { lintRefuses } from './lint-gate.js';
 import { applyAccountsCommand } from './apply-accounts.js';
 import { defaultIo, phaseProgress, repoIdentity } from './plan.js';
 
@@ -71,9 +71,6 @@ async function readApprovedPlan(file: string): Promise<ApprovedPlan | string> {
     return `${file}: error: it has no "changes" list; pass the unedited output of \`iam-gitops plan --format json\`; nothing was applied`;
   return { file, hash: parsed.hash, changes: parsed.changes as Operation[] };
 }
-
-const finding = (f: Finding): string =>
-  `  ${f.severity} ${f.rule} ${f.file}:${f.line}${f.user ? ` (user ${f.user})` : ''}: ${f.message.split('\n')[0]}\n`;
 
 export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyIo()): Promise<number> {
   const io = guarded(rawIo);
@@ -156,19 +153,8 @@ export async function applyCommand(args: CliArgs, rawIo: ApplyIo = defaultApplyI
     return 1;
   }
   const failOn = desired.config.lint.failOn;
-  if (reachesFailOn(result.lint.findings, failOn)) {
-    const failing = result.lint.findings.filter((f) => reachesFailOn([f], failOn));
-    const what = `${failing.length} lint finding${failing.length === 1 ? '' : 's'} at lint.failOn: ${failOn}`;
-    if (!args.allowLintErrors) {
-      io.err(
-        `error: refused: ${what}; nothing was applied. Fix them (see \`iam-gitops lint\`), or pass --allow-lint-errors to apply anyway:\n`,
-      );
-      for (const f of failing) io.err(finding(f));
-      return 1;
-    }
-    io.err(`warning: applying despite ${what}, because --allow-lint-errors was given:\n`);
-    for (const f of failing) io.err(finding(f));
-  }
+  const failing = result.lint.findings.filter((f) => reachesFailOn([f], failOn));
+  if (lintRefuses(failing, failOn, args.allowLintErrors, io.err)) return 1;
   if (plan.changes.length === 0) {
     io.out('No changes: the account matches the files.\n');
     const pending = pendingSubscriptionsLine(pendingAfterApply(plan, []), 'text');

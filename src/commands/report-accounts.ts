@@ -14,6 +14,7 @@ import { icClients } from '../targets/identity-center/clients.js';
 import { readIdentityCenter } from '../targets/identity-center/read.js';
 import type { Report } from '../report/model.js';
 import { renderReport, type ReportFormat } from '../report/render.js';
+import { esc } from '../plan/md.js';
 import { neutralizeJson } from '../safe-text.js';
 import { regionOf, type CliArgs } from './args.js';
 import { accountProgress, runAccounts } from './accounts.js';
@@ -110,14 +111,16 @@ function render(sections: Section[], format: ReportFormat): string {
   for (const s of sections) {
     const title = `account ${s.account} (${s.accountId})`;
     out.push(format === 'markdown' ? `## ${title}\n` : `=== ${title} ===`);
-    out.push(s.report ? renderReport(s.report, format).trimEnd() : `error: could not be read: ${s.error}`);
+    // An AWS error message is text from outside: inert in the markdown report, as the report's own cells are.
+    const error = format === 'markdown' ? esc(s.error ?? '') : s.error;
+    out.push(s.report ? renderReport(s.report, format).trimEnd() : `error: could not be read: ${error}`);
     out.push('');
   }
   return out.join('\n');
 }
 
 /** CSV text → its records: a line break inside a quoted cell (an error message) stays in its record. */
-export function csvRecords(text: string): string[] {
+function csvRecords(text: string): string[] {
   const out: string[] = [];
   let quoted = false;
   let start = 0;

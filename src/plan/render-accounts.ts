@@ -60,7 +60,7 @@ export interface AccountsPlanJson {
   sections: Array<{ account: string; accountId: string; error: string | null; plan: PlanJson | null }>;
 }
 
-export function toAccountsJson(multi: MultiPlan): AccountsPlanJson {
+function toAccountsJson(multi: MultiPlan): AccountsPlanJson {
   return {
     hash: multi.hash,
     sections: multi.sections.map((s) => ({

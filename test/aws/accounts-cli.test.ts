@@ -215,6 +215,34 @@ test('apply --approved-plan: one account of a reviewed plan applies alone; a cha
   expect(await users(clientsFor, 0)).toEqual([]);
 });
 
+test('apply --plan-hash with --approved-plan: a file whose sections were swapped for a newer plan is refused, zero writes', async () => {
+  const clientsFor = motoClientsFor(moto);
+  const dir = repo(CSV);
+  const reviewed = io(clientsFor);
+  await planCommand(parseArgs(['plan', '--dir', dir, '--format', 'json']), reviewed.io);
+  const pinned = (JSON.parse(reviewed.text()) as AccountsPlanJson).hash;
+
+  // After the review the files gain a user; the file keeps the reviewed hash but carries the new sections.
+  writeFileSync(
+    path.join(dir, 'users/team.csv'),
+    'username,email,groups,console\n' + CSV + 'cy,cy@example.com,developers,false\n',
+  );
+  const fresh = io(clientsFor);
+  await planCommand(parseArgs(['plan', '--dir', dir, '--format', 'json']), fresh.io);
+  const forged = path.join(dir, 'forged.json');
+  writeFileSync(forged, JSON.stringify({ ...(JSON.parse(fresh.text()) as AccountsPlanJson), hash: pinned }));
+
+  const t = io(clientsFor);
+  expect(
+    await applyCommand(
+      parseArgs(['apply', '--dir', dir, '--plan-hash', pinned, '--approved-plan', forged]),
+      t.io,
+    ),
+  ).toBe(1);
+  expect(t.errors()).toContain(`do not hash to ${pinned}`);
+  for (const i of [0, 1, 2]) expect(await users(clientsFor, i)).toEqual([]);
+});
+
 test('a single-account plan file is refused on a multi-account repository, and --account on a single-account one', async () => {
   const clientsFor = motoClientsFor(moto);
   const dir = repo(CSV);
@@ -256,4 +284,21 @@ test('drift and report: a section per account', async () => {
   await reportCommand(parseArgs(['report', '--dir', dir, '--format', 'csv', '--account', 'c']), csv.io);
   expect(csv.text().split('\n')[0]).toMatch(/^account,user,/);
   expect(csv.text()).toMatch(/^c,bob,/m);
+});
+
+test('report --format markdown: an account that cannot be read shows its error as inert text, one line', async () => {
+  const base = motoClientsFor(moto);
+  const clientsFor: ClientsFor = (a, purpose) =>
+    a.name === 'b'
+      ? Promise.reject(new Error('denied\n# Injected [click](https://evil.example/) <img src=x>'))
+      : base(a, purpose);
+  const dir = repo(CSV);
+  const r = io(clientsFor);
+  expect(
+    await reportCommand(parseArgs(['report', '--dir', dir, '--format', 'markdown', '--account', 'b']), r.io),
+  ).toBe(1);
+  expect(r.text()).toContain('error: could not be read: denied');
+  expect(r.text()).not.toMatch(/^# Injected/m);
+  expect(r.text()).not.toContain('](https://evil.example/)');
+  expect(r.text()).not.toContain('<img');
 });
