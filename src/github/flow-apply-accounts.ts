@@ -10,8 +10,9 @@ import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import { closest } from '../suggest.js';
 import type { Settings } from '../inputs.js';
-import { code, prose, table } from '../plan/md.js';
+import { code, table } from '../plan/md.js';
 import { failingFindings } from '../plan/first-screen.js';
+import { failingFindingLines } from './flow-plan.js';
 import { neutralize } from '../safe-text.js';
 import { annotate, collectProblems } from './annotations.js';
 import type { AccountsEngine, ApplyOutcome, Deps } from './deps.js';
@@ -151,10 +152,7 @@ export async function applyAccountsFlow(
         result: 'refused',
         text: refusalText(
           `${failing.length} lint finding${failing.length === 1 ? '' : 's'} reach lint.failOn (${failOn})`,
-          failing
-            .slice(0, 20)
-            .map((f) => `- ${code(`${f.file}:${f.line}`)} ${f.rule}: ${prose(f.message)}`)
-            .join('\n'),
+          failingFindingLines(failing),
         ),
       });
       continue;

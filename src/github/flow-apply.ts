@@ -15,7 +15,7 @@ import { annotate, collectProblems } from './annotations.js';
 import { verdictTable } from './approvals.js';
 import { composeFitting, MARKER, RESULT_MARKER, reportOf, type CommentMeta } from './comment.js';
 import type { ApplyOutcome, Deps } from './deps.js';
-import { failingFindings } from './flow-plan.js';
+import { failingFindingLines, failingFindings } from './flow-plan.js';
 import { checkGate, checkSamePlan, type GateContext } from './gate.js';
 import { setApplyOutputs, setPlanOutputs } from './outputs.js';
 import { COMMENT_BUDGET, diagnosticsMarkdown, writeSummary } from './status.js';
@@ -71,10 +71,7 @@ export async function applyFlow(s: Settings, d: Deps): Promise<void> {
       d,
       gate,
       `${failing.length} lint finding${failing.length === 1 ? '' : 's'} reach lint.failOn (${failOn})`,
-      failing
-        .slice(0, 20)
-        .map((f) => `- \`${f.file}:${f.line}\` ${f.rule}: ${f.message.replace(/\r?\n/g, ' ')}`)
-        .join('\n'),
+      failingFindingLines(failing),
     );
   const by = gate.approvals.approvers.join(', ') || 'nobody (none required)';
   if (same.mode === 'nothing-left') {

@@ -19,7 +19,7 @@ import { readOwnComment, upsertComment } from './sticky.js';
 import { describeGateChange, gateSettingsOf, type EffectiveGate } from '../config/gate.js';
 import { pinOf } from '../plan/pin.js';
 import { failingFindings as failing } from '../plan/first-screen.js';
-import { prose } from '../plan/md.js';
+import { code, prose } from '../plan/md.js';
 import { neutralize } from '../safe-text.js';
 import { gateInForce } from './gate.js';
 import { isMultiAccount } from '../accounts/resolve.js';
@@ -85,6 +85,14 @@ export function offlineReason(s: Settings, pr: PullPayload | undefined, ownRoles
 /** The findings at or above `lint.failOn` (the comment's status line counts the same ones). */
 export function failingFindings(plan: Plan, failOn: 'error' | 'warning' | 'never'): Plan['findings'] {
   return failing(plan.findings, failOn);
+}
+
+/** The refusal's list of findings at `lint.failOn`: the first 20, each inert text on one line. */
+export function failingFindingLines(findings: Plan['findings']): string {
+  return findings
+    .slice(0, 20)
+    .map((f) => `- ${code(`${f.file}:${f.line}`)} ${f.rule}: ${prose(f.message)}`)
+    .join('\n');
 }
 
 export function failsLint(plan: Plan, failOn: 'error' | 'warning' | 'never'): boolean {
